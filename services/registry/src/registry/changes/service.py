@@ -1,0 +1,51 @@
+"""Recording changes and reading the feed. Writers record their changes in the same transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kkb_shared.auth import Principal
+from kkb_shared.db import utcnow
+from kkb_shared.pagination import decode_cursor, encode_cursor
+from kkb_shared.scope import scoped
+from registry.changes.models import ChangeEvent, Entity, Operation
+
+# Held until commit, so sequence numbers become visible in the order they were taken: a feed reader
+# never skips a change that commits late with a lower number.
+FEED_LOCK_SQL = text("SELECT pg_advisory_xact_lock(7101042015)")
+
+
+async def record(
+    *,
+    session: AsyncSession,
+    entity: Entity,
+    entity_id: str,
+    operation: Operation,
+    version: int,
+    desa_code: str,
+) -> None:
+    """Append a change; call it last in a use case, just before the commit."""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(FEED_LOCK_SQL)
+    session.add(
+        ChangeEvent(
+            entity=entity.value,
+            entity_id=entity_id,
+            operation=operation.value,
+            version=version,
+            desa_code=desa_code,
+            changed_at=utcnow(),
+        )
+    )
+
+
+async def list_changes(
+    *, session: AsyncSession, principal: Principal, cursor: str | None, limit: int
+) -> tuple[list[ChangeEvent], str]:
+    """Changes after the cursor in commit order, inside the caller's region, and the cursor to resume from."""
+    after = int(decode_cursor(cursor, keys=("seq",))["seq"]) if cursor else 0
+    query = select(ChangeEvent).where(ChangeEvent.seq > after).order_by(ChangeEvent.seq).limit(limit)  # type: ignore[operator, arg-type]
+    rows = list((await session.execute(scoped(query, ChangeEvent.desa_code, principal))).scalars())
+    last = rows[-1].seq if rows else after
+    return rows, encode_cursor({"seq": last})

@@ -1,0 +1,69 @@
+"""Families (Kartu Keluarga) and their members. Rows are never hard-deleted: `deleted_at` marks a soft delete."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, text
+from sqlmodel import Field, SQLModel
+
+from kkb_shared.db import UtcDateTime
+
+LIVE = text("deleted_at IS NULL")
+
+
+class Family(SQLModel, table=True):
+    __tablename__ = "family"
+    __table_args__ = (
+        Index("uq_family_kk_number_live", "kk_number", unique=True, sqlite_where=LIVE, postgresql_where=LIVE),
+        Index("ix_family_desa_code_id", "desa_code", "id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    kk_number: str = Field(max_length=16)
+    desa_code: str = Field(foreign_key="region.code", max_length=10)
+    address: str = Field(max_length=255)
+    rt: str | None = Field(default=None, max_length=3)
+    rw: str | None = Field(default=None, max_length=3)
+    water_source: str | None = Field(default=None, max_length=30)
+    latrine: str | None = Field(default=None, max_length=30)
+    poverty_status: str | None = Field(default=None, max_length=30)
+    is_krs: bool = Field(default=False, index=True)
+    krs_assessed_on: date | None = None
+    version: int = 1
+    created_by: str = Field(max_length=200)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+    # SQLAlchemy bumps `version` on every UPDATE and adds `WHERE version = <read>`: a stale write fails.
+    __mapper_args__ = {"version_id_col": version}  # type: ignore[dict-item]
+
+
+class Member(SQLModel, table=True):
+    __tablename__ = "member"
+    __table_args__ = (Index("uq_member_nik_live", "nik", unique=True, sqlite_where=LIVE, postgresql_where=LIVE),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    family_id: str = Field(foreign_key="family.id", index=True, max_length=36)
+    nik: str = Field(max_length=16)
+    name: str = Field(max_length=120)
+    sex: str = Field(max_length=6)
+    birth_date: date
+    relation: str = Field(max_length=20)
+    marital_status: str = Field(max_length=20)
+    is_pregnant: bool = False
+    pregnancy_start_date: date | None = None
+    contraception: str | None = Field(default=None, max_length=20)
+    planned_marriage_date: date | None = None
+    data_quality_flags: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    version: int = 1
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": version}  # type: ignore[dict-item]
+
+    @property
+    def flags(self) -> list[str]:
+        return [f for f in self.data_quality_flags.split(",") if f]

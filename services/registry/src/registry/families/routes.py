@@ -1,0 +1,177 @@
+"""Family and member endpoints: parse, authorize, call the service, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+from fastapi.responses import JSONResponse
+
+from kkb_shared.auth import PrincipalDep, Role, require
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.idempotency import IdempotencyDep
+from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.versioning import IfMatchHeader, etag
+from registry.families import service
+from registry.families.schemas import (
+    FamilyCreate,
+    FamilyDetail,
+    FamilyRead,
+    FamilyUpdate,
+    MemberCreate,
+    MemberRead,
+    MemberUpdate,
+)
+
+# Personal data (UU PDP 27/2022): only roles that work with families see it.
+READ = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:read"])
+WRITE = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:write"])
+
+router = APIRouter(tags=["families"], responses=problem_responses(401, 403, 422))
+
+RecordId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
+RegionPrefix = Annotated[
+    str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$", description="Region code prefix")
+]
+
+
+def _with_etag(body: FamilyDetail | MemberRead, status_code: int = 200, location: str | None = None) -> JSONResponse:
+    headers = {"ETag": etag(body.version)}
+    if location:
+        headers["Location"] = location
+    return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)
+
+
+@router.post(
+    "/families",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FamilyDetail,
+    dependencies=[WRITE],
+    responses=problem_responses(409),
+)
+async def create_family(
+    data: FamilyCreate, principal: PrincipalDep, session: SessionDep, idempotency: IdempotencyDep
+) -> Response:
+    """Register a family with its members (all or nothing). Send `Idempotency-Key` to retry safely."""
+
+    async def create() -> Response:
+        family = await service.create_family(session=session, principal=principal, data=data)
+        return _with_etag(family, status.HTTP_201_CREATED, f"/v1/families/{family.id}")
+
+    return await idempotency.run(create)
+
+
+@router.get("/families", response_model=Page[FamilyRead], dependencies=[READ])
+async def list_families(
+    principal: PrincipalDep,
+    session: SessionDep,
+    region: RegionPrefix = None,
+    is_krs: Annotated[bool | None, Query(description="Only KRS (true) or non-KRS (false) families")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[FamilyRead]:
+    return await service.list_families(
+        session=session, principal=principal, region=region, is_krs=is_krs, cursor=cursor, limit=limit
+    )
+
+
+@router.get(
+    "/families/{family_id}", response_model=FamilyDetail, dependencies=[READ], responses=problem_responses(404)
+)
+async def get_family(family_id: RecordId, principal: PrincipalDep, session: SessionDep) -> Response:
+    """A family with its live members and its KRS assessment as of today."""
+    return _with_etag(await service.get_family(session=session, principal=principal, family_id=family_id))
+
+
+@router.patch(
+    "/families/{family_id}",
+    response_model=FamilyDetail,
+    dependencies=[WRITE],
+    responses=problem_responses(404, 409, 412, 428),
+)
+async def update_family(
+    family_id: RecordId, data: FamilyUpdate, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+) -> Response:
+    family = await service.update_family(
+        session=session, principal=principal, family_id=family_id, data=data, if_match=if_match
+    )
+    return _with_etag(family)
+
+
+@router.delete(
+    "/families/{family_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[WRITE],
+    responses=problem_responses(404, 412),
+)
+async def delete_family(
+    family_id: RecordId, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+) -> Response:
+    """Soft delete: the family and its members leave lists and reads but stay for reports and history."""
+    await service.delete_family(session=session, principal=principal, family_id=family_id, if_match=if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/families/{family_id}/members",
+    response_model=list[MemberRead],
+    dependencies=[READ],
+    responses=problem_responses(404),
+)
+async def list_members(family_id: RecordId, principal: PrincipalDep, session: SessionDep) -> list[MemberRead]:
+    return await service.list_members(session=session, principal=principal, family_id=family_id)
+
+
+@router.post(
+    "/families/{family_id}/members",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MemberRead,
+    dependencies=[WRITE],
+    responses=problem_responses(404, 409),
+)
+async def add_member(
+    family_id: RecordId,
+    data: MemberCreate,
+    principal: PrincipalDep,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+) -> Response:
+    async def create() -> Response:
+        member = await service.add_member(session=session, principal=principal, family_id=family_id, data=data)
+        return _with_etag(member, status.HTTP_201_CREATED, f"/v1/members/{member.id}")
+
+    return await idempotency.run(create)
+
+
+@router.get("/members/{member_id}", response_model=MemberRead, dependencies=[READ], responses=problem_responses(404))
+async def get_member(member_id: RecordId, principal: PrincipalDep, session: SessionDep) -> Response:
+    return _with_etag(await service.get_member(session=session, principal=principal, member_id=member_id))
+
+
+@router.patch(
+    "/members/{member_id}",
+    response_model=MemberRead,
+    dependencies=[WRITE],
+    responses=problem_responses(404, 409, 412, 428),
+)
+async def update_member(
+    member_id: RecordId, data: MemberUpdate, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+) -> Response:
+    member = await service.update_member(
+        session=session, principal=principal, member_id=member_id, data=data, if_match=if_match
+    )
+    return _with_etag(member)
+
+
+@router.delete(
+    "/members/{member_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[WRITE],
+    responses=problem_responses(404, 412),
+)
+async def delete_member(
+    member_id: RecordId, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+) -> Response:
+    await service.delete_member(session=session, principal=principal, member_id=member_id, if_match=if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,189 @@
+"""Request and response models for families and members; field limits are declared here once."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from registry.families.enums import (
+    Contraception,
+    Latrine,
+    MaritalStatus,
+    PovertyStatus,
+    Relation,
+    Sex,
+    WaterSource,
+)
+
+Digits16 = Annotated[str, StringConstraints(pattern=r"^\d{16}$")]
+DesaCode = Annotated[str, StringConstraints(pattern=r"^\d{10}$")]
+RtRw = Annotated[str, StringConstraints(pattern=r"^\d{1,3}$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+
+# A pregnancy that started longer ago than this (43 weeks) cannot still be ongoing.
+LONGEST_PREGNANCY = timedelta(weeks=43)
+
+
+def _not_in_future(value: date | None, field: str) -> None:
+    if value is not None and value > date.today():
+        raise ValueError(f"{field} must not be in the future")
+
+
+class MemberFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    nik: Digits16 = Field(description="NIK, 16 digits")
+    name: Name
+    sex: Sex
+    birth_date: date
+    relation: Relation
+    marital_status: MaritalStatus
+    is_pregnant: bool = False
+    pregnancy_start_date: date | None = Field(default=None, description="First day of the last menstrual period")
+    contraception: Contraception | None = None
+    planned_marriage_date: date | None = Field(default=None, description="For catin: the planned marriage")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _not_in_future(self.birth_date, "birth_date")
+        _not_in_future(self.pregnancy_start_date, "pregnancy_start_date")
+        check_pregnancy(self.sex, self.is_pregnant, self.pregnancy_start_date, self.birth_date)
+        return self
+
+
+def _no_nulls(model: BaseModel, required: tuple[str, ...]) -> None:
+    """An update may leave a required field out, but may not set it to null."""
+    for name in required:
+        if name in model.model_fields_set and getattr(model, name) is None:
+            raise ValueError(f"{name}: may not be null")
+
+
+def check_pregnancy(sex: Sex | str, is_pregnant: bool, start: date | None, birth_date: date) -> None:
+    if is_pregnant and sex != Sex.FEMALE:
+        raise ValueError("is_pregnant: only a female member can be pregnant")
+    if start is not None and not is_pregnant:
+        raise ValueError("pregnancy_start_date: given but is_pregnant is false")
+    if start is not None and start < date.today() - LONGEST_PREGNANCY:
+        raise ValueError("pregnancy_start_date: more than 43 weeks ago")
+    if start is not None and start <= birth_date:
+        raise ValueError("pregnancy_start_date: before the member's birth date")
+
+
+class MemberCreate(MemberFields):
+    pass
+
+
+class MemberUpdate(BaseModel):
+    """Fields to change; those left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nik: Digits16 | None = None
+    name: Name | None = None
+    sex: Sex | None = None
+    birth_date: date | None = None
+    relation: Relation | None = None
+    marital_status: MaritalStatus | None = None
+    is_pregnant: bool | None = None
+    pregnancy_start_date: date | None = None
+    contraception: Contraception | None = None
+    planned_marriage_date: date | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> Self:
+        _no_nulls(self, ("nik", "name", "sex", "birth_date", "relation", "marital_status", "is_pregnant"))
+        _not_in_future(self.birth_date, "birth_date")
+        _not_in_future(self.pregnancy_start_date, "pregnancy_start_date")
+        return self
+
+
+class MemberRead(BaseModel):
+    id: str
+    family_id: str
+    nik: str
+    name: str
+    sex: Sex
+    birth_date: date
+    relation: Relation
+    marital_status: MaritalStatus
+    is_pregnant: bool
+    pregnancy_start_date: date | None
+    contraception: Contraception | None
+    planned_marriage_date: date | None
+    data_quality_flags: list[str]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class FamilyFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kk_number: Digits16 = Field(description="No. KK, 16 digits")
+    desa_code: DesaCode = Field(description="10-digit Kemendagri desa/kelurahan code")
+    address: Address
+    rt: RtRw | None = None
+    rw: RtRw | None = None
+    water_source: WaterSource | None = None
+    latrine: Latrine | None = None
+    poverty_status: PovertyStatus | None = None
+
+
+class FamilyCreate(FamilyFields):
+    members: list[MemberCreate] = Field(default_factory=list, max_length=30)
+
+
+class FamilyUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kk_number: Digits16 | None = None
+    desa_code: DesaCode | None = None
+    address: Address | None = None
+    rt: RtRw | None = None
+    rw: RtRw | None = None
+    water_source: WaterSource | None = None
+    latrine: Latrine | None = None
+    poverty_status: PovertyStatus | None = None
+
+    @model_validator(mode="after")
+    def _required(self) -> Self:
+        _no_nulls(self, ("kk_number", "desa_code", "address"))
+        return self
+
+
+class FindingRead(BaseModel):
+    code: str
+    reason: str
+    member_ids: list[str]
+
+
+class KrsRead(BaseModel):
+    is_krs: bool
+    assessed_on: date
+    targets: list[FindingRead]
+    risk_factors: list[FindingRead]
+
+
+class FamilyRead(BaseModel):
+    id: str
+    kk_number: str
+    desa_code: str
+    address: str
+    rt: str | None
+    rw: str | None
+    water_source: WaterSource | None
+    latrine: Latrine | None
+    poverty_status: PovertyStatus | None
+    is_krs: bool
+    krs_assessed_on: date | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class FamilyDetail(FamilyRead):
+    members: list[MemberRead]
+    krs: KrsRead

@@ -1,0 +1,320 @@
+"""Use cases for families and members: validation against the database, scope, KRS, change feed, commit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kkb_shared.auth import Principal
+from kkb_shared.db import utcnow
+from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from kkb_shared.ids import new_id
+from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.versioning import check_if_match
+from registry.changes import service as changes
+from registry.changes.models import Entity, Operation
+from registry.families import repository, rules
+from registry.families.enums import DataQualityFlag
+from registry.families.models import Family, Member
+from registry.families.schemas import (
+    FamilyCreate,
+    FamilyDetail,
+    FamilyRead,
+    FamilyUpdate,
+    FindingRead,
+    KrsRead,
+    MemberCreate,
+    MemberRead,
+    MemberUpdate,
+    check_pregnancy,
+)
+from registry.regions import service as regions
+
+
+def member_read(member: Member) -> MemberRead:
+    return MemberRead.model_validate(
+        {**member.model_dump(), "data_quality_flags": member.flags}, from_attributes=False
+    )
+
+
+def krs_read(assessment: rules.KrsAssessment) -> KrsRead:
+    def findings(items: list[rules.Finding]) -> list[FindingRead]:
+        return [FindingRead(code=f.code, reason=f.reason, member_ids=list(f.member_ids)) for f in items]
+
+    return KrsRead(
+        is_krs=assessment.is_krs,
+        assessed_on=assessment.assessed_on,
+        targets=findings(assessment.targets),
+        risk_factors=findings(assessment.risk_factors),
+    )
+
+
+def family_detail(family: Family, members: list[Member], today: date) -> FamilyDetail:
+    assessment = rules.classify_family_risk(family, members, today)
+    return FamilyDetail(
+        **FamilyRead.model_validate(family, from_attributes=True).model_dump(),
+        members=[member_read(m) for m in members],
+        krs=krs_read(assessment),
+    )
+
+
+def _quality_flags(member: Member) -> str:
+    flags = []
+    if not rules.nik_matches_birth_date(member.nik, member.birth_date, member.sex):
+        flags.append(DataQualityFlag.NIK_BIRTH_DATE_MISMATCH.value)
+    return ",".join(flags)
+
+
+def _reassess(family: Family, members: list[Member], today: date) -> bool:
+    """Store the family's KRS status; True when it changed."""
+    is_krs = rules.classify_family_risk(family, members, today).is_krs
+    changed = family.is_krs != is_krs or family.krs_assessed_on is None
+    if changed:
+        family.is_krs = is_krs
+        family.krs_assessed_on = today
+    return changed
+
+
+async def _require_writable_desa(*, session: AsyncSession, principal: Principal, desa_code: str) -> None:
+    await regions.require_desa(session=session, code=desa_code)
+    if not principal.covers(desa_code):
+        raise Forbidden(f"desa_code {desa_code} is outside your region")
+
+
+async def _check_niks_free(
+    *, session: AsyncSession, niks: dict[str, str], except_member_id: str | None = None
+) -> None:
+    """`niks` maps field path → NIK; a NIK held by another live member is a 409 naming the field."""
+    taken = await repository.niks_taken(session=session, niks=niks.values(), except_member_id=except_member_id)
+    if taken:
+        errors = [FieldError(field, "a live member already has this NIK") for field, nik in niks.items() if nik in taken]
+        raise Conflict("NIK already registered", errors=errors)
+
+
+async def _commit(session: AsyncSession) -> None:
+    try:
+        await session.commit()
+    except StaleDataError as exc:
+        await session.rollback()
+        raise PreconditionFailed("The record was changed by another request; read it again and retry") from exc
+
+
+def _new_member(data: MemberCreate, family_id: str) -> Member:
+    now = utcnow()
+    member = Member(
+        id=new_id(), family_id=family_id, **data.model_dump(), created_at=now, updated_at=now
+    )
+    member.data_quality_flags = _quality_flags(member)
+    return member
+
+
+async def create_family(*, session: AsyncSession, principal: Principal, data: FamilyCreate) -> FamilyDetail:
+    """Register a family with its members; all or nothing."""
+    await _require_writable_desa(session=session, principal=principal, desa_code=data.desa_code)
+    seen: dict[str, int] = {}
+    for index, member_data in enumerate(data.members):
+        if member_data.nik in seen:
+            raise InvalidInput(f"members[{index}].nik", f"same NIK as members[{seen[member_data.nik]}]")
+        seen[member_data.nik] = index
+    if await repository.kk_number_taken(session=session, kk_number=data.kk_number):
+        raise Conflict("A live family already has this No. KK", errors=[FieldError("kk_number", "already registered")])
+    await _check_niks_free(
+        session=session, niks={f"members[{i}].nik": m.nik for i, m in enumerate(data.members)}
+    )
+
+    now, today = utcnow(), date.today()
+    family = Family(
+        id=new_id(),
+        **data.model_dump(exclude={"members"}),
+        created_by=principal.subject,
+        created_at=now,
+        updated_at=now,
+    )
+    members = [_new_member(m, family.id) for m in data.members]
+    _reassess(family, members, today)
+    session.add(family)
+    await session.flush()
+    session.add_all(members)
+    await session.flush()
+    await changes.record(
+        session=session, entity=Entity.FAMILY, entity_id=family.id, operation=Operation.CREATED,
+        version=family.version, desa_code=family.desa_code,
+    )
+    for member in members:
+        await changes.record(
+            session=session, entity=Entity.MEMBER, entity_id=member.id, operation=Operation.CREATED,
+            version=member.version, desa_code=family.desa_code,
+        )
+    await _commit(session)
+    return family_detail(family, members, today)
+
+
+async def _live_family(*, session: AsyncSession, principal: Principal, family_id: str) -> Family:
+    family = await repository.get_family(session=session, principal=principal, family_id=family_id)
+    if family is None:
+        raise NotFound(f"No family {family_id}")
+    return family
+
+
+async def get_family(*, session: AsyncSession, principal: Principal, family_id: str) -> FamilyDetail:
+    family = await _live_family(session=session, principal=principal, family_id=family_id)
+    members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
+    return family_detail(family, members, date.today())
+
+
+async def list_families(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    region: str | None,
+    is_krs: bool | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[FamilyRead]:
+    after = str(decode_cursor(cursor, keys=("id",))["id"]) if cursor else None
+    rows = await repository.list_families(
+        session=session, principal=principal, region=region, is_krs=is_krs, after_id=after, limit=limit + 1
+    )
+    next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
+    return Page(items=[FamilyRead.model_validate(f, from_attributes=True) for f in rows[:limit]], next_cursor=next_cursor)
+
+
+async def update_family(
+    *, session: AsyncSession, principal: Principal, family_id: str, data: FamilyUpdate, if_match: str | None
+) -> FamilyDetail:
+    family = await _live_family(session=session, principal=principal, family_id=family_id)
+    check_if_match(if_match, family.version)
+    changes_requested: dict[str, Any] = data.model_dump(exclude_unset=True)
+    if "desa_code" in changes_requested and changes_requested["desa_code"] != family.desa_code:
+        await _require_writable_desa(session=session, principal=principal, desa_code=changes_requested["desa_code"])
+    if "kk_number" in changes_requested and await repository.kk_number_taken(
+        session=session, kk_number=changes_requested["kk_number"], except_family_id=family.id
+    ):
+        raise Conflict("A live family already has this No. KK", errors=[FieldError("kk_number", "already registered")])
+    for name, value in changes_requested.items():
+        setattr(family, name, value)
+    members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
+    today = date.today()
+    _reassess(family, members, today)
+    family.updated_at = utcnow()
+    await session.flush()
+    await changes.record(
+        session=session, entity=Entity.FAMILY, entity_id=family.id, operation=Operation.UPDATED,
+        version=family.version, desa_code=family.desa_code,
+    )
+    await _commit(session)
+    return family_detail(family, members, today)
+
+
+async def delete_family(
+    *, session: AsyncSession, principal: Principal, family_id: str, if_match: str | None
+) -> None:
+    """Soft delete: the family and its members leave reads and lists, stay for reports, and tombstone the feed."""
+    family = await _live_family(session=session, principal=principal, family_id=family_id)
+    check_if_match(if_match, family.version, required=False)
+    members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
+    now = utcnow()
+    for record in (family, *members):
+        record.deleted_at = now
+        record.updated_at = now
+    await session.flush()
+    for member in members:
+        await changes.record(
+            session=session, entity=Entity.MEMBER, entity_id=member.id, operation=Operation.DELETED,
+            version=member.version, desa_code=family.desa_code,
+        )
+    await changes.record(
+        session=session, entity=Entity.FAMILY, entity_id=family.id, operation=Operation.DELETED,
+        version=family.version, desa_code=family.desa_code,
+    )
+    await _commit(session)
+
+
+async def _after_member_write(
+    *, session: AsyncSession, family: Family, member: Member, operation: Operation
+) -> None:
+    """Re-assess the family, record the changes, commit."""
+    members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
+    family_changed = _reassess(family, members, date.today())
+    if family_changed:
+        family.updated_at = utcnow()
+    await session.flush()
+    await changes.record(
+        session=session, entity=Entity.MEMBER, entity_id=member.id, operation=operation,
+        version=member.version, desa_code=family.desa_code,
+    )
+    if family_changed:
+        await changes.record(
+            session=session, entity=Entity.FAMILY, entity_id=family.id, operation=Operation.UPDATED,
+            version=family.version, desa_code=family.desa_code,
+        )
+    await _commit(session)
+
+
+async def list_members(*, session: AsyncSession, principal: Principal, family_id: str) -> list[MemberRead]:
+    family = await _live_family(session=session, principal=principal, family_id=family_id)
+    members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
+    return [member_read(m) for m in members]
+
+
+async def add_member(
+    *, session: AsyncSession, principal: Principal, family_id: str, data: MemberCreate
+) -> MemberRead:
+    family = await _live_family(session=session, principal=principal, family_id=family_id)
+    if not principal.covers(family.desa_code):
+        raise Forbidden("The family is outside your region")
+    await _check_niks_free(session=session, niks={"nik": data.nik})
+    member = _new_member(data, family.id)
+    session.add(member)
+    await session.flush()
+    await _after_member_write(session=session, family=family, member=member, operation=Operation.CREATED)
+    return member_read(member)
+
+
+async def _live_member(*, session: AsyncSession, principal: Principal, member_id: str) -> tuple[Member, Family]:
+    found = await repository.get_member(session=session, principal=principal, member_id=member_id)
+    if found is None:
+        raise NotFound(f"No member {member_id}")
+    return found
+
+
+async def get_member(*, session: AsyncSession, principal: Principal, member_id: str) -> MemberRead:
+    member, _ = await _live_member(session=session, principal=principal, member_id=member_id)
+    return member_read(member)
+
+
+async def update_member(
+    *, session: AsyncSession, principal: Principal, member_id: str, data: MemberUpdate, if_match: str | None
+) -> MemberRead:
+    member, family = await _live_member(session=session, principal=principal, member_id=member_id)
+    check_if_match(if_match, member.version)
+    requested = data.model_dump(exclude_unset=True)
+    if "nik" in requested and requested["nik"] != member.nik:
+        await _check_niks_free(session=session, niks={"nik": requested["nik"]}, except_member_id=member.id)
+    for name, value in requested.items():
+        setattr(member, name, value)
+    if member.is_pregnant is False:
+        member.pregnancy_start_date = None
+    try:
+        check_pregnancy(member.sex, member.is_pregnant, member.pregnancy_start_date, member.birth_date)
+    except ValueError as exc:
+        field, _, message = str(exc).partition(": ")
+        raise InvalidInput(field, message) from exc
+    member.data_quality_flags = _quality_flags(member)
+    member.updated_at = utcnow()
+    await session.flush()
+    await _after_member_write(session=session, family=family, member=member, operation=Operation.UPDATED)
+    return member_read(member)
+
+
+async def delete_member(
+    *, session: AsyncSession, principal: Principal, member_id: str, if_match: str | None
+) -> None:
+    member, family = await _live_member(session=session, principal=principal, member_id=member_id)
+    check_if_match(if_match, member.version, required=False)
+    member.deleted_at = member.updated_at = utcnow()
+    await session.flush()
+    await _after_member_write(session=session, family=family, member=member, operation=Operation.DELETED)

@@ -1,0 +1,54 @@
+"""Reading the region hierarchy and checking codes against it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from kkb_shared.errors import InvalidInput, NotFound
+from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from registry.regions.models import Region, RegionLevel
+from registry.regions.schemas import RegionRead
+
+
+async def get(*, session: AsyncSession, code: str) -> Region:
+    """The region with this code, or NotFound."""
+    region = await session.get(Region, code)
+    if region is None:
+        raise NotFound(f"No region with code {code}")
+    return region
+
+
+async def require_desa(*, session: AsyncSession, code: str, field: str = "desa_code") -> Region:
+    """The desa with this 10-digit code; any other code is invalid input naming `field`."""
+    region = await session.get(Region, code)
+    if region is None or region.level != RegionLevel.DESA:
+        raise InvalidInput(field, f"{code} is not a desa/kelurahan code of the Kemendagri list")
+    return region
+
+
+async def list_regions(
+    *,
+    session: AsyncSession,
+    parent_code: str | None,
+    level: RegionLevel | None,
+    name_contains: str | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[RegionRead]:
+    """Regions ordered by code, filtered by parent, level and part of the name."""
+    query = select(Region).order_by(Region.code).limit(limit + 1)  # type: ignore[arg-type]
+    if parent_code is not None:
+        query = query.where(Region.parent_code == parent_code)  # type: ignore[arg-type]
+    if level is not None:
+        query = query.where(Region.level == level.value)  # type: ignore[arg-type]
+    if name_contains:
+        query = query.where(func.lower(Region.name).contains(name_contains.lower()))
+    if cursor:
+        after = decode_cursor(cursor, keys=("code",))["code"]
+        query = query.where(Region.code > str(after))  # type: ignore[arg-type]
+    rows = list((await session.execute(query)).scalars())
+    next_cursor = encode_cursor({"code": rows[limit - 1].code}) if len(rows) > limit else None
+    return Page(
+        items=[RegionRead.model_validate(r, from_attributes=True) for r in rows[:limit]], next_cursor=next_cursor
+    )

@@ -1,0 +1,1 @@
+"""The project's own package: what every Kampung KB service needs, and no domain logic."""

@@ -1,0 +1,51 @@
+"""The app factory every service uses: database, token verifier, error handlers, request id, logs, health."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from kkb_shared.auth import JwksCache, TokenVerifier
+from kkb_shared.db import Database
+from kkb_shared.errors import install_error_handlers
+from kkb_shared.health import health_router
+from kkb_shared.observability import AccessLogMiddleware, request_id_middleware
+from kkb_shared.settings import ServiceSettings
+
+
+def create_service_app(
+    *,
+    title: str,
+    description: str,
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter],
+    verifier: TokenVerifier | None = None,
+    version: str = "0.1.0",
+) -> FastAPI:
+    """Build a service: its routers under /v1, health routes, and the shared plumbing.
+
+    `verifier` is given by tests; otherwise tokens are checked against the gateway's JWKS.
+    """
+    database = Database(settings.database_url, pool_size=settings.database_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await database.dispose()
+
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.database = database
+    app.state.verifier = verifier or TokenVerifier(
+        JwksCache(settings.jwks_url), issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+    install_error_handlers(app)
+    app.add_middleware(AccessLogMiddleware)
+    middleware, options = request_id_middleware()
+    app.add_middleware(middleware, **options)
+    app.include_router(health_router())
+    for router in routers:
+        app.include_router(router, prefix="/v1")
+    return app

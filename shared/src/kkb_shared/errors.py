@@ -1,0 +1,229 @@
+"""Domain errors and the one place that turns them, and invalid input, into problem+json (RFC 9457)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class FieldErrorModel(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """The body of every error answer (RFC 9457)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldErrorModel] | None = None
+
+
+class DomainError(Exception):
+    """Base of the errors services raise; the handler maps each to its status and problem type."""
+
+    status: int = 400
+    slug: str = "bad-request"
+    title: str = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: Sequence[FieldError] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = list(errors)
+        self.headers = headers or {}
+
+
+class InvalidInput(DomainError):
+    status, slug, title = 422, "validation-error", "Invalid input"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}", errors=[FieldError(field, message)])
+
+
+class RuleViolation(DomainError):
+    status, slug, title = 422, "rule-violation", "A program rule was violated"
+
+
+class Unauthorized(DomainError):
+    status, slug, title = 401, "unauthorized", "Authentication required"
+
+    def __init__(self, detail: str = "A valid bearer token is required") -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(DomainError):
+    status, slug, title = 403, "forbidden", "Not allowed for this role"
+
+
+class NotFound(DomainError):
+    status, slug, title = 404, "not-found", "Not found"
+
+
+class Conflict(DomainError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PayloadTooLarge(DomainError):
+    status, slug, title = 413, "payload-too-large", "Request body too large"
+
+
+class PreconditionFailed(DomainError):
+    status, slug, title = 412, "precondition-failed", "The record has changed since it was read"
+
+
+class PreconditionRequired(DomainError):
+    status, slug, title = 428, "precondition-required", "If-Match header required"
+
+
+class TooManyRequests(DomainError):
+    status, slug, title = 429, "too-many-requests", "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+
+
+class UpstreamUnavailable(DomainError):
+    status, slug, title = 503, "upstream-unavailable", "A service this request needs is unavailable"
+
+
+class UpstreamTimeout(DomainError):
+    status, slug, title = 504, "upstream-timeout", "A service this request needs did not answer in time"
+
+
+def problem_response(
+    status: int,
+    *,
+    slug: str,
+    title: str,
+    detail: str | None = None,
+    errors: Sequence[FieldError] = (),
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": f"urn:kkb:problem:{slug}", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    """`("body", "members", 2, "nik")` → `members[2].nik`; the request part (body, query...) is dropped."""
+    parts = list(loc)
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"} and len(parts) > 1:
+        parts = parts[1:]
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
+    errors = []
+    for error in exc.errors():
+        message = str(error.get("msg", "invalid value"))
+        if error.get("type") == "json_invalid":
+            message = "body is not valid JSON"
+        errors.append(FieldError(field_path(error.get("loc", ())), message))
+    return errors
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem_response(
+        exc.status, slug=exc.slug, title=exc.title, detail=exc.detail, errors=exc.errors, headers=exc.headers
+    )
+
+
+async def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _validation_errors(exc)
+    detail = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
+    return problem_response(422, slug="validation-error", title="Invalid input", detail=detail, errors=errors)
+
+
+async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    titles = {404: "Not found", 405: "Method not allowed", 401: "Authentication required"}
+    return problem_response(
+        exc.status_code,
+        slug="http-" + str(exc.status_code),
+        title=titles.get(exc.status_code, "HTTP error"),
+        detail=str(exc.detail) if exc.detail else None,
+        headers=dict(exc.headers or {}),
+    )
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    # A uniqueness race the service's own checks could not see: the write was rolled back whole.
+    logger.warning("integrity error turned into 409", exc_info=exc)
+    return problem_response(
+        409, slug="conflict", title="Conflict", detail="The record conflicts with one written at the same time"
+    )
+
+
+async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", exc_info=exc)
+    return problem_response(500, slug="internal-error", title="Internal error")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _request_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(Exception, _unhandled)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting problem+json answers."""
+    return {
+        status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": _DESCRIPTIONS.get(status, "")}
+        for status in statuses
+    }
+
+
+_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Missing or invalid token",
+    403: "The role may not do this",
+    404: "Not found, or outside the caller's region",
+    409: "Conflict",
+    412: "If-Match does not match the current version",
+    413: "Body too large",
+    422: "Invalid input; `errors` names each field",
+    428: "If-Match header missing",
+    429: "Too many requests",
+    503: "A service or the database is unavailable",
+    504: "A service did not answer in time",
+}

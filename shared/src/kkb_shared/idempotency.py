@@ -1,0 +1,155 @@
+"""Idempotency-Key for creating POSTs: same key and body replays the first answer; another body → 422;
+the first still running → 409. Keys are per caller (token subject)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Column, Text, delete, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, SQLModel
+
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import Database, UtcDateTime, utcnow
+from kkb_shared.errors import Conflict, InvalidInput
+
+# A claim older than this is taken to belong to a request that died, and may be taken over.
+IN_PROGRESS_LEASE = timedelta(seconds=60)
+REPLAYED_HEADERS = ("etag", "location", "content-type")
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    __tablename__ = "idempotency_record"
+
+    subject: str = Field(primary_key=True, max_length=200)
+    key: str = Field(primary_key=True, max_length=255)
+    fingerprint: str = Field(max_length=64)
+    status_code: int | None = None
+    headers: str | None = Field(default=None, sa_column=Column(Text))
+    body: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    completed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class Idempotency:
+    """Runs a create action at most once per (caller, key), recording its answer for replays."""
+
+    def __init__(self, database: Database, *, subject: str, key: str | None, fingerprint: str) -> None:
+        self.database = database
+        self.subject = subject
+        self.key = key
+        self.fingerprint = fingerprint
+
+    async def run(self, action: Callable[[], Awaitable[Response]]) -> Response:
+        if self.key is None:
+            return await action()
+        replay = await self._claim()
+        if replay is not None:
+            return replay
+        try:
+            response = await action()
+        except BaseException:
+            await self._release()
+            raise
+        await self._complete(response)
+        return response
+
+    async def _claim(self) -> Response | None:
+        async with self.database.sessionmaker() as session:
+            session.add(
+                IdempotencyRecord(
+                    subject=self.subject, key=self.key or "", fingerprint=self.fingerprint, created_at=utcnow()
+                )
+            )
+            try:
+                await session.commit()
+                return None
+            except IntegrityError:
+                await session.rollback()
+            existing = await session.get(IdempotencyRecord, (self.subject, self.key))
+            if existing is None:  # released between our insert and our read: the caller may retry
+                raise Conflict("A request with this Idempotency-Key is being processed; retry shortly")
+            if existing.fingerprint != self.fingerprint:
+                raise InvalidInput("Idempotency-Key", "already used with a different request")
+            if existing.completed_at is not None and existing.status_code is not None:
+                headers = json.loads(existing.headers or "{}")
+                headers["Idempotent-Replayed"] = "true"
+                return Response(existing.body or "", status_code=existing.status_code, headers=headers)
+            if utcnow() - existing.created_at < IN_PROGRESS_LEASE:
+                raise Conflict("A request with this Idempotency-Key is still being processed")
+            taken = await session.execute(
+                update(IdempotencyRecord)
+                .where(
+                    IdempotencyRecord.subject == self.subject,  # type: ignore[arg-type]
+                    IdempotencyRecord.key == self.key,  # type: ignore[arg-type]
+                    IdempotencyRecord.created_at == existing.created_at,  # type: ignore[arg-type]
+                )
+                .values(created_at=utcnow())
+            )
+            await session.commit()
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                raise Conflict("A request with this Idempotency-Key is still being processed")
+            return None
+
+    async def _complete(self, response: Response) -> None:
+        headers = {k: v for k, v in response.headers.items() if k in REPLAYED_HEADERS}
+        async with self.database.sessionmaker() as session:
+            record = await session.get(IdempotencyRecord, (self.subject, self.key))
+            if record is None:
+                return
+            record.status_code = response.status_code
+            record.headers = json.dumps(headers)
+            record.body = bytes(response.body).decode()
+            record.completed_at = utcnow()
+            await session.commit()
+
+    async def _release(self) -> None:
+        async with self.database.sessionmaker() as session:
+            await session.execute(
+                delete(IdempotencyRecord).where(
+                    IdempotencyRecord.subject == self.subject,  # type: ignore[arg-type]
+                    IdempotencyRecord.key == self.key,  # type: ignore[arg-type]
+                )
+            )
+            await session.commit()
+
+
+def request_fingerprint(method: str, path: str, body: bytes) -> str:
+    """Hash of the request; JSON bodies are canonicalised so key order and spacing do not matter."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        canonical = body
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
+
+
+async def get_idempotency(
+    request: Request,
+    principal: PrincipalDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            pattern=r"^[\x21-\x7e]+$",
+            description="Makes a retried create safe: the same key and body replays the first answer",
+        ),
+    ] = None,
+) -> Idempotency:
+    body = await request.body()
+    return Idempotency(
+        request.app.state.database,
+        subject=principal.subject,
+        key=idempotency_key,
+        fingerprint=request_fingerprint(request.method, request.url.path, body),
+    )
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(get_idempotency)]

@@ -1,0 +1,85 @@
+"""Structured JSON logs carrying the request id, and one access-log line per request."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import Any
+
+from asgi_correlation_id import CorrelationIdFilter, CorrelationIdMiddleware
+from pythonjsonlogger.json import JsonFormatter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+access_logger = logging.getLogger("kkb.access")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+def configure_logging(level: str = "INFO", *, service: str) -> None:
+    """JSON lines on stdout: timestamp, level, logger, message, service, request_id."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.addFilter(CorrelationIdFilter(uuid_length=32, default_value="-"))
+    handler.setFormatter(
+        JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            rename_fields={"asctime": "time", "levelname": "level", "correlation_id": "request_id"},
+            static_fields={"service": service},
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+    logging.getLogger("uvicorn.access").disabled = True  # replaced by AccessLogMiddleware
+
+
+def _request_id_is_acceptable(value: str) -> bool:
+    """A caller's request id is kept when it is short and printable; otherwise a new one is made."""
+    return 0 < len(value) <= 128 and all(0x21 <= ord(c) <= 0x7E for c in value)
+
+
+def request_id_middleware() -> tuple[type[CorrelationIdMiddleware], dict[str, Any]]:
+    return CorrelationIdMiddleware, {
+        "header_name": REQUEST_ID_HEADER,
+        "validator": _request_id_is_acceptable,
+        "update_request_header": True,
+    }
+
+
+class AccessLogMiddleware:
+    """Logs method, route template, status, duration and the caller's subject; never bodies or names."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            principal = getattr(scope.get("state", {}).get("principal"), "subject", None)
+            access_logger.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "route": getattr(route, "path", None) or scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "user": principal,
+                },
+            )

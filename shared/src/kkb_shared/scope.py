@@ -1,0 +1,29 @@
+"""Region scoping: a caller sees records whose 10-digit desa code lies under its region prefix."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_
+
+from kkb_shared.auth import Principal
+
+DESA_CODE_LENGTH = 10
+SelectT = TypeVar("SelectT", bound=Select[Any])
+
+
+def region_bounds(prefix: str) -> tuple[str, str]:
+    """The desa codes under `prefix` as an inclusive range, so an index serves it on every collation."""
+    return prefix.ljust(DESA_CODE_LENGTH, "0"), prefix.ljust(DESA_CODE_LENGTH, "9")
+
+
+def within_region(column: Any, prefix: str) -> ColumnElement[bool]:
+    low, high = region_bounds(prefix)
+    return and_(column >= low, column <= high)
+
+
+def scoped(query: SelectT, column: Any, principal: Principal) -> SelectT:
+    """Limit a query to the caller's region; national callers (empty prefix) see everything."""
+    if not principal.region:
+        return query
+    return query.where(within_region(column, principal.region))

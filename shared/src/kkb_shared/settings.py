@@ -1,0 +1,44 @@
+"""The settings base every service's own settings class extends."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class ServiceSettings(BaseSettings):
+    """Common settings; a subclass sets `model_config = settings_config("KKB_REGISTRY_")` and defaults."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = "sqlite+aiosqlite:///var/service.db"
+    host: str = "127.0.0.1"
+    port: int = 8001
+    log_level: str = "INFO"
+    jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
+    jwt_issuer: str = "kkb-gateway"
+    jwt_audience: str = "kkb"
+    database_pool_size: int = Field(default=10, ge=1)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @model_validator(mode="after")
+    def _refuse_embedded_defaults_in_production(self) -> Self:
+        if self.is_production and self.database_url.startswith("sqlite"):
+            raise ValueError("production refuses SQLite: set the database URL to postgresql+asyncpg://...")
+        return self
+
+
+def settings_config(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore")

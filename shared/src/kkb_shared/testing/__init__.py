@@ -1,0 +1,1 @@
+"""Test helpers every service's suite uses: databases per backend built by Alembic, tokens, cleanup."""

@@ -1,0 +1,110 @@
+"""pytest plugin: `--db sqlite|postgresql` (or KKB_TEST_DB), a fresh database per service and worker,
+created before the run and dropped after it. PostgreSQL unreachable is an error, never a skip."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from kkb_shared.db import Database
+from kkb_shared.testing.tokens import TokenFactory
+
+DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("KKB_TEST_DB", "sqlite"),
+        help="database backend the suite runs against",
+    )
+
+
+def run_async(coroutine: Any) -> Any:
+    """Run a coroutine to completion from sync code, even when an event loop is already running."""
+    result: list[Any] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            result.append(asyncio.run(coroutine))
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("KKB_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+
+
+async def _postgres_admin(statement: str) -> None:
+    import asyncpg
+
+    url = make_url(postgres_admin_url())
+    connection = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password, database=url.database,
+        timeout=10,
+    )
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.config.getoption("--db"))
+
+
+@pytest.fixture(scope="session")
+def database_factory(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Iterator[Callable[[str], str]]:
+    """`make(name)` → URL of a new empty database for this run; dropped when the run ends."""
+    created: list[str] = []
+
+    def make(name: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp(name)}/{name}.db"
+        database = f"kkbtest_{name}_{worker_id}_{uuid.uuid4().hex[:8]}"
+        try:
+            run_async(_postgres_admin(f'CREATE DATABASE "{database}"'))
+        except (OSError, Exception) as exc:
+            pytest.fail(f"PostgreSQL at {postgres_admin_url()} is unreachable: {exc}", pytrace=False)
+        created.append(database)
+        return make_url(postgres_admin_url()).set(database=database).render_as_string(hide_password=False)
+
+    yield make
+    for database in created:
+        run_async(_postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def tokens() -> TokenFactory:
+    return TokenFactory()
+
+
+async def truncate(database: Database, tables: list[str]) -> None:
+    """Empty the tables a test wrote to (reference data such as regions stays)."""
+    async with database.engine.begin() as connection:
+        if database.is_sqlite:
+            for table in tables:
+                await connection.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608 - names from code
+        else:
+            names = ", ".join(f'"{t}"' for t in tables)
+            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -1,0 +1,37 @@
+"""Optimistic concurrency: a record's `version` is its ETag; updates carry it back in If-Match."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Header
+
+from kkb_shared.errors import InvalidInput, PreconditionFailed, PreconditionRequired
+
+IfMatchHeader = Annotated[
+    str | None,
+    Header(alias="If-Match", max_length=64, description='The record\'s ETag (its version, e.g. "3") as read'),
+]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def check_if_match(if_match: str | None, current_version: int, *, required: bool = True) -> None:
+    """412 when If-Match names another version; 428 when it is missing and `required`."""
+    if if_match is None:
+        if required:
+            raise PreconditionRequired("Send If-Match with the record's ETag to change it")
+        return
+    candidates = [tag.strip() for tag in if_match.split(",")]
+    if "*" in candidates:
+        return
+    versions = []
+    for tag in candidates:
+        value = tag.removeprefix("W/").strip('"')
+        if not value.isdigit():
+            raise InvalidInput("If-Match", f"{tag} is not an ETag this API issued")
+        versions.append(int(value))
+    if current_version not in versions:
+        raise PreconditionFailed(f"The record is at version {current_version}; read it again and retry")
