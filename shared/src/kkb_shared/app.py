@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
@@ -23,6 +24,8 @@ def create_service_app(
     routers: Sequence[APIRouter],
     verifier: TokenVerifier | None = None,
     version: str = "0.1.0",
+    router_prefix: str = "/v1",
+    **fastapi_options: Any,
 ) -> FastAPI:
     """Build a service: its routers under /v1, health routes, and the shared plumbing.
 
@@ -35,7 +38,7 @@ def create_service_app(
         yield
         await database.dispose()
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, **fastapi_options)
     app.state.settings = settings
     app.state.database = database
     app.state.verifier = verifier or TokenVerifier(
@@ -47,5 +50,5 @@ def create_service_app(
     app.add_middleware(middleware, **options)
     app.include_router(health_router())
     for router in routers:
-        app.include_router(router, prefix="/v1")
+        app.include_router(router, prefix=router_prefix)
     return app

@@ -37,7 +37,7 @@ class Family(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
     # SQLAlchemy bumps `version` on every UPDATE and adds `WHERE version = <read>`: a stale write fails.
-    __mapper_args__ = {"version_id_col": version}  # type: ignore[dict-item]
+    __mapper_args__ = {"version_id_col": "version"}
 
 
 class Member(SQLModel, table=True):
@@ -62,7 +62,7 @@ class Member(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=UtcDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
-    __mapper_args__ = {"version_id_col": version}  # type: ignore[dict-item]
+    __mapper_args__ = {"version_id_col": "version"}
 
     @property
     def flags(self) -> list[str]:

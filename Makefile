@@ -1,0 +1,45 @@
+# The front door: `make run`, `make test`, `make bench`, `make fmt`, `make migrate`.
+# uv comes from PyPI; if it is not on PATH it is installed into .tools/ first. uv uses this machine's
+# Python 3.11 and never downloads an interpreter of its own.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON ?= python3.11
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+TEST_WORKERS ?= 2
+
+.PHONY: run test lint typecheck test-sqlite test-postgresql bench fmt migrate sync
+
+.tools/bin/uv:
+	python3 -m venv .tools && .tools/bin/pip install --quiet uv
+
+sync: $(UV)
+	$(UV) sync --frozen
+
+run: sync
+	exec $(PY) scripts/run.py
+
+test: sync lint typecheck test-sqlite test-postgresql
+
+lint:
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck:
+	$(PY) -m mypy shared/src gateway/src services/*/src scripts
+
+test-sqlite:
+	$(PY) -m pytest -n $(TEST_WORKERS) --db sqlite
+
+test-postgresql:
+	$(PY) scripts/check_postgres.py
+	$(PY) -m pytest -n $(TEST_WORKERS) --db postgresql
+
+bench: sync
+	$(PY) scripts/bench.py
+
+fmt: sync
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+migrate: sync
+	for s in gateway registry mentoring genting dashat; do .venv/bin/kkb-$$s migrate || exit 1; done

@@ -1,0 +1,69 @@
+"""Users, machine clients, refresh tokens and failed-login counters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from kkb_shared.db import UtcDateTime
+
+
+class UserAccount(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: str = Field(primary_key=True, max_length=36)
+    username: str = Field(max_length=80, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    region: str = Field(default="", max_length=10)
+    ota_id: str | None = Field(default=None, max_length=36)
+    kitchen_id: str | None = Field(default=None, max_length=36)
+    is_active: bool = True
+    version: int = 1
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": "version"}
+
+
+class ApiClient(SQLModel, table=True):
+    __tablename__ = "api_client"
+
+    id: str = Field(primary_key=True, max_length=36)
+    client_id: str = Field(max_length=80, unique=True)
+    secret_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    region: str = Field(default="", max_length=10)
+    scopes: str = Field(default="", max_length=500)
+    is_active: bool = True
+    version: int = 1
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": "version"}
+
+
+class RefreshToken(SQLModel, table=True):
+    """Stored as a SHA-256 hash. `family_id` ties rotations together: reuse of a used one revokes them all."""
+
+    __tablename__ = "refresh_token"
+
+    id: str = Field(primary_key=True, max_length=36)
+    family_id: str = Field(max_length=36, index=True)
+    user_id: str = Field(foreign_key="user_account.id", index=True, max_length=36)
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime = Field(sa_type=UtcDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class LoginFailure(SQLModel, table=True):
+    """Failed password logins per username (existing or not) within the current window."""
+
+    __tablename__ = "login_failure"
+
+    username: str = Field(primary_key=True, max_length=80)
+    failures: int = 0
+    window_started_at: datetime = Field(sa_type=UtcDateTime)

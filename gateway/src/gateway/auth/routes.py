@@ -1,0 +1,90 @@
+"""`POST /auth/token` (OAuth 2.0 form) and `GET /auth/me`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse
+
+from gateway.auth import service
+from gateway.auth.errors import OAuthError, invalid_client
+from gateway.auth.schemas import Me, TokenResponse
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+FormField = Annotated[str | None, Form(max_length=4096)]
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("basic "):
+        return None
+    try:
+        client_id, _, secret = base64.b64decode(header[6:]).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise invalid_client() from exc
+    return client_id, secret
+
+
+@router.post(
+    "/token",
+    response_model=TokenResponse,
+    responses={**problem_responses(400, 401, 422, 429)},
+)
+async def token(
+    request: Request,
+    session: SessionDep,
+    grant_type: Annotated[Literal["password", "client_credentials", "refresh_token"], Form()],
+    username: FormField = None,
+    password: FormField = None,
+    client_id: FormField = None,
+    client_secret: FormField = None,
+    refresh_token: FormField = None,
+    scope: FormField = None,
+) -> JSONResponse:
+    """OAuth 2.0 token endpoint (RFC 6749): password, client_credentials (secret in the form or HTTP Basic)
+    and refresh_token grants. Refresh tokens rotate on every use."""
+    settings, keys = request.app.state.settings, request.app.state.signing_keys
+    if grant_type == "password":
+        if not username or not password:
+            raise OAuthError("invalid_request", "username and password are required")
+        answer = await service.password_grant(
+            session=session, settings=settings, keys=keys, username=username, password=password
+        )
+    elif grant_type == "client_credentials":
+        basic = _basic_credentials(request)
+        if basic:
+            client_id, client_secret = basic
+        if not client_id or not client_secret:
+            raise invalid_client()
+        answer = await service.client_credentials_grant(
+            session=session, settings=settings, keys=keys, client_id=client_id, client_secret=client_secret
+        )
+    else:
+        if not refresh_token:
+            raise OAuthError("invalid_request", "refresh_token is required")
+        answer = await service.refresh_grant(
+            session=session, settings=settings, keys=keys, refresh_token=refresh_token
+        )
+    return JSONResponse(
+        answer.model_dump(exclude_none=True), headers={"Cache-Control": "no-store", "Pragma": "no-cache"}
+    )
+
+
+@router.get("/me", response_model=Me, responses=problem_responses(401))
+async def me(principal: PrincipalDep) -> Me:
+    """Who the bearer of this token is."""
+    return Me(
+        subject=principal.subject,
+        role=principal.role,
+        region=principal.region,
+        scopes=sorted(principal.scopes),
+        ota_id=principal.ota_id,
+        kitchen_id=principal.kitchen_id,
+    )

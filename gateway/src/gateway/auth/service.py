@@ -1,0 +1,179 @@
+"""Token issuance: password, client_credentials and refresh_token grants; refresh-token rotation and
+reuse detection; failed-login throttling that never tells whether a username exists."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from gateway.accounts import passwords
+from gateway.accounts.models import ApiClient, LoginFailure, RefreshToken, UserAccount
+from gateway.auth.errors import invalid_client, invalid_grant
+from gateway.auth.schemas import TokenResponse
+from gateway.keys import SigningKeys
+from gateway.settings import GatewaySettings
+from kkb_shared.db import utcnow
+from kkb_shared.errors import TooManyRequests
+from kkb_shared.ids import new_id
+
+BAD_LOGIN = "Invalid username or password"
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def access_token(
+    *, keys: SigningKeys, settings: GatewaySettings, subject: str, role: str, region: str, **extra: Any
+) -> str:
+    now = utcnow()
+    claims: dict[str, Any] = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": subject,
+        "iat": now,
+        "nbf": now,
+        "exp": now + timedelta(seconds=settings.access_token_seconds),
+        "jti": uuid.uuid4().hex,
+        "role": role,
+        "region": region,
+    }
+    claims.update({k: v for k, v in extra.items() if v})
+    return keys.sign(claims)
+
+
+def _user_claims(user: UserAccount) -> dict[str, Any]:
+    return {"subject": user.id, "role": user.role, "region": user.region, "ota_id": user.ota_id, "kitchen_id": user.kitchen_id}
+
+
+async def _issue_refresh_token(
+    *, session: AsyncSession, settings: GatewaySettings, user_id: str, family_id: str | None = None
+) -> str:
+    token = secrets.token_urlsafe(48)
+    now = utcnow()
+    session.add(
+        RefreshToken(
+            id=new_id(),
+            family_id=family_id or new_id(),
+            user_id=user_id,
+            token_hash=_hash_token(token),
+            expires_at=now + timedelta(seconds=settings.refresh_token_seconds),
+            created_at=now,
+        )
+    )
+    return token
+
+
+async def _check_throttle(*, session: AsyncSession, settings: GatewaySettings, username: str) -> None:
+    record = await session.get(LoginFailure, username)
+    if record is None or record.failures < settings.login_max_failures:
+        return
+    window_ends = record.window_started_at + timedelta(seconds=settings.login_window_seconds)
+    remaining = (window_ends - utcnow()).total_seconds()
+    if remaining > 0:
+        raise TooManyRequests(
+            "Too many failed logins for this username; try again later", retry_after=math.ceil(remaining)
+        )
+
+
+async def _record_failure(*, session: AsyncSession, settings: GatewaySettings, username: str) -> None:
+    now = utcnow()
+    record = await session.get(LoginFailure, username)
+    if record is None:
+        session.add(LoginFailure(username=username, failures=1, window_started_at=now))
+    elif now - record.window_started_at > timedelta(seconds=settings.login_window_seconds):
+        record.failures, record.window_started_at = 1, now
+    else:
+        record.failures += 1
+    await session.commit()
+
+
+async def password_grant(
+    *, session: AsyncSession, settings: GatewaySettings, keys: SigningKeys, username: str, password: str
+) -> TokenResponse:
+    username = username.strip().lower()[:80]
+    await _check_throttle(session=session, settings=settings, username=username)
+    user = (await session.execute(select(UserAccount).where(UserAccount.username == username))).scalar_one_or_none()  # type: ignore[arg-type]
+    valid = passwords.verify_secret(user.password_hash if user else None, password)
+    if user is None or not valid or not user.is_active:
+        await _record_failure(session=session, settings=settings, username=username)
+        raise invalid_grant(BAD_LOGIN)
+    failure = await session.get(LoginFailure, username)
+    if failure is not None:
+        await session.delete(failure)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_secret(password)
+    refresh = await _issue_refresh_token(session=session, settings=settings, user_id=user.id)
+    await session.commit()
+    token = access_token(keys=keys, settings=settings, **_user_claims(user))
+    return TokenResponse(access_token=token, expires_in=settings.access_token_seconds, refresh_token=refresh)
+
+
+async def client_credentials_grant(
+    *, session: AsyncSession, settings: GatewaySettings, keys: SigningKeys, client_id: str, client_secret: str
+) -> TokenResponse:
+    client = (await session.execute(select(ApiClient).where(ApiClient.client_id == client_id))).scalar_one_or_none()  # type: ignore[arg-type]
+    valid = passwords.verify_secret(client.secret_hash if client else None, client_secret)
+    if client is None or not valid or not client.is_active:
+        raise invalid_client()
+    token = access_token(
+        keys=keys, settings=settings, subject=f"client:{client.client_id}", role=client.role,
+        region=client.region, scope=client.scopes,
+    )
+    return TokenResponse(access_token=token, expires_in=settings.access_token_seconds, scope=client.scopes or None)
+
+
+async def refresh_grant(
+    *, session: AsyncSession, settings: GatewaySettings, keys: SigningKeys, refresh_token: str
+) -> TokenResponse:
+    """Rotate: the presented token is used up and a new one of the same family issued. A token presented
+    again after its rotation means it leaked: the whole family is revoked."""
+    stored = (
+        await session.execute(select(RefreshToken).where(RefreshToken.token_hash == _hash_token(refresh_token)))  # type: ignore[arg-type]
+    ).scalar_one_or_none()
+    if stored is None or stored.revoked_at is not None:
+        raise invalid_grant("Refresh token is not valid")
+    now = utcnow()
+    claimed = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == stored.id, RefreshToken.used_at.is_(None))  # type: ignore[arg-type, union-attr]
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        await revoke_family(session=session, family_id=stored.family_id)
+        await session.commit()
+        raise invalid_grant("Refresh token was already used; its sessions are revoked")
+    user = await session.get(UserAccount, stored.user_id)
+    if stored.expires_at <= now or user is None or not user.is_active:
+        await session.commit()
+        raise invalid_grant("Refresh token is not valid")
+    refresh = await _issue_refresh_token(
+        session=session, settings=settings, user_id=user.id, family_id=stored.family_id
+    )
+    await session.commit()
+    token = access_token(keys=keys, settings=settings, **_user_claims(user))
+    return TokenResponse(access_token=token, expires_in=settings.access_token_seconds, refresh_token=refresh)
+
+
+async def revoke_family(*, session: AsyncSession, family_id: str) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))  # type: ignore[arg-type, union-attr]
+        .values(revoked_at=utcnow())
+    )
+
+
+async def revoke_user_tokens(*, session: AsyncSession, user_id: str) -> None:
+    """Revoke every refresh token of a user (disabled, password reset, role or region changed)."""
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))  # type: ignore[arg-type, union-attr]
+        .values(revoked_at=utcnow())
+    )

@@ -1,0 +1,78 @@
+"""Demo users and a demo machine client for `make run` (never in production)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from gateway.accounts import passwords
+from gateway.accounts.models import ApiClient, UserAccount
+from kkb_shared.auth import Role
+from kkb_shared.db import Database, utcnow
+from kkb_shared.ids import new_id
+
+DEFAULT_DEMO_PASSWORD = "kampungkb-demo"
+SAMBAS, DUNGUN_PERAPAKAN = "6101", "6101042015"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    region: str
+    about: str
+    ota_id: str | None = None
+    kitchen_id: str | None = None
+
+
+DEMO_USERS = (
+    DemoUser("admin", Role.ADMIN, "", "national administrator"),
+    DemoUser("operator", Role.OPERATOR, SAMBAS, "OPD KB staff of Kabupaten Sambas"),
+    DemoUser("kader", Role.TPK, DUNGUN_PERAPAKAN, "TPK cadre of Desa Dungun Perapakan"),
+    DemoUser("viewer", Role.VIEWER, SAMBAS, "analyst of Kabupaten Sambas (no personal data)"),
+    DemoUser("ota", Role.OTA, SAMBAS, "a GENTING sponsor", ota_id="0192f000-0000-7000-8000-000000000001"),
+    DemoUser("dapur", Role.DASHAT, DUNGUN_PERAPAKAN, "DASHAT kitchen manager", kitchen_id="0192f000-0000-7000-8000-000000000002"),
+)
+DEMO_CLIENT_ID = "provinsi-kalbar"
+DEMO_CLIENT_SCOPES = "registry:read registry:write"
+
+
+def demo_password() -> str:
+    return os.environ.get("KKB_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+
+
+async def load_demo_users(database_url: str) -> str:
+    """Create the demo users and client if they are missing; existing ones are left as they are."""
+    database = Database(database_url)
+    password_hash = passwords.hash_secret(demo_password())
+    created = []
+    try:
+        async with database.sessionmaker() as session:
+            existing = set((await session.execute(select(UserAccount.username))).scalars())
+            now = utcnow()
+            for user in DEMO_USERS:
+                if user.username in existing:
+                    continue
+                session.add(
+                    UserAccount(
+                        id=new_id(), username=user.username, password_hash=password_hash, role=user.role,
+                        region=user.region, ota_id=user.ota_id, kitchen_id=user.kitchen_id,
+                        created_at=now, updated_at=now,
+                    )
+                )
+                created.append(user.username)
+            client = await session.execute(select(ApiClient.id).where(ApiClient.client_id == DEMO_CLIENT_ID))  # type: ignore[arg-type]
+            if client.first() is None:
+                session.add(
+                    ApiClient(
+                        id=new_id(), client_id=DEMO_CLIENT_ID, secret_hash=password_hash, role=Role.INTEGRATION,
+                        region="61", scopes=DEMO_CLIENT_SCOPES, created_at=now, updated_at=now,
+                    )
+                )
+                created.append(f"client {DEMO_CLIENT_ID}")
+            await session.commit()
+    finally:
+        await database.dispose()
+    return f"demo accounts created: {', '.join(created) or 'none (already there)'}"

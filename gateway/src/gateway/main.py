@@ -1,0 +1,99 @@
+"""The gateway: users and clients, tokens and JWKS, routing to the services, one merged OpenAPI."""
+
+from __future__ import annotations
+
+
+
+import httpx
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from gateway import proxy
+from gateway.accounts.routes import router as accounts_router
+from gateway.auth.errors import install_oauth_error_handler
+from gateway.auth.routes import router as auth_router
+from gateway.keys import SigningKeys
+from gateway.limits import BodySizeLimitMiddleware
+from gateway.openapi import MergedOpenApi
+from gateway.proxy import Upstreams
+from gateway.settings import GatewaySettings
+from kkb_shared.app import create_service_app
+from kkb_shared.auth import StaticKeys, TokenVerifier
+from kkb_shared.observability import configure_logging
+
+meta = APIRouter()
+
+
+@meta.get("/.well-known/jwks.json", tags=["auth"])
+async def jwks(request: Request) -> JSONResponse:
+    """Public keys that verify access tokens; more than one while keys rotate."""
+    keys: SigningKeys = request.app.state.signing_keys
+    return JSONResponse(keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
+
+
+@meta.get("/openapi.json", include_in_schema=False)
+async def openapi(request: Request) -> JSONResponse:
+    return JSONResponse(await request.app.state.openapi.document())
+
+
+@meta.get("/docs", include_in_schema=False)
+async def docs() -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="Kampung KB platform API",
+        oauth2_redirect_url="/docs/oauth2-redirect",
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+
+
+@meta.get("/docs/oauth2-redirect", include_in_schema=False)
+async def docs_redirect() -> HTMLResponse:
+    return get_swagger_ui_oauth2_redirect_html()
+
+
+def create_app(
+    settings: GatewaySettings | None = None,
+    *,
+    signing_keys: SigningKeys | None = None,
+    upstream_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    settings = settings or GatewaySettings()
+    keys = signing_keys or SigningKeys.from_settings(settings)
+    verifier = TokenVerifier(StaticKeys(keys.jwks()), issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+    upstreams = Upstreams(settings, transport=upstream_transport)
+    app = create_service_app(
+        title="Kampung KB gateway",
+        description="Users, clients, tokens and routing to the services.",
+        settings=settings,
+        routers=[auth_router, accounts_router, meta, proxy.router],
+        verifier=verifier,
+        router_prefix="",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.signing_keys = keys
+    app.state.upstreams = upstreams
+    app.state.openapi = MergedOpenApi(app, upstreams, settings.openapi_cache_seconds)
+    app.router.add_event_handler("shutdown", upstreams.aclose)
+    install_oauth_error_handler(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-ID"],
+        expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
+        max_age=600,
+    )
+    return app
+
+
+def create_served_app() -> FastAPI:
+    settings = GatewaySettings()
+    configure_logging(settings.log_level, service="gateway")
+    return create_app(settings)
+
+

@@ -1,0 +1,146 @@
+"""Routing `/{service}/v1/...` to the services: one pooled client per upstream, bodies streamed both ways,
+only the headers that matter passed on. Down → 503, too slow → 504, garbage → 502; never a crash."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+from asgi_correlation_id import correlation_id
+from fastapi import APIRouter, Request
+from starlette.background import BackgroundTask
+from starlette.responses import Response, StreamingResponse
+
+from gateway.limits import BodyTooLarge
+from gateway.settings import SERVICES, GatewaySettings
+from kkb_shared.errors import NotFound, PayloadTooLarge, problem_response
+
+logger = logging.getLogger(__name__)
+
+# Request headers passed to a service; everything else (cookies, X-User-*, X-Forwarded-*, ...) is dropped,
+# so a service trusts only the verified token.
+FORWARDED_REQUEST_HEADERS = frozenset(
+    {
+        "authorization",
+        "idempotency-key",
+        "if-match",
+        "if-none-match",
+        "content-type",
+        "content-length",
+        "content-encoding",
+        "accept",
+        "accept-encoding",
+        "accept-language",
+    }
+)
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+DROPPED_RESPONSE_HEADERS = HOP_BY_HOP | {"x-request-id", "server", "date"}
+PROXIED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+# Spellings of `/`, `\` and `.` that could smuggle a path past the prefix check once decoded.
+SUSPICIOUS_PATH_PARTS = (b"%2f", b"%5c", b"%2e", b"\\", b"%00")
+
+
+class Upstreams:
+    """One pooled AsyncClient per service, created at startup and closed at shutdown."""
+
+    def __init__(self, settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        timeout = httpx.Timeout(
+            settings.upstream_timeout, connect=settings.upstream_connect_timeout, pool=settings.upstream_connect_timeout
+        )
+        limits = httpx.Limits(
+            max_connections=settings.upstream_max_connections,
+            max_keepalive_connections=settings.upstream_max_connections,
+        )
+        self.clients = {
+            name: httpx.AsyncClient(
+                base_url=settings.upstream_url(name), timeout=timeout, limits=limits, transport=transport,
+                follow_redirects=False,
+            )
+            for name in SERVICES
+        }
+
+    async def aclose(self) -> None:
+        for client in self.clients.values():
+            await client.aclose()
+
+
+def _is_safe(raw_path: bytes) -> bool:
+    lowered = raw_path.lower()
+    if any(part in lowered for part in SUSPICIOUS_PATH_PARTS) or b"//" in raw_path:
+        return False
+    return all(segment not in (b"..", b".") for segment in raw_path.split(b"/"))
+
+
+def _request_headers(request: Request) -> list[tuple[str, str]]:
+    headers = [(k, v) for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS]
+    headers.append(("x-request-id", correlation_id.get() or ""))
+    return headers
+
+
+router = APIRouter()
+
+
+@router.api_route("/{service}/v1/{path:path}", methods=PROXIED_METHODS, include_in_schema=False)
+async def proxy(service: str, path: str, request: Request) -> Response:
+    raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
+    if service not in SERVICES or not _is_safe(raw_path):
+        raise NotFound("No such route")
+    upstreams: Upstreams = request.app.state.upstreams
+    client = upstreams.clients[service]
+    target = raw_path[len(service) + 1 :].decode("latin-1")
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    has_body = request.method in {"POST", "PUT", "PATCH", "DELETE"}
+    upstream_request = client.build_request(
+        request.method,
+        target + (f"?{query}" if query else ""),
+        headers=_request_headers(request),
+        content=request.stream() if has_body else None,
+    )
+    try:
+        upstream = await client.send(upstream_request, stream=True)
+    except BodyTooLarge as exc:
+        raise PayloadTooLarge(exc.detail) from exc
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        logger.warning("upstream %s unavailable: %s", service, exc)
+        return problem_response(
+            503, slug="upstream-unavailable", title="Service unavailable",
+            detail=f"The {service} service is not reachable; try again later", headers={"Retry-After": "5"},
+        )
+    except httpx.TimeoutException as exc:
+        logger.warning("upstream %s timed out: %s", service, exc)
+        return problem_response(
+            504, slug="upstream-timeout", title="Service timeout", detail=f"The {service} service did not answer in time"
+        )
+    except httpx.HTTPError as exc:
+        logger.warning("upstream %s failed: %s", service, exc)
+        return problem_response(
+            502, slug="bad-gateway", title="Bad gateway", detail=f"The {service} service gave an invalid answer"
+        )
+    headers = {k: v for k, v in upstream.headers.items() if k not in DROPPED_RESPONSE_HEADERS}
+    return StreamingResponse(
+        _relay(upstream, service),
+        status_code=upstream.status_code,
+        headers=headers,
+        background=BackgroundTask(upstream.aclose),
+    )
+
+
+async def _relay(upstream: httpx.Response, service: str) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in upstream.aiter_raw():
+            yield chunk
+    except httpx.HTTPError as exc:  # the status is already sent: all we can do is end the body
+        logger.warning("upstream %s broke off its answer: %s", service, exc)

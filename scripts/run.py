@@ -1,0 +1,121 @@
+"""`make run`: migrate every database, load demo data, start the gateway and the four services, print the
+docs URL and the demo users; Ctrl-C (SIGINT) or SIGTERM stops every process it started."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SERVICES = {"registry": 8001, "mentoring": 8002, "genting": 8003, "dashat": 8004}
+STARTUP_TIMEOUT = 60.0
+
+
+def port_of(name: str, default: int) -> int:
+    return int(os.environ.get(f"KKB_{name.upper()}_PORT", default))
+
+
+def environment() -> dict[str, str]:
+    """Point every service at the gateway's JWKS and the gateway at every service."""
+    env = dict(os.environ)
+    gateway = f"http://127.0.0.1:{port_of('gateway', 8000)}"
+    for name, default in SERVICES.items():
+        env.setdefault(f"KKB_{name.upper()}_PORT", str(port_of(name, default)))
+        env.setdefault(f"KKB_{name.upper()}_JWKS_URL", f"{gateway}/.well-known/jwks.json")
+        env.setdefault(f"KKB_GATEWAY_{name.upper()}_URL", f"http://127.0.0.1:{port_of(name, default)}")
+    return env
+
+
+def step(command: list[str], env: dict[str, str]) -> None:
+    print(f"→ {' '.join(command)}", flush=True)
+    subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT, env=env, check=True)
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited with {process.returncode} while starting")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:  # noqa: S310 - our own loopback URL
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not become healthy in {STARTUP_TIMEOUT:.0f}s")
+
+
+def banner(env: dict[str, str]) -> str:
+    sys.path.insert(0, str(ROOT / "gateway" / "src"))
+    from gateway.demo import DEMO_CLIENT_ID, DEMO_USERS, demo_password
+
+    gateway = f"http://127.0.0.1:{port_of('gateway', 8000)}"
+    services = ", ".join(f"{name} :{env['KKB_' + name.upper() + '_PORT']}" for name in SERVICES)
+    lines = [
+        "",
+        "Kampung KB platform is running (embedded SQLite, demo data).",
+        f"  API docs:  {gateway}/docs",
+        f"  Gateway:   {gateway}   (services: {services})",
+        f"  Demo users (password: {demo_password()}):",
+        *(f"    {u.username:<9} {u.role.value:<9} {u.region or 'national':<11} {u.about}" for u in DEMO_USERS),
+        f"  Demo machine client: {DEMO_CLIENT_ID} (secret: the demo password)",
+        "Press Ctrl-C to stop.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    env = environment()
+    (ROOT / "var").mkdir(exist_ok=True)
+    for name in ("gateway", *SERVICES):
+        step([f"kkb-{name}", "migrate"], env)
+    step(["kkb-gateway", "demo"], env)
+    step(["kkb-registry", "demo"], env)
+
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        for name in ("gateway", *SERVICES):
+            processes[name] = subprocess.Popen([str(BIN / f"kkb-{name}"), "serve"], cwd=ROOT, env=env)
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        for name, process in processes.items():
+            wait_healthy(f"http://127.0.0.1:{port_of(name, SERVICES.get(name, 8000))}/healthz", process, deadline)
+        print(banner(env), flush=True)
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    print(f"{name} exited with {process.returncode}; stopping the rest", file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+        return 0
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        print("all processes stopped", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The dashat service: DASHAT community kitchens, menus, production and distribution."""

@@ -1,0 +1,1 @@
+"""The mentoring service: TPK teams, mentoring visits, WHO 2006 growth z-scores."""
