@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kkb_shared.cli import run_cli
 from kkb_shared.settings import ServiceSettings
+
 from gateway.settings import GatewaySettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -22,12 +23,12 @@ def _demo(args: argparse.Namespace, settings: ServiceSettings) -> None:
 
 def _create_admin(args: argparse.Namespace, settings: ServiceSettings) -> None:
     """First administrator of a new installation, from KKB_ADMIN_USERNAME and KKB_ADMIN_PASSWORD."""
+    from kkb_shared.auth import Role
+    from kkb_shared.db import Database
     from pydantic import SecretStr
 
     from gateway.accounts import service
     from gateway.accounts.schemas import UserCreate
-    from kkb_shared.auth import Role
-    from kkb_shared.db import Database
 
     data = UserCreate(
         username=os.environ["KKB_ADMIN_USERNAME"], password=SecretStr(os.environ["KKB_ADMIN_PASSWORD"]), role=Role.ADMIN

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from kkb_shared.auth import Role
+from kkb_shared.db import Database, utcnow
+from kkb_shared.ids import new_id
 from sqlalchemy import select
 
 from gateway.accounts import passwords
 from gateway.accounts.models import ApiClient, UserAccount
-from kkb_shared.auth import Role
-from kkb_shared.db import Database, utcnow
-from kkb_shared.ids import new_id
 
 DEFAULT_DEMO_PASSWORD = "kampungkb-demo"
 SAMBAS, DUNGUN_PERAPAKAN = "6101", "6101042015"

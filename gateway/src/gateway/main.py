@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-
-
 import httpx
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from kkb_shared.app import create_service_app
+from kkb_shared.auth import StaticKeys, TokenVerifier
+from kkb_shared.observability import configure_logging
 
 from gateway import proxy
 from gateway.accounts.routes import router as accounts_router
@@ -19,9 +20,6 @@ from gateway.limits import BodySizeLimitMiddleware
 from gateway.openapi import MergedOpenApi
 from gateway.proxy import Upstreams
 from gateway.settings import GatewaySettings
-from kkb_shared.app import create_service_app
-from kkb_shared.auth import StaticKeys, TokenVerifier
-from kkb_shared.observability import configure_logging
 
 meta = APIRouter()
 

@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 import httpx
 from asgi_correlation_id import correlation_id
 from fastapi import APIRouter, Request
+from kkb_shared.errors import NotFound, PayloadTooLarge, problem_response
 from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
 from gateway.limits import BodyTooLarge
 from gateway.settings import SERVICES, GatewaySettings
-from kkb_shared.errors import NotFound, PayloadTooLarge, problem_response
 
 logger = logging.getLogger(__name__)
 

@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, Dialect, event, text
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Column, DateTime, Dialect, Integer, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 # One naming convention for every service's constraints, so migrations name them predictably.
 SQLModel.metadata.naming_convention = {
@@ -104,3 +103,9 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def version_column() -> Column[int]:
+    """The `version` column of a record with optimistic concurrency; pass it as the mapper's
+    `version_id_col`, so SQLAlchemy bumps it on each UPDATE and refuses a write from a stale read."""
+    return Column("version", Integer, nullable=False, default=1)

@@ -43,14 +43,25 @@ def _run_sync(connection: Connection, batch: bool) -> None:
 
 
 def upgrade(alembic_ini: Path, database_url: str, revision: str = "head") -> None:
-    """Bring a database to `revision`; safe to call while an event loop runs (it uses its own thread)."""
+    """Bring a database up to `revision`."""
+    _in_own_thread(command.upgrade, alembic_ini, database_url, revision)
+
+
+def downgrade(alembic_ini: Path, database_url: str, revision: str = "base") -> None:
+    """Take a database down to `revision` (every migration is reversible)."""
+    _in_own_thread(command.downgrade, alembic_ini, database_url, revision)
+
+
+def _in_own_thread(action: Callable[[Config, str], None], alembic_ini: Path, database_url: str, revision: str) -> None:
+    """Run an Alembic command in a thread of its own: env.py starts an event loop, which must not
+    happen inside one that is already running (tests, async callers)."""
     config = Config(str(alembic_ini))
     config.attributes["database_url"] = database_url
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            command.upgrade(config, revision)
+            action(config, revision)
         except BaseException as exc:
             errors.append(exc)
 
@@ -59,9 +70,3 @@ def upgrade(alembic_ini: Path, database_url: str, revision: str = "head") -> Non
     thread.join()
     if errors:
         raise errors[0]
-
-
-def downgrade(alembic_ini: Path, database_url: str, revision: str = "base") -> None:
-    config = Config(str(alembic_ini))
-    config.attributes["database_url"] = database_url
-    command.downgrade(config, revision)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kkb_shared.db import UtcDateTime, version_column
 from sqlmodel import Field, SQLModel
 
-from kkb_shared.db import UtcDateTime
+
+_user_account_version = version_column()
 
 
 class UserAccount(SQLModel, table=True):
@@ -20,11 +22,14 @@ class UserAccount(SQLModel, table=True):
     ota_id: str | None = Field(default=None, max_length=36)
     kitchen_id: str | None = Field(default=None, max_length=36)
     is_active: bool = True
-    version: int = 1
+    version: int = Field(default=1, sa_column=_user_account_version)
     created_at: datetime = Field(sa_type=UtcDateTime)
     updated_at: datetime = Field(sa_type=UtcDateTime)
 
-    __mapper_args__ = {"version_id_col": "version"}
+    __mapper_args__ = {"version_id_col": _user_account_version}
+
+
+_api_client_version = version_column()
 
 
 class ApiClient(SQLModel, table=True):
@@ -37,11 +42,11 @@ class ApiClient(SQLModel, table=True):
     region: str = Field(default="", max_length=10)
     scopes: str = Field(default="", max_length=500)
     is_active: bool = True
-    version: int = 1
+    version: int = Field(default=1, sa_column=_api_client_version)
     created_at: datetime = Field(sa_type=UtcDateTime)
     updated_at: datetime = Field(sa_type=UtcDateTime)
 
-    __mapper_args__ = {"version_id_col": "version"}
+    __mapper_args__ = {"version_id_col": _api_client_version}
 
 
 class RefreshToken(SQLModel, table=True):

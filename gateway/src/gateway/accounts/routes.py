@@ -6,6 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 from fastapi.responses import JSONResponse
+from kkb_shared.auth import Role, require
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.versioning import IfMatchHeader, etag
 
 from gateway.accounts import service
 from gateway.accounts.schemas import (
@@ -17,11 +22,6 @@ from gateway.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
-from kkb_shared.auth import Role, require
-from kkb_shared.db import SessionDep
-from kkb_shared.errors import problem_responses
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
-from kkb_shared.versioning import IfMatchHeader, etag
 
 router = APIRouter(
     prefix="/auth",

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from kkb_shared.auth import Role
+from kkb_shared.db import utcnow
+from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from kkb_shared.ids import new_id
+from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.versioning import check_if_match
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from gateway.accounts import passwords
 from gateway.accounts.models import ApiClient, UserAccount
@@ -19,12 +25,6 @@ from gateway.accounts.schemas import (
     check_role_region,
 )
 from gateway.auth import service as auth_service
-from kkb_shared.auth import Role
-from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
-from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, encode_cursor
-from kkb_shared.versioning import check_if_match
 
 
 def user_read(user: UserAccount) -> UserRead:

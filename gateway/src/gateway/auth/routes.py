@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
 
 from gateway.auth import service
 from gateway.auth.errors import OAuthError, invalid_client
 from gateway.auth.schemas import Me, TokenResponse
-from kkb_shared.auth import PrincipalDep
-from kkb_shared.db import SessionDep
-from kkb_shared.errors import problem_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from kkb_shared.auth import Role
+from pydantic import BaseModel
 
 
 class TokenResponse(BaseModel):

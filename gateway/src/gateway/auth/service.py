@@ -10,8 +10,11 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from kkb_shared.db import utcnow
+from kkb_shared.errors import TooManyRequests
+from kkb_shared.ids import new_id
 from sqlalchemy import select, update
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.accounts import passwords
 from gateway.accounts.models import ApiClient, LoginFailure, RefreshToken, UserAccount
@@ -19,9 +22,6 @@ from gateway.auth.errors import invalid_client, invalid_grant
 from gateway.auth.schemas import TokenResponse
 from gateway.keys import SigningKeys
 from gateway.settings import GatewaySettings
-from kkb_shared.db import utcnow
-from kkb_shared.errors import TooManyRequests
-from kkb_shared.ids import new_id
 
 BAD_LOGIN = "Invalid username or password"
 

@@ -1,8 +1,7 @@
 """Dashat settings, from environment variables prefixed `KKB_DASHAT_`."""
 
-from pydantic_settings import SettingsConfigDict
-
 from kkb_shared.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class DashatSettings(ServiceSettings):

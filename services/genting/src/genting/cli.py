@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from kkb_shared.cli import run_cli
+
 from genting.settings import GentingSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"

@@ -1,8 +1,7 @@
 """Genting settings, from environment variables prefixed `KKB_GENTING_`."""
 
-from pydantic_settings import SettingsConfigDict
-
 from kkb_shared.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class GentingSettings(ServiceSettings):

@@ -1,10 +1,10 @@
 """The mentoring service. For now a placeholder with its database and health routes; its domain comes later."""
 
 from fastapi import FastAPI
-
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
+
 from mentoring.settings import MentoringSettings
 
 

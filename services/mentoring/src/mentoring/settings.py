@@ -1,8 +1,7 @@
 """Mentoring settings, from environment variables prefixed `KKB_MENTORING_`."""
 
-from pydantic_settings import SettingsConfigDict
-
 from kkb_shared.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class MentoringSettings(ServiceSettings):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-
 from kkb_shared.auth import Principal, Role
 from kkb_shared.db import Database
+from sqlalchemy import func, select
+
 from registry.families import service
 from registry.families.enums import Latrine, MaritalStatus, PovertyStatus, Relation, Sex, WaterSource
 from registry.families.models import Family

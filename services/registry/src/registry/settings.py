@@ -1,8 +1,7 @@
 """Registry settings, from environment variables prefixed `KKB_REGISTRY_`."""
 
-from pydantic_settings import SettingsConfigDict
-
 from kkb_shared.settings import ServiceSettings
+from pydantic_settings import SettingsConfigDict
 
 
 class RegistrySettings(ServiceSettings):

@@ -1,11 +1,11 @@
 """`GET /v1/changes`: created, updated and deleted records in commit order, for incremental sync."""
 
 from fastapi import APIRouter
-
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.pagination import CursorQuery, LimitQuery
+
 from registry.changes import service
 from registry.changes.schemas import ChangePage, ChangeRead
 

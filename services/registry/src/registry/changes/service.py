@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.pagination import decode_cursor, encode_cursor
 from kkb_shared.scope import scoped
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from registry.changes.models import ChangeEvent, Entity, Operation
 
 # Held until commit, so sequence numbers become visible in the order they were taken: a feed reader

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from kkb_shared.db import UtcDateTime, version_column
 from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
 
-from kkb_shared.db import UtcDateTime
-
 LIVE = text("deleted_at IS NULL")
+
+
+_family_version = version_column()
 
 
 class Family(SQLModel, table=True):
@@ -30,14 +32,17 @@ class Family(SQLModel, table=True):
     poverty_status: str | None = Field(default=None, max_length=30)
     is_krs: bool = Field(default=False, index=True)
     krs_assessed_on: date | None = None
-    version: int = 1
+    version: int = Field(default=1, sa_column=_family_version)
     created_by: str = Field(max_length=200)
     created_at: datetime = Field(sa_type=UtcDateTime)
     updated_at: datetime = Field(sa_type=UtcDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
     # SQLAlchemy bumps `version` on every UPDATE and adds `WHERE version = <read>`: a stale write fails.
-    __mapper_args__ = {"version_id_col": "version"}
+    __mapper_args__ = {"version_id_col": _family_version}
+
+
+_member_version = version_column()
 
 
 class Member(SQLModel, table=True):
@@ -57,12 +62,12 @@ class Member(SQLModel, table=True):
     contraception: str | None = Field(default=None, max_length=20)
     planned_marriage_date: date | None = None
     data_quality_flags: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    version: int = 1
+    version: int = Field(default=1, sa_column=_member_version)
     created_at: datetime = Field(sa_type=UtcDateTime)
     updated_at: datetime = Field(sa_type=UtcDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
-    __mapper_args__ = {"version_id_col": "version"}
+    __mapper_args__ = {"version_id_col": _member_version}
 
     @property
     def flags(self) -> list[str]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from kkb_shared.auth import Principal
 from kkb_shared.scope import scoped, within_region
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from registry.families.models import Family, Member
 
 

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.responses import JSONResponse
-
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
 from kkb_shared.versioning import IfMatchHeader, etag
+
 from registry.families import service
 from registry.families.schemas import (
     FamilyCreate,

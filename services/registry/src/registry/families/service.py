@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
 from kkb_shared.versioning import check_if_match
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
 from registry.changes import service as changes
 from registry.changes.models import Entity, Operation
 from registry.families import repository, rules
@@ -194,9 +194,9 @@ async def update_family(
         session=session, kk_number=changes_requested["kk_number"], except_family_id=family.id
     ):
         raise Conflict("A live family already has this No. KK", errors=[FieldError("kk_number", "already registered")])
+    members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
     for name, value in changes_requested.items():
         setattr(family, name, value)
-    members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
     today = date.today()
     _reassess(family, members, today)
     family.updated_at = utcnow()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from registry.regions.models import Region, RegionLevel
 from registry.regions.schemas import RegionRead
 

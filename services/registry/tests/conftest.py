@@ -1,0 +1,60 @@
+"""Registry test fixtures: a database built by the registry's Alembic migrations (SQLite or PostgreSQL, from
+`--db`), the app called in-process through httpx, and factories for valid families."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from kkb_shared.migrations import upgrade
+from kkb_shared.testing.plugin import truncate
+from kkb_shared.testing.tokens import TokenFactory
+from registry.cli import ALEMBIC_INI
+from registry.main import create_app
+from registry.settings import RegistrySettings
+from registry_factories import DUNGUN_PERAPAKAN, family_payload
+
+WRITTEN_TABLES = ["change_event", "member", "family", "idempotency_record"]
+
+
+@pytest.fixture(scope="session")
+def registry_database_url(database_factory: Callable[[str], str]) -> str:
+    url = database_factory("registry")
+    upgrade(ALEMBIC_INI, url)
+    return url
+
+
+@pytest.fixture(scope="session")
+async def registry_app(registry_database_url: str, tokens: TokenFactory) -> AsyncIterator[FastAPI]:
+    app = create_app(RegistrySettings(database_url=registry_database_url), verifier=tokens.verifier())
+    yield app
+    await app.state.database.dispose()
+
+
+@pytest.fixture
+async def client(registry_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=registry_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://registry") as http:
+        yield http
+    await truncate(registry_app.state.database, WRITTEN_TABLES)
+
+
+@pytest.fixture
+def admin(tokens: TokenFactory) -> dict[str, str]:
+    return tokens.headers("admin", "")
+
+
+@pytest.fixture
+def create_family(client: httpx.AsyncClient, admin: dict[str, str]) -> Callable[..., Any]:
+    """Create a family through the API as admin and return its JSON."""
+
+    async def create(desa_code: str = DUNGUN_PERAPAKAN, **overrides: Any) -> dict[str, Any]:
+        response = await client.post("/v1/families", json=family_payload(desa_code, **overrides), headers=admin)
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return create
