@@ -6,9 +6,13 @@ from datetime import datetime
 from typing import Annotated, Self
 
 from kkb_shared.auth import Role
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, StringConstraints, model_validator
 
-Username = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9._-]{3,80}$")]
+Username = Annotated[
+    str,
+    BeforeValidator(lambda value: value.strip().lower() if isinstance(value, str) else value),
+    StringConstraints(pattern=r"^[a-z0-9._-]{3,80}$"),
+]
 RegionPrefix = Annotated[str, StringConstraints(pattern=r"^(|\d{2}|\d{4}|\d{6}|\d{10})$")]
 Password = Annotated[SecretStr, Field(min_length=10, max_length=200)]
 ScopeName = Annotated[str, StringConstraints(pattern=r"^[a-z]+:[a-z_]+$")]
