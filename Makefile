@@ -28,11 +28,11 @@ typecheck:
 	$(PY) -m mypy shared/src gateway/src services/*/src scripts
 
 test-sqlite:
-	$(PY) -m pytest -n $(TEST_WORKERS) --db sqlite
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --db sqlite
 
 test-postgresql:
 	$(PY) scripts/check_postgres.py
-	$(PY) -m pytest -n $(TEST_WORKERS) --db postgresql
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --db postgresql
 
 bench: sync
 	$(PY) scripts/bench.py
