@@ -15,8 +15,12 @@ DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 async def check(url: str) -> None:
     parts = make_url(url)
     connection = await asyncpg.connect(
-        host=parts.host, port=parts.port or 5432, user=parts.username, password=parts.password,
-        database=parts.database, timeout=10,
+        host=parts.host,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        database=parts.database,
+        timeout=10,
     )
     await connection.close()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -18,8 +17,10 @@ from gateway.keys import SigningKeys
 from gateway.main import create_app
 from gateway.settings import GatewaySettings
 from kkb_shared.migrations import upgrade
-from gateway_helpers import DEMO_PASSWORD, FakeUpstream, login
 from kkb_shared.testing.plugin import truncate
+
+from gateway_helpers import DEMO_PASSWORD, FakeUpstream, login
+
 
 @pytest.fixture(scope="session")
 def signing_keys() -> SigningKeys:
@@ -60,7 +61,9 @@ async def gateway_app(
 
 
 @pytest.fixture
-async def gateway(gateway_app: FastAPI, fake_upstream: FakeUpstream, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[httpx.AsyncClient]:
+async def gateway(
+    gateway_app: FastAPI, fake_upstream: FakeUpstream, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[httpx.AsyncClient]:
     monkeypatch.setenv("KKB_DEMO_PASSWORD", DEMO_PASSWORD)
     await load_demo_users(gateway_app.state.database.url)
     fake_upstream.requests.clear()

@@ -44,11 +44,12 @@ class FakeUpstream:
 
 
 async def login(gateway: httpx.AsyncClient, username: str, password: str = DEMO_PASSWORD) -> dict[str, Any]:
-    response = await gateway.post("/auth/token", data={"grant_type": "password", "username": username, "password": password})
+    response = await gateway.post(
+        "/auth/token", data={"grant_type": "password", "username": username, "password": password}
+    )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
-
 
 
 def problem(response: httpx.Response) -> dict[str, Any]:

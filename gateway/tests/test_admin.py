@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
+
 from gateway_helpers import login, problem
 
 Bearer = Callable[[str], Awaitable[dict[str, str]]]
@@ -21,10 +22,11 @@ ADMIN_ROUTES = [
 ]
 
 
-
 @pytest.mark.parametrize("username", ["operator", "kader", "viewer", "ota", "dapur"])
 @pytest.mark.parametrize(("method", "path"), ADMIN_ROUTES)
-async def test_only_admin_manages_accounts(gateway: httpx.AsyncClient, bearer: Bearer, username: str, method: str, path: str) -> None:
+async def test_only_admin_manages_accounts(
+    gateway: httpx.AsyncClient, bearer: Bearer, username: str, method: str, path: str
+) -> None:
     response = await gateway.request(method, path, json={}, headers=await bearer(username))
     assert response.status_code == 403, response.text
     assert problem(response)["status"] == 403
@@ -34,7 +36,12 @@ async def test_create_list_update_and_disable_a_user(gateway: httpx.AsyncClient,
     admin = await bearer("admin")
     created = await gateway.post(
         "/auth/users",
-        json={"username": "Bidan.Rina", "password": "rahasia-panjang-1", "role": "tpk", "region": "6101042001"},
+        json={
+            "username": "Bidan.Rina",
+            "password": "rahasia-panjang-1",
+            "role": "tpk",
+            "region": "6101042001",
+        },
         headers=admin,
     )
     assert created.status_code == 201, created.text
@@ -43,21 +50,37 @@ async def test_create_list_update_and_disable_a_user(gateway: httpx.AsyncClient,
     tokens = await login(gateway, "bidan.rina", "rahasia-panjang-1")
 
     duplicate = await gateway.post(
-        "/auth/users", json={"username": "bidan.rina", "password": "rahasia-panjang-1", "role": "tpk", "region": "6101042001"}, headers=admin
+        "/auth/users",
+        json={
+            "username": "bidan.rina",
+            "password": "rahasia-panjang-1",
+            "role": "tpk",
+            "region": "6101042001",
+        },
+        headers=admin,
     )
     assert duplicate.status_code == 409 and problem(duplicate)["errors"][0]["field"] == "username"
 
     page = (await gateway.get("/auth/users", params={"limit": 3}, headers=admin)).json()
     assert len(page["items"]) == 3 and page["next_cursor"]
 
-    stale = await gateway.patch(f"/auth/users/{user['id']}", json={"is_active": False}, headers={**admin, "If-Match": '"9"'})
+    stale = await gateway.patch(
+        f"/auth/users/{user['id']}", json={"is_active": False}, headers={**admin, "If-Match": '"9"'}
+    )
     assert stale.status_code == 412
-    disabled = await gateway.patch(f"/auth/users/{user['id']}", json={"is_active": False}, headers={**admin, "If-Match": '"1"'})
+    disabled = await gateway.patch(
+        f"/auth/users/{user['id']}", json={"is_active": False}, headers={**admin, "If-Match": '"1"'}
+    )
     assert disabled.status_code == 200 and disabled.json()["is_active"] is False
 
-    refused = await gateway.post("/auth/token", data={"grant_type": "password", "username": "bidan.rina", "password": "rahasia-panjang-1"})
+    refused = await gateway.post(
+        "/auth/token",
+        data={"grant_type": "password", "username": "bidan.rina", "password": "rahasia-panjang-1"},
+    )
     assert refused.status_code == 400
-    refresh = await gateway.post("/auth/token", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+    refresh = await gateway.post(
+        "/auth/token", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    )
     assert refresh.status_code == 400
 
 
@@ -67,10 +90,14 @@ async def test_password_reset_revokes_refresh_tokens(gateway: httpx.AsyncClient,
     users = (await gateway.get("/auth/users", headers=admin)).json()["items"]
     viewer = next(u for u in users if u["username"] == "viewer")
     reset = await gateway.patch(
-        f"/auth/users/{viewer['id']}", json={"password": "a-new-long-password"}, headers={**admin, "If-Match": f'"{viewer["version"]}"'}
+        f"/auth/users/{viewer['id']}",
+        json={"password": "a-new-long-password"},
+        headers={**admin, "If-Match": f'"{viewer["version"]}"'},
     )
     assert reset.status_code == 200
-    refresh = await gateway.post("/auth/token", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+    refresh = await gateway.post(
+        "/auth/token", data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    )
     assert refresh.status_code == 400
     await login(gateway, "viewer", "a-new-long-password")
 
@@ -85,7 +112,9 @@ async def test_password_reset_revokes_refresh_tokens(gateway: httpx.AsyncClient,
         ({"username": "rina", "password": "long-enough-pw", "role": "operator"}, "body"),
     ],
 )
-async def test_invalid_users_are_rejected(gateway: httpx.AsyncClient, bearer: Bearer, body: dict[str, str], field: str) -> None:
+async def test_invalid_users_are_rejected(
+    gateway: httpx.AsyncClient, bearer: Bearer, body: dict[str, str], field: str
+) -> None:
     response = await gateway.post("/auth/users", json=body, headers=await bearer("admin"))
     assert response.status_code == 422
     assert problem(response)["errors"][0]["field"] == field
@@ -94,17 +123,27 @@ async def test_invalid_users_are_rejected(gateway: httpx.AsyncClient, bearer: Be
 async def test_clients_secret_is_shown_once_and_can_rotate(gateway: httpx.AsyncClient, bearer: Bearer) -> None:
     admin = await bearer("admin")
     created = await gateway.post(
-        "/auth/clients", json={"client_id": "siga-kalbar", "region": "61", "scopes": ["registry:read"]}, headers=admin
+        "/auth/clients",
+        json={"client_id": "siga-kalbar", "region": "61", "scopes": ["registry:read"]},
+        headers=admin,
     )
     assert created.status_code == 201
     client = created.json()
     secret = client["client_secret"]
     listed = (await gateway.get("/auth/clients", headers=admin)).json()["items"]
     assert all("client_secret" not in c for c in listed)
-    ok = await gateway.post("/auth/token", data={"grant_type": "client_credentials", "client_id": "siga-kalbar", "client_secret": secret})
+    ok = await gateway.post(
+        "/auth/token",
+        data={"grant_type": "client_credentials", "client_id": "siga-kalbar", "client_secret": secret},
+    )
     assert ok.status_code == 200
 
-    rotated = await gateway.patch(f"/auth/clients/{client['id']}", json={"rotate_secret": True}, headers={**admin, "If-Match": '"1"'})
+    rotated = await gateway.patch(
+        f"/auth/clients/{client['id']}", json={"rotate_secret": True}, headers={**admin, "If-Match": '"1"'}
+    )
     assert rotated.status_code == 200 and rotated.json()["client_secret"] != secret
-    old = await gateway.post("/auth/token", data={"grant_type": "client_credentials", "client_id": "siga-kalbar", "client_secret": secret})
+    old = await gateway.post(
+        "/auth/token",
+        data={"grant_type": "client_credentials", "client_id": "siga-kalbar", "client_secret": secret},
+    )
     assert old.status_code == 401

@@ -27,7 +27,9 @@ def test_embedded_key_is_generated_once_with_0600(tmp_path: Path) -> None:
 def test_configured_key_and_rotation_publish_both(tmp_path: Path) -> None:
     old = SigningKeys(rsa.generate_private_key(public_exponent=65537, key_size=2048))
     new_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = new_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    pem = new_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     settings = GatewaySettings(
         signing_key=SecretStr(pem.decode()),
         extra_public_keys=json.dumps([old.jwks()["keys"][0]]),

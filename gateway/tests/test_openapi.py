@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from gateway_helpers import FakeUpstream
 
 from gateway.openapi import merge_documents
+
+from gateway_helpers import FakeUpstream
 
 
 def service_document(schema_title: str) -> dict[str, Any]:
@@ -19,7 +20,9 @@ def service_document(schema_title: str) -> dict[str, Any]:
                 "get": {
                     "operationId": "list_things",
                     "tags": ["things"],
-                    "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}},
+                    "responses": {
+                        "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+                    },
                 }
             },
             "/healthz": {"get": {"responses": {"200": {}}}},
@@ -29,8 +32,14 @@ def service_document(schema_title: str) -> dict[str, Any]:
 
 
 def test_merge_prefixes_paths_tags_and_resolves_schema_clashes() -> None:
-    own = {"openapi": "3.1.0", "info": {"title": "gw", "version": "1", "description": "d"}, "paths": {"/auth/token": {}}}
-    merged = merge_documents(own, {"registry": service_document("A"), "mentoring": service_document("B"), "genting": None})
+    own = {
+        "openapi": "3.1.0",
+        "info": {"title": "gw", "version": "1", "description": "d"},
+        "paths": {"/auth/token": {}},
+    }
+    merged = merge_documents(
+        own, {"registry": service_document("A"), "mentoring": service_document("B"), "genting": None}
+    )
     assert set(merged["paths"]) == {"/auth/token", "/registry/v1/things", "/mentoring/v1/things"}
     registry_op = merged["paths"]["/registry/v1/things"]["get"]
     mentoring_op = merged["paths"]["/mentoring/v1/things"]["get"]
@@ -38,8 +47,15 @@ def test_merge_prefixes_paths_tags_and_resolves_schema_clashes() -> None:
     ref = mentoring_op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     assert ref == "#/components/schemas/MentoringThing"
     schemas = merged["components"]["schemas"]
-    assert schemas["Thing"]["title"] == "A" and schemas["MentoringThing"]["title"] == "B" and "MentoringSame" not in schemas
-    assert merged["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"] == "/auth/token"
+    assert (
+        schemas["Thing"]["title"] == "A"
+        and schemas["MentoringThing"]["title"] == "B"
+        and "MentoringSame" not in schemas
+    )
+    assert (
+        merged["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"]
+        == "/auth/token"
+    )
     assert "genting" in merged["info"]["description"]
 
 

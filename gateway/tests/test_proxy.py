@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+
 from gateway_helpers import FakeUpstream, problem
 
 
@@ -81,10 +82,19 @@ async def test_dot_segments_sent_raw_are_refused(gateway_app: object, fake_upstr
         sent.append(message)
 
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-        "path": "/registry/v1/../../auth/users", "raw_path": b"/registry/v1/../../auth/users",
-        "query_string": b"", "headers": [(b"host", b"gateway")], "server": ("gateway", 80), "client": ("t", 1),
-        "root_path": "", "state": {},
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/registry/v1/../../auth/users",
+        "raw_path": b"/registry/v1/../../auth/users",
+        "query_string": b"",
+        "headers": [(b"host", b"gateway")],
+        "server": ("gateway", 80),
+        "client": ("t", 1),
+        "root_path": "",
+        "state": {},
     }
     await gateway_app(scope, receive, send)  # type: ignore[operator]
     assert sent[0]["status"] == 404
@@ -139,12 +149,17 @@ async def test_body_over_the_limit_is_413(gateway: httpx.AsyncClient, fake_upstr
     assert streamed.status_code == 413
     assert all(len(r.content) <= 64 * 1024 for r in fake_upstream.requests)
 
-    token = await gateway.post("/auth/token", content=big, headers={"content-type": "application/x-www-form-urlencoded"})
+    token = await gateway.post(
+        "/auth/token", content=big, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
     assert token.status_code == 413
 
 
 async def test_cors_allows_the_configured_frontend_only(gateway: httpx.AsyncClient) -> None:
-    preflight = {"Access-Control-Request-Method": "PATCH", "Access-Control-Request-Headers": "if-match,authorization"}
+    preflight = {
+        "Access-Control-Request-Method": "PATCH",
+        "Access-Control-Request-Headers": "if-match,authorization",
+    }
     allowed = await gateway.options("/registry/v1/families", headers={"Origin": "http://localhost:5173", **preflight})
     assert allowed.status_code == 200
     assert allowed.headers["access-control-allow-origin"] == "http://localhost:5173"

@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 import jwt
-from gateway_helpers import DEMO_PASSWORD, login, problem
 
 from gateway.demo import DEMO_CLIENT_ID
+
+from gateway_helpers import DEMO_PASSWORD, login, problem
 
 
 def claims(gateway_app: Any, token: str) -> dict[str, Any]:
@@ -20,7 +21,9 @@ def claims(gateway_app: Any, token: str) -> dict[str, Any]:
     return jwt.decode(token, key.key, algorithms=["RS256"], audience="kkb", issuer="kkb-gateway")
 
 
-async def test_password_grant_issues_rs256_token_with_role_and_region(gateway: httpx.AsyncClient, gateway_app: Any) -> None:
+async def test_password_grant_issues_rs256_token_with_role_and_region(
+    gateway: httpx.AsyncClient, gateway_app: Any
+) -> None:
     answer = await login(gateway, "kader")
     assert answer["token_type"] == "bearer" and answer["expires_in"] == 900 and answer["refresh_token"]
     decoded = claims(gateway_app, answer["access_token"])
@@ -31,8 +34,12 @@ async def test_password_grant_issues_rs256_token_with_role_and_region(gateway: h
 
 
 async def test_wrong_password_and_unknown_user_look_the_same(gateway: httpx.AsyncClient) -> None:
-    wrong = await gateway.post("/auth/token", data={"grant_type": "password", "username": "kader", "password": "nope-nope-nope"})
-    unknown = await gateway.post("/auth/token", data={"grant_type": "password", "username": "nobody", "password": "nope-nope-nope"})
+    wrong = await gateway.post(
+        "/auth/token", data={"grant_type": "password", "username": "kader", "password": "nope-nope-nope"}
+    )
+    unknown = await gateway.post(
+        "/auth/token", data={"grant_type": "password", "username": "nobody", "password": "nope-nope-nope"}
+    )
     assert wrong.status_code == unknown.status_code == 400
     assert problem(wrong) == problem(unknown)
     assert problem(wrong)["error"] == "invalid_grant"
@@ -41,31 +48,48 @@ async def test_wrong_password_and_unknown_user_look_the_same(gateway: httpx.Asyn
 async def test_repeated_failures_are_throttled_with_retry_after(gateway: httpx.AsyncClient) -> None:
     for username in ("kader", "ghost"):
         for _ in range(3):
-            response = await gateway.post("/auth/token", data={"grant_type": "password", "username": username, "password": "bad-password"})
+            response = await gateway.post(
+                "/auth/token",
+                data={"grant_type": "password", "username": username, "password": "bad-password"},
+            )
             assert response.status_code == 400
-        blocked = await gateway.post("/auth/token", data={"grant_type": "password", "username": username, "password": DEMO_PASSWORD})
+        blocked = await gateway.post(
+            "/auth/token", data={"grant_type": "password", "username": username, "password": DEMO_PASSWORD}
+        )
         assert blocked.status_code == 429
         assert 0 < int(blocked.headers["retry-after"]) <= 900
-    assert (await gateway.post("/auth/token", data={"grant_type": "password", "username": "admin", "password": DEMO_PASSWORD})).status_code == 200
+    assert (
+        await gateway.post(
+            "/auth/token", data={"grant_type": "password", "username": "admin", "password": DEMO_PASSWORD}
+        )
+    ).status_code == 200
 
 
 async def test_success_resets_the_failure_count(gateway: httpx.AsyncClient) -> None:
     for _ in range(2):
-        await gateway.post("/auth/token", data={"grant_type": "password", "username": "kader", "password": "bad-password"})
+        await gateway.post(
+            "/auth/token", data={"grant_type": "password", "username": "kader", "password": "bad-password"}
+        )
     await login(gateway, "kader")
     for _ in range(2):
-        await gateway.post("/auth/token", data={"grant_type": "password", "username": "kader", "password": "bad-password"})
+        await gateway.post(
+            "/auth/token", data={"grant_type": "password", "username": "kader", "password": "bad-password"}
+        )
     await login(gateway, "kader")
 
 
 async def test_refresh_rotates_and_reuse_revokes_the_family(gateway: httpx.AsyncClient) -> None:
     first = await login(gateway, "operator")
-    second = await gateway.post("/auth/token", data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
+    second = await gateway.post(
+        "/auth/token", data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    )
     assert second.status_code == 200
     rotated = second.json()["refresh_token"]
     assert rotated != first["refresh_token"]
 
-    reuse = await gateway.post("/auth/token", data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
+    reuse = await gateway.post(
+        "/auth/token", data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    )
     assert reuse.status_code == 400 and problem(reuse)["error"] == "invalid_grant"
     after = await gateway.post("/auth/token", data={"grant_type": "refresh_token", "refresh_token": rotated})
     assert after.status_code == 400  # the thief's reuse took the legitimate rotation down too
@@ -73,7 +97,12 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(gateway: httpx.Async
 
 async def test_client_credentials_in_form_or_basic(gateway: httpx.AsyncClient, gateway_app: Any) -> None:
     form = await gateway.post(
-        "/auth/token", data={"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_PASSWORD}
+        "/auth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": DEMO_CLIENT_ID,
+            "client_secret": DEMO_PASSWORD,
+        },
     )
     assert form.status_code == 200 and "refresh_token" not in form.json()
     decoded = claims(gateway_app, form.json()["access_token"])
@@ -81,11 +110,14 @@ async def test_client_credentials_in_form_or_basic(gateway: httpx.AsyncClient, g
     assert decoded["scope"] == "registry:read registry:write" and decoded["sub"] == f"client:{DEMO_CLIENT_ID}"
 
     basic = base64.b64encode(f"{DEMO_CLIENT_ID}:{DEMO_PASSWORD}".encode()).decode()
-    answer = await gateway.post("/auth/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"})
+    answer = await gateway.post(
+        "/auth/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"}
+    )
     assert answer.status_code == 200
 
     wrong = await gateway.post(
-        "/auth/token", data={"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": "wrong"}
+        "/auth/token",
+        data={"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": "wrong"},
     )
     assert wrong.status_code == 401 and problem(wrong)["error"] == "invalid_client"
 

@@ -49,7 +49,11 @@ def test_if_match() -> None:
 
 @pytest.mark.parametrize(
     ("prefix", "bounds"),
-    [("61", ("6100000000", "6199999999")), ("6101042015", ("6101042015", "6101042015")), ("", ("0000000000", "9999999999"))],
+    [
+        ("61", ("6100000000", "6199999999")),
+        ("6101042015", ("6101042015", "6101042015")),
+        ("", ("0000000000", "9999999999")),
+    ],
 )
 def test_region_bounds(prefix: str, bounds: tuple[str, str]) -> None:
     assert region_bounds(prefix) == bounds

@@ -40,9 +40,11 @@ def _hs256_with(secret: bytes, claims: dict[str, Any], kid: str) -> str:
 def _refused_tokens(tokens: TokenFactory) -> dict[str, str]:
     now = int(time.time())
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public_pem = tokens.private_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public_pem = (
+        tokens.private_key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     good = tokens.token("admin")
     header, payload, signature = good.split(".")
     tampered_payload = _b64({**tokens.claims("admin"), "role": "admin", "region": ""} | {"sub": "someone-else"})
@@ -66,8 +68,19 @@ def _refused_tokens(tokens: TokenFactory) -> dict[str, str]:
 @pytest.mark.parametrize(
     "case",
     [
-        "alg none", "HS256 with the public key", "another key", "unknown kid", "expired", "not yet valid",
-        "wrong issuer", "wrong audience", "no jti", "unknown role", "bad region", "tampered payload", "garbage",
+        "alg none",
+        "HS256 with the public key",
+        "another key",
+        "unknown kid",
+        "expired",
+        "not yet valid",
+        "wrong issuer",
+        "wrong audience",
+        "no jti",
+        "unknown role",
+        "bad region",
+        "tampered payload",
+        "garbage",
     ],
 )
 async def test_refused_tokens(tokens: TokenFactory, case: str) -> None:

@@ -108,7 +108,10 @@ def stack(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempP
 
 
 def login(stack: Stack, username: str) -> dict[str, str]:
-    answer = httpx.post(f"{stack.gateway}/auth/token", data={"grant_type": "password", "username": username, "password": PASSWORD})
+    answer = httpx.post(
+        f"{stack.gateway}/auth/token",
+        data={"grant_type": "password", "username": username, "password": PASSWORD},
+    )
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
@@ -120,9 +123,16 @@ def family_body() -> dict[str, Any]:
         "address": "Jl. Dungun No. 3",
         "latrine": "tidak_ada",
         "members": [
-            {"nik": "6101045203990001", "name": "Rohani", "sex": "female", "birth_date": "1999-03-12",
-             "relation": "istri", "marital_status": "kawin", "is_pregnant": True,
-             "pregnancy_start_date": date.fromordinal(date.today().toordinal() - 60).isoformat()},
+            {
+                "nik": "6101045203990001",
+                "name": "Rohani",
+                "sex": "female",
+                "birth_date": "1999-03-12",
+                "relation": "istri",
+                "marital_status": "kawin",
+                "is_pregnant": True,
+                "pregnancy_start_date": date.fromordinal(date.today().toordinal() - 60).isoformat(),
+            },
         ],
     }
 
@@ -132,7 +142,10 @@ class TestThroughTheGateway:
         assert httpx.get(f"{stack.gateway}/docs").status_code == 200
         document = httpx.get(f"{stack.gateway}/openapi.json").json()
         assert "/registry/v1/families" in document["paths"] and "/auth/token" in document["paths"]
-        assert document["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"] == "/auth/token"
+        assert (
+            document["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"]
+            == "/auth/token"
+        )
 
     def test_crud_of_a_family(self, stack: Stack) -> None:
         kader = login(stack, "kader")
@@ -183,7 +196,9 @@ class TestThroughTheGateway:
         bad = {
             "alg none": f"{none_header}.{none_payload}.",
             "another key": jwt.encode(claims, other_key, algorithm="RS256", headers={"kid": kid}),
-            "expired": jwt.encode({**claims, "exp": int(time.time()) - 120}, real_key, algorithm="RS256", headers={"kid": kid}),  # type: ignore[arg-type]
+            "expired": jwt.encode(
+                {**claims, "exp": int(time.time()) - 120}, real_key, algorithm="RS256", headers={"kid": kid}
+            ),  # type: ignore[arg-type]
         }
         for name, token in bad.items():
             for base in (f"{stack.gateway}/registry", stack.registry):

@@ -5,10 +5,9 @@ import asyncio
 import os
 from pathlib import Path
 
+from gateway.settings import GatewaySettings
 from kkb_shared.cli import run_cli
 from kkb_shared.settings import ServiceSettings
-
-from gateway.settings import GatewaySettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
@@ -23,15 +22,17 @@ def _demo(args: argparse.Namespace, settings: ServiceSettings) -> None:
 
 def _create_admin(args: argparse.Namespace, settings: ServiceSettings) -> None:
     """First administrator of a new installation, from KKB_ADMIN_USERNAME and KKB_ADMIN_PASSWORD."""
-    from kkb_shared.auth import Role
-    from kkb_shared.db import Database
     from pydantic import SecretStr
 
     from gateway.accounts import service
     from gateway.accounts.schemas import UserCreate
+    from kkb_shared.auth import Role
+    from kkb_shared.db import Database
 
     data = UserCreate(
-        username=os.environ["KKB_ADMIN_USERNAME"], password=SecretStr(os.environ["KKB_ADMIN_PASSWORD"]), role=Role.ADMIN
+        username=os.environ["KKB_ADMIN_USERNAME"],
+        password=SecretStr(os.environ["KKB_ADMIN_PASSWORD"]),
+        role=Role.ADMIN,
     )
 
     async def create() -> None:
@@ -54,6 +55,9 @@ def main() -> None:
         alembic_ini=ALEMBIC_INI,
         extra={
             "demo": ("create the demo users and client (development only)", _demo),
-            "create-admin": ("create the first admin from KKB_ADMIN_USERNAME / KKB_ADMIN_PASSWORD", _create_admin),
+            "create-admin": (
+                "create the first admin from KKB_ADMIN_USERNAME / KKB_ADMIN_PASSWORD",
+                _create_admin,
+            ),
         },
     )

@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from kkb_shared.auth import Role
-from kkb_shared.db import Database, utcnow
-from kkb_shared.ids import new_id
 from sqlalchemy import select
+from sqlmodel import col
 
 from gateway.accounts import passwords
 from gateway.accounts.models import ApiClient, UserAccount
+from kkb_shared.auth import Role
+from kkb_shared.db import Database, utcnow
+from kkb_shared.ids import new_id
 
-DEFAULT_DEMO_PASSWORD = "kampungkb-demo"
+DEFAULT_DEMO_PASSWORD = "kampungkb-demo"  # noqa: S105 - documented demo password, development only
 SAMBAS, DUNGUN_PERAPAKAN = "6101", "6101042015"
 
 
@@ -33,7 +34,13 @@ DEMO_USERS = (
     DemoUser("kader", Role.TPK, DUNGUN_PERAPAKAN, "TPK cadre of Desa Dungun Perapakan"),
     DemoUser("viewer", Role.VIEWER, SAMBAS, "analyst of Kabupaten Sambas (no personal data)"),
     DemoUser("ota", Role.OTA, SAMBAS, "a GENTING sponsor", ota_id="0192f000-0000-7000-8000-000000000001"),
-    DemoUser("dapur", Role.DASHAT, DUNGUN_PERAPAKAN, "DASHAT kitchen manager", kitchen_id="0192f000-0000-7000-8000-000000000002"),
+    DemoUser(
+        "dapur",
+        Role.DASHAT,
+        DUNGUN_PERAPAKAN,
+        "DASHAT kitchen manager",
+        kitchen_id="0192f000-0000-7000-8000-000000000002",
+    ),
 )
 DEMO_CLIENT_ID = "provinsi-kalbar"
 DEMO_CLIENT_SCOPES = "registry:read registry:write"
@@ -50,25 +57,37 @@ async def load_demo_users(database_url: str) -> str:
     created = []
     try:
         async with database.sessionmaker() as session:
-            existing = set((await session.execute(select(UserAccount.username))).scalars())
+            existing = set((await session.execute(select(col(UserAccount.username)))).scalars())
             now = utcnow()
             for user in DEMO_USERS:
                 if user.username in existing:
                     continue
                 session.add(
                     UserAccount(
-                        id=new_id(), username=user.username, password_hash=password_hash, role=user.role,
-                        region=user.region, ota_id=user.ota_id, kitchen_id=user.kitchen_id,
-                        created_at=now, updated_at=now,
+                        id=new_id(),
+                        username=user.username,
+                        password_hash=password_hash,
+                        role=user.role,
+                        region=user.region,
+                        ota_id=user.ota_id,
+                        kitchen_id=user.kitchen_id,
+                        created_at=now,
+                        updated_at=now,
                     )
                 )
                 created.append(user.username)
-            client = await session.execute(select(ApiClient.id).where(ApiClient.client_id == DEMO_CLIENT_ID))  # type: ignore[arg-type]
+            client = await session.execute(select(col(ApiClient.id)).where(col(ApiClient.client_id) == DEMO_CLIENT_ID))
             if client.first() is None:
                 session.add(
                     ApiClient(
-                        id=new_id(), client_id=DEMO_CLIENT_ID, secret_hash=password_hash, role=Role.INTEGRATION,
-                        region="61", scopes=DEMO_CLIENT_SCOPES, created_at=now, updated_at=now,
+                        id=new_id(),
+                        client_id=DEMO_CLIENT_ID,
+                        secret_hash=password_hash,
+                        role=Role.INTEGRATION,
+                        region="61",
+                        scopes=DEMO_CLIENT_SCOPES,
+                        created_at=now,
+                        updated_at=now,
                     )
                 )
                 created.append(f"client {DEMO_CLIENT_ID}")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kkb_shared.errors import PayloadTooLarge, problem_response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kkb_shared.errors import PayloadTooLarge, problem_response
 
 
 class BodyTooLarge(PayloadTooLarge):
@@ -22,7 +23,9 @@ class BodySizeLimitMiddleware:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             response = problem_response(
-                413, slug="payload-too-large", title="Request body too large",
+                413,
+                slug="payload-too-large",
+                title="Request body too large",
                 detail=f"The body may hold at most {self.max_bytes} bytes",
             )
             await response(scope, receive, send)

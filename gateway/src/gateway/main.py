@@ -7,9 +7,6 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, JSONResponse
-from kkb_shared.app import create_service_app
-from kkb_shared.auth import StaticKeys, TokenVerifier
-from kkb_shared.observability import configure_logging
 
 from gateway import proxy
 from gateway.accounts.routes import router as accounts_router
@@ -20,6 +17,9 @@ from gateway.limits import BodySizeLimitMiddleware
 from gateway.openapi import MergedOpenApi
 from gateway.proxy import Upstreams
 from gateway.settings import GatewaySettings
+from kkb_shared.app import create_service_app
+from kkb_shared.auth import StaticKeys, TokenVerifier
+from kkb_shared.observability import configure_logging
 
 meta = APIRouter()
 
@@ -93,5 +93,3 @@ def create_served_app() -> FastAPI:
     settings = GatewaySettings()
     configure_logging(settings.log_level, service="gateway")
     return create_app(settings)
-
-

@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator
 import httpx
 from asgi_correlation_id import correlation_id
 from fastapi import APIRouter, Request
-from kkb_shared.errors import NotFound, PayloadTooLarge, problem_response
 from starlette.background import BackgroundTask
 from starlette.responses import Response, StreamingResponse
 
 from gateway.limits import BodyTooLarge
 from gateway.settings import SERVICES, GatewaySettings
+from kkb_shared.errors import NotFound, PayloadTooLarge, problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,9 @@ class Upstreams:
 
     def __init__(self, settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
         timeout = httpx.Timeout(
-            settings.upstream_timeout, connect=settings.upstream_connect_timeout, pool=settings.upstream_connect_timeout
+            settings.upstream_timeout,
+            connect=settings.upstream_connect_timeout,
+            pool=settings.upstream_connect_timeout,
         )
         limits = httpx.Limits(
             max_connections=settings.upstream_max_connections,
@@ -66,7 +68,10 @@ class Upstreams:
         )
         self.clients = {
             name: httpx.AsyncClient(
-                base_url=settings.upstream_url(name), timeout=timeout, limits=limits, transport=transport,
+                base_url=settings.upstream_url(name),
+                timeout=timeout,
+                limits=limits,
+                transport=transport,
                 follow_redirects=False,
             )
             for name in SERVICES
@@ -116,18 +121,27 @@ async def proxy(service: str, path: str, request: Request) -> Response:
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         logger.warning("upstream %s unavailable: %s", service, exc)
         return problem_response(
-            503, slug="upstream-unavailable", title="Service unavailable",
-            detail=f"The {service} service is not reachable; try again later", headers={"Retry-After": "5"},
+            503,
+            slug="upstream-unavailable",
+            title="Service unavailable",
+            detail=f"The {service} service is not reachable; try again later",
+            headers={"Retry-After": "5"},
         )
     except httpx.TimeoutException as exc:
         logger.warning("upstream %s timed out: %s", service, exc)
         return problem_response(
-            504, slug="upstream-timeout", title="Service timeout", detail=f"The {service} service did not answer in time"
+            504,
+            slug="upstream-timeout",
+            title="Service timeout",
+            detail=f"The {service} service did not answer in time",
         )
     except httpx.HTTPError as exc:
         logger.warning("upstream %s failed: %s", service, exc)
         return problem_response(
-            502, slug="bad-gateway", title="Bad gateway", detail=f"The {service} service gave an invalid answer"
+            502,
+            slug="bad-gateway",
+            title="Bad gateway",
+            detail=f"The {service} service gave an invalid answer",
         )
     headers = {k: v for k, v in upstream.headers.items() if k not in DROPPED_RESPONSE_HEADERS}
     return StreamingResponse(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Self
 
-from kkb_shared.settings import ServiceSettings
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
+
+from kkb_shared.settings import ServiceSettings
 
 SERVICES = ("registry", "mentoring", "genting", "dashat")
 

@@ -9,12 +9,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+
 from kkb_shared.migrations import upgrade
 from kkb_shared.testing.plugin import truncate
 from kkb_shared.testing.tokens import TokenFactory
 from registry.cli import ALEMBIC_INI
 from registry.main import create_app
 from registry.settings import RegistrySettings
+
 from registry_factories import DUNGUN_PERAPAKAN, family_payload
 
 WRITTEN_TABLES = ["change_event", "member", "family", "idempotency_record"]

@@ -33,7 +33,9 @@ def member_payload(*, age_days: int = 30 * 365, sex: str = "female", **overrides
     return body
 
 
-def family_payload(desa_code: str = DUNGUN_PERAPAKAN, *, members: list[dict[str, Any]] | None = None, **overrides: Any) -> dict[str, Any]:
+def family_payload(
+    desa_code: str = DUNGUN_PERAPAKAN, *, members: list[dict[str, Any]] | None = None, **overrides: Any
+) -> dict[str, Any]:
     serial = next(_serial)
     body: dict[str, Any] = {
         "kk_number": f"6101040101{serial:06d}",
@@ -44,7 +46,9 @@ def family_payload(desa_code: str = DUNGUN_PERAPAKAN, *, members: list[dict[str,
         "water_source": "sumur_terlindung",
         "latrine": "sendiri_layak",
         "poverty_status": "tidak_miskin",
-        "members": members if members is not None else [member_payload(sex="male", age_days=34 * 365), member_payload()],
+        "members": members
+        if members is not None
+        else [member_payload(sex="male", age_days=34 * 365), member_payload()],
     }
     body.update(overrides)
     return body

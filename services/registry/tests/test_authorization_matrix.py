@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from registry_factories import BLORA_DESA, DUNGUN_PERAPAKAN, family_payload, member_payload
 
 from kkb_shared.testing.tokens import TokenFactory
+
+from registry_factories import BLORA_DESA, DUNGUN_PERAPAKAN, family_payload, member_payload
 
 # Region each role's token carries; "integration" is a provincial system with read and write scopes.
 CALLERS: dict[str, tuple[str, str, dict[str, Any]]] = {
@@ -51,7 +52,12 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/v1/families"): Recipe("GET", lambda t: "/v1/families", 200, "list"),
     ("GET", "/v1/families/{family_id}"): Recipe("GET", lambda t: f"/v1/families/{t['id']}", 200, "record"),
     ("PATCH", "/v1/families/{family_id}"): Recipe(
-        "PATCH", lambda t: f"/v1/families/{t['id']}", 200, "record", body=lambda t: {"rt": "009"}, if_match=True
+        "PATCH",
+        lambda t: f"/v1/families/{t['id']}",
+        200,
+        "record",
+        body=lambda t: {"rt": "009"},
+        if_match=True,
     ),
     ("DELETE", "/v1/families/{family_id}"): Recipe("DELETE", lambda t: f"/v1/families/{t['id']}", 204, "record"),
     ("GET", "/v1/families/{family_id}/members"): Recipe(
@@ -66,7 +72,12 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ),
     ("GET", "/v1/members/{member_id}"): Recipe("GET", lambda t: f"/v1/members/{t['members'][0]['id']}", 200, "record"),
     ("PATCH", "/v1/members/{member_id}"): Recipe(
-        "PATCH", lambda t: f"/v1/members/{t['members'][0]['id']}", 200, "record", body=lambda t: {"name": "Nur"}, if_match=True
+        "PATCH",
+        lambda t: f"/v1/members/{t['members'][0]['id']}",
+        200,
+        "record",
+        body=lambda t: {"name": "Nur"},
+        if_match=True,
     ),
     ("DELETE", "/v1/members/{member_id}"): Recipe(
         "DELETE", lambda t: f"/v1/members/{t['members'][0]['id']}", 204, "record"

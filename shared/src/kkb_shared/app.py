@@ -12,7 +12,7 @@ from kkb_shared.auth import JwksCache, TokenVerifier
 from kkb_shared.db import Database
 from kkb_shared.errors import install_error_handlers
 from kkb_shared.health import health_router
-from kkb_shared.observability import AccessLogMiddleware, request_id_middleware
+from kkb_shared.observability import AccessLogMiddleware, add_request_id
 from kkb_shared.settings import ServiceSettings
 
 
@@ -46,8 +46,7 @@ def create_service_app(
     )
     install_error_handlers(app)
     app.add_middleware(AccessLogMiddleware)
-    middleware, options = request_id_middleware()
-    app.add_middleware(middleware, **options)
+    add_request_id(app)
     app.include_router(health_router())
     for router in routers:
         app.include_router(router, prefix=router_prefix)

@@ -210,4 +210,3 @@ def require(*roles: Role, scopes: Iterable[str] = ()) -> Any:
 
     check.__name__ = "require_" + "_".join(sorted(allowed))
     return Depends(check)
-

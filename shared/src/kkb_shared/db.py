@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import Column, DateTime, Dialect, Integer, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Result, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
@@ -109,3 +109,8 @@ def version_column() -> Column[int]:
     """The `version` column of a record with optimistic concurrency; pass it as the mapper's
     `version_id_col`, so SQLAlchemy bumps it on each UPDATE and refuses a write from a stale read."""
     return Column("version", Integer, nullable=False, default=1)
+
+
+def rows_affected(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE touched (its result is a CursorResult at run time)."""
+    return int(getattr(result, "rowcount", 0))

@@ -188,7 +188,10 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     # A uniqueness race the service's own checks could not see: the write was rolled back whole.
     logger.warning("integrity error turned into 409", exc_info=exc)
     return problem_response(
-        409, slug="conflict", title="Conflict", detail="The record conflicts with one written at the same time"
+        409,
+        slug="conflict",
+        title="Conflict",
+        detail="The record conflicts with one written at the same time",
     )
 
 
@@ -208,7 +211,11 @@ def install_error_handlers(app: FastAPI) -> None:
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries documenting problem+json answers."""
     return {
-        status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": _DESCRIPTIONS.get(status, "")}
+        status: {
+            "model": Problem,
+            "content": {PROBLEM_JSON: {}},
+            "description": _DESCRIPTIONS.get(status, ""),
+        }
         for status in statuses
     }
 

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import Column, Text, delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from kkb_shared.auth import PrincipalDep
-from kkb_shared.db import Database, UtcDateTime, utcnow
+from kkb_shared.db import Database, UtcDateTime, rows_affected, utcnow
 from kkb_shared.errors import Conflict, InvalidInput
 
 # A claim older than this is taken to belong to a request that died, and may be taken over.
@@ -64,7 +64,10 @@ class Idempotency:
         async with self.database.sessionmaker() as session:
             session.add(
                 IdempotencyRecord(
-                    subject=self.subject, key=self.key or "", fingerprint=self.fingerprint, created_at=utcnow()
+                    subject=self.subject,
+                    key=self.key or "",
+                    fingerprint=self.fingerprint,
+                    created_at=utcnow(),
                 )
             )
             try:
@@ -86,14 +89,14 @@ class Idempotency:
             taken = await session.execute(
                 update(IdempotencyRecord)
                 .where(
-                    IdempotencyRecord.subject == self.subject,  # type: ignore[arg-type]
-                    IdempotencyRecord.key == self.key,  # type: ignore[arg-type]
-                    IdempotencyRecord.created_at == existing.created_at,  # type: ignore[arg-type]
+                    col(IdempotencyRecord.subject) == self.subject,
+                    col(IdempotencyRecord.key) == self.key,
+                    col(IdempotencyRecord.created_at) == existing.created_at,
                 )
                 .values(created_at=utcnow())
             )
             await session.commit()
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
+            if rows_affected(taken) != 1:
                 raise Conflict("A request with this Idempotency-Key is still being processed")
             return None
 
@@ -113,8 +116,8 @@ class Idempotency:
         async with self.database.sessionmaker() as session:
             await session.execute(
                 delete(IdempotencyRecord).where(
-                    IdempotencyRecord.subject == self.subject,  # type: ignore[arg-type]
-                    IdempotencyRecord.key == self.key,  # type: ignore[arg-type]
+                    col(IdempotencyRecord.subject) == self.subject,
+                    col(IdempotencyRecord.key) == self.key,
                 )
             )
             await session.commit()

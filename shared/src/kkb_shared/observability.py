@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from typing import Any
 
 from asgi_correlation_id import CorrelationIdFilter, CorrelationIdMiddleware
 from pythonjsonlogger.json import JsonFormatter
+from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access_logger = logging.getLogger("kkb.access")
@@ -41,12 +41,14 @@ def _request_id_is_acceptable(value: str) -> bool:
     return 0 < len(value) <= 128 and all(0x21 <= ord(c) <= 0x7E for c in value)
 
 
-def request_id_middleware() -> tuple[type[CorrelationIdMiddleware], dict[str, Any]]:
-    return CorrelationIdMiddleware, {
-        "header_name": REQUEST_ID_HEADER,
-        "validator": _request_id_is_acceptable,
-        "update_request_header": True,
-    }
+def add_request_id(app: Starlette) -> None:
+    """Every answer carries X-Request-ID: the caller's when acceptable, else a new one; logs carry it too."""
+    app.add_middleware(
+        CorrelationIdMiddleware,
+        header_name=REQUEST_ID_HEADER,
+        validator=_request_id_is_acceptable,
+        update_request_header=True,
+    )
 
 
 class AccessLogMiddleware:

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Select, and_
 from kkb_shared.auth import Principal
 
 DESA_CODE_LENGTH = 10
-SelectT = TypeVar("SelectT", bound=Select[Any])
+SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 
 
 def region_bounds(prefix: str) -> tuple[str, str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kkb_shared.db import UtcDateTime, version_column
 from sqlmodel import Field, SQLModel
 
+from kkb_shared.db import UtcDateTime, version_column
 
 _user_account_version = version_column()
 

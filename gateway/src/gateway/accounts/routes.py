@@ -6,11 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 from fastapi.responses import JSONResponse
-from kkb_shared.auth import Role, require
-from kkb_shared.db import SessionDep
-from kkb_shared.errors import problem_responses
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
-from kkb_shared.versioning import IfMatchHeader, etag
 
 from gateway.accounts import service
 from gateway.accounts.schemas import (
@@ -22,6 +17,11 @@ from gateway.accounts.schemas import (
     UserRead,
     UserUpdate,
 )
+from kkb_shared.auth import Role, require
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.versioning import IfMatchHeader, etag
 
 router = APIRouter(
     prefix="/auth",
@@ -77,6 +77,4 @@ async def update_client(
     client_id: RecordId, data: ClientUpdate, session: SessionDep, if_match: IfMatchHeader = None
 ) -> Response:
     """Update, disable (`is_active: false`) or rotate the secret (`rotate_secret: true`) of a client."""
-    return _with_etag(
-        await service.update_client(session=session, client_id=client_id, data=data, if_match=if_match)
-    )
+    return _with_etag(await service.update_client(session=session, client_id=client_id, data=data, if_match=if_match))

@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Self
 
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StringConstraints,
+    model_validator,
+)
+
 from kkb_shared.auth import Role
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, StringConstraints, model_validator
 
 Username = Annotated[
     str,

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from kkb_shared.auth import Role
-from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
-from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, encode_cursor
-from kkb_shared.versioning import check_if_match
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import col
 
 from gateway.accounts import passwords
 from gateway.accounts.models import ApiClient, UserAccount
@@ -25,6 +20,12 @@ from gateway.accounts.schemas import (
     check_role_region,
 )
 from gateway.auth import service as auth_service
+from kkb_shared.auth import Role
+from kkb_shared.db import utcnow
+from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from kkb_shared.ids import new_id
+from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.versioning import check_if_match
 
 
 def user_read(user: UserAccount) -> UserRead:
@@ -44,7 +45,7 @@ async def _commit(session: AsyncSession) -> None:
 
 
 async def create_user(*, session: AsyncSession, data: UserCreate) -> UserRead:
-    taken = await session.execute(select(UserAccount.id).where(UserAccount.username == data.username))  # type: ignore[arg-type]
+    taken = await session.execute(select(col(UserAccount.id)).where(col(UserAccount.username) == data.username))
     if taken.first():
         raise Conflict("Username taken", errors=[FieldError("username", "already taken")])
     now = utcnow()
@@ -65,9 +66,9 @@ async def create_user(*, session: AsyncSession, data: UserCreate) -> UserRead:
 
 
 async def list_users(*, session: AsyncSession, cursor: str | None, limit: int) -> Page[UserRead]:
-    query = select(UserAccount).order_by(UserAccount.username).limit(limit + 1)  # type: ignore[arg-type]
+    query = select(UserAccount).order_by(col(UserAccount.username)).limit(limit + 1)
     if cursor:
-        query = query.where(UserAccount.username > decode_cursor(cursor, keys=("username",))["username"])  # type: ignore[arg-type]
+        query = query.where(col(UserAccount.username) > decode_cursor(cursor, keys=("username",))["username"])
     rows = list((await session.execute(query)).scalars())
     next_cursor = encode_cursor({"username": rows[limit - 1].username}) if len(rows) > limit else None
     return Page(items=[user_read(u) for u in rows[:limit]], next_cursor=next_cursor)
@@ -84,9 +85,7 @@ async def get_user(*, session: AsyncSession, user_id: str) -> UserRead:
     return user_read(await _user(session, user_id))
 
 
-async def update_user(
-    *, session: AsyncSession, user_id: str, data: UserUpdate, if_match: str | None
-) -> UserRead:
+async def update_user(*, session: AsyncSession, user_id: str, data: UserUpdate, if_match: str | None) -> UserRead:
     """Change a user; a new password, a disabled account or a new role or region revokes its refresh tokens."""
     user = await _user(session, user_id)
     check_if_match(if_match, user.version)
@@ -114,7 +113,7 @@ async def update_user(
 
 
 async def create_client(*, session: AsyncSession, data: ClientCreate) -> ClientWithSecret:
-    taken = await session.execute(select(ApiClient.id).where(ApiClient.client_id == data.client_id))  # type: ignore[arg-type]
+    taken = await session.execute(select(col(ApiClient.id)).where(col(ApiClient.client_id) == data.client_id))
     if taken.first():
         raise Conflict("client_id taken", errors=[FieldError("client_id", "already taken")])
     secret = passwords.new_client_secret()
@@ -135,9 +134,9 @@ async def create_client(*, session: AsyncSession, data: ClientCreate) -> ClientW
 
 
 async def list_clients(*, session: AsyncSession, cursor: str | None, limit: int) -> Page[ClientRead]:
-    query = select(ApiClient).order_by(ApiClient.client_id).limit(limit + 1)  # type: ignore[arg-type]
+    query = select(ApiClient).order_by(col(ApiClient.client_id)).limit(limit + 1)
     if cursor:
-        query = query.where(ApiClient.client_id > decode_cursor(cursor, keys=("client_id",))["client_id"])  # type: ignore[arg-type]
+        query = query.where(col(ApiClient.client_id) > decode_cursor(cursor, keys=("client_id",))["client_id"])
     rows = list((await session.execute(query)).scalars())
     next_cursor = encode_cursor({"client_id": rows[limit - 1].client_id}) if len(rows) > limit else None
     return Page(items=[client_read(c) for c in rows[:limit]], next_cursor=next_cursor)

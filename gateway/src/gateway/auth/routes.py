@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse
-from kkb_shared.auth import PrincipalDep
-from kkb_shared.db import SessionDep
-from kkb_shared.errors import problem_responses
 
 from gateway.auth import service
 from gateway.auth.errors import OAuthError, invalid_client
 from gateway.auth.schemas import Me, TokenResponse
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -69,9 +69,7 @@ async def token(
     else:
         if not refresh_token:
             raise OAuthError("invalid_request", "refresh_token is required")
-        answer = await service.refresh_grant(
-            session=session, settings=settings, keys=keys, refresh_token=refresh_token
-        )
+        answer = await service.refresh_grant(session=session, settings=settings, keys=keys, refresh_token=refresh_token)
     return JSONResponse(
         answer.model_dump(exclude_none=True), headers={"Cache-Control": "no-store", "Pragma": "no-cache"}
     )

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from kkb_shared.auth import Role
 from pydantic import BaseModel
+
+from kkb_shared.auth import Role
 
 
 class TokenResponse(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int
     refresh_token: str | None = None
     scope: str | None = None

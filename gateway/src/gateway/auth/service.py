@@ -10,11 +10,9 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from kkb_shared.db import utcnow
-from kkb_shared.errors import TooManyRequests
-from kkb_shared.ids import new_id
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from gateway.accounts import passwords
 from gateway.accounts.models import ApiClient, LoginFailure, RefreshToken, UserAccount
@@ -22,6 +20,9 @@ from gateway.auth.errors import invalid_client, invalid_grant
 from gateway.auth.schemas import TokenResponse
 from gateway.keys import SigningKeys
 from gateway.settings import GatewaySettings
+from kkb_shared.db import rows_affected, utcnow
+from kkb_shared.errors import TooManyRequests
+from kkb_shared.ids import new_id
 
 BAD_LOGIN = "Invalid username or password"
 
@@ -50,7 +51,13 @@ def access_token(
 
 
 def _user_claims(user: UserAccount) -> dict[str, Any]:
-    return {"subject": user.id, "role": user.role, "region": user.region, "ota_id": user.ota_id, "kitchen_id": user.kitchen_id}
+    return {
+        "subject": user.id,
+        "role": user.role,
+        "region": user.region,
+        "ota_id": user.ota_id,
+        "kitchen_id": user.kitchen_id,
+    }
 
 
 async def _issue_refresh_token(
@@ -100,7 +107,9 @@ async def password_grant(
 ) -> TokenResponse:
     username = username.strip().lower()[:80]
     await _check_throttle(session=session, settings=settings, username=username)
-    user = (await session.execute(select(UserAccount).where(UserAccount.username == username))).scalar_one_or_none()  # type: ignore[arg-type]
+    user = (
+        await session.execute(select(UserAccount).where(col(UserAccount.username) == username))
+    ).scalar_one_or_none()
     valid = passwords.verify_secret(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
         await _record_failure(session=session, settings=settings, username=username)
@@ -119,13 +128,19 @@ async def password_grant(
 async def client_credentials_grant(
     *, session: AsyncSession, settings: GatewaySettings, keys: SigningKeys, client_id: str, client_secret: str
 ) -> TokenResponse:
-    client = (await session.execute(select(ApiClient).where(ApiClient.client_id == client_id))).scalar_one_or_none()  # type: ignore[arg-type]
+    client = (
+        await session.execute(select(ApiClient).where(col(ApiClient.client_id) == client_id))
+    ).scalar_one_or_none()
     valid = passwords.verify_secret(client.secret_hash if client else None, client_secret)
     if client is None or not valid or not client.is_active:
         raise invalid_client()
     token = access_token(
-        keys=keys, settings=settings, subject=f"client:{client.client_id}", role=client.role,
-        region=client.region, scope=client.scopes,
+        keys=keys,
+        settings=settings,
+        subject=f"client:{client.client_id}",
+        role=client.role,
+        region=client.region,
+        scope=client.scopes,
     )
     return TokenResponse(access_token=token, expires_in=settings.access_token_seconds, scope=client.scopes or None)
 
@@ -136,17 +151,17 @@ async def refresh_grant(
     """Rotate: the presented token is used up and a new one of the same family issued. A token presented
     again after its rotation means it leaked: the whole family is revoked."""
     stored = (
-        await session.execute(select(RefreshToken).where(RefreshToken.token_hash == _hash_token(refresh_token)))  # type: ignore[arg-type]
+        await session.execute(select(RefreshToken).where(col(RefreshToken.token_hash) == _hash_token(refresh_token)))
     ).scalar_one_or_none()
     if stored is None or stored.revoked_at is not None:
         raise invalid_grant("Refresh token is not valid")
     now = utcnow()
     claimed = await session.execute(
         update(RefreshToken)
-        .where(RefreshToken.id == stored.id, RefreshToken.used_at.is_(None))  # type: ignore[arg-type, union-attr]
+        .where(col(RefreshToken.id) == stored.id, col(RefreshToken.used_at).is_(None))
         .values(used_at=now)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if rows_affected(claimed) != 1:
         await revoke_family(session=session, family_id=stored.family_id)
         await session.commit()
         raise invalid_grant("Refresh token was already used; its sessions are revoked")
@@ -165,7 +180,7 @@ async def refresh_grant(
 async def revoke_family(*, session: AsyncSession, family_id: str) -> None:
     await session.execute(
         update(RefreshToken)
-        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))  # type: ignore[arg-type, union-attr]
+        .where(col(RefreshToken.family_id) == family_id, col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )
 
@@ -174,6 +189,6 @@ async def revoke_user_tokens(*, session: AsyncSession, user_id: str) -> None:
     """Revoke every refresh token of a user (disabled, password reset, role or region changed)."""
     await session.execute(
         update(RefreshToken)
-        .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))  # type: ignore[arg-type, union-attr]
+        .where(col(RefreshToken.user_id) == user_id, col(RefreshToken.revoked_at).is_(None))
         .values(revoked_at=utcnow())
     )

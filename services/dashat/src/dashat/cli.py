@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
-from kkb_shared.cli import run_cli
-
 from dashat.settings import DashatSettings
+from kkb_shared.cli import run_cli
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 

@@ -1,17 +1,19 @@
 """The dashat service. For now a placeholder with its database and health routes; its domain comes later."""
 
 from fastapi import FastAPI
+
+from dashat.settings import DashatSettings
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
-
-from dashat.settings import DashatSettings
 
 
 def create_app(settings: DashatSettings | None = None, *, verifier: TokenVerifier | None = None) -> FastAPI:
     return create_service_app(
         title="Dashat",
-        description="DASHAT community kitchens, menus, production and distribution. (Placeholder: health routes only so far.)",
+        description=(
+            "DASHAT community kitchens, menus, production and distribution. (Placeholder: health routes only so far.)"
+        ),
         settings=settings or DashatSettings(),
         routers=[],
         verifier=verifier,

@@ -1,7 +1,8 @@
 """Dashat settings, from environment variables prefixed `KKB_DASHAT_`."""
 
-from kkb_shared.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from kkb_shared.settings import ServiceSettings
 
 
 class DashatSettings(ServiceSettings):

@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
-from kkb_shared.cli import run_cli
-
 from genting.settings import GentingSettings
+from kkb_shared.cli import run_cli
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 

@@ -1,7 +1,8 @@
 """Genting settings, from environment variables prefixed `KKB_GENTING_`."""
 
-from kkb_shared.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from kkb_shared.settings import ServiceSettings
 
 
 class GentingSettings(ServiceSettings):

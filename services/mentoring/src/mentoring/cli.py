@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from kkb_shared.cli import run_cli
-
 from mentoring.settings import MentoringSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"

@@ -1,17 +1,19 @@
 """The mentoring service. For now a placeholder with its database and health routes; its domain comes later."""
 
 from fastapi import FastAPI
+
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
-
 from mentoring.settings import MentoringSettings
 
 
 def create_app(settings: MentoringSettings | None = None, *, verifier: TokenVerifier | None = None) -> FastAPI:
     return create_service_app(
         title="Mentoring",
-        description="TPK teams, mentoring visits, WHO 2006 growth z-scores. (Placeholder: health routes only so far.)",
+        description=(
+            "TPK teams, mentoring visits, WHO 2006 growth z-scores. (Placeholder: health routes only so far.)"
+        ),
         settings=settings or MentoringSettings(),
         routers=[],
         verifier=verifier,

@@ -1,7 +1,8 @@
 """Mentoring settings, from environment variables prefixed `KKB_MENTORING_`."""
 
-from kkb_shared.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from kkb_shared.settings import ServiceSettings
 
 
 class MentoringSettings(ServiceSettings):

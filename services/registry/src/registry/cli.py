@@ -6,7 +6,6 @@ from pathlib import Path
 
 from kkb_shared.cli import run_cli
 from kkb_shared.settings import ServiceSettings
-
 from registry.settings import RegistrySettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"

@@ -10,24 +10,73 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from kkb_shared.auth import Principal, Role
-from kkb_shared.db import Database
 from sqlalchemy import func, select
 
+from kkb_shared.auth import Principal, Role
+from kkb_shared.db import Database
 from registry.families import service
 from registry.families.enums import Latrine, MaritalStatus, PovertyStatus, Relation, Sex, WaterSource
 from registry.families.models import Family
 from registry.families.schemas import FamilyCreate, MemberCreate
 
-DEMO_DESA = ("6101042015", "6101042001", "6101042003", "6101042011")  # Dungun Perapakan, Tebas Kuala, Sempalai, Segedong
+DEMO_DESA = (
+    "6101042015",
+    "6101042001",
+    "6101042003",
+    "6101042011",
+)  # Dungun Perapakan, Tebas Kuala, Sempalai, Segedong
 KECAMATAN = "610104"
 FAMILY_COUNT = 320
 SEED = 20261124
 
-MEN = ("Ahmad", "Budi", "Hendra", "Rizal", "Syarif", "Yusuf", "Junaidi", "Mahmud", "Salim", "Hasan", "Sudirman", "Effendi")
-WOMEN = ("Siti", "Nurhayati", "Aminah", "Rohani", "Fatimah", "Yuliana", "Maryati", "Halimah", "Rahmah", "Zubaidah", "Dewi", "Sri")
-FAMILY_NAMES = ("bin Abdullah", "Saputra", "Hidayat", "Pratama", "Wijaya", "Rahman", "Kurniawan", "Setiawan", "Hamid")
-STREETS = ("Jl. Raya Tebas", "Jl. Parit Baru", "Gg. Sepakat", "Jl. Dungun", "Jl. Pasar Tebas", "Gg. Karya", "Jl. Sejahtera")
+MEN = (
+    "Ahmad",
+    "Budi",
+    "Hendra",
+    "Rizal",
+    "Syarif",
+    "Yusuf",
+    "Junaidi",
+    "Mahmud",
+    "Salim",
+    "Hasan",
+    "Sudirman",
+    "Effendi",
+)
+WOMEN = (
+    "Siti",
+    "Nurhayati",
+    "Aminah",
+    "Rohani",
+    "Fatimah",
+    "Yuliana",
+    "Maryati",
+    "Halimah",
+    "Rahmah",
+    "Zubaidah",
+    "Dewi",
+    "Sri",
+)
+FAMILY_NAMES = (
+    "bin Abdullah",
+    "Saputra",
+    "Hidayat",
+    "Pratama",
+    "Wijaya",
+    "Rahman",
+    "Kurniawan",
+    "Setiawan",
+    "Hamid",
+)
+STREETS = (
+    "Jl. Raya Tebas",
+    "Jl. Parit Baru",
+    "Gg. Sepakat",
+    "Jl. Dungun",
+    "Jl. Pasar Tebas",
+    "Gg. Karya",
+    "Jl. Sejahtera",
+)
 
 
 class _Generator:
@@ -46,11 +95,18 @@ class _Generator:
     def _born(self, years: float, spread_days: int = 300) -> date:
         return self.today - timedelta(days=int(years * 365.25) + self.random.randint(0, spread_days))
 
-    def _member(self, name: str, sex: Sex, birth: date, relation: Relation, marital: MaritalStatus, **extra: object) -> MemberCreate:
+    def _member(
+        self, name: str, sex: Sex, birth: date, relation: Relation, marital: MaritalStatus, **extra: object
+    ) -> MemberCreate:
         mismatch = sex is Sex.FEMALE and self.random.random() < 0.03
         return MemberCreate(
-            nik=self._nik(birth, sex, mismatch=mismatch), name=name, sex=sex, birth_date=birth,
-            relation=relation, marital_status=marital, **extra,  # type: ignore[arg-type]
+            nik=self._nik(birth, sex, mismatch=mismatch),
+            name=name,
+            sex=sex,
+            birth_date=birth,
+            relation=relation,
+            marital_status=marital,
+            **extra,
         )
 
     def family(self, index: int) -> FamilyCreate:
@@ -59,18 +115,49 @@ class _Generator:
         members: list[MemberCreate] = []
         shape = r.random()
         if shape < 0.1:  # an elderly couple, no target in the house
-            members.append(self._member(f"{r.choice(MEN)} {surname}", Sex.MALE, self._born(r.randint(60, 75)), Relation.KEPALA_KELUARGA, MaritalStatus.KAWIN))
-            members.append(self._member(f"{r.choice(WOMEN)}", Sex.FEMALE, self._born(r.randint(55, 70)), Relation.ISTRI, MaritalStatus.KAWIN))
+            members.append(
+                self._member(
+                    f"{r.choice(MEN)} {surname}",
+                    Sex.MALE,
+                    self._born(r.randint(60, 75)),
+                    Relation.KEPALA_KELUARGA,
+                    MaritalStatus.KAWIN,
+                )
+            )
+            members.append(
+                self._member(
+                    f"{r.choice(WOMEN)}",
+                    Sex.FEMALE,
+                    self._born(r.randint(55, 70)),
+                    Relation.ISTRI,
+                    MaritalStatus.KAWIN,
+                )
+            )
         else:
             wife_age = r.choice((17, 18, 19, 22, 25, 27, 29, 31, 33, 35, 36, 38, 41, 44, 47))
-            members.append(self._member(f"{r.choice(MEN)} {surname}", Sex.MALE, self._born(wife_age + r.randint(1, 8)), Relation.KEPALA_KELUARGA, MaritalStatus.KAWIN))
+            members.append(
+                self._member(
+                    f"{r.choice(MEN)} {surname}",
+                    Sex.MALE,
+                    self._born(wife_age + r.randint(1, 8)),
+                    Relation.KEPALA_KELUARGA,
+                    MaritalStatus.KAWIN,
+                )
+            )
             pregnant = r.random() < 0.22
             start = self.today - timedelta(days=r.randint(14, 260)) if pregnant else None
             members.append(
                 self._member(
-                    r.choice(WOMEN), Sex.FEMALE, self._born(wife_age), Relation.ISTRI, MaritalStatus.KAWIN,
-                    is_pregnant=pregnant, pregnancy_start_date=start,
-                    contraception=None if pregnant else r.choice(("pil", "suntik", "implan", "iud", "kondom", "tidak_ada")),
+                    r.choice(WOMEN),
+                    Sex.FEMALE,
+                    self._born(wife_age),
+                    Relation.ISTRI,
+                    MaritalStatus.KAWIN,
+                    is_pregnant=pregnant,
+                    pregnancy_start_date=start,
+                    contraception=None
+                    if pregnant
+                    else r.choice(("pil", "suntik", "implan", "iud", "kondom", "tidak_ada")),
                 )
             )
             child_count = min(r.choice((0, 1, 1, 2, 2, 3, 3, 4, 5)), max(0, wife_age - 16))
@@ -78,7 +165,15 @@ class _Generator:
             for _ in range(child_count):
                 birth = self.today - timedelta(days=int(age_months * 30.44) + r.randint(0, 20))
                 sex = r.choice((Sex.MALE, Sex.FEMALE))
-                members.append(self._member(f"{r.choice(MEN if sex is Sex.MALE else WOMEN)} {surname}", sex, birth, Relation.ANAK, MaritalStatus.BELUM_KAWIN))
+                members.append(
+                    self._member(
+                        f"{r.choice(MEN if sex is Sex.MALE else WOMEN)} {surname}",
+                        sex,
+                        birth,
+                        Relation.ANAK,
+                        MaritalStatus.BELUM_KAWIN,
+                    )
+                )
                 age_months += r.choice((14, 20, 26, 30, 36, 48))
                 if age_months > (wife_age - 16) * 12:
                     break
@@ -86,8 +181,12 @@ class _Generator:
                 sex = r.choice((Sex.MALE, Sex.FEMALE))
                 members.append(
                     self._member(
-                        f"{r.choice(MEN if sex is Sex.MALE else WOMEN)} {surname}", sex, self._born(r.randint(19, 23)),
-                        Relation.ANAK, MaritalStatus.BELUM_KAWIN, planned_marriage_date=self.today + timedelta(days=r.randint(20, 200)),
+                        f"{r.choice(MEN if sex is Sex.MALE else WOMEN)} {surname}",
+                        sex,
+                        self._born(r.randint(19, 23)),
+                        Relation.ANAK,
+                        MaritalStatus.BELUM_KAWIN,
+                        planned_marriage_date=self.today + timedelta(days=r.randint(20, 200)),
                     )
                 )
         return FamilyCreate(

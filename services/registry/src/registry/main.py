@@ -1,10 +1,10 @@
 """The registry service: regions, families and members, KRS classification, change feed."""
 
 from fastapi import FastAPI
+
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
-
 from registry.changes.routes import router as changes_router
 from registry.families.routes import router as families_router
 from registry.regions.routes import router as regions_router

@@ -1,7 +1,8 @@
 """Registry settings, from environment variables prefixed `KKB_REGISTRY_`."""
 
-from kkb_shared.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from kkb_shared.settings import ServiceSettings
 
 
 class RegistrySettings(ServiceSettings):

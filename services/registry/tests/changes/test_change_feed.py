@@ -6,12 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA
 
 from kkb_shared.testing.tokens import TokenFactory
 
+from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA
 
-async def read_feed(client: httpx.AsyncClient, headers: dict[str, str], cursor: str | None = None) -> tuple[list[dict[str, Any]], str]:
+
+async def read_feed(
+    client: httpx.AsyncClient, headers: dict[str, str], cursor: str | None = None
+) -> tuple[list[dict[str, Any]], str]:
     params = {"cursor": cursor} if cursor else {}
     body = (await client.get("/v1/changes", params=params, headers=headers)).json()
     return body["items"], body["next_cursor"]
@@ -21,7 +24,9 @@ async def test_feed_lists_creates_updates_and_tombstones_in_order(
     client: httpx.AsyncClient, admin: dict[str, str], create_family: Callable[..., Any]
 ) -> None:
     family = await create_family()
-    await client.patch(f"/v1/families/{family['id']}", json={"address": "Gg. Baru"}, headers={**admin, "If-Match": '"1"'})
+    await client.patch(
+        f"/v1/families/{family['id']}", json={"address": "Gg. Baru"}, headers={**admin, "If-Match": '"1"'}
+    )
     await client.delete(f"/v1/families/{family['id']}", headers=admin)
     items, _ = await read_feed(client, admin)
     family_changes = [(i["operation"], i["version"]) for i in items if i["entity"] == "family"]

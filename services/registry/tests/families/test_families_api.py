@@ -9,10 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
+
 from kkb_shared.testing.tokens import TokenFactory
 from registry.families.models import Family, Member
+
 from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA, family_payload, member_payload
-from sqlalchemy import func, select
 
 CreateFamily = Callable[..., Any]
 
@@ -56,14 +58,24 @@ class TestCreateFamily:
             ({"birth_date": (date.today() + timedelta(days=1)).isoformat()}, "members[0]"),
             ({"sex": "male", "is_pregnant": True}, "members[0]"),
             ({"pregnancy_start_date": (date.today() - timedelta(days=30)).isoformat()}, "members[0]"),
-            ({"is_pregnant": True, "pregnancy_start_date": (date.today() - timedelta(weeks=44)).isoformat()}, "members[0]"),
+            (
+                {
+                    "is_pregnant": True,
+                    "pregnancy_start_date": (date.today() - timedelta(weeks=44)).isoformat(),
+                },
+                "members[0]",
+            ),
             ({"sex": "other"}, "members[0].sex"),
             ({"relation": "boss"}, "members[0].relation"),
             ({"unknown": 1}, "members[0].unknown"),
         ],
     )
-    async def test_member_rules(self, client: httpx.AsyncClient, admin: dict[str, str], member: dict[str, Any], field: str) -> None:
-        response = await client.post("/v1/families", json=family_payload(members=[member_payload(**member)]), headers=admin)
+    async def test_member_rules(
+        self, client: httpx.AsyncClient, admin: dict[str, str], member: dict[str, Any], field: str
+    ) -> None:
+        response = await client.post(
+            "/v1/families", json=family_payload(members=[member_payload(**member)]), headers=admin
+        )
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == field
 
@@ -71,7 +83,10 @@ class TestCreateFamily:
         response = await client.post("/v1/families", json=family_payload("6101049999"), headers=admin)
         assert response.status_code == 422
         assert response.json()["errors"] == [
-            {"field": "desa_code", "message": "6101049999 is not a desa/kelurahan code of the Kemendagri list"}
+            {
+                "field": "desa_code",
+                "message": "6101049999 is not a desa/kelurahan code of the Kemendagri list",
+            }
         ]
 
     async def test_malformed_json_is_a_422_not_a_500(self, client: httpx.AsyncClient, admin: dict[str, str]) -> None:
@@ -91,7 +106,9 @@ class TestCreateFamily:
 
         nik = first["members"][1]["nik"]
         response = await client.post(
-            "/v1/families", json=family_payload(members=[member_payload(), member_payload(nik=nik)]), headers=admin
+            "/v1/families",
+            json=family_payload(members=[member_payload(), member_payload(nik=nik)]),
+            headers=admin,
         )
         assert response.status_code == 409 and response.json()["errors"] == [
             {"field": "members[1].nik", "message": "a live member already has this NIK"}
@@ -102,7 +119,9 @@ class TestCreateFamily:
         response = await client.post("/v1/families", json=family_payload(members=[wife, wife]), headers=admin)
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "members[1].nik"
 
-    async def test_nik_birth_date_mismatch_is_kept_and_flagged(self, client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    async def test_nik_birth_date_mismatch_is_kept_and_flagged(
+        self, client: httpx.AsyncClient, admin: dict[str, str]
+    ) -> None:
         woman = member_payload(birth_date="1995-03-07", nik="6101040703950001")  # +40 forgotten
         response = await client.post("/v1/families", json=family_payload(members=[woman]), headers=admin)
         assert response.status_code == 201
@@ -170,7 +189,9 @@ class TestListFamilies:
         assert [f["id"] for f in by_krs["items"]] == [krs["id"]]
 
     @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 501}, {"cursor": "garbage!"}, {"region": "61010"}])
-    async def test_bad_paging_is_a_named_422(self, client: httpx.AsyncClient, admin: dict[str, str], params: dict[str, Any]) -> None:
+    async def test_bad_paging_is_a_named_422(
+        self, client: httpx.AsyncClient, admin: dict[str, str], params: dict[str, Any]
+    ) -> None:
         response = await client.get("/v1/families", params=params, headers=admin)
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == next(iter(params))
@@ -269,7 +290,9 @@ class TestScope:
         assert (await client.get(f"/v1/families/{family['id']}", headers=own_kader)).status_code == 200
 
     async def test_creating_outside_the_region_is_403(self, client: httpx.AsyncClient, tokens: TokenFactory) -> None:
-        response = await client.post("/v1/families", json=family_payload(TEBAS_KUALA), headers=tokens.headers("tpk", DUNGUN_PERAPAKAN))
+        response = await client.post(
+            "/v1/families", json=family_payload(TEBAS_KUALA), headers=tokens.headers("tpk", DUNGUN_PERAPAKAN)
+        )
         assert response.status_code == 403
 
     async def test_moving_a_family_out_of_the_region_is_403(
@@ -284,7 +307,9 @@ class TestScope:
         assert response.status_code == 403
 
     @pytest.mark.parametrize("role", ["viewer", "ota", "dashat"])
-    async def test_roles_without_personal_data_get_403(self, client: httpx.AsyncClient, tokens: TokenFactory, role: str) -> None:
+    async def test_roles_without_personal_data_get_403(
+        self, client: httpx.AsyncClient, tokens: TokenFactory, role: str
+    ) -> None:
         response = await client.get("/v1/families", headers=tokens.headers(role, "6101"))
         assert response.status_code == 403
 

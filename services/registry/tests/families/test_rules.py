@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+
 from registry.families import rules
 from registry.families.enums import RiskFactor, Target
 
@@ -97,7 +98,9 @@ class TestTargets:
             ("belum_kawin", None, False),
         ],
     )
-    def test_catin_is_unmarried_with_a_coming_marriage(self, marital: str, planned: date | None, is_catin: bool) -> None:
+    def test_catin_is_unmarried_with_a_coming_marriage(
+        self, marital: str, planned: date | None, is_catin: bool
+    ) -> None:
         person = M(years_ago(22), relation="anak", marital_status=marital, planned_marriage_date=planned)
         assert (Target.CATIN in codes(rules.find_targets([person], ON))) is is_catin
 
@@ -105,20 +108,28 @@ class TestTargets:
 class TestRiskFactors:
     @pytest.mark.parametrize(
         ("water", "risky"),
-        [("ledeng", False), ("sumur_terlindung", False), ("sumur_tak_terlindung", True), ("air_permukaan", True), (None, False)],
+        [
+            ("ledeng", False),
+            ("sumur_terlindung", False),
+            ("sumur_tak_terlindung", True),
+            ("air_permukaan", True),
+            (None, False),
+        ],
     )
     def test_drinking_water(self, water: str | None, risky: bool) -> None:
         found = codes(rules.find_risk_factors(F(water_source=water), [], ON))
         assert (RiskFactor.AIR_MINUM_TIDAK_LAYAK in found) is risky
 
     @pytest.mark.parametrize(
-        ("latrine", "risky"), [("sendiri_layak", False), ("bersama", True), ("tidak_layak", True), ("tidak_ada", True)]
+        ("latrine", "risky"),
+        [("sendiri_layak", False), ("bersama", True), ("tidak_layak", True), ("tidak_ada", True)],
     )
     def test_latrine(self, latrine: str, risky: bool) -> None:
         assert (RiskFactor.JAMBAN_TIDAK_LAYAK in codes(rules.find_risk_factors(F(latrine=latrine), [], ON))) is risky
 
     @pytest.mark.parametrize(
-        ("status", "risky"), [("miskin_ekstrem", True), ("miskin", True), ("rentan_miskin", False), ("tidak_miskin", False)]
+        ("status", "risky"),
+        [("miskin_ekstrem", True), ("miskin", True), ("rentan_miskin", False), ("tidak_miskin", False)],
     )
     def test_poverty(self, status: str, risky: bool) -> None:
         assert (RiskFactor.MISKIN in codes(rules.find_risk_factors(F(poverty_status=status), [], ON))) is risky
@@ -127,7 +138,9 @@ class TestRiskFactors:
         ("age", "days_before", "muda", "tua"),
         [(19, 364, True, False), (20, 0, False, False), (35, 364, False, False), (36, 0, False, True)],
     )
-    def test_terlalu_muda_under_20_and_terlalu_tua_over_35(self, age: int, days_before: int, muda: bool, tua: bool) -> None:
+    def test_terlalu_muda_under_20_and_terlalu_tua_over_35(
+        self, age: int, days_before: int, muda: bool, tua: bool
+    ) -> None:
         found = codes(rules.find_risk_factors(F(), [M(years_ago(age, days_before=days_before))], ON))
         assert (RiskFactor.TERLALU_MUDA in found, RiskFactor.TERLALU_TUA in found) == (muda, tua)
 
@@ -143,14 +156,15 @@ class TestRiskFactors:
         assert (RiskFactor.TERLALU_DEKAT in codes(found)) is dekat
 
     def test_terlalu_dekat_looks_at_the_two_youngest(self) -> None:
-        children = [
-            M(months_ago(m), relation="anak", marital_status="belum_kawin", id=str(m)) for m in (100, 90, 40)
-        ]
+        children = [M(months_ago(m), relation="anak", marital_status="belum_kawin", id=str(m)) for m in (100, 90, 40)]
         assert RiskFactor.TERLALU_DEKAT not in codes(rules.find_risk_factors(F(), [M(years_ago(30)), *children], ON))
 
     @pytest.mark.parametrize(("children", "banyak"), [(3, False), (4, True)])
     def test_terlalu_banyak_when_more_than_3_children(self, children: int, banyak: bool) -> None:
-        kids = [M(months_ago(30 * i + 30), relation="anak", marital_status="belum_kawin", id=str(i)) for i in range(children)]
+        kids = [
+            M(months_ago(30 * i + 30), relation="anak", marital_status="belum_kawin", id=str(i))
+            for i in range(children)
+        ]
         found = codes(rules.find_risk_factors(F(), [M(years_ago(30)), *kids], ON))
         assert (RiskFactor.TERLALU_BANYAK in found) is banyak
 

@@ -12,7 +12,12 @@ async def test_every_level_is_loaded(client: httpx.AsyncClient, tokens: TokenFac
     headers = tokens.headers("viewer", "6101")
     assert (await client.get("/v1/regions/61", headers=headers)).json()["name"] == "Kalimantan Barat"
     desa = (await client.get("/v1/regions/6101042015", headers=headers)).json()
-    assert desa == {"code": "6101042015", "name": "Dungun Perapakan", "level": "desa", "parent_code": "610104"}
+    assert desa == {
+        "code": "6101042015",
+        "name": "Dungun Perapakan",
+        "level": "desa",
+        "parent_code": "610104",
+    }
 
 
 async def test_children_of_a_kecamatan_page_by_code(client: httpx.AsyncClient, tokens: TokenFactory) -> None:
@@ -27,12 +32,18 @@ async def test_children_of_a_kecamatan_page_by_code(client: httpx.AsyncClient, t
 
 
 async def test_search_by_name(client: httpx.AsyncClient, tokens: TokenFactory) -> None:
-    found = (await client.get("/v1/regions", params={"q": "sambas", "level": "kabupaten"}, headers=tokens.headers("viewer", ""))).json()
+    found = (
+        await client.get(
+            "/v1/regions", params={"q": "sambas", "level": "kabupaten"}, headers=tokens.headers("viewer", "")
+        )
+    ).json()
     assert [r["code"] for r in found["items"]] == ["6101"]
 
 
 @pytest.mark.parametrize(("code", "status"), [("6101049999", 404), ("61x", 422), ("610", 422)])
-async def test_unknown_or_malformed_codes(client: httpx.AsyncClient, tokens: TokenFactory, code: str, status: int) -> None:
+async def test_unknown_or_malformed_codes(
+    client: httpx.AsyncClient, tokens: TokenFactory, code: str, status: int
+) -> None:
     response = await client.get(f"/v1/regions/{code}", headers=tokens.headers("viewer", ""))
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"

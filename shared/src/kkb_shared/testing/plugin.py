@@ -57,7 +57,11 @@ async def _postgres_admin(statement: str) -> None:
 
     url = make_url(postgres_admin_url())
     connection = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password, database=url.database,
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database,
         timeout=10,
     )
     try:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from kkb_shared.db import UtcDateTime
 from sqlalchemy import BigInteger, Column, Integer
 from sqlmodel import Field, SQLModel
+
+from kkb_shared.db import UtcDateTime
 
 
 class Operation(StrEnum):

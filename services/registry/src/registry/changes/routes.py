@@ -1,11 +1,11 @@
 """`GET /v1/changes`: created, updated and deleted records in commit order, for incremental sync."""
 
 from fastapi import APIRouter
+
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.pagination import CursorQuery, LimitQuery
-
 from registry.changes import service
 from registry.changes.schemas import ChangePage, ChangeRead
 
@@ -27,9 +27,9 @@ async def list_changes(
         items=[
             ChangeRead(
                 seq=row.seq or 0,
-                entity=row.entity,  # type: ignore[arg-type]
+                entity=row.entity,
                 id=row.entity_id,
-                operation=row.operation,  # type: ignore[arg-type]
+                operation=row.operation,
                 version=row.version,
                 desa_code=row.desa_code,
                 changed_at=row.changed_at,

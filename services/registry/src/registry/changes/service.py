@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.pagination import decode_cursor, encode_cursor
 from kkb_shared.scope import scoped
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from registry.changes.models import ChangeEvent, Entity, Operation
 
 # Held until commit, so sequence numbers become visible in the order they were taken: a feed reader
@@ -26,7 +27,7 @@ async def record(
     desa_code: str,
 ) -> None:
     """Append a change; call it last in a use case, just before the commit."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(FEED_LOCK_SQL)
     session.add(
         ChangeEvent(
@@ -45,7 +46,7 @@ async def list_changes(
 ) -> tuple[list[ChangeEvent], str]:
     """Changes after the cursor in commit order, inside the caller's region, and the cursor to resume from."""
     after = int(decode_cursor(cursor, keys=("seq",))["seq"]) if cursor else 0
-    query = select(ChangeEvent).where(ChangeEvent.seq > after).order_by(ChangeEvent.seq).limit(limit)  # type: ignore[operator, arg-type]
-    rows = list((await session.execute(scoped(query, ChangeEvent.desa_code, principal))).scalars())
+    query = select(ChangeEvent).where(col(ChangeEvent.seq) > after).order_by(col(ChangeEvent.seq)).limit(limit)
+    rows = list((await session.execute(scoped(query, col(ChangeEvent.desa_code), principal))).scalars())
     last = rows[-1].seq if rows else after
     return rows, encode_cursor({"seq": last})

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from kkb_shared.db import UtcDateTime, version_column
 from sqlalchemy import Column, Index, Text, text
 from sqlmodel import Field, SQLModel
+
+from kkb_shared.db import UtcDateTime, version_column
 
 LIVE = text("deleted_at IS NULL")
 

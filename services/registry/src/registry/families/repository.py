@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from kkb_shared.auth import Principal
-from kkb_shared.scope import scoped, within_region
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
+from kkb_shared.auth import Principal
+from kkb_shared.scope import scoped, within_region
 from registry.families.models import Family, Member
 
 
 async def get_family(*, session: AsyncSession, principal: Principal, family_id: str) -> Family | None:
-    query = select(Family).where(Family.id == family_id, Family.deleted_at.is_(None))  # type: ignore[union-attr]
-    return (await session.execute(scoped(query, Family.desa_code, principal))).scalar_one_or_none()
+    query = select(Family).where(col(Family.id) == family_id, col(Family.deleted_at).is_(None))
+    return (await session.execute(scoped(query, col(Family.desa_code), principal))).scalar_one_or_none()
 
 
 async def list_families(
@@ -27,14 +28,14 @@ async def list_families(
     after_id: str | None,
     limit: int,
 ) -> list[Family]:
-    query = select(Family).where(Family.deleted_at.is_(None)).order_by(Family.id).limit(limit)  # type: ignore[union-attr, arg-type]
-    query = scoped(query, Family.desa_code, principal)
+    query = select(Family).where(col(Family.deleted_at).is_(None)).order_by(col(Family.id)).limit(limit)
+    query = scoped(query, col(Family.desa_code), principal)
     if region:
-        query = query.where(within_region(Family.desa_code, region))
+        query = query.where(within_region(col(Family.desa_code), region))
     if is_krs is not None:
-        query = query.where(Family.is_krs == is_krs)  # type: ignore[arg-type]
+        query = query.where(col(Family.is_krs) == is_krs)
     if after_id:
-        query = query.where(Family.id > after_id)  # type: ignore[arg-type]
+        query = query.where(col(Family.id) > after_id)
     return list((await session.execute(query)).scalars())
 
 
@@ -46,40 +47,36 @@ async def live_members(*, session: AsyncSession, family_ids: Iterable[str]) -> d
         return grouped
     query = (
         select(Member)
-        .where(Member.family_id.in_(ids), Member.deleted_at.is_(None))  # type: ignore[attr-defined, union-attr]
-        .order_by(Member.birth_date, Member.id)  # type: ignore[arg-type]
+        .where(col(Member.family_id).in_(ids), col(Member.deleted_at).is_(None))
+        .order_by(col(Member.birth_date), col(Member.id))
     )
     for member in (await session.execute(query)).scalars():
         grouped[member.family_id].append(member)
     return grouped
 
 
-async def get_member(
-    *, session: AsyncSession, principal: Principal, member_id: str
-) -> tuple[Member, Family] | None:
+async def get_member(*, session: AsyncSession, principal: Principal, member_id: str) -> tuple[Member, Family] | None:
     query = (
         select(Member, Family)
-        .join(Family, Member.family_id == Family.id)  # type: ignore[arg-type]
-        .where(Member.id == member_id, Member.deleted_at.is_(None), Family.deleted_at.is_(None))  # type: ignore[union-attr]
+        .join(Family, col(Member.family_id) == col(Family.id))
+        .where(col(Member.id) == member_id, col(Member.deleted_at).is_(None), col(Family.deleted_at).is_(None))
     )
-    row = (await session.execute(scoped(query, Family.desa_code, principal))).one_or_none()
+    row = (await session.execute(scoped(query, col(Family.desa_code), principal))).one_or_none()
     return (row[0], row[1]) if row else None
 
 
 async def kk_number_taken(*, session: AsyncSession, kk_number: str, except_family_id: str | None = None) -> bool:
-    query = select(Family.id).where(Family.kk_number == kk_number, Family.deleted_at.is_(None))  # type: ignore[union-attr]
+    query = select(col(Family.id)).where(col(Family.kk_number) == kk_number, col(Family.deleted_at).is_(None))
     if except_family_id:
-        query = query.where(Family.id != except_family_id)  # type: ignore[arg-type]
+        query = query.where(col(Family.id) != except_family_id)
     return (await session.execute(query.limit(1))).first() is not None
 
 
-async def niks_taken(
-    *, session: AsyncSession, niks: Iterable[str], except_member_id: str | None = None
-) -> set[str]:
+async def niks_taken(*, session: AsyncSession, niks: Iterable[str], except_member_id: str | None = None) -> set[str]:
     wanted = list(niks)
     if not wanted:
         return set()
-    query = select(Member.nik).where(Member.nik.in_(wanted), Member.deleted_at.is_(None))  # type: ignore[attr-defined, union-attr]
+    query = select(col(Member.nik)).where(col(Member.nik).in_(wanted), col(Member.deleted_at).is_(None))
     if except_member_id:
-        query = query.where(Member.id != except_member_id)  # type: ignore[arg-type]
+        query = query.where(col(Member.id) != except_member_id)
     return set((await session.execute(query)).scalars())

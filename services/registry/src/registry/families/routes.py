@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.responses import JSONResponse
+
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
 from kkb_shared.versioning import IfMatchHeader, etag
-
 from registry.families import service
 from registry.families.schemas import (
     FamilyCreate,
@@ -31,9 +31,7 @@ WRITE = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["
 router = APIRouter(tags=["families"], responses=problem_responses(401, 403, 422))
 
 RecordId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
-RegionPrefix = Annotated[
-    str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$", description="Region code prefix")
-]
+RegionPrefix = Annotated[str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$", description="Region code prefix")]
 
 
 def _with_etag(body: FamilyDetail | MemberRead, status_code: int = 200, location: str | None = None) -> JSONResponse:
@@ -77,7 +75,10 @@ async def list_families(
 
 
 @router.get(
-    "/families/{family_id}", response_model=FamilyDetail, dependencies=[READ], responses=problem_responses(404)
+    "/families/{family_id}",
+    response_model=FamilyDetail,
+    dependencies=[READ],
+    responses=problem_responses(404),
 )
 async def get_family(family_id: RecordId, principal: PrincipalDep, session: SessionDep) -> Response:
     """A family with its live members and its KRS assessment as of today."""
@@ -91,7 +92,11 @@ async def get_family(family_id: RecordId, principal: PrincipalDep, session: Sess
     responses=problem_responses(404, 409, 412, 428),
 )
 async def update_family(
-    family_id: RecordId, data: FamilyUpdate, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+    family_id: RecordId,
+    data: FamilyUpdate,
+    principal: PrincipalDep,
+    session: SessionDep,
+    if_match: IfMatchHeader = None,
 ) -> Response:
     family = await service.update_family(
         session=session, principal=principal, family_id=family_id, data=data, if_match=if_match
@@ -156,7 +161,11 @@ async def get_member(member_id: RecordId, principal: PrincipalDep, session: Sess
     responses=problem_responses(404, 409, 412, 428),
 )
 async def update_member(
-    member_id: RecordId, data: MemberUpdate, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+    member_id: RecordId,
+    data: MemberUpdate,
+    principal: PrincipalDep,
+    session: SessionDep,
+    if_match: IfMatchHeader = None,
 ) -> Response:
     member = await service.update_member(
         session=session, principal=principal, member_id=member_id, data=data, if_match=if_match

@@ -138,9 +138,7 @@ def find_targets(members: Sequence[MemberFacts], on: date) -> list[Finding]:
 def find_risk_factors(family: FamilyFacts, members: Sequence[MemberFacts], on: date) -> list[Finding]:
     found: list[Finding] = []
     if family.water_source is not None and family.water_source not in PROPER_WATER_SOURCES:
-        found.append(
-            Finding(RiskFactor.AIR_MINUM_TIDAK_LAYAK.value, f"main drinking water from {family.water_source}")
-        )
+        found.append(Finding(RiskFactor.AIR_MINUM_TIDAK_LAYAK.value, f"main drinking water from {family.water_source}"))
     if family.latrine is not None and family.latrine not in PROPER_LATRINES:
         found.append(Finding(RiskFactor.JAMBAN_TIDAK_LAYAK.value, f"latrine is {family.latrine}"))
     found.extend(_four_terlalu(members, on))

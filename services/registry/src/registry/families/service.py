@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
 from kkb_shared.versioning import check_if_match
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
-
 from registry.changes import service as changes
 from registry.changes.models import Entity, Operation
 from registry.families import repository, rules
@@ -35,9 +35,7 @@ from registry.regions import service as regions
 
 
 def member_read(member: Member) -> MemberRead:
-    return MemberRead.model_validate(
-        {**member.model_dump(), "data_quality_flags": member.flags}, from_attributes=False
-    )
+    return MemberRead.model_validate({**member.model_dump(), "data_quality_flags": member.flags}, from_attributes=False)
 
 
 def krs_read(assessment: rules.KrsAssessment) -> KrsRead:
@@ -84,13 +82,13 @@ async def _require_writable_desa(*, session: AsyncSession, principal: Principal,
         raise Forbidden(f"desa_code {desa_code} is outside your region")
 
 
-async def _check_niks_free(
-    *, session: AsyncSession, niks: dict[str, str], except_member_id: str | None = None
-) -> None:
+async def _check_niks_free(*, session: AsyncSession, niks: dict[str, str], except_member_id: str | None = None) -> None:
     """`niks` maps field path → NIK; a NIK held by another live member is a 409 naming the field."""
     taken = await repository.niks_taken(session=session, niks=niks.values(), except_member_id=except_member_id)
     if taken:
-        errors = [FieldError(field, "a live member already has this NIK") for field, nik in niks.items() if nik in taken]
+        errors = [
+            FieldError(field, "a live member already has this NIK") for field, nik in niks.items() if nik in taken
+        ]
         raise Conflict("NIK already registered", errors=errors)
 
 
@@ -104,9 +102,7 @@ async def _commit(session: AsyncSession) -> None:
 
 def _new_member(data: MemberCreate, family_id: str) -> Member:
     now = utcnow()
-    member = Member(
-        id=new_id(), family_id=family_id, **data.model_dump(), created_at=now, updated_at=now
-    )
+    member = Member(id=new_id(), family_id=family_id, **data.model_dump(), created_at=now, updated_at=now)
     member.data_quality_flags = _quality_flags(member)
     return member
 
@@ -121,9 +117,7 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
         seen[member_data.nik] = index
     if await repository.kk_number_taken(session=session, kk_number=data.kk_number):
         raise Conflict("A live family already has this No. KK", errors=[FieldError("kk_number", "already registered")])
-    await _check_niks_free(
-        session=session, niks={f"members[{i}].nik": m.nik for i, m in enumerate(data.members)}
-    )
+    await _check_niks_free(session=session, niks={f"members[{i}].nik": m.nik for i, m in enumerate(data.members)})
 
     now, today = utcnow(), date.today()
     family = Family(
@@ -140,13 +134,21 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
     session.add_all(members)
     await session.flush()
     await changes.record(
-        session=session, entity=Entity.FAMILY, entity_id=family.id, operation=Operation.CREATED,
-        version=family.version, desa_code=family.desa_code,
+        session=session,
+        entity=Entity.FAMILY,
+        entity_id=family.id,
+        operation=Operation.CREATED,
+        version=family.version,
+        desa_code=family.desa_code,
     )
     for member in members:
         await changes.record(
-            session=session, entity=Entity.MEMBER, entity_id=member.id, operation=Operation.CREATED,
-            version=member.version, desa_code=family.desa_code,
+            session=session,
+            entity=Entity.MEMBER,
+            entity_id=member.id,
+            operation=Operation.CREATED,
+            version=member.version,
+            desa_code=family.desa_code,
         )
     await _commit(session)
     return family_detail(family, members, today)
@@ -179,7 +181,10 @@ async def list_families(
         session=session, principal=principal, region=region, is_krs=is_krs, after_id=after, limit=limit + 1
     )
     next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
-    return Page(items=[FamilyRead.model_validate(f, from_attributes=True) for f in rows[:limit]], next_cursor=next_cursor)
+    return Page(
+        items=[FamilyRead.model_validate(f, from_attributes=True) for f in rows[:limit]],
+        next_cursor=next_cursor,
+    )
 
 
 async def update_family(
@@ -202,16 +207,18 @@ async def update_family(
     family.updated_at = utcnow()
     await session.flush()
     await changes.record(
-        session=session, entity=Entity.FAMILY, entity_id=family.id, operation=Operation.UPDATED,
-        version=family.version, desa_code=family.desa_code,
+        session=session,
+        entity=Entity.FAMILY,
+        entity_id=family.id,
+        operation=Operation.UPDATED,
+        version=family.version,
+        desa_code=family.desa_code,
     )
     await _commit(session)
     return family_detail(family, members, today)
 
 
-async def delete_family(
-    *, session: AsyncSession, principal: Principal, family_id: str, if_match: str | None
-) -> None:
+async def delete_family(*, session: AsyncSession, principal: Principal, family_id: str, if_match: str | None) -> None:
     """Soft delete: the family and its members leave reads and lists, stay for reports, and tombstone the feed."""
     family = await _live_family(session=session, principal=principal, family_id=family_id)
     check_if_match(if_match, family.version, required=False)
@@ -223,19 +230,25 @@ async def delete_family(
     await session.flush()
     for member in members:
         await changes.record(
-            session=session, entity=Entity.MEMBER, entity_id=member.id, operation=Operation.DELETED,
-            version=member.version, desa_code=family.desa_code,
+            session=session,
+            entity=Entity.MEMBER,
+            entity_id=member.id,
+            operation=Operation.DELETED,
+            version=member.version,
+            desa_code=family.desa_code,
         )
     await changes.record(
-        session=session, entity=Entity.FAMILY, entity_id=family.id, operation=Operation.DELETED,
-        version=family.version, desa_code=family.desa_code,
+        session=session,
+        entity=Entity.FAMILY,
+        entity_id=family.id,
+        operation=Operation.DELETED,
+        version=family.version,
+        desa_code=family.desa_code,
     )
     await _commit(session)
 
 
-async def _after_member_write(
-    *, session: AsyncSession, family: Family, member: Member, operation: Operation
-) -> None:
+async def _after_member_write(*, session: AsyncSession, family: Family, member: Member, operation: Operation) -> None:
     """Re-assess the family, record the changes, commit."""
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
     family_changed = _reassess(family, members, date.today())
@@ -243,13 +256,21 @@ async def _after_member_write(
         family.updated_at = utcnow()
     await session.flush()
     await changes.record(
-        session=session, entity=Entity.MEMBER, entity_id=member.id, operation=operation,
-        version=member.version, desa_code=family.desa_code,
+        session=session,
+        entity=Entity.MEMBER,
+        entity_id=member.id,
+        operation=operation,
+        version=member.version,
+        desa_code=family.desa_code,
     )
     if family_changed:
         await changes.record(
-            session=session, entity=Entity.FAMILY, entity_id=family.id, operation=Operation.UPDATED,
-            version=family.version, desa_code=family.desa_code,
+            session=session,
+            entity=Entity.FAMILY,
+            entity_id=family.id,
+            operation=Operation.UPDATED,
+            version=family.version,
+            desa_code=family.desa_code,
         )
     await _commit(session)
 
@@ -260,9 +281,7 @@ async def list_members(*, session: AsyncSession, principal: Principal, family_id
     return [member_read(m) for m in members]
 
 
-async def add_member(
-    *, session: AsyncSession, principal: Principal, family_id: str, data: MemberCreate
-) -> MemberRead:
+async def add_member(*, session: AsyncSession, principal: Principal, family_id: str, data: MemberCreate) -> MemberRead:
     family = await _live_family(session=session, principal=principal, family_id=family_id)
     if not principal.covers(family.desa_code):
         raise Forbidden("The family is outside your region")
@@ -310,9 +329,7 @@ async def update_member(
     return member_read(member)
 
 
-async def delete_member(
-    *, session: AsyncSession, principal: Principal, member_id: str, if_match: str | None
-) -> None:
+async def delete_member(*, session: AsyncSession, principal: Principal, member_id: str, if_match: str | None) -> None:
     member, family = await _live_member(session=session, principal=principal, member_id=member_id)
     check_if_match(if_match, member.version, required=False)
     member.deleted_at = member.updated_at = utcnow()

@@ -3,11 +3,11 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
-
 from registry.regions import service
 from registry.regions.models import RegionLevel
 from registry.regions.schemas import RegionRead

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from kkb_shared.errors import InvalidInput, NotFound
-from kkb_shared.pagination import Page, decode_cursor, encode_cursor
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
+from kkb_shared.errors import InvalidInput, NotFound
+from kkb_shared.pagination import Page, decode_cursor, encode_cursor
 from registry.regions.models import Region, RegionLevel
 from registry.regions.schemas import RegionRead
 
@@ -37,18 +38,19 @@ async def list_regions(
     limit: int,
 ) -> Page[RegionRead]:
     """Regions ordered by code, filtered by parent, level and part of the name."""
-    query = select(Region).order_by(Region.code).limit(limit + 1)  # type: ignore[arg-type]
+    query = select(Region).order_by(col(Region.code)).limit(limit + 1)
     if parent_code is not None:
-        query = query.where(Region.parent_code == parent_code)  # type: ignore[arg-type]
+        query = query.where(col(Region.parent_code) == parent_code)
     if level is not None:
-        query = query.where(Region.level == level.value)  # type: ignore[arg-type]
+        query = query.where(col(Region.level) == level.value)
     if name_contains:
-        query = query.where(func.lower(Region.name).contains(name_contains.lower()))
+        query = query.where(func.lower(col(Region.name)).contains(name_contains.lower()))
     if cursor:
         after = decode_cursor(cursor, keys=("code",))["code"]
-        query = query.where(Region.code > str(after))  # type: ignore[arg-type]
+        query = query.where(col(Region.code) > str(after))
     rows = list((await session.execute(query)).scalars())
     next_cursor = encode_cursor({"code": rows[limit - 1].code}) if len(rows) > limit else None
     return Page(
-        items=[RegionRead.model_validate(r, from_attributes=True) for r in rows[:limit]], next_cursor=next_cursor
+        items=[RegionRead.model_validate(r, from_attributes=True) for r in rows[:limit]],
+        next_cursor=next_cursor,
     )
