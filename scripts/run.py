@@ -8,9 +8,9 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+from kkb_shared.processes import start, stop, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -36,19 +36,6 @@ def environment() -> dict[str, str]:
 def step(command: list[str], env: dict[str, str]) -> None:
     print(f"→ {' '.join(command)}", flush=True)
     subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT, env=env, check=True)
-
-
-def wait_healthy(url: str, process: subprocess.Popen[bytes], deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} exited with {process.returncode} while starting")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as answer:  # noqa: S310 - our own loopback URL
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not become healthy in {STARTUP_TIMEOUT:.0f}s")
 
 
 def banner(env: dict[str, str]) -> str:
@@ -82,18 +69,18 @@ def main() -> int:
     processes: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False
 
-    def stop(signum: int, _frame: object) -> None:
+    def request_stop(signum: int, _frame: object) -> None:
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
     try:
         for name in ("gateway", *SERVICES):
-            processes[name] = subprocess.Popen([str(BIN / f"kkb-{name}"), "serve"], cwd=ROOT, env=env)
-        deadline = time.monotonic() + STARTUP_TIMEOUT
+            processes[name] = start(name, env)
         for name, process in processes.items():
-            wait_healthy(f"http://127.0.0.1:{port_of(name, SERVICES.get(name, 8000))}/healthz", process, deadline)
+            url = f"http://127.0.0.1:{port_of(name, SERVICES.get(name, 8000))}/healthz"
+            wait_healthy(url, process, timeout=STARTUP_TIMEOUT)
         print(banner(env), flush=True)
         while not stopping:
             for name, process in processes.items():
@@ -110,10 +97,7 @@ def main() -> int:
             if process.poll() is None:
                 process.terminate()
         for process in processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
         print("all processes stopped", flush=True)
 
 

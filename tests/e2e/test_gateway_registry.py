@@ -7,9 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,20 +23,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from gateway.cli import ALEMBIC_INI as GATEWAY_ALEMBIC
 from gateway.demo import load_demo_users
+from kkb_shared import processes
 from kkb_shared.migrations import upgrade
 from kkb_shared.testing.plugin import run_async
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC
 
 pytestmark = pytest.mark.xdist_group("e2e")
-BIN = Path(sys.executable).parent
 PASSWORD = "e2e-password-123"
 DUNGUN_PERAPAKAN, TEBAS_KUALA = "6101042015", "6101042001"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -49,22 +41,7 @@ class Stack:
     processes: dict[str, subprocess.Popen[bytes]]
 
     def stop(self, name: str) -> None:
-        process = self.processes[name]
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=15)
-
-
-def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"{url} exited with {process.returncode}"
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} not healthy in time")
+        processes.stop(self.processes[name])
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +54,7 @@ def stack(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempP
         run_async(load_demo_users(gateway_db))
     finally:
         del os.environ["KKB_DEMO_PASSWORD"]
-    gateway_port, registry_port = free_port(), free_port()
+    gateway_port, registry_port = processes.free_port(), processes.free_port()
     key_file = tmp_path_factory.mktemp("e2e") / "signing-key.pem"
     gateway = f"http://127.0.0.1:{gateway_port}"
     env = {
@@ -93,17 +70,14 @@ def stack(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempP
         "KKB_GATEWAY_LOG_LEVEL": "WARNING",
         "KKB_REGISTRY_LOG_LEVEL": "WARNING",
     }
-    processes = {
-        name: subprocess.Popen([str(BIN / f"kkb-{name}"), "serve"], env=env, stdout=subprocess.DEVNULL)
-        for name in ("gateway", "registry")
-    }
-    running = Stack(gateway, f"http://127.0.0.1:{registry_port}", key_file, processes)
+    started = {name: processes.start(name, env, quiet=True) for name in ("gateway", "registry")}
+    running = Stack(gateway, f"http://127.0.0.1:{registry_port}", key_file, started)
     try:
-        wait_healthy(f"{gateway}/healthz", processes["gateway"])
-        wait_healthy(f"{running.registry}/healthz", processes["registry"])
+        processes.wait_healthy(f"{gateway}/healthz", started["gateway"])
+        processes.wait_healthy(f"{running.registry}/healthz", started["registry"])
         yield running
     finally:
-        for name in processes:
+        for name in started:
             running.stop(name)
 
 
