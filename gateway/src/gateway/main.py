@@ -65,13 +65,14 @@ def create_app(
         title="Kampung KB gateway",
         description="Users, clients, tokens and routing to the services.",
         settings=settings,
-        routers=[auth_router, accounts_router, meta, proxy.router],
+        routers=[auth_router, accounts_router, meta],
         verifier=verifier,
         router_prefix="",
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
     )
+    app.router.routes.append(proxy.route)  # last: the gateway's own routes win
     app.state.signing_keys = keys
     app.state.upstreams = upstreams
     app.state.openapi = MergedOpenApi(app, upstreams, settings.openapi_cache_seconds)

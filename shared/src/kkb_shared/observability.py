@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 
@@ -51,6 +52,19 @@ def add_request_id(app: Starlette) -> None:
     )
 
 
+def route_template(scope: Scope) -> str:
+    """The matched route with its parameters as `{name}` (`/v1/families/{family_id}`), so logs never carry
+    record ids and group by route; `<unmatched>` when no route matched."""
+    if scope.get("route") is None:
+        return "<unmatched>"
+    template = str(scope["path"])
+    params = scope.get("path_params") or {}
+    for name, value in sorted(params.items(), key=lambda item: -len(str(item[1]))):
+        if str(value):
+            template = re.sub(rf"(?<=/){re.escape(str(value))}(?=/|$)", "{" + name + "}", template, count=1)
+    return template
+
+
 class AccessLogMiddleware:
     """Logs method, route template, status, duration and the caller's subject; never bodies or names."""
 
@@ -73,13 +87,12 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("route")
             principal = getattr(scope.get("state", {}).get("principal"), "subject", None)
             access_logger.info(
                 "request",
                 extra={
                     "method": scope["method"],
-                    "route": getattr(route, "path", None) or scope["path"],
+                    "route": route_template(scope),
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "user": principal,
