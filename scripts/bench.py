@@ -19,7 +19,6 @@ import uuid
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
@@ -27,22 +26,12 @@ from gateway.cli import ALEMBIC_INI as GATEWAY_ALEMBIC
 from gateway.demo import load_demo_users
 from kkb_shared import processes
 from kkb_shared.migrations import upgrade
+from kkb_shared.testing.plugin import postgres_admin, postgres_admin_url
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC
 from registry.demo import load_demo_data
 
-ADMIN_URL = os.environ.get("KKB_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+ADMIN_URL = postgres_admin_url()
 PASSWORD = "bench-password-123"  # noqa: S105 - throwaway databases of this run
-
-
-async def _admin(statement: str) -> None:
-    url = make_url(ADMIN_URL)
-    connection = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password, database=url.database
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -84,7 +73,7 @@ def run(rounds: int, warmup: int) -> None:
         name: make_url(ADMIN_URL).set(database=db).render_as_string(hide_password=False) for name, db in names.items()
     }
     for database in names.values():
-        asyncio.run(_admin(f'CREATE DATABASE "{database}"'))
+        asyncio.run(postgres_admin(f'CREATE DATABASE "{database}"'))
     started: list[subprocess.Popen[bytes]] = []
     try:
         upgrade(GATEWAY_ALEMBIC, urls["gateway"])
@@ -135,7 +124,7 @@ def run(rounds: int, warmup: int) -> None:
         for process in started:
             processes.stop(process)
         for database in names.values():
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            asyncio.run(postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
 def main() -> int:

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 
 import asyncpg
 from sqlalchemy.engine import make_url
 
-DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-
-
-async def check(url: str) -> None:
-    parts = make_url(url)
-    connection = await asyncpg.connect(
-        host=parts.host,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        database=parts.database,
-        timeout=10,
-    )
-    await connection.close()
+from kkb_shared.testing.plugin import postgres_admin, postgres_admin_url
 
 
 def main() -> int:
-    url = os.environ.get("KKB_TEST_POSTGRES_URL", DEFAULT_URL)
+    url = postgres_admin_url()
     try:
-        asyncio.run(check(url))
+        asyncio.run(postgres_admin("SELECT 1"))
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         print(f"PostgreSQL for the tests is unreachable at {url}: {exc}", file=sys.stderr)
         return 1

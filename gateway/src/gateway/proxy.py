@@ -14,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 
 from gateway.limits import BodyTooLarge
 from gateway.settings import SERVICES, GatewaySettings
-from kkb_shared.errors import NotFound, PayloadTooLarge, problem_response
+from kkb_shared.errors import BadGateway, NotFound, PayloadTooLarge, UpstreamTimeout, UpstreamUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -147,29 +147,15 @@ async def proxy(request: Request) -> Response:
         raise PayloadTooLarge(exc.detail) from exc
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         logger.warning("upstream %s unavailable: %s", service, exc)
-        return problem_response(
-            503,
-            slug="upstream-unavailable",
-            title="Service unavailable",
-            detail=f"The {service} service is not reachable; try again later",
-            headers={"Retry-After": "5"},
-        )
+        raise UpstreamUnavailable(
+            f"The {service} service is not reachable; try again later", headers={"Retry-After": "5"}
+        ) from exc
     except httpx.TimeoutException as exc:
         logger.warning("upstream %s timed out: %s", service, exc)
-        return problem_response(
-            504,
-            slug="upstream-timeout",
-            title="Service timeout",
-            detail=f"The {service} service did not answer in time",
-        )
+        raise UpstreamTimeout(f"The {service} service did not answer in time") from exc
     except httpx.HTTPError as exc:
         logger.warning("upstream %s failed: %s", service, exc)
-        return problem_response(
-            502,
-            slug="bad-gateway",
-            title="Bad gateway",
-            detail=f"The {service} service gave an invalid answer",
-        )
+        raise BadGateway(f"The {service} service gave an invalid answer") from exc
     return UpstreamResponse(upstream, service)
 
 

@@ -109,6 +109,10 @@ class TooManyRequests(DomainError):
         super().__init__(detail, headers={"Retry-After": str(retry_after)})
 
 
+class BadGateway(DomainError):
+    status, slug, title = 502, "bad-gateway", "A service this request needs gave an invalid answer"
+
+
 class UpstreamUnavailable(DomainError):
     status, slug, title = 503, "upstream-unavailable", "A service this request needs is unavailable"
 
@@ -231,6 +235,7 @@ _DESCRIPTIONS = {
     422: "Invalid input; `errors` names each field",
     428: "If-Match header missing",
     429: "Too many requests",
+    502: "A service gave an invalid answer",
     503: "A service or the database is unavailable",
     504: "A service did not answer in time",
 }

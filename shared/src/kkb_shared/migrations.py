@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from alembic import command, context
+import sqlalchemy as sa
+from alembic import command, context, op
 from alembic.config import Config
 from sqlalchemy.engine import Connection
 
 from kkb_shared.db import create_engine, is_sqlite
+from kkb_shared.threads import run_in_own_thread
 
 
 def run_environment(default_url: Callable[[], str]) -> None:
@@ -53,20 +54,28 @@ def downgrade(alembic_ini: Path, database_url: str, revision: str = "base") -> N
 
 
 def _in_own_thread(action: Callable[[Config, str], None], alembic_ini: Path, database_url: str, revision: str) -> None:
-    """Run an Alembic command in a thread of its own: env.py starts an event loop, which must not
-    happen inside one that is already running (tests, async callers)."""
+    """env.py starts an event loop, which must not happen inside one that is already running."""
     config = Config(str(alembic_ini))
     config.attributes["database_url"] = database_url
-    errors: list[BaseException] = []
+    run_in_own_thread(lambda: action(config, revision))
 
-    def run() -> None:
-        try:
-            action(config, revision)
-        except BaseException as exc:
-            errors.append(exc)
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
+def create_idempotency_record_table() -> None:
+    """The idempotency-key store (`kkb_shared.idempotency`) as first released; for a service's migrations.
+    A later change to the table is a new migration in each service, never an edit here."""
+    timestamp = sa.DateTime(timezone=True)
+    op.create_table(
+        "idempotency_record",
+        sa.Column("subject", sa.String(200), primary_key=True),
+        sa.Column("key", sa.String(255), primary_key=True),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("status_code", sa.Integer),
+        sa.Column("headers", sa.Text),
+        sa.Column("body", sa.Text),
+        sa.Column("created_at", timestamp, nullable=False),
+        sa.Column("completed_at", timestamp),
+    )
+
+
+def drop_idempotency_record_table() -> None:
+    op.drop_table("idempotency_record")

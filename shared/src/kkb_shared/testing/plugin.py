@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import text
@@ -16,6 +15,9 @@ from sqlalchemy.engine import make_url
 
 from kkb_shared.db import Database
 from kkb_shared.testing.tokens import TokenFactory
+from kkb_shared.threads import run_in_own_thread
+
+T = TypeVar("T")
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
@@ -29,30 +31,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def run_async(coroutine: Any) -> Any:
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to completion from sync code, even when an event loop is already running."""
-    result: list[Any] = []
-    errors: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            result.append(asyncio.run(coroutine))
-        except BaseException as exc:
-            errors.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
-    return result[0]
+    return run_in_own_thread(lambda: asyncio.run(coroutine))
 
 
 def postgres_admin_url() -> str:
     return os.environ.get("KKB_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
 
 
-async def _postgres_admin(statement: str) -> None:
+async def postgres_admin(statement: str) -> None:
+    """Run one statement on the PostgreSQL server's admin database (create, drop, check)."""
     import asyncpg
 
     url = make_url(postgres_admin_url())
@@ -87,7 +76,7 @@ def database_factory(
             return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp(name)}/{name}.db"
         database = f"kkbtest_{name}_{worker_id}_{uuid.uuid4().hex[:8]}"
         try:
-            run_async(_postgres_admin(f'CREATE DATABASE "{database}"'))
+            run_async(postgres_admin(f'CREATE DATABASE "{database}"'))
         except (OSError, Exception) as exc:
             pytest.fail(f"PostgreSQL at {postgres_admin_url()} is unreachable: {exc}", pytrace=False)
         created.append(database)
@@ -95,7 +84,7 @@ def database_factory(
 
     yield make
     for database in created:
-        run_async(_postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        run_async(postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -17,24 +19,23 @@ from registry.changes.models import ChangeEvent, Entity, Operation
 FEED_LOCK_SQL = text("SELECT pg_advisory_xact_lock(7101042015)")
 
 
+class Versioned(Protocol):
+    id: str
+    version: int
+
+
 async def record(
-    *,
-    session: AsyncSession,
-    entity: Entity,
-    entity_id: str,
-    operation: Operation,
-    version: int,
-    desa_code: str,
+    *, session: AsyncSession, entity: Entity, row: Versioned, operation: Operation, desa_code: str
 ) -> None:
-    """Append a change; call it last in a use case, just before the commit."""
+    """Append the change of a flushed row (its id and new version); call it last, just before the commit."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(FEED_LOCK_SQL)
     session.add(
         ChangeEvent(
             entity=entity.value,
-            entity_id=entity_id,
+            entity_id=row.id,
             operation=operation.value,
-            version=version,
+            version=row.version,
             desa_code=desa_code,
             changed_at=utcnow(),
         )

@@ -92,6 +92,12 @@ async def _check_niks_free(*, session: AsyncSession, niks: dict[str, str], excep
         raise Conflict("NIK already registered", errors=errors)
 
 
+async def _log_change(session: AsyncSession, family: Family, row: Family | Member, operation: Operation) -> None:
+    """Record a change of the family or of one of its members in the feed, under the family's desa."""
+    entity = Entity.FAMILY if isinstance(row, Family) else Entity.MEMBER
+    await changes.record(session=session, entity=entity, row=row, operation=operation, desa_code=family.desa_code)
+
+
 async def _commit(session: AsyncSession) -> None:
     try:
         await session.commit()
@@ -134,21 +140,11 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
     session.add_all(members)
     await session.flush()
     await changes.record(
-        session=session,
-        entity=Entity.FAMILY,
-        entity_id=family.id,
-        operation=Operation.CREATED,
-        version=family.version,
-        desa_code=family.desa_code,
+        session=session, entity=Entity.FAMILY, row=family, operation=Operation.CREATED, desa_code=family.desa_code
     )
     for member in members:
         await changes.record(
-            session=session,
-            entity=Entity.MEMBER,
-            entity_id=member.id,
-            operation=Operation.CREATED,
-            version=member.version,
-            desa_code=family.desa_code,
+            session=session, entity=Entity.MEMBER, row=member, operation=Operation.CREATED, desa_code=family.desa_code
         )
     await _commit(session)
     return family_detail(family, members, today)
@@ -207,12 +203,7 @@ async def update_family(
     family.updated_at = utcnow()
     await session.flush()
     await changes.record(
-        session=session,
-        entity=Entity.FAMILY,
-        entity_id=family.id,
-        operation=Operation.UPDATED,
-        version=family.version,
-        desa_code=family.desa_code,
+        session=session, entity=Entity.FAMILY, row=family, operation=Operation.UPDATED, desa_code=family.desa_code
     )
     await _commit(session)
     return family_detail(family, members, today)
@@ -230,20 +221,10 @@ async def delete_family(*, session: AsyncSession, principal: Principal, family_i
     await session.flush()
     for member in members:
         await changes.record(
-            session=session,
-            entity=Entity.MEMBER,
-            entity_id=member.id,
-            operation=Operation.DELETED,
-            version=member.version,
-            desa_code=family.desa_code,
+            session=session, entity=Entity.MEMBER, row=member, operation=Operation.DELETED, desa_code=family.desa_code
         )
     await changes.record(
-        session=session,
-        entity=Entity.FAMILY,
-        entity_id=family.id,
-        operation=Operation.DELETED,
-        version=family.version,
-        desa_code=family.desa_code,
+        session=session, entity=Entity.FAMILY, row=family, operation=Operation.DELETED, desa_code=family.desa_code
     )
     await _commit(session)
 
@@ -256,21 +237,11 @@ async def _after_member_write(*, session: AsyncSession, family: Family, member: 
         family.updated_at = utcnow()
     await session.flush()
     await changes.record(
-        session=session,
-        entity=Entity.MEMBER,
-        entity_id=member.id,
-        operation=operation,
-        version=member.version,
-        desa_code=family.desa_code,
+        session=session, entity=Entity.MEMBER, row=member, operation=operation, desa_code=family.desa_code
     )
     if family_changed:
         await changes.record(
-            session=session,
-            entity=Entity.FAMILY,
-            entity_id=family.id,
-            operation=Operation.UPDATED,
-            version=family.version,
-            desa_code=family.desa_code,
+            session=session, entity=Entity.FAMILY, row=family, operation=Operation.UPDATED, desa_code=family.desa_code
         )
     await _commit(session)
 
