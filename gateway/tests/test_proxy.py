@@ -138,8 +138,9 @@ async def test_answers_are_streamed_through(gateway: httpx.AsyncClient, fake_ups
 
 async def test_body_over_the_limit_is_413(gateway: httpx.AsyncClient, fake_upstream: FakeUpstream) -> None:
     big = b"x" * (64 * 1024 + 1)
-    declared = await gateway.post("/registry/v1/families", content=big)
+    declared = await gateway.post("/registry/v1/families", content=big, headers={"X-Request-ID": "big-1"})
     assert declared.status_code == 413 and problem(declared)["status"] == 413
+    assert declared.headers["x-request-id"] == "big-1"
 
     async def chunked() -> AsyncIterator[bytes]:
         for _ in range(65):

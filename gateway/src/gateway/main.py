@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.middleware import Middleware
 
 from gateway import proxy
 from gateway.accounts.routes import router as accounts_router
@@ -68,6 +69,17 @@ def create_app(
         routers=[auth_router, accounts_router, meta],
         verifier=verifier,
         router_prefix="",
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-ID"],
+                expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
+                max_age=600,
+            ),
+            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+        ],
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
@@ -78,15 +90,6 @@ def create_app(
     app.state.openapi = MergedOpenApi(app, upstreams, settings.openapi_cache_seconds)
     app.router.add_event_handler("shutdown", upstreams.aclose)
     install_oauth_error_handler(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-ID"],
-        expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
-        max_age=600,
-    )
     return app
 
 

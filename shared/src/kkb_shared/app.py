@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from starlette.middleware import Middleware
 
 from kkb_shared.auth import JwksCache, TokenVerifier
 from kkb_shared.db import Database
@@ -25,11 +26,14 @@ def create_service_app(
     verifier: TokenVerifier | None = None,
     version: str = "0.1.0",
     router_prefix: str = "/v1",
+    middleware: Sequence[Middleware] = (),
     **fastapi_options: Any,
 ) -> FastAPI:
     """Build a service: its routers under /v1, health routes, and the shared plumbing.
 
-    `verifier` is given by tests; otherwise tokens are checked against the gateway's JWKS.
+    `verifier` is given by tests; otherwise tokens are checked against the gateway's JWKS. `middleware`
+    (outermost first) runs inside the request-id and access-log layers, so every answer is logged and
+    carries X-Request-ID, a 413 or a CORS preflight included.
     """
     database = Database(settings.database_url, pool_size=settings.database_pool_size)
 
@@ -45,6 +49,8 @@ def create_service_app(
         JwksCache(settings.jwks_url), issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
     install_error_handlers(app)
+    for layer in reversed(middleware):
+        app.add_middleware(layer.cls, *layer.args, **layer.kwargs)
     app.add_middleware(AccessLogMiddleware)
     add_request_id(app)
     app.include_router(health_router())
