@@ -65,6 +65,7 @@ def main() -> int:
         step([f"kkb-{name}", "migrate"], env)
     step(["kkb-gateway", "demo"], env)
     step(["kkb-registry", "demo"], env)
+    step(["kkb-registry", "reassess"], env)
 
     processes: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False

@@ -29,6 +29,7 @@ CALLERS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "integration_without_scope": ("integration", "61", {}),
 }
 PERSONAL_DATA_CALLERS = {"admin", "operator", "tpk", "integration"}
+REPORT_CALLERS = PERSONAL_DATA_CALLERS | {"viewer"}
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,11 @@ class Recipe:
     method: str
     url: Callable[[dict[str, Any]], str]
     success: int
-    kind: str  # "reference" (any role), "record" (404 outside), "create" (403 outside), "list" (filtered)
+    kind: str  # "reference" (any role), "record" (404 outside), "create" (403 outside), "list" (filtered),
+    # "report" (aggregates: viewers too; a region outside the caller's is 404)
     body: Callable[[dict[str, Any]], Any] | None = None
     if_match: bool = False
+    listed: Callable[[dict[str, Any]], str] = lambda t: str(t["id"])  # the id a "list" shows for the target
 
 
 RECIPES: dict[tuple[str, str], Recipe] = {
@@ -83,6 +86,15 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "DELETE", lambda t: f"/v1/members/{t['members'][0]['id']}", 204, "record"
     ),
     ("GET", "/v1/changes"): Recipe("GET", lambda t: "/v1/changes", 200, "list"),
+    ("GET", "/v1/members"): Recipe(
+        "GET", lambda t: f"/v1/members?q={t['members'][0]['nik']}", 200, "list", listed=lambda t: t["members"][0]["id"]
+    ),
+    ("GET", "/v1/reports/krs"): Recipe(
+        "GET", lambda t: f"/v1/reports/krs?region={t['desa_code']}&level=desa", 200, "report"
+    ),
+    ("GET", "/v1/reports/krs.csv"): Recipe(
+        "GET", lambda t: f"/v1/reports/krs.csv?region={t['desa_code']}&level=desa", 200, "report"
+    ),
 }
 
 
@@ -103,6 +115,8 @@ def test_every_route_has_a_recipe(registry_app: FastAPI) -> None:
 def expected_status(recipe: Recipe, caller: str, inside: bool) -> int:
     if recipe.kind == "reference":
         return recipe.success
+    if recipe.kind == "report":
+        return (recipe.success if inside else 404) if caller in REPORT_CALLERS else 403
     if caller not in PERSONAL_DATA_CALLERS:
         return 403
     if inside or recipe.kind == "list":
@@ -134,4 +148,4 @@ async def test_route_role_region(
     assert response.status_code == expected_status(recipe, caller, inside), response.text
     if recipe.kind == "list" and response.status_code == 200:
         ids = {item["id"] for item in response.json()["items"]}
-        assert (target["id"] in ids) is inside
+        assert (recipe.listed(target) in ids) is inside

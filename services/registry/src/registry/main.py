@@ -8,6 +8,7 @@ from kkb_shared.observability import configure_logging
 from registry.changes.routes import router as changes_router
 from registry.families.routes import router as families_router
 from registry.regions.routes import router as regions_router
+from registry.reports.routes import router as reports_router
 from registry.settings import RegistrySettings
 
 
@@ -17,7 +18,7 @@ def create_app(settings: RegistrySettings | None = None, *, verifier: TokenVerif
         title="Registry",
         description="Kemendagri regions, families and members, KRS classification and the change feed.",
         settings=settings,
-        routers=[regions_router, families_router, changes_router],
+        routers=[regions_router, families_router, changes_router, reports_router],
         verifier=verifier,
     )
 

@@ -33,6 +33,19 @@ class Family(SQLModel, table=True):
     poverty_status: str | None = Field(default=None, max_length=30)
     is_krs: bool = Field(default=False, index=True)
     krs_assessed_on: date | None = None
+    # The KRS assessment, one column per target and risk factor (rules.FLAG_COLUMNS), for the reports.
+    target_pus: bool = False
+    target_ibu_hamil: bool = False
+    target_baduta: bool = False
+    target_balita: bool = False
+    target_catin: bool = False
+    risk_air_minum_tidak_layak: bool = False
+    risk_jamban_tidak_layak: bool = False
+    risk_terlalu_muda: bool = False
+    risk_terlalu_tua: bool = False
+    risk_terlalu_dekat: bool = False
+    risk_terlalu_banyak: bool = False
+    risk_miskin: bool = False
     version: int = Field(default=1, sa_column=_family_version)
     created_by: str = Field(max_length=200)
     created_at: datetime = Field(sa_type=UtcDateTime)
@@ -54,6 +67,7 @@ class Member(SQLModel, table=True):
     family_id: str = Field(foreign_key="family.id", index=True, max_length=36)
     nik: str = Field(max_length=16)
     name: str = Field(max_length=120)
+    name_key: str = Field(default="", max_length=120, index=True)
     sex: str = Field(max_length=6)
     birth_date: date
     relation: str = Field(max_length=20)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -80,3 +80,41 @@ async def niks_taken(*, session: AsyncSession, niks: Iterable[str], except_membe
     if except_member_id:
         query = query.where(col(Member.id) != except_member_id)
     return set((await session.execute(query)).scalars())
+
+
+def _like_prefix(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"
+
+
+async def search_members(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    name_key: str | None,
+    number: str | None,
+    after_id: str | None,
+    limit: int,
+) -> list[Member]:
+    """Live members in the caller's region whose name (or a word of it) starts with `name_key`, or whose
+    NIK or family's No. KK is `number`."""
+    query = (
+        select(Member)
+        .join(Family, col(Member.family_id) == col(Family.id))
+        .where(col(Member.deleted_at).is_(None), col(Family.deleted_at).is_(None))
+        .order_by(col(Member.id))
+        .limit(limit)
+    )
+    query = scoped(query, col(Family.desa_code), principal)
+    if number is not None:
+        query = query.where(or_(col(Member.nik) == number, col(Family.kk_number) == number))
+    if name_key is not None:
+        query = query.where(
+            or_(
+                col(Member.name_key).like(_like_prefix(name_key), escape="\\"),
+                col(Member.name_key).like("% " + _like_prefix(name_key), escape="\\"),
+            )
+        )
+    if after_id:
+        query = query.where(col(Member.id) > after_id)
+    return list((await session.execute(query)).scalars())

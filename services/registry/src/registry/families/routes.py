@@ -149,6 +149,19 @@ async def add_member(
     return await idempotency.run(create)
 
 
+@router.get("/members", response_model=Page[MemberRead], dependencies=[READ])
+async def search_members(
+    principal: PrincipalDep,
+    session: SessionDep,
+    q: Annotated[str, Query(min_length=2, max_length=120, description="Start of a name, or a NIK or No. KK")],
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[MemberRead]:
+    """Find members in your region by name (start of the name or of any word of it; case and accents do
+    not matter), by NIK or by No. KK."""
+    return await service.search_members(session=session, principal=principal, q=q, cursor=cursor, limit=limit)
+
+
 @router.get("/members/{member_id}", response_model=MemberRead, dependencies=[READ], responses=problem_responses(404))
 async def get_member(member_id: RecordId, principal: PrincipalDep, session: SessionDep) -> Response:
     return _with_etag(await service.get_member(session=session, principal=principal, member_id=member_id))

@@ -5,6 +5,7 @@ Source of every rule: ../shared/domain.md ("Targets (sasaran) of stunting preven
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +43,13 @@ PROPER_WATER_SOURCES = frozenset(
 )
 PROPER_LATRINES = frozenset({Latrine.SENDIRI_LAYAK})
 POOR = frozenset({PovertyStatus.MISKIN_EKSTREM, PovertyStatus.MISKIN})
+
+
+# Column of the family table that stores each target and risk factor of its assessment.
+FLAG_COLUMNS = {
+    **{target.value: f"target_{target.value}" for target in Target},
+    **{risk.value: f"risk_{risk.value}" for risk in RiskFactor},
+}
 
 
 class FamilyFacts(Protocol):
@@ -187,6 +195,19 @@ def classify_family_risk(family: FamilyFacts, members: Sequence[MemberFacts], on
     return KrsAssessment(
         assessed_on=on, targets=find_targets(members, on), risk_factors=find_risk_factors(family, members, on)
     )
+
+
+def assessment_flags(assessment: KrsAssessment) -> dict[str, bool]:
+    """The assessment as one flag per target and risk factor, named as the family's columns."""
+    found = {f.code for f in assessment.targets} | {f.code for f in assessment.risk_factors}
+    return {column: code in found for code, column in FLAG_COLUMNS.items()}
+
+
+def name_search_key(name: str) -> str:
+    """Lower case, accents removed, spaces collapsed: `Nur  Fadhilah` and `nur fadhilah` search alike."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
 
 
 def nik_matches_birth_date(nik: str, birth_date: date, sex: str) -> bool:

@@ -66,12 +66,14 @@ def _quality_flags(member: Member) -> str:
     return ",".join(flags)
 
 
-def _reassess(family: Family, members: list[Member], today: date) -> bool:
-    """Store the family's KRS status; True when it changed."""
-    is_krs = rules.classify_family_risk(family, members, today).is_krs
-    changed = family.is_krs != is_krs or family.krs_assessed_on is None
+def reassess(family: Family, members: list[Member], today: date) -> bool:
+    """Store the family's KRS assessment as of `today`; True when any target, risk factor or the status changed."""
+    assessment = rules.classify_family_risk(family, members, today)
+    stored = {"is_krs": assessment.is_krs, **rules.assessment_flags(assessment)}
+    changed = family.krs_assessed_on is None or any(getattr(family, k) != v for k, v in stored.items())
     if changed:
-        family.is_krs = is_krs
+        for column, value in stored.items():
+            setattr(family, column, value)
         family.krs_assessed_on = today
     return changed
 
@@ -92,7 +94,7 @@ async def _check_niks_free(*, session: AsyncSession, niks: dict[str, str], excep
         raise Conflict("NIK already registered", errors=errors)
 
 
-async def _log_change(session: AsyncSession, family: Family, row: Family | Member, operation: Operation) -> None:
+async def log_change(session: AsyncSession, family: Family, row: Family | Member, operation: Operation) -> None:
     """Record a change of the family or of one of its members in the feed, under the family's desa."""
     entity = Entity.FAMILY if isinstance(row, Family) else Entity.MEMBER
     await changes.record(session=session, entity=entity, row=row, operation=operation, desa_code=family.desa_code)
@@ -110,6 +112,7 @@ def _new_member(data: MemberCreate, family_id: str) -> Member:
     now = utcnow()
     member = Member(id=new_id(), family_id=family_id, **data.model_dump(), created_at=now, updated_at=now)
     member.data_quality_flags = _quality_flags(member)
+    member.name_key = rules.name_search_key(member.name)
     return member
 
 
@@ -134,7 +137,7 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
         updated_at=now,
     )
     members = [_new_member(m, family.id) for m in data.members]
-    _reassess(family, members, today)
+    reassess(family, members, today)
     session.add(family)
     await session.flush()
     session.add_all(members)
@@ -199,7 +202,7 @@ async def update_family(
     for name, value in changes_requested.items():
         setattr(family, name, value)
     today = date.today()
-    _reassess(family, members, today)
+    reassess(family, members, today)
     family.updated_at = utcnow()
     await session.flush()
     await changes.record(
@@ -232,7 +235,7 @@ async def delete_family(*, session: AsyncSession, principal: Principal, family_i
 async def _after_member_write(*, session: AsyncSession, family: Family, member: Member, operation: Operation) -> None:
     """Re-assess the family, record the changes, commit."""
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
-    family_changed = _reassess(family, members, date.today())
+    family_changed = reassess(family, members, date.today())
     if family_changed:
         family.updated_at = utcnow()
     await session.flush()
@@ -271,6 +274,22 @@ async def _live_member(*, session: AsyncSession, principal: Principal, member_id
     return found
 
 
+async def search_members(
+    *, session: AsyncSession, principal: Principal, q: str, cursor: str | None, limit: int
+) -> Page[MemberRead]:
+    """By NIK or No. KK when `q` is 16 digits, otherwise by name prefix (any word; case and accents ignored)."""
+    number = q if len(q) == 16 and q.isdigit() else None
+    name_key = None if number else rules.name_search_key(q)
+    if name_key is not None and len(name_key) < 2:
+        raise InvalidInput("q", "give at least 2 letters of a name, or a 16-digit NIK or No. KK")
+    after = str(decode_cursor(cursor, keys=("id",))["id"]) if cursor else None
+    rows = await repository.search_members(
+        session=session, principal=principal, name_key=name_key, number=number, after_id=after, limit=limit + 1
+    )
+    next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
+    return Page(items=[member_read(m) for m in rows[:limit]], next_cursor=next_cursor)
+
+
 async def get_member(*, session: AsyncSession, principal: Principal, member_id: str) -> MemberRead:
     member, _ = await _live_member(session=session, principal=principal, member_id=member_id)
     return member_read(member)
@@ -294,6 +313,7 @@ async def update_member(
         field, _, message = str(exc).partition(": ")
         raise InvalidInput(field, message) from exc
     member.data_quality_flags = _quality_flags(member)
+    member.name_key = rules.name_search_key(member.name)
     member.updated_at = utcnow()
     await session.flush()
     await _after_member_write(session=session, family=family, member=member, operation=Operation.UPDATED)

@@ -12,13 +12,12 @@ class RegionLevel(StrEnum):
     DESA = "desa"
 
 
-CODE_LENGTH_BY_LEVEL = {
+CODE_LENGTH = {
     RegionLevel.PROVINSI: 2,
     RegionLevel.KABUPATEN: 4,
     RegionLevel.KECAMATAN: 6,
     RegionLevel.DESA: 10,
 }
-PARENT_CODE_LENGTH = {4: 2, 6: 4, 10: 6}
 
 
 class Region(SQLModel, table=True):

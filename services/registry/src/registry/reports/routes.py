@@ -1,0 +1,49 @@
+"""Aggregated reports: no personal data, so viewers of the region may read them."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from kkb_shared.auth import PrincipalDep, Role, require
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from registry.regions.models import RegionLevel
+from registry.reports import service
+from registry.reports.schemas import KrsReport
+
+READ_REPORTS = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.VIEWER, Role.INTEGRATION, scopes=["registry:read"])
+
+router = APIRouter(prefix="/reports", tags=["reports"], responses=problem_responses(401, 403, 404, 422))
+
+RegionQuery = Annotated[
+    str | None,
+    Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$", description="Region reported on; default: the caller's region"),
+]
+LevelQuery = Annotated[RegionLevel, Query(description="Level of the rows: one row per region of this level")]
+
+
+@router.get("/krs", response_model=KrsReport, dependencies=[READ_REPORTS])
+async def krs_report(
+    principal: PrincipalDep, session: SessionDep, level: LevelQuery, region: RegionQuery = None
+) -> KrsReport:
+    """Verval KRS counts per child region: families, KRS families, each target, each risk factor."""
+    return await service.krs_report(session=session, principal=principal, region=region, level=level)
+
+
+@router.get(
+    "/krs.csv",
+    response_class=StreamingResponse,
+    dependencies=[READ_REPORTS],
+    responses={200: {"content": {"text/csv": {}}, "description": "The report as CSV, with a total row"}},
+)
+async def krs_report_csv(
+    principal: PrincipalDep, session: SessionDep, level: LevelQuery, region: RegionQuery = None
+) -> StreamingResponse:
+    report = await service.krs_report(session=session, principal=principal, region=region, level=level)
+    filename = f"krs-{report.region or 'indonesia'}-{level.value}.csv"
+    return StreamingResponse(
+        service.report_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,90 @@
+"""The KRS report: the Verval KRS columns counted per child region, from the families' stored assessments.
+
+One GROUP BY over the desa-code prefix, so a kecamatan's row is exactly the sum of its desa."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from sqlalchemy import Integer, cast, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from kkb_shared.auth import Principal
+from kkb_shared.errors import InvalidInput, NotFound
+from kkb_shared.scope import within_region
+from registry.families.models import Family
+from registry.regions.models import CODE_LENGTH, Region, RegionLevel
+from registry.reports.schemas import KrsCounts, KrsReport, KrsReportRow
+
+# Report column → the family column it counts.
+COUNTED = {
+    "krs_families": Family.is_krs,
+    "pus": Family.target_pus,
+    "ibu_hamil": Family.target_ibu_hamil,
+    "baduta": Family.target_baduta,
+    "balita": Family.target_balita,
+    "catin": Family.target_catin,
+    "air_minum_tidak_layak": Family.risk_air_minum_tidak_layak,
+    "jamban_tidak_layak": Family.risk_jamban_tidak_layak,
+    "terlalu_muda": Family.risk_terlalu_muda,
+    "terlalu_tua": Family.risk_terlalu_tua,
+    "terlalu_dekat": Family.risk_terlalu_dekat,
+    "terlalu_banyak": Family.risk_terlalu_banyak,
+    "miskin": Family.risk_miskin,
+}
+COLUMNS = ["code", "name", *KrsCounts.model_fields]
+
+
+def _effective_region(principal: Principal, region: str | None) -> str:
+    """The requested region, which must lie inside the caller's (404 otherwise, as for any record)."""
+    if region is None:
+        return principal.region
+    if not principal.covers(region):
+        raise NotFound(f"No region {region} in your scope")
+    return region
+
+
+async def krs_report(
+    *, session: AsyncSession, principal: Principal, region: str | None, level: RegionLevel
+) -> KrsReport:
+    prefix = _effective_region(principal, region)
+    length = CODE_LENGTH[level]
+    if len(prefix) > length:
+        raise InvalidInput("level", f"rows at level {level} cannot lie inside region {prefix}")
+    if prefix and await session.get(Region, prefix) is None:
+        raise NotFound(f"No region {prefix}")
+
+    code = func.substr(col(Family.desa_code), 1, length).label("code")
+    sums = [func.sum(cast(column, Integer)).label(name) for name, column in COUNTED.items()]
+    query = select(code, func.count().label("families"), func.min(col(Family.krs_assessed_on)), *sums).where(
+        col(Family.deleted_at).is_(None)
+    )
+    if prefix:
+        query = query.where(within_region(col(Family.desa_code), prefix))
+    counted = {row.code: row for row in (await session.execute(query.group_by(code))).all()}
+
+    regions = select(col(Region.code), col(Region.name)).where(col(Region.level) == level.value)
+    if prefix:
+        regions = regions.where(col(Region.code).startswith(prefix))
+    rows = []
+    for region_code, name in (await session.execute(regions.order_by(col(Region.code)))).all():
+        found = counted.get(region_code)
+        values = {key: int(found._mapping[key] or 0) for key in KrsCounts.model_fields} if found else {}
+        rows.append(KrsReportRow(code=region_code, name=name, **values))
+    total = KrsCounts(**{key: sum(getattr(r, key) for r in rows) for key in KrsCounts.model_fields})
+    oldest = min((row[2] for row in counted.values() if row[2] is not None), default=None)
+    return KrsReport(region=prefix, level=level, oldest_assessment=oldest, rows=rows, total=total)
+
+
+def report_csv(report: KrsReport) -> Iterator[str]:
+    """The report as CSV lines: a header, a row per region, and a total row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for row in report.rows:
+        writer.writerow([getattr(row, column) for column in COLUMNS])
+    writer.writerow(["", "total", *(getattr(report.total, column) for column in COLUMNS[2:])])
+    yield buffer.getvalue()

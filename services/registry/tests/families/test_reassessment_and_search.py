@@ -1,0 +1,82 @@
+"""Daily re-assessment as children and mothers age, and member search."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from kkb_shared.testing.tokens import TokenFactory
+from registry.families.reassessment import reassess_stale
+
+from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA, member_payload
+
+CreateFamily = Callable[..., Any]
+
+
+async def test_a_baduta_turning_24_months_is_reassessed_with_a_new_version(
+    client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily, registry_app: FastAPI
+) -> None:
+    toddler = member_payload(age_days=700, relation="anak", marital_status="belum_kawin")
+    grandma = member_payload(age_days=60 * 365, marital_status="cerai_mati", relation="kepala_keluarga")
+    family = await create_family(members=[grandma, toddler], poverty_status="miskin")
+    assert family["krs"]["is_krs"] is True and family["version"] == 1
+    sessionmaker = registry_app.state.database.sessionmaker
+
+    assert await reassess_stale(sessionmaker, today=date.today()) == (0, 0)  # assessed today already
+    assessed, changed = await reassess_stale(sessionmaker, today=date.today() + timedelta(days=40))
+    assert (assessed, changed) == (1, 1)
+    after = (await client.get(f"/v1/families/{family['id']}", headers=admin)).json()
+    assert after["version"] == 2 and after["krs_assessed_on"] == (date.today() + timedelta(days=40)).isoformat()
+    feed = (await client.get("/v1/changes", headers=admin)).json()["items"]
+    assert [c["operation"] for c in feed if c["entity"] == "family"] == ["created", "updated"]
+
+
+@pytest.fixture
+async def people(create_family: CreateFamily) -> dict[str, Any]:
+    first = await create_family(
+        DUNGUN_PERAPAKAN, members=[member_payload(name="Nur Fadhilah Ümmü"), member_payload(name="Siti 50%_Aminah")]
+    )
+    other = await create_family(TEBAS_KUALA, members=[member_payload(name="Nurhayati")])
+    return {"first": first, "other": other}
+
+
+@pytest.mark.parametrize(
+    ("q", "names"),
+    [
+        ("nur", {"Nur Fadhilah Ümmü", "Nurhayati"}),
+        ("NUR f", {"Nur Fadhilah Ümmü"}),
+        ("ummu", {"Nur Fadhilah Ümmü"}),
+        ("fadh", {"Nur Fadhilah Ümmü"}),
+        ("50%", {"Siti 50%_Aminah"}),
+        ("5_", set()),
+        ("hayati", set()),
+    ],
+)
+async def test_name_search_by_prefix_of_any_word(
+    client: httpx.AsyncClient, admin: dict[str, str], people: dict[str, Any], q: str, names: set[str]
+) -> None:
+    found = (await client.get("/v1/members", params={"q": q}, headers=admin)).json()["items"]
+    assert {m["name"] for m in found} == names
+
+
+async def test_search_by_nik_or_kk_and_scope(
+    client: httpx.AsyncClient, tokens: TokenFactory, people: dict[str, Any]
+) -> None:
+    admin = tokens.headers("admin")
+    member = people["first"]["members"][0]
+    by_nik = (await client.get("/v1/members", params={"q": member["nik"]}, headers=admin)).json()["items"]
+    assert [m["id"] for m in by_nik] == [member["id"]]
+    by_kk = (await client.get("/v1/members", params={"q": people["first"]["kk_number"]}, headers=admin)).json()["items"]
+    assert len(by_kk) == 2
+    kader = tokens.headers("tpk", TEBAS_KUALA)
+    assert {
+        m["name"] for m in (await client.get("/v1/members", params={"q": "nur"}, headers=kader)).json()["items"]
+    } == {"Nurhayati"}
+    assert (await client.get("/v1/members", params={"q": member["nik"]}, headers=kader)).json()["items"] == []
+    short = await client.get("/v1/members", params={"q": " a "}, headers=admin)
+    assert short.status_code == 422 and short.json()["errors"][0]["field"] == "q"
