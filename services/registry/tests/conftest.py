@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -19,7 +20,15 @@ from registry.settings import RegistrySettings
 
 from registry_factories import DUNGUN_PERAPAKAN, family_payload
 
-WRITTEN_TABLES = ["change_event", "member", "family", "idempotency_record"]
+WRITTEN_TABLES = [
+    "import_rejection",
+    "import_row",
+    "import_job",
+    "change_event",
+    "member",
+    "family",
+    "idempotency_record",
+]
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +50,7 @@ async def client(registry_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=registry_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://registry") as http:
         yield http
+    await asyncio.gather(*registry_app.state.import_tasks)  # jobs a test started finish before cleanup
     await truncate(registry_app.state.database, WRITTEN_TABLES)
 
 

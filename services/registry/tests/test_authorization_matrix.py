@@ -29,6 +29,7 @@ CALLERS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "integration_without_scope": ("integration", "61", {}),
 }
 PERSONAL_DATA_CALLERS = {"admin", "operator", "tpk", "integration"}
+IMPORT_CSV = "no_kk,kode_desa,alamat,nik,nama,jenis_kelamin,tanggal_lahir,hubungan_keluarga,status_kawin\n"
 REPORT_CALLERS = PERSONAL_DATA_CALLERS | {"viewer"}
 
 
@@ -40,10 +41,13 @@ class Recipe:
     url: Callable[[dict[str, Any]], str]
     success: int
     kind: str  # "reference" (any role), "record" (404 outside), "create" (403 outside), "list" (filtered),
-    # "report" (aggregates: viewers too; a region outside the caller's is 404)
+    # "report" (aggregates: viewers too; a region outside the caller's is 404), "regionless" (no record:
+    # personal-data roles only, wherever the target is)
     body: Callable[[dict[str, Any]], Any] | None = None
     if_match: bool = False
     listed: Callable[[dict[str, Any]], str] = lambda t: str(t["id"])  # the id a "list" shows for the target
+    files: Callable[[dict[str, Any]], Any] | None = None
+    needs_job: bool = False  # an import job made by a kader of the target's desa: t["job_id"]
 
 
 RECIPES: dict[tuple[str, str], Recipe] = {
@@ -89,6 +93,20 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/v1/members"): Recipe(
         "GET", lambda t: f"/v1/members?q={t['members'][0]['nik']}", 200, "list", listed=lambda t: t["members"][0]["id"]
     ),
+    ("GET", "/v1/imports/template.csv"): Recipe("GET", lambda t: "/v1/imports/template.csv", 200, "regionless"),
+    ("GET", "/v1/imports/template.xlsx"): Recipe("GET", lambda t: "/v1/imports/template.xlsx", 200, "regionless"),
+    ("POST", "/v1/imports"): Recipe(
+        "POST", lambda t: "/v1/imports?dry_run=true", 202, "regionless", files=lambda t: {"file": ("a.csv", IMPORT_CSV)}
+    ),
+    ("GET", "/v1/imports/{job_id}"): Recipe(
+        "GET", lambda t: f"/v1/imports/{t['job_id']}", 200, "record", needs_job=True
+    ),
+    ("GET", "/v1/imports/{job_id}/errors"): Recipe(
+        "GET", lambda t: f"/v1/imports/{t['job_id']}/errors", 200, "record", needs_job=True
+    ),
+    ("GET", "/v1/imports/{job_id}/errors.csv"): Recipe(
+        "GET", lambda t: f"/v1/imports/{t['job_id']}/errors.csv", 200, "record", needs_job=True
+    ),
     ("GET", "/v1/reports/krs"): Recipe(
         "GET", lambda t: f"/v1/reports/krs?region={t['desa_code']}&level=desa", 200, "report"
     ),
@@ -115,6 +133,8 @@ def test_every_route_has_a_recipe(registry_app: FastAPI) -> None:
 def expected_status(recipe: Recipe, caller: str, inside: bool) -> int:
     if recipe.kind == "reference":
         return recipe.success
+    if recipe.kind == "regionless":
+        return recipe.success if caller in PERSONAL_DATA_CALLERS else 403
     if recipe.kind == "report":
         return (recipe.success if inside else 404) if caller in REPORT_CALLERS else 403
     if caller not in PERSONAL_DATA_CALLERS:
@@ -139,11 +159,16 @@ async def test_route_role_region(
     role, region, extra = CALLERS[caller]
     inside = where == "inside" or region == ""
     target = await create_family(DUNGUN_PERAPAKAN if where == "inside" else BLORA_DESA)
+    if recipe.needs_job:
+        kader = tokens.headers("tpk", target["desa_code"])
+        made = await client.post("/v1/imports?dry_run=true", files={"file": ("a.csv", IMPORT_CSV)}, headers=kader)
+        target["job_id"] = made.json()["id"]
     headers = tokens.headers(role, region, **extra)
     if recipe.if_match:
         headers["If-Match"] = '"1"'
     body = recipe.body(target) if recipe.body else None
-    response = await client.request(recipe.method, recipe.url(target), json=body, headers=headers)
+    files = recipe.files(target) if recipe.files else None
+    response = await client.request(recipe.method, recipe.url(target), json=body, files=files, headers=headers)
 
     assert response.status_code == expected_status(recipe, caller, inside), response.text
     if recipe.kind == "list" and response.status_code == 200:

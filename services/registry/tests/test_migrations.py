@@ -28,6 +28,15 @@ async def _names(connection: AsyncConnection) -> set[str]:
 async def test_upgrade_then_downgrade_to_base(database_factory: Callable[[str], str]) -> None:
     url = database_factory("registry_migrations")
     upgrade(ALEMBIC_INI, url)
-    assert await _tables(url) == {"region", "family", "member", "change_event", "idempotency_record"}
+    assert await _tables(url) == {
+        "region",
+        "family",
+        "member",
+        "change_event",
+        "idempotency_record",
+        "import_job",
+        "import_row",
+        "import_rejection",
+    }
     downgrade(ALEMBIC_INI, url)
     assert await _tables(url) == set()

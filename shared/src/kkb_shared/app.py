@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -27,6 +27,8 @@ def create_service_app(
     version: str = "0.1.0",
     router_prefix: str = "/v1",
     middleware: Sequence[Middleware] = (),
+    on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
+    on_shutdown: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     **fastapi_options: Any,
 ) -> FastAPI:
     """Build a service: its routers under /v1, health routes, and the shared plumbing.
@@ -39,7 +41,11 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for hook in on_startup:
+            await hook(app)
         yield
+        for hook in on_shutdown:
+            await hook(app)
         await database.dispose()
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, **fastapi_options)

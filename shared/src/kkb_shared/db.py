@@ -28,17 +28,30 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+SQLITE_BEGIN_IMMEDIATE = "kkb_sqlite_begin_immediate"
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling breaks SAVEPOINT; SQLAlchemy emits BEGIN itself instead
+    # (the recipe in SQLAlchemy's SQLite dialect documentation).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # A writer's session begins IMMEDIATE, taking the write lock up front: two jobs that read, then write,
+    # queue behind busy_timeout instead of one failing when both try to upgrade their read lock.
+    immediate = connection.get_execution_options().get(SQLITE_BEGIN_IMMEDIATE)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
@@ -48,6 +61,7 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
@@ -59,6 +73,12 @@ class Database:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size)
         self.sessionmaker = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        # For background jobs that write in every transaction (imports, reassessment).
+        self.write_sessionmaker = async_sessionmaker(
+            self.engine.execution_options(**{SQLITE_BEGIN_IMMEDIATE: True}),
+            class_=AsyncSession,
+            expire_on_commit=False,
+        )
 
     @property
     def is_sqlite(self) -> bool:

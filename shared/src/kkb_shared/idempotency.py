@@ -13,10 +13,11 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from sqlalchemy import Column, Text, delete, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
 from kkb_shared.auth import PrincipalDep
-from kkb_shared.db import Database, UtcDateTime, rows_affected, utcnow
+from kkb_shared.db import Database, SessionDep, UtcDateTime, rows_affected, utcnow
 from kkb_shared.errors import Conflict, InvalidInput
 
 # A claim older than this is taken to belong to a request that died, and may be taken over.
@@ -40,8 +41,17 @@ class IdempotencyRecord(SQLModel, table=True):
 class Idempotency:
     """Runs a create action at most once per (caller, key), recording its answer for replays."""
 
-    def __init__(self, database: Database, *, subject: str, key: str | None, fingerprint: str) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        subject: str,
+        key: str | None,
+        fingerprint: str,
+        request_session: AsyncSession | None = None,
+    ) -> None:
         self.database = database
+        self.request_session = request_session
         self.subject = subject
         self.key = key
         self.fingerprint = fingerprint
@@ -55,6 +65,8 @@ class Idempotency:
         try:
             response = await action()
         except BaseException:
+            if self.request_session is not None:  # end its transaction first: on SQLite it may hold the lock
+                await self.request_session.rollback()
             await self._release()
             raise
         await self._complete(response)
@@ -135,6 +147,7 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
 async def get_idempotency(
     request: Request,
     principal: PrincipalDep,
+    session: SessionDep,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -152,6 +165,7 @@ async def get_idempotency(
         subject=principal.subject,
         key=idempotency_key,
         fingerprint=request_fingerprint(request.method, request.url.path, body),
+        request_session=session,
     )
 
 

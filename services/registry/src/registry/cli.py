@@ -29,7 +29,7 @@ def _reassess(args: argparse.Namespace, settings: ServiceSettings) -> None:
     async def run() -> tuple[int, int]:
         database = Database(settings.database_url)
         try:
-            return await reassess_stale(database.sessionmaker, today=date.today())
+            return await reassess_stale(database.write_sessionmaker, today=date.today())
         finally:
             await database.dispose()
 

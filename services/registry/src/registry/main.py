@@ -1,5 +1,7 @@
 """The registry service: regions, families and members, KRS classification, change feed."""
 
+import asyncio
+
 from fastapi import FastAPI
 
 from kkb_shared.app import create_service_app
@@ -7,20 +9,38 @@ from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
 from registry.changes.routes import router as changes_router
 from registry.families.routes import router as families_router
+from registry.imports import service as imports_service
+from registry.imports.routes import router as imports_router
 from registry.regions.routes import router as regions_router
 from registry.reports.routes import router as reports_router
 from registry.settings import RegistrySettings
 
 
+async def _start_imports(app: FastAPI) -> None:
+    app.state.import_tasks = set()
+    await imports_service.fail_interrupted(app.state.database)
+
+
+async def _stop_imports(app: FastAPI) -> None:
+    tasks = list(app.state.import_tasks)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def create_app(settings: RegistrySettings | None = None, *, verifier: TokenVerifier | None = None) -> FastAPI:
     settings = settings or RegistrySettings()
-    return create_service_app(
+    app = create_service_app(
         title="Registry",
         description="Kemendagri regions, families and members, KRS classification and the change feed.",
         settings=settings,
-        routers=[regions_router, families_router, changes_router, reports_router],
+        routers=[regions_router, families_router, changes_router, reports_router, imports_router],
         verifier=verifier,
+        on_startup=[_start_imports],
+        on_shutdown=[_stop_imports],
     )
+    app.state.import_tasks = set()
+    return app
 
 
 def create_served_app() -> FastAPI:

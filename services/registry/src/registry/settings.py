@@ -1,5 +1,8 @@
 """Registry settings, from environment variables prefixed `KKB_REGISTRY_`."""
 
+from pathlib import Path
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from kkb_shared.settings import ServiceSettings
@@ -10,3 +13,6 @@ class RegistrySettings(ServiceSettings):
 
     database_url: str = "sqlite+aiosqlite:///var/registry.db"
     port: int = 8001
+
+    import_dir: Path = Field(default=Path("var/imports"), description="Where uploaded files wait for their job")
+    import_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1024, description="Largest accepted import file")

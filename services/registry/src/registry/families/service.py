@@ -108,11 +108,16 @@ async def _commit(session: AsyncSession) -> None:
         raise PreconditionFailed("The record was changed by another request; read it again and retry") from exc
 
 
-def _new_member(data: MemberCreate, family_id: str) -> Member:
-    now = utcnow()
-    member = Member(id=new_id(), family_id=family_id, **data.model_dump(), created_at=now, updated_at=now)
+def derive_member_fields(member: Member) -> None:
+    """Set what is derived from a member's own fields: data-quality flags and the name's search key."""
     member.data_quality_flags = _quality_flags(member)
     member.name_key = rules.name_search_key(member.name)
+
+
+def build_member(data: MemberCreate, family_id: str) -> Member:
+    now = utcnow()
+    member = Member(id=new_id(), family_id=family_id, **data.model_dump(), created_at=now, updated_at=now)
+    derive_member_fields(member)
     return member
 
 
@@ -136,7 +141,7 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
         created_at=now,
         updated_at=now,
     )
-    members = [_new_member(m, family.id) for m in data.members]
+    members = [build_member(m, family.id) for m in data.members]
     reassess(family, members, today)
     session.add(family)
     await session.flush()
@@ -260,7 +265,7 @@ async def add_member(*, session: AsyncSession, principal: Principal, family_id: 
     if not principal.covers(family.desa_code):
         raise Forbidden("The family is outside your region")
     await _check_niks_free(session=session, niks={"nik": data.nik})
-    member = _new_member(data, family.id)
+    member = build_member(data, family.id)
     session.add(member)
     await session.flush()
     await _after_member_write(session=session, family=family, member=member, operation=Operation.CREATED)
@@ -312,8 +317,7 @@ async def update_member(
     except ValueError as exc:
         field, _, message = str(exc).partition(": ")
         raise InvalidInput(field, message) from exc
-    member.data_quality_flags = _quality_flags(member)
-    member.name_key = rules.name_search_key(member.name)
+    derive_member_fields(member)
     member.updated_at = utcnow()
     await session.flush()
     await _after_member_write(session=session, family=family, member=member, operation=Operation.UPDATED)

@@ -1,0 +1,226 @@
+"""Applying the staged rows of one family: validate them all, then insert or update the family and its
+members in one savepoint. A family is all or nothing: one bad row rejects every row of its family."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from kkb_shared.db import utcnow
+from kkb_shared.ids import new_id
+from registry.changes.models import Operation
+from registry.families import repository
+from registry.families import service as families
+from registry.families.models import Family, Member
+from registry.families.schemas import FamilyFields, MemberCreate
+from registry.imports.columns import FAMILY_FIELDS, HEADER_OF, MEMBER_FIELDS
+from registry.regions.models import Region, RegionLevel
+
+WHOLE_ROW = "row"
+
+
+class Outcome(StrEnum):
+    INSERTED = "inserted"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class StagedRow:
+    number: int
+    values: dict[str, Any]
+    errors: list[tuple[str, str]]  # (field, reason) found while reading
+
+
+@dataclass
+class FamilyResult:
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    rejections: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column header, reason)
+
+
+@dataclass
+class DesaCache:
+    """Desa codes already looked up in this import: valid or the reason they are not."""
+
+    region: str
+    known: dict[str, str | None] = field(default_factory=dict)
+
+    async def problem(self, session: AsyncSession, code: str) -> str | None:
+        if code not in self.known:
+            found = await session.get(Region, code)
+            if found is None or found.level != RegionLevel.DESA:
+                self.known[code] = f"{code} is not a desa/kelurahan code of the Kemendagri list"
+            elif not code.startswith(self.region):
+                self.known[code] = f"{code} is outside your region"
+            else:
+                self.known[code] = None
+        return self.known[code]
+
+
+def _column(field_name: str) -> str:
+    return HEADER_OF.get(field_name, WHOLE_ROW)
+
+
+def _validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for error in exc.errors():
+        loc = error.get("loc", ())
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        if loc:
+            problems.append((_column(str(loc[0])), message))
+        else:  # a rule across fields names its field first: "is_pregnant: ...", "birth_date must ..."
+            match = re.match(r"(\w+):? (.*)", message)
+            if match and match.group(1) in HEADER_OF:
+                problems.append((_column(match.group(1)), match.group(2)))
+            else:
+                problems.append((WHOLE_ROW, message))
+    return problems
+
+
+def _parse(model: type[BaseModel], values: dict[str, Any]) -> tuple[Any, list[tuple[str, str]]]:
+    """Validate with the API's own schema; empty cells take the schema's defaults."""
+    try:
+        return model.model_validate({k: v for k, v in values.items() if v is not None}), []
+    except ValidationError as exc:
+        return None, _validation_problems(exc)
+
+
+def _reject_all(rows: list[StagedRow], problems: dict[int, list[tuple[str, str]]]) -> FamilyResult:
+    result = FamilyResult()
+    first_bad = min(problems)
+    for row in rows:
+        result.outcomes[row.number] = Outcome.REJECTED
+        reasons: dict[str, list[str]] = {}
+        for column, reason in problems.get(row.number, []):
+            reasons.setdefault(column, []).append(reason)
+        for column, texts in reasons.items():  # one entry per row and column
+            result.rejections.append((row.number, column, "; ".join(dict.fromkeys(texts))))
+        if row.number not in problems:
+            result.rejections.append(
+                (row.number, WHOLE_ROW, f"not imported: row {first_bad} of the same family is invalid")
+            )
+    return result
+
+
+async def apply_family(
+    session: AsyncSession, *, rows: list[StagedRow], desa: DesaCache, created_by: str, today: date
+) -> FamilyResult:
+    """Validate the family's rows and write them in a savepoint; retried once if a concurrent write wins
+    a uniqueness race, so overlapping imports never duplicate a family or a member."""
+    problems: dict[int, list[tuple[str, str]]] = {}
+    for row in rows:
+        if row.errors:
+            problems[row.number] = [(_column(name), reason) for name, reason in row.errors]
+    first = rows[0]
+    for row in rows[1:]:
+        for name in FAMILY_FIELDS:
+            if row.values.get(name) != first.values.get(name):
+                problems.setdefault(row.number, []).append(
+                    (_column(name), f"differs from row {first.number} of the same No. KK")
+                )
+    family_data, family_problems = _parse(FamilyFields, {k: first.values.get(k) for k in FAMILY_FIELDS})
+    if family_problems:
+        problems.setdefault(first.number, []).extend(family_problems)
+    members: dict[int, MemberCreate] = {}
+    for row in rows:
+        member, member_problems = _parse(MemberCreate, {k: row.values.get(k) for k in MEMBER_FIELDS})
+        unreadable = {_column(name) for name, _ in row.errors}  # already reported as read: say it once
+        member_problems = [p for p in member_problems if p[0] not in unreadable]
+        if member is None:
+            problems.setdefault(row.number, []).extend(member_problems)
+        else:
+            members[row.number] = member
+    if family_data is not None:
+        desa_problem = await desa.problem(session, family_data.desa_code)
+        if desa_problem:
+            problems.setdefault(first.number, []).append((_column("desa_code"), desa_problem))
+    if problems:
+        return _reject_all(rows, problems)
+
+    for attempt in (1, 2):
+        try:
+            async with session.begin_nested():
+                return await _write(session, family_data, rows, members, created_by=created_by, today=today)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _write(
+    session: AsyncSession,
+    data: FamilyFields,
+    rows: list[StagedRow],
+    members: dict[int, MemberCreate],
+    *,
+    created_by: str,
+    today: date,
+) -> FamilyResult:
+    query = select(Family).where(col(Family.kk_number) == data.kk_number, col(Family.deleted_at).is_(None))
+    family = (await session.execute(query)).scalar_one_or_none()
+    created = family_changed = family is None
+    now = utcnow()
+    if family is None:
+        family = Family(id=new_id(), **data.model_dump(), created_by=created_by, created_at=now, updated_at=now)
+        session.add(family)
+        existing: dict[str, Member] = {}
+    else:
+        for name, value in data.model_dump().items():
+            if getattr(family, name) != value:
+                setattr(family, name, value)
+                family_changed = True
+        existing = {
+            m.nik: m for m in (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
+        }
+    elsewhere = await repository.niks_taken(
+        session=session, niks=[m.nik for m in members.values() if m.nik not in existing]
+    )
+    if elsewhere:
+        taken = {
+            row.number: [(_column("nik"), "registered to a member of another family")]
+            for row in rows
+            if members[row.number].nik in elsewhere
+        }
+        return _reject_all(rows, taken)
+
+    result = FamilyResult()
+    touched: list[tuple[Member, Operation]] = []
+    for row in rows:
+        wanted = members[row.number]
+        member = existing.get(wanted.nik)
+        if member is None:
+            member = families.build_member(wanted, family.id)
+            session.add(member)
+            existing[wanted.nik] = member
+            touched.append((member, Operation.CREATED))
+            result.outcomes[row.number] = Outcome.INSERTED
+            continue
+        changed = False
+        for name, value in wanted.model_dump().items():
+            if getattr(member, name) != value:
+                setattr(member, name, value)
+                changed = True
+        if changed:
+            families.derive_member_fields(member)
+            member.updated_at = now
+            touched.append((member, Operation.UPDATED))
+        result.outcomes[row.number] = Outcome.UPDATED if changed or family_changed else Outcome.UNCHANGED
+    assessment_changed = families.reassess(family, list(existing.values()), today)
+    if family_changed or assessment_changed:
+        family.updated_at = now
+    await session.flush()
+    if family_changed or assessment_changed:
+        await families.log_change(session, family, family, Operation.CREATED if created else Operation.UPDATED)
+    for member, operation in touched:
+        await families.log_change(session, family, member, operation)
+    return result

@@ -1,0 +1,162 @@
+"""The import (and export) layout: one row per member, the family's columns repeated on each of its rows.
+
+Headers are accepted as the template writes them (Indonesian) or as the API's field names, in any case.
+Cell values are normalised here, as pure functions, before the API's own schemas validate them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+# Excel's serial day 0 (with its 1900 leap-year bug already folded in for dates after February 1900).
+EXCEL_EPOCH = date(1899, 12, 30)
+LARGEST_EXACT_NUMBER = 2**53
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    description: str
+    family: bool = False
+
+
+COLUMNS = (
+    Column("kk_number", "no_kk", "Nomor Kartu Keluarga, 16 digit (tulis sebagai teks)", family=True),
+    Column("desa_code", "kode_desa", "Kode wilayah Kemendagri desa/kelurahan, 10 digit tanpa titik", family=True),
+    Column("address", "alamat", "Alamat keluarga", family=True),
+    Column("rt", "rt", "RT, sampai 3 digit", family=True),
+    Column("rw", "rw", "RW, sampai 3 digit", family=True),
+    Column(
+        "water_source",
+        "sumber_air_minum",
+        "ledeng, air_kemasan, sumur_bor, sumur_terlindung, sumur_tak_terlindung, mata_air_terlindung, "
+        "mata_air_tak_terlindung, air_hujan, air_permukaan, lainnya",
+        family=True,
+    ),
+    Column("latrine", "jamban", "sendiri_layak, bersama, tidak_layak, tidak_ada", family=True),
+    Column(
+        "poverty_status", "status_kesejahteraan", "miskin_ekstrem, miskin, rentan_miskin, tidak_miskin", family=True
+    ),
+    Column("nik", "nik", "NIK anggota keluarga, 16 digit (tulis sebagai teks)"),
+    Column("name", "nama", "Nama lengkap"),
+    Column("sex", "jenis_kelamin", "L (laki-laki) atau P (perempuan)"),
+    Column("birth_date", "tanggal_lahir", "Tanggal lahir, YYYY-MM-DD atau DD-MM-YYYY"),
+    Column(
+        "relation",
+        "hubungan_keluarga",
+        "kepala_keluarga, suami, istri, anak, menantu, cucu, orang_tua, mertua, famili_lain, lainnya",
+    ),
+    Column("marital_status", "status_kawin", "belum_kawin, kawin, cerai_hidup, cerai_mati"),
+    Column("is_pregnant", "sedang_hamil", "ya atau tidak (kosong = tidak)"),
+    Column("pregnancy_start_date", "tanggal_mulai_hamil", "Hari pertama haid terakhir, jika sedang hamil"),
+    Column(
+        "contraception", "alat_kontrasepsi", "tidak_ada, pil, suntik, kondom, iud, implan, mow, mop, mal, tradisional"
+    ),
+    Column("planned_marriage_date", "rencana_tanggal_nikah", "Untuk calon pengantin: tanggal rencana menikah"),
+)
+FAMILY_FIELDS = tuple(c.field for c in COLUMNS if c.family)
+MEMBER_FIELDS = tuple(c.field for c in COLUMNS if not c.family)
+REQUIRED = ("kk_number", "desa_code", "address", "nik", "name", "sex", "birth_date", "relation", "marital_status")
+DATE_FIELDS = frozenset({"birth_date", "pregnancy_start_date", "planned_marriage_date"})
+DIGIT_FIELDS = frozenset({"kk_number", "desa_code", "nik", "rt", "rw"})
+HEADER_OF = {c.field: c.header for c in COLUMNS}
+_BY_NAME = {name: c.field for c in COLUMNS for name in (c.field, c.header)}
+
+SEX_WORDS = {"l": "male", "laki-laki": "male", "laki laki": "male", "male": "male",
+             "p": "female", "perempuan": "female", "female": "female"}  # fmt: skip
+TRUE_WORDS = {"ya", "y", "true", "1", "yes", "hamil"}
+FALSE_WORDS = {"tidak", "t", "false", "0", "no", ""}
+
+
+class HeaderError(ValueError):
+    def __init__(self, missing: list[str], unknown: list[str], duplicated: list[str]) -> None:
+        parts = []
+        if missing:
+            parts.append("missing columns: " + ", ".join(missing))
+        if unknown:
+            parts.append("unknown columns: " + ", ".join(unknown))
+        if duplicated:
+            parts.append("columns given twice: " + ", ".join(duplicated))
+        super().__init__("; ".join(parts))
+        self.missing, self.unknown, self.duplicated = missing, unknown, duplicated
+
+
+def resolve_header(cells: list[Any]) -> list[str | None]:
+    """Map a header row to field names (None for trailing empty cells); HeaderError names what is wrong."""
+    names = [str(cell).strip().lower() if cell is not None else "" for cell in cells]
+    while names and names[-1] == "":
+        names.pop()
+    fields: list[str | None] = []
+    unknown, seen, duplicated = [], set(), []
+    for name in names:
+        field = _BY_NAME.get(name)
+        if field is None:
+            unknown.append(name or "(empty)")
+        elif field in seen:
+            duplicated.append(name)
+        else:
+            seen.add(field)
+        fields.append(field)
+    missing = [HEADER_OF[f] for f in REQUIRED if f not in seen]
+    if missing or unknown or duplicated:
+        raise HeaderError(missing, unknown, duplicated)
+    return fields
+
+
+def normalise(field: str, value: Any) -> Any:
+    """A cell as the schemas expect it; ValueError says why it cannot be read."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return False if field == "is_pregnant" else None
+    if field in DATE_FIELDS:
+        return _date(value)
+    if field in DIGIT_FIELDS:
+        return _digits(value)
+    if field == "is_pregnant":
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError("write ya or tidak")
+    text = str(value).strip()
+    if field == "sex":
+        return SEX_WORDS.get(text.lower(), text)
+    if field in ("water_source", "latrine", "poverty_status", "relation", "marital_status", "contraception"):
+        return text.lower().replace(" ", "_").replace("-", "_")
+    return text
+
+
+def _digits(value: Any) -> str:
+    """Numbers Excel stored as numbers come back as text; a number too large to be exact is refused."""
+    if isinstance(value, bool):
+        raise ValueError("expected digits")
+    if isinstance(value, int):
+        if value >= LARGEST_EXACT_NUMBER:
+            raise ValueError("stored as a number too large to be exact; store the column as text")
+        return str(value)
+    if isinstance(value, float):
+        if not value.is_integer() or value >= LARGEST_EXACT_NUMBER:
+            raise ValueError("stored as a number that lost digits; store the column as text")
+        return str(int(value))
+    text = str(value).strip().lstrip("'")
+    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return EXCEL_EPOCH + timedelta(days=int(value))
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return date.fromisoformat(text)
+    match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        return date(year, month, day)
+    raise ValueError("not a date: write YYYY-MM-DD or DD-MM-YYYY")

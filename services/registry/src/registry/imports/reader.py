@@ -1,0 +1,93 @@
+"""Reading an uploaded file row by row without holding it in memory: CSV (UTF-8, comma, semicolon or tab)
+or XLSX (first sheet). The kind is told by the content, not the file name."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+XLSX_MAGIC = b"PK\x03\x04"
+SNIFF_BYTES = 64 * 1024
+
+
+class FileKind(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+class UnreadableFile(ValueError):
+    pass
+
+
+def detect(path: Path) -> FileKind:
+    with path.open("rb") as file:
+        head = file.read(SNIFF_BYTES)
+    if not head.strip():
+        raise UnreadableFile("the file is empty")
+    if head.startswith(XLSX_MAGIC):
+        return FileKind.XLSX
+    if b"\x00" in head:
+        raise UnreadableFile("the file is neither a CSV text file nor an XLSX workbook")
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
+            raise UnreadableFile("the file is neither UTF-8 CSV nor an XLSX workbook") from exc
+    return FileKind.CSV
+
+
+def rows(path: Path, kind: FileKind) -> Iterator[tuple[int, list[Any]]]:
+    """(row number as a spreadsheet shows it, cells). Empty rows and CSV lines starting with `#` are skipped."""
+    if kind is FileKind.XLSX:
+        yield from _xlsx_rows(path)
+    else:
+        yield from _csv_rows(path)
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        sample = file.read(SNIFF_BYTES)
+        file.seek(0)
+        header = next((line for line in sample.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
+        try:
+            dialect: Any = csv.Sniffer().sniff(header, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        try:
+            for number, cells in enumerate(csv.reader(file, dialect), start=1):
+                if not cells or all(not cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
+                    continue
+                yield number, cells
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise UnreadableFile(f"the CSV cannot be read: {exc}") from exc
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    # An open file, not the path: openpyxl judges a path by its extension, and uploads are stored without one.
+    with path.open("rb") as file:
+        yield from _workbook_rows(file)
+
+
+def _workbook_rows(file: BinaryIO) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise UnreadableFile("the file looks like a workbook but cannot be opened as XLSX") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = list(values)
+            if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+                continue
+            if isinstance(cells[0], str) and cells[0].lstrip().startswith("#"):
+                continue
+            yield number, cells
+    finally:
+        workbook.close()

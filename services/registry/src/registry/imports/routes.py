@@ -1,0 +1,108 @@
+"""Bulk import: upload (202 and a job), follow the job, read its rejected rows; templates."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile, status
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from kkb_shared.auth import PrincipalDep, Role, require
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from registry.imports import service, templates
+from registry.imports.schemas import ImportJobRead, RejectionRead
+
+WRITE = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:write"])
+READ = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:read"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+router = APIRouter(prefix="/imports", tags=["imports"], responses=problem_responses(401, 403, 422))
+
+JobId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
+
+
+@router.get("/template.csv", response_class=PlainTextResponse, dependencies=[READ])
+async def template_csv() -> Response:
+    """Empty CSV template: `#` lines describe the columns (the importer skips them), then the header row."""
+    return Response(
+        templates.template_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="template-keluarga.csv"'},
+    )
+
+
+@router.get("/template.xlsx", dependencies=[READ], responses={200: {"content": {XLSX: {}}}})
+async def template_xlsx() -> Response:
+    return Response(
+        await asyncio.to_thread(templates.template_xlsx),
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="template-keluarga.xlsx"'},
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ImportJobRead,
+    dependencies=[WRITE],
+    responses=problem_responses(413),
+)
+async def start_import(
+    request: Request,
+    principal: PrincipalDep,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8) or XLSX in the template's layout")],
+    dry_run: Annotated[bool, Query(description="Validate and count every row without writing")] = False,
+) -> Response:
+    """Families and members, one row per member. Rows are upserted by No. KK and NIK, so importing the
+    same file twice changes nothing. A family with any invalid row is not written at all; other families
+    are. Answers 202 with the job; follow it at the `Location`. A wrong header is refused at once."""
+    job, path = await service.accept(
+        database=request.app.state.database,
+        settings=request.app.state.settings,
+        principal=principal,
+        upload=file,
+        dry_run=dry_run,
+    )
+    task = asyncio.create_task(service.run(request.app.state.database, job.id, path))
+    tasks: set[asyncio.Task[None]] = request.app.state.import_tasks
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+    body = ImportJobRead.from_job(job).model_dump(mode="json")
+    return JSONResponse(body, status_code=status.HTTP_202_ACCEPTED, headers={"Location": f"/v1/imports/{job.id}"})
+
+
+@router.get("/{job_id}", response_model=ImportJobRead, dependencies=[READ], responses=problem_responses(404))
+async def get_import(job_id: JobId, principal: PrincipalDep, session: SessionDep) -> ImportJobRead:
+    return await service.get_job(session=session, principal=principal, job_id=job_id)
+
+
+@router.get(
+    "/{job_id}/errors", response_model=Page[RejectionRead], dependencies=[READ], responses=problem_responses(404)
+)
+async def list_errors(
+    job_id: JobId, principal: PrincipalDep, session: SessionDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[RejectionRead]:
+    """Rejected rows: row number, column and reason, in row order."""
+    return await service.list_rejections(
+        session=session, principal=principal, job_id=job_id, cursor=cursor, limit=limit
+    )
+
+
+@router.get(
+    "/{job_id}/errors.csv",
+    dependencies=[READ],
+    responses={200: {"content": {"text/csv": {}}}, **problem_responses(404)},
+)
+async def errors_csv(job_id: JobId, principal: PrincipalDep, session: SessionDep) -> Response:
+    page = await service.list_rejections(session=session, principal=principal, job_id=job_id, cursor=None, limit=None)
+    lines = ["row,column,reason"] + [
+        ",".join([str(r.row), r.column, '"' + r.reason.replace('"', '""') + '"']) for r in page.items
+    ]
+    return Response(
+        "\n".join(lines) + "\n",
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="import-{job_id}-errors.csv"'},
+    )

@@ -1,0 +1,325 @@
+"""Bulk import: what is written, what is rejected and why, and that nothing is written twice."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from kkb_shared.db import utcnow
+from kkb_shared.testing.tokens import TokenFactory
+from registry.families.models import Family, Member
+from registry.imports.columns import COLUMNS
+from registry.imports.models import ImportJob, ImportStatus
+from registry.imports.service import fail_interrupted
+
+from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA
+
+HEADERS = [c.header for c in COLUMNS]
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"
+
+
+def person(kk: str, nik: str, name: str, *, desa: str = DUNGUN_PERAPAKAN, **overrides: Any) -> dict[str, Any]:
+    row = {
+        "no_kk": kk, "kode_desa": desa, "alamat": "Jl. Parit Baru No. 2", "rt": "1", "rw": "2",
+        "sumber_air_minum": "sumur_terlindung", "jamban": "sendiri_layak", "status_kesejahteraan": "miskin",
+        "nik": nik, "nama": name, "jenis_kelamin": "P", "tanggal_lahir": "1995-03-07",
+        "hubungan_keluarga": "istri", "status_kawin": "kawin", "sedang_hamil": "tidak",
+    }  # fmt: skip
+    row.update(overrides)
+    return row
+
+
+def csv_file(rows: list[dict[str, Any]], headers: list[str] = HEADERS) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=headers, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+async def upload(
+    client: httpx.AsyncClient, headers: dict[str, str], content: bytes, name: str = "data.csv", **params: Any
+) -> httpx.Response:
+    return await client.post("/v1/imports", params=params, files={"file": (name, content)}, headers=headers)
+
+
+async def finished(client: httpx.AsyncClient, headers: dict[str, str], response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 202, response.text
+    url = response.headers["location"]
+    for _ in range(400):
+        job: dict[str, Any] = (await client.get(url, headers=headers)).json()
+        if job["status"] in ("succeeded", "failed"):
+            return job
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"import did not finish: {job}")
+
+
+async def rejections(client: httpx.AsyncClient, headers: dict[str, str], job_id: str) -> set[tuple[int, str, str]]:
+    page = (await client.get(f"/v1/imports/{job_id}/errors", params={"limit": 500}, headers=headers)).json()
+    return {(e["row"], e["column"], e["reason"]) for e in page["items"]}
+
+
+async def stored(app: FastAPI) -> tuple[int, int]:
+    async with app.state.database.sessionmaker() as session:
+        families = (
+            await session.execute(select(func.count()).select_from(Family).where(col(Family.deleted_at).is_(None)))
+        ).scalar_one()
+        members = (
+            await session.execute(select(func.count()).select_from(Member).where(col(Member.deleted_at).is_(None)))
+        ).scalar_one()
+    return families, members
+
+
+GOOD = [
+    person("6101040101250001", "6101044703950001", "Siti Aminah"),
+    person("6101040101250001", "6101040502930001", "Ahmad Hidayat", jenis_kelamin="L", tanggal_lahir="1993-02-05",
+           hubungan_keluarga="kepala_keluarga"),
+    person("6101040101250002", "6101045008000001", "Rohani", tanggal_lahir="10-08-2000", jamban="tidak_ada"),
+]  # fmt: skip
+
+
+async def test_a_good_file_imports_and_importing_it_again_changes_nothing(
+    client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI
+) -> None:
+    job = await finished(client, admin, await upload(client, admin, csv_file(GOOD)))
+    assert job["status"] == "succeeded" and job["progress"] == 1.0
+    assert (
+        job["rows_read"],
+        job["rows_inserted"],
+        job["rows_updated"],
+        job["rows_unchanged"],
+        job["rows_rejected"],
+    ) == (3, 3, 0, 0, 0)
+    assert await stored(registry_app) == (2, 3)
+    again = await finished(client, admin, await upload(client, admin, csv_file(GOOD)))
+    assert (again["rows_inserted"], again["rows_updated"], again["rows_unchanged"]) == (0, 0, 3)
+    assert await stored(registry_app) == (2, 3)
+    family = (await client.get("/v1/members", params={"q": "6101045008000001"}, headers=admin)).json()["items"][0]
+    detail = (await client.get(f"/v1/families/{family['family_id']}", headers=admin)).json()
+    assert detail["is_krs"] is True and detail["address"] == "Jl. Parit Baru No. 2"
+    feed = (await client.get("/v1/changes", params={"limit": 500}, headers=admin)).json()["items"]
+    assert len(feed) == 5  # 2 families and 3 members created; the second import wrote nothing
+
+
+async def test_changed_rows_update(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    await finished(client, admin, await upload(client, admin, csv_file(GOOD)))
+    changed = [dict(GOOD[0], nama="Siti Aminah Binti Hasan"), GOOD[1], GOOD[2]]
+    job = await finished(client, admin, await upload(client, admin, csv_file(changed)))
+    assert (job["rows_inserted"], job["rows_updated"], job["rows_unchanged"]) == (0, 1, 2)
+    found = (await client.get("/v1/members", params={"q": "binti"}, headers=admin)).json()["items"]
+    assert [m["nik"] for m in found] == ["6101044703950001"] and found[0]["version"] == 2
+
+
+async def test_every_kind_of_bad_row_is_reported_and_its_family_not_written(
+    client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI
+) -> None:
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    rows = [
+        person("6101040101250011", "6101044703950011", "Bad Nik Family"),  # row 2: sibling of a bad row
+        person("6101040101250011", "61010447039", "Short Nik"),  # row 3
+        person("6101040101250012", "6101044703950012", "Unknown Desa", kode_desa="6101049999"),  # row 4
+        person("6101040101250013", "6101044703950013", "Future Birth", tanggal_lahir=tomorrow),  # row 5
+        person("6101040101250014", "6101044703950014", "First Holder"),  # row 6
+        person("6101040101250015", "6101044703950014", "Same Nik Again"),  # row 7
+        person("6101040101250016", "6101044703950016", "Bad Sex", jenis_kelamin="X"),  # row 8
+        person("6101040101250017", "6101044703950017", "Bad Date", tanggal_lahir="07/03/95"),  # row 9
+        person("6101040101250018", "6101044703950018", "Good Family"),  # row 10
+    ]
+    job = await finished(client, admin, await upload(client, admin, csv_file(rows)))
+    assert job["status"] == "succeeded"
+    assert (job["rows_read"], job["rows_inserted"], job["rows_rejected"]) == (9, 2, 7)
+    got = await rejections(client, admin, job["id"])
+    assert got == {
+        (2, "row", "not imported: row 3 of the same family is invalid"),
+        (3, "nik", "String should match pattern '^\\d{16}$'"),
+        (4, "kode_desa", "6101049999 is not a desa/kelurahan code of the Kemendagri list"),
+        (5, "tanggal_lahir", "must not be in the future"),
+        (7, "nik", "same NIK as row 6"),
+        (8, "jenis_kelamin", "Input should be 'male' or 'female'"),
+        (9, "tanggal_lahir", "not a date: write YYYY-MM-DD or DD-MM-YYYY"),
+    }
+    assert await stored(registry_app) == (2, 2)  # rows 6 and 10, each its own family
+    errors_csv = await client.get(f"/v1/imports/{job['id']}/errors.csv", headers=admin)
+    lines = list(csv.reader(io.StringIO(errors_csv.text)))
+    assert lines[0] == ["row", "column", "reason"] and len(lines) == 8
+
+
+async def test_conflicting_family_columns_reject_the_family(
+    client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI
+) -> None:
+    rows = [GOOD[0], dict(GOOD[1], alamat="Somewhere else")]
+    job = await finished(client, admin, await upload(client, admin, csv_file(rows)))
+    assert (3, "alamat", "differs from row 2 of the same No. KK") in await rejections(client, admin, job["id"])
+    assert await stored(registry_app) == (0, 0)
+
+
+async def test_dry_run_counts_but_writes_nothing(
+    client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI
+) -> None:
+    job = await finished(client, admin, await upload(client, admin, csv_file(GOOD), dry_run="true"))
+    assert job["dry_run"] is True and job["rows_inserted"] == 3
+    assert await stored(registry_app) == (0, 0)
+    assert (await client.get("/v1/changes", headers=admin)).json()["items"] == []
+
+
+async def test_rows_outside_the_callers_region_are_rejected(
+    client: httpx.AsyncClient, tokens: TokenFactory, registry_app: FastAPI
+) -> None:
+    kader = tokens.headers("tpk", DUNGUN_PERAPAKAN)
+    rows = [GOOD[2], person("6101040101250021", "6101044703950021", "Elsewhere", kode_desa=TEBAS_KUALA)]
+    job = await finished(client, kader, await upload(client, kader, csv_file(rows)))
+    assert await rejections(client, kader, job["id"]) == {(3, "kode_desa", f"{TEBAS_KUALA} is outside your region")}
+    assert await stored(registry_app) == (1, 1)
+    other = tokens.headers("tpk", TEBAS_KUALA)
+    assert (await client.get(f"/v1/imports/{job['id']}", headers=other)).status_code == 404
+
+
+async def test_xlsx_with_excel_dates_and_numbers(
+    client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(
+        [
+            "No_KK",
+            "kode_desa",
+            "alamat",
+            "RT",
+            "nik",
+            "nama",
+            "jenis_kelamin",
+            "tanggal_lahir",
+            "hubungan_keluarga",
+            "status_kawin",
+        ]
+    )
+    sheet.append(
+        [
+            6101040101250031,
+            6101042015,
+            "Jl. Sejahtera",
+            3,
+            6101044703950031,
+            "Dewi",
+            "P",
+            datetime(1995, 3, 7),
+            "istri",
+            "kawin",
+        ]
+    )
+    sheet.append(
+        [
+            "6101040101250031",
+            "6101042015",
+            "Jl. Sejahtera",
+            "3",
+            "6101040502930031",
+            "Budi",
+            "L",
+            34005.0,
+            "suami",
+            "kawin",
+        ]
+    )
+    sheet.append(
+        [
+            6101040101250032,
+            6101042015,
+            "Jl. Sejahtera",
+            4,
+            9101044703950031,
+            "Too Big",
+            "P",
+            datetime(1995, 3, 7),
+            "istri",
+            "kawin",
+        ]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = await finished(client, admin, await upload(client, admin, buffer.getvalue(), name="verval.xlsx"))
+    assert (job["rows_inserted"], job["rows_rejected"]) == (2, 1), await rejections(client, admin, job["id"])
+    got = await rejections(client, admin, job["id"])
+    assert got == {(4, "nik", "stored as a number too large to be exact; store the column as text")}, got
+    budi = (await client.get("/v1/members", params={"q": "budi"}, headers=admin)).json()["items"][0]
+    assert budi["birth_date"] == "1993-02-05" and budi["nik"] == "6101040502930031"
+    assert await stored(registry_app) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("content", "errors"),
+    [
+        (csv_file([], ["no_kk", "kode_desa", "alamat", "nama", "foo"]),
+         {("nik", "missing column"), ("jenis_kelamin", "missing column"), ("tanggal_lahir", "missing column"),
+          ("hubungan_keluarga", "missing column"), ("status_kawin", "missing column"), ("foo", "unknown column")}),
+        (csv_file([], [*HEADERS, "nik"]), {("nik", "column given twice")}),
+        (b"", {("file", "the file is empty")}),
+        (PNG, {("file", "the file is neither a CSV text file nor an XLSX workbook")}),
+        (b"PK\x03\x04 this is no zip", {("file", "the file looks like a workbook but cannot be opened as XLSX")}),
+    ],
+)  # fmt: skip
+async def test_files_that_cannot_be_imported_are_refused_at_once(
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    registry_app: FastAPI,
+    content: bytes,
+    errors: set[tuple[str, str]],
+) -> None:
+    response = await upload(client, admin, content)
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    assert {(e["field"], e["message"]) for e in response.json()["errors"]} == errors
+    async with registry_app.state.database.sessionmaker() as session:
+        assert (await session.execute(select(func.count()).select_from(ImportJob))).scalar_one() == 0
+
+
+async def test_templates_carry_the_header_and_import_cleanly(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    template = await client.get("/v1/imports/template.csv", headers=admin)
+    assert template.status_code == 200 and "# nik: " in template.text
+    job = await finished(client, admin, await upload(client, admin, template.content))
+    assert job["status"] == "succeeded" and job["rows_read"] == 0
+    xlsx = await client.get("/v1/imports/template.xlsx", headers=admin)
+    workbook = load_workbook(io.BytesIO(xlsx.content), read_only=True)
+    assert [cell.value for cell in next(workbook["data"].iter_rows())] == HEADERS
+    assert workbook.sheetnames == ["data", "keterangan"]
+
+
+async def test_overlapping_imports_at_once_leave_no_duplicates(
+    client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI
+) -> None:
+    more = [person(f"61010401012501{i:02d}", f"61010447039501{i:02d}", f"Warga {i}") for i in range(40)]
+    first, second = csv_file(GOOD + more[:30]), csv_file(more[10:] + GOOD)
+    started = await asyncio.gather(upload(client, admin, first), upload(client, admin, second))
+    jobs = [await finished(client, admin, response) for response in started]
+    assert all(job["status"] == "succeeded" and job["rows_rejected"] == 0 for job in jobs)
+    assert await stored(registry_app) == (42, 43)
+
+
+async def test_a_job_cut_off_by_a_restart_is_reported_failed(
+    registry_app: FastAPI, client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    async with registry_app.state.database.sessionmaker() as session:
+        session.add(ImportJob(id="0192f000-0000-7000-8000-0000000000aa", status=ImportStatus.RUNNING, file_name="x.csv",
+                              file_kind="csv", created_by="a", region="", created_at=utcnow()))  # fmt: skip
+        await session.commit()
+    assert await fail_interrupted(registry_app.state.database) == 1
+    job = (await client.get("/v1/imports/0192f000-0000-7000-8000-0000000000aa", headers=admin)).json()
+    assert job["status"] == "failed" and "restarted" in job["failure"]
+
+
+async def test_file_over_the_limit_is_413(
+    registry_app: FastAPI, client: httpx.AsyncClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registry_app.state.settings, "import_max_bytes", 2048)
+    response = await upload(client, admin, csv_file(GOOD * 20))
+    assert response.status_code == 413
