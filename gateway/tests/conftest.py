@@ -45,6 +45,7 @@ def gateway_settings(gateway_database_url: str, tmp_path_factory: pytest.TempPat
         database_url=gateway_database_url,
         signing_key_file=Path(tmp_path_factory.mktemp("keys")) / "unused.pem",
         max_body_bytes=64 * 1024,
+        import_max_body_bytes=128 * 1024,
         login_max_failures=3,
         openapi_cache_seconds=0,
     )

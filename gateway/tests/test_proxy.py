@@ -156,6 +156,14 @@ async def test_body_over_the_limit_is_413(gateway: httpx.AsyncClient, fake_upstr
     assert token.status_code == 413
 
 
+async def test_imports_have_their_own_larger_limit(gateway: httpx.AsyncClient, fake_upstream: FakeUpstream) -> None:
+    bigger_than_default = b"x" * (64 * 1024 + 1)
+    response = await gateway.post("/registry/v1/imports", content=bigger_than_default)
+    assert response.status_code == 200 and len(fake_upstream.requests[0].content) == len(bigger_than_default)
+    too_big = await gateway.post("/registry/v1/imports", content=b"x" * (128 * 1024 + 1))
+    assert too_big.status_code == 413
+
+
 async def test_cors_allows_the_configured_frontend_only(gateway: httpx.AsyncClient) -> None:
     preflight = {
         "Access-Control-Request-Method": "PATCH",

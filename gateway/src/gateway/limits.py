@@ -12,21 +12,25 @@ class BodyTooLarge(PayloadTooLarge):
 
 
 class BodySizeLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    """`max_bytes` for every request, except the paths in `larger` (exact path → its own limit)."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max_bytes = max_bytes
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.larger.get(scope["path"], self.default_max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
             response = problem_response(
                 413,
                 slug="payload-too-large",
                 title="Request body too large",
-                detail=f"The body may hold at most {self.max_bytes} bytes",
+                detail=f"The body may hold at most {max_bytes} bytes",
             )
             await response(scope, receive, send)
             return
@@ -37,8 +41,8 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(f"The body may hold at most {self.max_bytes} bytes")
+                if received > max_bytes:
+                    raise BodyTooLarge(f"The body may hold at most {max_bytes} bytes")
             return message
 
         await self.app(scope, limited_receive, send)

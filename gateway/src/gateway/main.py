@@ -78,7 +78,11 @@ def create_app(
                 expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
                 max_age=600,
             ),
-            Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodySizeLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                larger={"/registry/v1/imports": settings.import_max_body_bytes},
+            ),
         ],
         openapi_url=None,
         docs_url=None,

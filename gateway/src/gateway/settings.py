@@ -37,6 +37,9 @@ class GatewaySettings(ServiceSettings):
 
     cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    import_max_body_bytes: int = Field(
+        default=100 * 1024 * 1024, ge=1024, description="Body limit of POST /registry/v1/imports (bulk files)"
+    )
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=900, ge=1)
     openapi_cache_seconds: float = Field(default=30.0, ge=0)

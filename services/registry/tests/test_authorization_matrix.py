@@ -42,7 +42,7 @@ class Recipe:
     success: int
     kind: str  # "reference" (any role), "record" (404 outside), "create" (403 outside), "list" (filtered),
     # "report" (aggregates: viewers too; a region outside the caller's is 404), "regionless" (no record:
-    # personal-data roles only, wherever the target is)
+    # personal-data roles only, wherever the target is), "export" (personal data of the caller's region)
     body: Callable[[dict[str, Any]], Any] | None = None
     if_match: bool = False
     listed: Callable[[dict[str, Any]], str] = lambda t: str(t["id"])  # the id a "list" shows for the target
@@ -107,6 +107,8 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/v1/imports/{job_id}/errors.csv"): Recipe(
         "GET", lambda t: f"/v1/imports/{t['job_id']}/errors.csv", 200, "record", needs_job=True
     ),
+    ("GET", "/v1/exports/families.csv"): Recipe("GET", lambda t: "/v1/exports/families.csv", 200, "export"),
+    ("GET", "/v1/exports/families.xlsx"): Recipe("GET", lambda t: "/v1/exports/families.xlsx", 200, "export"),
     ("GET", "/v1/reports/krs"): Recipe(
         "GET", lambda t: f"/v1/reports/krs?region={t['desa_code']}&level=desa", 200, "report"
     ),
@@ -133,6 +135,8 @@ def test_every_route_has_a_recipe(registry_app: FastAPI) -> None:
 def expected_status(recipe: Recipe, caller: str, inside: bool) -> int:
     if recipe.kind == "reference":
         return recipe.success
+    if recipe.kind == "export":
+        return recipe.success if caller in PERSONAL_DATA_CALLERS else 403
     if recipe.kind == "regionless":
         return recipe.success if caller in PERSONAL_DATA_CALLERS else 403
     if recipe.kind == "report":
@@ -171,6 +175,12 @@ async def test_route_role_region(
     response = await client.request(recipe.method, recipe.url(target), json=body, files=files, headers=headers)
 
     assert response.status_code == expected_status(recipe, caller, inside), response.text
+    if (
+        recipe.kind == "export"
+        and response.status_code == 200
+        and response.headers["content-type"].startswith("text/csv")
+    ):
+        assert (target["kk_number"] in response.text) is inside
     if recipe.kind == "list" and response.status_code == 200:
         ids = {item["id"] for item in response.json()["items"]}
         assert (recipe.listed(target) in ids) is inside

@@ -8,6 +8,7 @@ from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
 from registry.changes.routes import router as changes_router
+from registry.exports.routes import router as exports_router
 from registry.families.routes import router as families_router
 from registry.imports import service as imports_service
 from registry.imports.routes import router as imports_router
@@ -34,7 +35,7 @@ def create_app(settings: RegistrySettings | None = None, *, verifier: TokenVerif
         title="Registry",
         description="Kemendagri regions, families and members, KRS classification and the change feed.",
         settings=settings,
-        routers=[regions_router, families_router, changes_router, reports_router, imports_router],
+        routers=[regions_router, families_router, changes_router, reports_router, imports_router, exports_router],
         verifier=verifier,
         on_startup=[_start_imports],
         on_shutdown=[_stop_imports],

@@ -1,0 +1,43 @@
+"""`GET /v1/exports/families.csv` and `.xlsx`: families and members in the import layout."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from kkb_shared.auth import PrincipalDep, Role, require
+from kkb_shared.errors import problem_responses
+from registry.exports import service
+
+READ = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:read"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+router = APIRouter(prefix="/exports", tags=["exports"], responses=problem_responses(401, 403, 422))
+
+RegionQuery = Annotated[str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$", description="Region code prefix")]
+KrsQuery = Annotated[bool | None, Query(description="Only KRS (true) or non-KRS (false) families")]
+
+
+def _filename(region: str | None, extension: str) -> str:
+    return f'attachment; filename="keluarga-{region or "semua"}.{extension}"'
+
+
+@router.get("/families.csv", dependencies=[READ], responses={200: {"content": {"text/csv": {}}}})
+async def export_csv(
+    request: Request, principal: PrincipalDep, region: RegionQuery = None, is_krs: KrsQuery = None
+) -> StreamingResponse:
+    """One row per member, the family's columns repeated: the import layout, so the file re-imports as is."""
+    lines = service.csv_lines(request.app.state.database.sessionmaker, principal, region, is_krs)
+    return StreamingResponse(
+        lines, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": _filename(region, "csv")}
+    )
+
+
+@router.get("/families.xlsx", dependencies=[READ], responses={200: {"content": {XLSX: {}}}})
+async def export_xlsx(
+    request: Request, principal: PrincipalDep, region: RegionQuery = None, is_krs: KrsQuery = None
+) -> StreamingResponse:
+    chunks = service.xlsx_chunks(request.app.state.database.sessionmaker, principal, region, is_krs)
+    return StreamingResponse(chunks, media_type=XLSX, headers={"Content-Disposition": _filename(region, "xlsx")})
