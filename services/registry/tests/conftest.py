@@ -20,7 +20,14 @@ from registry.settings import RegistrySettings
 
 from registry_factories import DUNGUN_PERAPAKAN, family_payload
 
-WRITTEN_TABLES = [
+WRITTEN_TABLES = [  # children before parents
+    "poktan_attendance",
+    "poktan_meeting",
+    "poktan_member",
+    "poktan",
+    "kampung_kb_activity",
+    "pokja_member",
+    "kampung_kb",
     "import_rejection",
     "import_row",
     "import_job",

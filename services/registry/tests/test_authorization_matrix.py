@@ -42,12 +42,14 @@ class Recipe:
     success: int
     kind: str  # "reference" (any role), "record" (404 outside), "create" (403 outside), "list" (filtered),
     # "report" (aggregates: viewers too; a region outside the caller's is 404), "regionless" (no record:
-    # personal-data roles only, wherever the target is), "export" (personal data of the caller's region)
+    # personal-data roles only, wherever the target is), "export" (personal data of the caller's region),
+    # "shared_record" / "shared_list" (no personal data: viewers too; outside the region 404 / filtered)
     body: Callable[[dict[str, Any]], Any] | None = None
     if_match: bool = False
     listed: Callable[[dict[str, Any]], str] = lambda t: str(t["id"])  # the id a "list" shows for the target
     files: Callable[[dict[str, Any]], Any] | None = None
     needs_job: bool = False  # an import job made by a kader of the target's desa: t["job_id"]
+    needs: tuple[str, ...] = ()  # "kampung" (t["kampung"], t["pokja"]), "poktan" (t["poktan"], t["poktan_member"])
 
 
 RECIPES: dict[tuple[str, str], Recipe] = {
@@ -109,6 +111,99 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ),
     ("GET", "/v1/exports/families.csv"): Recipe("GET", lambda t: "/v1/exports/families.csv", 200, "export"),
     ("GET", "/v1/exports/families.xlsx"): Recipe("GET", lambda t: "/v1/exports/families.xlsx", 200, "export"),
+    ("POST", "/v1/kampung-kb"): Recipe(
+        "POST", lambda t: "/v1/kampung-kb", 201, "create", body=lambda t: kampung_body(t)
+    ),
+    ("GET", "/v1/kampung-kb"): Recipe(
+        "GET", lambda t: "/v1/kampung-kb", 200, "shared_list", needs=("kampung",), listed=lambda t: t["kampung"]["id"]
+    ),
+    ("GET", "/v1/kampung-kb/{kampung_id}"): Recipe(
+        "GET", lambda t: f"/v1/kampung-kb/{t['kampung']['id']}", 200, "shared_record", needs=("kampung",)
+    ),
+    ("PATCH", "/v1/kampung-kb/{kampung_id}"): Recipe(
+        "PATCH",
+        lambda t: f"/v1/kampung-kb/{t['kampung']['id']}",
+        200,
+        "record",
+        needs=("kampung",),
+        body=lambda t: {"classification": "mandiri"},
+        if_match=True,
+    ),
+    ("DELETE", "/v1/kampung-kb/{kampung_id}"): Recipe(
+        "DELETE", lambda t: f"/v1/kampung-kb/{t['kampung']['id']}", 204, "record", needs=("kampung",)
+    ),
+    ("POST", "/v1/kampung-kb/{kampung_id}/pokja"): Recipe(
+        "POST",
+        lambda t: f"/v1/kampung-kb/{t['kampung']['id']}/pokja",
+        201,
+        "record",
+        needs=("kampung",),
+        body=lambda t: {"name": "Rina", "role": "anggota"},
+    ),
+    ("DELETE", "/v1/kampung-kb/{kampung_id}/pokja/{pokja_id}"): Recipe(
+        "DELETE",
+        lambda t: f"/v1/kampung-kb/{t['kampung']['id']}/pokja/{t['pokja']['id']}",
+        204,
+        "record",
+        needs=("kampung",),
+    ),
+    ("POST", "/v1/kampung-kb/{kampung_id}/activities"): Recipe(
+        "POST",
+        lambda t: f"/v1/kampung-kb/{t['kampung']['id']}/activities",
+        201,
+        "record",
+        needs=("kampung",),
+        body=lambda t: {"held_on": "2026-01-05", "participants": 9, "topic": "Rapat"},
+    ),
+    ("GET", "/v1/kampung-kb/{kampung_id}/activities"): Recipe(
+        "GET", lambda t: f"/v1/kampung-kb/{t['kampung']['id']}/activities", 200, "shared_record", needs=("kampung",)
+    ),
+    ("POST", "/v1/poktan"): Recipe(
+        "POST",
+        lambda t: "/v1/poktan",
+        201,
+        "create",
+        body=lambda t: {"desa_code": t["desa_code"], "kind": "bkb", "name": "B"},
+    ),
+    ("GET", "/v1/poktan"): Recipe(
+        "GET", lambda t: "/v1/poktan", 200, "shared_list", needs=("poktan",), listed=lambda t: t["poktan"]["id"]
+    ),
+    ("GET", "/v1/poktan/{poktan_id}"): Recipe(
+        "GET", lambda t: f"/v1/poktan/{t['poktan']['id']}", 200, "shared_record", needs=("poktan",)
+    ),
+    ("DELETE", "/v1/poktan/{poktan_id}"): Recipe(
+        "DELETE", lambda t: f"/v1/poktan/{t['poktan']['id']}", 204, "record", needs=("poktan",)
+    ),
+    ("POST", "/v1/poktan/{poktan_id}/members"): Recipe(
+        "POST",
+        lambda t: f"/v1/poktan/{t['poktan']['id']}/members",
+        201,
+        "record",
+        needs=("poktan",),
+        body=lambda t: {"name": "Sari", "joined_on": "2026-01-01"},
+    ),
+    ("GET", "/v1/poktan/{poktan_id}/members"): Recipe(
+        "GET", lambda t: f"/v1/poktan/{t['poktan']['id']}/members", 200, "record", needs=("poktan",)
+    ),
+    ("POST", "/v1/poktan/{poktan_id}/members/{member_id}/leave"): Recipe(
+        "POST",
+        lambda t: f"/v1/poktan/{t['poktan']['id']}/members/{t['poktan_member']['id']}/leave",
+        200,
+        "record",
+        needs=("poktan",),
+        body=lambda t: {"left_on": "2026-02-01"},
+    ),
+    ("POST", "/v1/poktan/{poktan_id}/meetings"): Recipe(
+        "POST",
+        lambda t: f"/v1/poktan/{t['poktan']['id']}/meetings",
+        201,
+        "record",
+        needs=("poktan",),
+        body=lambda t: {"held_on": "2026-01-10", "topic": "Gizi", "attendee_ids": [t["poktan_member"]["id"]]},
+    ),
+    ("GET", "/v1/reports/poktan"): Recipe(
+        "GET", lambda t: f"/v1/reports/poktan?region={t['desa_code']}&from=2026-01-01&to=2026-03-31", 200, "report"
+    ),
     ("GET", "/v1/reports/krs"): Recipe(
         "GET", lambda t: f"/v1/reports/krs?region={t['desa_code']}&level=desa", 200, "report"
     ),
@@ -116,6 +211,15 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "GET", lambda t: f"/v1/reports/krs.csv?region={t['desa_code']}&level=desa", 200, "report"
     ),
 }
+
+
+def kampung_body(target: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "desa_code": target["desa_code"],
+        "name": "Kampung KB",
+        "formed_on": "2020-01-01",
+        "classification": "dasar",
+    }
 
 
 def _routes(app: FastAPI) -> set[tuple[str, str]]:
@@ -135,6 +239,10 @@ def test_every_route_has_a_recipe(registry_app: FastAPI) -> None:
 def expected_status(recipe: Recipe, caller: str, inside: bool) -> int:
     if recipe.kind == "reference":
         return recipe.success
+    if recipe.kind == "shared_record":
+        return (recipe.success if inside else 404) if caller in REPORT_CALLERS else 403
+    if recipe.kind == "shared_list":
+        return recipe.success if caller in REPORT_CALLERS else 403
     if recipe.kind == "export":
         return recipe.success if caller in PERSONAL_DATA_CALLERS else 403
     if recipe.kind == "regionless":
@@ -163,6 +271,19 @@ async def test_route_role_region(
     role, region, extra = CALLERS[caller]
     inside = where == "inside" or region == ""
     target = await create_family(DUNGUN_PERAPAKAN if where == "inside" else BLORA_DESA)
+    admin = tokens.headers("admin")
+    if "kampung" in recipe.needs:
+        target["kampung"] = (await client.post("/v1/kampung-kb", json=kampung_body(target), headers=admin)).json()
+        pokja = {"name": "Hasan", "role": "ketua"}
+        target["pokja"] = (
+            await client.post(f"/v1/kampung-kb/{target['kampung']['id']}/pokja", json=pokja, headers=admin)
+        ).json()
+    if "poktan" in recipe.needs:
+        poktan = {"desa_code": target["desa_code"], "kind": "bkb", "name": "BKB Melati"}
+        target["poktan"] = (await client.post("/v1/poktan", json=poktan, headers=admin)).json()
+        member = {"name": "Ani", "joined_on": "2025-12-01"}
+        url = f"/v1/poktan/{target['poktan']['id']}/members"
+        target["poktan_member"] = (await client.post(url, json=member, headers=admin)).json()
     if recipe.needs_job:
         kader = tokens.headers("tpk", target["desa_code"])
         made = await client.post("/v1/imports?dry_run=true", files={"file": ("a.csv", IMPORT_CSV)}, headers=kader)
@@ -181,6 +302,6 @@ async def test_route_role_region(
         and response.headers["content-type"].startswith("text/csv")
     ):
         assert (target["kk_number"] in response.text) is inside
-    if recipe.kind == "list" and response.status_code == 200:
+    if recipe.kind in ("list", "shared_list") and response.status_code == 200:
         ids = {item["id"] for item in response.json()["items"]}
         assert (recipe.listed(target) in ids) is inside

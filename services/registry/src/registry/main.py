@@ -12,6 +12,8 @@ from registry.exports.routes import router as exports_router
 from registry.families.routes import router as families_router
 from registry.imports import service as imports_service
 from registry.imports.routes import router as imports_router
+from registry.kampung.routes import router as kampung_router
+from registry.poktan.routes import router as poktan_router
 from registry.regions.routes import router as regions_router
 from registry.reports.routes import router as reports_router
 from registry.settings import RegistrySettings
@@ -35,7 +37,16 @@ def create_app(settings: RegistrySettings | None = None, *, verifier: TokenVerif
         title="Registry",
         description="Kemendagri regions, families and members, KRS classification and the change feed.",
         settings=settings,
-        routers=[regions_router, families_router, changes_router, reports_router, imports_router, exports_router],
+        routers=[
+            regions_router,
+            families_router,
+            changes_router,
+            reports_router,
+            imports_router,
+            exports_router,
+            kampung_router,
+            poktan_router,
+        ],
         verifier=verifier,
         on_startup=[_start_imports],
         on_shutdown=[_stop_imports],

@@ -16,3 +16,9 @@ class RegistrySettings(ServiceSettings):
 
     import_dir: Path = Field(default=Path("var/imports"), description="Where uploaded files wait for their job")
     import_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1024, description="Largest accepted import file")
+    poktan_few_members_below: float = Field(
+        default=0.5, gt=0, description="Members per target family below which a poktan has few members"
+    )
+    poktan_few_attend_below: float = Field(
+        default=0.5, gt=0, le=1, description="Attendance rate below which few members attend"
+    )

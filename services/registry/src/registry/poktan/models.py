@@ -1,0 +1,55 @@
+"""Poktan (community groups of a desa), their members, meetings and attendance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from kkb_shared.db import UtcDateTime, version_column
+
+_poktan_version = version_column()
+
+
+class Poktan(SQLModel, table=True):
+    __tablename__ = "poktan"
+
+    id: str = Field(primary_key=True, max_length=36)
+    desa_code: str = Field(foreign_key="region.code", max_length=10)
+    kind: str = Field(max_length=10)
+    name: str = Field(max_length=120)
+    version: int = Field(default=1, sa_column=_poktan_version)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": _poktan_version}
+
+
+class PoktanMember(SQLModel, table=True):
+    __tablename__ = "poktan_member"
+
+    id: str = Field(primary_key=True, max_length=36)
+    poktan_id: str = Field(foreign_key="poktan.id", index=True, max_length=36)
+    name: str = Field(max_length=120)
+    member_id: str | None = Field(default=None, foreign_key="member.id", max_length=36)
+    joined_on: date
+    left_on: date | None = None
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class PoktanMeeting(SQLModel, table=True):
+    __tablename__ = "poktan_meeting"
+
+    id: str = Field(primary_key=True, max_length=36)
+    poktan_id: str = Field(foreign_key="poktan.id", max_length=36)
+    held_on: date
+    topic: str = Field(max_length=300)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class PoktanAttendance(SQLModel, table=True):
+    __tablename__ = "poktan_attendance"
+
+    meeting_id: str = Field(foreign_key="poktan_meeting.id", primary_key=True, max_length=36)
+    poktan_member_id: str = Field(foreign_key="poktan_member.id", primary_key=True, max_length=36)

@@ -1,0 +1,143 @@
+"""Poktan: groups, their members and meetings. Member lists hold personal data; the group list and the
+coverage report do not, so viewers may read those."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from kkb_shared.auth import PrincipalDep, Role, require
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from registry.poktan import service
+from registry.poktan.rules import PoktanKind
+from registry.poktan.schemas import (
+    CoverageReport,
+    MeetingCreate,
+    MeetingRead,
+    PoktanCreate,
+    PoktanMemberCreate,
+    PoktanMemberLeave,
+    PoktanMemberRead,
+    PoktanRead,
+)
+
+READ_AGGREGATE = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.VIEWER, Role.INTEGRATION, scopes=["registry:read"])
+READ_PERSONAL = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:read"])
+WRITE = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:write"])
+
+router = APIRouter(tags=["poktan"], responses=problem_responses(401, 403, 422))
+RecordId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
+RegionPrefix = Annotated[str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$")]
+
+
+@router.post("/poktan", status_code=201, response_model=PoktanRead, dependencies=[WRITE])
+async def create(data: PoktanCreate, principal: PrincipalDep, session: SessionDep) -> PoktanRead:
+    return await service.create(session=session, principal=principal, data=data)
+
+
+@router.get("/poktan", response_model=Page[PoktanRead], dependencies=[READ_AGGREGATE])
+async def list_poktan(
+    principal: PrincipalDep,
+    session: SessionDep,
+    region: RegionPrefix = None,
+    kind: PoktanKind | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[PoktanRead]:
+    return await service.list_poktan(
+        session=session, principal=principal, region=region, kind=kind, cursor=cursor, limit=limit
+    )
+
+
+@router.get(
+    "/poktan/{poktan_id}", response_model=PoktanRead, dependencies=[READ_AGGREGATE], responses=problem_responses(404)
+)
+async def get(poktan_id: RecordId, principal: PrincipalDep, session: SessionDep) -> PoktanRead:
+    return await service.get(session=session, principal=principal, poktan_id=poktan_id)
+
+
+@router.delete("/poktan/{poktan_id}", status_code=204, dependencies=[WRITE], responses=problem_responses(404))
+async def delete(poktan_id: RecordId, principal: PrincipalDep, session: SessionDep) -> Response:
+    await service.delete(session=session, principal=principal, poktan_id=poktan_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/poktan/{poktan_id}/members",
+    status_code=201,
+    response_model=PoktanMemberRead,
+    dependencies=[WRITE],
+    responses=problem_responses(404),
+)
+async def add_member(
+    poktan_id: RecordId, data: PoktanMemberCreate, principal: PrincipalDep, session: SessionDep
+) -> PoktanMemberRead:
+    return await service.add_member(session=session, principal=principal, poktan_id=poktan_id, data=data)
+
+
+@router.get(
+    "/poktan/{poktan_id}/members",
+    response_model=list[PoktanMemberRead],
+    dependencies=[READ_PERSONAL],
+    responses=problem_responses(404),
+)
+async def list_members(poktan_id: RecordId, principal: PrincipalDep, session: SessionDep) -> list[PoktanMemberRead]:
+    return await service.list_members(session=session, principal=principal, poktan_id=poktan_id)
+
+
+@router.post(
+    "/poktan/{poktan_id}/members/{member_id}/leave",
+    response_model=PoktanMemberRead,
+    dependencies=[WRITE],
+    responses=problem_responses(404),
+)
+async def member_leaves(
+    poktan_id: RecordId, member_id: RecordId, data: PoktanMemberLeave, principal: PrincipalDep, session: SessionDep
+) -> PoktanMemberRead:
+    """The member left the group on `left_on`; earlier periods still count them."""
+    return await service.member_leaves(
+        session=session, principal=principal, poktan_id=poktan_id, member_id=member_id, left_on=data.left_on
+    )
+
+
+@router.post(
+    "/poktan/{poktan_id}/meetings",
+    status_code=201,
+    response_model=MeetingRead,
+    dependencies=[WRITE],
+    responses=problem_responses(404),
+)
+async def add_meeting(
+    poktan_id: RecordId, data: MeetingCreate, principal: PrincipalDep, session: SessionDep
+) -> MeetingRead:
+    """A meeting and who attended it (ids of the poktan's members)."""
+    return await service.add_meeting(session=session, principal=principal, poktan_id=poktan_id, data=data)
+
+
+@router.get(
+    "/reports/poktan", response_model=CoverageReport, dependencies=[READ_AGGREGATE], responses=problem_responses(404)
+)
+async def coverage_report(
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    period_from: Annotated[date, Query(alias="from")],
+    period_to: Annotated[date, Query(alias="to")],
+    region: RegionPrefix = None,
+) -> CoverageReport:
+    """Per poktan over the period: target families, members, meetings, attendance rate, coverage, and the
+    finding (e.g. `many_members_few_attend`, thresholds in settings); and the desa without any BKB."""
+    settings = request.app.state.settings
+    return await service.coverage_report(
+        session=session,
+        principal=principal,
+        region=region,
+        period_from=period_from,
+        period_to=period_to,
+        few_members_below=settings.poktan_few_members_below,
+        few_attend_below=settings.poktan_few_attend_below,
+    )

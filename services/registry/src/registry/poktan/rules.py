@@ -1,0 +1,58 @@
+"""Poktan rules as pure functions: whom each group serves, and the coverage check of the seeds'
+field-control reports (domain.md, "Groups (poktan) and coverage checks", tables 3A and 3B)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PoktanKind(StrEnum):
+    BKB = "bkb"  # Bina Keluarga Balita: families with children under five
+    BKR = "bkr"  # Bina Keluarga Remaja: families with teenagers
+    BKL = "bkl"  # Bina Keluarga Lansia: families with elderly members
+    UPPKA = "uppka"  # income generation for family-planning acceptors: PUS families
+    PIK_R = "pik_r"  # youth information and counselling centre: teenagers
+
+
+REMAJA_AGES = (10, 24)  # teenagers served by BKR and PIK-R, inclusive
+LANSIA_FROM_AGE = 60
+
+
+class Finding(StrEnum):
+    OK = "ok"
+    MANY_MEMBERS_FEW_ATTEND = "many_members_few_attend"
+    MANY_MEMBERS_NONE_ATTEND = "many_members_none_attend"
+    FEW_MEMBERS = "few_members"
+    FEW_MEMBERS_FEW_ATTEND = "few_members_few_attend"
+    FEW_MEMBERS_NONE_ATTEND = "few_members_none_attend"
+    NO_MEETINGS = "no_meetings"
+
+
+def coverage(members: int, target_families: int) -> float | None:
+    """Members per target family; None when the desa has no target family."""
+    return members / target_families if target_families else None
+
+
+def attendance_rate(attendances: int, meetings: int, members: int) -> float | None:
+    """Share of possible attendances that happened; None without meetings or members."""
+    return attendances / (meetings * members) if meetings and members else None
+
+
+def coverage_finding(
+    *,
+    coverage: float | None,
+    attendance: float | None,
+    meetings: int,
+    few_members_below: float,
+    few_attend_below: float,
+) -> Finding:
+    """The finding the seeds write: is the coverage backed by members, and do the members attend?
+    `few_members_below` and `few_attend_below` come from settings."""
+    if meetings == 0:
+        return Finding.NO_MEETINGS
+    few_members = coverage is None or coverage < few_members_below
+    if attendance is None or attendance == 0:
+        return Finding.FEW_MEMBERS_NONE_ATTEND if few_members else Finding.MANY_MEMBERS_NONE_ATTEND
+    if attendance < few_attend_below:
+        return Finding.FEW_MEMBERS_FEW_ATTEND if few_members else Finding.MANY_MEMBERS_FEW_ATTEND
+    return Finding.FEW_MEMBERS if few_members else Finding.OK

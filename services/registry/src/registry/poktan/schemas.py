@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from registry.poktan.rules import Finding, PoktanKind
+
+Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+RecordIdText = Annotated[str, StringConstraints(pattern=r"^[0-9a-f-]{1,36}$")]
+
+
+def _not_future(value: date | None, field: str) -> None:
+    if value is not None and value > date.today():
+        raise ValueError(f"{field} must not be in the future")
+
+
+class PoktanCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    desa_code: Annotated[str, StringConstraints(pattern=r"^\d{10}$")]
+    kind: PoktanKind
+    name: Text120
+
+
+class PoktanRead(PoktanCreate):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    version: int
+
+
+class PoktanMemberCreate(BaseModel):
+    """A member of the group; link `member_id` when the person is in the registry (their name is then taken
+    from it unless given)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member_id: RecordIdText | None = None
+    name: Text120 | None = None
+    joined_on: date
+
+    @model_validator(mode="after")
+    def _checks(self) -> Self:
+        if self.member_id is None and self.name is None:
+            raise ValueError("name: give a name, or the member_id of a registry member")
+        _not_future(self.joined_on, "joined_on")
+        return self
+
+
+class PoktanMemberLeave(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    left_on: date
+
+
+class PoktanMemberRead(BaseModel):
+    id: str
+    name: str
+    member_id: str | None
+    joined_on: date
+    left_on: date | None
+
+
+class MeetingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    held_on: date
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    attendee_ids: list[RecordIdText] = Field(default_factory=list, max_length=1000, description="Poktan member ids")
+
+    @model_validator(mode="after")
+    def _checks(self) -> Self:
+        _not_future(self.held_on, "held_on")
+        return self
+
+
+class MeetingRead(BaseModel):
+    id: str
+    held_on: date
+    topic: str
+    attendee_ids: list[str]
+
+
+class CoverageRow(BaseModel):
+    poktan_id: str
+    desa_code: str
+    kind: PoktanKind
+    name: str
+    target_families: int
+    members: int
+    meetings: int
+    attendance_rate: float | None = Field(description="Attendances / (meetings × members) in the period")
+    coverage: float | None = Field(description="Members per target family")
+    finding: Finding
+
+
+class CoverageReport(BaseModel):
+    region: str
+    period_from: date
+    period_to: date
+    few_members_below: float
+    few_attend_below: float
+    rows: list[CoverageRow]
+    desa_without_bkb: list[str] = Field(description="Desa of the region with no BKB at all")

@@ -1,0 +1,310 @@
+"""Poktan, their members (linked to registry members where they exist), meetings with attendance, and the
+coverage report of the seeds' field-control habit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, distinct, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from kkb_shared.auth import Principal
+from kkb_shared.db import utcnow
+from kkb_shared.errors import FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
+from kkb_shared.ids import new_id
+from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.scope import scoped, within_region
+from registry.families import repository as families
+from registry.families.models import Family, Member
+from registry.poktan import rules
+from registry.poktan.models import Poktan, PoktanAttendance, PoktanMeeting, PoktanMember
+from registry.poktan.rules import PoktanKind
+from registry.poktan.schemas import (
+    CoverageReport,
+    CoverageRow,
+    MeetingCreate,
+    MeetingRead,
+    PoktanCreate,
+    PoktanMemberCreate,
+    PoktanMemberRead,
+    PoktanRead,
+)
+from registry.regions import service as regions
+from registry.regions.models import Region, RegionLevel
+
+KABUPATEN_CODE_LENGTH = 4  # the report lists every desa without BKB: at most a kabupaten's
+
+
+def _read(poktan: Poktan) -> PoktanRead:
+    return PoktanRead.model_validate(poktan.model_dump())
+
+
+def _member_read(member: PoktanMember) -> PoktanMemberRead:
+    return PoktanMemberRead.model_validate(member.model_dump())
+
+
+async def _live(session: AsyncSession, principal: Principal, poktan_id: str) -> Poktan:
+    query = select(Poktan).where(col(Poktan.id) == poktan_id, col(Poktan.deleted_at).is_(None))
+    found = (await session.execute(scoped(query, col(Poktan.desa_code), principal))).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"No poktan {poktan_id}")
+    return found
+
+
+async def create(*, session: AsyncSession, principal: Principal, data: PoktanCreate) -> PoktanRead:
+    await regions.require_desa(session=session, code=data.desa_code)
+    if not principal.covers(data.desa_code):
+        raise Forbidden(f"desa_code {data.desa_code} is outside your region")
+    now = utcnow()
+    poktan = Poktan(id=new_id(), **data.model_dump(), created_at=now, updated_at=now)
+    session.add(poktan)
+    await session.commit()
+    return _read(poktan)
+
+
+async def get(*, session: AsyncSession, principal: Principal, poktan_id: str) -> PoktanRead:
+    return _read(await _live(session, principal, poktan_id))
+
+
+async def list_poktan(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    region: str | None,
+    kind: PoktanKind | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[PoktanRead]:
+    query = select(Poktan).where(col(Poktan.deleted_at).is_(None)).order_by(col(Poktan.id)).limit(limit + 1)
+    query = scoped(query, col(Poktan.desa_code), principal)
+    if region:
+        query = query.where(within_region(col(Poktan.desa_code), region))
+    if kind:
+        query = query.where(col(Poktan.kind) == kind.value)
+    if cursor:
+        query = query.where(col(Poktan.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    rows = list((await session.execute(query)).scalars())
+    next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
+    return Page(items=[_read(p) for p in rows[:limit]], next_cursor=next_cursor)
+
+
+async def delete(*, session: AsyncSession, principal: Principal, poktan_id: str) -> None:
+    poktan = await _live(session, principal, poktan_id)
+    poktan.deleted_at = poktan.updated_at = utcnow()
+    await session.commit()
+
+
+async def add_member(
+    *, session: AsyncSession, principal: Principal, poktan_id: str, data: PoktanMemberCreate
+) -> PoktanMemberRead:
+    poktan = await _live(session, principal, poktan_id)
+    name = data.name
+    if data.member_id is not None:
+        found = await families.get_member(session=session, principal=principal, member_id=data.member_id)
+        if found is None or found[1].desa_code != poktan.desa_code:
+            raise InvalidInput("member_id", "no live registry member of this desa has this id")
+        name = name or found[0].name
+    assert name is not None  # the schema requires a name or a member_id
+    member = PoktanMember(
+        id=new_id(),
+        poktan_id=poktan.id,
+        name=name,
+        member_id=data.member_id,
+        joined_on=data.joined_on,
+        created_at=utcnow(),
+    )
+    session.add(member)
+    await session.commit()
+    return _member_read(member)
+
+
+async def list_members(*, session: AsyncSession, principal: Principal, poktan_id: str) -> list[PoktanMemberRead]:
+    poktan = await _live(session, principal, poktan_id)
+    query = select(PoktanMember).where(col(PoktanMember.poktan_id) == poktan.id).order_by(col(PoktanMember.joined_on))
+    return [_member_read(m) for m in (await session.execute(query)).scalars()]
+
+
+async def member_leaves(
+    *, session: AsyncSession, principal: Principal, poktan_id: str, member_id: str, left_on: date
+) -> PoktanMemberRead:
+    """A member leaves: kept, with the date, so earlier periods still count them."""
+    poktan = await _live(session, principal, poktan_id)
+    member = await session.get(PoktanMember, member_id)
+    if member is None or member.poktan_id != poktan.id:
+        raise NotFound(f"No member {member_id} in this poktan")
+    if left_on < member.joined_on:
+        raise InvalidInput("left_on", "before the member joined")
+    member.left_on = left_on
+    await session.commit()
+    return _member_read(member)
+
+
+async def add_meeting(
+    *, session: AsyncSession, principal: Principal, poktan_id: str, data: MeetingCreate
+) -> MeetingRead:
+    poktan = await _live(session, principal, poktan_id)
+    attendees = set(data.attendee_ids)
+    if attendees:
+        known = set(
+            (
+                await session.execute(
+                    select(col(PoktanMember.id)).where(
+                        col(PoktanMember.poktan_id) == poktan.id, col(PoktanMember.id).in_(attendees)
+                    )
+                )
+            ).scalars()
+        )
+        unknown = sorted(attendees - known)
+        if unknown:
+            errors = [
+                FieldError(f"attendee_ids[{data.attendee_ids.index(i)}]", "not a member of this poktan")
+                for i in unknown
+            ]
+            raise RuleViolation("Attendees must be members of the poktan", errors=errors)
+    meeting = PoktanMeeting(
+        id=new_id(), poktan_id=poktan.id, held_on=data.held_on, topic=data.topic, created_at=utcnow()
+    )
+    session.add(meeting)
+    await session.flush()
+    session.add_all(PoktanAttendance(meeting_id=meeting.id, poktan_member_id=i) for i in sorted(attendees))
+    await session.commit()
+    return MeetingRead(id=meeting.id, held_on=meeting.held_on, topic=meeting.topic, attendee_ids=sorted(attendees))
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+async def _counts(session: AsyncSession, query: Select[str, int]) -> dict[str, int]:
+    """A grouped count as {key: count}."""
+    return {key: int(count) for key, count in await session.execute(query)}
+
+
+def _target_query(kind: PoktanKind, on: date) -> Select[str, int]:
+    """Target families per desa for a kind of poktan (rules.PoktanKind says whom each serves)."""
+    live_family = col(Family.deleted_at).is_(None)
+    if kind in (PoktanKind.BKB, PoktanKind.UPPKA):
+        flag = Family.target_balita if kind is PoktanKind.BKB else Family.target_pus
+        return (
+            select(col(Family.desa_code), func.count())
+            .where(live_family, col(flag).is_(True))
+            .group_by(col(Family.desa_code))
+        )
+    if kind is PoktanKind.BKL:
+        age = col(Member.birth_date) <= _years_before(on, rules.LANSIA_FROM_AGE)
+    else:
+        youngest, oldest = rules.REMAJA_AGES
+        age = (col(Member.birth_date) <= _years_before(on, youngest)) & (
+            col(Member.birth_date) > _years_before(on, oldest + 1)
+        )
+    return (
+        select(col(Family.desa_code), func.count(distinct(col(Family.id))))
+        .join(Member, col(Member.family_id) == col(Family.id))
+        .where(live_family, col(Member.deleted_at).is_(None), age)
+        .group_by(col(Family.desa_code))
+    )
+
+
+async def coverage_report(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    region: str | None,
+    period_from: date,
+    period_to: date,
+    few_members_below: float,
+    few_attend_below: float,
+) -> CoverageReport:
+    if period_to < period_from:
+        raise InvalidInput("to", "before from")
+    prefix = principal.region if region is None else region
+    if not principal.covers(prefix):
+        raise NotFound(f"No region {prefix} in your scope")
+    if len(prefix) < KABUPATEN_CODE_LENGTH:
+        raise InvalidInput("region", "give a kabupaten/kota, kecamatan or desa code")
+    query = select(Poktan).where(col(Poktan.deleted_at).is_(None)).order_by(col(Poktan.desa_code), col(Poktan.kind))
+    if prefix:
+        query = query.where(within_region(col(Poktan.desa_code), prefix))
+    groups = list((await session.execute(query)).scalars())
+    ids = [p.id for p in groups]
+
+    in_period = (col(PoktanMember.joined_on) <= period_to) & or_(
+        col(PoktanMember.left_on).is_(None), col(PoktanMember.left_on) >= period_from
+    )
+    members = await _counts(
+        session,
+        select(col(PoktanMember.poktan_id), func.count())
+        .where(col(PoktanMember.poktan_id).in_(ids), in_period)
+        .group_by(col(PoktanMember.poktan_id)),
+    )
+    meeting_in_period = col(PoktanMeeting.held_on).between(period_from, period_to)
+    meetings = await _counts(
+        session,
+        select(col(PoktanMeeting.poktan_id), func.count())
+        .where(col(PoktanMeeting.poktan_id).in_(ids), meeting_in_period)
+        .group_by(col(PoktanMeeting.poktan_id)),
+    )
+    attendances = await _counts(
+        session,
+        select(col(PoktanMeeting.poktan_id), func.count())
+        .join(PoktanAttendance, col(PoktanAttendance.meeting_id) == col(PoktanMeeting.id))
+        .join(PoktanMember, col(PoktanMember.id) == col(PoktanAttendance.poktan_member_id))
+        .where(col(PoktanMeeting.poktan_id).in_(ids), meeting_in_period, in_period)
+        .group_by(col(PoktanMeeting.poktan_id)),
+    )
+    targets: dict[PoktanKind, dict[str, int]] = {}
+    for kind in {PoktanKind(p.kind) for p in groups}:
+        target_query = _target_query(kind, period_to)
+        if prefix:
+            target_query = target_query.where(within_region(col(Family.desa_code), prefix))
+        targets[kind] = await _counts(session, target_query)
+
+    rows = []
+    for poktan in groups:
+        kind = PoktanKind(poktan.kind)
+        target, count, held = (
+            targets[kind].get(poktan.desa_code, 0),
+            members.get(poktan.id, 0),
+            meetings.get(poktan.id, 0),
+        )
+        share = rules.coverage(count, target)
+        rate = rules.attendance_rate(attendances.get(poktan.id, 0), held, count)
+        finding = rules.coverage_finding(
+            coverage=share,
+            attendance=rate,
+            meetings=held,
+            few_members_below=few_members_below,
+            few_attend_below=few_attend_below,
+        )
+        rows.append(
+            CoverageRow(
+                poktan_id=poktan.id,
+                desa_code=poktan.desa_code,
+                kind=kind,
+                name=poktan.name,
+                target_families=target,
+                members=count,
+                meetings=held,
+                attendance_rate=rate,
+                coverage=share,
+                finding=finding,
+            )
+        )
+    with_bkb = {p.desa_code for p in groups if p.kind == PoktanKind.BKB}
+    desa_query = select(col(Region.code)).where(col(Region.level) == RegionLevel.DESA.value)
+    if prefix:
+        desa_query = desa_query.where(col(Region.code).startswith(prefix))
+    all_desa = (await session.execute(desa_query.order_by(col(Region.code)))).scalars()
+    return CoverageReport(
+        region=prefix,
+        period_from=period_from,
+        period_to=period_to,
+        few_members_below=few_members_below,
+        few_attend_below=few_attend_below,
+        rows=rows,
+        desa_without_bkb=[code for code in all_desa if code not in with_bkb],
+    )
