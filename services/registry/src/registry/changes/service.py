@@ -17,6 +17,7 @@ from registry.changes.models import ChangeEvent, Entity, Operation
 # Held until commit, so sequence numbers become visible in the order they were taken: a feed reader
 # never skips a change that commits late with a lower number.
 FEED_LOCK_SQL = text("SELECT pg_advisory_xact_lock(7101042015)")
+FEED_LOCKED_BY = "kkb_feed_locked_by_transaction"
 
 
 class Versioned(Protocol):
@@ -24,12 +25,25 @@ class Versioned(Protocol):
     version: int
 
 
+async def lock_feed(session: AsyncSession) -> None:
+    """Take the feed's lock (PostgreSQL) for the rest of the transaction. Taken outside any savepoint it is
+    remembered, so later records skip it; taken inside one it is not, since rolling the savepoint back
+    releases it."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.sync_session.get_transaction()
+    if session.info.get(FEED_LOCKED_BY) is transaction:
+        return
+    await session.execute(FEED_LOCK_SQL)
+    if session.sync_session.get_nested_transaction() is None:
+        session.info[FEED_LOCKED_BY] = session.sync_session.get_transaction()
+
+
 async def record(
     *, session: AsyncSession, entity: Entity, row: Versioned, operation: Operation, desa_code: str
 ) -> None:
     """Append the change of a flushed row (its id and new version); call it last, just before the commit."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(FEED_LOCK_SQL)
+    await lock_feed(session)
     session.add(
         ChangeEvent(
             entity=entity.value,

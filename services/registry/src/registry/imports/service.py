@@ -24,6 +24,7 @@ from kkb_shared.db import Database, utcnow
 from kkb_shared.errors import FieldError, InvalidInput, NotFound, PayloadTooLarge, RuleViolation
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from registry.changes import service as changes
 from registry.imports import columns, reader
 from registry.imports.applying import DesaCache, Outcome, StagedRow, apply_family
 from registry.imports.models import ImportJob, ImportRejection, ImportRow, ImportStatus
@@ -246,6 +247,8 @@ async def _apply_batch(
         )
     counts: Counter[Outcome] = Counter()
     rejections: list[tuple[int, str, str]] = []
+    if not job.dry_run:
+        await changes.lock_feed(session)  # outside the savepoints, so it holds whatever they roll back
     writes = await session.begin_nested()
     for kk in kk_numbers:
         result = await apply_family(session, rows=by_family[kk], desa=desa, created_by=job.created_by, today=today)
