@@ -36,6 +36,7 @@ test-postgresql:
 
 bench: sync
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_registry.py
 
 fmt: sync
 	$(PY) -m ruff format .

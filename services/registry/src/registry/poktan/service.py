@@ -31,7 +31,7 @@ from registry.poktan.schemas import (
     PoktanRead,
 )
 from registry.regions import service as regions
-from registry.regions.models import Region, RegionLevel
+from registry.regions.models import RegionLevel
 
 KABUPATEN_CODE_LENGTH = 4  # the report lists every desa without BKB: at most a kabupaten's
 
@@ -295,10 +295,7 @@ async def coverage_report(
             )
         )
     with_bkb = {p.desa_code for p in groups if p.kind == PoktanKind.BKB}
-    desa_query = select(col(Region.code)).where(col(Region.level) == RegionLevel.DESA.value)
-    if prefix:
-        desa_query = desa_query.where(col(Region.code).startswith(prefix))
-    all_desa = (await session.execute(desa_query.order_by(col(Region.code)))).scalars()
+    all_desa = [code for code, _ in await regions.at_level(session=session, prefix=prefix, level=RegionLevel.DESA)]
     return CoverageReport(
         region=prefix,
         period_from=period_from,

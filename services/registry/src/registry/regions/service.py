@@ -8,7 +8,7 @@ from sqlmodel import col
 
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
-from registry.regions.models import Region, RegionLevel
+from registry.regions.models import CODE_LENGTH, Region, RegionLevel
 from registry.regions.schemas import RegionRead
 
 
@@ -26,6 +26,19 @@ async def require_desa(*, session: AsyncSession, code: str, field: str = "desa_c
     if region is None or region.level != RegionLevel.DESA:
         raise InvalidInput(field, f"{code} is not a desa/kelurahan code of the Kemendagri list")
     return region
+
+
+async def at_level(*, session: AsyncSession, prefix: str, level: RegionLevel) -> list[tuple[str, str]]:
+    """(code, name) of every region of `level` under `prefix`, by code. Codes of one level have one length,
+    so this is a range over the primary key, not a LIKE."""
+    length = CODE_LENGTH[level]
+    query = (
+        select(col(Region.code), col(Region.name))
+        .where(col(Region.code).between(prefix.ljust(length, "0"), prefix.ljust(length, "9")))
+        .where(col(Region.level) == level.value)
+        .order_by(col(Region.code))
+    )
+    return [(code, name) for code, name in await session.execute(query)]
 
 
 async def list_regions(

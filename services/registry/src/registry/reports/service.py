@@ -16,6 +16,7 @@ from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.scope import within_region
 from registry.families.models import Family
+from registry.regions import service as regions
 from registry.regions.models import CODE_LENGTH, Region, RegionLevel
 from registry.reports.schemas import KrsCounts, KrsReport, KrsReportRow
 
@@ -66,11 +67,8 @@ async def krs_report(
         query = query.where(within_region(col(Family.desa_code), prefix))
     counted = {row.code: row for row in (await session.execute(query.group_by(code))).all()}
 
-    regions = select(col(Region.code), col(Region.name)).where(col(Region.level) == level.value)
-    if prefix:
-        regions = regions.where(col(Region.code).startswith(prefix))
     rows = []
-    for region_code, name in (await session.execute(regions.order_by(col(Region.code)))).all():
+    for region_code, name in await regions.at_level(session=session, prefix=prefix, level=level):
         found = counted.get(region_code)
         values = {key: int(found._mapping[key] or 0) for key in KrsCounts.model_fields} if found else {}
         rows.append(KrsReportRow(code=region_code, name=name, **values))

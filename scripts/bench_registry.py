@@ -1,0 +1,264 @@
+"""`make bench` (registry at scale, on PostgreSQL): load families and members (250,000 / ~1,000,000 by
+default) with COPY, then print
+
+- the KRS report for a kabupaten (p50 ms) next to the same aggregation as one raw SQL query;
+- the import rate of a CSV through the API (rows/s) next to PostgreSQL's COPY of the same rows;
+- the peak memory of the importing process.
+
+Goals (from the issue): report within 1.5x of raw SQL and under 300 ms; import at least 1/3 of COPY's
+rate; peak memory of a 200,000-row import under 300 MB. Figures only: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import random
+import resource
+import statistics
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from kkb_shared.auth import Principal, Role
+from kkb_shared.db import Database, utcnow
+from kkb_shared.migrations import upgrade
+from kkb_shared.testing.plugin import postgres_admin, postgres_admin_url
+from kkb_shared.testing.tokens import TokenFactory
+from registry.cli import ALEMBIC_INI
+from registry.families import rules
+from registry.families.enums import Latrine, MaritalStatus, PovertyStatus, Relation, Sex, WaterSource
+from registry.imports.columns import COLUMNS
+from registry.main import create_app
+from registry.regions.models import RegionLevel
+from registry.reports.service import krs_report
+from registry.settings import RegistrySettings
+
+KABUPATEN = "6101"  # Sambas
+RAW_REPORT = """
+SELECT substr(desa_code, 1, 6) AS code, count(*) AS families, sum(is_krs::int), sum(target_pus::int),
+       sum(target_ibu_hamil::int), sum(target_baduta::int), sum(target_balita::int), sum(target_catin::int),
+       sum(risk_air_minum_tidak_layak::int), sum(risk_jamban_tidak_layak::int), sum(risk_terlalu_muda::int),
+       sum(risk_terlalu_tua::int), sum(risk_terlalu_dekat::int), sum(risk_terlalu_banyak::int),
+       sum(risk_miskin::int)
+FROM family WHERE deleted_at IS NULL AND desa_code BETWEEN :low AND :high GROUP BY 1
+"""
+
+
+@dataclass
+class BenchFamily:
+    water_source: str
+    latrine: str
+    poverty_status: str
+
+
+@dataclass
+class BenchMember:
+    id: str
+    nik: str
+    name: str
+    sex: str
+    birth_date: date
+    relation: str
+    marital_status: str
+    is_pregnant: bool = False
+    planned_marriage_date: date | None = None
+
+
+def _families(count: int, desa: list[str], seed: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Families and members as COPY records, each family assessed by the registry's own rules."""
+    generator = random.Random(seed)
+    today, now = date.today(), utcnow()
+    families, members = [], []
+    serial = 0
+    for index in range(count):
+        family_id = str(uuid.UUID(int=generator.getrandbits(128)))
+        facts = BenchFamily(
+            water_source=generator.choice(list(WaterSource)).value,
+            latrine=generator.choice(list(Latrine)).value,
+            poverty_status=generator.choice(list(PovertyStatus)).value,
+        )
+        people = []
+        wife_age = generator.randint(17, 47)
+        for relation, sex, age_days, marital in (
+            (Relation.KEPALA_KELUARGA, Sex.MALE, (wife_age + 3) * 365, MaritalStatus.KAWIN),
+            (Relation.ISTRI, Sex.FEMALE, wife_age * 365, MaritalStatus.KAWIN),
+            *((Relation.ANAK, generator.choice(list(Sex)), generator.randint(0, 15 * 365), MaritalStatus.BELUM_KAWIN)
+              for _ in range(generator.choice((1, 2, 2, 2, 3)))),
+        ):  # fmt: skip
+            serial += 1
+            birth = today - timedelta(days=age_days)
+            people.append(
+                BenchMember(
+                    id=str(uuid.UUID(int=generator.getrandbits(128))),
+                    nik=f"{serial:016d}",
+                    name=f"Warga {serial}",
+                    sex=sex.value,
+                    birth_date=birth,
+                    relation=relation.value,
+                    marital_status=marital.value,
+                )
+            )
+        assessment = rules.classify_family_risk(facts, people, today)
+        flags = rules.assessment_flags(assessment)
+        families.append(
+            (family_id, f"{index + 1:016d}", desa[index % len(desa)], "Jl. Bench", None, None, facts.water_source,
+             facts.latrine, facts.poverty_status, assessment.is_krs, today, *flags.values(), 1, "bench", now, now, None)
+        )  # fmt: skip
+        for person in people:
+            members.append(
+                (person.id, family_id, person.nik, person.name, person.name.lower(), person.sex, person.birth_date,
+                 person.relation, person.marital_status, False, None, None, None, "", 1, now, now, None)
+            )  # fmt: skip
+    return families, members
+
+
+FAMILY_COLUMNS = [
+    "id", "kk_number", "desa_code", "address", "rt", "rw", "water_source", "latrine", "poverty_status", "is_krs",
+    "krs_assessed_on", *rules.FLAG_COLUMNS.values(), "version", "created_by", "created_at", "updated_at", "deleted_at",
+]  # fmt: skip
+MEMBER_COLUMNS = [
+    "id", "family_id", "nik", "name", "name_key", "sex", "birth_date", "relation", "marital_status", "is_pregnant",
+    "pregnancy_start_date", "contraception", "planned_marriage_date", "data_quality_flags", "version", "created_at",
+    "updated_at", "deleted_at",
+]  # fmt: skip
+
+
+async def _connect(url: str) -> asyncpg.Connection:
+    parts = make_url(url)
+    return await asyncpg.connect(
+        host=parts.host, port=parts.port or 5432, user=parts.username, password=parts.password, database=parts.database
+    )
+
+
+async def load(url: str, families: int) -> None:
+    connection = await _connect(url)
+    try:
+        desa = [
+            r["code"]
+            for r in await connection.fetch(
+                "SELECT code FROM region WHERE level = 'desa' AND code LIKE $1", KABUPATEN + "%"
+            )
+        ]
+        started = time.perf_counter()
+        loaded_members = 0
+        for batch_start in range(0, families, 25_000):
+            family_rows, member_rows = _families(min(25_000, families - batch_start), desa, seed=batch_start)
+            family_rows = [(r[0], f"{batch_start + i + 1:016d}", *r[2:]) for i, r in enumerate(family_rows)]
+            member_rows = [(*r[:2], f"{loaded_members + i + 1:016d}", *r[3:]) for i, r in enumerate(member_rows)]
+            loaded_members += len(member_rows)
+            await connection.copy_records_to_table("family", records=family_rows, columns=FAMILY_COLUMNS)
+            await connection.copy_records_to_table("member", records=member_rows, columns=MEMBER_COLUMNS)
+        await connection.execute("VACUUM (ANALYZE) family")  # as autovacuum would: sets the visibility map
+        await connection.execute("VACUUM (ANALYZE) member")
+        seconds = time.perf_counter() - started
+        print(f"loaded {families:,} families / {loaded_members:,} members with COPY in {seconds:.0f} s")
+    finally:
+        await connection.close()
+
+
+async def report_timings(url: str, rounds: int) -> None:
+    database = Database(url)
+    principal = Principal(subject="bench", role=Role.ADMIN, region="")
+    low, high = KABUPATEN.ljust(10, "0"), KABUPATEN.ljust(10, "9")
+    api, raw = [], []
+    async with database.sessionmaker() as session:
+        for _ in range(rounds):
+            started = time.perf_counter()
+            await krs_report(session=session, principal=principal, region=KABUPATEN, level=RegionLevel.KECAMATAN)
+            api.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            (await session.execute(text(RAW_REPORT), {"low": low, "high": high})).all()
+            raw.append((time.perf_counter() - started) * 1000)
+    await database.dispose()
+    p50_api, p50_raw = statistics.median(api), statistics.median(raw)
+    print(f"\nKRS report, Kabupaten Sambas by kecamatan ({rounds} runs)")
+    print(f"  service p50 {p50_api:.1f} ms   raw SQL p50 {p50_raw:.1f} ms   ratio {p50_api / p50_raw:.2f}x")
+    met = p50_api <= 1.5 * p50_raw and p50_api < 300
+    print(f"  goal (within 1.5x of raw SQL and under 300 ms): {'met' if met else 'NOT met'}")
+
+
+def _import_csv(rows: int, first_serial: int) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c.header for c in COLUMNS])
+    for i in range(rows):
+        serial = first_serial + i
+        relation = "istri" if i % 4 == 0 else "anak"
+        married = relation == "istri"
+        kk = f"7{serial // 4:015d}"
+        nik = f"8{serial:015d}"
+        family = [kk, "6101042015", "Jl. Impor", "1", "1", "ledeng", "sendiri_layak", "miskin"]
+        person = [nik, f"Impor {i}", "P", "2001-04-05", relation, "kawin" if married else "belum_kawin", "tidak"]
+        writer.writerow([*family, *person, "", "", ""])
+    return buffer.getvalue().encode()
+
+
+async def import_rate(url: str, rows: int) -> None:
+    content = _import_csv(rows, 1)
+    tokens = TokenFactory()
+    app = create_app(RegistrySettings(database_url=url), verifier=tokens.verifier())
+    app.state.import_tasks = set()
+    headers = tokens.headers("admin")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://r", timeout=3600) as client:
+        started = time.perf_counter()
+        response = await client.post("/v1/imports", files={"file": ("bench.csv", content)}, headers=headers)
+        await asyncio.gather(*app.state.import_tasks)
+        elapsed = time.perf_counter() - started
+        job = (await client.get(response.headers["location"], headers=headers)).json()
+    await app.state.database.dispose()
+    connection = await _connect(url)
+    try:
+        await connection.execute(
+            "CREATE TEMP TABLE copy_bench (" + ", ".join(f"{c.header} text" for c in COLUMNS) + ")"
+        )
+        started = time.perf_counter()
+        await connection.copy_to_table("copy_bench", source=io.BytesIO(content), format="csv", header=True)
+        copy_elapsed = time.perf_counter() - started
+    finally:
+        await connection.close()
+    api_rate, copy_rate = rows / elapsed, rows / copy_elapsed
+    outcome = f"{job['status']}, {job['rows_inserted']:,} inserted, {job['rows_rejected']} rejected"
+    print(f"\nImport of {rows:,} CSV rows ({outcome})")
+    print(f"  API {api_rate:,.0f} rows/s   COPY {copy_rate:,.0f} rows/s   ratio {api_rate / copy_rate:.3f}")
+    print(f"  goal (at least 1/3 of COPY): {'met' if api_rate >= copy_rate / 3 else 'NOT met'}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak memory of this process (file, import and COPY): {peak:.0f} MB (goal for 200,000 rows: < 300 MB)")
+
+
+async def run(families: int, import_rows: int, rounds: int) -> None:
+    database = f"kkb_bench_scale_{uuid.uuid4().hex[:8]}"
+    await postgres_admin(f'CREATE DATABASE "{database}"')
+    url = make_url(postgres_admin_url()).set(database=database).render_as_string(hide_password=False)
+    try:
+        await asyncio.to_thread(upgrade, ALEMBIC_INI, url)
+        await load(url, families)
+        await report_timings(url, rounds)
+        if import_rows:
+            await import_rate(url, import_rows)
+    finally:
+        await postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--families", type=int, default=250_000)
+    parser.add_argument("--import-rows", type=int, default=100_000, help="0 skips the import measurement")
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    asyncio.run(run(args.families, args.import_rows, args.rounds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
