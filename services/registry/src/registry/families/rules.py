@@ -53,19 +53,33 @@ FLAG_COLUMNS = {
 
 
 class FamilyFacts(Protocol):
-    water_source: str | None
-    latrine: str | None
-    poverty_status: str | None
+    """What the rules read of a family (read-only, so any record or plain object with these fits)."""
+
+    @property
+    def water_source(self) -> str | None: ...
+    @property
+    def latrine(self) -> str | None: ...
+    @property
+    def poverty_status(self) -> str | None: ...
 
 
 class MemberFacts(Protocol):
-    id: str
-    sex: str
-    birth_date: date
-    relation: str
-    marital_status: str
-    is_pregnant: bool
-    planned_marriage_date: date | None
+    """What the rules read of a member."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def sex(self) -> str: ...
+    @property
+    def birth_date(self) -> date: ...
+    @property
+    def relation(self) -> str: ...
+    @property
+    def marital_status(self) -> str: ...
+    @property
+    def is_pregnant(self) -> bool: ...
+    @property
+    def planned_marriage_date(self) -> date | None: ...
 
 
 @dataclass(frozen=True)

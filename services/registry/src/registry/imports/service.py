@@ -131,9 +131,8 @@ async def run(database: Database, job_id: str, path: Path) -> None:
         raise
     except Exception as exc:
         logger.exception("import %s failed", job_id)
-        await _set(
-            database, job_id, status=ImportStatus.FAILED, failure=f"{type(exc).__name__}: {exc}", finished_at=utcnow()
-        )
+        failure = f"{type(exc).__name__}: the import stopped; families applied before it stay, see the service log"
+        await _set(database, job_id, status=ImportStatus.FAILED, failure=failure, finished_at=utcnow())
     finally:
         await asyncio.to_thread(path.unlink, missing_ok=True)
         async with database.write_sessionmaker() as session, session.begin():
