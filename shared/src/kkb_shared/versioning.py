@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Header
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from kkb_shared.errors import InvalidInput, PreconditionFailed, PreconditionRequired
 
@@ -35,3 +37,12 @@ def check_if_match(if_match: str | None, current_version: int, *, required: bool
         versions.append(int(value))
     if current_version not in versions:
         raise PreconditionFailed(f"The record is at version {current_version}; read it again and retry")
+
+
+async def commit_versioned(session: AsyncSession) -> None:
+    """Commit a use case's writes; a versioned row changed meanwhile by another request is a 412."""
+    try:
+        await session.commit()
+    except StaleDataError as exc:
+        await session.rollback()
+        raise PreconditionFailed("The record was changed by another request; read it again and retry") from exc

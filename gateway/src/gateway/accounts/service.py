@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col
 
 from gateway.accounts import passwords
@@ -22,10 +21,10 @@ from gateway.accounts.schemas import (
 from gateway.auth import service as auth_service
 from kkb_shared.auth import Role
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
-from kkb_shared.versioning import check_if_match
+from kkb_shared.versioning import check_if_match, commit_versioned
 
 
 def user_read(user: UserAccount) -> UserRead:
@@ -34,14 +33,6 @@ def user_read(user: UserAccount) -> UserRead:
 
 def client_read(client: ApiClient) -> ClientRead:
     return ClientRead.model_validate({**client.model_dump(), "scopes": client.scopes.split()})
-
-
-async def _commit(session: AsyncSession) -> None:
-    try:
-        await session.commit()
-    except StaleDataError as exc:
-        await session.rollback()
-        raise PreconditionFailed("The record was changed by another request") from exc
 
 
 async def create_user(*, session: AsyncSession, data: UserCreate) -> UserRead:
@@ -61,7 +52,7 @@ async def create_user(*, session: AsyncSession, data: UserCreate) -> UserRead:
         updated_at=now,
     )
     session.add(user)
-    await _commit(session)
+    await commit_versioned(session)
     return user_read(user)
 
 
@@ -108,7 +99,7 @@ async def update_user(*, session: AsyncSession, user_id: str, data: UserUpdate, 
     user.updated_at = utcnow()
     if revoke:
         await auth_service.revoke_user_tokens(session=session, user_id=user.id)
-    await _commit(session)
+    await commit_versioned(session)
     return user_read(user)
 
 
@@ -129,7 +120,7 @@ async def create_client(*, session: AsyncSession, data: ClientCreate) -> ClientW
         updated_at=now,
     )
     session.add(client)
-    await _commit(session)
+    await commit_versioned(session)
     return ClientWithSecret(**client_read(client).model_dump(), client_secret=secret)
 
 
@@ -159,7 +150,7 @@ async def update_client(
     if secret:
         client.secret_hash = passwords.hash_secret(secret)
     client.updated_at = utcnow()
-    await _commit(session)
+    await commit_versioned(session)
     if secret:
         return ClientWithSecret(**client_read(client).model_dump(), client_secret=secret)
     return client_read(client)

@@ -6,14 +6,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
-from kkb_shared.versioning import check_if_match
+from kkb_shared.versioning import check_if_match, commit_versioned
 from registry.changes import service as changes
 from registry.changes.models import Entity, Operation
 from registry.families import repository, rules
@@ -100,14 +99,6 @@ async def log_change(session: AsyncSession, family: Family, row: Family | Member
     await changes.record(session=session, entity=entity, row=row, operation=operation, desa_code=family.desa_code)
 
 
-async def _commit(session: AsyncSession) -> None:
-    try:
-        await session.commit()
-    except StaleDataError as exc:
-        await session.rollback()
-        raise PreconditionFailed("The record was changed by another request; read it again and retry") from exc
-
-
 def derive_member_fields(member: Member) -> None:
     """Set what is derived from a member's own fields: data-quality flags and the name's search key."""
     member.data_quality_flags = _quality_flags(member)
@@ -154,7 +145,7 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
         await changes.record(
             session=session, entity=Entity.MEMBER, row=member, operation=Operation.CREATED, desa_code=family.desa_code
         )
-    await _commit(session)
+    await commit_versioned(session)
     return family_detail(family, members, today)
 
 
@@ -213,7 +204,7 @@ async def update_family(
     await changes.record(
         session=session, entity=Entity.FAMILY, row=family, operation=Operation.UPDATED, desa_code=family.desa_code
     )
-    await _commit(session)
+    await commit_versioned(session)
     return family_detail(family, members, today)
 
 
@@ -234,7 +225,7 @@ async def delete_family(*, session: AsyncSession, principal: Principal, family_i
     await changes.record(
         session=session, entity=Entity.FAMILY, row=family, operation=Operation.DELETED, desa_code=family.desa_code
     )
-    await _commit(session)
+    await commit_versioned(session)
 
 
 async def _after_member_write(*, session: AsyncSession, family: Family, member: Member, operation: Operation) -> None:
@@ -251,7 +242,7 @@ async def _after_member_write(*, session: AsyncSession, family: Family, member: 
         await changes.record(
             session=session, entity=Entity.FAMILY, row=family, operation=Operation.UPDATED, desa_code=family.desa_code
         )
-    await _commit(session)
+    await commit_versioned(session)
 
 
 async def list_members(*, session: AsyncSession, principal: Principal, family_id: str) -> list[MemberRead]:

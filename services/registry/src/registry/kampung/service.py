@@ -7,16 +7,15 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import col
 
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, FieldError, Forbidden, NotFound, PreconditionFailed
+from kkb_shared.errors import Conflict, FieldError, Forbidden, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
 from kkb_shared.scope import scoped, within_region
-from kkb_shared.versioning import check_if_match
+from kkb_shared.versioning import check_if_match, commit_versioned
 from registry.kampung.models import Activity, KampungKb, PokjaMember
 from registry.kampung.schemas import (
     ActivityCreate,
@@ -28,14 +27,6 @@ from registry.kampung.schemas import (
     PokjaMemberRead,
 )
 from registry.regions import service as regions
-
-
-async def _commit(session: AsyncSession) -> None:
-    try:
-        await session.commit()
-    except StaleDataError as exc:
-        await session.rollback()
-        raise PreconditionFailed("The record was changed by another request; read it again and retry") from exc
 
 
 async def _read(session: AsyncSession, kampung: KampungKb) -> KampungKbRead:
@@ -75,7 +66,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: KampungKb
         updated_at=now,
     )
     session.add(kampung)
-    await _commit(session)
+    await commit_versioned(session)
     return await _read(session, kampung)
 
 
@@ -107,7 +98,7 @@ async def update(
     for name, value in data.model_dump(exclude_unset=True).items():
         setattr(kampung, name, ",".join(sorted(set(value))) if name == "attributes" else value)
     kampung.updated_at = utcnow()
-    await _commit(session)
+    await commit_versioned(session)
     return await _read(session, kampung)
 
 
@@ -115,7 +106,7 @@ async def delete(*, session: AsyncSession, principal: Principal, kampung_id: str
     kampung = await _live(session, principal, kampung_id)
     check_if_match(if_match, kampung.version, required=False)
     kampung.deleted_at = kampung.updated_at = utcnow()
-    await _commit(session)
+    await commit_versioned(session)
 
 
 async def add_pokja_member(
@@ -124,7 +115,7 @@ async def add_pokja_member(
     kampung = await _live(session, principal, kampung_id)
     member = PokjaMember(id=new_id(), kampung_kb_id=kampung.id, name=data.name, role=data.role, created_at=utcnow())
     session.add(member)
-    await _commit(session)
+    await commit_versioned(session)
     return PokjaMemberRead(id=member.id, name=member.name, role=data.role)
 
 
@@ -134,7 +125,7 @@ async def remove_pokja_member(*, session: AsyncSession, principal: Principal, ka
     if member is None or member.kampung_kb_id != kampung.id or member.deleted_at is not None:
         raise NotFound(f"No Pokja member {pokja_id}")
     member.deleted_at = utcnow()
-    await _commit(session)
+    await commit_versioned(session)
 
 
 async def add_activity(
@@ -143,7 +134,7 @@ async def add_activity(
     kampung = await _live(session, principal, kampung_id)
     activity = Activity(id=new_id(), kampung_kb_id=kampung.id, **data.model_dump(), created_at=utcnow())
     session.add(activity)
-    await _commit(session)
+    await commit_versioned(session)
     return ActivityRead(id=activity.id, **data.model_dump())
 
 
