@@ -96,7 +96,7 @@ async def test_dot_segments_sent_raw_are_refused(gateway_app: object, fake_upstr
         "root_path": "",
         "state": {},
     }
-    await gateway_app(scope, receive, send)  # type: ignore[operator]
+    await gateway_app(scope, receive, send)  # type: ignore[operator]  # the fixture is typed as object
     assert sent[0]["status"] == 404
     assert fake_upstream.requests == []
 
