@@ -323,3 +323,27 @@ async def test_file_over_the_limit_is_413(
     monkeypatch.setattr(registry_app.state.settings, "import_max_bytes", 2048)
     response = await upload(client, admin, csv_file(GOOD * 20))
     assert response.status_code == 413
+
+
+async def test_a_lost_race_on_the_batch_falls_back_to_family_by_family(
+    client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When a concurrent write wins a uniqueness race, the batch is redone family by family."""
+    from sqlalchemy.exc import IntegrityError
+
+    from registry.imports import applying
+
+    real_write = applying._write
+    batches: list[int] = []
+
+    async def racing_write(session: Any, families: list[Any], **kwargs: Any) -> Any:
+        batches.append(len(families))
+        if len(families) > 1:
+            raise IntegrityError("INSERT", {}, Exception("duplicate key (simulated)"))
+        return await real_write(session, families, **kwargs)
+
+    monkeypatch.setattr(applying, "_write", racing_write)
+    job = await finished(client, admin, await upload(client, admin, csv_file(GOOD)))
+    assert (job["status"], job["rows_inserted"], job["rows_rejected"]) == ("succeeded", 3, 0)
+    assert batches == [2, 1, 1]
+    assert await stored(registry_app) == (2, 3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,7 +19,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.ids import new_id
 from registry.changes.models import Operation
 from registry.families import repository
-from registry.families import service as families
+from registry.families import service as families_service
 from registry.families.models import Family, Member
 from registry.families.schemas import FamilyFields, MemberCreate
 from registry.imports.columns import FAMILY_FIELDS, HEADER_OF, MEMBER_FIELDS
@@ -112,11 +112,25 @@ def _reject_all(rows: list[StagedRow], problems: dict[int, list[tuple[str, str]]
     return result
 
 
-async def apply_family(
-    session: AsyncSession, *, rows: list[StagedRow], desa: DesaCache, created_by: str, today: date
-) -> FamilyResult:
-    """Validate the family's rows and write them in a savepoint; retried once if a concurrent write wins
-    a uniqueness race, so overlapping imports never duplicate a family or a member."""
+@dataclass(frozen=True)
+class ValidFamily:
+    rows: list[StagedRow]
+    data: FamilyFields
+    members: dict[int, MemberCreate]  # by row number
+
+
+@dataclass
+class Existing:
+    """What the database holds for a batch: live families by No. KK, their live members by NIK, and the
+    family of every live member holding one of the batch's NIKs."""
+
+    families: dict[str, Family]
+    members: dict[str, dict[str, Member]]
+    family_of_nik: dict[str, str]
+
+
+async def validate_family(session: AsyncSession, rows: list[StagedRow], desa: DesaCache) -> ValidFamily | FamilyResult:
+    """The family's rows checked with the API's own schemas: valid, or every row rejected."""
     problems: dict[int, list[tuple[str, str]]] = {}
     for row in rows:
         if row.errors:
@@ -146,63 +160,118 @@ async def apply_family(
             problems.setdefault(first.number, []).append((_column("desa_code"), desa_problem))
     if problems:
         return _reject_all(rows, problems)
+    return ValidFamily(rows, family_data, members)
 
-    for attempt in (1, 2):
-        try:
-            async with session.begin_nested():
-                return await _write(session, family_data, rows, members, created_by=created_by, today=today)
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+
+async def load_existing(session: AsyncSession, families: list[ValidFamily]) -> Existing:
+    """Three queries for the whole batch, instead of several per family."""
+    kk_numbers = [f.data.kk_number for f in families]
+    found = (
+        await session.execute(
+            select(Family).where(col(Family.kk_number).in_(kk_numbers), col(Family.deleted_at).is_(None))
+        )
+    ).scalars()
+    by_kk = {family.kk_number: family for family in found}
+    members = await repository.live_members(session=session, family_ids=[f.id for f in by_kk.values()])
+    niks = [m.nik for f in families for m in f.members.values()]
+    holders = await session.execute(
+        select(col(Member.nik), col(Member.family_id)).where(
+            col(Member.nik).in_(niks), col(Member.deleted_at).is_(None)
+        )
+    )
+    return Existing(
+        families=by_kk,
+        members={family_id: {m.nik: m for m in live} for family_id, live in members.items()},
+        family_of_nik={nik: family_id for nik, family_id in holders},
+    )
+
+
+async def apply_families(
+    session: AsyncSession, families: list[ValidFamily], *, created_by: str, today: date
+) -> list[FamilyResult]:
+    """Write valid families: the whole batch at once in a savepoint; if a concurrent write wins a
+    uniqueness race, family by family, each in its own savepoint and retried once, so overlapping imports
+    never duplicate a family or a member."""
+    if not families:
+        return []
+    try:
+        async with session.begin_nested():
+            return await _write(session, families, created_by=created_by, today=today)
+    except IntegrityError:
+        results = []
+        for family in families:
+            for attempt in (1, 2):
+                try:
+                    async with session.begin_nested():
+                        results.extend(await _write(session, [family], created_by=created_by, today=today))
+                    break
+                except IntegrityError:
+                    if attempt == 2:
+                        raise
+        return results
 
 
 async def _write(
+    session: AsyncSession, families: list[ValidFamily], *, created_by: str, today: date
+) -> list[FamilyResult]:
+    existing = await load_existing(session, families)
+    now = utcnow()
+    results: list[FamilyResult] = []
+    changes: list[tuple[Family, Family | Member, Operation]] = []
+    for valid in families:
+        family = existing.families.get(valid.data.kk_number)
+        held = existing.members.get(family.id, {}) if family is not None else {}
+        elsewhere = {
+            row.number
+            for row in valid.rows
+            if (nik := valid.members[row.number].nik) in existing.family_of_nik and nik not in held
+        }
+        if elsewhere:
+            results.append(
+                _reject_all(
+                    valid.rows, {n: [(_column("nik"), "registered to a member of another family")] for n in elsewhere}
+                )
+            )
+            continue
+        result, family_changes = _apply(session, valid, family, dict(held), created_by=created_by, today=today, now=now)
+        results.append(result)
+        changes.extend(family_changes)
+    await session.flush()
+    for family, row, operation in changes:
+        await families_service.log_change(session, family, row, operation)
+    return results
+
+
+def _apply(
     session: AsyncSession,
-    data: FamilyFields,
-    rows: list[StagedRow],
-    members: dict[int, MemberCreate],
+    valid: ValidFamily,
+    family: Family | None,
+    existing: dict[str, Member],
     *,
     created_by: str,
     today: date,
-) -> FamilyResult:
-    query = select(Family).where(col(Family.kk_number) == data.kk_number, col(Family.deleted_at).is_(None))
-    family = (await session.execute(query)).scalar_one_or_none()
+    now: datetime,
+) -> tuple[FamilyResult, list[tuple[Family, Family | Member, Operation]]]:
+    """Insert or update one family and its members in the session (no I/O): what changed, and why."""
     created = family_changed = family is None
-    now = utcnow()
     if family is None:
-        family = Family(id=new_id(), **data.model_dump(), created_by=created_by, created_at=now, updated_at=now)
+        family = Family(id=new_id(), **valid.data.model_dump(), created_by=created_by, created_at=now, updated_at=now)
         session.add(family)
-        existing: dict[str, Member] = {}
     else:
-        for name, value in data.model_dump().items():
+        for name, value in valid.data.model_dump().items():
             if getattr(family, name) != value:
                 setattr(family, name, value)
                 family_changed = True
-        existing = {
-            m.nik: m for m in (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
-        }
-    elsewhere = await repository.niks_taken(
-        session=session, niks=[m.nik for m in members.values() if m.nik not in existing]
-    )
-    if elsewhere:
-        taken = {
-            row.number: [(_column("nik"), "registered to a member of another family")]
-            for row in rows
-            if members[row.number].nik in elsewhere
-        }
-        return _reject_all(rows, taken)
-
     result = FamilyResult()
-    touched: list[tuple[Member, Operation]] = []
-    for row in rows:
-        wanted = members[row.number]
+    touched: list[tuple[Family, Family | Member, Operation]] = []
+    for row in valid.rows:
+        wanted = valid.members[row.number]
         member = existing.get(wanted.nik)
         if member is None:
-            member = families.build_member(wanted, family.id)
+            member = families_service.build_member(wanted, family.id)
             session.add(member)
             existing[wanted.nik] = member
-            touched.append((member, Operation.CREATED))
+            touched.append((family, member, Operation.CREATED))
             result.outcomes[row.number] = Outcome.INSERTED
             continue
         changed = False
@@ -211,16 +280,11 @@ async def _write(
                 setattr(member, name, value)
                 changed = True
         if changed:
-            families.derive_member_fields(member)
+            families_service.derive_member_fields(member)
             member.updated_at = now
-            touched.append((member, Operation.UPDATED))
+            touched.append((family, member, Operation.UPDATED))
         result.outcomes[row.number] = Outcome.UPDATED if changed or family_changed else Outcome.UNCHANGED
-    assessment_changed = families.reassess(family, list(existing.values()), today)
-    if family_changed or assessment_changed:
+    if families_service.reassess(family, list(existing.values()), today) or family_changed:
         family.updated_at = now
-    await session.flush()
-    if family_changed or assessment_changed:
-        await families.log_change(session, family, family, Operation.CREATED if created else Operation.UPDATED)
-    for member, operation in touched:
-        await families.log_change(session, family, member, operation)
-    return result
+        touched.insert(0, (family, family, Operation.CREATED if created else Operation.UPDATED))
+    return result, touched

@@ -26,7 +26,15 @@ from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
 from registry.changes import service as changes
 from registry.imports import columns, reader
-from registry.imports.applying import DesaCache, Outcome, StagedRow, apply_family
+from registry.imports.applying import (
+    DesaCache,
+    FamilyResult,
+    Outcome,
+    StagedRow,
+    ValidFamily,
+    apply_families,
+    validate_family,
+)
 from registry.imports.models import ImportJob, ImportRejection, ImportRow, ImportStatus
 from registry.imports.schemas import ImportJobRead, RejectionRead
 from registry.settings import RegistrySettings
@@ -249,8 +257,16 @@ async def _apply_batch(
     if not job.dry_run:
         await changes.lock_feed(session)  # outside the savepoints, so it holds whatever they roll back
     writes = await session.begin_nested()
+    valid: list[ValidFamily] = []
+    results: list[FamilyResult] = []
     for kk in kk_numbers:
-        result = await apply_family(session, rows=by_family[kk], desa=desa, created_by=job.created_by, today=today)
+        checked = await validate_family(session, by_family[kk], desa)
+        if isinstance(checked, ValidFamily):
+            valid.append(checked)
+        else:
+            results.append(checked)
+    results += await apply_families(session, valid, created_by=job.created_by, today=today)
+    for result in results:
         counts.update(result.outcomes.values())
         rejections.extend(result.rejections)
     if job.dry_run:
