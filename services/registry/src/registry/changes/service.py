@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -43,17 +44,27 @@ async def record(
     *, session: AsyncSession, entity: Entity, row: Versioned, operation: Operation, desa_code: str
 ) -> None:
     """Append the change of a flushed row (its id and new version); call it last, just before the commit."""
+    await record_many(session=session, changes=[(entity, row, operation, desa_code)])
+
+
+async def record_many(*, session: AsyncSession, changes: Sequence[tuple[Entity, Versioned, Operation, str]]) -> None:
+    """Append changes of flushed rows in one statement, in the order given (a bulk import's many rows)."""
+    if not changes:
+        return
     await lock_feed(session)
-    session.add(
-        ChangeEvent(
-            entity=entity.value,
-            entity_id=row.id,
-            operation=operation.value,
-            version=row.version,
-            desa_code=desa_code,
-            changed_at=utcnow(),
-        )
-    )
+    now = utcnow()
+    rows = [
+        {
+            "entity": entity.value,
+            "entity_id": row.id,
+            "operation": operation.value,
+            "version": row.version,
+            "desa_code": desa_code,
+            "changed_at": now,
+        }
+        for entity, row, operation, desa_code in changes
+    ]
+    await session.execute(insert(ChangeEvent), rows)
 
 
 async def list_changes(

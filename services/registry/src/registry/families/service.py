@@ -95,8 +95,18 @@ async def _check_niks_free(*, session: AsyncSession, niks: dict[str, str], excep
 
 async def log_change(session: AsyncSession, family: Family, row: Family | Member, operation: Operation) -> None:
     """Record a change of the family or of one of its members in the feed, under the family's desa."""
-    entity = Entity.FAMILY if isinstance(row, Family) else Entity.MEMBER
-    await changes.record(session=session, entity=entity, row=row, operation=operation, desa_code=family.desa_code)
+    await log_changes(session, [(family, row, operation)])
+
+
+async def log_changes(session: AsyncSession, items: list[tuple[Family, Family | Member, Operation]]) -> None:
+    """Record many such changes in one statement, in order."""
+    await changes.record_many(
+        session=session,
+        changes=[
+            (Entity.FAMILY if isinstance(row, Family) else Entity.MEMBER, row, operation, family.desa_code)
+            for family, row, operation in items
+        ],
+    )
 
 
 def derive_member_fields(member: Member) -> None:

@@ -237,8 +237,7 @@ async def _write(
         results.append(result)
         changes.extend(family_changes)
     await session.flush()
-    for family, row, operation in changes:
-        await families_service.log_change(session, family, row, operation)
+    await families_service.log_changes(session, changes)
     return results
 
 
