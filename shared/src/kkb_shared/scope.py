@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, and_
 
 from kkb_shared.auth import Principal
+from kkb_shared.errors import NotFound
 
 DESA_CODE_LENGTH = 10
 SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
@@ -20,6 +21,16 @@ def region_bounds(prefix: str) -> tuple[str, str]:
 def within_region(column: Any, prefix: str) -> ColumnElement[bool]:
     low, high = region_bounds(prefix)
     return and_(column >= low, column <= high)
+
+
+def requested_region(principal: Principal, region: str | None) -> str:
+    """The region a caller asks a report about: its own by default, and never outside it (404, as for a
+    record outside the caller's region)."""
+    if region is None:
+        return principal.region
+    if not principal.covers(region):
+        raise NotFound(f"No region {region} in your scope")
+    return region
 
 
 def scoped(query: SelectT, column: Any, principal: Principal) -> SelectT:

@@ -77,12 +77,6 @@ def reassess(family: Family, members: list[Member], today: date) -> bool:
     return changed
 
 
-async def _require_writable_desa(*, session: AsyncSession, principal: Principal, desa_code: str) -> None:
-    await regions.require_desa(session=session, code=desa_code)
-    if not principal.covers(desa_code):
-        raise Forbidden(f"desa_code {desa_code} is outside your region")
-
-
 async def _check_niks_free(*, session: AsyncSession, niks: dict[str, str], except_member_id: str | None = None) -> None:
     """`niks` maps field path → NIK; a NIK held by another live member is a 409 naming the field."""
     taken = await repository.niks_taken(session=session, niks=niks.values(), except_member_id=except_member_id)
@@ -124,7 +118,7 @@ def build_member(data: MemberCreate, family_id: str) -> Member:
 
 async def create_family(*, session: AsyncSession, principal: Principal, data: FamilyCreate) -> FamilyDetail:
     """Register a family with its members; all or nothing."""
-    await _require_writable_desa(session=session, principal=principal, desa_code=data.desa_code)
+    await regions.require_writable_desa(session=session, principal=principal, code=data.desa_code)
     seen: dict[str, int] = {}
     for index, member_data in enumerate(data.members):
         if member_data.nik in seen:
@@ -199,7 +193,7 @@ async def update_family(
     check_if_match(if_match, family.version)
     changes_requested: dict[str, Any] = data.model_dump(exclude_unset=True)
     if "desa_code" in changes_requested and changes_requested["desa_code"] != family.desa_code:
-        await _require_writable_desa(session=session, principal=principal, desa_code=changes_requested["desa_code"])
+        await regions.require_writable_desa(session=session, principal=principal, code=changes_requested["desa_code"])
     if "kk_number" in changes_requested and await repository.kk_number_taken(
         session=session, kk_number=changes_requested["kk_number"], except_family_id=family.id
     ):

@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, FieldError, Forbidden, NotFound
+from kkb_shared.errors import Conflict, FieldError, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
 from kkb_shared.scope import scoped, within_region
@@ -49,9 +49,7 @@ async def _live(session: AsyncSession, principal: Principal, kampung_id: str) ->
 
 
 async def create(*, session: AsyncSession, principal: Principal, data: KampungKbCreate) -> KampungKbRead:
-    await regions.require_desa(session=session, code=data.desa_code)
-    if not principal.covers(data.desa_code):
-        raise Forbidden(f"desa_code {data.desa_code} is outside your region")
+    await regions.require_writable_desa(session=session, principal=principal, code=data.desa_code)
     taken = select(col(KampungKb.id)).where(
         col(KampungKb.desa_code) == data.desa_code, col(KampungKb.deleted_at).is_(None)
     )

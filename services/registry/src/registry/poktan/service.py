@@ -11,10 +11,10 @@ from sqlmodel import col
 
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
-from kkb_shared.errors import FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
+from kkb_shared.errors import FieldError, InvalidInput, NotFound, RuleViolation
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
-from kkb_shared.scope import scoped, within_region
+from kkb_shared.scope import requested_region, scoped, within_region
 from registry.families import repository as families
 from registry.families.models import Family, Member
 from registry.poktan import rules
@@ -53,9 +53,7 @@ async def _live(session: AsyncSession, principal: Principal, poktan_id: str) -> 
 
 
 async def create(*, session: AsyncSession, principal: Principal, data: PoktanCreate) -> PoktanRead:
-    await regions.require_desa(session=session, code=data.desa_code)
-    if not principal.covers(data.desa_code):
-        raise Forbidden(f"desa_code {data.desa_code} is outside your region")
+    await regions.require_writable_desa(session=session, principal=principal, code=data.desa_code)
     now = utcnow()
     poktan = Poktan(id=new_id(), **data.model_dump(), created_at=now, updated_at=now)
     session.add(poktan)
@@ -221,9 +219,7 @@ async def coverage_report(
 ) -> CoverageReport:
     if period_to < period_from:
         raise InvalidInput("to", "before from")
-    prefix = principal.region if region is None else region
-    if not principal.covers(prefix):
-        raise NotFound(f"No region {prefix} in your scope")
+    prefix = requested_region(principal, region)
     if len(prefix) < KABUPATEN_CODE_LENGTH:
         raise InvalidInput("region", "give a kabupaten/kota, kecamatan or desa code")
     query = select(Poktan).where(col(Poktan.deleted_at).is_(None)).order_by(col(Poktan.desa_code), col(Poktan.kind))

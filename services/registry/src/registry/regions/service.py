@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from kkb_shared.errors import InvalidInput, NotFound
+from kkb_shared.auth import Principal
+from kkb_shared.errors import Forbidden, InvalidInput, NotFound
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
 from registry.regions.models import CODE_LENGTH, Region, RegionLevel
 from registry.regions.schemas import RegionRead
@@ -39,6 +40,15 @@ async def at_level(*, session: AsyncSession, prefix: str, level: RegionLevel) ->
         .order_by(col(Region.code))
     )
     return [(code, name) for code, name in await session.execute(query)]
+
+
+async def require_writable_desa(*, session: AsyncSession, principal: Principal, code: str) -> Region:
+    """A desa the caller may write in: a desa code (422 naming `desa_code` otherwise) inside the caller's
+    region (403 otherwise)."""
+    desa = await require_desa(session=session, code=code)
+    if not principal.covers(code):
+        raise Forbidden(f"desa_code {code} is outside your region")
+    return desa
 
 
 async def list_regions(

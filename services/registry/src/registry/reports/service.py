@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput, NotFound
-from kkb_shared.scope import within_region
+from kkb_shared.scope import requested_region, within_region
 from registry.families.models import Family
 from registry.regions import service as regions
 from registry.regions.models import CODE_LENGTH, Region, RegionLevel
@@ -39,19 +39,10 @@ COUNTED = {
 COLUMNS = ["code", "name", *KrsCounts.model_fields]
 
 
-def _effective_region(principal: Principal, region: str | None) -> str:
-    """The requested region, which must lie inside the caller's (404 otherwise, as for any record)."""
-    if region is None:
-        return principal.region
-    if not principal.covers(region):
-        raise NotFound(f"No region {region} in your scope")
-    return region
-
-
 async def krs_report(
     *, session: AsyncSession, principal: Principal, region: str | None, level: RegionLevel
 ) -> KrsReport:
-    prefix = _effective_region(principal, region)
+    prefix = requested_region(principal, region)
     length = CODE_LENGTH[level]
     if len(prefix) > length:
         raise InvalidInput("level", f"rows at level {level} cannot lie inside region {prefix}")
