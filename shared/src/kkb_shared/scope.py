@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from fastapi import Query
 from sqlalchemy import ColumnElement, Select, and_
 
 from kkb_shared.auth import Principal
 from kkb_shared.errors import NotFound
 
 DESA_CODE_LENGTH = 10
+REGION_CODE_PATTERN = r"^(\d{2}|\d{4}|\d{6}|\d{10})$"  # provinsi, kabupaten/kota, kecamatan, desa
+
+RegionPrefixQuery = Annotated[
+    str | None, Query(pattern=REGION_CODE_PATTERN, description="Region code prefix (2, 4, 6 or 10 digits)")
+]
 SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Protocol
 
 from fastapi import Header
+from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,6 +19,20 @@ IfMatchHeader = Annotated[
 
 def etag(version: int) -> str:
     return f'"{version}"'
+
+
+class Versioned(Protocol):
+    version: int
+
+    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
+
+
+def versioned_response(body: Versioned, status_code: int = 200, *, location: str | None = None) -> JSONResponse:
+    """A record's answer with its version as the ETag (and where it lives, for a create)."""
+    headers = {"ETag": etag(body.version)}
+    if location:
+        headers["Location"] = location
+    return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)
 
 
 def check_if_match(if_match: str | None, current_version: int, *, required: bool = True) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Response, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Response, status
 
 from gateway.accounts import service
 from gateway.accounts.schemas import (
@@ -20,8 +17,9 @@ from gateway.accounts.schemas import (
 from kkb_shared.auth import Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
+from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
-from kkb_shared.versioning import IfMatchHeader, etag
+from kkb_shared.versioning import IfMatchHeader, versioned_response
 
 router = APIRouter(
     prefix="/auth",
@@ -30,16 +28,10 @@ router = APIRouter(
     responses=problem_responses(401, 403, 422),
 )
 
-RecordId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
-
-
-def _with_etag(body: UserRead | ClientRead, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers={"ETag": etag(body.version)})
-
 
 @router.post("/users", status_code=201, response_model=UserRead, responses=problem_responses(409))
 async def create_user(data: UserCreate, session: SessionDep) -> Response:
-    return _with_etag(await service.create_user(session=session, data=data), status.HTTP_201_CREATED)
+    return versioned_response(await service.create_user(session=session, data=data), status.HTTP_201_CREATED)
 
 
 @router.get("/users", response_model=Page[UserRead])
@@ -48,23 +40,23 @@ async def list_users(session: SessionDep, cursor: CursorQuery = None, limit: Lim
 
 
 @router.get("/users/{user_id}", response_model=UserRead, responses=problem_responses(404))
-async def get_user(user_id: RecordId, session: SessionDep) -> Response:
-    return _with_etag(await service.get_user(session=session, user_id=user_id))
+async def get_user(user_id: RecordIdPath, session: SessionDep) -> Response:
+    return versioned_response(await service.get_user(session=session, user_id=user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserRead, responses=problem_responses(404, 412, 428))
 async def update_user(
-    user_id: RecordId, data: UserUpdate, session: SessionDep, if_match: IfMatchHeader = None
+    user_id: RecordIdPath, data: UserUpdate, session: SessionDep, if_match: IfMatchHeader = None
 ) -> Response:
     """Update or disable (`is_active: false`) a user; a password, role, region or status change revokes
     the user's refresh tokens."""
-    return _with_etag(await service.update_user(session=session, user_id=user_id, data=data, if_match=if_match))
+    return versioned_response(await service.update_user(session=session, user_id=user_id, data=data, if_match=if_match))
 
 
 @router.post("/clients", status_code=201, response_model=ClientWithSecret, responses=problem_responses(409))
 async def create_client(data: ClientCreate, session: SessionDep) -> Response:
     """Create a machine client; its secret is in this answer only."""
-    return _with_etag(await service.create_client(session=session, data=data), status.HTTP_201_CREATED)
+    return versioned_response(await service.create_client(session=session, data=data), status.HTTP_201_CREATED)
 
 
 @router.get("/clients", response_model=Page[ClientRead])
@@ -74,7 +66,9 @@ async def list_clients(session: SessionDep, cursor: CursorQuery = None, limit: L
 
 @router.patch("/clients/{client_id}", response_model=ClientRead, responses=problem_responses(404, 412, 428))
 async def update_client(
-    client_id: RecordId, data: ClientUpdate, session: SessionDep, if_match: IfMatchHeader = None
+    client_id: RecordIdPath, data: ClientUpdate, session: SessionDep, if_match: IfMatchHeader = None
 ) -> Response:
     """Update, disable (`is_active: false`) or rotate the secret (`rotate_secret: true`) of a client."""
-    return _with_etag(await service.update_client(session=session, client_id=client_id, data=data, if_match=if_match))
+    return versioned_response(
+        await service.update_client(session=session, client_id=client_id, data=data, if_match=if_match)
+    )

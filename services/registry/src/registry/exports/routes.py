@@ -9,6 +9,7 @@ from fastapi.responses import StreamingResponse
 
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.errors import problem_responses
+from kkb_shared.scope import RegionPrefixQuery
 from registry.exports import service
 
 READ = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:read"])
@@ -16,7 +17,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 router = APIRouter(prefix="/exports", tags=["exports"], responses=problem_responses(401, 403, 422))
 
-RegionQuery = Annotated[str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$", description="Region code prefix")]
 KrsQuery = Annotated[bool | None, Query(description="Only KRS (true) or non-KRS (false) families")]
 
 
@@ -26,7 +26,7 @@ def _filename(region: str | None, extension: str) -> str:
 
 @router.get("/families.csv", dependencies=[READ], responses={200: {"content": {"text/csv": {}}}})
 async def export_csv(
-    request: Request, principal: PrincipalDep, region: RegionQuery = None, is_krs: KrsQuery = None
+    request: Request, principal: PrincipalDep, region: RegionPrefixQuery = None, is_krs: KrsQuery = None
 ) -> StreamingResponse:
     """One row per member, the family's columns repeated: the import layout, so the file re-imports as is."""
     lines = service.csv_lines(request.app.state.database.sessionmaker, principal, region, is_krs)
@@ -37,7 +37,7 @@ async def export_csv(
 
 @router.get("/families.xlsx", dependencies=[READ], responses={200: {"content": {XLSX: {}}}})
 async def export_xlsx(
-    request: Request, principal: PrincipalDep, region: RegionQuery = None, is_krs: KrsQuery = None
+    request: Request, principal: PrincipalDep, region: RegionPrefixQuery = None, is_krs: KrsQuery = None
 ) -> StreamingResponse:
     chunks = service.xlsx_chunks(request.app.state.database.sessionmaker, principal, region, is_krs)
     return StreamingResponse(chunks, media_type=XLSX, headers={"Content-Disposition": _filename(region, "xlsx")})

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Response, status
 
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
+from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
-from kkb_shared.versioning import IfMatchHeader, etag
+from kkb_shared.scope import RegionPrefixQuery
+from kkb_shared.versioning import IfMatchHeader, versioned_response
 from registry.families import service
 from registry.families.schemas import (
     FamilyCreate,
@@ -30,16 +31,6 @@ WRITE = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["
 
 router = APIRouter(tags=["families"], responses=problem_responses(401, 403, 422))
 
-RecordId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
-RegionPrefix = Annotated[str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$", description="Region code prefix")]
-
-
-def _with_etag(body: FamilyDetail | MemberRead, status_code: int = 200, location: str | None = None) -> JSONResponse:
-    headers = {"ETag": etag(body.version)}
-    if location:
-        headers["Location"] = location
-    return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)
-
 
 @router.post(
     "/families",
@@ -55,7 +46,7 @@ async def create_family(
 
     async def create() -> Response:
         family = await service.create_family(session=session, principal=principal, data=data)
-        return _with_etag(family, status.HTTP_201_CREATED, f"/v1/families/{family.id}")
+        return versioned_response(family, status.HTTP_201_CREATED, location=f"/v1/families/{family.id}")
 
     return await idempotency.run(create)
 
@@ -64,7 +55,7 @@ async def create_family(
 async def list_families(
     principal: PrincipalDep,
     session: SessionDep,
-    region: RegionPrefix = None,
+    region: RegionPrefixQuery = None,
     is_krs: Annotated[bool | None, Query(description="Only KRS (true) or non-KRS (false) families")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
@@ -80,9 +71,9 @@ async def list_families(
     dependencies=[READ],
     responses=problem_responses(404),
 )
-async def get_family(family_id: RecordId, principal: PrincipalDep, session: SessionDep) -> Response:
+async def get_family(family_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
     """A family with its live members and its KRS assessment as of today."""
-    return _with_etag(await service.get_family(session=session, principal=principal, family_id=family_id))
+    return versioned_response(await service.get_family(session=session, principal=principal, family_id=family_id))
 
 
 @router.patch(
@@ -92,7 +83,7 @@ async def get_family(family_id: RecordId, principal: PrincipalDep, session: Sess
     responses=problem_responses(404, 409, 412, 428),
 )
 async def update_family(
-    family_id: RecordId,
+    family_id: RecordIdPath,
     data: FamilyUpdate,
     principal: PrincipalDep,
     session: SessionDep,
@@ -101,7 +92,7 @@ async def update_family(
     family = await service.update_family(
         session=session, principal=principal, family_id=family_id, data=data, if_match=if_match
     )
-    return _with_etag(family)
+    return versioned_response(family)
 
 
 @router.delete(
@@ -111,7 +102,7 @@ async def update_family(
     responses=problem_responses(404, 412),
 )
 async def delete_family(
-    family_id: RecordId, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+    family_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
 ) -> Response:
     """Soft delete: the family and its members leave lists and reads but stay for reports and history."""
     await service.delete_family(session=session, principal=principal, family_id=family_id, if_match=if_match)
@@ -124,7 +115,7 @@ async def delete_family(
     dependencies=[READ],
     responses=problem_responses(404),
 )
-async def list_members(family_id: RecordId, principal: PrincipalDep, session: SessionDep) -> list[MemberRead]:
+async def list_members(family_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> list[MemberRead]:
     return await service.list_members(session=session, principal=principal, family_id=family_id)
 
 
@@ -136,7 +127,7 @@ async def list_members(family_id: RecordId, principal: PrincipalDep, session: Se
     responses=problem_responses(404, 409),
 )
 async def add_member(
-    family_id: RecordId,
+    family_id: RecordIdPath,
     data: MemberCreate,
     principal: PrincipalDep,
     session: SessionDep,
@@ -144,7 +135,7 @@ async def add_member(
 ) -> Response:
     async def create() -> Response:
         member = await service.add_member(session=session, principal=principal, family_id=family_id, data=data)
-        return _with_etag(member, status.HTTP_201_CREATED, f"/v1/members/{member.id}")
+        return versioned_response(member, status.HTTP_201_CREATED, location=f"/v1/members/{member.id}")
 
     return await idempotency.run(create)
 
@@ -163,8 +154,8 @@ async def search_members(
 
 
 @router.get("/members/{member_id}", response_model=MemberRead, dependencies=[READ], responses=problem_responses(404))
-async def get_member(member_id: RecordId, principal: PrincipalDep, session: SessionDep) -> Response:
-    return _with_etag(await service.get_member(session=session, principal=principal, member_id=member_id))
+async def get_member(member_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
+    return versioned_response(await service.get_member(session=session, principal=principal, member_id=member_id))
 
 
 @router.patch(
@@ -174,7 +165,7 @@ async def get_member(member_id: RecordId, principal: PrincipalDep, session: Sess
     responses=problem_responses(404, 409, 412, 428),
 )
 async def update_member(
-    member_id: RecordId,
+    member_id: RecordIdPath,
     data: MemberUpdate,
     principal: PrincipalDep,
     session: SessionDep,
@@ -183,7 +174,7 @@ async def update_member(
     member = await service.update_member(
         session=session, principal=principal, member_id=member_id, data=data, if_match=if_match
     )
-    return _with_etag(member)
+    return versioned_response(member)
 
 
 @router.delete(
@@ -193,7 +184,7 @@ async def update_member(
     responses=problem_responses(404, 412),
 )
 async def delete_member(
-    member_id: RecordId, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+    member_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
 ) -> Response:
     await service.delete_member(session=session, principal=principal, member_id=member_id, if_match=if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, File, Path, Query, Request, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, UploadFile, status
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
+from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
 from registry.imports import service, templates
 from registry.imports.schemas import ImportJobRead, RejectionRead
@@ -20,8 +21,6 @@ READ = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["r
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=problem_responses(401, 403, 422))
-
-JobId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
 
 
 @router.get("/template.csv", response_class=PlainTextResponse, dependencies=[READ])
@@ -75,7 +74,7 @@ async def start_import(
 
 
 @router.get("/{job_id}", response_model=ImportJobRead, dependencies=[READ], responses=problem_responses(404))
-async def get_import(job_id: JobId, principal: PrincipalDep, session: SessionDep) -> ImportJobRead:
+async def get_import(job_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> ImportJobRead:
     return await service.get_job(session=session, principal=principal, job_id=job_id)
 
 
@@ -83,7 +82,11 @@ async def get_import(job_id: JobId, principal: PrincipalDep, session: SessionDep
     "/{job_id}/errors", response_model=Page[RejectionRead], dependencies=[READ], responses=problem_responses(404)
 )
 async def list_errors(
-    job_id: JobId, principal: PrincipalDep, session: SessionDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+    job_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
 ) -> Page[RejectionRead]:
     """Rejected rows: row number, column and reason, in row order."""
     return await service.list_rejections(
@@ -96,7 +99,7 @@ async def list_errors(
     dependencies=[READ],
     responses={200: {"content": {"text/csv": {}}}, **problem_responses(404)},
 )
-async def errors_csv(job_id: JobId, principal: PrincipalDep, session: SessionDep) -> Response:
+async def errors_csv(job_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
     page = await service.list_rejections(session=session, principal=principal, job_id=job_id, cursor=None, limit=None)
     lines = ["row,column,reason"] + [
         ",".join([str(r.row), r.column, '"' + r.reason.replace('"', '""') + '"']) for r in page.items

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
+from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
-from kkb_shared.versioning import IfMatchHeader, etag
+from kkb_shared.scope import RegionPrefixQuery
+from kkb_shared.versioning import IfMatchHeader, versioned_response
 from registry.kampung import service
 from registry.kampung.schemas import (
     ActivityCreate,
@@ -29,13 +31,10 @@ READ = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.VIEWER, Role.INTEGRATIO
 WRITE = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:write"])
 
 router = APIRouter(prefix="/kampung-kb", tags=["kampung-kb"], responses=problem_responses(401, 403, 422))
-RecordId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
-RegionPrefix = Annotated[str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$")]
 
 
 def _with_etag(body: KampungKbRead, status_code: int = 200) -> JSONResponse:
-    headers = {"ETag": etag(body.version), "Location": f"/v1/kampung-kb/{body.id}"}
-    return JSONResponse(body.model_dump(mode="json"), status_code=status_code, headers=headers)
+    return versioned_response(body, status_code, location=f"/v1/kampung-kb/{body.id}")
 
 
 @router.post("", status_code=201, response_model=KampungKbRead, dependencies=[WRITE], responses=problem_responses(409))
@@ -56,7 +55,7 @@ async def create(
 async def list_profiles(
     principal: PrincipalDep,
     session: SessionDep,
-    region: RegionPrefix = None,
+    region: RegionPrefixQuery = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[KampungKbRead]:
@@ -64,7 +63,7 @@ async def list_profiles(
 
 
 @router.get("/{kampung_id}", response_model=KampungKbRead, dependencies=[READ], responses=problem_responses(404))
-async def get(kampung_id: RecordId, principal: PrincipalDep, session: SessionDep) -> Response:
+async def get(kampung_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
     return _with_etag(await service.get(session=session, principal=principal, kampung_id=kampung_id))
 
 
@@ -72,7 +71,7 @@ async def get(kampung_id: RecordId, principal: PrincipalDep, session: SessionDep
     "/{kampung_id}", response_model=KampungKbRead, dependencies=[WRITE], responses=problem_responses(404, 412, 428)
 )
 async def update(
-    kampung_id: RecordId,
+    kampung_id: RecordIdPath,
     data: KampungKbUpdate,
     principal: PrincipalDep,
     session: SessionDep,
@@ -85,7 +84,7 @@ async def update(
 
 @router.delete("/{kampung_id}", status_code=204, dependencies=[WRITE], responses=problem_responses(404, 412))
 async def delete(
-    kampung_id: RecordId, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+    kampung_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
 ) -> Response:
     await service.delete(session=session, principal=principal, kampung_id=kampung_id, if_match=if_match)
     return Response(status_code=204)
@@ -99,7 +98,7 @@ async def delete(
     responses=problem_responses(404),
 )
 async def add_pokja_member(
-    kampung_id: RecordId, data: PokjaMemberCreate, principal: PrincipalDep, session: SessionDep
+    kampung_id: RecordIdPath, data: PokjaMemberCreate, principal: PrincipalDep, session: SessionDep
 ) -> PokjaMemberRead:
     return await service.add_pokja_member(session=session, principal=principal, kampung_id=kampung_id, data=data)
 
@@ -108,7 +107,7 @@ async def add_pokja_member(
     "/{kampung_id}/pokja/{pokja_id}", status_code=204, dependencies=[WRITE], responses=problem_responses(404)
 )
 async def remove_pokja_member(
-    kampung_id: RecordId, pokja_id: RecordId, principal: PrincipalDep, session: SessionDep
+    kampung_id: RecordIdPath, pokja_id: RecordIdPath, principal: PrincipalDep, session: SessionDep
 ) -> Response:
     await service.remove_pokja_member(session=session, principal=principal, kampung_id=kampung_id, pokja_id=pokja_id)
     return Response(status_code=204)
@@ -122,7 +121,7 @@ async def remove_pokja_member(
     responses=problem_responses(404),
 )
 async def add_activity(
-    kampung_id: RecordId, data: ActivityCreate, principal: PrincipalDep, session: SessionDep
+    kampung_id: RecordIdPath, data: ActivityCreate, principal: PrincipalDep, session: SessionDep
 ) -> ActivityRead:
     """A Pokja meeting or activity: date, participants, topic, follow-up plan."""
     return await service.add_activity(session=session, principal=principal, kampung_id=kampung_id, data=data)
@@ -132,7 +131,7 @@ async def add_activity(
     "/{kampung_id}/activities", response_model=list[ActivityRead], dependencies=[READ], responses=problem_responses(404)
 )
 async def list_activities(
-    kampung_id: RecordId,
+    kampung_id: RecordIdPath,
     principal: PrincipalDep,
     session: SessionDep,
     since: Annotated[date | None, Query(alias="from")] = None,

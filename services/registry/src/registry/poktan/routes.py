@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
+from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.scope import RegionPrefixQuery
 from registry.poktan import service
 from registry.poktan.rules import PoktanKind
 from registry.poktan.schemas import (
@@ -30,8 +32,6 @@ READ_PERSONAL = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, s
 WRITE = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:write"])
 
 router = APIRouter(tags=["poktan"], responses=problem_responses(401, 403, 422))
-RecordId = Annotated[str, Path(min_length=1, max_length=36, pattern=r"^[0-9a-f-]+$")]
-RegionPrefix = Annotated[str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$")]
 
 
 @router.post("/poktan", status_code=201, response_model=PoktanRead, dependencies=[WRITE])
@@ -43,7 +43,7 @@ async def create(data: PoktanCreate, principal: PrincipalDep, session: SessionDe
 async def list_poktan(
     principal: PrincipalDep,
     session: SessionDep,
-    region: RegionPrefix = None,
+    region: RegionPrefixQuery = None,
     kind: PoktanKind | None = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
@@ -56,12 +56,12 @@ async def list_poktan(
 @router.get(
     "/poktan/{poktan_id}", response_model=PoktanRead, dependencies=[READ_AGGREGATE], responses=problem_responses(404)
 )
-async def get(poktan_id: RecordId, principal: PrincipalDep, session: SessionDep) -> PoktanRead:
+async def get(poktan_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> PoktanRead:
     return await service.get(session=session, principal=principal, poktan_id=poktan_id)
 
 
 @router.delete("/poktan/{poktan_id}", status_code=204, dependencies=[WRITE], responses=problem_responses(404))
-async def delete(poktan_id: RecordId, principal: PrincipalDep, session: SessionDep) -> Response:
+async def delete(poktan_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
     await service.delete(session=session, principal=principal, poktan_id=poktan_id)
     return Response(status_code=204)
 
@@ -74,7 +74,7 @@ async def delete(poktan_id: RecordId, principal: PrincipalDep, session: SessionD
     responses=problem_responses(404),
 )
 async def add_member(
-    poktan_id: RecordId, data: PoktanMemberCreate, principal: PrincipalDep, session: SessionDep
+    poktan_id: RecordIdPath, data: PoktanMemberCreate, principal: PrincipalDep, session: SessionDep
 ) -> PoktanMemberRead:
     return await service.add_member(session=session, principal=principal, poktan_id=poktan_id, data=data)
 
@@ -85,7 +85,7 @@ async def add_member(
     dependencies=[READ_PERSONAL],
     responses=problem_responses(404),
 )
-async def list_members(poktan_id: RecordId, principal: PrincipalDep, session: SessionDep) -> list[PoktanMemberRead]:
+async def list_members(poktan_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> list[PoktanMemberRead]:
     return await service.list_members(session=session, principal=principal, poktan_id=poktan_id)
 
 
@@ -96,7 +96,11 @@ async def list_members(poktan_id: RecordId, principal: PrincipalDep, session: Se
     responses=problem_responses(404),
 )
 async def member_leaves(
-    poktan_id: RecordId, member_id: RecordId, data: PoktanMemberLeave, principal: PrincipalDep, session: SessionDep
+    poktan_id: RecordIdPath,
+    member_id: RecordIdPath,
+    data: PoktanMemberLeave,
+    principal: PrincipalDep,
+    session: SessionDep,
 ) -> PoktanMemberRead:
     """The member left the group on `left_on`; earlier periods still count them."""
     return await service.member_leaves(
@@ -112,7 +116,7 @@ async def member_leaves(
     responses=problem_responses(404),
 )
 async def add_meeting(
-    poktan_id: RecordId, data: MeetingCreate, principal: PrincipalDep, session: SessionDep
+    poktan_id: RecordIdPath, data: MeetingCreate, principal: PrincipalDep, session: SessionDep
 ) -> MeetingRead:
     """A meeting and who attended it (ids of the poktan's members)."""
     return await service.add_meeting(session=session, principal=principal, poktan_id=poktan_id, data=data)
@@ -127,7 +131,7 @@ async def coverage_report(
     session: SessionDep,
     period_from: Annotated[date, Query(alias="from")],
     period_to: Annotated[date, Query(alias="to")],
-    region: RegionPrefix = None,
+    region: RegionPrefixQuery = None,
 ) -> CoverageReport:
     """Per poktan over the period: target families, members, meetings, attendance rate, coverage, and the
     finding (e.g. `many_members_few_attend`, thresholds in settings); and the desa without any BKB."""

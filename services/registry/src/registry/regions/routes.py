@@ -8,13 +8,14 @@ from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.scope import REGION_CODE_PATTERN
 from registry.regions import service
 from registry.regions.models import RegionLevel
 from registry.regions.schemas import RegionRead
 
 router = APIRouter(prefix="/regions", tags=["regions"], responses=problem_responses(401, 422))
 
-RegionCode = Annotated[str, Path(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$", description="Kemendagri code")]
+RegionCode = Annotated[str, Path(pattern=REGION_CODE_PATTERN, description="Kemendagri code")]
 
 
 @router.get("", response_model=Page[RegionRead])

@@ -8,6 +8,7 @@ from fastapi.responses import StreamingResponse
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
+from kkb_shared.scope import REGION_CODE_PATTERN
 from registry.regions.models import RegionLevel
 from registry.reports import service
 from registry.reports.schemas import KrsReport
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/reports", tags=["reports"], responses=problem_respon
 
 RegionQuery = Annotated[
     str | None,
-    Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$", description="Region reported on; default: the caller's region"),
+    Query(pattern=REGION_CODE_PATTERN, description="Region reported on; default: the caller's region"),
 ]
 LevelQuery = Annotated[RegionLevel, Query(description="Level of the rows: one row per region of this level")]
 
