@@ -7,6 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from kkb_shared.schema_checks import no_nulls, not_in_future
 from registry.families.enums import (
     Contraception,
     Latrine,
@@ -27,11 +28,6 @@ Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 LONGEST_PREGNANCY = timedelta(weeks=43)
 
 
-def _not_in_future(value: date | None, field: str) -> None:
-    if value is not None and value > date.today():
-        raise ValueError(f"{field} must not be in the future")
-
-
 class MemberFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -48,17 +44,10 @@ class MemberFields(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        _not_in_future(self.birth_date, "birth_date")
-        _not_in_future(self.pregnancy_start_date, "pregnancy_start_date")
+        not_in_future(self.birth_date, "birth_date")
+        not_in_future(self.pregnancy_start_date, "pregnancy_start_date")
         check_pregnancy(self.sex, self.is_pregnant, self.pregnancy_start_date, self.birth_date)
         return self
-
-
-def _no_nulls(model: BaseModel, required: tuple[str, ...]) -> None:
-    """An update may leave a required field out, but may not set it to null."""
-    for name in required:
-        if name in model.model_fields_set and getattr(model, name) is None:
-            raise ValueError(f"{name}: may not be null")
 
 
 def check_pregnancy(sex: Sex | str, is_pregnant: bool, start: date | None, birth_date: date) -> None:
@@ -94,9 +83,9 @@ class MemberUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _dates(self) -> Self:
-        _no_nulls(self, ("nik", "name", "sex", "birth_date", "relation", "marital_status", "is_pregnant"))
-        _not_in_future(self.birth_date, "birth_date")
-        _not_in_future(self.pregnancy_start_date, "pregnancy_start_date")
+        no_nulls(self, ("nik", "name", "sex", "birth_date", "relation", "marital_status", "is_pregnant"))
+        not_in_future(self.birth_date, "birth_date")
+        not_in_future(self.pregnancy_start_date, "pregnancy_start_date")
         return self
 
 
@@ -150,7 +139,7 @@ class FamilyUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _required(self) -> Self:
-        _no_nulls(self, ("kk_number", "desa_code", "address"))
+        no_nulls(self, ("kk_number", "desa_code", "address"))
         return self
 
 

@@ -5,14 +5,10 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from kkb_shared.schema_checks import no_nulls, not_in_future
 from registry.kampung.models import Attribute, Classification, PokjaRole
 
 Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-
-
-def _not_future(value: date | None, field: str) -> None:
-    if value is not None and value > date.today():
-        raise ValueError(f"{field} must not be in the future")
 
 
 class KampungKbCreate(BaseModel):
@@ -29,7 +25,7 @@ class KampungKbCreate(BaseModel):
 
     @model_validator(mode="after")
     def _checks(self) -> Self:
-        _not_future(self.formed_on, "formed_on")
+        not_in_future(self.formed_on, "formed_on")
         return self
 
 
@@ -44,10 +40,8 @@ class KampungKbUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _checks(self) -> Self:
-        for name in ("name", "formed_on", "classification", "attributes"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name}: may not be null")
-        _not_future(self.formed_on, "formed_on")
+        no_nulls(self, ("name", "formed_on", "classification", "attributes"))
+        not_in_future(self.formed_on, "formed_on")
         return self
 
 
@@ -74,7 +68,7 @@ class ActivityCreate(BaseModel):
 
     @model_validator(mode="after")
     def _checks(self) -> Self:
-        _not_future(self.held_on, "held_on")
+        not_in_future(self.held_on, "held_on")
         return self
 
 

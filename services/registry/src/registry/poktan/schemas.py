@@ -5,15 +5,11 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from kkb_shared.schema_checks import not_in_future
 from registry.poktan.rules import Finding, PoktanKind
 
 Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 RecordIdText = Annotated[str, StringConstraints(pattern=r"^[0-9a-f-]{1,36}$")]
-
-
-def _not_future(value: date | None, field: str) -> None:
-    if value is not None and value > date.today():
-        raise ValueError(f"{field} must not be in the future")
 
 
 class PoktanCreate(BaseModel):
@@ -45,7 +41,7 @@ class PoktanMemberCreate(BaseModel):
     def _checks(self) -> Self:
         if self.member_id is None and self.name is None:
             raise ValueError("name: give a name, or the member_id of a registry member")
-        _not_future(self.joined_on, "joined_on")
+        not_in_future(self.joined_on, "joined_on")
         return self
 
 
@@ -72,7 +68,7 @@ class MeetingCreate(BaseModel):
 
     @model_validator(mode="after")
     def _checks(self) -> Self:
-        _not_future(self.held_on, "held_on")
+        not_in_future(self.held_on, "held_on")
         return self
 
 

@@ -1,0 +1,20 @@
+"""Checks that request schemas share, raising ValueError as pydantic validators do; the message starts
+with the field's name, so problem+json and the importer can name the field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+
+def not_in_future(value: date | None, field: str) -> None:
+    if value is not None and value > date.today():
+        raise ValueError(f"{field} must not be in the future")
+
+
+def no_nulls(model: BaseModel, required: tuple[str, ...]) -> None:
+    """An update may leave a required field out, but may not set it to null."""
+    for name in required:
+        if name in model.model_fields_set and getattr(model, name) is None:
+            raise ValueError(f"{name}: may not be null")
