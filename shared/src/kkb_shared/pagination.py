@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -22,6 +23,7 @@ CursorQuery = Annotated[
 
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Page(BaseModel, Generic[T]):
@@ -44,3 +46,13 @@ def decode_cursor(cursor: str, *, keys: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(position, dict) or set(position) != set(keys):
         raise InvalidInput("cursor", "not a cursor this API issued")
     return position
+
+
+def keyset_page(
+    rows: Sequence[R], limit: int, *, item: Callable[[R], T], position: Callable[[R], dict[str, Any]]
+) -> Page[T]:
+    """A page from `limit + 1` rows fetched in key order: the extra row only says there is more, and the
+    cursor is the position of the page's last row."""
+    shown = rows[:limit]
+    next_cursor = encode_cursor(position(shown[-1])) if len(rows) > limit else None
+    return Page(items=[item(row) for row in shown], next_cursor=next_cursor)

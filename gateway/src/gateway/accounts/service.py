@@ -23,7 +23,7 @@ from kkb_shared.auth import Role
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
 from kkb_shared.versioning import check_if_match, commit_versioned
 
 
@@ -61,8 +61,7 @@ async def list_users(*, session: AsyncSession, cursor: str | None, limit: int) -
     if cursor:
         query = query.where(col(UserAccount.username) > decode_cursor(cursor, keys=("username",))["username"])
     rows = list((await session.execute(query)).scalars())
-    next_cursor = encode_cursor({"username": rows[limit - 1].username}) if len(rows) > limit else None
-    return Page(items=[user_read(u) for u in rows[:limit]], next_cursor=next_cursor)
+    return keyset_page(rows, limit, item=user_read, position=lambda u: {"username": u.username})
 
 
 async def _user(session: AsyncSession, user_id: str) -> UserAccount:
@@ -129,8 +128,7 @@ async def list_clients(*, session: AsyncSession, cursor: str | None, limit: int)
     if cursor:
         query = query.where(col(ApiClient.client_id) > decode_cursor(cursor, keys=("client_id",))["client_id"])
     rows = list((await session.execute(query)).scalars())
-    next_cursor = encode_cursor({"client_id": rows[limit - 1].client_id}) if len(rows) > limit else None
-    return Page(items=[client_read(c) for c in rows[:limit]], next_cursor=next_cursor)
+    return keyset_page(rows, limit, item=client_read, position=lambda c: {"client_id": c.client_id})
 
 
 async def update_client(

@@ -11,7 +11,7 @@ from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
 from kkb_shared.versioning import check_if_match, commit_versioned
 from registry.changes import service as changes
 from registry.changes.models import Entity, Operation
@@ -179,10 +179,11 @@ async def list_families(
     rows = await repository.list_families(
         session=session, principal=principal, region=region, is_krs=is_krs, after_id=after, limit=limit + 1
     )
-    next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
-    return Page(
-        items=[FamilyRead.model_validate(f, from_attributes=True) for f in rows[:limit]],
-        next_cursor=next_cursor,
+    return keyset_page(
+        rows,
+        limit,
+        item=lambda f: FamilyRead.model_validate(f, from_attributes=True),
+        position=lambda f: {"id": f.id},
     )
 
 
@@ -286,8 +287,7 @@ async def search_members(
     rows = await repository.search_members(
         session=session, principal=principal, name_key=name_key, number=number, after_id=after, limit=limit + 1
     )
-    next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
-    return Page(items=[member_read(m) for m in rows[:limit]], next_cursor=next_cursor)
+    return keyset_page(rows, limit, item=member_read, position=lambda m: {"id": m.id})
 
 
 async def get_member(*, session: AsyncSession, principal: Principal, member_id: str) -> MemberRead:

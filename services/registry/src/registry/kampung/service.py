@@ -13,7 +13,7 @@ from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
 from kkb_shared.scope import scoped, within_region
 from kkb_shared.versioning import check_if_match, commit_versioned
 from registry.kampung.models import Activity, KampungKb, PokjaMember
@@ -84,8 +84,8 @@ async def list_profiles(
     if cursor:
         query = query.where(col(KampungKb.desa_code) > str(decode_cursor(cursor, keys=("desa",))["desa"]))
     rows = list((await session.execute(query)).scalars())
-    next_cursor = encode_cursor({"desa": rows[limit - 1].desa_code}) if len(rows) > limit else None
-    return Page(items=[await _read(session, k) for k in rows[:limit]], next_cursor=next_cursor)
+    page = keyset_page(rows, limit, item=lambda k: k, position=lambda k: {"desa": k.desa_code})
+    return Page(items=[await _read(session, k) for k in page.items], next_cursor=page.next_cursor)
 
 
 async def update(

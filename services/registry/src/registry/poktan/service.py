@@ -13,7 +13,7 @@ from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.errors import FieldError, InvalidInput, NotFound, RuleViolation
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
 from kkb_shared.scope import requested_region, scoped, within_region
 from registry.families import repository as families
 from registry.families.models import Family, Member
@@ -83,8 +83,7 @@ async def list_poktan(
     if cursor:
         query = query.where(col(Poktan.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
     rows = list((await session.execute(query)).scalars())
-    next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
-    return Page(items=[_read(p) for p in rows[:limit]], next_cursor=next_cursor)
+    return keyset_page(rows, limit, item=_read, position=lambda p: {"id": p.id})
 
 
 async def delete(*, session: AsyncSession, principal: Principal, poktan_id: str) -> None:

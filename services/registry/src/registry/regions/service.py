@@ -8,7 +8,7 @@ from sqlmodel import col
 
 from kkb_shared.auth import Principal
 from kkb_shared.errors import Forbidden, InvalidInput, NotFound
-from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
 from registry.regions.models import CODE_LENGTH, Region, RegionLevel
 from registry.regions.schemas import RegionRead
 
@@ -72,8 +72,9 @@ async def list_regions(
         after = decode_cursor(cursor, keys=("code",))["code"]
         query = query.where(col(Region.code) > str(after))
     rows = list((await session.execute(query)).scalars())
-    next_cursor = encode_cursor({"code": rows[limit - 1].code}) if len(rows) > limit else None
-    return Page(
-        items=[RegionRead.model_validate(r, from_attributes=True) for r in rows[:limit]],
-        next_cursor=next_cursor,
+    return keyset_page(
+        rows,
+        limit,
+        item=lambda r: RegionRead.model_validate(r, from_attributes=True),
+        position=lambda r: {"code": r.code},
     )
