@@ -15,7 +15,7 @@ class Environment(StrEnum):
 
 
 class ServiceSettings(BaseSettings):
-    """Common settings; a subclass sets `model_config = settings_config("KKB_REGISTRY_")` and defaults."""
+    """Common settings; a subclass sets its own env prefix in `model_config` and its defaults."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
@@ -38,7 +38,3 @@ class ServiceSettings(BaseSettings):
         if self.is_production and self.database_url.startswith("sqlite"):
             raise ValueError("production refuses SQLite: set the database URL to postgresql+asyncpg://...")
         return self
-
-
-def settings_config(prefix: str) -> SettingsConfigDict:
-    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore")

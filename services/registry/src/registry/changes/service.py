@@ -40,15 +40,9 @@ async def lock_feed(session: AsyncSession) -> None:
         session.info[FEED_LOCKED_BY] = session.sync_session.get_transaction()
 
 
-async def record(
-    *, session: AsyncSession, entity: Entity, row: Versioned, operation: Operation, desa_code: str
-) -> None:
-    """Append the change of a flushed row (its id and new version); call it last, just before the commit."""
-    await record_many(session=session, changes=[(entity, row, operation, desa_code)])
-
-
 async def record_many(*, session: AsyncSession, changes: Sequence[tuple[Entity, Versioned, Operation, str]]) -> None:
-    """Append changes of flushed rows in one statement, in the order given (a bulk import's many rows)."""
+    """Append the changes of flushed rows (their ids and new versions) in one statement, in the order
+    given; call it last in a use case, just before the commit."""
     if not changes:
         return
     await lock_feed(session)

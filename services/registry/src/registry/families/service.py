@@ -142,13 +142,9 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
     await session.flush()
     session.add_all(members)
     await session.flush()
-    await changes.record(
-        session=session, entity=Entity.FAMILY, row=family, operation=Operation.CREATED, desa_code=family.desa_code
+    await log_changes(
+        session, [(family, family, Operation.CREATED), *((family, m, Operation.CREATED) for m in members)]
     )
-    for member in members:
-        await changes.record(
-            session=session, entity=Entity.MEMBER, row=member, operation=Operation.CREATED, desa_code=family.desa_code
-        )
     await commit_versioned(session)
     return family_detail(family, members, today)
 
@@ -206,9 +202,7 @@ async def update_family(
     reassess(family, members, today)
     family.updated_at = utcnow()
     await session.flush()
-    await changes.record(
-        session=session, entity=Entity.FAMILY, row=family, operation=Operation.UPDATED, desa_code=family.desa_code
-    )
+    await log_change(session, family, family, Operation.UPDATED)
     await commit_versioned(session)
     return family_detail(family, members, today)
 
@@ -223,12 +217,8 @@ async def delete_family(*, session: AsyncSession, principal: Principal, family_i
         record.deleted_at = now
         record.updated_at = now
     await session.flush()
-    for member in members:
-        await changes.record(
-            session=session, entity=Entity.MEMBER, row=member, operation=Operation.DELETED, desa_code=family.desa_code
-        )
-    await changes.record(
-        session=session, entity=Entity.FAMILY, row=family, operation=Operation.DELETED, desa_code=family.desa_code
+    await log_changes(
+        session, [*((family, m, Operation.DELETED) for m in members), (family, family, Operation.DELETED)]
     )
     await commit_versioned(session)
 
@@ -240,13 +230,8 @@ async def _after_member_write(*, session: AsyncSession, family: Family, member: 
     if family_changed:
         family.updated_at = utcnow()
     await session.flush()
-    await changes.record(
-        session=session, entity=Entity.MEMBER, row=member, operation=operation, desa_code=family.desa_code
-    )
-    if family_changed:
-        await changes.record(
-            session=session, entity=Entity.FAMILY, row=family, operation=Operation.UPDATED, desa_code=family.desa_code
-        )
+    updated_family = [(family, family, Operation.UPDATED)] if family_changed else []
+    await log_changes(session, [(family, member, operation), *updated_family])
     await commit_versioned(session)
 
 
