@@ -5,4 +5,4 @@ pytest's importlib mode names `gateway/tests/conftest.py` `gateway.tests.conftes
 the real package first keeps it in place.
 """
 
-import gateway  # noqa: F401
+import gateway  # noqa: F401 - imported for its side effect: the real package first (see above)
