@@ -79,3 +79,22 @@ def create_idempotency_record_table() -> None:
 
 def drop_idempotency_record_table() -> None:
     op.drop_table("idempotency_record")
+
+
+def create_change_event_table() -> None:
+    """The change feed's log (`kkb_shared.changes`) as first released; for a service's migrations."""
+    op.create_table(
+        "change_event",
+        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column("entity", sa.String(20), nullable=False),
+        sa.Column("entity_id", sa.String(36), nullable=False),
+        sa.Column("operation", sa.String(10), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("desa_code", sa.String(10), nullable=False),
+        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_change_event_desa_code", "change_event", ["desa_code"])
+
+
+def drop_change_event_table() -> None:
+    op.drop_table("change_event")

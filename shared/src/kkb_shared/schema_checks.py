@@ -4,8 +4,9 @@ with the field's name, so problem+json and the importer can name the field."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 
 
 def not_in_future(value: date | None, field: str) -> None:
@@ -18,3 +19,13 @@ def no_nulls(model: BaseModel, required: tuple[str, ...]) -> None:
     for name in required:
         if name in model.model_fields_set and getattr(model, name) is None:
             raise ValueError(f"{name}: may not be null")
+
+
+def _today_or_earlier(value: date) -> date:
+    if value > date.today():
+        raise ValueError("must not be in the future")
+    return value
+
+
+NotInFuture = Annotated[date, AfterValidator(_today_or_earlier)]
+"""A date that has happened: a visit, a measurement, a screening."""

@@ -1,23 +1,51 @@
-"""The mentoring service: TPK mentoring and children's growth. So far the WHO 2006 growth calculator; teams,
-visits and reports come next."""
+"""The mentoring service: TPK teams, assignments of targets, typed visits, WHO 2006 growth, reports."""
+
+from __future__ import annotations
 
 from fastapi import FastAPI
 
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
+from kkb_shared.service_client import ClientCredentialsToken, ServiceClient
+from mentoring.assignments.routes import router as assignments_router
+from mentoring.feed import router as changes_router
 from mentoring.growth.routes import router as growth_router
+from mentoring.reports.routes import router as reports_router
 from mentoring.settings import MentoringSettings
+from mentoring.teams.routes import router as teams_router
+from mentoring.visits.routes import router as visits_router
 
 
-def create_app(settings: MentoringSettings | None = None, *, verifier: TokenVerifier | None = None) -> FastAPI:
-    return create_service_app(
+def registry_client(settings: MentoringSettings) -> ServiceClient:
+    """The registry, called with this service's own client-credentials token (never the caller's)."""
+    token = ClientCredentialsToken(settings.token_url, settings.client_id, settings.client_secret.get_secret_value())
+    return ServiceClient("registry", settings.registry_url, token, timeout_seconds=settings.registry_timeout_seconds)
+
+
+def create_app(
+    settings: MentoringSettings | None = None,
+    *,
+    verifier: TokenVerifier | None = None,
+    registry: ServiceClient | None = None,
+) -> FastAPI:
+    settings = settings or MentoringSettings()
+    client = registry or registry_client(settings)
+
+    async def close_registry(_: FastAPI) -> None:
+        await client.aclose()
+
+    app = create_service_app(
         title="Mentoring",
-        description="TPK teams, mentoring visits, WHO 2006 growth z-scores. So far: the growth calculator.",
-        settings=settings or MentoringSettings(),
-        routers=[growth_router],
+        description="TPK teams, assignments of targets, typed mentoring visits, WHO 2006 growth z-scores, "
+        "sasaran vs capaian and outcome reports, the priority children for GENTING, and a change feed.",
+        settings=settings,
+        routers=[teams_router, assignments_router, visits_router, growth_router, reports_router, changes_router],
         verifier=verifier,
+        on_shutdown=[close_registry],
     )
+    app.state.registry = client
+    return app
 
 
 def create_served_app() -> FastAPI:

@@ -7,9 +7,9 @@ from fastapi import FastAPI
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
-from registry.changes.routes import router as changes_router
 from registry.exports.routes import router as exports_router
 from registry.families.routes import router as families_router
+from registry.feed import router as changes_router
 from registry.imports import service as imports_service
 from registry.imports.routes import router as imports_router
 from registry.kampung.routes import router as kampung_router

@@ -50,3 +50,17 @@ class TokenFactory:
 
     def headers(self, role: str, region: str = "", **extra: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(role, region, **extra)}"}
+
+
+class StaticToken:
+    """A service's token source (`kkb_shared.service_client.TokenSource`) that always gives one token."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+        self.invalidated = 0
+
+    async def token(self) -> str:
+        return self._token
+
+    def invalidate(self) -> None:
+        self.invalidated += 1

@@ -10,8 +10,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from registry.changes.models import Operation
 from registry.families import repository
 from registry.families.models import Family
 from registry.families.service import log_change, reassess

@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kkb_shared import changes
 from kkb_shared.auth import Principal
+from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, keyset_page
 from kkb_shared.versioning import check_if_match, commit_versioned
-from registry.changes import service as changes
-from registry.changes.models import Entity, Operation
 from registry.families import repository, rules
 from registry.families.enums import DataQualityFlag
 from registry.families.models import Family, Member
@@ -30,6 +30,7 @@ from registry.families.schemas import (
     MemberUpdate,
     check_pregnancy,
 )
+from registry.feed import Entity
 from registry.regions import service as regions
 
 

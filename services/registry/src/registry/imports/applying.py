@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.ids import new_id
-from registry.changes.models import Operation
 from registry.families import repository
 from registry.families import service as families_service
 from registry.families.models import Family, Member

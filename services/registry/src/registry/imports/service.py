@@ -19,12 +19,12 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from kkb_shared import changes
 from kkb_shared.auth import Principal
 from kkb_shared.db import Database, utcnow
 from kkb_shared.errors import FieldError, InvalidInput, NotFound, PayloadTooLarge, RuleViolation
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
-from registry.changes import service as changes
 from registry.imports import columns, reader
 from registry.imports.applying import (
     DesaCache,

@@ -1,0 +1,176 @@
+"""Assigning a registry member to a team, checked with the registry (with this service's own token) before
+anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from kkb_shared import changes
+from kkb_shared.auth import Principal
+from kkb_shared.changes import Operation
+from kkb_shared.db import utcnow
+from kkb_shared.errors import Conflict, InvalidInput, NotFound
+from kkb_shared.ids import new_id
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.scope import scoped, within_region
+from kkb_shared.service_client import ServiceClient
+from kkb_shared.versioning import check_if_match, commit_versioned
+from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
+from mentoring.assignments.schemas import AncSummary, AssignmentCreate, AssignmentEnd, AssignmentRead
+from mentoring.feed import Entity
+from mentoring.growth.weighing import completed_months
+from mentoring.registry import RegistryMember, fetch_member
+from mentoring.teams import service as teams
+from mentoring.visits import rules
+from mentoring.visits.models import Visit
+
+BADUTA_UNTIL_MONTHS = 24  # baduta: 0-23 months
+BALITA_UNTIL_MONTHS = 60  # balita: 0-59 months
+
+
+def read(assignment: Assignment, anc: AncSummary | None = None) -> AssignmentRead:
+    return AssignmentRead(**assignment.model_dump(exclude={"deleted_at", "created_by"}), anc=anc)
+
+
+async def live_assignment(session: AsyncSession, principal: Principal, assignment_id: str) -> Assignment:
+    """A live assignment inside the caller's region; 404 otherwise."""
+    query = select(Assignment).where(col(Assignment.id) == assignment_id, col(Assignment.deleted_at).is_(None))
+    found = (await session.execute(scoped(query, col(Assignment.desa_code), principal))).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"No assignment {assignment_id}")
+    return found
+
+
+def check_category(category: Category, member: RegistryMember, on: date) -> None:
+    """A mother's category needs a woman; a child's needs the child's age on the start date."""
+    if category in MOTHER_CATEGORIES and member.sex != "F":
+        raise InvalidInput("category", f"{category.value} is for women; the registry records this member as male")
+    if category in CHILD_CATEGORIES:
+        if member.birth_date > on:
+            raise InvalidInput("started_on", "the child was not born yet on this date")
+        months = completed_months(member.birth_date, on)
+        limit = BADUTA_UNTIL_MONTHS if category is Category.BADUTA else BALITA_UNTIL_MONTHS
+        if months >= limit:
+            raise InvalidInput("category", f"the child is {months} months old: {category.value} is under {limit}")
+
+
+async def create(
+    *, session: AsyncSession, principal: Principal, registry: ServiceClient, data: AssignmentCreate
+) -> AssignmentRead:
+    team = await teams.live_team(session, principal, data.team_id)
+    started_on = data.started_on or date.today()
+    member = await fetch_member(registry, data.member_id)  # 503 when the registry is down: nothing written
+    if member is None:
+        raise InvalidInput("member_id", "no live registry member has this id")
+    if member.desa_code != team.desa_code:
+        raise InvalidInput("member_id", "the member does not live in the team's desa")
+    check_category(data.category, member, started_on)
+    now = utcnow()
+    assignment = Assignment(
+        id=new_id(),
+        team_id=team.id,
+        desa_code=team.desa_code,
+        category=data.category.value,
+        started_on=started_on,
+        **member.model_dump(exclude={"desa_code"}),
+        created_by=principal.subject,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(assignment)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise Conflict(f"The member already has an open {data.category.value} assignment") from exc
+    await _record(session, assignment, Operation.CREATED)
+    await session.commit()
+    return read(assignment)
+
+
+async def _record(session: AsyncSession, assignment: Assignment, operation: Operation) -> None:
+    await changes.record_many(
+        session=session, changes=[(Entity.ASSIGNMENT, assignment, operation, assignment.desa_code)]
+    )
+
+
+async def get(*, session: AsyncSession, principal: Principal, assignment_id: str) -> AssignmentRead:
+    assignment = await live_assignment(session, principal, assignment_id)
+    anc = await anc_summary(session, assignment) if assignment.category == Category.IBU_HAMIL else None
+    return read(assignment, anc)
+
+
+async def anc_summary(session: AsyncSession, assignment: Assignment) -> AncSummary:
+    query = select(col(Visit.details)).where(col(Visit.assignment_id) == assignment.id, col(Visit.deleted_at).is_(None))
+    visits = [
+        rules.AncVisit(trimester=details["trimester"], with_doctor=details["with_doctor"])
+        for details in (await session.execute(query)).scalars()
+    ]
+    status = rules.anc_status(visits)
+    return AncSummary(**vars(status))
+
+
+async def list_assignments(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    region: str | None,
+    team_id: str | None,
+    member_id: str | None,
+    category: Category | None,
+    open_only: bool,
+    cursor: str | None,
+    limit: int,
+) -> Page[AssignmentRead]:
+    query = select(Assignment).where(col(Assignment.deleted_at).is_(None)).order_by(col(Assignment.id)).limit(limit + 1)
+    query = scoped(query, col(Assignment.desa_code), principal)
+    if region:
+        query = query.where(within_region(col(Assignment.desa_code), region))
+    for column, value in ((Assignment.team_id, team_id), (Assignment.member_id, member_id)):
+        if value is not None:
+            query = query.where(col(column) == value)
+    if category is not None:
+        query = query.where(col(Assignment.category) == category.value)
+    if open_only:
+        query = query.where(col(Assignment.ended_on).is_(None))
+    if cursor:
+        query = query.where(col(Assignment.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    rows: Sequence[Assignment] = list((await session.execute(query)).scalars())
+    return keyset_page(rows, limit, item=read, position=lambda a: {"id": a.id})
+
+
+async def end(
+    *, session: AsyncSession, principal: Principal, assignment_id: str, data: AssignmentEnd, if_match: str | None
+) -> AssignmentRead:
+    """Mentoring of this target ends (the pregnancy ended, the child turned 5, moved away...)."""
+    assignment = await live_assignment(session, principal, assignment_id)
+    check_if_match(if_match, assignment.version, required=False)
+    if assignment.ended_on is not None:
+        raise Conflict("The assignment has already ended")
+    if data.ended_on < assignment.started_on:
+        raise InvalidInput("ended_on", "must not be before started_on")
+    assignment.ended_on = data.ended_on
+    assignment.updated_at = utcnow()
+    await session.flush()
+    await _record(session, assignment, Operation.UPDATED)
+    await commit_versioned(session)
+    return read(assignment)
+
+
+async def delete(*, session: AsyncSession, principal: Principal, assignment_id: str, if_match: str | None) -> None:
+    """Soft delete (an assignment made in error): it leaves lists and the reports' targets."""
+    assignment = await live_assignment(session, principal, assignment_id)
+    check_if_match(if_match, assignment.version, required=False)
+    visits = select(col(Visit.id)).where(col(Visit.assignment_id) == assignment.id, col(Visit.deleted_at).is_(None))
+    if (await session.execute(visits.limit(1))).first() is not None:
+        raise Conflict("The assignment has visits, which the reports count: end it instead")
+    assignment.deleted_at = assignment.updated_at = utcnow()
+    await session.flush()
+    await _record(session, assignment, Operation.DELETED)
+    await commit_versioned(session)

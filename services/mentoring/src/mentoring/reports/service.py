@@ -1,0 +1,333 @@
+"""Reports by region and period, from counts only (viewers read them; no personal data leaves here), and
+the priority list for GENTING.
+
+Rows are grouped by the desa code cut to the level's length, so a kecamatan's row is exactly the sum of its
+desa. Only regions with assignments have rows: the names of regions are the registry's (`/v1/regions`)."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, cast, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from kkb_shared.auth import Principal
+from kkb_shared.errors import InvalidInput
+from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.scope import requested_region, scoped, within_region
+from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
+from mentoring.growth.weighing import WeighingStatus
+from mentoring.reports.schemas import (
+    CODE_LENGTH,
+    Achievement,
+    AchievementReport,
+    AchievementRow,
+    Level,
+    OutcomeReport,
+    OutcomeRow,
+    PriorityChild,
+    Share,
+    Span,
+)
+from mentoring.visits import service as visits
+from mentoring.visits.models import GrowthMeasurement, Visit
+
+STUNTED_BELOW = UNDERWEIGHT_BELOW = WASTED_BELOW = -2  # domain.md, TPK: Growth
+
+
+def period_bounds(month: str, span: Span) -> tuple[date, date]:
+    """The period ending with `month` (YYYY-MM): that month, its quarter, or January to it (year to date)."""
+    year, number = int(month[:4]), int(month[5:7])
+    first = {Span.MONTH: number, Span.QUARTER: (number - 1) // 3 * 3 + 1, Span.YTD: 1}[span]
+    last = (first + 2) if span is Span.QUARTER else number
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(part * 100 / whole, 1) if whole else None
+
+
+def _prefix_and_length(principal: Principal, region: str | None, level: Level) -> tuple[str, int]:
+    prefix = requested_region(principal, region)
+    length = CODE_LENGTH[level]
+    if len(prefix) > length:
+        raise InvalidInput("level", f"rows at level {level.value} cannot lie inside region {prefix}")
+    return prefix, length
+
+
+def _open_in(start: date, end: date) -> Any:
+    return and_(
+        col(Assignment.deleted_at).is_(None),
+        col(Assignment.started_on) <= end,
+        or_(col(Assignment.ended_on).is_(None), col(Assignment.ended_on) >= start),
+    )
+
+
+def _visited_in(start: date, end: date) -> Any:
+    return and_(col(Visit.deleted_at).is_(None), col(Visit.visited_on) >= start, col(Visit.visited_on) <= end)
+
+
+async def achievement(
+    *, session: AsyncSession, principal: Principal, region: str | None, level: Level, month: str, span: Span
+) -> AchievementReport:
+    prefix, length = _prefix_and_length(principal, region, level)
+    start, end = period_bounds(month, span)
+    code = func.substr(col(Assignment.desa_code), 1, length).label("code")
+    visited = exists().where(col(Visit.assignment_id) == col(Assignment.id), _visited_in(start, end))
+    query = (
+        select(
+            code,
+            col(Assignment.category),
+            func.count().label("sasaran"),
+            func.sum(case((visited, 1), else_=0)).label("capaian"),
+        )
+        .where(_open_in(start, end), within_region(col(Assignment.desa_code), prefix))
+        .group_by(code, col(Assignment.category))
+    )
+    counts: dict[str, dict[str, tuple[int, int]]] = {}
+    for row in (await session.execute(query)).all():
+        counts.setdefault(row.code, {})[row.category] = (int(row.sasaran), int(row.capaian or 0))
+    rows = [_achievement_row(code, counts[code]) for code in sorted(counts)]
+    totals: dict[str, tuple[int, int]] = {}
+    for per_code in counts.values():
+        for category, (sasaran, capaian) in per_code.items():
+            before = totals.get(category, (0, 0))
+            totals[category] = (before[0] + sasaran, before[1] + capaian)
+    return AchievementReport(
+        region=prefix,
+        level=level,
+        period_start=start,
+        period_end=end,
+        rows=rows,
+        total=_achievement_row("total", totals),
+    )
+
+
+def _achievement_row(code: str, counts: dict[str, tuple[int, int]]) -> AchievementRow:
+    cells = {}
+    for category in Category:
+        sasaran, capaian = counts.get(category.value, (0, 0))
+        cells[category.value] = Achievement(sasaran=sasaran, capaian=capaian, percent=_percent(capaian, sasaran))
+    return AchievementRow(code=code, **cells)
+
+
+async def outcomes(
+    *, session: AsyncSession, principal: Principal, region: str | None, level: Level, month: str, span: Span
+) -> OutcomeReport:
+    prefix, length = _prefix_and_length(principal, region, level)
+    start, end = period_bounds(month, span)
+    in_region = within_region(col(Visit.desa_code), prefix)
+    code = func.substr(col(Visit.desa_code), 1, length).label("code")
+    found: dict[str, dict[str, int]] = {}
+
+    def collect(rows: Sequence[Any]) -> None:
+        for row in rows:
+            found.setdefault(row.code, {}).update({k: int(v or 0) for k, v in row._mapping.items() if k != "code"})
+
+    # KB pasca persalinan: each mother's last recorded method in the period.
+    last_method = (
+        select(
+            col(Visit.desa_code),
+            col(Visit.mkjp),
+            func.row_number()
+            .over(partition_by=col(Visit.assignment_id), order_by=(col(Visit.visited_on).desc(), col(Visit.id).desc()))
+            .label("rank"),
+        )
+        .where(_visited_in(start, end), in_region, col(Visit.mkjp).is_not(None))
+        .subquery()
+    )
+    method_code = func.substr(last_method.c.desa_code, 1, length).label("code")
+    collect(
+        (
+            await session.execute(
+                select(
+                    method_code,
+                    func.count().label("kbpp_mothers"),
+                    func.sum(cast(last_method.c.mkjp, Integer)).label("mkjp"),
+                )
+                .where(last_method.c.rank == 1)
+                .group_by(method_code)
+            )
+        ).all()
+    )
+
+    # The 4 Terlalu among the mothers visited in the period (from the registry's facts when assigned).
+    mothers = (
+        select(
+            col(Assignment.desa_code),
+            col(Assignment.member_id),
+            func.max(cast(col(Assignment.terlalu_muda), Integer)).label("muda"),
+            func.max(cast(col(Assignment.terlalu_tua), Integer)).label("tua"),
+            func.max(cast(col(Assignment.terlalu_dekat), Integer)).label("dekat"),
+            func.max(cast(col(Assignment.terlalu_banyak), Integer)).label("banyak"),
+        )
+        .join(Visit, col(Visit.assignment_id) == col(Assignment.id))
+        .where(
+            _visited_in(start, end),
+            in_region,
+            col(Assignment.category).in_([c.value for c in MOTHER_CATEGORIES]),
+        )
+        .group_by(col(Assignment.desa_code), col(Assignment.member_id))
+        .subquery()
+    )
+    mother_code = func.substr(mothers.c.desa_code, 1, length).label("code")
+    collect(
+        (
+            await session.execute(
+                select(
+                    mother_code,
+                    func.count().label("mentored_mothers"),
+                    func.sum(mothers.c.muda).label("terlalu_muda"),
+                    func.sum(mothers.c.tua).label("terlalu_tua"),
+                    func.sum(mothers.c.dekat).label("terlalu_dekat"),
+                    func.sum(mothers.c.banyak).label("terlalu_banyak"),
+                ).group_by(mother_code)
+            )
+        ).all()
+    )
+
+    collect(
+        (
+            await session.execute(
+                select(code, func.count(func.distinct(col(Visit.assignment_id))).label("kek_pregnancies"))
+                .where(_visited_in(start, end), in_region, col(Visit.kek).is_(True))
+                .group_by(code)
+            )
+        ).all()
+    )
+
+    # Prevalence: each child by its last measurement in the period.
+    last_measurement = (
+        select(
+            col(GrowthMeasurement.desa_code),
+            col(GrowthMeasurement.haz),
+            col(GrowthMeasurement.waz),
+            col(GrowthMeasurement.whz),
+            func.row_number()
+            .over(
+                partition_by=col(GrowthMeasurement.member_id),
+                order_by=(col(GrowthMeasurement.measured_on).desc(), col(GrowthMeasurement.visit_id).desc()),
+            )
+            .label("rank"),
+        )
+        .where(
+            col(GrowthMeasurement.deleted_at).is_(None),
+            col(GrowthMeasurement.measured_on) >= start,
+            col(GrowthMeasurement.measured_on) <= end,
+            within_region(col(GrowthMeasurement.desa_code), prefix),
+        )
+        .subquery()
+    )
+    child_code = func.substr(last_measurement.c.desa_code, 1, length).label("code")
+
+    def below(column: Any, cut: float) -> Any:
+        return func.sum(case((column < cut, 1), else_=0))
+
+    collect(
+        (
+            await session.execute(
+                select(
+                    child_code,
+                    func.count().label("children_measured"),
+                    func.count(last_measurement.c.haz).label("with_haz"),
+                    func.count(last_measurement.c.waz).label("with_waz"),
+                    func.count(last_measurement.c.whz).label("with_whz"),
+                    below(last_measurement.c.haz, STUNTED_BELOW).label("stunted"),
+                    below(last_measurement.c.waz, UNDERWEIGHT_BELOW).label("underweight"),
+                    below(last_measurement.c.whz, WASTED_BELOW).label("wasted"),
+                )
+                .where(last_measurement.c.rank == 1)
+                .group_by(child_code)
+            )
+        ).all()
+    )
+    return OutcomeReport(
+        region=prefix,
+        level=level,
+        period_start=start,
+        period_end=end,
+        rows=[_outcome_row(code, found[code]) for code in sorted(found)],
+    )
+
+
+def _outcome_row(code: str, counts: dict[str, int]) -> OutcomeRow:
+    get = counts.get
+    kbpp, mothers = get("kbpp_mothers", 0), get("mentored_mothers", 0)
+    mkjp = get("mkjp", 0)
+
+    def share(name: str, whole: int) -> Share:
+        return Share(count=get(name, 0), percent=_percent(get(name, 0), whole))
+
+    return OutcomeRow(
+        code=code,
+        kbpp_mothers=kbpp,
+        mkjp=Share(count=mkjp, percent=_percent(mkjp, kbpp)),
+        non_mkjp=Share(count=kbpp - mkjp, percent=_percent(kbpp - mkjp, kbpp)),
+        mentored_mothers=mothers,
+        terlalu_muda=share("terlalu_muda", mothers),
+        terlalu_tua=share("terlalu_tua", mothers),
+        terlalu_dekat=share("terlalu_dekat", mothers),
+        terlalu_banyak=share("terlalu_banyak", mothers),
+        kek_pregnancies=get("kek_pregnancies", 0),
+        children_measured=get("children_measured", 0),
+        stunted=share("stunted", get("with_haz", 0)),
+        underweight=share("underweight", get("with_waz", 0)),
+        wasted=share("wasted", get("with_whz", 0)),
+    )
+
+
+async def priority_children(
+    *, session: AsyncSession, principal: Principal, region: str | None, cursor: str | None, limit: int
+) -> Page[PriorityChild]:
+    """Open child assignments of poor KRS families whose last weighing is T (or 2T) with WAZ < -2, baduta
+    first, then 2T before T, then the lowest WAZ."""
+    prefix = requested_region(principal, region)
+    query = select(Assignment).where(
+        col(Assignment.deleted_at).is_(None),
+        col(Assignment.ended_on).is_(None),
+        col(Assignment.category).in_([c.value for c in CHILD_CATEGORIES]),
+        col(Assignment.family_poor).is_(True),
+        col(Assignment.family_is_krs).is_(True),
+        within_region(col(Assignment.desa_code), prefix),
+    )
+    children = list((await session.execute(scoped(query, col(Assignment.desa_code), principal))).scalars())
+    measured = await visits.child_measurements(session, [child.member_id for child in children])
+    today = date.today()
+    found = []
+    for child in children:
+        points = [p for p in visits.growth_points(child.birth_date, measured.get(child.member_id, [])) if p.weight_kg]
+        if not points:
+            continue
+        last = points[-1]
+        if last.weighing_status != WeighingStatus.TIDAK_NAIK or last.waz is None or last.waz >= UNDERWEIGHT_BELOW:
+            continue
+        gain = f"gained {last.gain_grams} g, less than the {last.kbm_grams} g minimum (KBM)"
+        reasons = [
+            f"{'2T' if last.two_t else 'T'} at the weighing of {last.measured_on}: {gain}",
+            f"weight-for-age {last.waz} SD, below -2 SD ({last.weight_for_age})",
+            "poor KRS family",
+        ]
+        found.append(
+            PriorityChild(
+                member_id=child.member_id,
+                family_id=child.family_id,
+                desa_code=child.desa_code,
+                category=child.category,
+                sex=child.sex,
+                age_days=(today - child.birth_date).days,
+                weighed_on=last.measured_on,
+                weighing_status=last.weighing_status.value,
+                two_t=last.two_t,
+                waz=last.waz,
+                reasons=reasons,
+            )
+        )
+    found.sort(key=lambda c: (c.category != Category.BADUTA, not c.two_t, c.waz, c.member_id))
+    offset = int(decode_cursor(cursor, keys=("offset",))["offset"]) if cursor else 0
+    shown = found[offset : offset + limit]
+    more = offset + limit < len(found)
+    return Page(items=shown, next_cursor=encode_cursor({"offset": offset + limit}) if more else None)

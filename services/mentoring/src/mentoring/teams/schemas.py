@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from mentoring.teams.models import TeamRole
+
+DesaCode = Annotated[str, StringConstraints(pattern=r"^\d{10}$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
+class TeamMemberCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="The gateway user (role `tpk`) this member signs in as: the user's id, the token's `sub`"
+    )
+    name: Name
+    role: TeamRole
+
+
+class TeamCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    desa_code: DesaCode = Field(description="10-digit Kemendagri desa/kelurahan code")
+    name: Name
+    members: list[TeamMemberCreate] = Field(default_factory=list, max_length=10)
+
+
+class TeamMemberRead(BaseModel):
+    id: str
+    team_id: str
+    user_id: str
+    name: str
+    role: TeamRole
+    created_at: datetime
+
+
+class TeamRead(BaseModel):
+    id: str
+    desa_code: str
+    name: str
+    members: list[TeamMemberRead]
+    version: int
+    created_at: datetime
+    updated_at: datetime

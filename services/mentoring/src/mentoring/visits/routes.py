@@ -1,0 +1,107 @@
+"""Mentoring visits, one typed record per category, and a child's growth series."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.idempotency import IdempotencyDep
+from kkb_shared.ids import RecordIdPath
+from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.scope import RegionPrefixQuery
+from kkb_shared.versioning import IfMatchHeader, versioned_response
+from mentoring.access import READ, RECORD
+from mentoring.assignments.models import Category
+from mentoring.visits import service
+from mentoring.visits.schemas import GrowthSeries, VisitCreate, VisitRead
+
+router = APIRouter(tags=["visits"], responses=problem_responses(401, 403, 422))
+
+
+@router.post(
+    "/visits",
+    status_code=status.HTTP_201_CREATED,
+    response_model=VisitRead,
+    dependencies=[RECORD],
+    responses=problem_responses(404, 409),
+)
+async def create_visit(
+    data: VisitCreate, request: Request, principal: PrincipalDep, session: SessionDep, idempotency: IdempotencyDep
+) -> Response:
+    """Record a visit to an assigned target; `category` (the assignment's) chooses the fields. A child's
+    measurement gets its WHO 2006 z-scores; one WHO flags as implausible is a 422 unless
+    `confirm_implausible` is true, then it is kept and marked. Send `Idempotency-Key` to retry safely."""
+
+    async def create() -> Response:
+        visit = await service.create(
+            session=session, principal=principal, settings=request.app.state.settings, data=data
+        )
+        return versioned_response(visit, status.HTTP_201_CREATED, location=f"/v1/visits/{visit.id}")
+
+    return await idempotency.run(create)
+
+
+@router.get("/visits", response_model=Page[VisitRead], dependencies=[READ])
+async def list_visits(
+    principal: PrincipalDep,
+    session: SessionDep,
+    region: RegionPrefixQuery = None,
+    assignment_id: Annotated[str | None, Query(max_length=36)] = None,
+    member_id: Annotated[str | None, Query(max_length=36)] = None,
+    category: Category | None = None,
+    visited_from: Annotated[date | None, Query(alias="from")] = None,
+    visited_to: Annotated[date | None, Query(alias="to")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[VisitRead]:
+    return await service.list_visits(
+        session=session,
+        principal=principal,
+        filters={
+            "assignment_id": assignment_id,
+            "member_id": member_id,
+            "category": category.value if category else None,
+        },
+        region=region,
+        visited_from=visited_from,
+        visited_to=visited_to,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+@router.get("/visits/{visit_id}", response_model=VisitRead, dependencies=[READ], responses=problem_responses(404))
+async def get_visit(visit_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
+    return versioned_response(await service.get(session=session, principal=principal, visit_id=visit_id))
+
+
+@router.delete(
+    "/visits/{visit_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[RECORD],
+    responses=problem_responses(404, 412),
+)
+async def delete_visit(
+    visit_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+) -> Response:
+    """Withdraw a visit recorded in error (soft delete: a tombstone in the change feed)."""
+    await service.delete(session=session, principal=principal, visit_id=visit_id, if_match=if_match)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/children/{member_id}/growth",
+    response_model=GrowthSeries,
+    dependencies=[READ],
+    responses=problem_responses(404),
+    tags=["growth"],
+)
+async def child_growth(member_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> GrowthSeries:
+    """The child's measurements in date order, ready to draw a growth chart: age in days, weight, length
+    used, the z-scores with their classifications and table version, and each weighing's N/T/O/B and 2T."""
+    return await service.growth_series(session=session, principal=principal, member_id=member_id)

@@ -1,0 +1,101 @@
+"""The mentoring rules of domain.md (TPK section) as pure functions, each tested at its boundaries."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+KEK_LILA_BELOW_CM = 23.5  # KEK (chronic energy deficiency): LILA < 23.5 cm
+SCREENING_MONTHS_BEFORE_MARRIAGE = 3  # catin are screened at least 3 months before the marriage
+TRIMESTER_1_UNTIL_WEEK = 12  # trimester 1: 0-12 weeks; 2: >12-24 weeks; 3: >24 weeks to birth
+TRIMESTER_2_UNTIL_WEEK = 24
+ANC_MINIMUM_VISITS = 6
+ANC_MINIMUM_BY_TRIMESTER = {1: 1, 2: 2, 3: 3}  # the scheme 1-2-3
+ANC_DOCTOR_TRIMESTERS = (1, 3)  # at least one visit with a doctor in trimesters 1 and 3
+
+
+class KbMethod(StrEnum):
+    """KB pasca persalinan methods, as the registry names contraception."""
+
+    IUD = "iud"
+    IMPLAN = "implan"
+    MOW = "mow"
+    MOP = "mop"
+    PIL = "pil"
+    SUNTIK = "suntik"
+    KONDOM = "kondom"
+    MAL = "mal"
+    TIDAK_ADA = "tidak_ada"
+
+
+MKJP_METHODS = frozenset({KbMethod.IUD, KbMethod.IMPLAN, KbMethod.MOW, KbMethod.MOP})  # long-acting
+
+
+def is_kek(lila_cm: float | None) -> bool | None:
+    return None if lila_cm is None else lila_cm < KEK_LILA_BELOW_CM
+
+
+def is_anemic(hb_g_dl: float | None, threshold: float) -> bool | None:
+    return None if hb_g_dl is None else hb_g_dl < threshold
+
+
+def bmi(weight_kg: float, height_cm: float) -> float:
+    return round(weight_kg / (height_cm / 100) ** 2, 1)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day where that day does not exist)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last_day = calendar.monthrange(year, month_index + 1)[1]
+    return date(year, month_index + 1, min(day.day, last_day))
+
+
+def screened_too_late(screening_date: date, planned_marriage_date: date) -> bool:
+    """True when the catin was screened less than 3 months before the planned marriage."""
+    return screening_date > months_before(planned_marriage_date, SCREENING_MONTHS_BEFORE_MARRIAGE)
+
+
+def trimester(gestational_age_weeks: int) -> int:
+    if gestational_age_weeks <= TRIMESTER_1_UNTIL_WEEK:
+        return 1
+    return 2 if gestational_age_weeks <= TRIMESTER_2_UNTIL_WEEK else 3
+
+
+def is_mkjp(method: KbMethod | None) -> bool | None:
+    return None if method is None or method is KbMethod.TIDAK_ADA else method in MKJP_METHODS
+
+
+@dataclass(frozen=True)
+class AncVisit:
+    trimester: int
+    with_doctor: bool
+
+
+@dataclass(frozen=True)
+class AncStatus:
+    visits: int
+    by_trimester: dict[int, int]
+    with_doctor_by_trimester: dict[int, int]
+    six_visit_rule_met: bool
+    doctor_rule_met: bool
+
+
+def anc_status(visits: Iterable[AncVisit]) -> AncStatus:
+    """The pregnancy's ANC so far against the 6-visit (1-2-3) rule and the doctor rule."""
+    by_trimester = {1: 0, 2: 0, 3: 0}
+    with_doctor = {1: 0, 2: 0, 3: 0}
+    for visit in visits:
+        by_trimester[visit.trimester] += 1
+        with_doctor[visit.trimester] += visit.with_doctor
+    total = sum(by_trimester.values())
+    return AncStatus(
+        visits=total,
+        by_trimester=by_trimester,
+        with_doctor_by_trimester=with_doctor,
+        six_visit_rule_met=total >= ANC_MINIMUM_VISITS
+        and all(by_trimester[t] >= n for t, n in ANC_MINIMUM_BY_TRIMESTER.items()),
+        doctor_rule_met=all(with_doctor[t] >= 1 for t in ANC_DOCTOR_TRIMESTERS),
+    )

@@ -1,0 +1,240 @@
+"""Visits, one typed record per category (`category` chooses the schema); invalid values are 422s naming
+the field."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from kkb_shared.schema_checks import NotInFuture
+from mentoring.growth.schemas import AssessmentRead
+from mentoring.growth.weighing import WeighingStatus
+from mentoring.growth.who import Position
+from mentoring.visits.rules import KbMethod
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Hb = Annotated[float, Field(ge=3, le=25, description="Haemoglobin, g/dL")]
+Lila = Annotated[float, Field(ge=10, le=60, description="Mid-upper-arm circumference (LILA), cm")]
+AdultWeight = Annotated[float, Field(ge=25, le=250, description="kg")]
+
+
+class DangerSign(StrEnum):
+    """Tanda bahaya kehamilan (buku KIA)."""
+
+    PERDARAHAN = "perdarahan"
+    DEMAM_TINGGI = "demam_tinggi"
+    BENGKAK = "bengkak"
+    KEJANG = "kejang"
+    KETUBAN_PECAH_DINI = "ketuban_pecah_dini"
+    GERAKAN_JANIN_BERKURANG = "gerakan_janin_berkurang"
+    MUNTAH_TERUS = "muntah_terus"
+    SAKIT_KEPALA_HEBAT = "sakit_kepala_hebat"
+
+
+class DeliveryPlace(StrEnum):
+    RUMAH_SAKIT = "rumah_sakit"
+    PUSKESMAS = "puskesmas"
+    KLINIK = "klinik"
+    PRAKTIK_BIDAN = "praktik_bidan"
+    RUMAH = "rumah"
+    LAINNYA = "lainnya"
+
+
+class Complication(StrEnum):
+    PERDARAHAN = "perdarahan"
+    INFEKSI = "infeksi"
+    PREEKLAMPSIA = "preeklampsia"
+    DEPRESI = "depresi"
+    LAINNYA = "lainnya"
+
+
+class Immunization(StrEnum):
+    """Basic and follow-up immunization of the buku KIA."""
+
+    HB0 = "hb0"
+    BCG = "bcg"
+    POLIO_1 = "polio_1"
+    POLIO_2 = "polio_2"
+    POLIO_3 = "polio_3"
+    POLIO_4 = "polio_4"
+    DPT_HB_HIB_1 = "dpt_hb_hib_1"
+    DPT_HB_HIB_2 = "dpt_hb_hib_2"
+    DPT_HB_HIB_3 = "dpt_hb_hib_3"
+    IPV = "ipv"
+    PCV_1 = "pcv_1"
+    PCV_2 = "pcv_2"
+    PCV_3 = "pcv_3"
+    ROTAVIRUS_1 = "rotavirus_1"
+    ROTAVIRUS_2 = "rotavirus_2"
+    ROTAVIRUS_3 = "rotavirus_3"
+    CAMPAK_RUBELLA = "campak_rubella"
+    DPT_HB_HIB_LANJUTAN = "dpt_hb_hib_lanjutan"
+    CAMPAK_RUBELLA_LANJUTAN = "campak_rubella_lanjutan"
+
+
+class DevelopmentCheck(StrEnum):
+    """KPSP result: development as expected, doubtful, or deviating."""
+
+    SESUAI = "sesuai"
+    MERAGUKAN = "meragukan"
+    PENYIMPANGAN = "penyimpangan"
+
+
+class VisitBase(BaseModel):
+    """What every visit has."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    assignment_id: str = Field(max_length=36)
+    visited_on: NotInFuture
+    team_member_id: str | None = Field(
+        default=None, max_length=36, description="Who made the visit; default: the caller's membership of the team"
+    )
+    notes: Text | None = None
+    referred: bool = False
+    referral_to: ShortText | None = Field(default=None, description="Where the person was referred")
+    bansos_facilitated: bool = Field(default=False, description="Social assistance (bansos) facilitated")
+
+    @model_validator(mode="after")
+    def _referral(self) -> Any:
+        if self.referral_to is not None and not self.referred:
+            raise ValueError("referred: must be true when referral_to is given")
+        return self
+
+    def details(self) -> dict[str, Any]:
+        """The category's own fields, as stored."""
+        return self.model_dump(mode="json", exclude=set(VisitBase.model_fields) | {"category"})
+
+
+class CatinVisit(VisitBase):
+    category: Literal["catin"]
+    screening_date: NotInFuture
+    planned_marriage_date: date
+    height_cm: float = Field(ge=100, le=220)
+    weight_kg: AdultWeight
+    lila_cm: Lila | None = None
+    hb_g_dl: Hb | None = None
+    counselling_given: bool = False
+
+    @model_validator(mode="after")
+    def _dates(self) -> Any:
+        if self.screening_date > self.visited_on:
+            raise ValueError("screening_date: must not be after visited_on")
+        return self
+
+
+class IbuHamilVisit(VisitBase):
+    category: Literal["ibu_hamil"]
+    anc_number: int = Field(ge=1, le=20, description="Which ANC visit of this pregnancy")
+    gestational_age_weeks: int = Field(ge=1, le=44)
+    trimester: int | None = Field(
+        default=None, ge=1, le=3, description="Derived from the weeks; if given it must agree with them"
+    )
+    with_doctor: bool = False
+    weight_kg: AdultWeight
+    lila_cm: Lila
+    hb_g_dl: Hb | None = None
+    ttd_tablets: int = Field(default=0, ge=0, le=180, description="Iron tablets (TTD) given")
+    p4k_sticker: bool = False
+    danger_signs: list[DangerSign] = Field(default_factory=list, max_length=len(DangerSign))
+
+
+class PascaPersalinanVisit(VisitBase):
+    category: Literal["pasca_persalinan"]
+    delivery_date: NotInFuture
+    delivery_place: DeliveryPlace
+    kb_method: KbMethod | None = Field(default=None, description="KB pasca persalinan method chosen")
+    complications: list[Complication] = Field(default_factory=list, max_length=len(Complication))
+
+    @model_validator(mode="after")
+    def _dates(self) -> Any:
+        if self.delivery_date > self.visited_on:
+            raise ValueError("delivery_date: must not be after visited_on")
+        return self
+
+
+class ChildVisit(VisitBase):
+    category: Literal["baduta", "balita"]
+    weight_kg: float | None = Field(default=None, gt=0.5, le=40)
+    length_cm: float | None = Field(default=None, ge=30, le=140, description="Length (lying) or height (standing)")
+    position: Position | None = Field(default=None, description="How the length was measured")
+    head_circumference_cm: float | None = Field(default=None, ge=20, le=60)
+    exclusive_breastfeeding: bool | None = Field(default=None, description="ASI eksklusif so far (to 6 months)")
+    mp_asi: bool | None = Field(default=None, description="Complementary feeding (MP-ASI), from 6 months")
+    immunizations: list[Immunization] = Field(default_factory=list, max_length=len(Immunization))
+    development_check: DevelopmentCheck | None = None
+    confirm_implausible: bool = Field(
+        default=False, description="Keep a measurement WHO flags as implausible (it is stored and marked)"
+    )
+
+    @model_validator(mode="after")
+    def _measured(self) -> Any:
+        if self.weight_kg is None and self.length_cm is None:
+            raise ValueError("weight_kg: give a weight, a length, or both")
+        if self.length_cm is not None and self.position is None:
+            raise ValueError("position: say whether the length was measured lying or standing")
+        return self
+
+    def details(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude=set(VisitBase.model_fields) | {"category", "confirm_implausible"})
+
+
+VisitCreate = Annotated[CatinVisit | IbuHamilVisit | PascaPersalinanVisit | ChildVisit, Field(discriminator="category")]
+
+
+class GrowthPoint(BaseModel):
+    """One measurement on the growth chart."""
+
+    visit_id: str
+    measured_on: date
+    age_days: int
+    weight_kg: float | None
+    length_cm: float | None
+    position: Position | None
+    length_used_cm: float | None
+    haz: float | None
+    waz: float | None
+    whz: float | None
+    length_for_age: str | None
+    weight_for_age: str | None
+    weight_for_length: str | None
+    flags: list[str]
+    implausible_confirmed: bool
+    table_version: str
+    weighing_status: WeighingStatus | None = Field(description="N/T/O/B by the KBM rule; null without a weight")
+    gain_grams: int | None
+    kbm_grams: int | None
+    two_t: bool
+
+
+class GrowthSeries(BaseModel):
+    member_id: str
+    sex: str
+    birth_date: date
+    points: list[GrowthPoint]
+
+
+class VisitRead(BaseModel):
+    id: str
+    assignment_id: str
+    team_member_id: str
+    desa_code: str
+    member_id: str
+    category: str
+    visited_on: date
+    notes: str | None
+    referred: bool
+    referral_to: str | None
+    bansos_facilitated: bool
+    details: dict[str, Any] = Field(description="The category's own fields as recorded, and what was derived")
+    kek: bool | None = Field(description="Ibu hamil: LILA < 23.5 cm")
+    anemia: bool | None = Field(description="Hb below the threshold for the person")
+    mkjp: bool | None = Field(description="Pasca persalinan: the KB method is long-acting (MKJP)")
+    growth: AssessmentRead | None = Field(default=None, description="Children: the measurement's z-scores")
+    version: int
+    created_at: datetime
+    updated_at: datetime

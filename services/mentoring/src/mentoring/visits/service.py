@@ -1,0 +1,324 @@
+"""Recording visits: the category's schema has checked the values; here the visit is checked against its
+assignment and team, the rules derive what the reports count, and child visits get their z-scores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from kkb_shared import changes
+from kkb_shared.auth import Principal
+from kkb_shared.changes import Operation
+from kkb_shared.db import utcnow
+from kkb_shared.errors import InvalidInput, NotFound
+from kkb_shared.ids import new_id
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.scope import scoped, within_region
+from kkb_shared.versioning import check_if_match, commit_versioned
+from mentoring.assignments import service as assignments
+from mentoring.assignments.models import CHILD_CATEGORIES, Assignment
+from mentoring.feed import Entity
+from mentoring.growth import service as growth
+from mentoring.growth import weighing
+from mentoring.growth.rules import Flag
+from mentoring.growth.schemas import AssessmentRead, AssessmentRequest, Classifications
+from mentoring.growth.who import LAST_AGE_DAY
+from mentoring.settings import MentoringSettings
+from mentoring.teams import service as teams
+from mentoring.teams.models import TeamMember
+from mentoring.visits import rules
+from mentoring.visits.models import GrowthMeasurement, Visit
+from mentoring.visits.schemas import (
+    CatinVisit,
+    ChildVisit,
+    GrowthPoint,
+    GrowthSeries,
+    IbuHamilVisit,
+    PascaPersalinanVisit,
+    VisitRead,
+)
+
+# Which measured value WHO's flag points at, so the 422 names the field to check.
+FLAGGED_FIELD = {
+    Flag.IMPLAUSIBLE_HAZ: "length_cm",
+    Flag.IMPLAUSIBLE_WAZ: "weight_kg",
+    Flag.IMPLAUSIBLE_WHZ: "weight_kg",
+}
+
+VisitData = CatinVisit | IbuHamilVisit | PascaPersalinanVisit | ChildVisit
+
+
+def _growth_read(measurement: GrowthMeasurement) -> AssessmentRead:
+    return AssessmentRead(
+        age_days=measurement.age_days,
+        haz=measurement.haz,
+        waz=measurement.waz,
+        whz=measurement.whz,
+        classifications=Classifications(
+            length_for_age=measurement.length_for_age,
+            weight_for_age=measurement.weight_for_age,
+            weight_for_length=measurement.weight_for_length,
+        ),
+        length_used_cm=measurement.length_used_cm,
+        flags=measurement.flags,
+        table_version=measurement.table_version,
+    )
+
+
+def read(visit: Visit, measurement: GrowthMeasurement | None = None) -> VisitRead:
+    return VisitRead(
+        **visit.model_dump(exclude={"deleted_at", "created_by"}),
+        growth=_growth_read(measurement) if measurement is not None else None,
+    )
+
+
+async def create(
+    *, session: AsyncSession, principal: Principal, settings: MentoringSettings, data: VisitData
+) -> VisitRead:
+    assignment = await assignments.live_assignment(session, principal, data.assignment_id)
+    if data.category != assignment.category:
+        raise InvalidInput("category", f"the assignment is for {assignment.category}, not {data.category}")
+    if data.visited_on < assignment.started_on:
+        raise InvalidInput("visited_on", f"before the assignment started ({assignment.started_on})")
+    if assignment.ended_on is not None and data.visited_on > assignment.ended_on:
+        raise InvalidInput("visited_on", f"after the assignment ended ({assignment.ended_on})")
+    made_by = await _visiting_member(session, principal, assignment, data.team_member_id)
+    now = utcnow()
+    visit = Visit(
+        id=new_id(),
+        assignment_id=assignment.id,
+        team_member_id=made_by.id,
+        desa_code=assignment.desa_code,
+        member_id=assignment.member_id,
+        category=assignment.category,
+        visited_on=data.visited_on,
+        notes=data.notes,
+        referred=data.referred,
+        referral_to=data.referral_to,
+        bansos_facilitated=data.bansos_facilitated,
+        details=data.details(),
+        created_by=principal.subject,
+        created_at=now,
+        updated_at=now,
+    )
+    measurement = None
+    if isinstance(data, CatinVisit):
+        _derive_catin(visit, data, assignment, settings)
+    elif isinstance(data, IbuHamilVisit):
+        _derive_ibu_hamil(visit, data, settings)
+    elif isinstance(data, PascaPersalinanVisit):
+        visit.mkjp = rules.is_mkjp(data.kb_method)
+    else:
+        measurement = _measure(visit, data, assignment)
+    session.add(visit)
+    await session.flush()  # the visit before its measurement (foreign key)
+    if measurement is not None:
+        session.add(measurement)
+    await changes.record_many(session=session, changes=[(Entity.VISIT, visit, Operation.CREATED, visit.desa_code)])
+    await session.commit()
+    return read(visit, measurement)
+
+
+async def _visiting_member(
+    session: AsyncSession, principal: Principal, assignment: Assignment, team_member_id: str | None
+) -> TeamMember:
+    """The team member who made the visit: the one named, or the caller's own membership of the team."""
+    if team_member_id is None:
+        own = await teams.membership(session, assignment.team_id, principal.subject)
+        if own is None:
+            raise InvalidInput("team_member_id", "name the team member who made the visit (you are not one)")
+        return own
+    query = select(TeamMember).where(
+        col(TeamMember.id) == team_member_id,
+        col(TeamMember.team_id) == assignment.team_id,
+        col(TeamMember.deleted_at).is_(None),
+    )
+    member = (await session.execute(query)).scalar_one_or_none()
+    if member is None:
+        raise InvalidInput("team_member_id", "not a member of the assignment's team")
+    return member
+
+
+def _derive_catin(visit: Visit, data: CatinVisit, assignment: Assignment, settings: MentoringSettings) -> None:
+    threshold = settings.anemia_hb_women_below if assignment.sex == "F" else settings.anemia_hb_men_below
+    visit.anemia = rules.is_anemic(data.hb_g_dl, threshold)
+    visit.details |= {
+        "bmi": rules.bmi(data.weight_kg, data.height_cm),
+        "screened_less_than_3_months_before_marriage": rules.screened_too_late(
+            data.screening_date, data.planned_marriage_date
+        ),
+    }
+
+
+def _derive_ibu_hamil(visit: Visit, data: IbuHamilVisit, settings: MentoringSettings) -> None:
+    trimester = rules.trimester(data.gestational_age_weeks)
+    if data.trimester is not None and data.trimester != trimester:
+        raise InvalidInput(
+            "trimester", f"{data.gestational_age_weeks} weeks is trimester {trimester}, not {data.trimester}"
+        )
+    visit.kek = rules.is_kek(data.lila_cm)
+    visit.anemia = rules.is_anemic(data.hb_g_dl, settings.anemia_hb_pregnant_below)
+    visit.details |= {"trimester": trimester}
+
+
+def _measure(visit: Visit, data: ChildVisit, assignment: Assignment) -> GrowthMeasurement:
+    """The child's z-scores by the calculator's code; WHO-implausible values need `confirm_implausible`."""
+    age_days = (data.visited_on - assignment.birth_date).days
+    if not 0 <= age_days <= LAST_AGE_DAY:
+        raise InvalidInput("visited_on", "the child must be 0 to 60 months old (0-1826 days) on the visit")
+    request = AssessmentRequest(
+        sex=assignment.sex,
+        age_days=age_days,
+        weight_kg=data.weight_kg,
+        length_cm=data.length_cm,
+        position=data.position,
+    )
+    result = growth.assess(request)
+    if result.flags and not data.confirm_implausible:
+        flag = result.flags[0]
+        raise InvalidInput(
+            FLAGGED_FIELD[flag],
+            f"WHO flags this measurement as implausible ({flag.value}: HAZ {result.haz}, WAZ {result.waz}, "
+            f"WHZ {result.whz}); check it, or send confirm_implausible=true to keep it marked",
+        )
+    return GrowthMeasurement(
+        visit_id=visit.id,
+        member_id=assignment.member_id,
+        desa_code=assignment.desa_code,
+        measured_on=data.visited_on,
+        age_days=age_days,
+        sex=assignment.sex,
+        weight_kg=data.weight_kg,
+        length_cm=data.length_cm,
+        position=data.position.value if data.position else None,
+        length_used_cm=result.length_used_cm,
+        haz=result.haz,
+        waz=result.waz,
+        whz=result.whz,
+        length_for_age=result.classifications.length_for_age,
+        weight_for_age=result.classifications.weight_for_age,
+        weight_for_length=result.classifications.weight_for_length,
+        flags=[flag.value for flag in result.flags],
+        implausible_confirmed=bool(result.flags),
+        table_version=result.table_version,
+    )
+
+
+async def _live_visit(session: AsyncSession, principal: Principal, visit_id: str) -> Visit:
+    query = select(Visit).where(col(Visit.id) == visit_id, col(Visit.deleted_at).is_(None))
+    visit = (await session.execute(scoped(query, col(Visit.desa_code), principal))).scalar_one_or_none()
+    if visit is None:
+        raise NotFound(f"No visit {visit_id}")
+    return visit
+
+
+async def get(*, session: AsyncSession, principal: Principal, visit_id: str) -> VisitRead:
+    visit = await _live_visit(session, principal, visit_id)
+    return read(visit, await session.get(GrowthMeasurement, visit.id))
+
+
+async def list_visits(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    filters: dict[str, Any],
+    region: str | None,
+    visited_from: date | None,
+    visited_to: date | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[VisitRead]:
+    query = (
+        select(Visit, GrowthMeasurement)
+        .outerjoin(GrowthMeasurement, col(GrowthMeasurement.visit_id) == col(Visit.id))
+        .where(col(Visit.deleted_at).is_(None))
+        .order_by(col(Visit.id))
+        .limit(limit + 1)
+    )
+    query = scoped(query, col(Visit.desa_code), principal)
+    if region:
+        query = query.where(within_region(col(Visit.desa_code), region))
+    for name, value in filters.items():
+        if value is not None:
+            query = query.where(getattr(Visit, name) == value)
+    if visited_from:
+        query = query.where(col(Visit.visited_on) >= visited_from)
+    if visited_to:
+        query = query.where(col(Visit.visited_on) <= visited_to)
+    if cursor:
+        query = query.where(col(Visit.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    rows: Sequence[Any] = list((await session.execute(query)).all())
+    return keyset_page(rows, limit, item=lambda row: read(row[0], row[1]), position=lambda row: {"id": row[0].id})
+
+
+async def delete(*, session: AsyncSession, principal: Principal, visit_id: str, if_match: str | None) -> None:
+    """Soft delete of a visit recorded in error; its measurement leaves the growth chart and the reports."""
+    visit = await _live_visit(session, principal, visit_id)
+    check_if_match(if_match, visit.version, required=False)
+    visit.deleted_at = visit.updated_at = utcnow()
+    measurement = await session.get(GrowthMeasurement, visit.id)
+    if measurement is not None:
+        measurement.deleted_at = visit.deleted_at
+    await session.flush()
+    await changes.record_many(session=session, changes=[(Entity.VISIT, visit, Operation.DELETED, visit.desa_code)])
+    await commit_versioned(session)
+
+
+async def growth_series(*, session: AsyncSession, principal: Principal, member_id: str) -> GrowthSeries:
+    """The child's measurements in date order with z-scores and the KBM status of each weighing."""
+    query = (
+        select(Assignment)
+        .where(
+            col(Assignment.member_id) == member_id,
+            col(Assignment.category).in_([c.value for c in CHILD_CATEGORIES]),
+            col(Assignment.deleted_at).is_(None),
+        )
+        .order_by(col(Assignment.started_on).desc())
+        .limit(1)
+    )
+    child = (await session.execute(scoped(query, col(Assignment.desa_code), principal))).scalar_one_or_none()
+    if child is None:
+        raise NotFound(f"No child {member_id} mentored in your region")
+    measurements = await child_measurements(session, [member_id])
+    return GrowthSeries(
+        member_id=member_id,
+        sex=child.sex,
+        birth_date=child.birth_date,
+        points=growth_points(child.birth_date, measurements.get(member_id, [])),
+    )
+
+
+async def child_measurements(session: AsyncSession, member_ids: Sequence[str]) -> dict[str, list[GrowthMeasurement]]:
+    query = (
+        select(GrowthMeasurement)
+        .where(col(GrowthMeasurement.member_id).in_(member_ids), col(GrowthMeasurement.deleted_at).is_(None))
+        .order_by(col(GrowthMeasurement.measured_on), col(GrowthMeasurement.visit_id))
+    )
+    found: dict[str, list[GrowthMeasurement]] = {}
+    for measurement in (await session.execute(query)).scalars():
+        found.setdefault(measurement.member_id, []).append(measurement)
+    return found
+
+
+def growth_points(birth_date: date, measurements: Sequence[GrowthMeasurement]) -> list[GrowthPoint]:
+    weighings = [m for m in measurements if m.weight_kg is not None]
+    judged = weighing.judge(birth_date, [weighing.Weighing(m.measured_on, m.weight_kg or 0) for m in weighings])
+    by_visit = dict(zip((m.visit_id for m in weighings), judged, strict=True))
+    points = []
+    for m in measurements:
+        status = by_visit.get(m.visit_id)
+        points.append(
+            GrowthPoint(
+                **m.model_dump(include=set(GrowthPoint.model_fields)),
+                weighing_status=status.status if status else None,
+                gain_grams=status.gain_grams if status else None,
+                kbm_grams=status.kbm_grams if status else None,
+                two_t=status.two_t if status else False,
+            )
+        )
+    return points

@@ -1,0 +1,111 @@
+"""Calling another service as this service: a client-credentials token of its own from the gateway (never
+the caller's), cached until shortly before it expires, and answers mapped to problem+json errors.
+
+An unreachable service, a timeout or a 5xx answer is a 503 for our caller (nothing written, retry later);
+an answer we cannot use is a 502.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any, Protocol
+
+import httpx
+
+from kkb_shared.errors import BadGateway, UpstreamUnavailable
+
+logger = logging.getLogger(__name__)
+
+EXPIRY_MARGIN_SECONDS = 30
+
+
+class TokenSource(Protocol):
+    async def token(self) -> str: ...
+
+    def invalidate(self) -> None: ...
+
+
+class ClientCredentialsToken:
+    """An access token from the gateway's `POST /auth/token` with `grant_type=client_credentials`."""
+
+    def __init__(
+        self, token_url: str, client_id: str, client_secret: str, *, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.token_url = token_url
+        self._form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret}
+        self._transport = transport
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def token(self) -> str:
+        async with self._lock:
+            if self._token is None or time.monotonic() >= self._expires_at:
+                self._token, lifetime = await self._fetch()
+                self._expires_at = time.monotonic() + max(lifetime - EXPIRY_MARGIN_SECONDS, 0)
+            return self._token
+
+    def invalidate(self) -> None:
+        self._token = None
+
+    async def _fetch(self) -> tuple[str, float]:
+        try:
+            async with httpx.AsyncClient(transport=self._transport, timeout=5) as http:
+                response = await http.post(self.token_url, data=self._form)
+        except httpx.HTTPError as exc:
+            raise UpstreamUnavailable("The gateway could not be reached for this service's token") from exc
+        if response.status_code != 200:
+            logger.error("the gateway refused this service's client credentials: %s", response.status_code)
+            raise UpstreamUnavailable("This service could not sign in to the gateway; tell the administrator")
+        body = response.json()
+        return str(body["access_token"]), float(body.get("expires_in", 300))
+
+
+class ServiceClient:
+    """JSON GETs to one service with this service's token; a 401 refetches the token once."""
+
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        tokens: TokenSource,
+        *,
+        timeout_seconds: float = 5,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.name = name
+        self._tokens = tokens
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds, transport=transport)
+
+    async def get_json(self, path: str) -> dict[str, Any] | None:
+        """The answer's JSON object, or None when the service answers 404."""
+        for attempt in range(2):
+            token = await self._tokens.token()
+            try:
+                response = await self._http.get(path, headers={"Authorization": f"Bearer {token}"})
+            except httpx.HTTPError as exc:
+                logger.warning("%s unreachable: %s", self.name, exc)
+                raise UpstreamUnavailable(f"The {self.name} service is unavailable; try again later") from exc
+            if response.status_code == 401 and attempt == 0:
+                self._tokens.invalidate()
+                continue
+            break
+        if response.status_code == 404:
+            return None
+        if response.status_code >= 500:
+            raise UpstreamUnavailable(f"The {self.name} service is unavailable; try again later")
+        if response.status_code != 200:
+            logger.error("%s answered %s to %s", self.name, response.status_code, path)
+            raise BadGateway(f"The {self.name} service refused this service's request")
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise BadGateway(f"The {self.name} service gave an answer that is not JSON") from exc
+        if not isinstance(body, dict):
+            raise BadGateway(f"The {self.name} service gave an unexpected answer")
+        return body
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
