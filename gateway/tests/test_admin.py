@@ -108,8 +108,8 @@ async def test_password_reset_revokes_refresh_tokens(gateway: httpx.AsyncClient,
         ({"username": "x", "password": "long-enough-pw", "role": "admin"}, "username"),
         ({"username": "rina", "password": "short", "role": "admin"}, "password"),
         ({"username": "rina", "password": "long-enough-pw", "role": "king"}, "role"),
-        ({"username": "rina", "password": "long-enough-pw", "role": "tpk", "region": "6101"}, "body"),
-        ({"username": "rina", "password": "long-enough-pw", "role": "operator"}, "body"),
+        ({"username": "rina", "password": "long-enough-pw", "role": "tpk", "region": "6101"}, "region"),
+        ({"username": "rina", "password": "long-enough-pw", "role": "operator"}, "region"),
     ],
 )
 async def test_invalid_users_are_rejected(

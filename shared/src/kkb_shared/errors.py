@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -138,6 +139,9 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
+FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]*(\[\d+\])?(\.[a-z_][a-z0-9_]*(\[\d+\])?)*")
+
+
 def field_path(loc: Sequence[str | int]) -> str:
     """`("body", "members", 2, "nik")` → `members[2].nik`; the request part (body, query...) is dropped."""
     parts = list(loc)
@@ -155,11 +159,37 @@ def field_path(loc: Sequence[str | int]) -> str:
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
     errors = []
     for error in exc.errors():
-        message = str(error.get("msg", "invalid value"))
-        if error.get("type") == "json_invalid":
+        loc = _without_union_tags(list(error.get("loc", ())), exc.body)
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        kind = error.get("type")
+        if kind == "json_invalid":
             message = "body is not valid JSON"
-        errors.append(FieldError(field_path(error.get("loc", ())), message))
+        elif kind in {"union_tag_invalid", "union_tag_not_found"}:
+            loc.append(str(error.get("ctx", {}).get("discriminator", "")).strip("'"))
+        elif kind == "value_error":
+            # A model's check names its field first ("referred: must be true when ..."); so does the answer.
+            name, separator, rest = message.partition(": ")
+            if separator and FIELD_NAME.fullmatch(name):
+                loc, message = [*loc, name], rest
+        errors.append(FieldError(field_path(loc), message))
     return errors
+
+
+def _without_union_tags(loc: list[Any], body: Any) -> list[Any]:
+    """Drop the tag pydantic puts in the location of a discriminated union's error (`body.ibu_hamil.lila_cm`):
+    a part that is no key of the object there but the value of one of its keys."""
+    kept, node = loc[:1], body
+    for part in loc[1:]:
+        if isinstance(node, dict) and isinstance(part, str) and part not in node and part in node.values():
+            continue
+        kept.append(part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return kept
 
 
 async def _domain_error(request: Request, exc: Exception) -> JSONResponse:

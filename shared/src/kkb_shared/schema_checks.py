@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel
 
 def not_in_future(value: date | None, field: str) -> None:
     if value is not None and value > date.today():
-        raise ValueError(f"{field} must not be in the future")
+        raise ValueError(f"{field}: must not be in the future")
 
 
 def no_nulls(model: BaseModel, required: tuple[str, ...]) -> None:

@@ -55,15 +55,18 @@ class TestCreateFamily:
     @pytest.mark.parametrize(
         ("member", "field"),
         [
-            ({"birth_date": (date.today() + timedelta(days=1)).isoformat()}, "members[0]"),
-            ({"sex": "male", "is_pregnant": True}, "members[0]"),
-            ({"pregnancy_start_date": (date.today() - timedelta(days=30)).isoformat()}, "members[0]"),
+            ({"birth_date": (date.today() + timedelta(days=1)).isoformat()}, "members[0].birth_date"),
+            ({"sex": "male", "is_pregnant": True}, "members[0].is_pregnant"),
+            (
+                {"pregnancy_start_date": (date.today() - timedelta(days=30)).isoformat()},
+                "members[0].pregnancy_start_date",
+            ),
             (
                 {
                     "is_pregnant": True,
                     "pregnancy_start_date": (date.today() - timedelta(weeks=44)).isoformat(),
                 },
-                "members[0]",
+                "members[0].pregnancy_start_date",
             ),
             ({"sex": "other"}, "members[0].sex"),
             ({"relation": "boss"}, "members[0].relation"),

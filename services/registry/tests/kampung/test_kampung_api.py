@@ -51,7 +51,7 @@ async def test_bad_profiles_are_named(client: httpx.AsyncClient, tokens: TokenFa
     cases = [
         ({**PROFILE, "classification": "maju"}, "classification"),
         ({**PROFILE, "attributes": ["bioskop"]}, "attributes[0]"),
-        ({**PROFILE, "formed_on": "2999-01-01"}, "body"),
+        ({**PROFILE, "formed_on": "2999-01-01"}, "formed_on"),
         ({**PROFILE, "desa_code": "6101049999"}, "desa_code"),
     ]
     for body, field in cases:

@@ -91,7 +91,7 @@ async def test_members_and_attendees_are_checked(
     )
     assert wrong_desa.status_code == 422 and wrong_desa.json()["errors"][0]["field"] == "member_id"
     nameless = await client.post(f"/v1/poktan/{bkb['id']}/members", json={"joined_on": "2026-01-01"}, headers=admin)
-    assert nameless.status_code == 422 and nameless.json()["errors"][0]["field"] == "body"
+    assert nameless.status_code == 422 and nameless.json()["errors"][0]["field"] == "name"
     stranger = await client.post(
         f"/v1/poktan/{bkb['id']}/meetings",
         json={"held_on": "2026-01-02", "topic": "x", "attendee_ids": ["0192f000-0000-7000-8000-000000000009"]},

@@ -1,0 +1,102 @@
+"""The mentoring rules of domain.md, each at its boundary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from mentoring.reports.schemas import Span
+from mentoring.reports.service import period_bounds
+from mentoring.visits import rules
+from mentoring.visits.rules import AncVisit, KbMethod
+
+
+@pytest.mark.parametrize(("lila", "kek"), [(23.4, True), (23.49, True), (23.5, False), (30.0, False), (None, None)])
+def test_kek_is_lila_below_23_5_cm(lila: float | None, kek: bool | None) -> None:
+    assert rules.is_kek(lila) is kek
+
+
+@pytest.mark.parametrize(("hb", "threshold", "anemic"), [(10.9, 11.0, True), (11.0, 11.0, False), (None, 12.0, None)])
+def test_anemia_is_hb_below_the_threshold(hb: float | None, threshold: float, anemic: bool | None) -> None:
+    assert rules.is_anemic(hb, threshold) is anemic
+
+
+@pytest.mark.parametrize(
+    ("screening", "marriage", "late"),
+    [
+        (date(2026, 3, 10), date(2026, 6, 10), False),  # exactly 3 months before
+        (date(2026, 3, 11), date(2026, 6, 10), True),  # a day less than 3 months
+        (date(2026, 2, 28), date(2026, 5, 31), False),  # 31 May - 3 months = 28 Feb (no 31 Feb)
+        (date(2026, 3, 1), date(2026, 5, 31), True),
+        (date(2025, 11, 28), date(2026, 2, 28), False),  # across the year
+        (date(2025, 11, 29), date(2026, 2, 28), True),
+    ],
+)
+def test_catin_screening_less_than_3_months_before_marriage(screening: date, marriage: date, late: bool) -> None:
+    assert rules.screened_too_late(screening, marriage) is late
+
+
+@pytest.mark.parametrize(("weeks", "trimester"), [(1, 1), (12, 1), (13, 2), (24, 2), (25, 3), (42, 3)])
+def test_trimester_from_gestational_age(weeks: int, trimester: int) -> None:
+    assert rules.trimester(weeks) == trimester
+
+
+def _visits(*spec: tuple[int, bool]) -> list[AncVisit]:
+    return [AncVisit(trimester=t, with_doctor=d) for t, d in spec]
+
+
+@pytest.mark.parametrize(
+    ("visits", "six_met", "doctor_met"),
+    [
+        (_visits((1, True), (2, False), (2, False), (3, True), (3, False), (3, False)), True, True),
+        # six visits but only one in trimester 2: the 1-2-3 scheme is not met
+        (_visits((1, True), (1, False), (2, False), (3, True), (3, False), (3, False)), False, True),
+        # five visits in the scheme's shape are not six
+        (_visits((1, True), (2, False), (2, False), (3, True), (3, False)), False, True),
+        # no doctor in trimester 3
+        (_visits((1, True), (2, False), (2, False), (3, False), (3, False), (3, False)), True, False),
+        ([], False, False),
+    ],
+)
+def test_anc_six_visit_and_doctor_rules(visits: list[AncVisit], six_met: bool, doctor_met: bool) -> None:
+    status = rules.anc_status(visits)
+    assert (status.six_visit_rule_met, status.doctor_rule_met) == (six_met, doctor_met)
+    assert status.visits == len(visits)
+
+
+@pytest.mark.parametrize(
+    ("method", "mkjp"),
+    [
+        (KbMethod.IUD, True),
+        (KbMethod.IMPLAN, True),
+        (KbMethod.MOW, True),
+        (KbMethod.MOP, True),
+        (KbMethod.PIL, False),
+        (KbMethod.SUNTIK, False),
+        (KbMethod.KONDOM, False),
+        (KbMethod.MAL, False),
+        (KbMethod.TIDAK_ADA, None),
+        (None, None),
+    ],
+)
+def test_mkjp_methods(method: KbMethod | None, mkjp: bool | None) -> None:
+    assert rules.is_mkjp(method) is mkjp
+
+
+def test_bmi_rounds_to_one_decimal() -> None:
+    assert rules.bmi(50, 155) == 20.8
+
+
+@pytest.mark.parametrize(
+    ("month", "span", "start", "end"),
+    [
+        ("2025-09", Span.MONTH, date(2025, 9, 1), date(2025, 9, 30)),
+        ("2025-08", Span.QUARTER, date(2025, 7, 1), date(2025, 9, 30)),
+        ("2025-09", Span.YTD, date(2025, 1, 1), date(2025, 9, 30)),  # the seeds' JANUARI-SEPTEMBER 2025
+        ("2024-02", Span.MONTH, date(2024, 2, 1), date(2024, 2, 29)),
+        ("2026-12", Span.QUARTER, date(2026, 10, 1), date(2026, 12, 31)),
+    ],
+)
+def test_report_periods(month: str, span: Span, start: date, end: date) -> None:
+    assert period_bounds(month, span) == (start, end)
