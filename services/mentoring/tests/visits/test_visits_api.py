@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from kkb_shared.testing.tokens import TokenFactory
+
 from mentoring_factories import (
     assign,
     catin_visit,
