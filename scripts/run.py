@@ -30,6 +30,10 @@ def environment() -> dict[str, str]:
         env.setdefault(f"KKB_{name.upper()}_PORT", str(port_of(name, default)))
         env.setdefault(f"KKB_{name.upper()}_JWKS_URL", f"{gateway}/.well-known/jwks.json")
         env.setdefault(f"KKB_GATEWAY_{name.upper()}_URL", f"http://127.0.0.1:{port_of(name, default)}")
+        env.setdefault(f"KKB_{name.upper()}_TOKEN_URL", f"{gateway}/auth/token")
+        env.setdefault(f"KKB_{name.upper()}_REGISTRY_URL", f"http://127.0.0.1:{port_of('registry', 8001)}")
+    # The services' own machine accounts are demo clients whose secret is the demo password.
+    env.setdefault("KKB_MENTORING_CLIENT_SECRET", demo_password())
     return env
 
 
@@ -38,9 +42,15 @@ def step(command: list[str], env: dict[str, str]) -> None:
     subprocess.run([str(BIN / command[0]), *command[1:]], cwd=ROOT, env=env, check=True)
 
 
-def banner(env: dict[str, str]) -> str:
+def demo_password() -> str:
     sys.path.insert(0, str(ROOT / "gateway" / "src"))
-    from gateway.demo import DEMO_CLIENT_ID, DEMO_USERS, demo_password
+    from gateway.demo import demo_password as password
+
+    return password()
+
+
+def banner(env: dict[str, str]) -> str:
+    from gateway.demo import DEMO_CLIENT_ID, DEMO_USERS
 
     gateway = f"http://127.0.0.1:{port_of('gateway', 8000)}"
     services = ", ".join(f"{name} :{env['KKB_' + name.upper() + '_PORT']}" for name in SERVICES)
@@ -82,6 +92,7 @@ def main() -> int:
         for name, process in processes.items():
             url = f"http://127.0.0.1:{port_of(name, SERVICES.get(name, 8000))}/healthz"
             wait_healthy(url, process, timeout=STARTUP_TIMEOUT)
+        step(["kkb-mentoring", "demo"], env)  # its targets come from the running registry
         print(banner(env), flush=True)
         while not stopping:
             for name, process in processes.items():

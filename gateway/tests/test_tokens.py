@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import jwt
 
-from gateway.demo import DEMO_CLIENT_ID
+from gateway.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SCOPES
 
 from gateway_helpers import DEMO_PASSWORD, login, problem
 
@@ -107,7 +107,7 @@ async def test_client_credentials_in_form_or_basic(gateway: httpx.AsyncClient, g
     assert form.status_code == 200 and "refresh_token" not in form.json()
     decoded = claims(gateway_app, form.json()["access_token"])
     assert decoded["role"] == "integration" and decoded["region"] == "61"
-    assert decoded["scope"] == "registry:read registry:write" and decoded["sub"] == f"client:{DEMO_CLIENT_ID}"
+    assert decoded["scope"] == DEMO_CLIENT_SCOPES and decoded["sub"] == f"client:{DEMO_CLIENT_ID}"
 
     basic = base64.b64encode(f"{DEMO_CLIENT_ID}:{DEMO_PASSWORD}".encode()).decode()
     answer = await gateway.post(

@@ -1,6 +1,6 @@
-"""End to end: the gateway and the registry as real uvicorn processes on free loopback ports, driven over
-HTTP. All tests share one stack and run in file order on one worker (xdist group); the last one stops
-the registry."""
+"""End to end: the gateway, the registry and the mentoring service as real uvicorn processes on free loopback
+ports, driven over HTTP. All tests share one stack and run in file order on one worker (xdist group); the last
+one stops the registry."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from gateway.demo import load_demo_users
 from kkb_shared import processes
 from kkb_shared.migrations import upgrade
 from kkb_shared.testing.plugin import run_async
+from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC
 
 pytestmark = pytest.mark.xdist_group("e2e")
@@ -39,22 +40,30 @@ class Stack:
     registry: str
     key_file: Path
     processes: dict[str, subprocess.Popen[bytes]]
+    env: dict[str, str]
+    made: dict[str, str] = field(default_factory=dict)  # ids a test made for the tests after it
 
     def stop(self, name: str) -> None:
         processes.stop(self.processes[name])
+
+    def restart(self, name: str, url: str) -> None:
+        self.processes[name] = processes.start(name, self.env, quiet=True)
+        processes.wait_healthy(f"{url}/healthz", self.processes[name])
 
 
 @pytest.fixture(scope="module")
 def stack(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     gateway_db, registry_db = database_factory("e2e_gateway"), database_factory("e2e_registry")
+    mentoring_db = database_factory("e2e_mentoring")
     upgrade(GATEWAY_ALEMBIC, gateway_db)
     upgrade(REGISTRY_ALEMBIC, registry_db)
+    upgrade(MENTORING_ALEMBIC, mentoring_db)
     os.environ["KKB_DEMO_PASSWORD"] = PASSWORD
     try:
         run_async(load_demo_users(gateway_db))
     finally:
         del os.environ["KKB_DEMO_PASSWORD"]
-    gateway_port, registry_port = processes.free_port(), processes.free_port()
+    gateway_port, registry_port, mentoring_port = processes.free_port(), processes.free_port(), processes.free_port()
     key_file = tmp_path_factory.mktemp("e2e") / "signing-key.pem"
     gateway = f"http://127.0.0.1:{gateway_port}"
     env = {
@@ -63,18 +72,28 @@ def stack(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempP
         "KKB_GATEWAY_DATABASE_URL": gateway_db,
         "KKB_GATEWAY_SIGNING_KEY_FILE": str(key_file),
         "KKB_GATEWAY_REGISTRY_URL": f"http://127.0.0.1:{registry_port}",
+        "KKB_GATEWAY_MENTORING_URL": f"http://127.0.0.1:{mentoring_port}",
         "KKB_GATEWAY_UPSTREAM_TIMEOUT": "5",
         "KKB_REGISTRY_PORT": str(registry_port),
         "KKB_REGISTRY_DATABASE_URL": registry_db,
         "KKB_REGISTRY_JWKS_URL": f"{gateway}/.well-known/jwks.json",
         "KKB_GATEWAY_LOG_LEVEL": "WARNING",
         "KKB_REGISTRY_LOG_LEVEL": "WARNING",
+        # The mentoring service signs in to the gateway as its own demo client.
+        "KKB_MENTORING_PORT": str(mentoring_port),
+        "KKB_MENTORING_DATABASE_URL": mentoring_db,
+        "KKB_MENTORING_JWKS_URL": f"{gateway}/.well-known/jwks.json",
+        "KKB_MENTORING_TOKEN_URL": f"{gateway}/auth/token",
+        "KKB_MENTORING_REGISTRY_URL": f"http://127.0.0.1:{registry_port}",
+        "KKB_MENTORING_CLIENT_SECRET": PASSWORD,
+        "KKB_MENTORING_LOG_LEVEL": "WARNING",
     }
-    started = {name: processes.start(name, env, quiet=True) for name in ("gateway", "registry")}
-    running = Stack(gateway, f"http://127.0.0.1:{registry_port}", key_file, started)
+    started = {name: processes.start(name, env, quiet=True) for name in ("gateway", "registry", "mentoring")}
+    running = Stack(gateway, f"http://127.0.0.1:{registry_port}", key_file, started, env)
     try:
         processes.wait_healthy(f"{gateway}/healthz", started["gateway"])
         processes.wait_healthy(f"{running.registry}/healthz", started["registry"])
+        processes.wait_healthy(f"http://127.0.0.1:{mentoring_port}/healthz", started["mentoring"])
         yield running
     finally:
         for name in started:
@@ -181,6 +200,31 @@ class TestThroughTheGateway:
         direct = httpx.get(f"{stack.registry}/v1/families", headers=login(stack, "operator"))
         assert direct.status_code == 200  # a valid token is checked by the service itself, gateway or not
 
+    def test_mentoring_checks_members_with_the_registry_using_its_own_token(self, stack: Stack) -> None:
+        operator, kader = login(stack, "operator"), login(stack, "kader")
+        body = family_body() | {"kk_number": "6101041203150044"}
+        body["members"][0]["nik"] = "6101045203990003"
+        family = httpx.post(f"{stack.gateway}/registry/v1/families", json=body, headers=kader).json()
+        kader_id = httpx.get(f"{stack.gateway}/auth/me", headers=kader).json()["subject"]
+        team = httpx.post(
+            f"{stack.gateway}/mentoring/v1/teams",
+            json={
+                "desa_code": DUNGUN_PERAPAKAN,
+                "name": "TPK Dungun Perapakan",
+                "members": [{"user_id": kader_id, "name": "Kader Yuli", "role": "kader_kb"}],
+            },
+            headers=operator,
+        )
+        assert team.status_code == 201, team.text
+        stack.made |= {"team_id": team.json()["id"], "mother_id": family["members"][0]["id"]}
+        assignment = httpx.post(
+            f"{stack.gateway}/mentoring/v1/assignments",
+            json={"team_id": team.json()["id"], "member_id": family["members"][0]["id"], "category": "catin"},
+            headers=kader,
+        )
+        assert assignment.status_code == 201, assignment.text
+        assert assignment.json()["family_is_krs"] is True
+
     def test_registry_stopped_gives_503_problem(self, stack: Stack) -> None:
         token = login(stack, "operator")
         stack.stop("registry")
@@ -188,3 +232,16 @@ class TestThroughTheGateway:
         assert answer.status_code == 503
         assert answer.headers["content-type"] == "application/problem+json"
         assert httpx.get(f"{stack.gateway}/healthz").status_code == 200
+
+        # The mentoring service cannot check the member: 503, nothing written; the same key succeeds later.
+        kader = login(stack, "kader") | {"Idempotency-Key": "e2e-assign-1"}
+        body = {"team_id": stack.made["team_id"], "member_id": stack.made["mother_id"], "category": "ibu_hamil"}
+        url = f"{stack.gateway}/mentoring/v1/assignments"
+        down = httpx.post(url, json=body, headers=kader)
+        assert down.status_code == 503 and down.headers["content-type"] == "application/problem+json"
+        assert len(httpx.get(url, headers=kader).json()["items"]) == 1  # the catin assignment only
+        stack.restart("registry", stack.registry)
+        first, again = httpx.post(url, json=body, headers=kader), httpx.post(url, json=body, headers=kader)
+        assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
+        assert len(httpx.get(url, headers=kader).json()["items"]) == 2
+        stack.stop("registry")

@@ -26,12 +26,26 @@ class DemoUser:
     about: str
     ota_id: str | None = None
     kitchen_id: str | None = None
+    id: str | None = None  # fixed where another service's demo data names the user (a TPK's members)
 
 
 DEMO_USERS = (
     DemoUser("admin", Role.ADMIN, "", "national administrator"),
     DemoUser("operator", Role.OPERATOR, SAMBAS, "OPD KB staff of Kabupaten Sambas"),
-    DemoUser("kader", Role.TPK, DUNGUN_PERAPAKAN, "TPK cadre of Desa Dungun Perapakan"),
+    DemoUser(
+        "kader",
+        Role.TPK,
+        DUNGUN_PERAPAKAN,
+        "kader KB of the TPK of Desa Dungun Perapakan",
+        id="0192f000-0000-7000-8000-0000000000a1",
+    ),
+    DemoUser(
+        "bidan",
+        Role.TPK,
+        DUNGUN_PERAPAKAN,
+        "bidan of the TPK of Desa Dungun Perapakan",
+        id="0192f000-0000-7000-8000-0000000000a2",
+    ),
     DemoUser("viewer", Role.VIEWER, SAMBAS, "analyst of Kabupaten Sambas (no personal data)"),
     DemoUser("ota", Role.OTA, SAMBAS, "a GENTING sponsor", ota_id="0192f000-0000-7000-8000-000000000001"),
     DemoUser(
@@ -43,7 +57,21 @@ DEMO_USERS = (
     ),
 )
 DEMO_CLIENT_ID = "provinsi-kalbar"
-DEMO_CLIENT_SCOPES = "registry:read registry:write"
+DEMO_CLIENT_SCOPES = "registry:read registry:write mentoring:read mentoring:write"
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    client_id: str
+    region: str
+    scopes: str
+
+
+DEMO_CLIENTS = (
+    DemoClient(DEMO_CLIENT_ID, "61", DEMO_CLIENT_SCOPES),
+    # The mentoring service's own account: it reads registry members to check assignments.
+    DemoClient("svc-mentoring", "", "registry:read"),
+)
 
 
 def demo_password() -> str:
@@ -51,7 +79,7 @@ def demo_password() -> str:
 
 
 async def load_demo_users(database_url: str) -> str:
-    """Create the demo users and client if they are missing; existing ones are left as they are."""
+    """Create the demo users and clients if they are missing; existing ones are left as they are."""
     database = Database(database_url)
     password_hash = passwords.hash_secret(demo_password())
     created = []
@@ -64,7 +92,7 @@ async def load_demo_users(database_url: str) -> str:
                     continue
                 session.add(
                     UserAccount(
-                        id=new_id(),
+                        id=user.id or new_id(),
                         username=user.username,
                         password_hash=password_hash,
                         role=user.role,
@@ -76,21 +104,23 @@ async def load_demo_users(database_url: str) -> str:
                     )
                 )
                 created.append(user.username)
-            client = await session.execute(select(col(ApiClient.id)).where(col(ApiClient.client_id) == DEMO_CLIENT_ID))
-            if client.first() is None:
+            clients = set((await session.execute(select(col(ApiClient.client_id)))).scalars())
+            for demo_client in DEMO_CLIENTS:
+                if demo_client.client_id in clients:
+                    continue
                 session.add(
                     ApiClient(
                         id=new_id(),
-                        client_id=DEMO_CLIENT_ID,
+                        client_id=demo_client.client_id,
                         secret_hash=password_hash,
                         role=Role.INTEGRATION,
-                        region="61",
-                        scopes=DEMO_CLIENT_SCOPES,
+                        region=demo_client.region,
+                        scopes=demo_client.scopes,
                         created_at=now,
                         updated_at=now,
                     )
                 )
-                created.append(f"client {DEMO_CLIENT_ID}")
+                created.append(f"client {demo_client.client_id}")
             await session.commit()
     finally:
         await database.dispose()

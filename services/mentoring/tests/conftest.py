@@ -10,7 +10,6 @@ import pytest
 from fastapi import FastAPI
 
 from kkb_shared.migrations import upgrade
-from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.plugin import truncate
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 from mentoring.cli import ALEMBIC_INI
@@ -19,6 +18,8 @@ from mentoring.settings import MentoringSettings
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
 from registry.main import create_app as create_registry_app
 from registry.settings import RegistrySettings
+
+from mentoring_factories import registry_client
 
 WRITTEN_TABLES = [  # children before parents
     "growth_measurement",
@@ -44,10 +45,6 @@ async def registry_service(database_factory: Callable[[str], str], tokens: Token
 def service_token(tokens: TokenFactory) -> StaticToken:
     """The mentoring service's own machine token, as the gateway would give its client."""
     return StaticToken(tokens.token("integration", "", sub="client:svc-mentoring", scope="registry:read"))
-
-
-def registry_client(registry_service: FastAPI, token: StaticToken) -> ServiceClient:
-    return ServiceClient("registry", "http://registry", token, transport=httpx.ASGITransport(app=registry_service))
 
 
 @pytest.fixture(scope="session")

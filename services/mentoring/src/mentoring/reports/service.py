@@ -305,7 +305,9 @@ async def priority_children(
         last = points[-1]
         if last.weighing_status != WeighingStatus.TIDAK_NAIK or last.waz is None or last.waz >= UNDERWEIGHT_BELOW:
             continue
-        gain = f"gained {last.gain_grams} g, less than the {last.kbm_grams} g minimum (KBM)"
+        grams = last.gain_grams or 0
+        change = f"gained {grams} g" if grams > 0 else ("no gain" if grams == 0 else f"lost {-grams} g")
+        gain = f"{change}, less than the {last.kbm_grams} g minimum (KBM)"
         reasons = [
             f"{'2T' if last.two_t else 'T'} at the weighing of {last.measured_on}: {gain}",
             f"weight-for-age {last.waz} SD, below -2 SD ({last.weight_for_age})",
