@@ -37,6 +37,7 @@ test-postgresql:
 bench: sync
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_registry.py
+	$(PY) scripts/bench_mentoring.py
 
 fmt: sync
 	$(PY) -m ruff format .

@@ -116,7 +116,14 @@ def upgrade() -> None:
         *_record_columns(),
     )
     op.create_index("ix_visit_desa_visited", "visit", ["desa_code", "visited_on"])
-    op.create_index("ix_visit_assignment_visited", "visit", ["assignment_id", "visited_on"])
+    # Live visits only, so "was this target visited in the period" is an index-only probe (the reports).
+    op.create_index(
+        "ix_visit_assignment_visited",
+        "visit",
+        ["assignment_id", "visited_on"],
+        sqlite_where=LIVE,
+        postgresql_where=LIVE,
+    )
     op.create_index("ix_visit_member_id", "visit", ["member_id"])
 
     op.create_table(

@@ -9,11 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from kkb_shared.db import UtcDateTime, version_column
 
+LIVE = text("deleted_at IS NULL")
 _visit_version = version_column()
 
 
@@ -21,7 +22,7 @@ class Visit(SQLModel, table=True):
     __tablename__ = "visit"
     __table_args__ = (
         Index("ix_visit_desa_visited", "desa_code", "visited_on"),
-        Index("ix_visit_assignment_visited", "assignment_id", "visited_on"),
+        Index("ix_visit_assignment_visited", "assignment_id", "visited_on", sqlite_where=LIVE, postgresql_where=LIVE),
         Index("ix_visit_member_id", "member_id"),
     )
 

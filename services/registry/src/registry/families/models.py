@@ -10,6 +10,11 @@ from sqlmodel import Field, SQLModel
 from kkb_shared.db import UtcDateTime, version_column
 
 LIVE = text("deleted_at IS NULL")
+KRS_FLAG_COLUMNS = (
+    "target_pus", "target_ibu_hamil", "target_baduta", "target_balita", "target_catin", "risk_air_minum_tidak_layak",
+    "risk_jamban_tidak_layak", "risk_terlalu_muda", "risk_terlalu_tua", "risk_terlalu_dekat", "risk_terlalu_banyak",
+    "risk_miskin",
+)  # fmt: skip
 
 
 _family_version = version_column()
@@ -20,6 +25,14 @@ class Family(SQLModel, table=True):
     __table_args__ = (
         Index("uq_family_kk_number_live", "kk_number", unique=True, sqlite_where=LIVE, postgresql_where=LIVE),
         Index("ix_family_desa_code_id", "desa_code", "id"),
+        Index("ix_family_kk_number", "kk_number"),  # search by No. KK, deleted families included
+        # PostgreSQL: the KRS report reads live families' assessments from this index alone (migration 0005).
+        Index(
+            "ix_family_krs_report",
+            "desa_code",
+            postgresql_include=["is_krs", "krs_assessed_on", *KRS_FLAG_COLUMNS],
+            postgresql_where=LIVE,
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: str = Field(primary_key=True, max_length=36)
@@ -61,7 +74,10 @@ _member_version = version_column()
 
 class Member(SQLModel, table=True):
     __tablename__ = "member"
-    __table_args__ = (Index("uq_member_nik_live", "nik", unique=True, sqlite_where=LIVE, postgresql_where=LIVE),)
+    __table_args__ = (
+        Index("uq_member_nik_live", "nik", unique=True, sqlite_where=LIVE, postgresql_where=LIVE),
+        Index("ix_member_nik", "nik"),  # search by NIK, deleted members included
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     family_id: str = Field(foreign_key="family.id", index=True, max_length=36)

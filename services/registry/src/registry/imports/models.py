@@ -20,6 +20,7 @@ class ImportStatus(StrEnum):
 
 class ImportJob(SQLModel, table=True):
     __tablename__ = "import_job"
+    __table_args__ = (Index("ix_import_job_status", "status"),)
 
     id: str = Field(primary_key=True, max_length=36)
     status: str = Field(max_length=12)

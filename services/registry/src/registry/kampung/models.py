@@ -84,6 +84,7 @@ class PokjaMember(SQLModel, table=True):
 
 class Activity(SQLModel, table=True):
     __tablename__ = "kampung_kb_activity"
+    __table_args__ = (Index("ix_kampung_kb_activity_kampung_kb_id_held_on", "kampung_kb_id", "held_on"),)
 
     id: str = Field(primary_key=True, max_length=36)
     kampung_kb_id: str = Field(foreign_key="kampung_kb.id", max_length=36)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from kkb_shared.db import UtcDateTime, version_column
@@ -13,6 +14,7 @@ _poktan_version = version_column()
 
 class Poktan(SQLModel, table=True):
     __tablename__ = "poktan"
+    __table_args__ = (Index("ix_poktan_desa_code_kind", "desa_code", "kind"),)
 
     id: str = Field(primary_key=True, max_length=36)
     desa_code: str = Field(foreign_key="region.code", max_length=10)
@@ -40,6 +42,7 @@ class PoktanMember(SQLModel, table=True):
 
 class PoktanMeeting(SQLModel, table=True):
     __tablename__ = "poktan_meeting"
+    __table_args__ = (Index("ix_poktan_meeting_poktan_id_held_on", "poktan_id", "held_on"),)
 
     id: str = Field(primary_key=True, max_length=36)
     poktan_id: str = Field(foreign_key="poktan.id", max_length=36)
