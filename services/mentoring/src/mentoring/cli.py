@@ -1,4 +1,4 @@
-"""`kkb-mentoring migrate | serve | demo`."""
+"""`kkb-mentoring migrate | serve | demo | recompute-growth`."""
 
 import argparse
 import asyncio
@@ -30,11 +30,32 @@ def _demo(args: argparse.Namespace, settings: ServiceSettings) -> None:
     print(asyncio.run(run()))
 
 
+def _recompute_growth(args: argparse.Namespace, settings: ServiceSettings) -> None:
+    """After a change of the WHO tables or the growth rules: recompute stored results of older versions."""
+    from kkb_shared.db import Database
+    from mentoring.growth.recompute import recompute_outdated
+
+    async def run() -> int:
+        database = Database(settings.database_url)
+        try:
+            return await recompute_outdated(database.write_sessionmaker)
+        finally:
+            await database.dispose()
+
+    print(f"growth measurements recomputed: {asyncio.run(run())}")
+
+
 def main() -> None:
     run_cli(
         prog="kkb-mentoring",
         settings_factory=MentoringSettings,
         app_path="mentoring.main:create_served_app",
         alembic_ini=ALEMBIC_INI,
-        extra={"demo": ("load demo teams, assignments and visits (development; registry must be up)", _demo)},
+        extra={
+            "demo": ("load demo teams, assignments and visits (development; registry must be up)", _demo),
+            "recompute-growth": (
+                "recompute stored z-scores computed with other WHO tables or rules",
+                _recompute_growth,
+            ),
+        },
     )

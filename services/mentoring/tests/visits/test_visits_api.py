@@ -7,8 +7,12 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import update
 
 from kkb_shared.testing.tokens import TokenFactory
+from mentoring.growth.recompute import recompute_outdated
+from mentoring.visits.models import GrowthMeasurement
 
 from mentoring_factories import (
     assign,
@@ -210,3 +214,20 @@ async def test_an_assignment_with_visits_is_ended_not_deleted(
     await _visit(mentoring, tokens, child_visit(assignment["id"]))
     response = await mentoring.delete(f"/v1/assignments/{assignment['id']}", headers=kader_headers(tokens))
     assert response.status_code == 409
+
+
+async def test_results_of_older_tables_are_recomputed(
+    mentoring: httpx.AsyncClient, mentoring_app: FastAPI, tokens: TokenFactory, setting: dict[str, Any]
+) -> None:
+    assignment = await _assigned(mentoring, tokens, setting, "child", "baduta")
+    visit = await _visit(mentoring, tokens, child_visit(assignment["id"]))
+    database = mentoring_app.state.database
+    async with database.sessionmaker() as session:
+        await session.execute(
+            update(GrowthMeasurement).values(table_version="who-2006-old", haz=0.0, length_for_age="normal")
+        )
+        await session.commit()
+    assert await recompute_outdated(database.sessionmaker) == 1
+    assert await recompute_outdated(database.sessionmaker) == 0  # nothing older is left
+    again = await mentoring.get(f"/v1/visits/{visit['id']}", headers=kader_headers(tokens))
+    assert again.json()["growth"] == visit["growth"]
