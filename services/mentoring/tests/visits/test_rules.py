@@ -100,3 +100,10 @@ def test_bmi_rounds_to_one_decimal() -> None:
 )
 def test_report_periods(month: str, span: Span, start: date, end: date) -> None:
     assert period_bounds(month, span) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("mp_asi", "age_days", "early"), [(True, 182, True), (True, 183, False), (False, 100, False), (None, 100, False)]
+)
+def test_mp_asi_before_6_months(mp_asi: bool | None, age_days: int, early: bool) -> None:
+    assert rules.mp_asi_too_early(mp_asi, age_days) is early

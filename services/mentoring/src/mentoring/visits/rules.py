@@ -15,6 +15,7 @@ TRIMESTER_2_UNTIL_WEEK = 24
 ANC_MINIMUM_VISITS = 6
 ANC_MINIMUM_BY_TRIMESTER = {1: 1, 2: 2, 3: 3}  # the scheme 1-2-3
 ANC_DOCTOR_TRIMESTERS = (1, 3)  # at least one visit with a doctor in trimesters 1 and 3
+MP_ASI_FROM_DAY = 183  # ASI eksklusif for 6 months, MP-ASI from 6 months (182.6 days)
 
 
 class KbMethod(StrEnum):
@@ -56,6 +57,11 @@ def months_before(day: date, months: int) -> date:
 def screened_too_late(screening_date: date, planned_marriage_date: date) -> bool:
     """True when the catin was screened less than 3 months before the planned marriage."""
     return screening_date > months_before(planned_marriage_date, SCREENING_MONTHS_BEFORE_MARRIAGE)
+
+
+def mp_asi_too_early(mp_asi: bool | None, age_days: int) -> bool:
+    """Complementary food given before 6 months: exclusive breastfeeding was cut short."""
+    return bool(mp_asi) and age_days < MP_ASI_FROM_DAY
 
 
 def trimester(gestational_age_weeks: int) -> int:

@@ -171,6 +171,7 @@ def _measure(visit: Visit, data: ChildVisit, assignment: Assignment) -> GrowthMe
     age_days = (data.visited_on - assignment.birth_date).days
     if not 0 <= age_days <= LAST_AGE_DAY:
         raise InvalidInput("visited_on", "the child must be 0 to 60 months old (0-1826 days) on the visit")
+    visit.details |= {"mp_asi_before_6_months": rules.mp_asi_too_early(data.mp_asi, age_days)}
     request = AssessmentRequest(
         sex=assignment.sex,
         age_days=age_days,
