@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import httpx
 
 from kkb_shared.errors import BadGateway, UpstreamUnavailable
+from kkb_shared.settings import CallingServiceSettings
 
 logger = logging.getLogger(__name__)
 
@@ -109,3 +110,12 @@ class ServiceClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+def own_token(settings: CallingServiceSettings) -> ClientCredentialsToken:
+    """This service's token source, shared by its clients of other services."""
+    return ClientCredentialsToken(settings.token_url, settings.client_id, settings.client_secret.get_secret_value())
+
+
+def client_of(name: str, base_url: str, tokens: TokenSource, settings: CallingServiceSettings) -> ServiceClient:
+    return ServiceClient(name, base_url, tokens, timeout_seconds=settings.call_timeout_seconds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -38,3 +38,14 @@ class ServiceSettings(BaseSettings):
         if self.is_production and self.database_url.startswith("sqlite"):
             raise ValueError("production refuses SQLite: set the database URL to postgresql+asyncpg://...")
         return self
+
+
+class CallingServiceSettings(ServiceSettings):
+    """Settings of a service that calls other services with its own client-credentials token
+    (`kkb_shared.service_client`): the gateway's token endpoint, its client, and where the registry is."""
+
+    token_url: str = "http://127.0.0.1:8000/auth/token"  # noqa: S105 - a URL, not a secret
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
+    call_timeout_seconds: float = Field(default=5, gt=0)
+    registry_url: str = "http://127.0.0.1:8001"

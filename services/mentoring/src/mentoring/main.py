@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
-from kkb_shared.service_client import ClientCredentialsToken, ServiceClient
+from kkb_shared.service_client import ServiceClient, client_of, own_token
 from mentoring.assignments.routes import router as assignments_router
 from mentoring.feed import router as changes_router
 from mentoring.growth.routes import router as growth_router
@@ -19,8 +19,7 @@ from mentoring.visits.routes import router as visits_router
 
 def registry_client(settings: MentoringSettings) -> ServiceClient:
     """The registry, called with this service's own client-credentials token (never the caller's)."""
-    token = ClientCredentialsToken(settings.token_url, settings.client_id, settings.client_secret.get_secret_value())
-    return ServiceClient("registry", settings.registry_url, token, timeout_seconds=settings.registry_timeout_seconds)
+    return client_of("registry", settings.registry_url, own_token(settings), settings)
 
 
 def create_app(
