@@ -34,6 +34,8 @@ def environment() -> dict[str, str]:
         env.setdefault(f"KKB_{name.upper()}_REGISTRY_URL", f"http://127.0.0.1:{port_of('registry', 8001)}")
     # The services' own machine accounts are demo clients whose secret is the demo password.
     env.setdefault("KKB_MENTORING_CLIENT_SECRET", demo_password())
+    env.setdefault("KKB_GENTING_CLIENT_SECRET", demo_password())
+    env.setdefault("KKB_GENTING_MENTORING_URL", f"http://127.0.0.1:{port_of('mentoring', 8002)}")
     return env
 
 

@@ -21,8 +21,14 @@ SERVICES = {
     "registry": ["registry.families.models", "registry.regions.models", "registry.imports.models",
                  "registry.kampung.models", "registry.poktan.models"],
     "mentoring": ["mentoring.teams.models", "mentoring.assignments.models", "mentoring.visits.models"],
+    "genting": ["genting.sponsors.models", "genting.anak_asuh.models", "genting.matching.models",
+                "genting.aid.models"],
 }  # fmt: skip
-SHARED_TABLES = {"change_event", "idempotency_record"}
+SHARED_TABLES = {  # the shared package's tables each service's migrations create
+    "registry": {"change_event", "idempotency_record"},
+    "mentoring": {"change_event", "idempotency_record"},
+    "genting": {"idempotency_record"},
+}
 
 
 def _service_tables(service: str) -> set[str]:
@@ -33,7 +39,7 @@ def _service_tables(service: str) -> set[str]:
         mapper.local_table.name  # type: ignore[attr-defined]
         for mapper in SQLModel._sa_registry.mappers
         if mapper.class_.__module__.startswith(f"{service}.")
-    } | SHARED_TABLES
+    } | SHARED_TABLES[service]
 
 
 def _include(tables: set[str], dialect: str) -> Callable[..., bool]:

@@ -57,7 +57,7 @@ DEMO_USERS = (
     ),
 )
 DEMO_CLIENT_ID = "provinsi-kalbar"
-DEMO_CLIENT_SCOPES = "registry:read registry:write mentoring:read mentoring:write"
+DEMO_CLIENT_SCOPES = "registry:read registry:write mentoring:read mentoring:write genting:read genting:write"
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ DEMO_CLIENTS = (
     DemoClient(DEMO_CLIENT_ID, "61", DEMO_CLIENT_SCOPES),
     # The mentoring service's own account: it reads registry members to check assignments.
     DemoClient("svc-mentoring", "", "registry:read"),
+    # The genting service's: registry members and families, the mentoring service's priority children.
+    DemoClient("svc-genting", "", "registry:read mentoring:read"),
 )
 
 

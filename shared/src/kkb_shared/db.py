@@ -110,6 +110,22 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
+async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A request session for a use case that reads, checks and then writes (a budget rule): on SQLite its
+    transaction takes the write lock at once (BEGIN IMMEDIATE), so two such requests run one after the other;
+    PostgreSQL callers lock the rows they check (SELECT ... FOR UPDATE)."""
+    database: Database = request.app.state.database
+    async with database.write_sessionmaker() as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+WriteSessionDep = Annotated[AsyncSession, Depends(get_write_session)]
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """A timestamp stored with its time zone and always read back as aware UTC, SQLite included."""
 

@@ -1,11 +1,33 @@
-"""`kkb-genting migrate | serve`."""
+"""`kkb-genting migrate | serve | recheck`."""
 
+import argparse
+import asyncio
 from pathlib import Path
 
 from genting.settings import GentingSettings
 from kkb_shared.cli import run_cli
+from kkb_shared.settings import ServiceSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+
+def _recheck(args: argparse.Namespace, settings: ServiceSettings) -> None:
+    """Run daily (cron, Kubernetes CronJob): age moves baduta to balita and balita out of the program."""
+    from datetime import date
+
+    from genting.anak_asuh.service import recheck
+    from kkb_shared.db import Database
+
+    async def run() -> tuple[int, int]:
+        database = Database(settings.database_url)
+        try:
+            async with database.write_sessionmaker() as session:
+                return await recheck(session, date.today())
+        finally:
+            await database.dispose()
+
+    checked, changed = asyncio.run(run())
+    print(f"anak asuh checked: {checked}, changed: {changed}")
 
 
 def main() -> None:
@@ -14,4 +36,5 @@ def main() -> None:
         settings_factory=GentingSettings,
         app_path="genting.main:create_served_app",
         alembic_ini=ALEMBIC_INI,
+        extra={"recheck": ("re-check anak asuh whose age changed their category (run daily)", _recheck)},
     )

@@ -1,23 +1,54 @@
-"""The genting service. For now a placeholder with its database and health routes; its domain comes later."""
+"""The GENTING service: sponsors (OTA), anak asuh, matching, nutrition aid and its 80/20 ledger."""
+
+from __future__ import annotations
 
 from fastapi import FastAPI
 
+from genting.aid.routes import router as aid_router
+from genting.anak_asuh.routes import router as anak_asuh_router
+from genting.deps import Upstreams
+from genting.matching.routes import router as matching_router
 from genting.settings import GentingSettings
+from genting.sponsors.routes import router as sponsors_router
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
+from kkb_shared.service_client import client_of, own_token
 
 
-def create_app(settings: GentingSettings | None = None, *, verifier: TokenVerifier | None = None) -> FastAPI:
-    return create_service_app(
-        title="Genting",
-        description=(
-            "GENTING sponsors, anak asuh, aid and the 80/20 budget ledger. (Placeholder: health routes only so far.)"
-        ),
-        settings=settings or GentingSettings(),
-        routers=[],
-        verifier=verifier,
+def upstreams_of(settings: GentingSettings) -> Upstreams:
+    """The registry and the mentoring service, called with this service's own token (never the caller's)."""
+    tokens = own_token(settings)
+    return Upstreams(
+        registry=client_of("registry", settings.registry_url, tokens, settings),
+        mentoring=client_of("mentoring", settings.mentoring_url, tokens, settings),
     )
+
+
+def create_app(
+    settings: GentingSettings | None = None,
+    *,
+    verifier: TokenVerifier | None = None,
+    upstreams: Upstreams | None = None,
+) -> FastAPI:
+    settings = settings or GentingSettings()
+    clients = upstreams or upstreams_of(settings)
+
+    async def close_clients(_: FastAPI) -> None:
+        await clients.registry.aclose()
+        await clients.mentoring.aclose()
+
+    app = create_service_app(
+        title="Genting",
+        description="GENTING: sponsors (OTA) and their agreements, anak asuh with eligibility from the registry "
+        "and the mentoring service, matching, nutrition aid and its append-only 80/20 ledger.",
+        settings=settings,
+        routers=[sponsors_router, anak_asuh_router, matching_router, aid_router],
+        verifier=verifier,
+        on_shutdown=[close_clients],
+    )
+    app.state.upstreams = clients
+    return app
 
 
 def create_served_app() -> FastAPI:

@@ -1,0 +1,28 @@
+"""Who may do what in GENTING (api-contract: roles and scope; issue: what each role sees).
+
+Operators of a region see everything of their region; an `ota` user sees only its own OTA (the token's
+`ota_id`): its anak asuh pseudonymised, its aid and its ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select
+
+from kkb_shared.auth import Principal, Role, require
+from kkb_shared.scope import scoped
+
+MANAGE = require(Role.ADMIN, Role.OPERATOR, Role.INTEGRATION, scopes=["genting:write"])
+READ = require(Role.ADMIN, Role.OPERATOR, Role.INTEGRATION, scopes=["genting:read"])
+READ_OWN = require(Role.ADMIN, Role.OPERATOR, Role.OTA, Role.INTEGRATION, scopes=["genting:read"])
+
+
+def is_sponsor(principal: Principal) -> bool:
+    return principal.role is Role.OTA
+
+
+def visible(query: Select[Any], principal: Principal, *, ota_column: Any, desa_column: Any) -> Select[Any]:
+    """A sponsor sees its own OTA's rows; everyone else the rows of its region."""
+    if is_sponsor(principal):
+        return query.where(ota_column == (principal.ota_id or ""))
+    return scoped(query, desa_column, principal)

@@ -1,0 +1,95 @@
+"""Nutrition aid and the ledger."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, ConfigDict
+
+from genting.access import MANAGE, READ_OWN
+from genting.aid import service
+from genting.aid.schemas import AidCreate, AidRead, Balances, EntryCreate, EntryRead, Reversal
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep, WriteSessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.ids import RecordIdPath
+from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.schema_checks import NotInFuture
+from kkb_shared.versioning import versioned_response
+
+router = APIRouter(tags=["aid and ledger"], responses=problem_responses(401, 403, 422))
+
+
+class AidClose(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    closed_on: NotInFuture
+
+
+@router.post(
+    "/aids", status_code=status.HTTP_201_CREATED, response_model=AidRead, dependencies=[MANAGE],
+    responses=problem_responses(404),
+)  # fmt: skip
+async def create_aid(data: AidCreate, principal: PrincipalDep, session: SessionDep) -> Response:
+    """Nutrition aid for a nutrition match: packages of protein-rich local food over the 1000 HPK, of value V
+    in integer rupiah (any amil fee is not part of V)."""
+    aid = await service.create_aid(session=session, principal=principal, data=data)
+    return versioned_response(aid, status.HTTP_201_CREATED, location=f"/v1/aids/{aid.id}")
+
+
+@router.get("/aids/{aid_id}", response_model=AidRead, dependencies=[READ_OWN], responses=problem_responses(404))
+async def get_aid(aid_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
+    """The aid with what it has spent: materials, management (distribution included) against its 20% cap."""
+    return versioned_response(await service.get_aid(session=session, principal=principal, aid_id=aid_id))
+
+
+@router.post(
+    "/aids/{aid_id}/close", response_model=AidRead, dependencies=[MANAGE], responses=problem_responses(404, 409)
+)
+async def close_aid(
+    aid_id: RecordIdPath, data: AidClose, principal: PrincipalDep, session: WriteSessionDep
+) -> Response:
+    """Close the aid; `materials_share_met` says whether materials reached 80% of its value."""
+    aid = await service.close_aid(session=session, principal=principal, aid_id=aid_id, closed_on=data.closed_on)
+    return versioned_response(aid)
+
+
+@router.post(
+    "/ledger/entries",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EntryRead,
+    dependencies=[MANAGE],
+    responses=problem_responses(404),
+)
+async def record_entry(data: EntryCreate, principal: PrincipalDep, session: WriteSessionDep) -> EntryRead:
+    """Book a commitment, a receipt of funds or an expenditure (materials, management, distribution, amil
+    fee). An expenditure that would take management and distribution above 20% of its aid's value (rounded
+    down to the rupiah), or all expenditures above the value, is a 422 with the figures. Entries are never
+    changed: correct one with a reversal."""
+    return await service.record(session=session, principal=principal, data=data)
+
+
+@router.post(
+    "/ledger/entries/{seq}/reverse",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EntryRead,
+    dependencies=[MANAGE],
+    responses=problem_responses(404, 409),
+)
+async def reverse_entry(seq: int, data: Reversal, principal: PrincipalDep, session: WriteSessionDep) -> EntryRead:
+    """Book the reversing entry of an entry (once)."""
+    return await service.reverse(session=session, principal=principal, seq=seq, data=data)
+
+
+@router.get("/otas/{ota_id}/ledger", response_model=Page[EntryRead], dependencies=[READ_OWN])
+async def list_entries(
+    ota_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[EntryRead]:  # fmt: skip
+    """The OTA's entries in booking order; a sponsor reads its own."""
+    return await service.entries(session=session, principal=principal, ota_id=ota_id, cursor=cursor, limit=limit)
+
+
+@router.get("/otas/{ota_id}/ledger/balances", response_model=Balances, dependencies=[READ_OWN])
+async def get_balances(ota_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Balances:
+    """Each account's balance, and committed, received and spent."""
+    return await service.balances(session=session, principal=principal, ota_id=ota_id)

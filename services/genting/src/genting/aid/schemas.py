@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from genting.aid.models import AidStatus, EntryKind, Package
+from genting.aid.rules import Category
+
+Rupiah = Annotated[int, Field(gt=0, le=10**15, description="Integer rupiah")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class AidCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    match_id: str = Field(max_length=36, description="A nutrition match")
+    package: Package
+    description: Text = Field(description="What the packages are: protein-rich local food, meals or snacks")
+    value: Rupiah = Field(description="V: the aid's value, without any amil fee")
+    starts_on: date
+    ends_on: date
+
+    @model_validator(mode="after")
+    def _period(self) -> Any:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on: must not be before starts_on")
+        return self
+
+
+class AidTotals(BaseModel):
+    materials: int
+    management: int = Field(description="Management and distribution")
+    amil_fee: int = Field(description="Apart: neither part of the value nor of a share")
+    management_cap: int = Field(description="20% of the value, rounded down to the rupiah")
+    remaining: int = Field(description="Value minus materials and management spent")
+
+
+class AidRead(BaseModel):
+    id: str
+    match_id: str
+    ota_id: str
+    package: Package
+    description: str
+    value: int
+    starts_on: date
+    ends_on: date
+    status: AidStatus
+    closed_on: date | None
+    materials_share_met: bool | None = Field(description="At closing: materials reached 80% of the value")
+    totals: AidTotals
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryCreate(BaseModel):
+    """A commitment or a receipt of funds (per OTA), or an expenditure of an aid."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ota_id: str = Field(max_length=36)
+    kind: EntryKind = Field(description="`commitment`, `receipt` or `expenditure` (reversals have their route)")
+    amount: Rupiah
+    aid_id: str | None = Field(default=None, max_length=36, description="Expenditures: the aid they belong to")
+    category: Category | None = Field(default=None, description="Expenditures: materials, management, ...")
+    occurred_on: date
+    description: Text
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Any:
+        if self.kind is EntryKind.REVERSAL:
+            raise ValueError("kind: reverse an entry with POST /v1/ledger/entries/{seq}/reverse")
+        if self.kind is EntryKind.EXPENDITURE and (self.aid_id is None or self.category is None):
+            raise ValueError("aid_id: an expenditure names its aid and category")
+        if self.kind is not EntryKind.EXPENDITURE and (self.aid_id is not None or self.category is not None):
+            raise ValueError("kind: only an expenditure has an aid and a category")
+        return self
+
+
+class Reversal(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    occurred_on: date
+    description: Text = Field(description="Why the entry is corrected")
+
+
+class EntryRead(BaseModel):
+    seq: int
+    ota_id: str
+    aid_id: str | None
+    kind: EntryKind
+    category: Category | None
+    debit_account: str
+    credit_account: str
+    amount: int
+    reverses_seq: int | None
+    occurred_on: date
+    description: str
+    created_by: str
+    created_at: datetime
+
+
+class Balances(BaseModel):
+    """Each account's balance (debits minus credits); in double entry they add up to zero."""
+
+    ota_id: str
+    accounts: dict[str, int]
+    committed: int
+    received: int
+    spent: int = Field(description="Materials, management and distribution, net of reversals (no amil fee)")
+    amil_fees: int

@@ -1,0 +1,223 @@
+"""Nutrition aid and the ledger. Every rupiah is an append-only double entry; an expenditure is checked
+against its aid's 80/20 rule with the aid row locked, so concurrent expenditures never overshoot."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from genting.access import visible
+from genting.aid import rules
+from genting.aid.models import Aid, AidStatus, EntryKind, LedgerEntry
+from genting.aid.rules import Category, Spent
+from genting.aid.schemas import AidCreate, AidRead, AidTotals, Balances, EntryCreate, EntryRead, Reversal
+from genting.matching import service as matching
+from genting.sponsors import service as sponsors
+from kkb_shared.auth import Principal
+from kkb_shared.db import utcnow
+from kkb_shared.errors import Conflict, InvalidInput, NotFound
+from kkb_shared.ids import new_id
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
+
+RECEIVABLE, COMMITMENTS, CASH = "pledges_receivable", "commitments", "cash"
+ACCOUNTS = {  # kind → (debit, credit); an expenditure debits the expense account of its category
+    EntryKind.COMMITMENT: (RECEIVABLE, COMMITMENTS),
+    EntryKind.RECEIPT: (CASH, RECEIVABLE),
+}
+
+
+def expense_account(category: Category) -> str:
+    return f"expense:{category.value}"
+
+
+# ---- aid -------------------------------------------------------------------------------------------
+
+
+async def _spent(session: AsyncSession, aid_id: str) -> tuple[Spent, int]:
+    """What the aid has spent, net of reversals, and its amil fees."""
+    signed = case((col(LedgerEntry.kind) == EntryKind.REVERSAL.value, -col(LedgerEntry.amount)),
+                  else_=col(LedgerEntry.amount))  # fmt: skip
+    query = (
+        select(col(LedgerEntry.category), func.sum(signed))
+        .where(col(LedgerEntry.aid_id) == aid_id)
+        .group_by(col(LedgerEntry.category))
+    )
+    totals = {category: int(total or 0) for category, total in (await session.execute(query)).all()}
+    materials = totals.get(Category.MATERIALS.value, 0)
+    management = totals.get(Category.MANAGEMENT.value, 0) + totals.get(Category.DISTRIBUTION.value, 0)
+    return Spent(materials, management), totals.get(Category.AMIL_FEE.value, 0)
+
+
+async def aid_read(session: AsyncSession, aid: Aid) -> AidRead:
+    spent, amil = await _spent(session, aid.id)
+    totals = AidTotals(
+        materials=spent.materials,
+        management=spent.management,
+        amil_fee=amil,
+        management_cap=rules.management_cap(aid.value),
+        remaining=aid.value - spent.materials - spent.management,
+    )
+    return AidRead(**aid.model_dump(exclude={"desa_code", "created_by"}), totals=totals)
+
+
+async def create_aid(*, session: AsyncSession, principal: Principal, data: AidCreate) -> AidRead:
+    match = await matching.live_match(session, principal, data.match_id)
+    matching.nutrition_only(match)
+    if match.status != "active":
+        raise InvalidInput("match_id", "the match has ended")
+    now = utcnow()
+    aid = Aid(
+        id=new_id(),
+        match_id=match.id,
+        ota_id=match.ota_id,
+        desa_code=match.desa_code,
+        **data.model_dump(exclude={"match_id"}),
+        status=AidStatus.OPEN.value,
+        created_by=principal.subject,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(aid)
+    await session.commit()
+    return await aid_read(session, aid)
+
+
+async def live_aid(session: AsyncSession, principal: Principal, aid_id: str, *, for_update: bool = False) -> Aid:
+    query = visible(
+        select(Aid).where(col(Aid.id) == aid_id), principal, ota_column=col(Aid.ota_id), desa_column=col(Aid.desa_code)
+    )
+    if for_update:
+        query = query.with_for_update()
+    aid = (await session.execute(query)).scalar_one_or_none()
+    if aid is None:
+        raise NotFound(f"No aid {aid_id}")
+    return aid
+
+
+async def get_aid(*, session: AsyncSession, principal: Principal, aid_id: str) -> AidRead:
+    return await aid_read(session, await live_aid(session, principal, aid_id))
+
+
+async def close_aid(*, session: AsyncSession, principal: Principal, aid_id: str, closed_on: date) -> AidRead:
+    """Close the aid: its materials share is reported against 80% of its value (flagged when below)."""
+    aid = await live_aid(session, principal, aid_id, for_update=True)
+    if aid.status == AidStatus.CLOSED.value:
+        raise Conflict("The aid is already closed")
+    if closed_on < aid.starts_on:
+        raise InvalidInput("closed_on", "must not be before the aid's start")
+    spent, _ = await _spent(session, aid.id)
+    aid.status, aid.closed_on, aid.updated_at = AidStatus.CLOSED.value, closed_on, utcnow()
+    aid.materials_share_met = rules.materials_share_met(aid.value, spent.materials)
+    await session.commit()
+    return await aid_read(session, aid)
+
+
+# ---- ledger ----------------------------------------------------------------------------------------
+
+
+def entry_read(entry: LedgerEntry) -> EntryRead:
+    return EntryRead.model_validate(entry.model_dump())
+
+
+async def record(*, session: AsyncSession, principal: Principal, data: EntryCreate) -> EntryRead:
+    """Book a commitment, a receipt or an expenditure. An expenditure locks its aid, then checks the rule
+    against what the aid has spent: one that would break it is a 422 with the figures."""
+    ota = await sponsors.live_ota(session, principal, data.ota_id)
+    if data.kind is EntryKind.EXPENDITURE:
+        assert data.aid_id is not None and data.category is not None  # the schema requires both
+        aid = await live_aid(session, principal, data.aid_id, for_update=True)
+        if aid.ota_id != ota.id:
+            raise InvalidInput("aid_id", "the aid belongs to another OTA")
+        if aid.status != AidStatus.OPEN.value:
+            raise InvalidInput("aid_id", "the aid is closed")
+        spent, _ = await _spent(session, aid.id)
+        refusal = rules.refusal(aid.value, spent, data.category, data.amount)
+        if refusal is not None:
+            raise InvalidInput("amount", refusal)
+        debit, credit = expense_account(data.category), CASH
+    else:
+        debit, credit = ACCOUNTS[data.kind]
+    entry = LedgerEntry(
+        ota_id=ota.id,
+        aid_id=data.aid_id,
+        kind=data.kind.value,
+        category=data.category.value if data.category else None,
+        debit_account=debit,
+        credit_account=credit,
+        amount=data.amount,
+        occurred_on=data.occurred_on,
+        description=data.description,
+        created_by=principal.subject,
+        created_at=utcnow(),
+    )
+    session.add(entry)
+    await session.commit()
+    return entry_read(entry)
+
+
+async def reverse(*, session: AsyncSession, principal: Principal, seq: int, data: Reversal) -> EntryRead:
+    """Correct an entry by a reversing one (same accounts swapped, same amount); an entry is reversed once,
+    and a reversal is not reversed (book the entry again instead)."""
+    query = select(LedgerEntry).where(col(LedgerEntry.seq) == seq)
+    original = (await session.execute(query)).scalar_one_or_none()
+    if original is None:
+        raise NotFound(f"No ledger entry {seq}")
+    await sponsors.live_ota(session, principal, original.ota_id)  # 404 outside the caller's scope
+    if original.kind == EntryKind.REVERSAL.value:
+        raise InvalidInput("seq", "a reversal is not reversed: book the entry again")
+    if original.aid_id is not None:
+        await live_aid(session, principal, original.aid_id, for_update=True)
+    entry = LedgerEntry(
+        ota_id=original.ota_id,
+        aid_id=original.aid_id,
+        kind=EntryKind.REVERSAL.value,
+        category=original.category,
+        debit_account=original.credit_account,
+        credit_account=original.debit_account,
+        amount=original.amount,
+        reverses_seq=original.seq,
+        occurred_on=data.occurred_on,
+        description=data.description,
+        created_by=principal.subject,
+        created_at=utcnow(),
+    )
+    session.add(entry)
+    try:
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise Conflict(f"Entry {seq} has already been reversed") from exc
+    return entry_read(entry)
+
+
+async def entries(
+    *, session: AsyncSession, principal: Principal, ota_id: str, cursor: str | None, limit: int
+) -> Page[EntryRead]:
+    ota = await sponsors.live_ota(session, principal, ota_id)
+    query = select(LedgerEntry).where(col(LedgerEntry.ota_id) == ota.id).order_by(col(LedgerEntry.seq)).limit(limit + 1)
+    if cursor:
+        query = query.where(col(LedgerEntry.seq) > int(decode_cursor(cursor, keys=("seq",))["seq"]))
+    rows = list((await session.execute(query)).scalars())
+    return keyset_page(rows, limit, item=entry_read, position=lambda e: {"seq": e.seq})
+
+
+async def balances(*, session: AsyncSession, principal: Principal, ota_id: str) -> Balances:
+    ota = await sponsors.live_ota(session, principal, ota_id)
+    accounts: dict[str, int] = {}
+    for side, sign in ((col(LedgerEntry.debit_account), 1), (col(LedgerEntry.credit_account), -1)):
+        query = select(side, func.sum(col(LedgerEntry.amount))).where(col(LedgerEntry.ota_id) == ota.id).group_by(side)
+        for account, total in (await session.execute(query)).all():
+            accounts[account] = accounts.get(account, 0) + sign * int(total)
+    expenses = {c: accounts.get(expense_account(c), 0) for c in Category}
+    return Balances(
+        ota_id=ota.id,
+        accounts=dict(sorted(accounts.items())),
+        committed=-accounts.get(COMMITMENTS, 0),
+        received=accounts.get(CASH, 0) + sum(expenses.values()),
+        spent=sum(v for c, v in expenses.items() if c is not Category.AMIL_FEE),
+        amil_fees=expenses[Category.AMIL_FEE],
+    )

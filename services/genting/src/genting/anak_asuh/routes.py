@@ -1,0 +1,88 @@
+"""Anak asuh: candidates, enrollment with eligibility checked against the registry and mentoring, records."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from genting.access import MANAGE, READ, READ_OWN
+from genting.anak_asuh import service
+from genting.anak_asuh.models import AnakAsuhStatus
+from genting.anak_asuh.schemas import AnakAsuhRead, Candidate, Enrollment, SponsoredView
+from genting.deps import UpstreamsDep
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.idempotency import IdempotencyDep
+from kkb_shared.ids import RecordIdPath
+from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.versioning import versioned_response
+
+router = APIRouter(prefix="/anak-asuh", tags=["anak asuh"], responses=problem_responses(401, 403, 422))
+
+
+@router.get("/candidates", response_model=list[Candidate], dependencies=[READ], responses=problem_responses(404, 503))
+async def list_candidates(
+    principal: PrincipalDep,
+    session: SessionDep,
+    upstreams: UpstreamsDep,
+    desa: Annotated[str, Query(pattern=r"^\d{10}$", description="10-digit desa code")],
+) -> list[Candidate]:
+    """Members of the desa's KRS families who may be enrolled and are not yet, each with why and its
+    priority (1 first: baduta with T and underweight), read from the registry and the mentoring service."""
+    return await service.candidates(session=session, principal=principal, upstreams=upstreams, desa_code=desa)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AnakAsuhRead,
+    dependencies=[MANAGE],
+    responses=problem_responses(409, 503),
+)
+async def enroll(
+    data: Enrollment,
+    principal: PrincipalDep,
+    session: SessionDep,
+    upstreams: UpstreamsDep,
+    idempotency: IdempotencyDep,
+) -> Response:
+    """Enroll a registry member; one who is not eligible is a 422 with the reason."""
+
+    async def create() -> Response:
+        record = await service.enroll(
+            session=session, principal=principal, upstreams=upstreams, member_id=data.member_id
+        )
+        return versioned_response(record, status.HTTP_201_CREATED, location=f"/v1/anak-asuh/{record.id}")
+
+    return await idempotency.run(create)
+
+
+@router.get("", response_model=Page[AnakAsuhRead] | Page[SponsoredView], dependencies=[READ_OWN])
+async def list_anak_asuh(
+    principal: PrincipalDep,
+    session: SessionDep,
+    upstreams: UpstreamsDep,
+    status_filter: Annotated[AnakAsuhStatus | None, Query(alias="status")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[AnakAsuhRead] | Page[SponsoredView]:
+    """Operators: the anak asuh of their region. A sponsor: its own, pseudonymised (alias, age group, desa
+    name, status, growth trend)."""
+    return await service.list_anak_asuh(
+        session=session, principal=principal, upstreams=upstreams, status=status_filter, cursor=cursor, limit=limit
+    )
+
+
+@router.get(
+    "/{anak_asuh_id}",
+    response_model=AnakAsuhRead | SponsoredView,
+    dependencies=[READ_OWN],
+    responses=problem_responses(404),
+)
+async def get_anak_asuh(
+    anak_asuh_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, upstreams: UpstreamsDep
+) -> AnakAsuhRead | SponsoredView:
+    """With its history for operators; pseudonymised for its sponsor."""
+    return await service.get(session=session, principal=principal, upstreams=upstreams, anak_asuh_id=anak_asuh_id)

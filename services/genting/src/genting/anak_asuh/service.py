@@ -1,0 +1,306 @@
+"""Enrolling anak asuh: eligibility read from the registry (member, family, KRS, poverty) and the mentoring
+service (T and underweight), both asked with this service's own token; the record keeps its history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from genting.access import is_sponsor
+from genting.anak_asuh import rules
+from genting.anak_asuh.models import AnakAsuh, AnakAsuhCategory, AnakAsuhEvent, AnakAsuhStatus
+from genting.anak_asuh.schemas import (
+    AnakAsuhEventRead,
+    AnakAsuhRead,
+    Candidate,
+    GrowthTrend,
+    SponsoredView,
+)
+from genting.deps import Upstreams
+from genting.matching.models import Match, MatchStatus
+from kkb_shared.auth import Principal
+from kkb_shared.db import utcnow
+from kkb_shared.errors import Conflict, DomainError, InvalidInput, NotFound
+from kkb_shared.ids import new_id
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.registry_api import SEX_LETTER, RegistryFamily, RegistryMember, member_with_family
+from kkb_shared.scope import scoped
+from kkb_shared.service_client import ServiceClient
+
+CHILDREN = (AnakAsuhCategory.BADUTA, AnakAsuhCategory.BALITA)
+
+
+def _person(member: RegistryMember) -> rules.Person:
+    return rules.Person(member.id, member.sex, member.birth_date, member.relation, member.is_pregnant)
+
+
+async def flagged_children(mentoring: ServiceClient, desa_code: str) -> set[str]:
+    """Members the mentoring service lists with T (or 2T) and underweight in poor KRS families of the desa."""
+    flagged: set[str] = set()
+    cursor = ""
+    while True:
+        page = await mentoring.get_json(f"/v1/priority-children?region={desa_code}&limit=500{cursor}")
+        for item in (page or {}).get("items", []):
+            flagged.add(str(item["member_id"]))
+        next_cursor = (page or {}).get("next_cursor")
+        if not next_cursor:
+            return flagged
+        cursor = f"&cursor={next_cursor}"
+
+
+def assess(member: RegistryMember, family: RegistryFamily, flagged: set[str], on: date) -> rules.Eligibility:
+    return rules.assess(
+        _person(member),
+        [_person(m) for m in family.members],
+        family_is_krs=family.krs.is_krs,
+        poverty_status=family.poverty_status,
+        on=on,
+        t_and_underweight=member.id in flagged,
+    )
+
+
+async def enroll(*, session: AsyncSession, principal: Principal, upstreams: Upstreams, member_id: str) -> AnakAsuhRead:
+    found = await member_with_family(upstreams.registry, member_id)
+    if found is None or not principal.covers(found[1].desa_code):
+        raise InvalidInput("member_id", "no live registry member in your region has this id")
+    member, family = found
+    today = date.today()
+    eligibility = assess(member, family, await flagged_children(upstreams.mentoring, family.desa_code), today)
+    if eligibility.category is None:
+        raise InvalidInput("member_id", f"not eligible: {eligibility.refusal}")
+    region = await upstreams.registry.get_json(f"/v1/regions/{family.desa_code}")
+    now = utcnow()
+    record_id = new_id()
+    anak_asuh = AnakAsuh(
+        id=record_id,
+        member_id=member.id,
+        family_id=family.id,
+        desa_code=family.desa_code,
+        desa_name=str((region or {}).get("name", family.desa_code)),
+        alias=f"AA-{record_id[-6:].upper()}",
+        category=eligibility.category.value,
+        sex=SEX_LETTER[member.sex],
+        birth_date=member.birth_date,
+        status=AnakAsuhStatus.ACTIVE.value,
+        priority=eligibility.priority,
+        reasons=eligibility.reasons,
+        enrolled_on=today,
+        created_by=principal.subject,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(anak_asuh)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise Conflict("This member is already enrolled as an anak asuh") from exc
+    event = _event(anak_asuh, today, "enrolled", "; ".join(eligibility.reasons))
+    session.add(event)
+    await session.commit()
+    return read(anak_asuh, [event])
+
+
+def _event(anak_asuh: AnakAsuh, on: date, kind: str, note: str) -> AnakAsuhEvent:
+    return AnakAsuhEvent(
+        id=new_id(),
+        anak_asuh_id=anak_asuh.id,
+        happened_on=on,
+        kind=kind,
+        category=anak_asuh.category,
+        status=anak_asuh.status,
+        note=note[:500],
+        created_at=utcnow(),
+    )
+
+
+def read(anak_asuh: AnakAsuh, history: Sequence[AnakAsuhEvent]) -> AnakAsuhRead:
+    return AnakAsuhRead(
+        **anak_asuh.model_dump(exclude={"deleted_at", "created_by"}),
+        history=[AnakAsuhEventRead.model_validate(e.model_dump()) for e in history],
+    )
+
+
+async def _history(session: AsyncSession, ids: Sequence[str]) -> dict[str, list[AnakAsuhEvent]]:
+    query = (
+        select(AnakAsuhEvent)
+        .where(col(AnakAsuhEvent.anak_asuh_id).in_(ids))
+        .order_by(col(AnakAsuhEvent.happened_on), col(AnakAsuhEvent.id))
+    )
+    found: dict[str, list[AnakAsuhEvent]] = {}
+    for event in (await session.execute(query)).scalars():
+        found.setdefault(event.anak_asuh_id, []).append(event)
+    return found
+
+
+def _sponsored(principal: Principal) -> Any:
+    """The anak asuh a sponsor has (or had) a match with."""
+    return select(col(Match.anak_asuh_id)).where(col(Match.ota_id) == (principal.ota_id or ""))
+
+
+async def live(session: AsyncSession, principal: Principal, anak_asuh_id: str) -> AnakAsuh:
+    query = select(AnakAsuh).where(col(AnakAsuh.id) == anak_asuh_id, col(AnakAsuh.deleted_at).is_(None))
+    if is_sponsor(principal):
+        query = query.where(col(AnakAsuh.id).in_(_sponsored(principal)))
+    else:
+        query = scoped(query, col(AnakAsuh.desa_code), principal)
+    found = (await session.execute(query)).scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"No anak asuh {anak_asuh_id}")
+    return found
+
+
+async def get(
+    *, session: AsyncSession, principal: Principal, upstreams: Upstreams, anak_asuh_id: str
+) -> AnakAsuhRead | SponsoredView:
+    anak_asuh = await live(session, principal, anak_asuh_id)
+    if is_sponsor(principal):
+        return await sponsored_view(upstreams.mentoring, anak_asuh)
+    return read(anak_asuh, (await _history(session, [anak_asuh.id])).get(anak_asuh.id, []))
+
+
+async def list_anak_asuh(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    upstreams: Upstreams,
+    status: AnakAsuhStatus | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[AnakAsuhRead] | Page[SponsoredView]:
+    query = select(AnakAsuh).where(col(AnakAsuh.deleted_at).is_(None)).order_by(col(AnakAsuh.id)).limit(limit + 1)
+    if is_sponsor(principal):
+        query = query.where(col(AnakAsuh.id).in_(_sponsored(principal)))
+    else:
+        query = scoped(query, col(AnakAsuh.desa_code), principal)
+    if status is not None:
+        query = query.where(col(AnakAsuh.status) == status.value)
+    if cursor:
+        query = query.where(col(AnakAsuh.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    rows = list((await session.execute(query)).scalars())
+    if is_sponsor(principal):
+        views = {a.id: await sponsored_view(upstreams.mentoring, a) for a in rows[:limit]}
+        return keyset_page(rows, limit, item=lambda a: views[a.id], position=lambda a: {"id": a.id})
+    history = await _history(session, [a.id for a in rows[:limit]])
+    return keyset_page(rows, limit, item=lambda a: read(a, history.get(a.id, [])), position=lambda a: {"id": a.id})
+
+
+async def sponsored_view(mentoring: ServiceClient, anak_asuh: AnakAsuh) -> SponsoredView:
+    return SponsoredView(
+        id=anak_asuh.id,
+        alias=anak_asuh.alias,
+        category=AnakAsuhCategory(anak_asuh.category),
+        desa_name=anak_asuh.desa_name,
+        status=AnakAsuhStatus(anak_asuh.status),
+        growth_trend=await growth_trend(mentoring, anak_asuh),
+    )
+
+
+async def growth_trend(mentoring: ServiceClient, anak_asuh: AnakAsuh) -> GrowthTrend:
+    """Weight-for-age at the last measurement against the one at enrollment (the last before it, or else the
+    first after): improving when higher. Unknown for mothers, without two measurements, or mentoring down."""
+    if anak_asuh.category not in CHILDREN:
+        return GrowthTrend.UNKNOWN
+    try:
+        series = await mentoring.get_json(f"/v1/children/{anak_asuh.member_id}/growth")
+    except DomainError:
+        return GrowthTrend.UNKNOWN
+    points = [p for p in (series or {}).get("points", []) if p.get("waz") is not None]
+    if len(points) < 2:
+        return GrowthTrend.UNKNOWN
+    enrolled = anak_asuh.enrolled_on.isoformat()
+    before = [p for p in points if p["measured_on"] <= enrolled]
+    baseline = before[-1] if before else points[0]
+    last = points[-1]
+    if last is baseline:
+        return GrowthTrend.UNKNOWN
+    return GrowthTrend.IMPROVING if last["waz"] > baseline["waz"] else GrowthTrend.NOT_IMPROVING
+
+
+async def candidates(
+    *, session: AsyncSession, principal: Principal, upstreams: Upstreams, desa_code: str
+) -> list[Candidate]:
+    """Eligible members of the desa's KRS families not yet enrolled, by priority."""
+    if not principal.covers(desa_code):
+        raise NotFound(f"No desa {desa_code} in your region")
+    today = date.today()
+    flagged = await flagged_children(upstreams.mentoring, desa_code)
+    enrolled = set(
+        (
+            await session.execute(
+                select(col(AnakAsuh.member_id)).where(
+                    col(AnakAsuh.desa_code) == desa_code, col(AnakAsuh.deleted_at).is_(None)
+                )
+            )
+        ).scalars()
+    )
+    found: list[Candidate] = []
+    cursor = ""
+    while True:
+        page = await upstreams.registry.get_json(f"/v1/families?region={desa_code}&is_krs=true&limit=500{cursor}")
+        for summary in (page or {}).get("items", []):
+            body = await upstreams.registry.get_json(f"/v1/families/{summary['id']}")
+            if body is None:
+                continue
+            family = RegistryFamily.model_validate(body)
+            for member in family.members:
+                if member.id in enrolled:
+                    continue
+                eligibility = assess(member, family, flagged, today)
+                if eligibility.category is not None:
+                    found.append(
+                        Candidate(
+                            member_id=member.id,
+                            family_id=family.id,
+                            category=eligibility.category,
+                            priority=eligibility.priority,
+                            reasons=eligibility.reasons,
+                        )
+                    )
+        next_cursor = (page or {}).get("next_cursor")
+        if not next_cursor:
+            break
+        cursor = f"&cursor={next_cursor}"
+    return sorted(found, key=lambda c: (c.priority, c.member_id))
+
+
+async def recheck(session: AsyncSession, today: date) -> tuple[int, int]:
+    """Age moves children on: a baduta turning 24 months becomes a balita, a balita past 59 months is no
+    longer eligible (its active matches end). Each change is a history event. Returns (checked, changed)."""
+    query = select(AnakAsuh).where(
+        col(AnakAsuh.deleted_at).is_(None),
+        col(AnakAsuh.status) == AnakAsuhStatus.ACTIVE.value,
+        col(AnakAsuh.category).in_([c.value for c in CHILDREN]),
+    )
+    checked = changed = 0
+    for anak_asuh in (await session.execute(query)).scalars().all():
+        checked += 1
+        now_category = rules.child_category(anak_asuh.birth_date, today)
+        if now_category is not None and now_category.value == anak_asuh.category:
+            continue
+        changed += 1
+        anak_asuh.updated_at = utcnow()
+        if now_category is None:
+            anak_asuh.status = AnakAsuhStatus.INELIGIBLE.value
+            note = "past 59 months: no longer eligible; active matches ended"
+            await _end_matches(session, anak_asuh.id, today)
+        else:
+            note = f"turned {rules.months_old(anak_asuh.birth_date, today)} months: {anak_asuh.category} → "
+            note += now_category.value
+            anak_asuh.category = now_category.value
+            anak_asuh.priority = rules.PRIORITY[(now_category, False)]
+        session.add(_event(anak_asuh, today, "rechecked", note))
+    await session.commit()
+    return checked, changed
+
+
+async def _end_matches(session: AsyncSession, anak_asuh_id: str, today: date) -> None:
+    query = select(Match).where(col(Match.anak_asuh_id) == anak_asuh_id, col(Match.status) == MatchStatus.ACTIVE)
+    for match in (await session.execute(query)).scalars():
+        match.status, match.ends_on, match.updated_at = MatchStatus.ENDED.value, today, utcnow()

@@ -1,0 +1,158 @@
+"""Matching anak asuh with sponsors: suggestions by priority and region of interest within the agreement's
+remaining places; a confirmed match is the only active one of its anak asuh and aid kind."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from genting.access import visible
+from genting.anak_asuh import service as anak_asuh_service
+from genting.anak_asuh.models import AnakAsuh, AnakAsuhStatus
+from genting.matching.models import Match, MatchStatus
+from genting.matching.schemas import MatchCreate, MatchEnd, MatchRead, Suggestion, Suggestions
+from genting.sponsors import service as sponsors
+from genting.sponsors.models import AidKind
+from kkb_shared.auth import Principal
+from kkb_shared.db import utcnow
+from kkb_shared.errors import Conflict, InvalidInput, NotFound
+from kkb_shared.ids import new_id
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.scope import scoped
+from kkb_shared.versioning import check_if_match, commit_versioned
+
+MAX_SUGGESTIONS = 200
+
+
+def read(match: Match) -> MatchRead:
+    return MatchRead.model_validate(match.model_dump())
+
+
+async def _active_count(session: AsyncSession, ota_id: str) -> int:
+    query = select(func.count(func.distinct(col(Match.anak_asuh_id)))).where(
+        col(Match.ota_id) == ota_id, col(Match.status) == MatchStatus.ACTIVE.value
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+async def suggestions(*, session: AsyncSession, principal: Principal, ota_id: str) -> Suggestions:
+    ota = await sponsors.live_ota(session, principal, ota_id)
+    places = max(ota.anak_asuh_target - await _active_count(session, ota.id), 0)
+    matched = select(col(Match.anak_asuh_id)).where(col(Match.status) == MatchStatus.ACTIVE.value)
+    query = (
+        select(AnakAsuh)
+        .where(
+            col(AnakAsuh.deleted_at).is_(None),
+            col(AnakAsuh.status) == AnakAsuhStatus.ACTIVE.value,
+            col(AnakAsuh.desa_code).startswith(ota.region_code),
+            col(AnakAsuh.id).not_in(matched),
+        )
+        .order_by(col(AnakAsuh.priority), col(AnakAsuh.enrolled_on), col(AnakAsuh.id))
+        .limit(min(places, MAX_SUGGESTIONS))
+    )
+    rows = (await session.execute(scoped(query, col(AnakAsuh.desa_code), principal))).scalars()
+    items = [Suggestion(anak_asuh_id=a.id, **a.model_dump(include={"alias", "category", "desa_code", "priority",
+                                                                     "reasons"})) for a in rows]  # fmt: skip
+    return Suggestions(ota_id=ota.id, places_left=places, items=items)
+
+
+async def confirm(*, session: AsyncSession, principal: Principal, data: MatchCreate) -> MatchRead:
+    """Two operators confirming the same anak asuh and aid kind at once: the unique index on active matches
+    lets exactly one in; the other gets 409."""
+    ota = await sponsors.live_ota(session, principal, data.ota_id)
+    anak_asuh = await anak_asuh_service.live(session, principal, data.anak_asuh_id)
+    if anak_asuh.status != AnakAsuhStatus.ACTIVE.value:
+        raise InvalidInput("anak_asuh_id", f"the anak asuh is {anak_asuh.status}")
+    if data.aid_kind.value not in ota.aid_kinds:
+        raise InvalidInput("aid_kind", f"the OTA's agreement covers {', '.join(ota.aid_kinds)} aid only")
+    if not anak_asuh.desa_code.startswith(ota.region_code):
+        raise InvalidInput("anak_asuh_id", "the anak asuh lives outside the OTA's region of interest")
+    starts_on = data.starts_on or date.today()
+    if not ota.agreement_start <= starts_on <= ota.agreement_end:
+        raise InvalidInput("starts_on", f"outside the agreement ({ota.agreement_start} to {ota.agreement_end})")
+    now = utcnow()
+    match = Match(
+        id=new_id(),
+        ota_id=ota.id,
+        anak_asuh_id=anak_asuh.id,
+        desa_code=anak_asuh.desa_code,
+        aid_kind=data.aid_kind.value,
+        starts_on=starts_on,
+        status=MatchStatus.ACTIVE.value,
+        created_by=principal.subject,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(match)
+    try:
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise Conflict(f"The anak asuh already has an active {data.aid_kind.value} match") from exc
+    return read(match)
+
+
+async def live_match(session: AsyncSession, principal: Principal, match_id: str) -> Match:
+    query = visible(
+        select(Match).where(col(Match.id) == match_id),
+        principal,
+        ota_column=col(Match.ota_id),
+        desa_column=col(Match.desa_code),
+    )
+    match = (await session.execute(query)).scalar_one_or_none()
+    if match is None:
+        raise NotFound(f"No match {match_id}")
+    return match
+
+
+async def get(*, session: AsyncSession, principal: Principal, match_id: str) -> MatchRead:
+    return read(await live_match(session, principal, match_id))
+
+
+async def list_matches(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    ota_id: str | None,
+    status: MatchStatus | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[MatchRead]:
+    query = visible(
+        select(Match).order_by(col(Match.id)).limit(limit + 1),
+        principal,
+        ota_column=col(Match.ota_id),
+        desa_column=col(Match.desa_code),
+    )
+    if ota_id:
+        query = query.where(col(Match.ota_id) == ota_id)
+    if status:
+        query = query.where(col(Match.status) == status.value)
+    if cursor:
+        query = query.where(col(Match.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    rows = list((await session.execute(query)).scalars())
+    return keyset_page(rows, limit, item=read, position=lambda m: {"id": m.id})
+
+
+async def end(
+    *, session: AsyncSession, principal: Principal, match_id: str, data: MatchEnd, if_match: str | None
+) -> MatchRead:
+    """Ending a match frees the anak asuh for another sponsor of that aid kind."""
+    match = await live_match(session, principal, match_id)
+    check_if_match(if_match, match.version, required=False)
+    if match.status != MatchStatus.ACTIVE.value:
+        raise Conflict("The match has already ended")
+    if data.ends_on < match.starts_on:
+        raise InvalidInput("ends_on", "must not be before starts_on")
+    match.status, match.ends_on, match.updated_at = MatchStatus.ENDED.value, data.ends_on, utcnow()
+    await commit_versioned(session)
+    return read(match)
+
+
+def nutrition_only(match: Match) -> None:
+    if match.aid_kind != AidKind.NUTRITION.value:
+        raise InvalidInput("match_id", "nutrition aid needs a nutrition match")

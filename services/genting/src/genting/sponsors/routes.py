@@ -1,0 +1,55 @@
+"""Sponsors (OTA) and their agreements with the TPG."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from genting.access import MANAGE, READ_OWN
+from genting.sponsors import service
+from genting.sponsors.schemas import OtaCreate, OtaRead, OtaUpdate
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.idempotency import IdempotencyDep
+from kkb_shared.ids import RecordIdPath
+from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.versioning import IfMatchHeader, versioned_response
+
+router = APIRouter(prefix="/otas", tags=["sponsors"], responses=problem_responses(401, 403, 422))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=OtaRead, dependencies=[MANAGE])
+async def create_ota(
+    data: OtaCreate, principal: PrincipalDep, session: SessionDep, idempotency: IdempotencyDep
+) -> Response:
+    """A sponsor with its agreement (kesepakatan) with the TPG: period, committed rupiah, aid kinds and the
+    number of anak asuh. Send `Idempotency-Key` to retry safely."""
+
+    async def create() -> Response:
+        ota = await service.create(session=session, principal=principal, data=data)
+        return versioned_response(ota, status.HTTP_201_CREATED, location=f"/v1/otas/{ota.id}")
+
+    return await idempotency.run(create)
+
+
+@router.get("", response_model=Page[OtaRead], dependencies=[READ_OWN])
+async def list_otas(
+    principal: PrincipalDep, session: SessionDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[OtaRead]:
+    """OTAs whose region of interest lies in yours; a sponsor sees its own."""
+    return await service.list_otas(session=session, principal=principal, cursor=cursor, limit=limit)
+
+
+@router.get("/{ota_id}", response_model=OtaRead, dependencies=[READ_OWN], responses=problem_responses(404))
+async def get_ota(ota_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
+    return versioned_response(await service.get(session=session, principal=principal, ota_id=ota_id))
+
+
+@router.patch(
+    "/{ota_id}", response_model=OtaRead, dependencies=[MANAGE], responses=problem_responses(404, 409, 412, 428)
+)
+async def update_ota(
+    ota_id: RecordIdPath, data: OtaUpdate, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+) -> Response:
+    ota = await service.update(session=session, principal=principal, ota_id=ota_id, data=data, if_match=if_match)
+    return versioned_response(ota)

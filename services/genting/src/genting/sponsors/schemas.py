@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from genting.sponsors.models import AidKind, OtaKind
+from kkb_shared.schema_checks import no_nulls
+from kkb_shared.scope import REGION_CODE_PATTERN
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)]
+Rupiah = Annotated[int, Field(ge=0, le=10**15, description="Integer rupiah")]
+
+
+class OtaFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    kind: OtaKind
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    contact_phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{6,30}$")] | None = None
+    contact_email: Email | None = None
+    region_code: str = Field(pattern=REGION_CODE_PATTERN, description="Region of interest (2, 4, 6 or 10 digits)")
+    agreement_start: date
+    agreement_end: date
+    committed_amount: Rupiah
+    aid_kinds: list[AidKind] = Field(min_length=1, max_length=2)
+    anak_asuh_target: int = Field(ge=0, le=100_000, description="Number of anak asuh agreed")
+
+    @model_validator(mode="after")
+    def _agreement(self) -> Any:
+        if self.agreement_end < self.agreement_start:
+            raise ValueError("agreement_end: must not be before agreement_start")
+        if len(set(self.aid_kinds)) != len(self.aid_kinds):
+            raise ValueError("aid_kinds: each kind once")
+        return self
+
+
+class OtaCreate(OtaFields):
+    pass
+
+
+class OtaUpdate(BaseModel):
+    """Fields to change; the agreement is amended by changing its fields (the version records it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] | None = None
+    contact_phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{6,30}$")] | None = None
+    contact_email: Email | None = None
+    agreement_end: date | None = None
+    committed_amount: Rupiah | None = None
+    anak_asuh_target: int | None = Field(default=None, ge=0, le=100_000)
+
+    @model_validator(mode="after")
+    def _not_null(self) -> Any:
+        no_nulls(self, ("name", "contact_name", "agreement_end", "committed_amount", "anak_asuh_target"))
+        return self
+
+
+class OtaRead(BaseModel):
+    id: str
+    name: str
+    kind: OtaKind
+    contact_name: str
+    contact_phone: str | None
+    contact_email: str | None
+    region_code: str
+    agreement_start: date
+    agreement_end: date
+    committed_amount: int
+    aid_kinds: list[AidKind]
+    anak_asuh_target: int
+    version: int
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,79 @@
+"""Sponsors (OTA) and their agreements."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from genting.access import is_sponsor
+from genting.sponsors.models import Ota
+from genting.sponsors.schemas import OtaCreate, OtaRead, OtaUpdate
+from kkb_shared.auth import Principal
+from kkb_shared.db import utcnow
+from kkb_shared.errors import Forbidden, InvalidInput, NotFound
+from kkb_shared.ids import new_id
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.versioning import check_if_match, commit_versioned
+
+
+def read(ota: Ota) -> OtaRead:
+    return OtaRead.model_validate(ota.model_dump())
+
+
+def _visible(principal: Principal) -> Select[Ota]:
+    query = select(Ota).where(col(Ota.deleted_at).is_(None))
+    if is_sponsor(principal):
+        return query.where(col(Ota.id) == (principal.ota_id or ""))
+    return query.where(col(Ota.region_code).startswith(principal.region)) if principal.region else query
+
+
+async def live_ota(session: AsyncSession, principal: Principal, ota_id: str, *, for_update: bool = False) -> Ota:
+    """An OTA the caller may see: its own for a sponsor, one of its region for the others; 404 otherwise."""
+    query = _visible(principal).where(col(Ota.id) == ota_id)
+    if for_update:
+        query = query.with_for_update()
+    ota = (await session.execute(query)).scalar_one_or_none()
+    if ota is None:
+        raise NotFound(f"No OTA {ota_id}")
+    return ota
+
+
+async def create(*, session: AsyncSession, principal: Principal, data: OtaCreate) -> OtaRead:
+    if not data.region_code.startswith(principal.region):
+        raise Forbidden(f"region_code {data.region_code} is outside your region")
+    now = utcnow()
+    ota = Ota(id=new_id(), **data.model_dump(mode="json"), created_by=principal.subject, created_at=now,
+              updated_at=now)  # fmt: skip
+    ota.agreement_start, ota.agreement_end = data.agreement_start, data.agreement_end
+    session.add(ota)
+    await session.commit()
+    return read(ota)
+
+
+async def get(*, session: AsyncSession, principal: Principal, ota_id: str) -> OtaRead:
+    return read(await live_ota(session, principal, ota_id))
+
+
+async def list_otas(*, session: AsyncSession, principal: Principal, cursor: str | None, limit: int) -> Page[OtaRead]:
+    query = _visible(principal).order_by(col(Ota.id)).limit(limit + 1)
+    if cursor:
+        query = query.where(col(Ota.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    rows = list((await session.execute(query)).scalars())
+    return keyset_page(rows, limit, item=read, position=lambda o: {"id": o.id})
+
+
+async def update(
+    *, session: AsyncSession, principal: Principal, ota_id: str, data: OtaUpdate, if_match: str | None
+) -> OtaRead:
+    ota = await live_ota(session, principal, ota_id)
+    check_if_match(if_match, ota.version)
+    changes = data.model_dump(exclude_unset=True)
+    end = changes.get("agreement_end", ota.agreement_end)
+    if end < ota.agreement_start:
+        raise InvalidInput("agreement_end", "must not be before agreement_start")
+    for name, value in changes.items():
+        setattr(ota, name, value)
+    ota.updated_at = utcnow()
+    await commit_versioned(session)
+    return read(ota)

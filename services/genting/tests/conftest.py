@@ -1,0 +1,91 @@
+"""GENTING test fixtures: its database from its own migrations, and the registry and mentoring services as
+real apps (their own databases) that it asks in-process with its own token."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from genting.cli import ALEMBIC_INI
+from genting.deps import Upstreams
+from genting.main import create_app
+from genting.settings import GentingSettings
+from kkb_shared.migrations import upgrade
+from kkb_shared.service_client import ServiceClient
+from kkb_shared.testing.tokens import StaticToken, TokenFactory
+from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC_INI
+from mentoring.main import create_app as create_mentoring_app
+from mentoring.settings import MentoringSettings
+from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
+from registry.main import create_app as create_registry_app
+from registry.settings import RegistrySettings
+
+
+def _client(name: str, app: FastAPI, token: StaticToken) -> ServiceClient:
+    return ServiceClient(name, f"http://{name}", token, transport=httpx.ASGITransport(app=app))
+
+
+@pytest.fixture(scope="session")
+async def genting_upstreams(
+    database_factory: Callable[[str], str], tokens: TokenFactory
+) -> AsyncIterator[dict[str, FastAPI]]:
+    registry_url, mentoring_url = database_factory("registry_for_genting"), database_factory("mentoring_for_genting")
+    upgrade(REGISTRY_ALEMBIC_INI, registry_url)
+    upgrade(MENTORING_ALEMBIC_INI, mentoring_url)
+    registry = create_registry_app(RegistrySettings(database_url=registry_url), verifier=tokens.verifier())
+    mentoring_token = StaticToken(tokens.token("integration", "", sub="client:svc-mentoring", scope="registry:read"))
+    mentoring = create_mentoring_app(
+        MentoringSettings(database_url=mentoring_url),
+        verifier=tokens.verifier(),
+        registry=_client("registry", registry, mentoring_token),
+    )
+    yield {"registry": registry, "mentoring": mentoring}
+    await mentoring.state.registry.aclose()
+    for app in (registry, mentoring):
+        await app.state.database.dispose()
+
+
+@pytest.fixture(scope="session")
+async def genting_app(
+    database_factory: Callable[[str], str], tokens: TokenFactory, genting_upstreams: dict[str, FastAPI]
+) -> AsyncIterator[FastAPI]:
+    url = database_factory("genting")
+    upgrade(ALEMBIC_INI, url)
+    token = StaticToken(tokens.token("integration", "", sub="client:svc-genting", scope="registry:read mentoring:read"))
+    app = create_app(
+        GentingSettings(database_url=url),
+        verifier=tokens.verifier(),
+        upstreams=Upstreams(
+            registry=_client("registry", genting_upstreams["registry"], token),
+            mentoring=_client("mentoring", genting_upstreams["mentoring"], token),
+        ),
+    )
+    yield app
+    await app.state.upstreams.registry.aclose()
+    await app.state.upstreams.mentoring.aclose()
+    await app.state.database.dispose()
+
+
+@pytest.fixture
+async def genting(genting_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Nothing is emptied between tests: the ledger is append-only for tests too (the database refuses
+    DELETE), so each test makes its own OTA, anak asuh and aid and looks at those only."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=genting_app), base_url="http://genting") as http:
+        yield http
+
+
+@pytest.fixture
+async def registry(genting_upstreams: dict[str, FastAPI]) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=genting_upstreams["registry"])
+    async with httpx.AsyncClient(transport=transport, base_url="http://registry") as http:
+        yield http
+
+
+@pytest.fixture
+async def mentoring(genting_upstreams: dict[str, FastAPI]) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=genting_upstreams["mentoring"])
+    async with httpx.AsyncClient(transport=transport, base_url="http://mentoring") as http:
+        yield http

@@ -1,0 +1,232 @@
+"""GENTING through its API: sponsors, enrollment checked against the registry, matching, aid and the ledger."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from kkb_shared.testing.tokens import TokenFactory
+
+from genting_factories import (
+    confirm,
+    create_ota,
+    enroll,
+    expenditure,
+    operator,
+    ota_payload,
+    poor_family,
+    sponsor,
+    world,
+)
+
+
+async def test_an_ota_user_sees_only_its_own_ota(genting: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    own = await create_ota(genting, tokens)
+    other = await create_ota(genting, tokens, name="Yayasan Lain")
+    mine = await genting.get("/v1/otas", headers=sponsor(tokens, own["id"]))
+    assert [o["id"] for o in mine.json()["items"]] == [own["id"]]
+    assert (await genting.get(f"/v1/otas/{other['id']}", headers=sponsor(tokens, own["id"]))).status_code == 404
+    assert (await genting.post("/v1/otas", json=ota_payload(), headers=sponsor(tokens, own["id"]))).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"kind": "bank"}, "kind"),
+        ({"committed_amount": 1.5}, "committed_amount"),
+        ({"committed_amount": -1}, "committed_amount"),
+        ({"agreement_end": "2020-01-01"}, "agreement_end"),
+        ({"aid_kinds": []}, "aid_kinds"),
+        ({"region_code": "610"}, "region_code"),
+        ({"contact_email": "not-an-email"}, "contact_email"),
+    ],
+)
+async def test_invalid_otas_are_422_naming_the_field(
+    genting: httpx.AsyncClient, tokens: TokenFactory, change: dict[str, Any], field: str
+) -> None:
+    response = await genting.post("/v1/otas", json=ota_payload(**change), headers=operator(tokens))
+    assert response.status_code == 422, response.text
+    assert field in [e["field"] for e in response.json()["errors"]]
+
+
+async def test_enrollment_checks_eligibility_with_the_registry(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    poor = await poor_family(registry, tokens)
+    record = await enroll(genting, tokens, poor["putri"]["id"])
+    assert record["category"] == "baduta" and record["status"] == "active"
+    assert record["desa_name"] and record["alias"].startswith("AA-")
+    assert [e["kind"] for e in record["history"]] == ["enrolled"]
+    again = await genting.post("/v1/anak-asuh", json={"member_id": poor["putri"]["id"]}, headers=operator(tokens))
+    assert again.status_code == 409
+    mother = await enroll(genting, tokens, poor["siti"]["id"])
+    assert mother["category"] == "ibu_menyusui"
+
+    not_poor = await poor_family(registry, tokens, poverty="tidak_miskin")
+    refused = await genting.post("/v1/anak-asuh", json={"member_id": not_poor["putri"]["id"]}, headers=operator(tokens))
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "member_id" and "not poor" in refused.json()["detail"]
+    father = await genting.post("/v1/anak-asuh", json={"member_id": poor["ahmad"]["id"]}, headers=operator(tokens))
+    assert father.status_code == 422 and "not an ibu hamil" in father.json()["detail"]
+
+
+async def test_candidates_of_a_desa_come_by_priority(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    poor = await poor_family(registry, tokens)
+    response = await genting.get("/v1/anak-asuh/candidates?desa=6101042015", headers=operator(tokens))
+    assert response.status_code == 200
+    mine = [c for c in response.json() if c["family_id"] == poor["family"]["id"]]
+    assert [(c["member_id"], c["priority"]) for c in mine] == [(poor["putri"]["id"], 3), (poor["siti"]["id"], 5)]
+    priorities = [c["priority"] for c in response.json()]
+    assert priorities == sorted(priorities)
+
+
+async def test_one_active_match_per_child_and_aid_kind_even_at_once(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    poor = await poor_family(registry, tokens)
+    first, second = await create_ota(genting, tokens), await create_ota(genting, tokens, name="BUMD Sambas")
+    child = await enroll(genting, tokens, poor["putri"]["id"])
+    bodies = [{"ota_id": o["id"], "anak_asuh_id": child["id"], "aid_kind": "nutrition"} for o in (first, second)]
+    answers = await asyncio.gather(*(genting.post("/v1/matches", json=b, headers=operator(tokens)) for b in bodies))
+    assert sorted(a.status_code for a in answers) == [201, 409]
+    winner = next(a.json() for a in answers if a.status_code == 201)
+    suggestions = await genting.get(f"/v1/matching/suggestions?ota_id={second['id']}", headers=operator(tokens))
+    assert child["id"] not in [s["anak_asuh_id"] for s in suggestions.json()["items"]]
+    ended = await genting.post(
+        f"/v1/matches/{winner['id']}/end", json={"ends_on": date.today().isoformat()}, headers=operator(tokens)
+    )
+    assert ended.status_code == 200 and ended.json()["status"] == "ended"
+    suggestions = await genting.get(f"/v1/matching/suggestions?ota_id={second['id']}", headers=operator(tokens))
+    assert child["id"] in [s["anak_asuh_id"] for s in suggestions.json()["items"]]  # ending frees the child
+    assert (await confirm(genting, tokens, second["id"], child["id"]))["status"] == "active"
+
+
+async def test_management_may_reach_exactly_20_percent_and_not_a_rupiah_more(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    ota, aid = w["ota"]["id"], w["aid"]["id"]
+    ok = await genting.post("/v1/ledger/entries", json=expenditure(ota, aid, "management", 150_000),
+                            headers=operator(tokens))  # fmt: skip
+    assert ok.status_code == 201
+    ok = await genting.post("/v1/ledger/entries", json=expenditure(ota, aid, "distribution", 50_000),
+                            headers=operator(tokens))  # fmt: skip
+    assert ok.status_code == 201  # Rp 200,000: exactly 20.00% of Rp 1,000,000
+    over = await genting.post("/v1/ledger/entries", json=expenditure(ota, aid, "management", 1),
+                              headers=operator(tokens))  # fmt: skip
+    assert over.status_code == 422 and over.json()["errors"][0]["field"] == "amount"
+    assert "Rp 200,001" in over.json()["detail"]
+    amil = await genting.post("/v1/ledger/entries", json=expenditure(ota, aid, "amil_fee", 25_000),
+                              headers=operator(tokens))  # fmt: skip
+    assert amil.status_code == 201  # apart from the rule
+    # A correction is a reversing entry: it makes room again.
+    reversed_ = await genting.post(
+        f"/v1/ledger/entries/{ok.json()['seq']}/reverse",
+        json={"occurred_on": date.today().isoformat(), "description": "booked twice"},
+        headers=operator(tokens),
+    )
+    assert reversed_.status_code == 201 and reversed_.json()["debit_account"] == "cash"
+    twice = await genting.post(
+        f"/v1/ledger/entries/{ok.json()['seq']}/reverse",
+        json={"occurred_on": date.today().isoformat(), "description": "again"},
+        headers=operator(tokens),
+    )
+    assert twice.status_code == 409
+    read = await genting.get(f"/v1/aids/{aid}", headers=operator(tokens))
+    assert read.json()["totals"] == {
+        "materials": 0, "management": 150_000, "amil_fee": 25_000, "management_cap": 200_000, "remaining": 850_000
+    }  # fmt: skip
+
+
+async def test_closing_reports_the_materials_share(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    ota, aid = w["ota"]["id"], w["aid"]["id"]
+    await genting.post("/v1/ledger/entries", json=expenditure(ota, aid, "materials", 799_999), headers=operator(tokens))
+    closed = await genting.post(
+        f"/v1/aids/{aid}/close", json={"closed_on": date.today().isoformat()}, headers=operator(tokens)
+    )
+    assert closed.status_code == 200 and closed.json()["materials_share_met"] is False  # one rupiah short of 80%
+    late = await genting.post(
+        "/v1/ledger/entries", json=expenditure(ota, aid, "materials", 1), headers=operator(tokens)
+    )
+    assert late.status_code == 422 and late.json()["errors"][0]["field"] == "aid_id"
+
+
+async def test_ledger_is_double_entry_and_append_only(
+    genting: httpx.AsyncClient, genting_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    ota, aid = w["ota"]["id"], w["aid"]["id"]
+    today = date.today().isoformat()
+    for body in (
+        {"ota_id": ota, "kind": "commitment", "amount": 5_000_000, "occurred_on": today, "description": "MoU"},
+        {"ota_id": ota, "kind": "receipt", "amount": 2_000_000, "occurred_on": today, "description": "transfer"},
+        expenditure(ota, aid, "materials", 600_000),
+        expenditure(ota, aid, "distribution", 100_000),
+    ):
+        assert (await genting.post("/v1/ledger/entries", json=body, headers=operator(tokens))).status_code == 201
+    balances = (await genting.get(f"/v1/otas/{ota}/ledger/balances", headers=sponsor(tokens, ota))).json()
+    assert sum(balances["accounts"].values()) == 0
+    assert (balances["committed"], balances["received"], balances["spent"]) == (5_000_000, 2_000_000, 700_000)
+    entries = (await genting.get(f"/v1/otas/{ota}/ledger", headers=sponsor(tokens, ota))).json()["items"]
+    assert (
+        sum(e["amount"] for e in entries if e["debit_account"] == "cash")
+        - sum(e["amount"] for e in entries if e["credit_account"] == "cash")
+        == balances["accounts"]["cash"]
+    )
+    async with genting_app.state.database.engine.connect() as connection:
+        for statement in ("UPDATE ledger_entry SET amount = 1", "DELETE FROM ledger_entry"):
+            with pytest.raises(DBAPIError, match="append-only"):
+                await connection.execute(text(statement))
+            await connection.rollback()
+
+
+async def test_fifty_parallel_expenditures_never_overshoot(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory, backend: str
+) -> None:
+    w = await world(genting, registry, tokens)
+    ota, aid = w["ota"]["id"], w["aid"]["id"]
+    body = expenditure(ota, aid, "management", 7_000)  # the Rp 200,000 cap holds 28 of them
+    answers = await asyncio.gather(
+        *(genting.post("/v1/ledger/entries", json=body, headers=operator(tokens)) for _ in range(50))
+    )
+    codes = [a.status_code for a in answers]
+    assert set(codes) <= {201, 422}, codes
+    assert codes.count(201) == 28
+    totals = (await genting.get(f"/v1/aids/{aid}", headers=operator(tokens))).json()["totals"]
+    assert totals["management"] == 196_000 <= totals["management_cap"]
+
+
+async def test_a_sponsor_never_sees_nik_name_or_address(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    headers = sponsor(tokens, w["ota"]["id"])
+    child = w["people"]["putri"]
+    answers = [
+        await genting.get("/v1/anak-asuh", headers=headers),
+        await genting.get(f"/v1/anak-asuh/{w['anak_asuh']['id']}", headers=headers),
+        await genting.get("/v1/matches", headers=headers),
+        await genting.get(f"/v1/aids/{w['aid']['id']}", headers=headers),
+        await genting.get(f"/v1/otas/{w['ota']['id']}/ledger", headers=headers),
+    ]
+    assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
+    raw = json.dumps([a.json() for a in answers])
+    for secret in (child["nik"], w["people"]["family"]["kk_number"], "Putri", "Siti", "Jl. Raya Tebas", child["id"]):
+        assert secret not in raw
+    view = answers[1].json()
+    assert set(view) == {"id", "alias", "category", "desa_name", "status", "growth_trend"}
+    other = await create_ota(genting, tokens, name="Lain")
+    assert (await genting.get("/v1/anak-asuh", headers=sponsor(tokens, other["id"]))).json()["items"] == []

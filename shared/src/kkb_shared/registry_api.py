@@ -1,0 +1,61 @@
+"""What other services read from the registry's API about a member and its family, typed; asked with the
+calling service's own token (`kkb_shared.service_client`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ValidationError
+
+from kkb_shared.errors import BadGateway
+from kkb_shared.service_client import ServiceClient
+
+SEX_LETTER = {"male": "M", "female": "F"}  # the registry's words, WHO's letters
+
+
+class RegistryMember(BaseModel):
+    id: str
+    family_id: str
+    sex: Literal["male", "female"]
+    birth_date: date
+    relation: str
+    is_pregnant: bool = False
+    planned_marriage_date: date | None = None
+
+
+class RegistryFinding(BaseModel):
+    code: str
+    member_ids: list[str] = []
+
+
+class RegistryKrs(BaseModel):
+    is_krs: bool
+    risk_factors: list[RegistryFinding]
+
+    def has(self, code: str, member_id: str | None = None) -> bool:
+        """The family has this risk factor (about this member, when one is given)."""
+        return any(f.code == code and (member_id is None or member_id in f.member_ids) for f in self.risk_factors)
+
+
+class RegistryFamily(BaseModel):
+    id: str
+    desa_code: str
+    poverty_status: str | None = None
+    krs: RegistryKrs
+    members: list[RegistryMember]
+
+
+async def member_with_family(registry: ServiceClient, member_id: str) -> tuple[RegistryMember, RegistryFamily] | None:
+    """The member and its family if the member exists and is live (a soft-deleted one reads as 404)."""
+    body = await registry.get_json(f"/v1/members/{member_id}")
+    if body is None:
+        return None
+    try:
+        member = RegistryMember.model_validate(body)
+        family_body = await registry.get_json(f"/v1/families/{member.family_id}")
+        if family_body is None:
+            return None
+        return member, RegistryFamily.model_validate(family_body)
+    except ValidationError as exc:
+        raise BadGateway("The registry gave an answer this service cannot read") from exc
