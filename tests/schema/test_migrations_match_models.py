@@ -22,7 +22,7 @@ SERVICES = {
                  "registry.kampung.models", "registry.poktan.models"],
     "mentoring": ["mentoring.teams.models", "mentoring.assignments.models", "mentoring.visits.models"],
     "genting": ["genting.sponsors.models", "genting.anak_asuh.models", "genting.matching.models",
-                "genting.aid.models"],
+                "genting.aid.models", "genting.support.models", "genting.feedback.models"],
 }  # fmt: skip
 SHARED_TABLES = {  # the shared package's tables each service's migrations create
     "registry": {"change_event", "idempotency_record"},

@@ -14,6 +14,10 @@ from kkb_shared.scope import scoped
 
 MANAGE = require(Role.ADMIN, Role.OPERATOR, Role.INTEGRATION, scopes=["genting:write"])
 READ = require(Role.ADMIN, Role.OPERATOR, Role.INTEGRATION, scopes=["genting:read"])
+RECORD_DELIVERY = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.DASHAT, Role.INTEGRATION, scopes=["genting:write"])
+WRITE_FEEDBACK = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.OTA, Role.INTEGRATION, scopes=["genting:write"])
+READ_FEEDBACK = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.OTA, Role.INTEGRATION, scopes=["genting:read"])
+REPORTS = require(Role.ADMIN, Role.OPERATOR, Role.VIEWER, Role.INTEGRATION, scopes=["genting:read"])
 READ_OWN = require(Role.ADMIN, Role.OPERATOR, Role.OTA, Role.INTEGRATION, scopes=["genting:read"])
 
 

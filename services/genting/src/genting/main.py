@@ -7,9 +7,12 @@ from fastapi import FastAPI
 from genting.aid.routes import router as aid_router
 from genting.anak_asuh.routes import router as anak_asuh_router
 from genting.deps import Upstreams
+from genting.feedback.routes import router as feedback_router
 from genting.matching.routes import router as matching_router
+from genting.monitoring.routes import router as monitoring_router
 from genting.settings import GentingSettings
 from genting.sponsors.routes import router as sponsors_router
+from genting.support.routes import router as support_router
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
@@ -41,9 +44,18 @@ def create_app(
     app = create_service_app(
         title="Genting",
         description="GENTING: sponsors (OTA) and their agreements, anak asuh with eligibility from the registry "
-        "and the mentoring service, matching, nutrition aid and its append-only 80/20 ledger.",
+        "and the mentoring service, matching, nutrition aid and its append-only 80/20 ledger, deliveries, "
+        "non-nutrition aid, feedback, the supervision dashboard and monthly reports.",
         settings=settings,
-        routers=[sponsors_router, anak_asuh_router, matching_router, aid_router],
+        routers=[
+            sponsors_router,
+            anak_asuh_router,
+            matching_router,
+            aid_router,
+            support_router,
+            feedback_router,
+            monitoring_router,
+        ],
         verifier=verifier,
         on_shutdown=[close_clients],
     )

@@ -82,3 +82,25 @@ class LedgerEntry(SQLModel, table=True):
     description: str = Field(max_length=500)
     created_by: str = Field(max_length=200)
     created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class Delivery(SQLModel, table=True):
+    """A delivery of a nutrition aid's packages to its anak asuh, and the family's confirmation."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (Index("ix_delivery_aid_id", "aid_id"), Index("ix_delivery_ota_id", "ota_id"))
+
+    id: str = Field(primary_key=True, max_length=36)
+    aid_id: str = Field(foreign_key="aid.id", max_length=36)
+    ota_id: str = Field(foreign_key="ota.id", max_length=36)
+    desa_code: str = Field(max_length=10)
+    due_on: date = Field(description="When it was planned")
+    delivered_on: date
+    items: str = Field(max_length=500)
+    portions: int
+    delivered_by: str = Field(max_length=120)
+    kitchen_id: str | None = Field(default=None, max_length=36, description="A DASHAT kitchen as the supplier")
+    confirmed_on: date | None = None
+    confirmed_by: str | None = Field(default=None, max_length=120, description="Who in the family received it")
+    created_by: str = Field(max_length=200)
+    created_at: datetime = Field(sa_type=UtcDateTime)

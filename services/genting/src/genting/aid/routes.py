@@ -5,9 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict
 
-from genting.access import MANAGE, READ_OWN
+from genting.access import MANAGE, READ_OWN, RECORD_DELIVERY
 from genting.aid import service
-from genting.aid.schemas import AidCreate, AidRead, Balances, EntryCreate, EntryRead, Reversal
+from genting.aid.schemas import (
+    AidCreate,
+    AidRead,
+    Balances,
+    DeliveryConfirm,
+    DeliveryCreate,
+    DeliveryRead,
+    EntryCreate,
+    EntryRead,
+    Reversal,
+)
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep, WriteSessionDep
 from kkb_shared.errors import problem_responses
@@ -93,3 +103,36 @@ async def list_entries(
 async def get_balances(ota_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Balances:
     """Each account's balance, and committed, received and spent."""
     return await service.balances(session=session, principal=principal, ota_id=ota_id)
+
+
+@router.post(
+    "/aids/{aid_id}/deliveries",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DeliveryRead,
+    dependencies=[RECORD_DELIVERY],
+    responses=problem_responses(404),
+)
+async def record_delivery(
+    aid_id: RecordIdPath, data: DeliveryCreate, principal: PrincipalDep, session: SessionDep
+) -> DeliveryRead:
+    """A delivery of the aid's packages: when planned and done, what, how many portions, by whom (a DASHAT
+    kitchen as supplier by its id)."""
+    return await service.deliver(session=session, principal=principal, aid_id=aid_id, data=data)
+
+
+@router.get("/aids/{aid_id}/deliveries", response_model=list[DeliveryRead], dependencies=[READ_OWN])
+async def list_deliveries(aid_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> list[DeliveryRead]:
+    return await service.deliveries(session=session, principal=principal, aid_id=aid_id)
+
+
+@router.post(
+    "/deliveries/{delivery_id}/confirm",
+    response_model=DeliveryRead,
+    dependencies=[RECORD_DELIVERY],
+    responses=problem_responses(404, 409),
+)
+async def confirm_delivery(
+    delivery_id: RecordIdPath, data: DeliveryConfirm, principal: PrincipalDep, session: SessionDep
+) -> DeliveryRead:
+    """The receiving family's confirmation (recorded by the operator or the TPK who visits it)."""
+    return await service.confirm_delivery(session=session, principal=principal, delivery_id=delivery_id, data=data)

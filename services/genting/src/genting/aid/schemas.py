@@ -111,3 +111,44 @@ class Balances(BaseModel):
     received: int
     spent: int = Field(description="Materials, management and distribution, net of reversals (no amil fee)")
     amil_fees: int
+
+
+class DeliveryCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    due_on: date = Field(description="When the delivery was planned (on time: delivered on or before it)")
+    delivered_on: date
+    items: Text = Field(description="What was delivered")
+    portions: int = Field(ge=1, le=10_000)
+    delivered_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    kitchen_id: str | None = Field(default=None, max_length=36, description="The DASHAT kitchen that supplied it")
+
+    @model_validator(mode="after")
+    def _not_in_future(self) -> Any:
+        if self.delivered_on > date.today():
+            raise ValueError("delivered_on: must not be in the future")
+        return self
+
+
+class DeliveryConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    confirmed_on: date
+    confirmed_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] = Field(
+        description="Who in the family received it (a role such as 'ibu', not necessarily a name)"
+    )
+
+
+class DeliveryRead(BaseModel):
+    id: str
+    aid_id: str
+    due_on: date
+    delivered_on: date
+    on_time: bool
+    items: str
+    portions: int
+    delivered_by: str
+    kitchen_id: str | None
+    confirmed_on: date | None
+    confirmed_by: str | None
+    created_at: datetime

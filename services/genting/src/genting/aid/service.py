@@ -12,9 +12,20 @@ from sqlmodel import col
 
 from genting.access import visible
 from genting.aid import rules
-from genting.aid.models import Aid, AidStatus, EntryKind, LedgerEntry
+from genting.aid.models import Aid, AidStatus, Delivery, EntryKind, LedgerEntry
 from genting.aid.rules import Category, Spent
-from genting.aid.schemas import AidCreate, AidRead, AidTotals, Balances, EntryCreate, EntryRead, Reversal
+from genting.aid.schemas import (
+    AidCreate,
+    AidRead,
+    AidTotals,
+    Balances,
+    DeliveryConfirm,
+    DeliveryCreate,
+    DeliveryRead,
+    EntryCreate,
+    EntryRead,
+    Reversal,
+)
 from genting.matching import service as matching
 from genting.sponsors import service as sponsors
 from kkb_shared.auth import Principal
@@ -221,3 +232,60 @@ async def balances(*, session: AsyncSession, principal: Principal, ota_id: str) 
         spent=sum(v for c, v in expenses.items() if c is not Category.AMIL_FEE),
         amil_fees=expenses[Category.AMIL_FEE],
     )
+
+
+# ---- deliveries ------------------------------------------------------------------------------------
+
+
+def delivery_read(delivery: Delivery) -> DeliveryRead:
+    return DeliveryRead(
+        **delivery.model_dump(exclude={"ota_id", "desa_code", "created_by"}),
+        on_time=delivery.delivered_on <= delivery.due_on,
+    )
+
+
+async def deliver(*, session: AsyncSession, principal: Principal, aid_id: str, data: DeliveryCreate) -> DeliveryRead:
+    aid = await live_aid(session, principal, aid_id)
+    if data.delivered_on < aid.starts_on:
+        raise InvalidInput("delivered_on", f"before the aid started ({aid.starts_on})")
+    delivery = Delivery(
+        id=new_id(),
+        aid_id=aid.id,
+        ota_id=aid.ota_id,
+        desa_code=aid.desa_code,
+        **data.model_dump(),
+        created_by=principal.subject,
+        created_at=utcnow(),
+    )
+    session.add(delivery)
+    await session.commit()
+    return delivery_read(delivery)
+
+
+async def deliveries(*, session: AsyncSession, principal: Principal, aid_id: str) -> list[DeliveryRead]:
+    aid = await live_aid(session, principal, aid_id)
+    query = (
+        select(Delivery).where(col(Delivery.aid_id) == aid.id).order_by(col(Delivery.delivered_on), col(Delivery.id))
+    )
+    return [delivery_read(d) for d in (await session.execute(query)).scalars()]
+
+
+async def confirm_delivery(
+    *, session: AsyncSession, principal: Principal, delivery_id: str, data: DeliveryConfirm
+) -> DeliveryRead:
+    query = visible(
+        select(Delivery).where(col(Delivery.id) == delivery_id),
+        principal,
+        ota_column=col(Delivery.ota_id),
+        desa_column=col(Delivery.desa_code),
+    )
+    delivery = (await session.execute(query)).scalar_one_or_none()
+    if delivery is None:
+        raise NotFound(f"No delivery {delivery_id}")
+    if delivery.confirmed_on is not None:
+        raise Conflict("The delivery has already been confirmed")
+    if data.confirmed_on < delivery.delivered_on:
+        raise InvalidInput("confirmed_on", "must not be before delivered_on")
+    delivery.confirmed_on, delivery.confirmed_by = data.confirmed_on, data.confirmed_by
+    await session.commit()
+    return delivery_read(delivery)

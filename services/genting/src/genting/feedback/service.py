@@ -1,0 +1,92 @@
+"""Feedback and complaints: open → in progress → resolved → closed (a resolved one may be reopened)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from genting.access import is_sponsor, visible
+from genting.feedback.models import ALLOWED_MOVES, Feedback, FeedbackSource, FeedbackStatus
+from genting.feedback.schemas import FeedbackCreate, FeedbackMove, FeedbackRead
+from genting.sponsors import service as sponsors
+from kkb_shared.auth import Principal, Role
+from kkb_shared.db import utcnow
+from kkb_shared.errors import Forbidden, InvalidInput, NotFound
+from kkb_shared.ids import new_id
+from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.versioning import check_if_match, commit_versioned
+
+
+def read(feedback: Feedback) -> FeedbackRead:
+    return FeedbackRead.model_validate(feedback.model_dump())
+
+
+async def create(*, session: AsyncSession, principal: Principal, data: FeedbackCreate) -> FeedbackRead:
+    ota_id = data.ota_id
+    if is_sponsor(principal):
+        if data.source is not FeedbackSource.OTA:
+            raise InvalidInput("source", "a sponsor's feedback has source ota")
+        ota_id = principal.ota_id
+    elif not principal.covers(data.desa_code):
+        raise Forbidden(f"desa_code {data.desa_code} is outside your region")
+    if principal.role is Role.TPK and data.source is FeedbackSource.OTA:
+        raise InvalidInput("source", "a TPK records feedback from families or from itself")
+    if ota_id is not None and not is_sponsor(principal):
+        await sponsors.live_ota(session, principal, ota_id)
+    now = utcnow()
+    feedback = Feedback(
+        id=new_id(),
+        desa_code=data.desa_code,
+        ota_id=ota_id,
+        source=data.source.value,
+        subject=data.subject,
+        message=data.message,
+        status=FeedbackStatus.OPEN.value,
+        history=[{"status": "open", "at": now.isoformat(), "by": principal.subject, "note": "received"}],
+        created_by=principal.subject,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(feedback)
+    await session.commit()
+    return read(feedback)
+
+
+def _visible(principal: Principal) -> Select[Any]:
+    return visible(select(Feedback), principal, ota_column=col(Feedback.ota_id), desa_column=col(Feedback.desa_code))
+
+
+async def list_feedback(
+    *, session: AsyncSession, principal: Principal, status: FeedbackStatus | None, cursor: str | None, limit: int
+) -> Page[FeedbackRead]:
+    query = _visible(principal).order_by(col(Feedback.id)).limit(limit + 1)
+    if status is not None:
+        query = query.where(col(Feedback.status) == status.value)
+    if cursor:
+        query = query.where(col(Feedback.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    rows = list((await session.execute(query)).scalars())
+    return keyset_page(rows, limit, item=read, position=lambda f: {"id": f.id})
+
+
+async def move(
+    *, session: AsyncSession, principal: Principal, feedback_id: str, data: FeedbackMove, if_match: str | None
+) -> FeedbackRead:
+    feedback = (await session.execute(_visible(principal).where(col(Feedback.id) == feedback_id))).scalar_one_or_none()
+    if feedback is None:
+        raise NotFound(f"No feedback {feedback_id}")
+    check_if_match(if_match, feedback.version, required=False)
+    current = FeedbackStatus(feedback.status)
+    if data.status not in ALLOWED_MOVES[current]:
+        allowed = ", ".join(sorted(s.value for s in ALLOWED_MOVES[current])) or "nothing (it is closed)"
+        raise InvalidInput("status", f"from {current.value} it may move to {allowed}")
+    now = utcnow()
+    feedback.status, feedback.updated_at = data.status.value, now
+    feedback.history = [
+        *feedback.history, {"status": data.status.value, "at": now.isoformat(), "by": principal.subject,
+                            "note": data.note}
+    ]  # fmt: skip
+    await commit_versioned(session)
+    return read(feedback)

@@ -1,0 +1,54 @@
+"""The supervision dashboard and the sponsors' monthly reports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from genting.access import READ_OWN, REPORTS
+from genting.deps import UpstreamsDep
+from genting.monitoring import service
+from genting.monitoring.schemas import Dashboard, MonthlyReport
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.ids import RecordIdPath
+from kkb_shared.scope import RegionPrefixQuery
+
+router = APIRouter(tags=["monitoring"], responses=problem_responses(401, 403, 404, 422))
+
+MonthQuery = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+
+
+@router.get("/dashboard", response_model=Dashboard, dependencies=[REPORTS])
+async def get_dashboard(
+    principal: PrincipalDep, session: SessionDep, upstreams: UpstreamsDep, region: RegionPrefixQuery = None
+) -> Dashboard:
+    """OTA and anak asuh counts by kind and status; committed, received and spent; the 80/20 split actually
+    spent per OTA and in the region; deliveries on time and late; children whose growth improved since
+    enrollment (from the mentoring service); open feedback. Counts only: viewers may read it."""
+    return await service.dashboard(session=session, principal=principal, upstreams=upstreams, region=region)
+
+
+@router.get("/otas/{ota_id}/reports/monthly", response_model=MonthlyReport, dependencies=[READ_OWN])
+async def monthly_report(
+    ota_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, month: MonthQuery
+) -> MonthlyReport:
+    """The sponsor's month; a sponsor reads its own."""
+    return await service.monthly_report(session=session, principal=principal, ota_id=ota_id, month=month)
+
+
+@router.get(
+    "/otas/{ota_id}/reports/monthly.csv", dependencies=[READ_OWN], responses={200: {"content": {"text/csv": {}}}}
+)
+async def monthly_report_csv(
+    ota_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, month: MonthQuery
+) -> StreamingResponse:
+    report = await service.monthly_report(session=session, principal=principal, ota_id=ota_id, month=month)
+    return StreamingResponse(
+        service.report_csv(report),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="genting-{ota_id}-{month}.csv"'},
+    )

@@ -1,0 +1,155 @@
+"""Deliveries with the family's confirmation, non-nutrition aid's lifecycle, feedback's workflow, the
+dashboard's figures, the sponsors' monthly report and the daily re-check of ages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from genting.anak_asuh.service import recheck
+from kkb_shared.testing.tokens import TokenFactory
+
+from genting_factories import create_ota, enroll, expenditure, operator, poor_family, sponsor, world
+
+TODAY = date.today()
+
+
+async def _deliver(genting: httpx.AsyncClient, tokens: TokenFactory, aid_id: str, *, late: bool) -> dict[str, Any]:
+    body = {
+        "due_on": (TODAY - timedelta(days=1 if late else 0)).isoformat(),
+        "delivered_on": TODAY.isoformat(),
+        "items": "nasi, telur, sayur kelor",
+        "portions": 3,
+        "delivered_by": "Kader Yuli",
+        "kitchen_id": "0192f000-0000-7000-8000-000000000002",
+    }
+    response = await genting.post(f"/v1/aids/{aid_id}/deliveries", json=body, headers=operator(tokens))
+    assert response.status_code == 201, response.text
+    delivery: dict[str, Any] = response.json()
+    return delivery
+
+
+async def test_deliveries_are_confirmed_once_by_the_family(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    delivery = await _deliver(genting, tokens, w["aid"]["id"], late=True)
+    assert delivery["on_time"] is False and delivery["confirmed_on"] is None
+    kader = tokens.headers("tpk", "6101042015")
+    body = {"confirmed_on": TODAY.isoformat(), "confirmed_by": "ibu"}
+    confirmed = await genting.post(f"/v1/deliveries/{delivery['id']}/confirm", json=body, headers=kader)
+    assert confirmed.status_code == 200 and confirmed.json()["confirmed_by"] == "ibu"
+    assert (await genting.post(f"/v1/deliveries/{delivery['id']}/confirm", json=body, headers=kader)).status_code == 409
+    elsewhere = tokens.headers("tpk", "6101042001")
+    assert (await genting.get(f"/v1/aids/{w['aid']['id']}/deliveries", headers=elsewhere)).status_code == 403
+    listed = await genting.get(f"/v1/aids/{w['aid']['id']}/deliveries", headers=sponsor(tokens, w["ota"]["id"]))
+    assert [d["id"] for d in listed.json()] == [delivery["id"]]
+
+
+async def test_non_nutrition_aid_goes_step_by_step_with_evidence(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    people = await poor_family(registry, tokens)
+    ota = await create_ota(genting, tokens)
+    child = await enroll(genting, tokens, people["putri"]["id"])
+    match = await genting.post(
+        "/v1/matches",
+        json={"ota_id": ota["id"], "anak_asuh_id": child["id"], "aid_kind": "non_nutrition"},
+        headers=operator(tokens),
+    )
+    assert match.status_code == 201  # the same child may have a nutrition and a non-nutrition sponsor
+    body = {"match_id": match.json()["id"], "kind": "latrine_housing", "description": "Jamban leher angsa",
+            "cost": 3_500_000}  # fmt: skip
+    support = (await genting.post("/v1/supports", json=body, headers=operator(tokens))).json()
+    url = f"/v1/supports/{support['id']}/progress"
+    skipped = await genting.post(url, json={"status": "done", "evidence": ["foto-1.jpg"]}, headers=operator(tokens))
+    assert skipped.status_code == 422 and skipped.json()["errors"][0]["field"] == "status"
+    assert (await genting.post(url, json={"status": "in_progress"}, headers=operator(tokens))).status_code == 200
+    bare = await genting.post(url, json={"status": "done"}, headers=operator(tokens))
+    assert bare.status_code == 422 and bare.json()["errors"][0]["field"] == "evidence"
+    done = await genting.post(url, json={"status": "done", "evidence": ["foto-1.jpg"]}, headers=operator(tokens))
+    verified = await genting.post(url, json={"status": "verified", "evidence": ["ba-serah-terima.pdf"]},
+                                  headers=operator(tokens))  # fmt: skip
+    assert done.status_code == verified.status_code == 200
+    assert [h["status"] for h in verified.json()["history"]] == ["planned", "in_progress", "done", "verified"]
+    assert verified.json()["evidence"] == ["foto-1.jpg", "ba-serah-terima.pdf"]
+
+
+async def test_feedback_workflow(genting: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    ota = await create_ota(genting, tokens)
+    body = {"desa_code": "6101042015", "source": "ota", "subject": "Laporan", "message": "Mohon laporan bulanan"}
+    created = await genting.post("/v1/feedback", json=body, headers=sponsor(tokens, ota["id"]))
+    assert created.status_code == 201 and created.json()["ota_id"] == ota["id"]
+    url = f"/v1/feedback/{created.json()['id']}/status"
+    closed = await genting.post(url, json={"status": "closed", "note": "dikirim"}, headers=operator(tokens))
+    assert closed.status_code == 200
+    reopened = await genting.post(url, json={"status": "in_progress", "note": "lagi"}, headers=operator(tokens))
+    assert reopened.status_code == 422 and reopened.json()["errors"][0]["field"] == "status"
+    mine = await genting.get("/v1/feedback", headers=sponsor(tokens, ota["id"]))
+    assert [f["status"] for f in mine.json()["items"]] == ["closed"]
+
+
+async def test_dashboard_reflects_writes_at_once(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    viewer = tokens.headers("viewer", "6101042015")
+    before = (await genting.get("/v1/dashboard", headers=viewer)).json()
+    w = await world(genting, registry, tokens)
+    for category, amount in (("materials", 400_000), ("distribution", 100_000)):
+        body = expenditure(w["ota"]["id"], w["aid"]["id"], category, amount)
+        assert (await genting.post("/v1/ledger/entries", json=body, headers=operator(tokens))).status_code == 201
+    await _deliver(genting, tokens, w["aid"]["id"], late=False)
+    after = (await genting.get("/v1/dashboard", headers=viewer)).json()
+    assert after["money"]["spent"] - before["money"]["spent"] == 500_000
+    assert after["money"]["management"] - before["money"]["management"] == 100_000
+    assert after["deliveries_on_time"] - before["deliveries_on_time"] == 1
+    assert after["matches_active"] - before["matches_active"] == 1
+    assert after["anak_asuh_by_category"]["baduta"] - before["anak_asuh_by_category"].get("baduta", 0) == 1
+    assert after["growth_unknown"] - before["growth_unknown"] == 1  # not measured by the TPK yet
+    assert "nik" not in str(after) and w["people"]["putri"]["name"] not in str(after)
+
+
+async def test_monthly_report_for_the_sponsor(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    ota = w["ota"]["id"]
+    for category, amount in (("materials", 300_000), ("management", 50_000), ("amil_fee", 10_000)):
+        body = expenditure(ota, w["aid"]["id"], category, amount)
+        assert (await genting.post("/v1/ledger/entries", json=body, headers=operator(tokens))).status_code == 201
+    month = TODAY.strftime("%Y-%m")
+    report = await genting.get(f"/v1/otas/{ota}/reports/monthly?month={month}", headers=sponsor(tokens, ota))
+    assert report.status_code == 200
+    figures = report.json()
+    assert (figures["materials"], figures["management"], figures["amil_fees"]) == (300_000, 50_000, 10_000)
+    assert figures["anak_asuh_active"] == 1
+    csv_answer = await genting.get(f"/v1/otas/{ota}/reports/monthly.csv?month={month}", headers=sponsor(tokens, ota))
+    assert csv_answer.headers["content-type"].startswith("text/csv") and "materials,300000" in csv_answer.text
+
+
+@pytest.mark.parametrize(
+    ("age_days", "category", "status"), [(740, "balita", "active"), (1830, "baduta", "ineligible")]
+)
+async def test_recheck_moves_children_on_with_age(
+    genting: httpx.AsyncClient,
+    genting_app: FastAPI,
+    registry: httpx.AsyncClient,
+    tokens: TokenFactory,
+    age_days: int,
+    category: str,
+    status: str,
+) -> None:
+    people = await poor_family(registry, tokens, child_age_days=700)
+    child = await enroll(genting, tokens, people["putri"]["id"])
+    assert child["category"] == "baduta"
+    later = TODAY + timedelta(days=age_days - 700)
+    async with genting_app.state.database.write_sessionmaker() as session:
+        checked, changed = await recheck(session, later)
+    assert checked >= 1 and changed >= 1
+    again = (await genting.get(f"/v1/anak-asuh/{child['id']}", headers=operator(tokens))).json()
+    assert (again["category"], again["status"]) == (category, status)
+    assert [e["kind"] for e in again["history"]] == ["enrolled", "rechecked"]
