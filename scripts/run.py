@@ -95,6 +95,7 @@ def main() -> int:
             url = f"http://127.0.0.1:{port_of(name, SERVICES.get(name, 8000))}/healthz"
             wait_healthy(url, process, timeout=STARTUP_TIMEOUT)
         step(["kkb-mentoring", "demo"], env)  # its targets come from the running registry
+        step(["kkb-genting", "demo"], env)  # eligibility comes from the running registry and mentoring
         print(banner(env), flush=True)
         while not stopping:
             for name, process in processes.items():

@@ -1,4 +1,4 @@
-"""`kkb-genting migrate | serve | recheck`."""
+"""`kkb-genting migrate | serve | recheck | demo`."""
 
 import argparse
 import asyncio
@@ -30,11 +30,34 @@ def _recheck(args: argparse.Namespace, settings: ServiceSettings) -> None:
     print(f"anak asuh checked: {checked}, changed: {changed}")
 
 
+def _demo(args: argparse.Namespace, settings: ServiceSettings) -> None:
+    """Needs the gateway, the registry and the mentoring service running: they say who is eligible."""
+    from genting.demo import load_demo_data
+    from genting.main import upstreams_of
+
+    if settings.is_production:
+        raise SystemExit("demo data is never loaded in production")
+    assert isinstance(settings, GentingSettings)
+
+    async def run() -> str:
+        upstreams = upstreams_of(settings)
+        try:
+            return await load_demo_data(settings, upstreams)
+        finally:
+            await upstreams.registry.aclose()
+            await upstreams.mentoring.aclose()
+
+    print(asyncio.run(run()))
+
+
 def main() -> None:
     run_cli(
         prog="kkb-genting",
         settings_factory=GentingSettings,
         app_path="genting.main:create_served_app",
         alembic_ini=ALEMBIC_INI,
-        extra={"recheck": ("re-check anak asuh whose age changed their category (run daily)", _recheck)},
+        extra={
+            "recheck": ("re-check anak asuh whose age changed their category (run daily)", _recheck),
+            "demo": ("load the demo sponsor, anak asuh and aid (development; other services must be up)", _demo),
+        },
     )
