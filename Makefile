@@ -38,6 +38,7 @@ bench: sync
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_registry.py
 	$(PY) scripts/bench_mentoring.py
+	$(PY) scripts/bench_genting.py
 
 fmt: sync
 	$(PY) -m ruff format .
