@@ -27,7 +27,7 @@ SERVICES = {
 SHARED_TABLES = {  # the shared package's tables each service's migrations create
     "registry": {"change_event", "idempotency_record"},
     "mentoring": {"change_event", "idempotency_record"},
-    "genting": {"idempotency_record"},
+    "genting": {"change_event", "idempotency_record"},
 }
 
 

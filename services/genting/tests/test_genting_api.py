@@ -102,6 +102,7 @@ async def test_one_active_match_per_child_and_aid_kind_even_at_once(
     winner = next(a.json() for a in answers if a.status_code == 201)
     suggestions = await genting.get(f"/v1/matching/suggestions?ota_id={second['id']}", headers=operator(tokens))
     assert child["id"] not in [s["anak_asuh_id"] for s in suggestions.json()["items"]]
+    assert suggestions.json()["amount_left"] == 50_000_000  # no aid given yet
     ended = await genting.post(
         f"/v1/matches/{winner['id']}/end", json={"ends_on": date.today().isoformat()}, headers=operator(tokens)
     )
@@ -230,3 +231,25 @@ async def test_a_sponsor_never_sees_nik_name_or_address(
     assert set(view) == {"id", "alias", "category", "desa_name", "status", "growth_trend"}
     other = await create_ota(genting, tokens, name="Lain")
     assert (await genting.get("/v1/anak-asuh", headers=sponsor(tokens, other["id"]))).json()["items"] == []
+
+
+async def test_the_change_feed_lists_what_was_written_in_the_callers_region(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    body = expenditure(w["ota"]["id"], w["aid"]["id"], "materials", 10_000)
+    entry = (await genting.post("/v1/ledger/entries", json=body, headers=operator(tokens))).json()
+    seen: list[tuple[str, str]] = []
+    cursor = ""
+    while True:
+        page = (await genting.get(f"/v1/changes?limit=500{cursor}", headers=operator(tokens))).json()
+        seen += [(c["entity"], c["id"]) for c in page["items"]]
+        if not page["items"]:
+            break
+        cursor = f"&cursor={page['next_cursor']}"
+    for entity, record_id in (("ota", w["ota"]["id"]), ("anak_asuh", w["anak_asuh"]["id"]),
+                              ("match", w["match"]["id"]), ("aid", w["aid"]["id"]),
+                              ("ledger_entry", str(entry["seq"]))):  # fmt: skip
+        assert (entity, record_id) in seen
+    blora = (await genting.get("/v1/changes?limit=500", headers=operator(tokens, "3316"))).json()
+    assert all(c["desa_code"].startswith("3316") for c in blora["items"])

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from genting.aid.routes import router as aid_router
 from genting.anak_asuh.routes import router as anak_asuh_router
 from genting.deps import Upstreams
+from genting.feed import router as changes_router
 from genting.feedback.routes import router as feedback_router
 from genting.matching.routes import router as matching_router
 from genting.monitoring.routes import router as monitoring_router
@@ -55,6 +56,7 @@ def create_app(
             support_router,
             feedback_router,
             monitoring_router,
+            changes_router,
         ],
         verifier=verifier,
         on_shutdown=[close_clients],

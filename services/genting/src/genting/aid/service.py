@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from genting import feed
 from genting.access import visible
 from genting.aid import rules
 from genting.aid.models import Aid, AidStatus, Delivery, EntryKind, LedgerEntry
@@ -26,9 +27,11 @@ from genting.aid.schemas import (
     EntryRead,
     Reversal,
 )
+from genting.feed import Entity
 from genting.matching import service as matching
 from genting.sponsors import service as sponsors
 from kkb_shared.auth import Principal
+from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, InvalidInput, NotFound
 from kkb_shared.ids import new_id
@@ -93,6 +96,7 @@ async def create_aid(*, session: AsyncSession, principal: Principal, data: AidCr
         updated_at=now,
     )
     session.add(aid)
+    await feed.record(session, Entity.AID, aid.id, 1, aid.desa_code, Operation.CREATED)
     await session.commit()
     return await aid_read(session, aid)
 
@@ -123,6 +127,8 @@ async def close_aid(*, session: AsyncSession, principal: Principal, aid_id: str,
     spent, _ = await _spent(session, aid.id)
     aid.status, aid.closed_on, aid.updated_at = AidStatus.CLOSED.value, closed_on, utcnow()
     aid.materials_share_met = rules.materials_share_met(aid.value, spent.materials)
+    await session.flush()
+    await feed.record(session, Entity.AID, aid.id, aid.version, aid.desa_code, Operation.UPDATED)
     await session.commit()
     return await aid_read(session, aid)
 
@@ -150,8 +156,10 @@ async def record(*, session: AsyncSession, principal: Principal, data: EntryCrea
         if refusal is not None:
             raise InvalidInput("amount", refusal)
         debit, credit = expense_account(data.category), CASH
+        place = aid.desa_code
     else:
         debit, credit = ACCOUNTS[data.kind]
+        place = ota.region_code
     entry = LedgerEntry(
         ota_id=ota.id,
         aid_id=data.aid_id,
@@ -166,6 +174,8 @@ async def record(*, session: AsyncSession, principal: Principal, data: EntryCrea
         created_at=utcnow(),
     )
     session.add(entry)
+    await session.flush()
+    await feed.record(session, Entity.LEDGER_ENTRY, entry.seq or 0, 1, place, Operation.CREATED)
     await session.commit()
     return entry_read(entry)
 
@@ -177,11 +187,12 @@ async def reverse(*, session: AsyncSession, principal: Principal, seq: int, data
     original = (await session.execute(query)).scalar_one_or_none()
     if original is None:
         raise NotFound(f"No ledger entry {seq}")
-    await sponsors.live_ota(session, principal, original.ota_id)  # 404 outside the caller's scope
+    ota = await sponsors.live_ota(session, principal, original.ota_id)  # 404 outside the caller's scope
     if original.kind == EntryKind.REVERSAL.value:
         raise InvalidInput("seq", "a reversal is not reversed: book the entry again")
+    place = ota.region_code
     if original.aid_id is not None:
-        await live_aid(session, principal, original.aid_id, for_update=True)
+        place = (await live_aid(session, principal, original.aid_id, for_update=True)).desa_code
     entry = LedgerEntry(
         ota_id=original.ota_id,
         aid_id=original.aid_id,
@@ -198,10 +209,12 @@ async def reverse(*, session: AsyncSession, principal: Principal, seq: int, data
     )
     session.add(entry)
     try:
-        await session.commit()
+        await session.flush()
     except IntegrityError as exc:
         await session.rollback()
         raise Conflict(f"Entry {seq} has already been reversed") from exc
+    await feed.record(session, Entity.LEDGER_ENTRY, entry.seq or 0, 1, place, Operation.CREATED)
+    await session.commit()
     return entry_read(entry)
 
 
@@ -258,6 +271,7 @@ async def deliver(*, session: AsyncSession, principal: Principal, aid_id: str, d
         created_at=utcnow(),
     )
     session.add(delivery)
+    await feed.record(session, Entity.DELIVERY, delivery.id, 1, delivery.desa_code, Operation.CREATED)
     await session.commit()
     return delivery_read(delivery)
 
@@ -287,5 +301,6 @@ async def confirm_delivery(
     if data.confirmed_on < delivery.delivered_on:
         raise InvalidInput("confirmed_on", "must not be before delivered_on")
     delivery.confirmed_on, delivery.confirmed_by = data.confirmed_on, data.confirmed_by
+    await feed.record(session, Entity.DELIVERY, delivery.id, 2, delivery.desa_code, Operation.UPDATED)
     await session.commit()
     return delivery_read(delivery)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from genting import feed
 from genting.access import is_sponsor
 from genting.anak_asuh import rules
 from genting.anak_asuh.models import AnakAsuh, AnakAsuhCategory, AnakAsuhEvent, AnakAsuhStatus
@@ -23,8 +24,10 @@ from genting.anak_asuh.schemas import (
     SponsoredView,
 )
 from genting.deps import Upstreams
+from genting.feed import Entity
 from genting.matching.models import Match, MatchStatus
 from kkb_shared.auth import Principal
+from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, DomainError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
@@ -103,6 +106,7 @@ async def enroll(*, session: AsyncSession, principal: Principal, upstreams: Upst
         raise Conflict("This member is already enrolled as an anak asuh") from exc
     event = _event(anak_asuh, today, "enrolled", "; ".join(eligibility.reasons))
     session.add(event)
+    await feed.record(session, Entity.ANAK_ASUH, anak_asuh.id, 1, anak_asuh.desa_code, Operation.CREATED)
     await session.commit()
     return read(anak_asuh, [event])
 
@@ -296,11 +300,17 @@ async def recheck(session: AsyncSession, today: date) -> tuple[int, int]:
             anak_asuh.category = now_category.value
             anak_asuh.priority = rules.PRIORITY[(now_category, False)]
         session.add(_event(anak_asuh, today, "rechecked", note))
+        await session.flush()
+        await feed.record(
+            session, Entity.ANAK_ASUH, anak_asuh.id, anak_asuh.version, anak_asuh.desa_code, Operation.UPDATED
+        )
     await session.commit()
     return checked, changed
 
 
 async def _end_matches(session: AsyncSession, anak_asuh_id: str, today: date) -> None:
     query = select(Match).where(col(Match.anak_asuh_id) == anak_asuh_id, col(Match.status) == MatchStatus.ACTIVE)
-    for match in (await session.execute(query)).scalars():
+    for match in (await session.execute(query)).scalars().all():
         match.status, match.ends_on, match.updated_at = MatchStatus.ENDED.value, today, utcnow()
+        await session.flush()
+        await feed.record(session, Entity.MATCH, match.id, match.version, match.desa_code, Operation.UPDATED)

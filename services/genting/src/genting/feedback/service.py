@@ -8,11 +8,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from genting import feed
 from genting.access import is_sponsor, visible
+from genting.feed import Entity
 from genting.feedback.models import ALLOWED_MOVES, Feedback, FeedbackSource, FeedbackStatus
 from genting.feedback.schemas import FeedbackCreate, FeedbackMove, FeedbackRead
 from genting.sponsors import service as sponsors
 from kkb_shared.auth import Principal, Role
+from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
@@ -51,6 +54,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: FeedbackC
         updated_at=now,
     )
     session.add(feedback)
+    await feed.record(session, Entity.FEEDBACK, feedback.id, 1, feedback.desa_code, Operation.CREATED)
     await session.commit()
     return read(feedback)
 
@@ -88,5 +92,7 @@ async def move(
         *feedback.history, {"status": data.status.value, "at": now.isoformat(), "by": principal.subject,
                             "note": data.note}
     ]  # fmt: skip
+    await session.flush()
+    await feed.record(session, Entity.FEEDBACK, feedback.id, feedback.version, feedback.desa_code, Operation.UPDATED)
     await commit_versioned(session)
     return read(feedback)

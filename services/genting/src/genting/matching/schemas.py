@@ -51,4 +51,5 @@ class Suggestion(BaseModel):
 class Suggestions(BaseModel):
     ota_id: str
     places_left: int = Field(description="Anak asuh the agreement still allows (agreed number minus active)")
+    amount_left: int = Field(description="Committed rupiah not yet given as aid; nothing is suggested at 0")
     items: list[Suggestion]

@@ -10,14 +10,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from genting import feed
 from genting.access import visible
+from genting.aid.models import Aid
 from genting.anak_asuh import service as anak_asuh_service
 from genting.anak_asuh.models import AnakAsuh, AnakAsuhStatus
+from genting.feed import Entity
 from genting.matching.models import Match, MatchStatus
 from genting.matching.schemas import MatchCreate, MatchEnd, MatchRead, Suggestion, Suggestions
 from genting.sponsors import service as sponsors
 from genting.sponsors.models import AidKind
 from kkb_shared.auth import Principal
+from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, InvalidInput, NotFound
 from kkb_shared.ids import new_id
@@ -42,6 +46,10 @@ async def _active_count(session: AsyncSession, ota_id: str) -> int:
 async def suggestions(*, session: AsyncSession, principal: Principal, ota_id: str) -> Suggestions:
     ota = await sponsors.live_ota(session, principal, ota_id)
     places = max(ota.anak_asuh_target - await _active_count(session, ota.id), 0)
+    given = select(func.coalesce(func.sum(col(Aid.value)), 0)).where(col(Aid.ota_id) == ota.id)
+    amount_left = ota.committed_amount - int((await session.execute(given)).scalar_one())
+    if amount_left <= 0:
+        places = 0
     matched = select(col(Match.anak_asuh_id)).where(col(Match.status) == MatchStatus.ACTIVE.value)
     query = (
         select(AnakAsuh)
@@ -57,7 +65,7 @@ async def suggestions(*, session: AsyncSession, principal: Principal, ota_id: st
     rows = (await session.execute(scoped(query, col(AnakAsuh.desa_code), principal))).scalars()
     items = [Suggestion(anak_asuh_id=a.id, **a.model_dump(include={"alias", "category", "desa_code", "priority",
                                                                      "reasons"})) for a in rows]  # fmt: skip
-    return Suggestions(ota_id=ota.id, places_left=places, items=items)
+    return Suggestions(ota_id=ota.id, places_left=places, amount_left=amount_left, items=items)
 
 
 async def confirm(*, session: AsyncSession, principal: Principal, data: MatchCreate) -> MatchRead:
@@ -89,10 +97,12 @@ async def confirm(*, session: AsyncSession, principal: Principal, data: MatchCre
     )
     session.add(match)
     try:
-        await session.commit()
+        await session.flush()
     except IntegrityError as exc:
         await session.rollback()
         raise Conflict(f"The anak asuh already has an active {data.aid_kind.value} match") from exc
+    await feed.record(session, Entity.MATCH, match.id, match.version, match.desa_code, Operation.CREATED)
+    await session.commit()
     return read(match)
 
 
@@ -149,6 +159,8 @@ async def end(
     if data.ends_on < match.starts_on:
         raise InvalidInput("ends_on", "must not be before starts_on")
     match.status, match.ends_on, match.updated_at = MatchStatus.ENDED.value, data.ends_on, utcnow()
+    await session.flush()
+    await feed.record(session, Entity.MATCH, match.id, match.version, match.desa_code, Operation.UPDATED)
     await commit_versioned(session)
     return read(match)
 

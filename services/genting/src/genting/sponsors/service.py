@@ -6,10 +6,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from genting import feed
 from genting.access import is_sponsor
+from genting.feed import Entity
 from genting.sponsors.models import Ota
 from genting.sponsors.schemas import OtaCreate, OtaRead, OtaUpdate
 from kkb_shared.auth import Principal
+from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
@@ -47,6 +50,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: OtaCreate
               updated_at=now)  # fmt: skip
     ota.agreement_start, ota.agreement_end = data.agreement_start, data.agreement_end
     session.add(ota)
+    await feed.record(session, Entity.OTA, ota.id, ota.version, ota.region_code, Operation.CREATED)
     await session.commit()
     return read(ota)
 
@@ -75,5 +79,7 @@ async def update(
     for name, value in changes.items():
         setattr(ota, name, value)
     ota.updated_at = utcnow()
+    await session.flush()
+    await feed.record(session, Entity.OTA, ota.id, ota.version, ota.region_code, Operation.UPDATED)
     await commit_versioned(session)
     return read(ota)

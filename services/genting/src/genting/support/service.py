@@ -7,12 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from genting import feed
 from genting.access import visible
+from genting.feed import Entity
 from genting.matching import service as matching
 from genting.sponsors.models import AidKind
 from genting.support.models import NEXT_STATUS, Support, SupportStatus
 from genting.support.schemas import SupportCreate, SupportProgress, SupportRead
 from kkb_shared.auth import Principal
+from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.ids import new_id
@@ -50,6 +53,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: SupportCr
         updated_at=now,
     )
     session.add(support)
+    await feed.record(session, Entity.SUPPORT, support.id, 1, support.desa_code, Operation.CREATED)
     await session.commit()
     return read(support)
 
@@ -86,5 +90,7 @@ async def progress(
     support.status, support.evidence = data.status.value, evidence
     support.history = [*support.history, _step(data.status, principal.subject)]
     support.updated_at = utcnow()
+    await session.flush()
+    await feed.record(session, Entity.SUPPORT, support.id, support.version, support.desa_code, Operation.UPDATED)
     await commit_versioned(session)
     return read(support)
