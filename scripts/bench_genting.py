@@ -33,6 +33,7 @@ from kkb_shared.testing.plugin import postgres_admin, postgres_admin_url
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 
 AID_VALUE = 10_000_000
+PACKAGES = [{"kind": "complete_meal", "description": "bench", "count": 100, "unit_value": AID_VALUE // 100}]
 CATEGORIES = ("materials", "materials", "management", "distribution")
 INVARIANT = """
 SELECT a.id, a.value,
@@ -73,7 +74,7 @@ async def seed(url: str, aids: int) -> tuple[str, list[str]]:
             )  # fmt: skip
             await session.flush()
             session.add(
-                Aid(id=aid, match_id=match, ota_id=ota_id, desa_code="6101042015", package="complete_meal",
+                Aid(id=aid, match_id=match, ota_id=ota_id, desa_code="6101042015", packages=PACKAGES,
                     description="bench", value=AID_VALUE, starts_on=today, ends_on=today + timedelta(days=90),
                     status="open", created_by="bench", created_at=now, updated_at=now)
             )  # fmt: skip

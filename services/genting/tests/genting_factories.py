@@ -85,9 +85,16 @@ async def nutrition_aid(
     today = date.today()
     body = {
         "match_id": match_id,
-        "package": "complete_meal",
-        "description": "Telur, ikan lele dan tempe, makan siang 3x seminggu",
-        "value": value,
+        "description": "Makan siang kaya protein hewani, 3x seminggu",
+        "packages": [
+            {
+                "kind": "complete_meal",
+                "description": "nasi, telur, lele goreng, sayur kelor",
+                "count": 36,
+                "unit_value": value // 40,
+            },
+            {"kind": "snack", "description": "bolu pisang dan telur rebus", "count": 4, "unit_value": value // 40},
+        ],
         "starts_on": today.isoformat(),
         "ends_on": (today + timedelta(days=90)).isoformat(),
     }

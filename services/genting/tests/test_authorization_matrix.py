@@ -80,7 +80,8 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("POST", "/v1/matches/{match_id}/end"): Recipe("POST", _url("/v1/matches/{match_id}/end"), MANAGERS,
                                                    body=lambda w: {"ends_on": TODAY}),
     ("POST", "/v1/aids"): Recipe("POST", _url("/v1/aids"), MANAGERS, 201, body=lambda w: {
-        "match_id": w["match_id"], "package": "snack", "description": "kudapan", "value": 500_000,
+        "match_id": w["match_id"], "description": "kudapan",
+        "packages": [{"kind": "snack", "description": "telur rebus", "count": 50, "unit_value": 10_000}],
         "starts_on": TODAY, "ends_on": TODAY}),
     ("GET", "/v1/aids/{aid_id}"): Recipe("GET", _url("/v1/aids/{aid_id}"), OWN),
     ("POST", "/v1/aids/{aid_id}/close"): Recipe("POST", _url("/v1/aids/{aid_id}/close"), MANAGERS,

@@ -253,3 +253,16 @@ async def test_the_change_feed_lists_what_was_written_in_the_callers_region(
         assert (entity, record_id) in seen
     blora = (await genting.get("/v1/changes?limit=500", headers=operator(tokens, "3316"))).json()
     assert all(c["desa_code"].startswith("3316") for c in blora["items"])
+
+
+async def test_aid_value_is_the_planned_packages_total_split_80_20(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    aid = w["aid"]
+    assert aid["value"] == 36 * 25_000 + 4 * 25_000 == 1_000_000
+    assert (aid["planned_materials"], aid["planned_management"]) == (800_000, 200_000)
+    body = {"match_id": w["match"]["id"], "description": "kosong", "packages": [], "starts_on": "2026-01-01",
+            "ends_on": "2026-02-01"}  # fmt: skip
+    empty = await genting.post("/v1/aids", json=body, headers=operator(tokens))
+    assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "packages"

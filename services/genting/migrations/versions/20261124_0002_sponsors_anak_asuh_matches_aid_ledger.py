@@ -110,7 +110,7 @@ def upgrade() -> None:
         sa.Column("match_id", sa.String(36), sa.ForeignKey("match.id"), nullable=False),
         sa.Column("ota_id", sa.String(36), sa.ForeignKey("ota.id"), nullable=False),
         sa.Column("desa_code", sa.String(10), nullable=False),
-        sa.Column("package", sa.String(20), nullable=False),
+        sa.Column("packages", sa.JSON, nullable=False),
         sa.Column("description", sa.String(500), nullable=False),
         sa.Column("value", MONEY, nullable=False),
         sa.Column("starts_on", sa.Date, nullable=False),

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from genting.aid import service as aid_service
 from genting.aid.models import EntryKind, Package
 from genting.aid.rules import Category
-from genting.aid.schemas import AidCreate, DeliveryCreate, EntryCreate
+from genting.aid.schemas import AidCreate, DeliveryCreate, EntryCreate, PackagePlan
 from genting.anak_asuh import service as anak_asuh_service
 from genting.deps import Upstreams
 from genting.matching import service as matching
@@ -80,9 +80,21 @@ async def load_demo_data(settings: GentingSettings, upstreams: Upstreams) -> str
                     principal=operator,
                     data=AidCreate(
                         match_id=match.id,
-                        package=Package.COMPLETE_MEAL,
-                        description="Telur, ikan lele, tempe dan sayur kelor, makan siang tiga kali seminggu",
-                        value=AID_VALUE,
+                        description="Makan siang kaya protein hewani, tiga kali seminggu",
+                        packages=[
+                            PackagePlan(
+                                kind=Package.COMPLETE_MEAL,
+                                description="nasi, telur, lele, sayur kelor",
+                                count=36,
+                                unit_value=AID_VALUE // 40,
+                            ),
+                            PackagePlan(
+                                kind=Package.SNACK,
+                                description="bolu pisang, telur rebus",
+                                count=4,
+                                unit_value=AID_VALUE // 40,
+                            ),
+                        ],
                         starts_on=today - timedelta(days=30),
                         ends_on=today + timedelta(days=60),
                     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, Index, Integer
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from kkb_shared.db import UtcDateTime, version_column
@@ -32,9 +32,9 @@ class Aid(SQLModel, table=True):
     match_id: str = Field(foreign_key="match.id", max_length=36)
     ota_id: str = Field(foreign_key="ota.id", max_length=36)
     desa_code: str = Field(max_length=10)
-    package: str = Field(max_length=20)
+    packages: list[dict[str, object]] = Field(sa_column=Column(JSON, nullable=False))
     description: str = Field(max_length=500)
-    value: int = Field(sa_column=Column(BigInteger, nullable=False), description="V, integer rupiah")
+    value: int = Field(sa_column=Column(BigInteger, nullable=False), description="V: the packages' total, rupiah")
     starts_on: date
     ends_on: date
     status: str = Field(max_length=10)

@@ -12,13 +12,23 @@ Rupiah = Annotated[int, Field(gt=0, le=10**15, description="Integer rupiah")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
+class PackagePlan(BaseModel):
+    """Planned packages of one kind: protein-rich local food as complete meals or snacks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Package
+    description: Text = Field(description="e.g. nasi, telur, lele goreng, sayur kelor")
+    count: int = Field(ge=1, le=5_000, description="How many packages")
+    unit_value: Rupiah = Field(description="Value of one package, integer rupiah")
+
+
 class AidCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     match_id: str = Field(max_length=36, description="A nutrition match")
-    package: Package
-    description: Text = Field(description="What the packages are: protein-rich local food, meals or snacks")
-    value: Rupiah = Field(description="V: the aid's value, without any amil fee")
+    description: Text = Field(description="The aid as agreed with the sponsor")
+    packages: list[PackagePlan] = Field(min_length=1, max_length=20)
     starts_on: date
     ends_on: date
 
@@ -26,7 +36,14 @@ class AidCreate(BaseModel):
     def _period(self) -> Any:
         if self.ends_on < self.starts_on:
             raise ValueError("ends_on: must not be before starts_on")
+        if self.value > 10**15:
+            raise ValueError("packages: their total value is too large")
         return self
+
+    @property
+    def value(self) -> int:
+        """V: the planned packages' total (any amil fee is not part of it)."""
+        return sum(p.count * p.unit_value for p in self.packages)
 
 
 class AidTotals(BaseModel):
@@ -41,9 +58,11 @@ class AidRead(BaseModel):
     id: str
     match_id: str
     ota_id: str
-    package: Package
+    packages: list[PackagePlan]
     description: str
-    value: int
+    value: int = Field(description="V: the packages' total")
+    planned_materials: int = Field(description="V minus the management cap: at least 80% for materials")
+    planned_management: int = Field(description="At most 20% of V (rounded down) for management and distribution")
     starts_on: date
     ends_on: date
     status: AidStatus

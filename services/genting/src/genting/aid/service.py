@@ -75,7 +75,13 @@ async def aid_read(session: AsyncSession, aid: Aid) -> AidRead:
         management_cap=rules.management_cap(aid.value),
         remaining=aid.value - spent.materials - spent.management,
     )
-    return AidRead(**aid.model_dump(exclude={"desa_code", "created_by"}), totals=totals)
+    cap = rules.management_cap(aid.value)
+    return AidRead(
+        **aid.model_dump(exclude={"desa_code", "created_by"}),
+        planned_materials=aid.value - cap,
+        planned_management=cap,
+        totals=totals,
+    )
 
 
 async def create_aid(*, session: AsyncSession, principal: Principal, data: AidCreate) -> AidRead:
@@ -89,7 +95,11 @@ async def create_aid(*, session: AsyncSession, principal: Principal, data: AidCr
         match_id=match.id,
         ota_id=match.ota_id,
         desa_code=match.desa_code,
-        **data.model_dump(exclude={"match_id"}),
+        packages=[p.model_dump(mode="json") for p in data.packages],
+        description=data.description,
+        value=data.value,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
         status=AidStatus.OPEN.value,
         created_by=principal.subject,
         created_at=now,
