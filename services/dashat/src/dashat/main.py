@@ -1,7 +1,9 @@
-"""The dashat service. For now a placeholder with its database and health routes; its domain comes later."""
+"""The DASHAT service: community kitchens, ingredients (TKPI), menus with nutrition and cost per portion."""
 
 from fastapi import FastAPI
 
+from dashat.kitchens.routes import router as kitchens_router
+from dashat.menus.routes import router as menus_router
 from dashat.settings import DashatSettings
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
@@ -11,11 +13,11 @@ from kkb_shared.observability import configure_logging
 def create_app(settings: DashatSettings | None = None, *, verifier: TokenVerifier | None = None) -> FastAPI:
     return create_service_app(
         title="Dashat",
-        description=(
-            "DASHAT community kitchens, menus, production and distribution. (Placeholder: health routes only so far.)"
-        ),
+        description="DASHAT community kitchens, local ingredients with TKPI 2017 nutrients and kitchens' prices, "
+        "menus with nutrition and cost per portion checked against the target group's need. Production, "
+        "distribution and reports come next.",
         settings=settings or DashatSettings(),
-        routers=[],
+        routers=[kitchens_router, menus_router],
         verifier=verifier,
     )
 

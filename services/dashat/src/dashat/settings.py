@@ -1,8 +1,27 @@
 """Dashat settings, from environment variables prefixed `KKB_DASHAT_`."""
 
+from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 
 from kkb_shared.settings import ServiceSettings
+
+
+class PortionTarget(BaseModel):
+    energy_kcal: float = Field(gt=0)
+    protein_g: float = Field(gt=0)
+
+
+# One portion is one of three main meals: a third of the daily need, from AKG 2019 (Permenkes 28/2019) as the
+# secondary sources in the README give it (daily: women 19-29 y 2250 kcal / 60 g; pregnant, 2nd trimester
+# +300 / +10; breastfeeding, first 6 months +330 / +20; children 1-3 y 1350 / 20; 4-6 y 1400 / 25). The
+# third is our assumption; both are defaults to override (KKB_DASHAT_PORTION_TARGETS, JSON), not truth.
+DEFAULT_PORTION_TARGETS = {
+    "ibu_hamil": PortionTarget(energy_kcal=850, protein_g=23.3),
+    "ibu_menyusui": PortionTarget(energy_kcal=860, protein_g=26.7),
+    "baduta": PortionTarget(energy_kcal=450, protein_g=6.7),
+    "balita": PortionTarget(energy_kcal=466.7, protein_g=8.3),
+    "catin": PortionTarget(energy_kcal=750, protein_g=20),
+}
 
 
 class DashatSettings(ServiceSettings):
@@ -10,3 +29,4 @@ class DashatSettings(ServiceSettings):
 
     database_url: str = "sqlite+aiosqlite:///var/dashat.db"
     port: int = 8004
+    portion_targets: dict[str, PortionTarget] = Field(default_factory=lambda: dict(DEFAULT_PORTION_TARGETS))

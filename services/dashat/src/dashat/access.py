@@ -1,0 +1,22 @@
+"""Who may do what in DASHAT: operators of a region manage its kitchens; a kitchen manager (role `dashat`)
+sees and runs only its own kitchen (the token's `kitchen_id`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select
+
+from kkb_shared.auth import Principal, Role, require
+from kkb_shared.scope import scoped
+
+MANAGE = require(Role.ADMIN, Role.OPERATOR, Role.INTEGRATION, scopes=["dashat:write"])
+RUN = require(Role.ADMIN, Role.OPERATOR, Role.DASHAT, Role.INTEGRATION, scopes=["dashat:write"])
+READ = require(Role.ADMIN, Role.OPERATOR, Role.DASHAT, Role.VIEWER, Role.INTEGRATION, scopes=["dashat:read"])
+
+
+def visible(query: Select[Any], principal: Principal, *, kitchen_column: Any, desa_column: Any) -> Select[Any]:
+    """A kitchen manager sees its own kitchen's rows; everyone else the rows of its region."""
+    if principal.role is Role.DASHAT:
+        return query.where(kitchen_column == (principal.kitchen_id or ""))
+    return scoped(query, desa_column, principal)

@@ -1,0 +1,95 @@
+"""Ingredients, a kitchen's prices, and menus with nutrition and cost per portion."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+
+from dashat.access import READ, RUN
+from dashat.menus import service
+from dashat.menus.schemas import IngredientCreate, IngredientRead, MenuCreate, MenuRead, PriceRead, PriceSet
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.ids import RecordIdPath
+
+router = APIRouter(tags=["menus"], responses=problem_responses(401, 403, 422))
+
+
+@router.get("/ingredients", response_model=list[IngredientRead], dependencies=[READ], responses=problem_responses(404))
+async def list_ingredients(
+    principal: PrincipalDep,
+    session: SessionDep,
+    kitchen_id: Annotated[str | None, Query(max_length=36, description="Add this kitchen's own ingredients")] = None,
+    name: Annotated[str | None, Query(min_length=2, max_length=60)] = None,
+) -> list[IngredientRead]:
+    """The shared list from TKPI 2017 (values per 100 g edible portion), and a kitchen's own."""
+    return await service.list_ingredients(session=session, principal=principal, kitchen_id=kitchen_id, name=name)
+
+
+@router.post(
+    "/kitchens/{kitchen_id}/ingredients",
+    status_code=status.HTTP_201_CREATED,
+    response_model=IngredientRead,
+    dependencies=[RUN],
+    responses=problem_responses(404),
+)
+async def add_ingredient(
+    kitchen_id: RecordIdPath, data: IngredientCreate, principal: PrincipalDep, session: SessionDep
+) -> IngredientRead:
+    """An ingredient of the kitchen's own, with the source of its values."""
+    return await service.add_ingredient(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
+
+
+@router.put(
+    "/kitchens/{kitchen_id}/prices/{ingredient_id}",
+    response_model=PriceRead,
+    dependencies=[RUN],
+    responses=problem_responses(404),
+)
+async def set_price(
+    kitchen_id: RecordIdPath, ingredient_id: str, data: PriceSet, principal: PrincipalDep, session: SessionDep
+) -> PriceRead:
+    """The kitchen's local price per kg of an ingredient (as bought); menus' costs follow at once."""
+    return await service.set_price(
+        session=session, principal=principal, kitchen_id=kitchen_id, ingredient_id=ingredient_id, data=data
+    )
+
+
+@router.get("/kitchens/{kitchen_id}/prices", response_model=list[PriceRead], dependencies=[READ])
+async def list_prices(kitchen_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> list[PriceRead]:
+    return await service.list_prices(session=session, principal=principal, kitchen_id=kitchen_id)
+
+
+@router.post(
+    "/kitchens/{kitchen_id}/menus",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MenuRead,
+    dependencies=[RUN],
+    responses=problem_responses(404),
+)
+async def create_menu(
+    kitchen_id: RecordIdPath, data: MenuCreate, request: Request, principal: PrincipalDep, session: SessionDep
+) -> MenuRead:
+    """A recipe with grams per portion for a target group: nutrition and cost per portion are computed, and
+    checked against the group's per-portion target; a menu without animal protein is flagged."""
+    return await service.create_menu(
+        session=session, principal=principal, settings=request.app.state.settings, kitchen_id=kitchen_id, data=data
+    )
+
+
+@router.get("/kitchens/{kitchen_id}/menus", response_model=list[MenuRead], dependencies=[READ])
+async def list_menus(
+    kitchen_id: RecordIdPath, request: Request, principal: PrincipalDep, session: SessionDep
+) -> list[MenuRead]:
+    return await service.list_menus(
+        session=session, principal=principal, settings=request.app.state.settings, kitchen_id=kitchen_id
+    )
+
+
+@router.get("/menus/{menu_id}", response_model=MenuRead, dependencies=[READ], responses=problem_responses(404))
+async def get_menu(menu_id: RecordIdPath, request: Request, principal: PrincipalDep, session: SessionDep) -> MenuRead:
+    return await service.get_menu(
+        session=session, principal=principal, settings=request.app.state.settings, menu_id=menu_id
+    )

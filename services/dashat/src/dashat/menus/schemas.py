@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from dashat.menus.models import TargetGroup
+
+Nutrient = Annotated[Decimal, Field(ge=0, le=100_000, decimal_places=2)]
+
+
+class IngredientCreate(BaseModel):
+    """A kitchen's own ingredient (e.g. lele, which TKPI lacks), per 100 g edible portion, with its source."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    food_group: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    animal_protein: bool
+    bdd_pct: Decimal = Field(gt=0, le=100, decimal_places=1, description="Edible portion, %")
+    energy_kcal: Nutrient
+    protein_g: Nutrient
+    fat_g: Nutrient | None = None
+    carb_g: Nutrient | None = None
+    iron_mg: Nutrient | None = None
+    zinc_mg: Nutrient | None = None
+    calcium_mg: Nutrient | None = None
+    vit_a_mcg: Nutrient | None = None
+    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=400)] = Field(
+        description="Where the values come from"
+    )
+
+
+class IngredientRead(BaseModel):
+    id: str
+    kitchen_id: str | None = Field(description="None: the shared TKPI list")
+    tkpi_code: str | None
+    name: str
+    food_group: str
+    animal_protein: bool
+    bdd_pct: Decimal | None
+    energy_kcal: Decimal | None
+    protein_g: Decimal | None
+    fat_g: Decimal | None
+    carb_g: Decimal | None
+    iron_mg: Decimal | None
+    zinc_mg: Decimal | None
+    calcium_mg: Decimal | None
+    vit_a_mcg: Decimal | None
+    source: str
+
+
+class PriceSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    price_per_kg: int = Field(ge=1, le=100_000_000, description="Integer rupiah per kg as bought")
+
+
+class PriceRead(BaseModel):
+    ingredient_id: str
+    name: str
+    price_per_kg: int
+    updated_at: datetime
+
+
+class MenuItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ingredient_id: str = Field(max_length=36)
+    grams: Decimal = Field(gt=0, le=2_000, decimal_places=1, description="Grams per portion, as bought")
+
+
+class MenuCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    target_group: TargetGroup
+    items: list[MenuItemIn] = Field(min_length=1, max_length=30)
+
+
+class MenuItemRead(BaseModel):
+    ingredient_id: str
+    name: str
+    grams: Decimal
+    price_per_kg: int | None
+
+
+class PerPortion(BaseModel):
+    energy_kcal: Decimal
+    protein_g: Decimal
+    fat_g: Decimal
+    carb_g: Decimal
+    iron_mg: Decimal
+    zinc_mg: Decimal
+    calcium_mg: Decimal
+    vit_a_mcg: Decimal
+    incomplete: dict[str, list[str]] = Field(description="Nutrient → ingredients without a value: a lower bound")
+    bdd_assumed: list[str] = Field(description="Ingredients whose edible portion is unknown (counted as 100%)")
+
+
+class TargetCheck(BaseModel):
+    energy_kcal: float = Field(description="Target per portion for the group (settings; README cites the source)")
+    protein_g: float
+    meets_energy: bool
+    meets_protein: bool
+    has_animal_protein: bool
+    flags: list[str]
+
+
+class MenuRead(BaseModel):
+    id: str
+    kitchen_id: str
+    name: str
+    target_group: TargetGroup
+    items: list[MenuItemRead]
+    per_portion: PerPortion
+    cost_per_portion: int | None = Field(description="Integer rupiah; null while an ingredient has no price")
+    unpriced: list[str]
+    check: TargetCheck
+    version: int
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,222 @@
+"""Ingredients, a kitchen's prices, and menus with their nutrition and cost per portion and the check against
+the target group's per-portion target."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from dashat.kitchens.service import live_kitchen
+from dashat.menus import nutrition
+from dashat.menus.models import Ingredient, IngredientPrice, Menu, MenuItem, TargetGroup
+from dashat.menus.schemas import (
+    IngredientCreate,
+    IngredientRead,
+    MenuCreate,
+    MenuItemRead,
+    MenuRead,
+    PerPortion,
+    PriceRead,
+    PriceSet,
+    TargetCheck,
+)
+from dashat.settings import DashatSettings
+from kkb_shared.auth import Principal
+from kkb_shared.db import utcnow
+from kkb_shared.errors import InvalidInput, NotFound
+from kkb_shared.ids import new_id
+
+
+def _ingredient_read(ingredient: Ingredient) -> IngredientRead:
+    return IngredientRead.model_validate(ingredient.model_dump())
+
+
+def _usable(kitchen_id: str) -> object:
+    """The shared TKPI list and the kitchen's own ingredients."""
+    return or_(col(Ingredient.kitchen_id).is_(None), col(Ingredient.kitchen_id) == kitchen_id)
+
+
+async def list_ingredients(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str | None, name: str | None
+) -> list[IngredientRead]:
+    query = select(Ingredient).order_by(col(Ingredient.name))
+    if kitchen_id:
+        await live_kitchen(session, principal, kitchen_id)
+        query = query.where(_usable(kitchen_id))  # type: ignore[arg-type]
+    else:
+        query = query.where(col(Ingredient.kitchen_id).is_(None))
+    if name:
+        query = query.where(col(Ingredient.name).ilike(f"%{name}%"))
+    return [_ingredient_read(i) for i in (await session.execute(query)).scalars()]
+
+
+async def add_ingredient(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, data: IngredientCreate
+) -> IngredientRead:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    ingredient = Ingredient(id=new_id(), kitchen_id=kitchen.id, **data.model_dump(), created_at=utcnow())
+    session.add(ingredient)
+    await session.commit()
+    return _ingredient_read(ingredient)
+
+
+async def _usable_ingredient(session: AsyncSession, kitchen_id: str, ingredient_id: str, field: str) -> Ingredient:
+    query = select(Ingredient).where(col(Ingredient.id) == ingredient_id, _usable(kitchen_id))  # type: ignore[arg-type]
+    ingredient = (await session.execute(query)).scalar_one_or_none()
+    if ingredient is None:
+        raise InvalidInput(field, "no ingredient of the shared list or of this kitchen has this id")
+    return ingredient
+
+
+async def set_price(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, ingredient_id: str, data: PriceSet
+) -> PriceRead:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    ingredient = await _usable_ingredient(session, kitchen.id, ingredient_id, "ingredient_id")
+    price = await session.get(IngredientPrice, (kitchen.id, ingredient.id))
+    if price is None:
+        price = IngredientPrice(kitchen_id=kitchen.id, ingredient_id=ingredient.id, price_per_kg=data.price_per_kg,
+                                updated_at=utcnow())  # fmt: skip
+        session.add(price)
+    else:
+        price.price_per_kg, price.updated_at = data.price_per_kg, utcnow()
+    await session.commit()
+    return PriceRead(ingredient_id=ingredient.id, name=ingredient.name, price_per_kg=price.price_per_kg,
+                     updated_at=price.updated_at)  # fmt: skip
+
+
+async def list_prices(*, session: AsyncSession, principal: Principal, kitchen_id: str) -> list[PriceRead]:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    query = (
+        select(IngredientPrice, Ingredient)
+        .join(Ingredient, col(Ingredient.id) == col(IngredientPrice.ingredient_id))
+        .where(col(IngredientPrice.kitchen_id) == kitchen.id)
+        .order_by(col(Ingredient.name))
+    )
+    return [
+        PriceRead(ingredient_id=i.id, name=i.name, price_per_kg=p.price_per_kg, updated_at=p.updated_at)
+        for p, i in (await session.execute(query)).all()
+    ]
+
+
+async def create_menu(
+    *, session: AsyncSession, principal: Principal, settings: DashatSettings, kitchen_id: str, data: MenuCreate
+) -> MenuRead:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    for index, item in enumerate(data.items):
+        await _usable_ingredient(session, kitchen.id, item.ingredient_id, f"items[{index}].ingredient_id")
+    now = utcnow()
+    menu = Menu(id=new_id(), kitchen_id=kitchen.id, name=data.name, target_group=data.target_group.value,
+                created_by=principal.subject, created_at=now, updated_at=now)  # fmt: skip
+    session.add(menu)
+    await session.flush()
+    session.add_all(
+        MenuItem(menu_id=menu.id, position=n, ingredient_id=item.ingredient_id, grams=item.grams)
+        for n, item in enumerate(data.items)
+    )
+    await session.commit()
+    return (await _reads(session, settings, [menu]))[0]
+
+
+async def _reads(session: AsyncSession, settings: DashatSettings, menus: Sequence[Menu]) -> list[MenuRead]:
+    """Menus with their items, prices and computed portion (a price change shows at once)."""
+    if not menus:
+        return []
+    query = (
+        select(MenuItem, Ingredient, IngredientPrice)
+        .join(Ingredient, col(Ingredient.id) == col(MenuItem.ingredient_id))
+        .join(Menu, col(Menu.id) == col(MenuItem.menu_id))
+        .outerjoin(
+            IngredientPrice,
+            (col(IngredientPrice.ingredient_id) == col(Ingredient.id))
+            & (col(IngredientPrice.kitchen_id) == col(Menu.kitchen_id)),
+        )
+        .where(col(MenuItem.menu_id).in_([m.id for m in menus]))
+        .order_by(col(MenuItem.menu_id), col(MenuItem.position))
+    )
+    lines: dict[str, list[tuple[MenuItem, Ingredient, IngredientPrice | None]]] = {}
+    for item, ingredient, price in (await session.execute(query)).all():
+        lines.setdefault(item.menu_id, []).append((item, ingredient, price))
+    return [_read(menu, lines.get(menu.id, []), settings) for menu in menus]
+
+
+def _read(
+    menu: Menu, lines: list[tuple[MenuItem, Ingredient, IngredientPrice | None]], settings: DashatSettings
+) -> MenuRead:
+    portion = nutrition.portion(
+        [
+            nutrition.Line(
+                name=ingredient.name,
+                grams=item.grams,
+                bdd_pct=ingredient.bdd_pct,
+                per_100g={name: getattr(ingredient, name) for name in nutrition.NUTRIENTS},
+                price_per_kg=price.price_per_kg if price else None,
+                animal_protein=ingredient.animal_protein,
+            )
+            for item, ingredient, price in lines
+        ]
+    )
+    target = settings.portion_targets[menu.target_group]
+    meets_energy = float(portion.nutrients["energy_kcal"]) >= target.energy_kcal
+    meets_protein = float(portion.nutrients["protein_g"]) >= target.protein_g
+    flags = [
+        flag
+        for flag, raised in (
+            ("no_animal_protein", not portion.has_animal_protein),
+            ("below_energy_target", not meets_energy),
+            ("below_protein_target", not meets_protein),
+        )
+        if raised
+    ]
+    return MenuRead(
+        id=menu.id,
+        kitchen_id=menu.kitchen_id,
+        name=menu.name,
+        target_group=TargetGroup(menu.target_group),
+        items=[
+            MenuItemRead(ingredient_id=i.id, name=i.name, grams=item.grams, price_per_kg=p.price_per_kg if p else None)
+            for item, i, p in lines
+        ],
+        per_portion=PerPortion(**portion.nutrients, incomplete=portion.incomplete, bdd_assumed=portion.bdd_assumed),
+        cost_per_portion=portion.cost,
+        unpriced=portion.unpriced,
+        check=TargetCheck(
+            energy_kcal=target.energy_kcal,
+            protein_g=target.protein_g,
+            meets_energy=meets_energy,
+            meets_protein=meets_protein,
+            has_animal_protein=portion.has_animal_protein,
+            flags=flags,
+        ),
+        version=menu.version,
+        created_at=menu.created_at,
+        updated_at=menu.updated_at,
+    )
+
+
+async def get_menu(*, session: AsyncSession, principal: Principal, settings: DashatSettings, menu_id: str) -> MenuRead:
+    menu = (
+        await session.execute(select(Menu).where(col(Menu.id) == menu_id, col(Menu.deleted_at).is_(None)))
+    ).scalar_one_or_none()
+    if menu is None:
+        raise NotFound(f"No menu {menu_id}")
+    try:
+        await live_kitchen(session, principal, menu.kitchen_id)
+    except NotFound as exc:  # another kitchen's menu reads as missing
+        raise NotFound(f"No menu {menu_id}") from exc
+    return (await _reads(session, settings, [menu]))[0]
+
+
+async def list_menus(
+    *, session: AsyncSession, principal: Principal, settings: DashatSettings, kitchen_id: str
+) -> list[MenuRead]:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    query = (
+        select(Menu)
+        .where(col(Menu.kitchen_id) == kitchen.id, col(Menu.deleted_at).is_(None))
+        .order_by(col(Menu.name), col(Menu.id))
+    )
+    return await _reads(session, settings, list((await session.execute(query)).scalars()))

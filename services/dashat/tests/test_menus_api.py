@@ -1,0 +1,110 @@
+"""Kitchens and menus through the API: TKPI ingredients, a kitchen's prices and own ingredients, the target
+check, and scope (another kitchen's manager gets 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from kkb_shared.testing.tokens import TokenFactory
+
+DUNGUN = "6101042015"
+
+
+def operator(tokens: TokenFactory) -> dict[str, str]:
+    return tokens.headers("operator", "6101")
+
+
+def manager(tokens: TokenFactory, kitchen_id: str) -> dict[str, str]:
+    return tokens.headers("dashat", DUNGUN, kitchen_id=kitchen_id)
+
+
+async def kitchen(dashat: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, Any]:
+    body = {"desa_code": DUNGUN, "name": "Dapur Sehat Dungun", "managing_group": "pkk", "address": "Balai desa",
+            "capacity_per_day": 60, "status": "active"}  # fmt: skip
+    response = await dashat.post("/v1/kitchens", json=body, headers=operator(tokens))
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+EGG_RICE = [{"ingredient_id": "tkpi-HR002", "grams": 60}, {"ingredient_id": "tkpi-AR001", "grams": 50}]
+
+
+async def test_menu_nutrition_cost_and_target_check(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    k = await kitchen(dashat, tokens)
+    headers = manager(tokens, k["id"])
+    body = {"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE}
+    created = await dashat.post(f"/v1/kitchens/{k['id']}/menus", json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    menu = created.json()
+    assert (menu["per_portion"]["energy_kcal"], menu["per_portion"]["protein_g"]) == ("260.7", "10.8")
+    assert menu["cost_per_portion"] is None and set(menu["unpriced"]) == {
+        "Telur ayam ras, segar",
+        "Beras giling, mentah",
+    }
+    assert menu["check"]["has_animal_protein"] is True
+    assert menu["check"]["flags"] == ["below_energy_target"]  # 260.7 < 466.7 kcal for a balita's portion
+    for ingredient, price in (("tkpi-HR002", 28_000), ("tkpi-AR001", 14_000)):
+        answer = await dashat.put(f"/v1/kitchens/{k['id']}/prices/{ingredient}", json={"price_per_kg": price},
+                                  headers=headers)  # fmt: skip
+        assert answer.status_code == 200
+    again = await dashat.get(f"/v1/menus/{menu['id']}", headers=headers)
+    assert again.json()["cost_per_portion"] == 2_380  # prices apply at once
+
+
+async def test_a_menu_without_animal_protein_is_flagged(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    k = await kitchen(dashat, tokens)
+    items = [{"ingredient_id": "tkpi-CR014", "grams": 40}, {"ingredient_id": "tkpi-MP007", "grams": 10}]
+    body = {"name": "Bubur kacang hijau", "target_group": "baduta", "items": items}
+    menu = (await dashat.post(f"/v1/kitchens/{k['id']}/menus", json=body, headers=operator(tokens))).json()
+    assert "no_animal_protein" in menu["check"]["flags"]
+
+
+async def test_a_kitchen_adds_its_own_ingredient(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    k = await kitchen(dashat, tokens)
+    lele = {"name": "Ikan lele, segar", "food_group": "Ikan", "animal_protein": True, "bdd_pct": 60,
+            "energy_kcal": 105, "protein_g": 18.7, "source": "label pemasok, diperiksa kader gizi"}  # fmt: skip
+    added = await dashat.post(f"/v1/kitchens/{k['id']}/ingredients", json=lele, headers=manager(tokens, k["id"]))
+    assert added.status_code == 201
+    own = added.json()["id"]
+    usable = await dashat.get(f"/v1/ingredients?kitchen_id={k['id']}&name=lele", headers=manager(tokens, k["id"]))
+    assert [i["id"] for i in usable.json()] == [own]
+    shared = await dashat.get("/v1/ingredients?name=lele", headers=operator(tokens))
+    assert shared.json() == []  # another kitchen does not get it
+    other = await kitchen(dashat, tokens)
+    body = {"name": "Lele goreng", "target_group": "balita", "items": [{"ingredient_id": own, "grams": 80}]}
+    refused = await dashat.post(f"/v1/kitchens/{other['id']}/menus", json=body, headers=operator(tokens))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "items[0].ingredient_id"
+
+
+async def test_a_manager_of_another_kitchen_gets_404(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    mine, theirs = await kitchen(dashat, tokens), await kitchen(dashat, tokens)
+    body = {"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE}
+    menu = (await dashat.post(f"/v1/kitchens/{theirs['id']}/menus", json=body, headers=operator(tokens))).json()
+    me = manager(tokens, mine["id"])
+    assert (await dashat.get(f"/v1/kitchens/{theirs['id']}", headers=me)).status_code == 404
+    assert (await dashat.get(f"/v1/menus/{menu['id']}", headers=me)).status_code == 404
+    assert (await dashat.post(f"/v1/kitchens/{theirs['id']}/menus", json=body, headers=me)).status_code == 404
+    listed = await dashat.get("/v1/kitchens", headers=me)
+    assert [k["id"] for k in listed.json()["items"]] == [mine["id"]]
+    blora = tokens.headers("operator", "3316")
+    assert (await dashat.get(f"/v1/kitchens/{mine['id']}", headers=blora)).status_code == 404
+    assert (await dashat.post("/v1/kitchens", json={**mine, "id": None}, headers=me)).status_code == 403
+
+
+async def test_invalid_menus_name_the_field(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    k = await kitchen(dashat, tokens)
+    url = f"/v1/kitchens/{k['id']}/menus"
+    for body, field in (
+        ({"name": "x", "target_group": "lansia", "items": EGG_RICE}, "target_group"),
+        ({"name": "x", "target_group": "balita", "items": []}, "items"),
+        ({"name": "x", "target_group": "balita", "items": [{"ingredient_id": "tkpi-HR002", "grams": 0}]},
+         "items[0].grams"),
+        ({"name": "x", "target_group": "balita", "items": [{"ingredient_id": "nope", "grams": 10}]},
+         "items[0].ingredient_id"),
+    ):  # fmt: skip
+        answer = await dashat.post(url, json=body, headers=operator(tokens))
+        assert answer.status_code == 422, answer.text
+        assert field in [e["field"] for e in answer.json()["errors"]]
