@@ -48,8 +48,11 @@ class ChangeEvent(SQLModel, table=True):
 
 
 class Versioned(Protocol):
-    id: str
-    version: int
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
 
 
 async def lock_feed(session: AsyncSession) -> None:
