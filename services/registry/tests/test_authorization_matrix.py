@@ -92,6 +92,14 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "DELETE", lambda t: f"/v1/members/{t['members'][0]['id']}", 204, "record"
     ),
     ("GET", "/v1/changes"): Recipe("GET", lambda t: "/v1/changes", 200, "list"),
+    ("POST", "/v1/members/lookup"): Recipe(
+        "POST",
+        lambda t: "/v1/members/lookup",
+        200,
+        "list",
+        body=lambda t: {"member_ids": [t["members"][0]["id"]]},
+        listed=lambda t: t["members"][0]["id"],
+    ),
     ("GET", "/v1/members"): Recipe(
         "GET", lambda t: f"/v1/members?q={t['members'][0]['nik']}", 200, "list", listed=lambda t: t["members"][0]["id"]
     ),

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from kkb_shared.testing.tokens import TokenFactory
 from registry.families.models import Family, Member
 
-from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA, family_payload, member_payload
+from registry_factories import BLORA_DESA, DUNGUN_PERAPAKAN, TEBAS_KUALA, family_payload, member_payload
 
 CreateFamily = Callable[..., Any]
 
@@ -319,3 +319,21 @@ class TestScope:
     async def test_no_token_is_401(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/v1/families")
         assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_members_are_looked_up_in_bulk_without_personal_details(
+    client: httpx.AsyncClient, admin: dict[str, str], tokens: TokenFactory
+) -> None:
+    sambas = (await client.post("/v1/families", json=family_payload(), headers=admin)).json()
+    blora = (await client.post("/v1/families", json=family_payload(BLORA_DESA), headers=admin)).json()
+    ids = [m["id"] for m in sambas["members"]] + [blora["members"][0]["id"], "0192f000-0000-7000-8000-00000000dead"]
+    answer = await client.post(
+        "/v1/members/lookup", json={"member_ids": ids}, headers=tokens.headers("operator", "6101")
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert {i["id"] for i in body["items"]} == {m["id"] for m in sambas["members"]}
+    assert set(body["missing"]) == set(ids[-2:])  # Blora's is outside the caller's region
+    assert "nik" not in answer.text and sambas["members"][0]["name"] not in answer.text
+    too_many = await client.post("/v1/members/lookup", json={"member_ids": ["x"] * 1001}, headers=admin)
+    assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "member_ids"

@@ -65,6 +65,18 @@ async def get_member(*, session: AsyncSession, principal: Principal, member_id: 
     return (row[0], row[1]) if row else None
 
 
+async def get_members(
+    *, session: AsyncSession, principal: Principal, member_ids: Iterable[str]
+) -> list[tuple[Member, Family]]:
+    """Live members with their families, inside the caller's region; the others are left out."""
+    query = (
+        select(Member, Family)
+        .join(Family, col(Member.family_id) == col(Family.id))
+        .where(col(Member.id).in_(list(member_ids)), col(Member.deleted_at).is_(None), col(Family.deleted_at).is_(None))
+    )
+    return [(row[0], row[1]) for row in (await session.execute(scoped(query, col(Family.desa_code), principal))).all()]
+
+
 async def kk_number_taken(*, session: AsyncSession, kk_number: str, except_family_id: str | None = None) -> bool:
     query = select(col(Family.id)).where(col(Family.kk_number) == kk_number, col(Family.deleted_at).is_(None))
     if except_family_id:

@@ -21,6 +21,8 @@ from registry.families.schemas import (
     FamilyRead,
     FamilyUpdate,
     MemberCreate,
+    MemberLookup,
+    MemberLookupResult,
     MemberRead,
     MemberUpdate,
 )
@@ -151,6 +153,13 @@ async def search_members(
     """Find members in your region by name (start of the name or of any word of it; case and accents do
     not matter), by NIK or by No. KK."""
     return await service.search_members(session=session, principal=principal, q=q, cursor=cursor, limit=limit)
+
+
+@router.post("/members/lookup", response_model=MemberLookupResult, dependencies=[READ])
+async def lookup_members(data: MemberLookup, principal: PrincipalDep, session: SessionDep) -> MemberLookupResult:
+    """Up to 1,000 members at once (for services checking recipients in bulk): where each lives and its
+    family's KRS status and poverty, without NIK or name; ids not found in your region come back as missing."""
+    return await service.lookup_members(session=session, principal=principal, data=data)
 
 
 @router.get("/members/{member_id}", response_model=MemberRead, dependencies=[READ], responses=problem_responses(404))

@@ -176,3 +176,27 @@ class FamilyRead(BaseModel):
 class FamilyDetail(FamilyRead):
     members: list[MemberRead]
     krs: KrsRead
+
+
+class MemberLookup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    member_ids: list[Annotated[str, StringConstraints(max_length=36)]] = Field(min_length=1, max_length=1000)
+
+
+class MemberFacts(BaseModel):
+    """What another service needs to know about a member: where it lives and its family's KRS status, without
+    the NIK or the name."""
+
+    id: str
+    family_id: str
+    desa_code: str
+    sex: Sex
+    birth_date: date
+    is_krs: bool
+    poverty_status: PovertyStatus | None
+
+
+class MemberLookupResult(BaseModel):
+    items: list[MemberFacts]
+    missing: list[str] = Field(description="Ids with no live member in your region")

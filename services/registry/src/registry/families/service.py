@@ -26,6 +26,9 @@ from registry.families.schemas import (
     FindingRead,
     KrsRead,
     MemberCreate,
+    MemberFacts,
+    MemberLookup,
+    MemberLookupResult,
     MemberRead,
     MemberUpdate,
     check_pregnancy,
@@ -279,6 +282,27 @@ async def search_members(
 async def get_member(*, session: AsyncSession, principal: Principal, member_id: str) -> MemberRead:
     member, _ = await _live_member(session=session, principal=principal, member_id=member_id)
     return member_read(member)
+
+
+async def lookup_members(*, session: AsyncSession, principal: Principal, data: MemberLookup) -> MemberLookupResult:
+    """Many members at once, for services that check recipients in bulk: where each lives and its family's
+    KRS status (no NIK or name); ids without a live member in the caller's region are listed as missing."""
+    wanted = list(dict.fromkeys(data.member_ids))
+    found = await repository.get_members(session=session, principal=principal, member_ids=wanted)
+    items = [
+        MemberFacts(
+            id=member.id,
+            family_id=family.id,
+            desa_code=family.desa_code,
+            sex=member.sex,
+            birth_date=member.birth_date,
+            is_krs=family.is_krs,
+            poverty_status=family.poverty_status,
+        )
+        for member, family in found
+    ]
+    seen = {item.id for item in items}
+    return MemberLookupResult(items=items, missing=[i for i in wanted if i not in seen])
 
 
 async def update_member(
