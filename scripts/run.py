@@ -35,6 +35,7 @@ def environment() -> dict[str, str]:
     # The services' own machine accounts are demo clients whose secret is the demo password.
     env.setdefault("KKB_MENTORING_CLIENT_SECRET", demo_password())
     env.setdefault("KKB_GENTING_CLIENT_SECRET", demo_password())
+    env.setdefault("KKB_DASHAT_CLIENT_SECRET", demo_password())
     env.setdefault("KKB_GENTING_MENTORING_URL", f"http://127.0.0.1:{port_of('mentoring', 8002)}")
     return env
 

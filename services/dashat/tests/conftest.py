@@ -12,16 +12,43 @@ from dashat.cli import ALEMBIC_INI
 from dashat.main import create_app
 from dashat.settings import DashatSettings
 from kkb_shared.migrations import upgrade
-from kkb_shared.testing.tokens import TokenFactory
+from kkb_shared.service_client import ServiceClient
+from kkb_shared.testing.tokens import StaticToken, TokenFactory
+from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
+from registry.main import create_app as create_registry_app
+from registry.settings import RegistrySettings
 
 
 @pytest.fixture(scope="session")
-async def dashat_app(database_factory: Callable[[str], str], tokens: TokenFactory) -> AsyncIterator[FastAPI]:
-    url = database_factory("dashat")
-    upgrade(ALEMBIC_INI, url)
-    app = create_app(DashatSettings(database_url=url), verifier=tokens.verifier())
+async def registry_for_dashat(database_factory: Callable[[str], str], tokens: TokenFactory) -> AsyncIterator[FastAPI]:
+    url = database_factory("registry_for_dashat")
+    upgrade(REGISTRY_ALEMBIC_INI, url)
+    app = create_registry_app(RegistrySettings(database_url=url), verifier=tokens.verifier())
     yield app
     await app.state.database.dispose()
+
+
+@pytest.fixture(scope="session")
+async def dashat_app(
+    database_factory: Callable[[str], str], tokens: TokenFactory, registry_for_dashat: FastAPI
+) -> AsyncIterator[FastAPI]:
+    url = database_factory("dashat")
+    upgrade(ALEMBIC_INI, url)
+    token = StaticToken(tokens.token("integration", "", sub="client:svc-dashat", scope="registry:read"))
+    registry = ServiceClient(
+        "registry", "http://registry", token, transport=httpx.ASGITransport(app=registry_for_dashat)
+    )
+    app = create_app(DashatSettings(database_url=url), verifier=tokens.verifier(), registry=registry)
+    yield app
+    await registry.aclose()
+    await app.state.database.dispose()
+
+
+@pytest.fixture
+async def registry(registry_for_dashat: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=registry_for_dashat)
+    async with httpx.AsyncClient(transport=transport, base_url="http://registry") as http:
+        yield http
 
 
 @pytest.fixture

@@ -82,10 +82,19 @@ class ServiceClient:
 
     async def get_json(self, path: str) -> dict[str, Any] | None:
         """The answer's JSON object, or None when the service answers 404."""
+        return await self._json("GET", path, None)
+
+    async def post_json(self, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """POST a JSON body (a lookup that reads); the answer's JSON object, or None on 404."""
+        return await self._json("POST", path, body)
+
+    async def _json(self, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any] | None:
         for attempt in range(2):
             token = await self._tokens.token()
             try:
-                response = await self._http.get(path, headers={"Authorization": f"Bearer {token}"})
+                response = await self._http.request(
+                    method, path, json=body, headers={"Authorization": f"Bearer {token}"}
+                )
             except httpx.HTTPError as exc:
                 logger.warning("%s unreachable: %s", self.name, exc)
                 raise UpstreamUnavailable(f"The {self.name} service is unavailable; try again later") from exc
@@ -98,15 +107,15 @@ class ServiceClient:
         if response.status_code >= 500:
             raise UpstreamUnavailable(f"The {self.name} service is unavailable; try again later")
         if response.status_code != 200:
-            logger.error("%s answered %s to %s", self.name, response.status_code, path)
+            logger.error("%s answered %s to %s %s", self.name, response.status_code, method, path)
             raise BadGateway(f"The {self.name} service refused this service's request")
         try:
-            body = response.json()
+            answer = response.json()
         except ValueError as exc:
             raise BadGateway(f"The {self.name} service gave an answer that is not JSON") from exc
-        if not isinstance(body, dict):
+        if not isinstance(answer, dict):
             raise BadGateway(f"The {self.name} service gave an unexpected answer")
-        return body
+        return answer
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -3,7 +3,7 @@
 from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
 
-from kkb_shared.settings import ServiceSettings
+from kkb_shared.settings import CallingServiceSettings
 
 
 class PortionTarget(BaseModel):
@@ -24,9 +24,11 @@ DEFAULT_PORTION_TARGETS = {
 }
 
 
-class DashatSettings(ServiceSettings):
+class DashatSettings(CallingServiceSettings):
     model_config = SettingsConfigDict(env_prefix="KKB_DASHAT_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///var/dashat.db"
     port: int = 8004
+    # Recipients are checked with the registry, with this service's own client-credentials token.
+    client_id: str = "svc-dashat"
     portion_targets: dict[str, PortionTarget] = Field(default_factory=lambda: dict(DEFAULT_PORTION_TARGETS))

@@ -121,10 +121,11 @@ async def create_menu(
     return (await _reads(session, settings, [menu]))[0]
 
 
-async def _reads(session: AsyncSession, settings: DashatSettings, menus: Sequence[Menu]) -> list[MenuRead]:
-    """Menus with their items, prices and computed portion (a price change shows at once)."""
-    if not menus:
-        return []
+Priced = list[tuple[MenuItem, Ingredient, IngredientPrice | None]]
+
+
+async def _lines_of(session: AsyncSession, menu_ids: Sequence[str]) -> dict[str, Priced]:
+    """Each menu's items with their ingredient and the kitchen's price (a price change shows at once)."""
     query = (
         select(MenuItem, Ingredient, IngredientPrice)
         .join(Ingredient, col(Ingredient.id) == col(MenuItem.ingredient_id))
@@ -134,31 +135,43 @@ async def _reads(session: AsyncSession, settings: DashatSettings, menus: Sequenc
             (col(IngredientPrice.ingredient_id) == col(Ingredient.id))
             & (col(IngredientPrice.kitchen_id) == col(Menu.kitchen_id)),
         )
-        .where(col(MenuItem.menu_id).in_([m.id for m in menus]))
+        .where(col(MenuItem.menu_id).in_(menu_ids))
         .order_by(col(MenuItem.menu_id), col(MenuItem.position))
     )
-    lines: dict[str, list[tuple[MenuItem, Ingredient, IngredientPrice | None]]] = {}
+    lines: dict[str, Priced] = {}
     for item, ingredient, price in (await session.execute(query)).all():
         lines.setdefault(item.menu_id, []).append((item, ingredient, price))
+    return lines
+
+
+async def _reads(session: AsyncSession, settings: DashatSettings, menus: Sequence[Menu]) -> list[MenuRead]:
+    if not menus:
+        return []
+    lines = await _lines_of(session, [m.id for m in menus])
     return [_read(menu, lines.get(menu.id, []), settings) for menu in menus]
 
 
-def _read(
-    menu: Menu, lines: list[tuple[MenuItem, Ingredient, IngredientPrice | None]], settings: DashatSettings
-) -> MenuRead:
-    portion = nutrition.portion(
-        [
-            nutrition.Line(
-                name=ingredient.name,
-                grams=item.grams,
-                bdd_pct=ingredient.bdd_pct,
-                per_100g={name: getattr(ingredient, name) for name in nutrition.NUTRIENTS},
-                price_per_kg=price.price_per_kg if price else None,
-                animal_protein=ingredient.animal_protein,
-            )
-            for item, ingredient, price in lines
-        ]
+async def menu_lines(session: AsyncSession, menu: Menu, *, portions: int = 1) -> list[nutrition.Line]:
+    """The menu's ingredients as lines for `nutrition.portion`, for `portions` portions at once."""
+    return [
+        _line(item, ingredient, price, portions)
+        for item, ingredient, price in (await _lines_of(session, [menu.id])).get(menu.id, [])
+    ]
+
+
+def _line(item: MenuItem, ingredient: Ingredient, price: IngredientPrice | None, portions: int = 1) -> nutrition.Line:
+    return nutrition.Line(
+        name=ingredient.name,
+        grams=item.grams * portions,
+        bdd_pct=ingredient.bdd_pct,
+        per_100g={name: getattr(ingredient, name) for name in nutrition.NUTRIENTS},
+        price_per_kg=price.price_per_kg if price else None,
+        animal_protein=ingredient.animal_protein,
     )
+
+
+def _read(menu: Menu, lines: Priced, settings: DashatSettings) -> MenuRead:
+    portion = nutrition.portion([_line(item, ingredient, price) for item, ingredient, price in lines])
     target = settings.portion_targets[menu.target_group]
     meets_energy = float(portion.nutrients["energy_kcal"]) >= target.energy_kcal
     meets_protein = float(portion.nutrients["protein_g"]) >= target.protein_g

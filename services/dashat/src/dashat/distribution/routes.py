@@ -1,0 +1,62 @@
+"""Production logs and distribution lists."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from dashat.access import RUN
+from dashat.distribution import service
+from dashat.distribution.schemas import (
+    DistributionBatchCreate,
+    DistributionBatchRead,
+    ProductionCreate,
+    ProductionRead,
+)
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.idempotency import IdempotencyDep
+from kkb_shared.ids import RecordIdPath
+
+router = APIRouter(prefix="/kitchens/{kitchen_id}", tags=["production and distribution"],
+                   responses=problem_responses(401, 403, 404, 422))  # fmt: skip
+
+
+@router.post("/productions", status_code=status.HTTP_201_CREATED, response_model=ProductionRead, dependencies=[RUN])
+async def record_production(
+    kitchen_id: RecordIdPath, data: ProductionCreate, principal: PrincipalDep, session: SessionDep
+) -> ProductionRead:
+    """What was cooked: the menu and portions; the ingredients used (grams) and the cost follow from the menu
+    and the kitchen's prices."""
+    return await service.produce(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
+
+
+@router.post(
+    "/distribution-batches",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DistributionBatchRead,
+    dependencies=[RUN],
+    responses=problem_responses(409, 503),
+)
+async def submit_distribution(
+    kitchen_id: RecordIdPath,
+    data: DistributionBatchCreate,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+) -> Response:
+    """A day's distribution list (up to 5,000 lines). Each line is checked on its own: its fields, its menu,
+    and with the registry (a live member of a KRS family of the kitchen's desa, asked in bulk with this
+    service's own token). Good lines are written, the others come back with their line and reasons. Registry
+    down: 503 and nothing written. Send `Idempotency-Key`: resubmitting the list changes nothing."""
+
+    async def submit() -> Response:
+        batch = await service.distribute(
+            session=session, principal=principal, registry=request.app.state.registry, kitchen_id=kitchen_id,
+            data=data,
+        )  # fmt: skip
+        return JSONResponse(batch.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
+
+    return await idempotency.run(submit)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from dashat.menus.models import TargetGroup
+from kkb_shared.schema_checks import NotInFuture
+
+MAX_LINES = 5_000
+
+
+class ProductionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    produced_on: NotInFuture
+    menu_id: str = Field(max_length=36)
+    portions: int = Field(ge=1, le=10_000)
+
+
+class ProductionRead(BaseModel):
+    id: str
+    kitchen_id: str
+    produced_on: date
+    menu_id: str
+    portions: int
+    cost: int | None = Field(description="Integer rupiah for all portions; null while an ingredient has no price")
+    ingredients_used: list[dict[str, Any]] = Field(description="Stock movements: grams of each ingredient used")
+    created_at: datetime
+
+
+class DistributionLine(BaseModel):
+    """One recipient on a day's list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member_id: str = Field(max_length=36, description="A registry member of a KRS family of the kitchen's desa")
+    target_group: TargetGroup
+    portions: int = Field(ge=1, le=20)
+    menu_id: str | None = Field(default=None, max_length=36)
+    delivered_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    received_confirmed: bool = False
+
+
+class DistributionBatchCreate(BaseModel):
+    """A day's distribution list, submitted at once (also after being offline): each line is accepted or
+    rejected on its own; send `Idempotency-Key` so a resubmission changes nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    distributed_on: NotInFuture
+    lines: list[dict[str, Any]] = Field(
+        min_length=1, max_length=MAX_LINES, description="Each as `DistributionLine`; a bad line rejects only itself"
+    )
+
+
+class LineProblem(BaseModel):
+    line: int = Field(description="0-based index in `lines`")
+    errors: list[dict[str, str]]
+
+
+class DistributionBatchRead(BaseModel):
+    id: str
+    kitchen_id: str
+    distributed_on: date
+    lines: int
+    accepted: int
+    rejected: int
+    rejections: list[LineProblem]
+    created_at: datetime

@@ -1,0 +1,167 @@
+"""Production logs and the day's distribution lists: each line checked on its own (its fields, its menu, and
+with the registry in bulk: a live member of a KRS family of the kitchen's desa); accepted lines are written
+together with the batch, so a resubmission with the same Idempotency-Key replays the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from dashat.distribution.models import Distribution, DistributionBatch, Production
+from dashat.distribution.schemas import (
+    DistributionBatchCreate,
+    DistributionBatchRead,
+    DistributionLine,
+    LineProblem,
+    ProductionCreate,
+    ProductionRead,
+)
+from dashat.kitchens.models import Kitchen
+from dashat.kitchens.service import live_kitchen
+from dashat.menus import nutrition
+from dashat.menus.models import Menu
+from dashat.menus.service import menu_lines
+from kkb_shared.auth import Principal
+from kkb_shared.db import utcnow
+from kkb_shared.errors import BadGateway, InvalidInput, field_path
+from kkb_shared.ids import new_id
+from kkb_shared.service_client import ServiceClient
+
+LOOKUP_CHUNK = 1_000  # the registry's limit per lookup
+LINE = TypeAdapter(DistributionLine)
+
+
+async def _kitchen_menu(session: AsyncSession, kitchen: Kitchen, menu_id: str, field: str) -> Menu:
+    menu = (
+        await session.execute(
+            select(Menu).where(
+                col(Menu.id) == menu_id, col(Menu.kitchen_id) == kitchen.id, col(Menu.deleted_at).is_(None)
+            )
+        )
+    ).scalar_one_or_none()
+    if menu is None:
+        raise InvalidInput(field, "no menu of this kitchen has this id")
+    return menu
+
+
+async def produce(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, data: ProductionCreate
+) -> ProductionRead:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    menu = await _kitchen_menu(session, kitchen, data.menu_id, "menu_id")
+    lines = await menu_lines(session, menu, portions=data.portions)
+    cost = nutrition.portion(lines).cost
+    production = Production(
+        id=new_id(),
+        kitchen_id=kitchen.id,
+        desa_code=kitchen.desa_code,
+        produced_on=data.produced_on,
+        menu_id=menu.id,
+        portions=data.portions,
+        cost=cost,
+        ingredients_used=[{"name": line.name, "grams": str(line.grams)} for line in lines],
+        created_by=principal.subject,
+        created_at=utcnow(),
+    )
+    session.add(production)
+    await session.commit()
+    return ProductionRead.model_validate(production.model_dump())
+
+
+async def _registry_facts(registry: ServiceClient, member_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """What the registry says about each member (in the caller's service scope), asked in chunks."""
+    facts: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(member_ids), LOOKUP_CHUNK):
+        chunk = list(member_ids[start : start + LOOKUP_CHUNK])
+        answer = await registry.post_json("/v1/members/lookup", {"member_ids": chunk})
+        if answer is None or not isinstance(answer.get("items"), list):
+            raise BadGateway("The registry gave an answer this service cannot read")
+        for item in answer["items"]:
+            facts[str(item["id"])] = item
+    return facts
+
+
+async def distribute(
+    *, session: AsyncSession, principal: Principal, registry: ServiceClient, kitchen_id: str,
+    data: DistributionBatchCreate,
+) -> DistributionBatchRead:  # fmt: skip
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    problems: dict[int, list[dict[str, str]]] = {}
+    parsed: dict[int, DistributionLine] = {}
+    for index, raw in enumerate(data.lines):
+        try:
+            parsed[index] = LINE.validate_python(raw)
+        except ValidationError as exc:
+            problems[index] = [
+                {"field": f"lines[{index}].{field_path(e['loc'])}", "message": e["msg"].removeprefix("Value error, ")}
+                for e in exc.errors()
+            ]
+    menus = {
+        m.id
+        for m in (
+            await session.execute(
+                select(Menu).where(col(Menu.kitchen_id) == kitchen.id, col(Menu.deleted_at).is_(None))
+            )
+        ).scalars()
+    }
+    facts = await _registry_facts(registry, sorted({line.member_id for line in parsed.values()}))
+    seen: dict[str, int] = {}
+    accepted: list[dict[str, Any]] = []
+    batch_id, now = new_id(), utcnow()
+    for index, line in parsed.items():
+        reason = _refusal(line, facts.get(line.member_id), kitchen, menus, seen.get(line.member_id))
+        if reason is not None:
+            problems[index] = [{"field": f"lines[{index}].{reason[0]}", "message": reason[1]}]
+            continue
+        seen[line.member_id] = index
+        accepted.append(
+            {
+                "id": new_id(), "batch_id": batch_id, "line": index, "kitchen_id": kitchen.id,
+                "desa_code": kitchen.desa_code, "distributed_on": data.distributed_on, "member_id": line.member_id,
+                "target_group": line.target_group.value, "menu_id": line.menu_id, "portions": line.portions,
+                "delivered_by": line.delivered_by, "received_confirmed": line.received_confirmed, "created_at": now,
+            }
+        )  # fmt: skip
+    rejections = [LineProblem(line=i, errors=problems[i]) for i in sorted(problems)]
+    batch = DistributionBatch(
+        id=batch_id,
+        kitchen_id=kitchen.id,
+        distributed_on=data.distributed_on,
+        lines=len(data.lines),
+        accepted=len(accepted),
+        rejected=len(rejections),
+        rejections=[r.model_dump() for r in rejections],
+        created_by=principal.subject,
+        created_at=now,
+    )
+    session.add(batch)
+    await session.flush()
+    if accepted:
+        await session.execute(insert(Distribution), accepted)
+    await session.commit()
+    return DistributionBatchRead(**batch.model_dump(exclude={"rejections", "created_by"}), rejections=rejections)
+
+
+def _refusal(
+    line: DistributionLine,
+    facts: dict[str, Any] | None,
+    kitchen: Kitchen,
+    menus: set[str],
+    earlier_line: int | None,
+) -> tuple[str, str] | None:
+    if line.menu_id is not None and line.menu_id not in menus:
+        return "menu_id", "no menu of this kitchen has this id"
+    if facts is None:
+        return "member_id", "no live registry member in your region has this id"
+    if not facts.get("is_krs"):
+        return "member_id", "the member's family is not a KRS"
+    if facts.get("desa_code") != kitchen.desa_code:
+        return "member_id", f"the member lives in desa {facts.get('desa_code')}, not the kitchen's"
+    if earlier_line is not None:
+        return "member_id", f"the member is already on line {earlier_line} of this list"
+    return None

@@ -1,0 +1,128 @@
+"""Production logs and a day's distribution list: lines checked one by one (with the registry in bulk),
+idempotent resubmission, the registry-down path, and scope."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from dashat.distribution.models import Distribution, DistributionBatch
+from kkb_shared.service_client import ServiceClient
+from kkb_shared.testing.tokens import StaticToken, TokenFactory
+
+from dashat_factories import EGG_RICE, kitchen, manager, operator
+from registry_factories import TEBAS_KUALA, family_payload
+
+TODAY = date.today().isoformat()
+
+
+async def _family(registry: httpx.AsyncClient, tokens: TokenFactory, *, krs: bool, desa: str = "6101042015") -> str:
+    body = family_payload(desa, water_source="air_permukaan" if krs else "ledeng")
+    answer = await registry.post("/v1/families", json=body, headers=tokens.headers("operator", "6101"))
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["is_krs"] is krs
+    return str(answer.json()["members"][1]["id"])
+
+
+async def _menu(dashat: httpx.AsyncClient, tokens: TokenFactory, kitchen_id: str) -> dict[str, Any]:
+    body = {"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE}
+    menu: dict[str, Any] = (
+        await dashat.post(f"/v1/kitchens/{kitchen_id}/menus", json=body, headers=operator(tokens))
+    ).json()
+    return menu
+
+
+def _line(member_id: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "member_id": member_id,
+        "target_group": "ibu_hamil",
+        "portions": 1,
+        "delivered_by": "Kader Yuli",
+    } | overrides
+
+
+async def test_production_uses_the_menu_and_the_prices(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    k = await kitchen(dashat, tokens)
+    menu = await _menu(dashat, tokens, k["id"])
+    for ingredient, price in (("tkpi-HR002", 28_000), ("tkpi-AR001", 14_000)):
+        await dashat.put(f"/v1/kitchens/{k['id']}/prices/{ingredient}", json={"price_per_kg": price},
+                         headers=operator(tokens))  # fmt: skip
+    body = {"produced_on": TODAY, "menu_id": menu["id"], "portions": 10}
+    made = await dashat.post(f"/v1/kitchens/{k['id']}/productions", json=body, headers=manager(tokens, k["id"]))
+    assert made.status_code == 201, made.text
+    assert made.json()["cost"] == 23_800  # 10 × (1,680 + 700)
+    assert [u["grams"] for u in made.json()["ingredients_used"]] == ["600.0", "500.0"]
+
+
+async def test_a_days_list_is_checked_line_by_line_and_resubmitted_safely(
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    k = await kitchen(dashat, tokens)
+    menu = await _menu(dashat, tokens, k["id"])
+    krs = await _family(registry, tokens, krs=True)
+    not_krs = await _family(registry, tokens, krs=False)
+    elsewhere = await _family(registry, tokens, krs=True, desa=TEBAS_KUALA)
+    lines = [
+        _line(krs, menu_id=menu["id"], portions=2),
+        _line(not_krs),
+        _line(elsewhere),
+        _line("0192f000-0000-7000-8000-00000000dead"),
+        _line(krs, portions=0),
+        _line(krs),  # the same recipient twice
+        _line(krs, menu_id="0192f000-0000-7000-8000-00000000beef"),
+    ]
+    headers = manager(tokens, k["id"]) | {"Idempotency-Key": "dungun-2026-11-24"}
+    url = f"/v1/kitchens/{k['id']}/distribution-batches"
+    first = await dashat.post(url, json={"distributed_on": TODAY, "lines": lines}, headers=headers)
+    assert first.status_code == 201, first.text
+    batch = first.json()
+    assert (batch["lines"], batch["accepted"], batch["rejected"]) == (7, 1, 6)
+    fields = {r["line"]: r["errors"][0]["field"] for r in batch["rejections"]}
+    assert fields == {1: "lines[1].member_id", 2: "lines[2].member_id", 3: "lines[3].member_id",
+                      4: "lines[4].portions", 5: "lines[5].member_id", 6: "lines[6].menu_id"}  # fmt: skip
+    again = await dashat.post(url, json={"distributed_on": TODAY, "lines": lines}, headers=headers)
+    assert again.status_code == 201 and again.json()["id"] == batch["id"]
+    async with dashat_app.state.database.sessionmaker() as session:
+        written = (
+            await session.execute(select(func.count()).where(Distribution.batch_id == batch["id"]))  # type: ignore[arg-type]
+        ).scalar_one()
+    assert written == 1
+
+
+async def test_registry_down_writes_nothing(
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, tokens: TokenFactory
+) -> None:
+    k = await kitchen(dashat, tokens)
+
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    working = dashat_app.state.registry
+    dashat_app.state.registry = ServiceClient("registry", "http://registry", StaticToken("t"),
+                                              transport=httpx.MockTransport(unreachable))  # fmt: skip
+    try:
+        answer = await dashat.post(
+            f"/v1/kitchens/{k['id']}/distribution-batches",
+            json={"distributed_on": TODAY, "lines": [_line("0192f000-0000-7000-8000-00000000dead")]},
+            headers=operator(tokens),
+        )
+    finally:
+        dashat_app.state.registry = working
+    assert answer.status_code == 503
+    async with dashat_app.state.database.sessionmaker() as session:
+        count = await session.execute(
+            select(func.count()).where(DistributionBatch.kitchen_id == k["id"])  # type: ignore[arg-type]
+        )
+        assert count.scalar_one() == 0
+
+
+async def test_another_kitchens_manager_gets_404(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    mine, theirs = await kitchen(dashat, tokens), await kitchen(dashat, tokens)
+    body = {"distributed_on": TODAY, "lines": [_line("x")]}
+    answer = await dashat.post(f"/v1/kitchens/{theirs['id']}/distribution-batches", json=body,
+                               headers=manager(tokens, mine["id"]))  # fmt: skip
+    assert answer.status_code == 404
