@@ -39,6 +39,7 @@ bench: sync
 	$(PY) scripts/bench_registry.py
 	$(PY) scripts/bench_mentoring.py
 	$(PY) scripts/bench_genting.py
+	$(PY) scripts/bench_dashat.py
 
 fmt: sync
 	$(PY) -m ruff format .
