@@ -266,3 +266,17 @@ async def test_aid_value_is_the_planned_packages_total_split_80_20(
             "ends_on": "2026-02-01"}  # fmt: skip
     empty = await genting.post("/v1/aids", json=body, headers=operator(tokens))
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "packages"
+
+
+async def test_an_expenditure_with_the_same_idempotency_key_is_booked_once(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    body = expenditure(w["ota"]["id"], w["aid"]["id"], "materials", 12_345)
+    headers = operator(tokens) | {"Idempotency-Key": "dashat-outbox-1"}
+    first = await genting.post("/v1/ledger/entries", json=body, headers=headers)
+    again = await genting.post("/v1/ledger/entries", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201 and first.json()["seq"] == again.json()["seq"]
+    assert again.headers["idempotent-replayed"] == "true"
+    totals = (await genting.get(f"/v1/aids/{w['aid']['id']}", headers=operator(tokens))).json()["totals"]
+    assert totals["materials"] == 12_345

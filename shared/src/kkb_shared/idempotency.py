@@ -56,17 +56,20 @@ class Idempotency:
         self.key = key
         self.fingerprint = fingerprint
 
-    async def run(self, action: Callable[[], Awaitable[Response]]) -> Response:
+    async def run(self, action: Callable[[], Awaitable[Response]], *, session: AsyncSession | None = None) -> Response:
+        """Run the create once per key. `session`: the one the action writes with, when it is not the
+        request's plain session (a write session): it is rolled back before the key is released."""
         if self.key is None:
             return await action()
         replay = await self._claim()
         if replay is not None:
             return replay
+        writer = session or self.request_session
         try:
             response = await action()
         except BaseException:
-            if self.request_session is not None:  # end its transaction first: on SQLite it may hold the lock
-                await self.request_session.rollback()
+            if writer is not None:  # end its transaction first: on SQLite it may hold the lock
+                await writer.rollback()
             await self._release()
             raise
         await self._complete(response)

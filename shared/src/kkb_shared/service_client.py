@@ -88,12 +88,16 @@ class ServiceClient:
         """POST a JSON body (a lookup that reads); the answer's JSON object, or None on 404."""
         return await self._json("POST", path, body)
 
-    async def _json(self, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any] | None:
+    async def request(
+        self, method: str, path: str, *, json: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """The answer, whatever its status below 500 (a 401 refetches the token once); unreachable, timed out
+        or 5xx: UpstreamUnavailable."""
         for attempt in range(2):
             token = await self._tokens.token()
             try:
                 response = await self._http.request(
-                    method, path, json=body, headers={"Authorization": f"Bearer {token}"}
+                    method, path, json=json, headers={**(headers or {}), "Authorization": f"Bearer {token}"}
                 )
             except httpx.HTTPError as exc:
                 logger.warning("%s unreachable: %s", self.name, exc)
@@ -102,10 +106,14 @@ class ServiceClient:
                 self._tokens.invalidate()
                 continue
             break
-        if response.status_code == 404:
-            return None
         if response.status_code >= 500:
             raise UpstreamUnavailable(f"The {self.name} service is unavailable; try again later")
+        return response
+
+    async def _json(self, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any] | None:
+        response = await self.request(method, path, json=body)
+        if response.status_code == 404:
+            return None
         if response.status_code != 200:
             logger.error("%s answered %s to %s %s", self.name, response.status_code, method, path)
             raise BadGateway(f"The {self.name} service refused this service's request")

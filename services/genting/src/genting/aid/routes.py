@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from genting.access import MANAGE, READ_OWN, RECORD_DELIVERY
@@ -21,6 +22,7 @@ from genting.aid.schemas import (
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep, WriteSessionDep
 from kkb_shared.errors import problem_responses
+from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
 from kkb_shared.schema_checks import NotInFuture
@@ -70,12 +72,20 @@ async def close_aid(
     dependencies=[MANAGE],
     responses=problem_responses(404),
 )
-async def record_entry(data: EntryCreate, principal: PrincipalDep, session: WriteSessionDep) -> EntryRead:
+async def record_entry(
+    data: EntryCreate, principal: PrincipalDep, session: WriteSessionDep, idempotency: IdempotencyDep
+) -> Response:
     """Book a commitment, a receipt of funds or an expenditure (materials, management, distribution, amil
     fee). An expenditure that would take management and distribution above 20% of its aid's value (rounded
     down to the rupiah), or all expenditures above the value, is a 422 with the figures. Entries are never
-    changed: correct one with a reversal."""
-    return await service.record(session=session, principal=principal, data=data)
+    changed: correct one with a reversal. Send `Idempotency-Key` (a DASHAT kitchen's outbox does): the same
+    key books once."""
+
+    async def book() -> Response:
+        entry = await service.record(session=session, principal=principal, data=data)
+        return JSONResponse(entry.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
+
+    return await idempotency.run(book, session=session)
 
 
 @router.post(
