@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from dashat.distribution.routes import router as distribution_router
 from dashat.kitchens.routes import router as kitchens_router
 from dashat.menus.routes import router as menus_router
+from dashat.outbox import OutboxWorker
 from dashat.settings import DashatSettings
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
@@ -20,24 +21,38 @@ def create_app(
     *,
     verifier: TokenVerifier | None = None,
     registry: ServiceClient | None = None,
+    genting: ServiceClient | None = None,
 ) -> FastAPI:
     settings = settings or DashatSettings()
-    client = registry or client_of("registry", settings.registry_url, own_token(settings), settings)
+    tokens = own_token(settings)
+    client = registry or client_of("registry", settings.registry_url, tokens, settings)
+    genting_client = genting or client_of("genting", settings.genting_url, tokens, settings)
 
-    async def close_registry(_: FastAPI) -> None:
+    async def start_outbox(app: FastAPI) -> None:
+        if settings.outbox_enabled:
+            app.state.outbox = OutboxWorker(app.state.database, genting_client, settings.outbox_interval_seconds)
+            app.state.outbox.start()
+
+    async def stop(app: FastAPI) -> None:
+        if getattr(app.state, "outbox", None) is not None:
+            await app.state.outbox.stop()
         await client.aclose()
+        await genting_client.aclose()
 
     app = create_service_app(
         title="Dashat",
         description="DASHAT community kitchens, local ingredients with TKPI 2017 nutrients and kitchens' prices, "
         "menus with nutrition and cost per portion checked against the target group's need, production logs, "
-        "and distribution lists checked with the registry. The GENTING link and reports come next.",
+        "and distribution lists checked with the registry; distributions for GENTING nutrition aid are booked "
+        "in GENTING's ledger through an outbox. Reports come next.",
         settings=settings,
         routers=[kitchens_router, menus_router, distribution_router],
         verifier=verifier,
-        on_shutdown=[close_registry],
+        on_startup=[start_outbox],
+        on_shutdown=[stop],
     )
     app.state.registry = client
+    app.state.genting = genting_client
     return app
 
 

@@ -31,4 +31,8 @@ class DashatSettings(CallingServiceSettings):
     port: int = 8004
     # Recipients are checked with the registry, with this service's own client-credentials token.
     client_id: str = "svc-dashat"
+    # Distributions tagged as GENTING aid are booked in GENTING's ledger from an outbox.
+    genting_url: str = "http://127.0.0.1:8003"
+    outbox_enabled: bool = True
+    outbox_interval_seconds: float = Field(default=5, gt=0)
     portion_targets: dict[str, PortionTarget] = Field(default_factory=lambda: dict(DEFAULT_PORTION_TARGETS))

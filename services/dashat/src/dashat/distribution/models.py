@@ -64,4 +64,5 @@ class Distribution(SQLModel, table=True):
     portions: int
     delivered_by: str = Field(max_length=120)
     received_confirmed: bool
+    genting_aid_id: str | None = Field(default=None, max_length=36, description="GENTING nutrition aid it serves")
     created_at: datetime = Field(sa_type=UtcDateTime)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from dashat.access import RUN
+from dashat.access import READ, RUN
 from dashat.distribution import service
 from dashat.distribution.schemas import (
     DistributionBatchCreate,
     DistributionBatchRead,
+    OutboxRead,
     ProductionCreate,
     ProductionRead,
 )
+from dashat.outbox import OutboxStatus
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -60,3 +64,15 @@ async def submit_distribution(
         return JSONResponse(batch.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
 
     return await idempotency.run(submit)
+
+
+@router.get("/outbox", response_model=list[OutboxRead], dependencies=[READ])
+async def list_outbox(
+    kitchen_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    status_filter: Annotated[OutboxStatus | None, Query(alias="status")] = None,
+) -> list[OutboxRead]:
+    """The kitchen's messages to GENTING: pending (with the last error and the next attempt), sent, or refused
+    by GENTING (with its reason)."""
+    return await service.outbox(session=session, principal=principal, kitchen_id=kitchen_id, status=status_filter)

@@ -41,6 +41,12 @@ class DistributionLine(BaseModel):
     menu_id: str | None = Field(default=None, max_length=36)
     delivered_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     received_confirmed: bool = False
+    genting_aid_id: str | None = Field(
+        default=None,
+        max_length=36,
+        description="GENTING nutrition aid this serves: the portions' cost (a priced menu is needed) is booked "
+        "in GENTING's ledger as materials",
+    )
 
 
 class DistributionBatchCreate(BaseModel):
@@ -69,3 +75,15 @@ class DistributionBatchRead(BaseModel):
     rejected: int
     rejections: list[LineProblem]
     created_at: datetime
+
+
+class OutboxRead(BaseModel):
+    id: str = Field(description="The distribution's id; GENTING books it under this key once")
+    kind: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None

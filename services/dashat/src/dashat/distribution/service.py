@@ -18,6 +18,7 @@ from dashat.distribution.schemas import (
     DistributionBatchRead,
     DistributionLine,
     LineProblem,
+    OutboxRead,
     ProductionCreate,
     ProductionRead,
 )
@@ -26,6 +27,7 @@ from dashat.kitchens.service import live_kitchen
 from dashat.menus import nutrition
 from dashat.menus.models import Menu
 from dashat.menus.service import menu_lines
+from dashat.outbox import OutboxMessage, OutboxStatus, genting_expenditure
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.errors import BadGateway, InvalidInput, field_path
@@ -112,19 +114,36 @@ async def distribute(
     facts = await _registry_facts(registry, sorted({line.member_id for line in parsed.values()}))
     seen: dict[str, int] = {}
     accepted: list[dict[str, Any]] = []
+    outbox: list[OutboxMessage] = []
+    costs: dict[tuple[str, int], int | None] = {}
     batch_id, now = new_id(), utcnow()
     for index, line in parsed.items():
         reason = _refusal(line, facts.get(line.member_id), kitchen, menus, seen.get(line.member_id))
+        if reason is None and line.genting_aid_id is not None:
+            reason, cost = await _genting_cost(session, line, menus, costs)
         if reason is not None:
             problems[index] = [{"field": f"lines[{index}].{reason[0]}", "message": reason[1]}]
             continue
         seen[line.member_id] = index
+        distribution_id = new_id()
+        if line.genting_aid_id is not None:
+            outbox.append(
+                genting_expenditure(
+                    message_id=distribution_id,
+                    kitchen_id=kitchen.id,
+                    aid_id=line.genting_aid_id,
+                    amount=cost or 0,
+                    occurred_on=data.distributed_on.isoformat(),
+                    description=f"DASHAT {kitchen.name}: {line.portions} portion(s), {data.distributed_on}",
+                )
+            )
         accepted.append(
             {
-                "id": new_id(), "batch_id": batch_id, "line": index, "kitchen_id": kitchen.id,
+                "id": distribution_id, "batch_id": batch_id, "line": index, "kitchen_id": kitchen.id,
                 "desa_code": kitchen.desa_code, "distributed_on": data.distributed_on, "member_id": line.member_id,
                 "target_group": line.target_group.value, "menu_id": line.menu_id, "portions": line.portions,
-                "delivered_by": line.delivered_by, "received_confirmed": line.received_confirmed, "created_at": now,
+                "delivered_by": line.delivered_by, "received_confirmed": line.received_confirmed,
+                "genting_aid_id": line.genting_aid_id, "created_at": now,
             }
         )  # fmt: skip
     rejections = [LineProblem(line=i, errors=problems[i]) for i in sorted(problems)]
@@ -143,8 +162,25 @@ async def distribute(
     await session.flush()
     if accepted:
         await session.execute(insert(Distribution), accepted)
+    session.add_all(outbox)  # in the same transaction: a tagged distribution is never without its message
     await session.commit()
     return DistributionBatchRead(**batch.model_dump(exclude={"rejections", "created_by"}), rejections=rejections)
+
+
+async def _genting_cost(
+    session: AsyncSession, line: DistributionLine, menus: set[str], costs: dict[tuple[str, int], int | None]
+) -> tuple[tuple[str, str] | None, int | None]:
+    """The kitchen's cost of a GENTING-tagged line: its menu's, for its portions, at today's prices."""
+    if line.menu_id is None or line.menu_id not in menus:
+        return ("menu_id", "a line tagged as GENTING aid names its menu, whose cost is booked"), None
+    key = (line.menu_id, line.portions)
+    if key not in costs:
+        menu = await session.get(Menu, line.menu_id)
+        assert menu is not None  # in `menus`
+        costs[key] = nutrition.portion(await menu_lines(session, menu, portions=line.portions)).cost
+    if not costs[key]:
+        return ("menu_id", "the menu has ingredients without a price, so its cost for GENTING is unknown"), None
+    return None, costs[key]
 
 
 def _refusal(
@@ -165,3 +201,14 @@ def _refusal(
     if earlier_line is not None:
         return "member_id", f"the member is already on line {earlier_line} of this list"
     return None
+
+
+async def outbox(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, status: OutboxStatus | None
+) -> list[OutboxRead]:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    query = select(OutboxMessage).where(col(OutboxMessage.kitchen_id) == kitchen.id)
+    if status is not None:
+        query = query.where(col(OutboxMessage.status) == status.value)
+    query = query.order_by(col(OutboxMessage.created_at), col(OutboxMessage.id)).limit(500)
+    return [OutboxRead.model_validate(m.model_dump()) for m in (await session.execute(query)).scalars()]

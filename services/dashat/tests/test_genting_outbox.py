@@ -1,0 +1,159 @@
+"""Distributions tagged as GENTING aid reach GENTING's ledger from the outbox: never lost across an outage,
+never booked twice (the message's id is the Idempotency-Key), and a refusal kept with GENTING's reason.
+Here GENTING is a stand-in that books by key; tests/e2e runs the real one as a process."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import update
+
+from dashat.outbox import OutboxMessage, deliver_due
+from kkb_shared.db import utcnow
+from kkb_shared.service_client import ServiceClient
+from kkb_shared.testing.tokens import StaticToken, TokenFactory
+
+from dashat_factories import EGG_RICE, kitchen, operator
+from registry_factories import family_payload
+
+AID = "0192f000-0000-7000-8000-0000000000a7"
+TODAY = date.today().isoformat()
+
+
+class FakeGenting:
+    """Books an expenditure once per Idempotency-Key (replaying the first answer), like GENTING; can be down,
+    or refuse."""
+
+    def __init__(self) -> None:
+        self.up = True
+        self.refuse = False
+        self.booked: dict[str, dict[str, Any]] = {}
+        self.posts = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if not self.up:
+            raise httpx.ConnectError("refused", request=request)
+        if request.method == "GET":
+            return httpx.Response(200, json={"id": AID, "ota_id": "ota-1"})
+        self.posts += 1
+        if self.refuse:
+            return httpx.Response(422, json={"detail": "amount: management would exceed 20%"})
+        key = request.headers["Idempotency-Key"]
+        self.booked.setdefault(key, json.loads(request.content))
+        return httpx.Response(201, json={"seq": list(self.booked).index(key) + 1})
+
+
+@pytest.fixture
+def fake_genting() -> FakeGenting:
+    return FakeGenting()
+
+
+@pytest.fixture
+def genting_client(fake_genting: FakeGenting) -> ServiceClient:
+    return ServiceClient("genting", "http://genting", StaticToken("t"), transport=httpx.MockTransport(fake_genting))
+
+
+async def _tagged_distribution(
+    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory, *, priced: bool = True
+) -> dict[str, Any]:
+    k = await kitchen(dashat, tokens)
+    menu = (await dashat.post(f"/v1/kitchens/{k['id']}/menus",
+                              json={"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE},
+                              headers=operator(tokens))).json()  # fmt: skip
+    if priced:
+        for ingredient, price in (("tkpi-HR002", 28_000), ("tkpi-AR001", 14_000)):
+            await dashat.put(f"/v1/kitchens/{k['id']}/prices/{ingredient}", json={"price_per_kg": price},
+                             headers=operator(tokens))  # fmt: skip
+    family = (await registry.post("/v1/families", json=family_payload(water_source="air_permukaan"),
+                                  headers=tokens.headers("operator", "6101"))).json()  # fmt: skip
+    member = family["members"][1]["id"]
+    lines = [
+        {"member_id": member, "target_group": "balita", "portions": 2, "delivered_by": "Yuli", "menu_id": menu["id"],
+         "genting_aid_id": AID},
+        {"member_id": family["members"][0]["id"], "target_group": "catin", "portions": 1, "delivered_by": "Yuli"},
+    ]  # fmt: skip
+    batch = await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches",
+                              json={"distributed_on": TODAY, "lines": lines}, headers=operator(tokens))  # fmt: skip
+    assert batch.status_code == 201, batch.text
+    return {"kitchen": k, "batch": batch.json()}
+
+
+async def _outbox(dashat: httpx.AsyncClient, tokens: TokenFactory, kitchen_id: str) -> list[dict[str, Any]]:
+    answer: list[dict[str, Any]] = (
+        await dashat.get(f"/v1/kitchens/{kitchen_id}/outbox", headers=operator(tokens))
+    ).json()
+    return answer
+
+
+async def _make_due(dashat_app: FastAPI) -> None:
+    async with dashat_app.state.database.sessionmaker() as session:
+        await session.execute(update(OutboxMessage).values(next_attempt_at=utcnow()))
+        await session.commit()
+
+
+async def test_a_genting_outage_delays_the_booking_which_then_happens_once(
+    dashat: httpx.AsyncClient,
+    dashat_app: FastAPI,
+    registry: httpx.AsyncClient,
+    tokens: TokenFactory,
+    fake_genting: FakeGenting,
+    genting_client: ServiceClient,
+) -> None:
+    made = await _tagged_distribution(dashat, registry, tokens)
+    kitchen_id = made["kitchen"]["id"]
+    assert made["batch"]["accepted"] == 2
+    [message] = await _outbox(dashat, tokens, kitchen_id)  # the untagged line sends nothing
+    assert message["status"] == "pending" and message["payload"]["amount"] == 4_760  # 2 × (1,680 + 700)
+
+    fake_genting.up = False
+    assert await deliver_due(dashat_app.state.database, genting_client) == 0
+    [message] = await _outbox(dashat, tokens, kitchen_id)
+    assert message["status"] == "pending" and message["attempts"] == 1 and "unavailable" in message["last_error"]
+    assert await deliver_due(dashat_app.state.database, genting_client) == 0  # not due yet: nothing is tried
+
+    fake_genting.up = True
+    await _make_due(dashat_app)
+    assert await deliver_due(dashat_app.state.database, genting_client) == 1
+    [message] = await _outbox(dashat, tokens, kitchen_id)
+    assert message["status"] == "sent" and message["sent_at"] is not None
+    assert list(fake_genting.booked.values()) == [
+        {"ota_id": "ota-1", "kind": "expenditure", "aid_id": AID, "category": "materials", "amount": 4_760,
+         "occurred_on": TODAY, "description": message["payload"]["description"]}
+    ]  # fmt: skip
+
+    # Sent, but the service died before it noted so: sending again books nothing new.
+    async with dashat_app.state.database.sessionmaker() as session:
+        await session.execute(update(OutboxMessage).values(status="pending", next_attempt_at=utcnow()))
+        await session.commit()
+    assert await deliver_due(dashat_app.state.database, genting_client) == 1
+    assert fake_genting.posts == 2 and len(fake_genting.booked) == 1
+
+
+async def test_a_refusal_is_kept_with_gentings_reason(
+    dashat: httpx.AsyncClient,
+    dashat_app: FastAPI,
+    registry: httpx.AsyncClient,
+    tokens: TokenFactory,
+    fake_genting: FakeGenting,
+    genting_client: ServiceClient,
+) -> None:
+    made = await _tagged_distribution(dashat, registry, tokens)
+    fake_genting.refuse = True
+    await _make_due(dashat_app)
+    await deliver_due(dashat_app.state.database, genting_client)
+    [message] = await _outbox(dashat, tokens, made["kitchen"]["id"])
+    assert message["status"] == "refused" and "20%" in message["last_error"]
+
+
+async def test_a_tagged_line_needs_a_priced_menu(
+    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    made = await _tagged_distribution(dashat, registry, tokens, priced=False)
+    assert made["batch"]["accepted"] == 1
+    assert made["batch"]["rejections"][0]["errors"][0]["field"] == "lines[0].menu_id"
+    assert await _outbox(dashat, tokens, made["kitchen"]["id"]) == []
