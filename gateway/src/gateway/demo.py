@@ -73,8 +73,8 @@ DEMO_CLIENTS = (
     DemoClient("svc-mentoring", "", "registry:read"),
     # The genting service's: registry members and families, the mentoring service's priority children.
     DemoClient("svc-genting", "", "registry:read mentoring:read"),
-    # The dashat service's: registry members, to check distribution recipients.
-    DemoClient("svc-dashat", "", "registry:read"),
+    # The dashat service's: registry members (distribution recipients), GENTING aid (its outbox books costs).
+    DemoClient("svc-dashat", "", "registry:read genting:read genting:write"),
 )
 
 
