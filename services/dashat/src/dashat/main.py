@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from dashat.community.routes import router as community_router
 from dashat.distribution.routes import router as distribution_router
 from dashat.kitchens.routes import router as kitchens_router
 from dashat.menus.routes import router as menus_router
 from dashat.outbox import OutboxWorker
+from dashat.reports.routes import router as reports_router
 from dashat.settings import DashatSettings
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import TokenVerifier
@@ -44,9 +46,9 @@ def create_app(
         description="DASHAT community kitchens, local ingredients with TKPI 2017 nutrients and kitchens' prices, "
         "menus with nutrition and cost per portion checked against the target group's need, production logs, "
         "and distribution lists checked with the registry; distributions for GENTING nutrition aid are booked "
-        "in GENTING's ledger through an outbox. Reports come next.",
+        "in GENTING's ledger through an outbox; partners, weekly plans, sales and the kitchens' report.",
         settings=settings,
-        routers=[kitchens_router, menus_router, distribution_router],
+        routers=[kitchens_router, menus_router, distribution_router, community_router, reports_router],
         verifier=verifier,
         on_startup=[start_outbox],
         on_shutdown=[stop],

@@ -66,13 +66,19 @@ async def produce(
         menu_id=menu.id,
         portions=data.portions,
         cost=cost,
-        ingredients_used=[{"name": line.name, "grams": str(line.grams)} for line in lines],
+        ingredients_used=[_used(line) for line in lines],
         created_by=principal.subject,
         created_at=utcnow(),
     )
     session.add(production)
     await session.commit()
     return ProductionRead.model_validate(production.model_dump())
+
+
+def _used(line: nutrition.Line) -> dict[str, Any]:
+    """A stock movement: what was used, and what it cost at the kitchen's price then (None: no price)."""
+    cost = nutrition.portion([line]).cost
+    return {"name": line.name, "food_group": line.food_group, "grams": str(line.grams), "cost": cost}
 
 
 async def _registry_facts(registry: ServiceClient, member_ids: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -23,6 +23,7 @@ class Line:
     per_100g: dict[str, Decimal | None]
     price_per_kg: int | None
     animal_protein: bool
+    food_group: str = ""
 
 
 @dataclass(frozen=True)

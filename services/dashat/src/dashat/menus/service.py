@@ -102,6 +102,12 @@ async def list_prices(*, session: AsyncSession, principal: Principal, kitchen_id
     ]
 
 
+async def menu_reads(session: AsyncSession, settings: DashatSettings, menu_ids: Sequence[str]) -> list[MenuRead]:
+    """Menus by id with their computed portion (for reports)."""
+    menus = list((await session.execute(select(Menu).where(col(Menu.id).in_(menu_ids)))).scalars())
+    return await _reads(session, settings, menus)
+
+
 async def create_menu(
     *, session: AsyncSession, principal: Principal, settings: DashatSettings, kitchen_id: str, data: MenuCreate
 ) -> MenuRead:
@@ -167,6 +173,7 @@ def _line(item: MenuItem, ingredient: Ingredient, price: IngredientPrice | None,
         per_100g={name: getattr(ingredient, name) for name in nutrition.NUTRIENTS},
         price_per_kg=price.price_per_kg if price else None,
         animal_protein=ingredient.animal_protein,
+        food_group=ingredient.food_group,
     )
 
 

@@ -1,0 +1,57 @@
+"""Partners of the 5 helix, weekly menu plans, sales."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, status
+
+from dashat.access import READ, RUN
+from dashat.community import service
+from dashat.community.schemas import MenuPlanRead, MenuPlanSet, PartnerCreate, PartnerRead, SaleCreate, SaleRead
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.ids import RecordIdPath
+
+router = APIRouter(prefix="/kitchens/{kitchen_id}", tags=["partners, plans and sales"],
+                   responses=problem_responses(401, 403, 404, 422))  # fmt: skip
+
+
+@router.post("/partners", status_code=status.HTTP_201_CREATED, response_model=PartnerRead, dependencies=[RUN])
+async def add_partner(
+    kitchen_id: RecordIdPath, data: PartnerCreate, principal: PrincipalDep, session: SessionDep
+) -> PartnerRead:
+    """A partner (government, community, university, business/CSR, media/NGO) with its contribution (money,
+    goods, training) and MoU period."""
+    return await service.add_partner(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
+
+
+@router.get("/partners", response_model=list[PartnerRead], dependencies=[READ])
+async def list_partners(kitchen_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> list[PartnerRead]:
+    return await service.partners(session=session, principal=principal, kitchen_id=kitchen_id)
+
+
+@router.put("/menu-plans/{week_start}", response_model=MenuPlanRead, dependencies=[RUN])
+async def set_menu_plan(
+    kitchen_id: RecordIdPath, week_start: date, data: MenuPlanSet, principal: PrincipalDep, session: SessionDep
+) -> MenuPlanRead:
+    """The week's plan (the week starts on a Monday): for each day, the kitchen's menus to cook."""
+    return await service.set_plan(
+        session=session, principal=principal, kitchen_id=kitchen_id, week_start=week_start, data=data
+    )
+
+
+@router.get("/menu-plans/{week_start}", response_model=MenuPlanRead, dependencies=[READ])
+async def get_menu_plan(
+    kitchen_id: RecordIdPath, week_start: date, principal: PrincipalDep, session: SessionDep
+) -> MenuPlanRead:
+    return await service.get_plan(session=session, principal=principal, kitchen_id=kitchen_id, week_start=week_start)
+
+
+@router.post("/sales", status_code=status.HTTP_201_CREATED, response_model=SaleRead, dependencies=[RUN])
+async def record_sale(
+    kitchen_id: RecordIdPath, data: SaleCreate, principal: PrincipalDep, session: SessionDep
+) -> SaleRead:
+    """A sale of the kitchen's products: income, for its self-sufficiency."""
+    return await service.record_sale(session=session, principal=principal, kitchen_id=kitchen_id, data=data)

@@ -1,0 +1,85 @@
+"""Partners, weekly menu plans and sales of a kitchen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from dashat.community.models import MenuPlan, Partner, Sale
+from dashat.community.schemas import MenuPlanRead, MenuPlanSet, PartnerCreate, PartnerRead, SaleCreate, SaleRead
+from dashat.kitchens.service import live_kitchen
+from dashat.menus.models import Menu
+from kkb_shared.auth import Principal
+from kkb_shared.db import utcnow
+from kkb_shared.errors import InvalidInput
+from kkb_shared.ids import new_id
+
+
+async def add_partner(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, data: PartnerCreate
+) -> PartnerRead:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    partner = Partner(id=new_id(), kitchen_id=kitchen.id, **data.model_dump(mode="json"),
+                      created_by=principal.subject, created_at=utcnow())  # fmt: skip
+    partner.mou_start, partner.mou_end = data.mou_start, data.mou_end
+    session.add(partner)
+    await session.commit()
+    return PartnerRead.model_validate(partner.model_dump())
+
+
+async def partners(*, session: AsyncSession, principal: Principal, kitchen_id: str) -> list[PartnerRead]:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    query = select(Partner).where(col(Partner.kitchen_id) == kitchen.id).order_by(col(Partner.mou_start))
+    return [PartnerRead.model_validate(p.model_dump()) for p in (await session.execute(query)).scalars()]
+
+
+async def set_plan(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, week_start: date, data: MenuPlanSet
+) -> MenuPlanRead:
+    """Replace the week's plan; every menu named must be the kitchen's."""
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    if week_start.weekday() != 0:
+        raise InvalidInput("week_start", "a week starts on a Monday")
+    named = {menu_id for menus in data.days.values() for menu_id in menus}
+    found = set(
+        (
+            await session.execute(
+                select(col(Menu.id)).where(
+                    col(Menu.id).in_(named), col(Menu.kitchen_id) == kitchen.id, col(Menu.deleted_at).is_(None)
+                )
+            )
+        ).scalars()
+    )
+    for day, menus in sorted(data.days.items()):
+        for index, menu_id in enumerate(menus):
+            if menu_id not in found:
+                raise InvalidInput(f"days.{day}[{index}]", "no menu of this kitchen has this id")
+    plan = await session.get(MenuPlan, (kitchen.id, week_start))
+    if plan is None:
+        plan = MenuPlan(kitchen_id=kitchen.id, week_start=week_start, days=data.days, updated_by=principal.subject,
+                        updated_at=utcnow())  # fmt: skip
+        session.add(plan)
+    else:
+        plan.days, plan.updated_by, plan.updated_at = data.days, principal.subject, utcnow()
+    await session.commit()
+    return MenuPlanRead.model_validate(plan.model_dump())
+
+
+async def get_plan(*, session: AsyncSession, principal: Principal, kitchen_id: str, week_start: date) -> MenuPlanRead:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    plan = await session.get(MenuPlan, (kitchen.id, week_start))
+    if plan is None:
+        return MenuPlanRead(kitchen_id=kitchen.id, week_start=week_start, days={}, updated_at=utcnow())
+    return MenuPlanRead.model_validate(plan.model_dump())
+
+
+async def record_sale(*, session: AsyncSession, principal: Principal, kitchen_id: str, data: SaleCreate) -> SaleRead:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    sale = Sale(id=new_id(), kitchen_id=kitchen.id, **data.model_dump(), created_by=principal.subject,
+                created_at=utcnow())  # fmt: skip
+    session.add(sale)
+    await session.commit()
+    return SaleRead.model_validate(sale.model_dump())

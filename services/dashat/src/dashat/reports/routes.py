@@ -1,0 +1,60 @@
+"""The kitchens' report, JSON and CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from dashat.access import READ
+from dashat.reports import service
+from dashat.reports.schemas import KitchenReport
+from kkb_shared.auth import PrincipalDep
+from kkb_shared.db import SessionDep
+from kkb_shared.errors import problem_responses
+from kkb_shared.scope import RegionPrefixQuery
+
+router = APIRouter(prefix="/reports", tags=["reports"], responses=problem_responses(401, 403, 404, 422))
+FromQuery = Annotated[date, Query(alias="from", description="First day of the period")]
+ToQuery = Annotated[date, Query(alias="to", description="Last day of the period")]
+
+
+@router.get("/kitchens", response_model=KitchenReport, dependencies=[READ])
+async def kitchens_report(
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    start: FromQuery,
+    end: ToQuery,
+    region: RegionPrefixQuery = None,
+) -> KitchenReport:
+    """Per kitchen of the region over the period: portions produced and distributed (by target group), unique
+    recipients, energy and protein delivered per recipient, cost per portion, ingredient spend by food group,
+    partner contributions by helix, income and self-sufficiency (income over cost)."""
+    return await service.kitchens_report(
+        session=session, principal=principal, settings=request.app.state.settings, region=region, start=start,
+        end=end,
+    )  # fmt: skip
+
+
+@router.get("/kitchens.csv", dependencies=[READ], responses={200: {"content": {"text/csv": {}}}})
+async def kitchens_report_csv(
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    start: FromQuery,
+    end: ToQuery,
+    region: RegionPrefixQuery = None,
+) -> StreamingResponse:
+    report = await service.kitchens_report(
+        session=session, principal=principal, settings=request.app.state.settings, region=region, start=start,
+        end=end,
+    )  # fmt: skip
+    name = f"dashat-{report.region or 'indonesia'}-{start}-{end}.csv"
+    return StreamingResponse(
+        service.report_csv(report),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

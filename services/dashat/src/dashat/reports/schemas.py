@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+
+class KitchenReportRow(BaseModel):
+    kitchen_id: str
+    name: str
+    desa_code: str
+    portions_produced: int
+    production_cost: int = Field(description="Rupiah, of the productions whose menu was priced")
+    unpriced_productions: int
+    cost_per_portion: int | None = Field(description="Production cost over the priced portions, rounded")
+    portions_distributed: int
+    portions_by_target_group: dict[str, int]
+    unique_recipients: int
+    energy_kcal_per_recipient: Decimal | None = Field(description="Delivered (lines with a menu), on average")
+    protein_g_per_recipient: Decimal | None
+    ingredient_spend_by_food_group: dict[str, int]
+    partner_contributions: dict[str, int] = Field(description="Rupiah by helix, partners with an MoU in the period")
+    income: int = Field(description="Sales in the period")
+    self_sufficiency: Decimal | None = Field(description="Income over production cost, 2 decimals")
+
+
+class KitchenReport(BaseModel):
+    region: str
+    period_start: date
+    period_end: date
+    rows: list[KitchenReportRow]

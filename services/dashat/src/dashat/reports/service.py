@@ -1,0 +1,159 @@
+"""The kitchens' report per period: production and distribution, recipients, nutrition delivered, cost,
+ingredient spend, partners, income and self-sufficiency. Counts only: viewers read it too."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from dashat.access import visible
+from dashat.community.models import Partner, Sale
+from dashat.distribution.models import Distribution, Production
+from dashat.kitchens.models import Kitchen
+from dashat.menus.service import menu_reads
+from dashat.reports.schemas import KitchenReport, KitchenReportRow
+from dashat.settings import DashatSettings
+from kkb_shared.auth import Principal
+from kkb_shared.errors import InvalidInput
+from kkb_shared.scope import requested_region, within_region
+
+CENT = Decimal("0.01")
+ONE_DECIMAL = Decimal("0.1")
+
+
+async def kitchens_report(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    settings: DashatSettings,
+    region: str | None,
+    start: date,
+    end: date,
+) -> KitchenReport:
+    if end < start:
+        raise InvalidInput("to", "must not be before from")
+    prefix = requested_region(principal, region)
+    query = visible(
+        select(Kitchen).where(col(Kitchen.deleted_at).is_(None), within_region(col(Kitchen.desa_code), prefix)),
+        principal,
+        kitchen_column=col(Kitchen.id),
+        desa_column=col(Kitchen.desa_code),
+    ).order_by(col(Kitchen.desa_code), col(Kitchen.name))
+    kitchens = list((await session.execute(query)).scalars())
+    return KitchenReport(
+        region=prefix,
+        period_start=start,
+        period_end=end,
+        rows=[await _row(session, settings, k, start, end) for k in kitchens],
+    )
+
+
+async def _row(
+    session: AsyncSession, settings: DashatSettings, kitchen: Kitchen, start: date, end: date
+) -> KitchenReportRow:
+    productions = list(
+        (
+            await session.execute(
+                select(Production).where(
+                    col(Production.kitchen_id) == kitchen.id,
+                    col(Production.produced_on) >= start,
+                    col(Production.produced_on) <= end,
+                )
+            )
+        ).scalars()
+    )
+    priced = [p for p in productions if p.cost is not None]
+    cost = sum(p.cost or 0 for p in priced)
+    priced_portions = sum(p.portions for p in priced)
+    spend: dict[str, int] = {}
+    for production in productions:
+        for used in production.ingredients_used:
+            if used.get("cost") is not None:
+                group = used.get("food_group") or "unknown"
+                spend[group] = spend.get(group, 0) + int(used["cost"])
+    distributed = list(
+        (
+            await session.execute(
+                select(col(Distribution.member_id), col(Distribution.target_group), col(Distribution.portions),
+                       col(Distribution.menu_id)).where(
+                    col(Distribution.kitchen_id) == kitchen.id,
+                    col(Distribution.distributed_on) >= start,
+                    col(Distribution.distributed_on) <= end,
+                )
+            )
+        ).all()
+    )  # fmt: skip
+    by_group: dict[str, int] = {}
+    for _, group, portions, _ in distributed:
+        by_group[group] = by_group.get(group, 0) + portions
+    recipients = {member for member, _, _, _ in distributed}
+    menus = {m.id: m for m in await menu_reads(session, settings, sorted({d[3] for d in distributed if d[3]}))}
+    energy = sum((menus[d[3]].per_portion.energy_kcal * d[2] for d in distributed if d[3] in menus), Decimal(0))
+    protein = sum((menus[d[3]].per_portion.protein_g * d[2] for d in distributed if d[3] in menus), Decimal(0))
+    partners = (
+        await session.execute(
+            select(col(Partner.helix), func.sum(col(Partner.value)))
+            .where(col(Partner.kitchen_id) == kitchen.id, col(Partner.mou_start) <= end, col(Partner.mou_end) >= start)
+            .group_by(col(Partner.helix))
+        )
+    ).all()
+    income = (
+        await session.execute(
+            select(func.coalesce(func.sum(col(Sale.amount)), 0)).where(
+                col(Sale.kitchen_id) == kitchen.id, col(Sale.sold_on) >= start, col(Sale.sold_on) <= end
+            )
+        )
+    ).scalar_one()
+    return KitchenReportRow(
+        kitchen_id=kitchen.id,
+        name=kitchen.name,
+        desa_code=kitchen.desa_code,
+        portions_produced=sum(p.portions for p in productions),
+        production_cost=cost,
+        unpriced_productions=len(productions) - len(priced),
+        cost_per_portion=int((Decimal(cost) / priced_portions).quantize(Decimal(1), ROUND_HALF_UP))
+        if priced_portions
+        else None,
+        portions_distributed=sum(by_group.values()),
+        portions_by_target_group=dict(sorted(by_group.items())),
+        unique_recipients=len(recipients),
+        energy_kcal_per_recipient=(energy / len(recipients)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+        if recipients
+        else None,
+        protein_g_per_recipient=(protein / len(recipients)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+        if recipients
+        else None,
+        ingredient_spend_by_food_group=dict(sorted(spend.items())),
+        partner_contributions={helix: int(value or 0) for helix, value in sorted(partners)},
+        income=int(income),
+        self_sufficiency=(Decimal(int(income)) / cost).quantize(CENT, ROUND_HALF_UP) if cost else None,
+    )
+
+
+COLUMNS = [
+    "kitchen_id", "name", "desa_code", "portions_produced", "production_cost", "cost_per_portion",
+    "portions_distributed", "unique_recipients", "energy_kcal_per_recipient", "protein_g_per_recipient", "income",
+    "self_sufficiency",
+]  # fmt: skip
+
+
+def report_csv(report: KitchenReport) -> Iterator[str]:
+    """One line per kitchen (the nested figures as `key=value;...`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    nested = ["portions_by_target_group", "ingredient_spend_by_food_group", "partner_contributions"]
+    writer.writerow([*COLUMNS, *nested])
+    for row in report.rows:
+        values = row.model_dump(mode="json")
+        writer.writerow(
+            [values[c] if values[c] is not None else "" for c in COLUMNS]
+            + [";".join(f"{k}={v}" for k, v in values[n].items()) for n in nested]
+        )
+    yield buffer.getvalue()

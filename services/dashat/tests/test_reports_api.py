@@ -1,0 +1,81 @@
+"""The kitchens' report against a hand-computed month; partners, weekly plans and sales."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import httpx
+
+from kkb_shared.testing.tokens import TokenFactory
+
+from dashat_factories import EGG_RICE, kitchen, manager, operator
+from registry_factories import family_payload
+
+TODAY = date.today()
+
+
+async def test_a_month_of_one_kitchen_by_hand(
+    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    k = await kitchen(dashat, tokens)
+    base, headers = f"/v1/kitchens/{k['id']}", manager(tokens, k["id"])
+    menu = (await dashat.post(f"{base}/menus", json={"name": "Nasi telur", "target_group": "balita",
+                                                     "items": EGG_RICE}, headers=headers)).json()  # fmt: skip
+    for ingredient, price in (("tkpi-HR002", 28_000), ("tkpi-AR001", 14_000)):
+        await dashat.put(f"{base}/prices/{ingredient}", json={"price_per_kg": price}, headers=headers)
+    made = await dashat.post(f"{base}/productions", json={"produced_on": TODAY.isoformat(), "menu_id": menu["id"],
+                                                          "portions": 10}, headers=headers)  # fmt: skip
+    assert made.status_code == 201
+    family = (await registry.post("/v1/families", json=family_payload(water_source="air_permukaan"),
+                                  headers=tokens.headers("operator", "6101"))).json()  # fmt: skip
+    a, b = family["members"][0]["id"], family["members"][1]["id"]
+    lines = [
+        {"member_id": a, "target_group": "balita", "portions": 2, "menu_id": menu["id"], "delivered_by": "Yuli"},
+        {"member_id": b, "target_group": "ibu_hamil", "portions": 1, "menu_id": menu["id"], "delivered_by": "Yuli"},
+    ]
+    batch = await dashat.post(f"{base}/distribution-batches", json={"distributed_on": TODAY.isoformat(),
+                                                                    "lines": lines}, headers=headers)  # fmt: skip
+    assert batch.json()["accepted"] == 2
+    for partner in (
+        {"name": "PT Sawit Lestari (CSR)", "helix": "business", "contribution": "money", "value": 5_000_000},
+        {"name": "Politeknik Negeri Sambas", "helix": "university", "contribution": "training"},
+    ):
+        body = partner | {"description": "MoU dapur sehat", "mou_start": (TODAY - timedelta(days=40)).isoformat(),
+                          "mou_end": (TODAY + timedelta(days=300)).isoformat()}  # fmt: skip
+        assert (await dashat.post(f"{base}/partners", json=body, headers=headers)).status_code == 201
+    sale = {"sold_on": TODAY.isoformat(), "product": "Nugget lele", "quantity": 17, "amount": 11_900}
+    assert (await dashat.post(f"{base}/sales", json=sale, headers=headers)).status_code == 201
+
+    period = f"from={TODAY.replace(day=1).isoformat()}&to={TODAY.isoformat()}"
+    viewer = tokens.headers("viewer", "6101")
+    report = await dashat.get(f"/v1/reports/kitchens?{period}", headers=viewer)
+    assert report.status_code == 200
+    [row] = [r for r in report.json()["rows"] if r["kitchen_id"] == k["id"]]
+    assert (row["portions_produced"], row["production_cost"], row["cost_per_portion"]) == (10, 23_800, 2_380)
+    assert row["ingredient_spend_by_food_group"] == {"Serealia": 7_000, "Telur": 16_800}
+    assert row["portions_by_target_group"] == {"balita": 2, "ibu_hamil": 1} and row["unique_recipients"] == 2
+    assert row["energy_kcal_per_recipient"] == "391.1"  # 260.7 × 3 / 2 = 391.05, half up
+    assert row["protein_g_per_recipient"] == "16.2"  # 10.8 × 3 / 2
+    assert row["partner_contributions"] == {"business": 5_000_000, "university": 0}
+    assert (row["income"], row["self_sufficiency"]) == (11_900, "0.50")
+    csv_answer = await dashat.get(f"/v1/reports/kitchens.csv?{period}", headers=viewer)
+    assert csv_answer.headers["content-type"].startswith("text/csv") and k["id"] in csv_answer.text
+    assert "nik" not in report.text and family["members"][0]["name"] not in report.text
+
+
+async def test_weekly_plans_name_the_kitchens_menus(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    mine, other = await kitchen(dashat, tokens), await kitchen(dashat, tokens)
+    menu = (await dashat.post(f"/v1/kitchens/{mine['id']}/menus", json={"name": "Nasi telur", "target_group":
+                              "balita", "items": EGG_RICE}, headers=operator(tokens))).json()  # fmt: skip
+    elsewhere = (await dashat.post(f"/v1/kitchens/{other['id']}/menus", json={"name": "x", "target_group": "balita",
+                                   "items": EGG_RICE}, headers=operator(tokens))).json()  # fmt: skip
+    monday = TODAY - timedelta(days=TODAY.weekday())
+    url = f"/v1/kitchens/{mine['id']}/menu-plans/{monday.isoformat()}"
+    saved = await dashat.put(url, json={"days": {"0": [menu["id"]], "2": [menu["id"]]}}, headers=operator(tokens))
+    assert saved.status_code == 200 and saved.json()["days"] == {"0": [menu["id"]], "2": [menu["id"]]}
+    wrong = await dashat.put(url, json={"days": {"1": [elsewhere["id"]]}}, headers=operator(tokens))
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "days.1[0]"
+    tuesday = f"/v1/kitchens/{mine['id']}/menu-plans/{(monday + timedelta(days=1)).isoformat()}"
+    not_monday = await dashat.put(tuesday, json={"days": {}}, headers=operator(tokens))
+    assert not_monday.status_code == 422 and not_monday.json()["errors"][0]["field"] == "week_start"
+    assert (await dashat.get(url, headers=operator(tokens))).json()["days"]["2"] == [menu["id"]]
