@@ -74,7 +74,7 @@ DEMO_CLIENTS = (
     # The genting service's: registry members and families, the mentoring service's priority children.
     DemoClient("svc-genting", "", "registry:read mentoring:read"),
     # The dashat service's: registry members (distribution recipients), GENTING aid (its outbox books costs).
-    DemoClient("svc-dashat", "", "registry:read genting:read genting:write"),
+    DemoClient("svc-dashat", "", "registry:read mentoring:read genting:read genting:write"),
 )
 
 

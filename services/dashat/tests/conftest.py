@@ -1,4 +1,5 @@
-"""DASHAT test fixtures: its database from its own migrations (the TKPI list included), the app in process."""
+"""DASHAT test fixtures: its database from its own migrations (the TKPI list included), the app in process, and
+the registry and mentoring services as real apps (their own databases) that it asks with its own token."""
 
 from __future__ import annotations
 
@@ -14,9 +15,16 @@ from dashat.settings import DashatSettings
 from kkb_shared.migrations import upgrade
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
+from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC_INI
+from mentoring.main import create_app as create_mentoring_app
+from mentoring.settings import MentoringSettings
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
 from registry.main import create_app as create_registry_app
 from registry.settings import RegistrySettings
+
+
+def _client(name: str, app: FastAPI, token: StaticToken) -> ServiceClient:
+    return ServiceClient(name, f"http://{name}", token, transport=httpx.ASGITransport(app=app))
 
 
 @pytest.fixture(scope="session")
@@ -29,19 +37,45 @@ async def registry_for_dashat(database_factory: Callable[[str], str], tokens: To
 
 
 @pytest.fixture(scope="session")
-async def dashat_app(
+async def mentoring_for_dashat(
     database_factory: Callable[[str], str], tokens: TokenFactory, registry_for_dashat: FastAPI
 ) -> AsyncIterator[FastAPI]:
-    url = database_factory("dashat")
-    upgrade(ALEMBIC_INI, url)
-    token = StaticToken(tokens.token("integration", "", sub="client:svc-dashat", scope="registry:read"))
-    registry = ServiceClient(
-        "registry", "http://registry", token, transport=httpx.ASGITransport(app=registry_for_dashat)
-    )
-    app = create_app(DashatSettings(database_url=url), verifier=tokens.verifier(), registry=registry)
+    url = database_factory("mentoring_for_dashat")
+    upgrade(MENTORING_ALEMBIC_INI, url)
+    token = StaticToken(tokens.token("integration", "", sub="client:svc-mentoring", scope="registry:read"))
+    registry = _client("registry", registry_for_dashat, token)
+    app = create_mentoring_app(MentoringSettings(database_url=url), verifier=tokens.verifier(), registry=registry)
     yield app
     await registry.aclose()
     await app.state.database.dispose()
+
+
+@pytest.fixture(scope="session")
+async def dashat_app(
+    database_factory: Callable[[str], str],
+    tokens: TokenFactory,
+    registry_for_dashat: FastAPI,
+    mentoring_for_dashat: FastAPI,
+) -> AsyncIterator[FastAPI]:
+    url = database_factory("dashat")
+    upgrade(ALEMBIC_INI, url)
+    scope = "registry:read mentoring:read genting:read genting:write"
+    token = StaticToken(tokens.token("integration", "", sub="client:svc-dashat", scope=scope))
+    registry = _client("registry", registry_for_dashat, token)
+    mentoring = _client("mentoring", mentoring_for_dashat, token)
+    settings = DashatSettings(database_url=url)
+    app = create_app(settings, verifier=tokens.verifier(), registry=registry, mentoring=mentoring)
+    yield app
+    await registry.aclose()
+    await mentoring.aclose()
+    await app.state.database.dispose()
+
+
+@pytest.fixture
+async def dashat(dashat_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Each test makes its own kitchen and looks at it only."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=dashat_app), base_url="http://dashat") as http:
+        yield http
 
 
 @pytest.fixture
@@ -52,7 +86,7 @@ async def registry(registry_for_dashat: FastAPI) -> AsyncIterator[httpx.AsyncCli
 
 
 @pytest.fixture
-async def dashat(dashat_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """Each test makes its own kitchen and looks at it only."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=dashat_app), base_url="http://dashat") as http:
+async def mentoring(mentoring_for_dashat: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=mentoring_for_dashat)
+    async with httpx.AsyncClient(transport=transport, base_url="http://mentoring") as http:
         yield http

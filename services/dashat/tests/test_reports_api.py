@@ -9,6 +9,7 @@ import httpx
 from kkb_shared.testing.tokens import TokenFactory
 
 from dashat_factories import EGG_RICE, kitchen, manager, operator
+from mentoring_factories import assign, child_visit, create_team, kader_headers, register_family
 from registry_factories import family_payload
 
 TODAY = date.today()
@@ -79,3 +80,22 @@ async def test_weekly_plans_name_the_kitchens_menus(dashat: httpx.AsyncClient, t
     not_monday = await dashat.put(tuesday, json={"days": {}}, headers=operator(tokens))
     assert not_monday.status_code == 422 and not_monday.json()["errors"][0]["field"] == "week_start"
     assert (await dashat.get(url, headers=operator(tokens))).json()["days"]["2"] == [menu["id"]]
+
+
+async def test_the_planning_record_reads_the_desas_krs_and_stunting(
+    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, mentoring: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    people = await register_family(registry, tokens, poor=True)
+    team = await create_team(mentoring, tokens)
+    assignment = await assign(mentoring, tokens, team, people["child"]["id"], "baduta")
+    visit = child_visit(assignment["id"], visited_on=TODAY.isoformat(), length_cm=65.0)  # stunted
+    assert (await mentoring.post("/v1/visits", json=visit, headers=kader_headers(tokens))).status_code == 201
+    k = await kitchen(dashat, tokens)
+    body = {"food_access": "Pasar Tebas 5 km; telur dan lele tersedia", "earlier_kitchens": "Belum pernah ada"}
+    saved = await dashat.put(f"/v1/kitchens/{k['id']}/planning", json=body, headers=manager(tokens, k["id"]))
+    assert saved.status_code == 200, saved.text
+    record = saved.json()
+    assert record["krs"]["code"] == "6101042015" and record["krs"]["krs_families"] >= 1
+    assert record["stunting"]["children_measured"] >= 1 and record["stunting"]["stunted"]["count"] >= 1
+    again = await dashat.get(f"/v1/kitchens/{k['id']}/planning", headers=tokens.headers("viewer", "6101"))
+    assert again.json()["food_access"] == body["food_access"]

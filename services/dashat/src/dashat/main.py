@@ -24,11 +24,13 @@ def create_app(
     verifier: TokenVerifier | None = None,
     registry: ServiceClient | None = None,
     genting: ServiceClient | None = None,
+    mentoring: ServiceClient | None = None,
 ) -> FastAPI:
     settings = settings or DashatSettings()
     tokens = own_token(settings)
     client = registry or client_of("registry", settings.registry_url, tokens, settings)
     genting_client = genting or client_of("genting", settings.genting_url, tokens, settings)
+    mentoring_client = mentoring or client_of("mentoring", settings.mentoring_url, tokens, settings)
 
     async def start_outbox(app: FastAPI) -> None:
         if settings.outbox_enabled:
@@ -40,6 +42,7 @@ def create_app(
             await app.state.outbox.stop()
         await client.aclose()
         await genting_client.aclose()
+        await mentoring_client.aclose()
 
     app = create_service_app(
         title="Dashat",
@@ -55,6 +58,7 @@ def create_app(
     )
     app.state.registry = client
     app.state.genting = genting_client
+    app.state.mentoring = mentoring_client
     return app
 
 

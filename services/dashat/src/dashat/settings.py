@@ -33,6 +33,7 @@ class DashatSettings(CallingServiceSettings):
     client_id: str = "svc-dashat"
     # Distributions tagged as GENTING aid are booked in GENTING's ledger from an outbox.
     genting_url: str = "http://127.0.0.1:8003"
+    mentoring_url: str = "http://127.0.0.1:8002"  # the desa's stunting figures for the planning record
     outbox_enabled: bool = True
     outbox_interval_seconds: float = Field(default=5, gt=0)
     portion_targets: dict[str, PortionTarget] = Field(default_factory=lambda: dict(DEFAULT_PORTION_TARGETS))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
 from dashat.access import READ, RUN
-from dashat.community import service
+from dashat.community import planning, service
+from dashat.community.planning import PlanningInput, PlanningRead
 from dashat.community.schemas import MenuPlanRead, MenuPlanSet, PartnerCreate, PartnerRead, SaleCreate, SaleRead
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
-from kkb_shared.errors import problem_responses
+from kkb_shared.errors import NotFound, problem_responses
 from kkb_shared.ids import RecordIdPath
 
 router = APIRouter(prefix="/kitchens/{kitchen_id}", tags=["partners, plans and sales"],
@@ -55,3 +56,23 @@ async def record_sale(
 ) -> SaleRead:
     """A sale of the kitchen's products: income, for its self-sufficiency."""
     return await service.record_sale(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
+
+
+@router.put("/planning", response_model=PlanningRead, dependencies=[RUN], responses=problem_responses(503))
+async def refresh_planning(
+    kitchen_id: RecordIdPath, data: PlanningInput, request: Request, principal: PrincipalDep, session: SessionDep
+) -> PlanningRead:
+    """The kitchen's planning record: the desa's KRS counts and stunting figures read afresh from the registry
+    and the mentoring service, with what the village knows of food access and earlier kitchens."""
+    return await planning.refresh(
+        session=session, principal=principal, registry=request.app.state.registry,
+        mentoring=request.app.state.mentoring, kitchen_id=kitchen_id, data=data,
+    )  # fmt: skip
+
+
+@router.get("/planning", response_model=PlanningRead, dependencies=[READ])
+async def get_planning(kitchen_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> PlanningRead:
+    record = await planning.get(session=session, principal=principal, kitchen_id=kitchen_id)
+    if record is None:
+        raise NotFound("The kitchen has no planning record yet")
+    return record

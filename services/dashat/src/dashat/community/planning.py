@@ -1,0 +1,103 @@
+"""A kitchen's planning record, from the mapping the seeds describe: the desa's KRS counts (the registry's KRS
+report) and its children's stunting (the mentoring service's outcomes, year to date), read with this service's
+own token, next to what the village knows of food access and earlier kitchens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from sqlalchemy import JSON, Column
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field as ModelField
+from sqlmodel import SQLModel
+
+from dashat.kitchens.service import live_kitchen
+from kkb_shared.auth import Principal
+from kkb_shared.db import UtcDateTime, utcnow
+from kkb_shared.service_client import ServiceClient
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class PlanningRecord(SQLModel, table=True):
+    __tablename__ = "planning_record"
+
+    kitchen_id: str = ModelField(primary_key=True, foreign_key="kitchen.id", max_length=36)
+    krs: dict[str, Any] = ModelField(sa_column=Column(JSON, nullable=False))
+    stunting: dict[str, Any] = ModelField(sa_column=Column(JSON, nullable=False))
+    food_access: str = ModelField(max_length=2000)
+    earlier_kitchens: str = ModelField(max_length=2000)
+    updated_by: str = ModelField(max_length=200)
+    updated_at: datetime = ModelField(sa_type=UtcDateTime)
+
+
+class PlanningInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    food_access: Text = Field(description="Markets, prices, what local food is at hand")
+    earlier_kitchens: Text = Field(description="Similar kitchens run before, and what was learnt")
+
+
+class PlanningRead(BaseModel):
+    kitchen_id: str
+    desa_code: str
+    krs: dict[str, Any] = Field(description="The desa's row of the registry's KRS report")
+    stunting: dict[str, Any] = Field(description="The desa's children measured this year, from the mentoring service")
+    food_access: str
+    earlier_kitchens: str
+    updated_at: datetime
+
+
+async def refresh(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    registry: ServiceClient,
+    mentoring: ServiceClient,
+    kitchen_id: str,
+    data: PlanningInput,
+) -> PlanningRead:
+    """Read the desa's figures afresh from the registry and the mentoring service (503 when one is down:
+    nothing written) and keep them with the village's notes."""
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    desa = kitchen.desa_code
+    krs_report = await registry.get_json(f"/v1/reports/krs?region={desa}&level=desa") or {}
+    month = date.today().strftime("%Y-%m")
+    outcomes = await mentoring.get_json(f"/v1/reports/outcomes?region={desa}&level=desa&month={month}&span=ytd") or {}
+    krs_row: dict[str, Any] = next((row for row in krs_report.get("rows", []) if row.get("code") == desa), {})
+    outcome_row: dict[str, Any] = next((row for row in outcomes.get("rows", []) if row.get("code") == desa), {})
+    stunting = {
+        "period_start": outcomes.get("period_start"),
+        "period_end": outcomes.get("period_end"),
+        "children_measured": outcome_row.get("children_measured", 0),
+        "stunted": outcome_row.get("stunted", {"count": 0, "percent": None}),
+        "underweight": outcome_row.get("underweight", {"count": 0, "percent": None}),
+        "wasted": outcome_row.get("wasted", {"count": 0, "percent": None}),
+    }
+    record = await session.get(PlanningRecord, kitchen.id)
+    values = {
+        "krs": krs_row,
+        "stunting": stunting,
+        "food_access": data.food_access,
+        "earlier_kitchens": data.earlier_kitchens,
+        "updated_by": principal.subject,
+        "updated_at": utcnow(),
+    }
+    if record is None:
+        record = PlanningRecord(kitchen_id=kitchen.id, **values)
+        session.add(record)
+    else:
+        for name, value in values.items():
+            setattr(record, name, value)
+    await session.commit()
+    return PlanningRead(desa_code=desa, **record.model_dump(exclude={"updated_by"}))
+
+
+async def get(*, session: AsyncSession, principal: Principal, kitchen_id: str) -> PlanningRead | None:
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    record = await session.get(PlanningRecord, kitchen.id)
+    if record is None:
+        return None
+    return PlanningRead(desa_code=kitchen.desa_code, **record.model_dump(exclude={"updated_by"}))
