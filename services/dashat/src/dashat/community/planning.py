@@ -77,7 +77,7 @@ async def refresh(
         "wasted": outcome_row.get("wasted", {"count": 0, "percent": None}),
     }
     record = await session.get(PlanningRecord, kitchen.id)
-    values = {
+    values: dict[str, Any] = {
         "krs": krs_row,
         "stunting": stunting,
         "food_access": data.food_access,
