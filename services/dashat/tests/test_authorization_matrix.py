@@ -1,0 +1,146 @@
+"""Every DASHAT route × every role, on the caller's kitchen and on another's.
+
+`test_every_route_has_a_recipe` fails when a route is added without a recipe, so a new route is covered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from kkb_shared.testing.tokens import TokenFactory
+
+from dashat_factories import EGG_RICE, kitchen, operator
+
+TODAY = date.today()
+MONDAY = (TODAY - timedelta(days=TODAY.weekday())).isoformat()
+OTHER_KITCHEN = "0192f000-0000-7000-8000-00000000cccc"
+CALLERS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "admin": ("admin", "", {}),
+    "operator": ("operator", "6101", {}),
+    "operator_elsewhere": ("operator", "3316", {}),
+    "manager": ("dashat", "6101042015", {}),  # the world's kitchen: its id is filled in
+    "manager_other": ("dashat", "6101042015", {"kitchen_id": OTHER_KITCHEN}),
+    "tpk": ("tpk", "6101042015", {}),
+    "viewer": ("viewer", "6101", {}),
+    "ota": ("ota", "6101", {"ota_id": "o-1"}),
+    "integration": ("integration", "61", {"scope": "dashat:read dashat:write"}),
+    "integration_without_scope": ("integration", "61", {}),
+}
+ELSEWHERE = {"operator_elsewhere", "manager_other"}
+MANAGERS = {"admin", "operator", "operator_elsewhere", "integration"}
+RUNNERS = MANAGERS | {"manager", "manager_other"}
+READERS = RUNNERS | {"viewer"}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    method: str
+    url: str  # formatted with the world
+    allowed: set[str]
+    success: int = 200
+    body: Callable[[dict[str, Any]], Any] | None = None
+    elsewhere: int | None = 404  # None: a list or report without the kitchen
+    if_match: bool = False
+
+
+def _k(path: str) -> str:
+    return "/v1/kitchens/{kitchen_id}" + path
+
+
+RECIPES: dict[tuple[str, str], Recipe] = {
+    ("POST", "/v1/kitchens"): Recipe("POST", "/v1/kitchens", MANAGERS, 201, lambda w: {
+        "desa_code": "6101042015", "name": "Dapur 2", "managing_group": "kader", "address": "RT 2",
+        "capacity_per_day": 20}, elsewhere=403),
+    ("GET", "/v1/kitchens"): Recipe("GET", "/v1/kitchens", READERS, elsewhere=None),
+    ("GET", "/v1/kitchens/{kitchen_id}"): Recipe("GET", _k(""), READERS),
+    ("PATCH", "/v1/kitchens/{kitchen_id}"): Recipe("PATCH", _k(""), RUNNERS, body=lambda w: {"capacity_per_day": 80},
+                                                   if_match=True),
+    ("GET", "/v1/ingredients"): Recipe("GET", "/v1/ingredients?kitchen_id={kitchen_id}", READERS),
+    ("POST", "/v1/kitchens/{kitchen_id}/ingredients"): Recipe("POST", _k("/ingredients"), RUNNERS, 201, lambda w: {
+        "name": "Lele", "food_group": "Ikan", "animal_protein": True, "bdd_pct": 60, "energy_kcal": 105,
+        "protein_g": 18.7, "source": "label pemasok"}),
+    ("PUT", "/v1/kitchens/{kitchen_id}/prices/{ingredient_id}"): Recipe(
+        "PUT", _k("/prices/tkpi-CP077"), RUNNERS, body=lambda w: {"price_per_kg": 16_000}),
+    ("GET", "/v1/kitchens/{kitchen_id}/prices"): Recipe("GET", _k("/prices"), READERS),
+    ("POST", "/v1/kitchens/{kitchen_id}/menus"): Recipe("POST", _k("/menus"), RUNNERS, 201, lambda w: {
+        "name": "Nasi telur 2", "target_group": "catin", "items": EGG_RICE}),
+    ("GET", "/v1/kitchens/{kitchen_id}/menus"): Recipe("GET", _k("/menus"), READERS),
+    ("GET", "/v1/menus/{menu_id}"): Recipe("GET", "/v1/menus/{menu_id}", READERS),
+    ("POST", "/v1/kitchens/{kitchen_id}/productions"): Recipe("POST", _k("/productions"), RUNNERS, 201, lambda w: {
+        "produced_on": TODAY.isoformat(), "menu_id": w["menu_id"], "portions": 5}),
+    ("POST", "/v1/kitchens/{kitchen_id}/distribution-batches"): Recipe(
+        "POST", _k("/distribution-batches"), RUNNERS, 201, lambda w: {"distributed_on": TODAY.isoformat(), "lines": [
+            {"member_id": "0192f000-0000-7000-8000-00000000dead", "target_group": "balita", "portions": 1,
+             "delivered_by": "Yuli"}]}),
+    ("GET", "/v1/kitchens/{kitchen_id}/outbox"): Recipe("GET", _k("/outbox"), READERS),
+    ("POST", "/v1/kitchens/{kitchen_id}/partners"): Recipe("POST", _k("/partners"), RUNNERS, 201, lambda w: {
+        "name": "Puskesmas Tebas", "helix": "government", "contribution": "training", "description": "pelatihan",
+        "mou_start": TODAY.isoformat(), "mou_end": TODAY.isoformat()}),
+    ("GET", "/v1/kitchens/{kitchen_id}/partners"): Recipe("GET", _k("/partners"), READERS),
+    ("PUT", "/v1/kitchens/{kitchen_id}/menu-plans/{week_start}"): Recipe(
+        "PUT", _k("/menu-plans/" + MONDAY), RUNNERS, body=lambda w: {"days": {"0": [w["menu_id"]]}}),
+    ("GET", "/v1/kitchens/{kitchen_id}/menu-plans/{week_start}"): Recipe("GET", _k("/menu-plans/" + MONDAY), READERS),
+    ("POST", "/v1/kitchens/{kitchen_id}/sales"): Recipe("POST", _k("/sales"), RUNNERS, 201, lambda w: {
+        "sold_on": TODAY.isoformat(), "product": "Nugget lele", "quantity": 3, "amount": 15_000}),
+    ("PUT", "/v1/kitchens/{kitchen_id}/planning"): Recipe("PUT", _k("/planning"), RUNNERS, body=lambda w: {
+        "food_access": "pasar dekat", "earlier_kitchens": "belum ada"}),
+    ("GET", "/v1/kitchens/{kitchen_id}/planning"): Recipe("GET", _k("/planning"), READERS),
+    ("GET", "/v1/reports/kitchens"): Recipe(
+        "GET", "/v1/reports/kitchens?from=" + TODAY.isoformat() + "&to=" + TODAY.isoformat(), READERS, elsewhere=None),
+    ("GET", "/v1/reports/kitchens.csv"): Recipe(
+        "GET", "/v1/reports/kitchens.csv?from=" + TODAY.isoformat() + "&to=" + TODAY.isoformat(), READERS,
+        elsewhere=None),
+}  # fmt: skip
+
+
+def test_every_route_has_a_recipe(dashat_app: FastAPI) -> None:
+    routes = {
+        (method.upper(), path)
+        for path, operations in dashat_app.openapi()["paths"].items()
+        if path.startswith("/v1/")
+        for method in operations
+    }
+    assert routes == set(RECIPES)
+
+
+@pytest.fixture
+async def world(dashat: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, Any]:
+    k = await kitchen(dashat, tokens)
+    menu = await dashat.post(f"/v1/kitchens/{k['id']}/menus", headers=operator(tokens),
+                             json={"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE})  # fmt: skip
+    planning = await dashat.put(f"/v1/kitchens/{k['id']}/planning", headers=operator(tokens),
+                                json={"food_access": "pasar", "earlier_kitchens": "belum"})  # fmt: skip
+    assert menu.status_code == 201 and planning.status_code == 200, planning.text
+    return {"kitchen_id": k["id"], "menu_id": menu.json()["id"]}
+
+
+@pytest.mark.parametrize("caller", sorted(CALLERS))
+@pytest.mark.parametrize("route", sorted(RECIPES), ids=lambda r: f"{r[0]} {r[1]}")
+async def test_route_by_role(
+    dashat: httpx.AsyncClient, tokens: TokenFactory, world: dict[str, Any], route: tuple[str, str], caller: str
+) -> None:
+    recipe = RECIPES[route]
+    role, region, extra = CALLERS[caller]
+    if caller == "manager":
+        extra = {"kitchen_id": world["kitchen_id"]}
+    headers = tokens.headers(role, region, **extra) | ({"If-Match": "*"} if recipe.if_match else {})
+    body = recipe.body(world) if recipe.body else None
+    response = await dashat.request(recipe.method, recipe.url.format(**world), json=body, headers=headers)
+    if caller not in recipe.allowed:
+        assert response.status_code == 403, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        return
+    if caller in ELSEWHERE:
+        if recipe.elsewhere is None:
+            assert response.status_code == 200, response.text
+            assert world["kitchen_id"] not in response.text
+        else:
+            assert response.status_code == recipe.elsewhere, response.text
+        return
+    assert response.status_code == recipe.success, response.text
