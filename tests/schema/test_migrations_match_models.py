@@ -23,13 +23,14 @@ SERVICES = {
     "mentoring": ["mentoring.teams.models", "mentoring.assignments.models", "mentoring.visits.models"],
     "genting": ["genting.sponsors.models", "genting.anak_asuh.models", "genting.matching.models",
                 "genting.aid.models", "genting.support.models", "genting.feedback.models"],
-    "dashat": ["dashat.kitchens.models", "dashat.menus.models", "dashat.distribution.models", "dashat.outbox", "dashat.community.models", "dashat.community.planning"],
+    "dashat": ["dashat.kitchens.models", "dashat.menus.models", "dashat.distribution.models", "dashat.outbox",
+               "dashat.community.models", "dashat.community.planning"],
 }  # fmt: skip
 SHARED_TABLES = {  # the shared package's tables each service's migrations create
     "registry": {"change_event", "idempotency_record"},
     "mentoring": {"change_event", "idempotency_record"},
     "genting": {"change_event", "idempotency_record"},
-    "dashat": {"idempotency_record"},
+    "dashat": {"change_event", "idempotency_record"},
 }
 
 

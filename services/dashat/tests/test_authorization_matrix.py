@@ -91,6 +91,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("PUT", "/v1/kitchens/{kitchen_id}/planning"): Recipe("PUT", _k("/planning"), RUNNERS, body=lambda w: {
         "food_access": "pasar dekat", "earlier_kitchens": "belum ada"}),
     ("GET", "/v1/kitchens/{kitchen_id}/planning"): Recipe("GET", _k("/planning"), READERS),
+    ("GET", "/v1/changes"): Recipe("GET", "/v1/changes", MANAGERS, elsewhere=None),
     ("GET", "/v1/reports/kitchens"): Recipe(
         "GET", "/v1/reports/kitchens?from=" + TODAY.isoformat() + "&to=" + TODAY.isoformat(), READERS, elsewhere=None),
     ("GET", "/v1/reports/kitchens.csv"): Recipe(

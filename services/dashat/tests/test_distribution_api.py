@@ -126,3 +126,25 @@ async def test_another_kitchens_manager_gets_404(dashat: httpx.AsyncClient, toke
     answer = await dashat.post(f"/v1/kitchens/{theirs['id']}/distribution-batches", json=body,
                                headers=manager(tokens, mine["id"]))  # fmt: skip
     assert answer.status_code == 404
+
+
+async def test_the_change_feed_lists_kitchens_menus_and_distributions(
+    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    k = await kitchen(dashat, tokens)
+    menu = await _menu(dashat, tokens, k["id"])
+    member = await _family(registry, tokens, krs=True)
+    batch = await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches", headers=operator(tokens),
+                              json={"distributed_on": TODAY, "lines": [_line(member)]})  # fmt: skip
+    assert batch.json()["accepted"] == 1
+    seen, cursor = [], ""
+    while True:
+        page = (await dashat.get(f"/v1/changes?limit=500{cursor}", headers=operator(tokens))).json()
+        seen += [(c["entity"], c["id"]) for c in page["items"]]
+        if not page["items"]:
+            break
+        cursor = f"&cursor={page['next_cursor']}"
+    assert ("kitchen", k["id"]) in seen and ("menu", menu["id"]) in seen
+    assert sum(1 for entity, _ in seen if entity == "distribution") >= 1
+    assert (await dashat.get("/v1/changes", headers=tokens.headers("dashat", "6101042015", kitchen_id=k["id"]))
+            ).status_code == 403  # fmt: skip

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from dashat.community.routes import router as community_router
 from dashat.distribution.routes import router as distribution_router
+from dashat.feed import router as changes_router
 from dashat.kitchens.routes import router as kitchens_router
 from dashat.menus.routes import router as menus_router
 from dashat.outbox import OutboxWorker
@@ -51,7 +52,14 @@ def create_app(
         "and distribution lists checked with the registry; distributions for GENTING nutrition aid are booked "
         "in GENTING's ledger through an outbox; partners, weekly plans, sales and the kitchens' report.",
         settings=settings,
-        routers=[kitchens_router, menus_router, distribution_router, community_router, reports_router],
+        routers=[
+            kitchens_router,
+            menus_router,
+            distribution_router,
+            community_router,
+            reports_router,
+            changes_router,
+        ],
         verifier=verifier,
         on_startup=[start_outbox],
         on_shutdown=[stop],

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from dashat import feed
 from dashat.distribution.models import Distribution, DistributionBatch, Production
 from dashat.distribution.schemas import (
     DistributionBatchCreate,
@@ -22,6 +23,7 @@ from dashat.distribution.schemas import (
     ProductionCreate,
     ProductionRead,
 )
+from dashat.feed import Entity
 from dashat.kitchens.models import Kitchen
 from dashat.kitchens.service import live_kitchen
 from dashat.menus import nutrition
@@ -71,6 +73,7 @@ async def produce(
         created_at=utcnow(),
     )
     session.add(production)
+    await feed.record(session, [(Entity.PRODUCTION, production.id, 1, kitchen.desa_code)])
     await session.commit()
     return ProductionRead.model_validate(production.model_dump())
 
@@ -169,6 +172,7 @@ async def distribute(
     if accepted:
         await session.execute(insert(Distribution), accepted)
     session.add_all(outbox)  # in the same transaction: a tagged distribution is never without its message
+    await feed.record(session, [(Entity.DISTRIBUTION, row["id"], 1, kitchen.desa_code) for row in accepted])
     await session.commit()
     return DistributionBatchRead(**batch.model_dump(exclude={"rejections", "created_by"}), rejections=rejections)
 

@@ -6,10 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from dashat import feed
 from dashat.access import visible
+from dashat.feed import Entity
 from dashat.kitchens.models import Kitchen
 from dashat.kitchens.schemas import KitchenCreate, KitchenRead, KitchenUpdate
 from kkb_shared.auth import Principal
+from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, NotFound
 from kkb_shared.ids import new_id
@@ -42,6 +45,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: KitchenCr
     kitchen = Kitchen(id=new_id(), **data.model_dump(mode="json"), created_by=principal.subject, created_at=now,
                       updated_at=now)  # fmt: skip
     session.add(kitchen)
+    await feed.record(session, [(Entity.KITCHEN, kitchen.id, 1, kitchen.desa_code)])
     await session.commit()
     return read(kitchen)
 
@@ -73,5 +77,7 @@ async def update(
     for name, value in data.model_dump(mode="json", exclude_unset=True).items():
         setattr(kitchen, name, value)
     kitchen.updated_at = utcnow()
+    await session.flush()
+    await feed.record(session, [(Entity.KITCHEN, kitchen.id, kitchen.version, kitchen.desa_code)], Operation.UPDATED)
     await commit_versioned(session)
     return read(kitchen)

@@ -9,6 +9,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from dashat import feed
+from dashat.feed import Entity
 from dashat.kitchens.service import live_kitchen
 from dashat.menus import nutrition
 from dashat.menus.models import Ingredient, IngredientPrice, Menu, MenuItem, TargetGroup
@@ -123,6 +125,7 @@ async def create_menu(
         MenuItem(menu_id=menu.id, position=n, ingredient_id=item.ingredient_id, grams=item.grams)
         for n, item in enumerate(data.items)
     )
+    await feed.record(session, [(Entity.MENU, menu.id, 1, kitchen.desa_code)])
     await session.commit()
     return (await _reads(session, settings, [menu]))[0]
 
