@@ -36,6 +36,8 @@ def environment() -> dict[str, str]:
     env.setdefault("KKB_MENTORING_CLIENT_SECRET", demo_password())
     env.setdefault("KKB_GENTING_CLIENT_SECRET", demo_password())
     env.setdefault("KKB_DASHAT_CLIENT_SECRET", demo_password())
+    env.setdefault("KKB_DASHAT_MENTORING_URL", f"http://127.0.0.1:{port_of('mentoring', 8002)}")
+    env.setdefault("KKB_DASHAT_GENTING_URL", f"http://127.0.0.1:{port_of('genting', 8003)}")
     env.setdefault("KKB_GENTING_MENTORING_URL", f"http://127.0.0.1:{port_of('mentoring', 8002)}")
     return env
 
@@ -97,6 +99,7 @@ def main() -> int:
             wait_healthy(url, process, timeout=STARTUP_TIMEOUT)
         step(["kkb-mentoring", "demo"], env)  # its targets come from the running registry
         step(["kkb-genting", "demo"], env)  # eligibility comes from the running registry and mentoring
+        step(["kkb-dashat", "demo"], env)
         print(banner(env), flush=True)
         while not stopping:
             for name, process in processes.items():

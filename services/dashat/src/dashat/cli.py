@@ -1,11 +1,36 @@
-"""`kkb-dashat migrate | serve`."""
+"""`kkb-dashat migrate | serve | demo`."""
 
+import argparse
+import asyncio
 from pathlib import Path
 
 from dashat.settings import DashatSettings
 from kkb_shared.cli import run_cli
+from kkb_shared.settings import ServiceSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+
+def _demo(args: argparse.Namespace, settings: ServiceSettings) -> None:
+    """Needs the gateway, the registry and the mentoring service running."""
+    from dashat.demo import load_demo_data
+    from kkb_shared.service_client import client_of, own_token
+
+    if settings.is_production:
+        raise SystemExit("demo data is never loaded in production")
+    assert isinstance(settings, DashatSettings)
+
+    async def run() -> str:
+        tokens = own_token(settings)
+        registry = client_of("registry", settings.registry_url, tokens, settings)
+        mentoring = client_of("mentoring", settings.mentoring_url, tokens, settings)
+        try:
+            return await load_demo_data(settings, registry, mentoring)
+        finally:
+            await registry.aclose()
+            await mentoring.aclose()
+
+    print(asyncio.run(run()))
 
 
 def main() -> None:
@@ -14,4 +39,5 @@ def main() -> None:
         settings_factory=DashatSettings,
         app_path="dashat.main:create_served_app",
         alembic_ini=ALEMBIC_INI,
+        extra={"demo": ("load the demo kitchen (development; registry and mentoring must be up)", _demo)},
     )
