@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from kkb_shared.testing.tokens import TokenFactory
 
 from dashat_factories import EGG_RICE, kitchen, operator
+from registry_factories import family_payload
 
 TODAY = date.today()
 MONDAY = (TODAY - timedelta(days=TODAY.weekday())).isoformat()
@@ -91,6 +92,11 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("PUT", "/v1/kitchens/{kitchen_id}/planning"): Recipe("PUT", _k("/planning"), RUNNERS, body=lambda w: {
         "food_access": "pasar dekat", "earlier_kitchens": "belum ada"}),
     ("GET", "/v1/kitchens/{kitchen_id}/planning"): Recipe("GET", _k("/planning"), READERS),
+    ("PUT", "/v1/ingredients/{ingredient_id}/default-price"): Recipe(
+        "PUT", "/v1/ingredients/tkpi-CP077/default-price", {"admin", "integration"},
+        body=lambda w: {"default_price_per_kg": 15_000}),
+    ("POST", "/v1/distributions/{distribution_id}/confirm"): Recipe(
+        "POST", "/v1/distributions/{distribution_id}/confirm", RUNNERS),
     ("GET", "/v1/changes"): Recipe("GET", "/v1/changes", MANAGERS, elsewhere=None),
     ("GET", "/v1/reports/kitchens"): Recipe(
         "GET", "/v1/reports/kitchens?from=" + TODAY.isoformat() + "&to=" + TODAY.isoformat(), READERS, elsewhere=None),
@@ -111,14 +117,23 @@ def test_every_route_has_a_recipe(dashat_app: FastAPI) -> None:
 
 
 @pytest.fixture
-async def world(dashat: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, Any]:
+async def world(dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, Any]:
     k = await kitchen(dashat, tokens)
+    family = await registry.post("/v1/families", json=family_payload(water_source="air_permukaan"),
+                                 headers=tokens.headers("operator", "6101"))  # fmt: skip
+    line = {"member_id": family.json()["members"][0]["id"], "target_group": "catin", "portions": 1,
+            "delivered_by": "Yuli"}  # fmt: skip
+    batch = await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches", headers=operator(tokens),
+                              json={"distributed_on": TODAY.isoformat(), "lines": [line]})  # fmt: skip
+    assert batch.json()["accepted"] == 1, batch.text
     menu = await dashat.post(f"/v1/kitchens/{k['id']}/menus", headers=operator(tokens),
                              json={"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE})  # fmt: skip
     planning = await dashat.put(f"/v1/kitchens/{k['id']}/planning", headers=operator(tokens),
                                 json={"food_access": "pasar", "earlier_kitchens": "belum"})  # fmt: skip
     assert menu.status_code == 201 and planning.status_code == 200, planning.text
-    return {"kitchen_id": k["id"], "menu_id": menu.json()["id"]}
+    changes = (await dashat.get("/v1/changes?limit=500", headers=tokens.headers("admin"))).json()["items"]
+    distribution = [c["id"] for c in changes if c["entity"] == "distribution"][-1]
+    return {"kitchen_id": k["id"], "menu_id": menu.json()["id"], "distribution_id": distribution}
 
 
 @pytest.mark.parametrize("caller", sorted(CALLERS))

@@ -148,3 +148,21 @@ async def test_the_change_feed_lists_kitchens_menus_and_distributions(
     assert sum(1 for entity, _ in seen if entity == "distribution") >= 1
     assert (await dashat.get("/v1/changes", headers=tokens.headers("dashat", "6101042015", kitchen_id=k["id"]))
             ).status_code == 403  # fmt: skip
+
+
+async def test_a_recipient_confirms_later_once(
+    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    k = await kitchen(dashat, tokens)
+    member = await _family(registry, tokens, krs=True)
+    await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches", headers=operator(tokens),
+                      json={"distributed_on": TODAY, "lines": [_line(member)]})  # fmt: skip
+    changes = (await dashat.get("/v1/changes?limit=500", headers=operator(tokens))).json()["items"]
+    distribution = [c["id"] for c in changes if c["entity"] == "distribution"][-1]
+    confirmed = await dashat.post(f"/v1/distributions/{distribution}/confirm", headers=manager(tokens, k["id"]))
+    assert confirmed.status_code == 200 and confirmed.json()["received_confirmed"] is True
+    again = await dashat.post(f"/v1/distributions/{distribution}/confirm", headers=manager(tokens, k["id"]))
+    assert again.status_code == 409
+    other = await kitchen(dashat, tokens)
+    stranger = await dashat.post(f"/v1/distributions/{distribution}/confirm", headers=manager(tokens, other["id"]))
+    assert stranger.status_code == 404

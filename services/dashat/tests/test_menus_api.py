@@ -86,3 +86,26 @@ async def test_invalid_menus_name_the_field(dashat: httpx.AsyncClient, tokens: T
         answer = await dashat.post(url, json=body, headers=operator(tokens))
         assert answer.status_code == 422, answer.text
         assert field in [e["field"] for e in answer.json()["errors"]]
+
+
+async def test_a_default_price_applies_until_the_kitchen_sets_its_own(
+    dashat: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    admin = tokens.headers("admin")
+    for ingredient, price in (("tkpi-HR002", 30_000), ("tkpi-AR001", 15_000)):
+        answer = await dashat.put(f"/v1/ingredients/{ingredient}/default-price",
+                                  json={"default_price_per_kg": price}, headers=admin)  # fmt: skip
+        assert answer.status_code == 200 and answer.json()["default_price_per_kg"] == price
+    k = await kitchen(dashat, tokens)
+    body = {"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE}
+    menu = (await dashat.post(f"/v1/kitchens/{k['id']}/menus", json=body, headers=operator(tokens))).json()
+    assert menu["cost_per_portion"] == 60 * 30 + 50 * 15  # 1,800 + 750 at the defaults
+    await dashat.put(f"/v1/kitchens/{k['id']}/prices/tkpi-HR002", json={"price_per_kg": 28_000},
+                     headers=operator(tokens))  # fmt: skip
+    again = (await dashat.get(f"/v1/menus/{menu['id']}", headers=operator(tokens))).json()
+    assert again["cost_per_portion"] == 1_680 + 750  # the kitchen's own price wins
+    for ingredient in ("tkpi-HR002", "tkpi-AR001"):  # leave the shared list as it was for other tests
+        await dashat.put(f"/v1/ingredients/{ingredient}/default-price", json={"default_price_per_kg": None},
+                         headers=admin)  # fmt: skip
+    assert (await dashat.put("/v1/ingredients/tkpi-HR002/default-price", json={"default_price_per_kg": 1},
+                             headers=operator(tokens))).status_code == 403  # fmt: skip

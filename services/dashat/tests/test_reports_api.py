@@ -22,8 +22,9 @@ async def test_a_month_of_one_kitchen_by_hand(
     base, headers = f"/v1/kitchens/{k['id']}", manager(tokens, k["id"])
     menu = (await dashat.post(f"{base}/menus", json={"name": "Nasi telur", "target_group": "balita",
                                                      "items": EGG_RICE}, headers=headers)).json()  # fmt: skip
-    for ingredient, price in (("tkpi-HR002", 28_000), ("tkpi-AR001", 14_000)):
-        await dashat.put(f"{base}/prices/{ingredient}", json={"price_per_kg": price}, headers=headers)
+    for ingredient, price, source in (("tkpi-HR002", 28_000, "peternak"), ("tkpi-AR001", 14_000, "pasar")):
+        await dashat.put(f"{base}/prices/{ingredient}", json={"price_per_kg": price, "source": source},
+                         headers=headers)  # fmt: skip
     made = await dashat.post(f"{base}/productions", json={"produced_on": TODAY.isoformat(), "menu_id": menu["id"],
                                                           "portions": 10}, headers=headers)  # fmt: skip
     assert made.status_code == 201
@@ -54,11 +55,14 @@ async def test_a_month_of_one_kitchen_by_hand(
     [row] = [r for r in report.json()["rows"] if r["kitchen_id"] == k["id"]]
     assert (row["portions_produced"], row["production_cost"], row["cost_per_portion"]) == (10, 23_800, 2_380)
     assert row["ingredient_spend_by_food_group"] == {"Serealia": 7_000, "Telur": 16_800}
+    assert row["ingredient_spend_by_source"] == {"pasar": 7_000, "peternak": 16_800}
     assert row["portions_by_target_group"] == {"balita": 2, "ibu_hamil": 1} and row["unique_recipients"] == 2
     assert row["energy_kcal_per_recipient"] == "391.1"  # 260.7 × 3 / 2 = 391.05, half up
     assert row["protein_g_per_recipient"] == "16.2"  # 10.8 × 3 / 2
     assert row["partner_contributions"] == {"business": 5_000_000, "university": 0}
     assert (row["income"], row["self_sufficiency"]) == (11_900, "0.50")
+    total = report.json()["total"]
+    assert total["portions_produced"] >= 10 and total["unique_recipients"] >= 2
     csv_answer = await dashat.get(f"/v1/reports/kitchens.csv?{period}", headers=viewer)
     assert csv_answer.headers["content-type"].startswith("text/csv") and k["id"] in csv_answer.text
     assert "nik" not in report.text and family["members"][0]["name"] not in report.text

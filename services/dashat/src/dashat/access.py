@@ -12,6 +12,7 @@ from kkb_shared.scope import scoped
 
 MANAGE = require(Role.ADMIN, Role.OPERATOR, Role.INTEGRATION, scopes=["dashat:write"])
 RUN = require(Role.ADMIN, Role.OPERATOR, Role.DASHAT, Role.INTEGRATION, scopes=["dashat:write"])
+SET_DEFAULT_PRICES = require(Role.ADMIN, Role.INTEGRATION, scopes=["dashat:write"])  # prices for every region
 READ = require(Role.ADMIN, Role.OPERATOR, Role.DASHAT, Role.VIEWER, Role.INTEGRATION, scopes=["dashat:read"])
 
 

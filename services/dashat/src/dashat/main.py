@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from dashat.community.routes import router as community_router
+from dashat.distribution.routes import confirmations
 from dashat.distribution.routes import router as distribution_router
 from dashat.feed import router as changes_router
 from dashat.kitchens.routes import router as kitchens_router
@@ -56,6 +57,7 @@ def create_app(
             kitchens_router,
             menus_router,
             distribution_router,
+            confirmations,
             community_router,
             reports_router,
             changes_router,

@@ -12,6 +12,7 @@ from dashat.distribution import service
 from dashat.distribution.schemas import (
     DistributionBatchCreate,
     DistributionBatchRead,
+    DistributionRead,
     OutboxRead,
     ProductionCreate,
     ProductionRead,
@@ -76,3 +77,14 @@ async def list_outbox(
     """The kitchen's messages to GENTING: pending (with the last error and the next attempt), sent, or refused
     by GENTING (with its reason)."""
     return await service.outbox(session=session, principal=principal, kitchen_id=kitchen_id, status=status_filter)
+
+
+confirmations = APIRouter(tags=["production and distribution"], responses=problem_responses(401, 403, 404, 409))
+
+
+@confirmations.post("/distributions/{distribution_id}/confirm", response_model=DistributionRead, dependencies=[RUN])
+async def confirm_received(
+    distribution_id: RecordIdPath, principal: PrincipalDep, session: SessionDep
+) -> DistributionRead:
+    """The recipient confirms having received the portions, after the day's list was sent."""
+    return await service.confirm_received(session=session, principal=principal, distribution_id=distribution_id)

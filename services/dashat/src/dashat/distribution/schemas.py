@@ -87,3 +87,18 @@ class OutboxRead(BaseModel):
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+
+
+class DistributionRead(BaseModel):
+    id: str
+    batch_id: str
+    line: int
+    kitchen_id: str
+    distributed_on: date
+    member_id: str
+    target_group: str
+    menu_id: str | None
+    portions: int
+    delivered_by: str
+    received_confirmed: bool
+    genting_aid_id: str | None

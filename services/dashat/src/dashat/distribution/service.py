@@ -18,6 +18,7 @@ from dashat.distribution.schemas import (
     DistributionBatchCreate,
     DistributionBatchRead,
     DistributionLine,
+    DistributionRead,
     LineProblem,
     OutboxRead,
     ProductionCreate,
@@ -31,8 +32,9 @@ from dashat.menus.models import Menu
 from dashat.menus.service import menu_lines
 from dashat.outbox import OutboxMessage, OutboxStatus, genting_expenditure
 from kkb_shared.auth import Principal
+from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import BadGateway, InvalidInput, field_path
+from kkb_shared.errors import BadGateway, Conflict, InvalidInput, NotFound, field_path
 from kkb_shared.ids import new_id
 from kkb_shared.service_client import ServiceClient
 
@@ -81,7 +83,8 @@ async def produce(
 def _used(line: nutrition.Line) -> dict[str, Any]:
     """A stock movement: what was used, and what it cost at the kitchen's price then (None: no price)."""
     cost = nutrition.portion([line]).cost
-    return {"name": line.name, "food_group": line.food_group, "grams": str(line.grams), "cost": cost}
+    return {"name": line.name, "food_group": line.food_group, "grams": str(line.grams), "cost": cost,
+            "source": line.price_source}  # fmt: skip
 
 
 async def _registry_facts(registry: ServiceClient, member_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -222,3 +225,20 @@ async def outbox(
         query = query.where(col(OutboxMessage.status) == status.value)
     query = query.order_by(col(OutboxMessage.created_at), col(OutboxMessage.id)).limit(500)
     return [OutboxRead.model_validate(m.model_dump()) for m in (await session.execute(query)).scalars()]
+
+
+async def confirm_received(*, session: AsyncSession, principal: Principal, distribution_id: str) -> DistributionRead:
+    """The recipient's confirmation, recorded after the day's list (e.g. at the next visit)."""
+    found = await session.get(Distribution, distribution_id)
+    if found is None:
+        raise NotFound(f"No distribution {distribution_id}")
+    try:
+        await live_kitchen(session, principal, found.kitchen_id)
+    except NotFound as exc:  # another kitchen's distribution reads as missing
+        raise NotFound(f"No distribution {distribution_id}") from exc
+    if found.received_confirmed:
+        raise Conflict("The distribution has already been confirmed as received")
+    found.received_confirmed = True
+    await feed.record(session, [(Entity.DISTRIBUTION, found.id, 2, found.desa_code)], Operation.UPDATED)
+    await session.commit()
+    return DistributionRead.model_validate(found.model_dump())

@@ -46,6 +46,9 @@ class Ingredient(SQLModel, table=True):
     calcium_mg: Decimal | None = Field(default=None, sa_column=Column(Numeric(8, 2)))
     vit_a_mcg: Decimal | None = Field(default=None, sa_column=Column(Numeric(8, 2)))
     source: str = Field(max_length=400)
+    default_price_per_kg: int | None = Field(
+        default=None, sa_column=Column(BigInteger), description="A regional default a kitchen's price overrides"
+    )
     created_at: datetime = Field(sa_type=UtcDateTime)
 
 
@@ -57,6 +60,7 @@ class IngredientPrice(SQLModel, table=True):
     kitchen_id: str = Field(primary_key=True, foreign_key="kitchen.id", max_length=36)
     ingredient_id: str = Field(primary_key=True, foreign_key="ingredient.id", max_length=36)
     price_per_kg: int = Field(sa_column=Column(BigInteger, nullable=False))
+    source: str = Field(default="pasar", max_length=60, description="Where it is bought: market, own garden, partner")
     updated_at: datetime = Field(sa_type=UtcDateTime)
 
 

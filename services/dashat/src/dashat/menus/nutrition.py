@@ -24,6 +24,7 @@ class Line:
     price_per_kg: int | None
     animal_protein: bool
     food_group: str = ""
+    price_source: str = ""
 
 
 @dataclass(frozen=True)

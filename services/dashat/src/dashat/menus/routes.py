@@ -6,9 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from dashat.access import READ, RUN
+from dashat.access import READ, RUN, SET_DEFAULT_PRICES
 from dashat.menus import service
-from dashat.menus.schemas import IngredientCreate, IngredientRead, MenuCreate, MenuRead, PriceRead, PriceSet
+from dashat.menus.schemas import (
+    DefaultPriceSet,
+    IngredientCreate,
+    IngredientRead,
+    MenuCreate,
+    MenuRead,
+    PriceRead,
+    PriceSet,
+)
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -55,6 +63,18 @@ async def set_price(
     return await service.set_price(
         session=session, principal=principal, kitchen_id=kitchen_id, ingredient_id=ingredient_id, data=data
     )
+
+
+@router.put(
+    "/ingredients/{ingredient_id}/default-price",
+    response_model=IngredientRead,
+    dependencies=[SET_DEFAULT_PRICES],
+    responses=problem_responses(404),
+)
+async def set_default_price(ingredient_id: str, data: DefaultPriceSet, session: SessionDep) -> IngredientRead:
+    """A default price per kg of a shared ingredient (a province's reference price), used by menus of kitchens
+    that have not set their own."""
+    return await service.set_default_price(session=session, ingredient_id=ingredient_id, data=data)
 
 
 @router.get("/kitchens/{kitchen_id}/prices", response_model=list[PriceRead], dependencies=[READ])

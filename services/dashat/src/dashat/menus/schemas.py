@@ -50,19 +50,30 @@ class IngredientRead(BaseModel):
     calcium_mg: Decimal | None
     vit_a_mcg: Decimal | None
     source: str
+    default_price_per_kg: int | None = Field(description="Used where a kitchen has no price of its own")
 
 
 class PriceSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     price_per_kg: int = Field(ge=1, le=100_000_000, description="Integer rupiah per kg as bought")
+    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] = Field(
+        default="pasar", description="Where it is bought: a market, the kitchen's garden, a partner..."
+    )
 
 
 class PriceRead(BaseModel):
     ingredient_id: str
     name: str
     price_per_kg: int
+    source: str
     updated_at: datetime
+
+
+class DefaultPriceSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    default_price_per_kg: int | None = Field(ge=1, le=100_000_000, description="None removes the default")
 
 
 class MenuItemIn(BaseModel):

@@ -15,6 +15,7 @@ from dashat.kitchens.service import live_kitchen
 from dashat.menus import nutrition
 from dashat.menus.models import Ingredient, IngredientPrice, Menu, MenuItem, TargetGroup
 from dashat.menus.schemas import (
+    DefaultPriceSet,
     IngredientCreate,
     IngredientRead,
     MenuCreate,
@@ -81,13 +82,23 @@ async def set_price(
     price = await session.get(IngredientPrice, (kitchen.id, ingredient.id))
     if price is None:
         price = IngredientPrice(kitchen_id=kitchen.id, ingredient_id=ingredient.id, price_per_kg=data.price_per_kg,
-                                updated_at=utcnow())  # fmt: skip
+                                source=data.source, updated_at=utcnow())  # fmt: skip
         session.add(price)
     else:
-        price.price_per_kg, price.updated_at = data.price_per_kg, utcnow()
+        price.price_per_kg, price.source, price.updated_at = data.price_per_kg, data.source, utcnow()
     await session.commit()
     return PriceRead(ingredient_id=ingredient.id, name=ingredient.name, price_per_kg=price.price_per_kg,
-                     updated_at=price.updated_at)  # fmt: skip
+                     source=price.source, updated_at=price.updated_at)  # fmt: skip
+
+
+async def set_default_price(*, session: AsyncSession, ingredient_id: str, data: DefaultPriceSet) -> IngredientRead:
+    """The regional default price of a shared ingredient; a kitchen's own price overrides it."""
+    ingredient = await session.get(Ingredient, ingredient_id)
+    if ingredient is None or ingredient.kitchen_id is not None:
+        raise NotFound(f"No shared ingredient {ingredient_id}")
+    ingredient.default_price_per_kg = data.default_price_per_kg
+    await session.commit()
+    return _ingredient_read(ingredient)
 
 
 async def list_prices(*, session: AsyncSession, principal: Principal, kitchen_id: str) -> list[PriceRead]:
@@ -99,7 +110,9 @@ async def list_prices(*, session: AsyncSession, principal: Principal, kitchen_id
         .order_by(col(Ingredient.name))
     )
     return [
-        PriceRead(ingredient_id=i.id, name=i.name, price_per_kg=p.price_per_kg, updated_at=p.updated_at)
+        PriceRead(
+            ingredient_id=i.id, name=i.name, price_per_kg=p.price_per_kg, source=p.source, updated_at=p.updated_at
+        )
         for p, i in (await session.execute(query)).all()
     ]
 
@@ -174,9 +187,10 @@ def _line(item: MenuItem, ingredient: Ingredient, price: IngredientPrice | None,
         grams=item.grams * portions,
         bdd_pct=ingredient.bdd_pct,
         per_100g={name: getattr(ingredient, name) for name in nutrition.NUTRIENTS},
-        price_per_kg=price.price_per_kg if price else None,
+        price_per_kg=price.price_per_kg if price else ingredient.default_price_per_kg,
         animal_protein=ingredient.animal_protein,
         food_group=ingredient.food_group,
+        price_source=price.source if price else "harga acuan",
     )
 
 
@@ -200,7 +214,12 @@ def _read(menu: Menu, lines: Priced, settings: DashatSettings) -> MenuRead:
         name=menu.name,
         target_group=TargetGroup(menu.target_group),
         items=[
-            MenuItemRead(ingredient_id=i.id, name=i.name, grams=item.grams, price_per_kg=p.price_per_kg if p else None)
+            MenuItemRead(
+                ingredient_id=i.id,
+                name=i.name,
+                grams=item.grams,
+                price_per_kg=p.price_per_kg if p else i.default_price_per_kg,
+            )
             for item, i, p in lines
         ],
         per_portion=PerPortion(**portion.nutrients, incomplete=portion.incomplete, bdd_assumed=portion.bdd_assumed),

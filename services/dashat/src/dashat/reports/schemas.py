@@ -13,6 +13,7 @@ class KitchenReportRow(BaseModel):
     portions_produced: int
     production_cost: int = Field(description="Rupiah, of the productions whose menu was priced")
     unpriced_productions: int
+    priced_portions: int = Field(description="Portions of the productions whose menu was priced")
     cost_per_portion: int | None = Field(description="Production cost over the priced portions, rounded")
     portions_distributed: int
     portions_by_target_group: dict[str, int]
@@ -20,6 +21,7 @@ class KitchenReportRow(BaseModel):
     energy_kcal_per_recipient: Decimal | None = Field(description="Delivered (lines with a menu), on average")
     protein_g_per_recipient: Decimal | None
     ingredient_spend_by_food_group: dict[str, int]
+    ingredient_spend_by_source: dict[str, int] = Field(description="By where it was bought (the kitchen's prices)")
     partner_contributions: dict[str, int] = Field(description="Rupiah by helix, partners with an MoU in the period")
     income: int = Field(description="Sales in the period")
     self_sufficiency: Decimal | None = Field(description="Income over production cost, 2 decimals")
@@ -30,3 +32,18 @@ class KitchenReport(BaseModel):
     period_start: date
     period_end: date
     rows: list[KitchenReportRow]
+    total: RegionTotal = Field(description="The region: the kitchens' rows added up")
+
+
+class RegionTotal(BaseModel):
+    kitchens: int
+    portions_produced: int
+    production_cost: int
+    cost_per_portion: int | None
+    portions_distributed: int
+    portions_by_target_group: dict[str, int]
+    unique_recipients: int = Field(description="Across the region's kitchens (a person served by two counts once)")
+    ingredient_spend_by_source: dict[str, int]
+    partner_contributions: dict[str, int]
+    income: int
+    self_sufficiency: Decimal | None

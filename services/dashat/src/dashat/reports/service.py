@@ -18,7 +18,7 @@ from dashat.community.models import Partner, Sale
 from dashat.distribution.models import Distribution, Production
 from dashat.kitchens.models import Kitchen
 from dashat.menus.service import menu_reads
-from dashat.reports.schemas import KitchenReport, KitchenReportRow
+from dashat.reports.schemas import KitchenReport, KitchenReportRow, RegionTotal
 from dashat.settings import DashatSettings
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput
@@ -47,11 +47,46 @@ async def kitchens_report(
         desa_column=col(Kitchen.desa_code),
     ).order_by(col(Kitchen.desa_code), col(Kitchen.name))
     kitchens = list((await session.execute(query)).scalars())
+    rows = [await _row(session, settings, k, start, end) for k in kitchens]
+    recipients = await session.execute(
+        select(func.count(func.distinct(col(Distribution.member_id)))).where(
+            col(Distribution.kitchen_id).in_([k.id for k in kitchens]),
+            col(Distribution.distributed_on) >= start,
+            col(Distribution.distributed_on) <= end,
+        )
+    )
     return KitchenReport(
-        region=prefix,
-        period_start=start,
-        period_end=end,
-        rows=[await _row(session, settings, k, start, end) for k in kitchens],
+        region=prefix, period_start=start, period_end=end, rows=rows,
+        total=_total(rows, int(recipients.scalar_one())),
+    )  # fmt: skip
+
+
+def _added(rows: list[KitchenReportRow], name: str) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for row in rows:
+        for key, value in getattr(row, name).items():
+            total[key] = total.get(key, 0) + value
+    return dict(sorted(total.items()))
+
+
+def _total(rows: list[KitchenReportRow], recipients: int) -> RegionTotal:
+    cost = sum(r.production_cost for r in rows)
+    priced_portions = sum(r.priced_portions for r in rows)
+    income = sum(r.income for r in rows)
+    return RegionTotal(
+        kitchens=len(rows),
+        portions_produced=sum(r.portions_produced for r in rows),
+        production_cost=cost,
+        cost_per_portion=int((Decimal(cost) / priced_portions).quantize(Decimal(1), ROUND_HALF_UP))
+        if priced_portions
+        else None,
+        portions_distributed=sum(r.portions_distributed for r in rows),
+        portions_by_target_group=_added(rows, "portions_by_target_group"),
+        unique_recipients=recipients,
+        ingredient_spend_by_source=_added(rows, "ingredient_spend_by_source"),
+        partner_contributions=_added(rows, "partner_contributions"),
+        income=income,
+        self_sufficiency=(Decimal(income) / cost).quantize(CENT, ROUND_HALF_UP) if cost else None,
     )
 
 
@@ -73,11 +108,13 @@ async def _row(
     cost = sum(p.cost or 0 for p in priced)
     priced_portions = sum(p.portions for p in priced)
     spend: dict[str, int] = {}
+    by_source: dict[str, int] = {}
     for production in productions:
         for used in production.ingredients_used:
             if used.get("cost") is not None:
-                group = used.get("food_group") or "unknown"
+                group, source = used.get("food_group") or "unknown", used.get("source") or "unknown"
                 spend[group] = spend.get(group, 0) + int(used["cost"])
+                by_source[source] = by_source.get(source, 0) + int(used["cost"])
     distributed = list(
         (
             await session.execute(
@@ -118,6 +155,7 @@ async def _row(
         portions_produced=sum(p.portions for p in productions),
         production_cost=cost,
         unpriced_productions=len(productions) - len(priced),
+        priced_portions=priced_portions,
         cost_per_portion=int((Decimal(cost) / priced_portions).quantize(Decimal(1), ROUND_HALF_UP))
         if priced_portions
         else None,
@@ -131,6 +169,7 @@ async def _row(
         if recipients
         else None,
         ingredient_spend_by_food_group=dict(sorted(spend.items())),
+        ingredient_spend_by_source=dict(sorted(by_source.items())),
         partner_contributions={helix: int(value or 0) for helix, value in sorted(partners)},
         income=int(income),
         self_sufficiency=(Decimal(int(income)) / cost).quantize(CENT, ROUND_HALF_UP) if cost else None,
@@ -148,7 +187,8 @@ def report_csv(report: KitchenReport) -> Iterator[str]:
     """One line per kitchen (the nested figures as `key=value;...`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    nested = ["portions_by_target_group", "ingredient_spend_by_food_group", "partner_contributions"]
+    nested = ["portions_by_target_group", "ingredient_spend_by_food_group", "ingredient_spend_by_source",
+              "partner_contributions"]  # fmt: skip
     writer.writerow([*COLUMNS, *nested])
     for row in report.rows:
         values = row.model_dump(mode="json")
