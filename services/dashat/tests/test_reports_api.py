@@ -54,6 +54,7 @@ async def test_a_month_of_one_kitchen_by_hand(
     assert report.status_code == 200
     [row] = [r for r in report.json()["rows"] if r["kitchen_id"] == k["id"]]
     assert (row["portions_produced"], row["production_cost"], row["cost_per_portion"]) == (10, 23_800, 2_380)
+    assert row["portions_produced_by_target_group"] == {"balita": 10}
     assert row["ingredient_spend_by_food_group"] == {"Serealia": 7_000, "Telur": 16_800}
     assert row["ingredient_spend_by_source"] == {"pasar": 7_000, "peternak": 16_800}
     assert row["portions_by_target_group"] == {"balita": 2, "ibu_hamil": 1} and row["unique_recipients"] == 2

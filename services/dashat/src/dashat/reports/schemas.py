@@ -11,6 +11,7 @@ class KitchenReportRow(BaseModel):
     name: str
     desa_code: str
     portions_produced: int
+    portions_produced_by_target_group: dict[str, int] = Field(description="By the target group of the menu cooked")
     production_cost: int = Field(description="Rupiah, of the productions whose menu was priced")
     unpriced_productions: int
     priced_portions: int = Field(description="Portions of the productions whose menu was priced")

@@ -17,6 +17,7 @@ from dashat.access import visible
 from dashat.community.models import Partner, Sale
 from dashat.distribution.models import Distribution, Production
 from dashat.kitchens.models import Kitchen
+from dashat.menus.models import Menu
 from dashat.menus.service import menu_reads
 from dashat.reports.schemas import KitchenReport, KitchenReportRow, RegionTotal
 from dashat.settings import DashatSettings
@@ -104,6 +105,17 @@ async def _row(
             )
         ).scalars()
     )
+    menu_groups = dict(
+        (
+            await session.execute(
+                select(col(Menu.id), col(Menu.target_group)).where(col(Menu.id).in_({p.menu_id for p in productions}))
+            )
+        ).all()
+    )
+    produced_by_group: dict[str, int] = {}
+    for production in productions:
+        group = menu_groups.get(production.menu_id, "unknown")
+        produced_by_group[group] = produced_by_group.get(group, 0) + production.portions
     priced = [p for p in productions if p.cost is not None]
     cost = sum(p.cost or 0 for p in priced)
     priced_portions = sum(p.portions for p in priced)
@@ -153,6 +165,7 @@ async def _row(
         name=kitchen.name,
         desa_code=kitchen.desa_code,
         portions_produced=sum(p.portions for p in productions),
+        portions_produced_by_target_group=dict(sorted(produced_by_group.items())),
         production_cost=cost,
         unpriced_productions=len(productions) - len(priced),
         priced_portions=priced_portions,
