@@ -157,3 +157,14 @@ async def test_a_tagged_line_needs_a_priced_menu(
     assert made["batch"]["accepted"] == 1
     assert made["batch"]["rejections"][0]["errors"][0]["field"] == "lines[0].menu_id"
     assert await _outbox(dashat, tokens, made["kitchen"]["id"]) == []
+
+
+async def test_the_outbox_backlog_is_a_metric(
+    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    await _tagged_distribution(dashat, registry, tokens)
+    text = (await dashat.get("/metrics")).text
+    pending = next(
+        line for line in text.splitlines() if line.startswith('kkb_outbox_messages{service="dashat",status="pending"}')
+    )
+    assert float(pending.split()[-1]) >= 1

@@ -13,6 +13,8 @@ from kkb_shared.auth import JwksCache, TokenVerifier
 from kkb_shared.db import Database
 from kkb_shared.errors import install_error_handlers
 from kkb_shared.health import health_router
+from kkb_shared.metrics import Metrics, Refresher
+from kkb_shared.metrics import install as install_metrics
 from kkb_shared.observability import AccessLogMiddleware, add_request_id
 from kkb_shared.settings import ServiceSettings
 
@@ -29,6 +31,7 @@ def create_service_app(
     middleware: Sequence[Middleware] = (),
     on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     on_shutdown: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
+    metrics_refreshers: Sequence[Refresher] = (),
     **fastapi_options: Any,
 ) -> FastAPI:
     """Build a service: its routers under /v1, health routes, and the shared plumbing.
@@ -57,7 +60,13 @@ def create_service_app(
     install_error_handlers(app)
     for layer in reversed(middleware):
         app.add_middleware(layer.cls, *layer.args, **layer.kwargs)
-    app.add_middleware(AccessLogMiddleware)
+    service = str(settings.model_config.get("env_prefix", "KKB_SERVICE_")).removeprefix("KKB_").strip("_").lower()
+    metrics = Metrics(service)
+    metrics.refreshers.extend(metrics_refreshers)
+    app.state.metrics = metrics
+    token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    install_metrics(app, metrics, token)
+    app.add_middleware(AccessLogMiddleware, metrics=metrics)
     add_request_id(app)
     app.include_router(health_router())
     for router in routers:

@@ -6,11 +6,15 @@ import logging
 import re
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from asgi_correlation_id import CorrelationIdFilter, CorrelationIdMiddleware
 from pythonjsonlogger.json import JsonFormatter
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from kkb_shared.metrics import Metrics
 
 access_logger = logging.getLogger("kkb.access")
 
@@ -68,8 +72,9 @@ def route_template(scope: Scope) -> str:
 class AccessLogMiddleware:
     """Logs method, route template, status, duration and the caller's subject; never bodies or names."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -88,13 +93,17 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send_wrapper)
         finally:
             principal = getattr(scope.get("state", {}).get("principal"), "subject", None)
+            seconds = time.perf_counter() - started
+            route = route_template(scope)
             access_logger.info(
                 "request",
                 extra={
                     "method": scope["method"],
-                    "route": route_template(scope),
+                    "route": route,
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(seconds * 1000, 2),
                     "user": principal,
                 },
             )
+            if self.metrics is not None and route != "/metrics":
+                self.metrics.observe(scope["method"], route, status, seconds)

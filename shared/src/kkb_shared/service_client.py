@@ -89,21 +89,34 @@ class ServiceClient:
         return await self._json("POST", path, body)
 
     async def request(
-        self, method: str, path: str, *, json: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        json: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        safe: bool | None = None,
     ) -> httpx.Response:
         """The answer, whatever its status below 500 (a 401 refetches the token once); unreachable, timed out
-        or 5xx: UpstreamUnavailable."""
-        for attempt in range(2):
+        or 5xx: UpstreamUnavailable. A `safe` request (a read, or a write with an Idempotency-Key; GET by
+        default) is sent once more after a broken connection, such as a pooled one the other side closed."""
+        retry_broken = (method == "GET") if safe is None else safe
+        token_refreshed = resent = False
+        while True:
             token = await self._tokens.token()
             try:
                 response = await self._http.request(
                     method, path, json=json, headers={**(headers or {}), "Authorization": f"Bearer {token}"}
                 )
-            except httpx.HTTPError as exc:
+            except httpx.TransportError as exc:
+                if retry_broken and not resent and not isinstance(exc, httpx.TimeoutException):
+                    resent = True
+                    continue
                 logger.warning("%s unreachable: %s", self.name, exc)
                 raise UpstreamUnavailable(f"The {self.name} service is unavailable; try again later") from exc
-            if response.status_code == 401 and attempt == 0:
+            if response.status_code == 401 and not token_refreshed:
                 self._tokens.invalidate()
+                token_refreshed = True
                 continue
             break
         if response.status_code >= 500:
@@ -111,7 +124,7 @@ class ServiceClient:
         return response
 
     async def _json(self, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any] | None:
-        response = await self.request(method, path, json=body)
+        response = await self.request(method, path, json=body, safe=True)  # reads, also the POSTed lookups
         if response.status_code == 404:
             return None
         if response.status_code != 200:

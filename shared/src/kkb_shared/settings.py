@@ -28,6 +28,7 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "kkb-gateway"
     jwt_audience: str = "kkb"
     database_pool_size: int = Field(default=10, ge=1)
+    metrics_token: SecretStr | None = None  # when set, GET /metrics needs it as a bearer token
 
     @property
     def is_production(self) -> bool:

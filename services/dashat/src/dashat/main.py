@@ -12,6 +12,7 @@ from dashat.feed import router as changes_router
 from dashat.kitchens.routes import router as kitchens_router
 from dashat.menus.routes import router as menus_router
 from dashat.outbox import OutboxWorker
+from dashat.outbox_metrics import refresh as outbox_backlog
 from dashat.reports.routes import router as reports_router
 from dashat.settings import DashatSettings
 from kkb_shared.app import create_service_app
@@ -64,6 +65,7 @@ def create_app(
         ],
         verifier=verifier,
         on_startup=[start_outbox],
+        metrics_refreshers=[outbox_backlog],
         on_shutdown=[stop],
     )
     app.state.registry = client

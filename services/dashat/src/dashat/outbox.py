@@ -108,6 +108,7 @@ async def _send(session: AsyncSession, genting: ServiceClient, message: OutboxMe
                 "description": payload["description"],
             },
             headers={"Idempotency-Key": f"dashat-outbox-{message.id}"},
+            safe=True,  # the key makes sending again harmless
         )
     except DomainError as exc:  # unreachable, timed out, 5xx, or an answer we cannot read: try again later
         return _later(message, str(exc))

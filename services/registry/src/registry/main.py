@@ -11,6 +11,7 @@ from registry.exports.routes import router as exports_router
 from registry.families.routes import router as families_router
 from registry.feed import router as changes_router
 from registry.imports import service as imports_service
+from registry.imports.metrics import refresh as import_progress
 from registry.imports.routes import router as imports_router
 from registry.kampung.routes import router as kampung_router
 from registry.poktan.routes import router as poktan_router
@@ -48,6 +49,7 @@ def create_app(settings: RegistrySettings | None = None, *, verifier: TokenVerif
             poktan_router,
         ],
         verifier=verifier,
+        metrics_refreshers=[import_progress],
         on_startup=[_start_imports],
         on_shutdown=[_stop_imports],
     )

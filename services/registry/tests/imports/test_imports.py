@@ -347,3 +347,9 @@ async def test_a_lost_race_on_the_batch_falls_back_to_family_by_family(
     assert (job["status"], job["rows_inserted"], job["rows_rejected"]) == ("succeeded", 3, 0)
     assert batches == [2, 1, 1]
     assert await stored(registry_app) == (2, 3)
+
+
+async def test_import_progress_is_a_metric(client: httpx.AsyncClient) -> None:
+    text = (await client.get("/metrics")).text
+    assert 'kkb_import_jobs{service="registry",status="running"}' in text
+    assert 'kkb_import_families_remaining{service="registry"}' in text
