@@ -10,7 +10,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,6 @@ class Stack:
     key_file: Path
     processes: dict[str, subprocess.Popen[bytes]]
     env: dict[str, str]
-    made: dict[str, str] = field(default_factory=dict)  # ids a test made for the tests after it
 
     def stop(self, name: str) -> None:
         processes.stop(self.processes[name])
@@ -130,6 +129,27 @@ def family_body() -> dict[str, Any]:
     }
 
 
+def _team_and_mother(stack: Stack, *, serial: int) -> tuple[str, str]:
+    """A new family of Dungun Perapakan (registry) and a TPK whose kader is the demo `kader` (mentoring)."""
+    operator, kader = login(stack, "operator"), login(stack, "kader")
+    body = family_body() | {"kk_number": f"6101041203150{serial:03d}"}
+    body["members"][0]["nik"] = f"6101045203990{serial:03d}"
+    family = httpx.post(f"{stack.gateway}/registry/v1/families", json=body, headers=kader)
+    assert family.status_code == 201, family.text
+    kader_id = httpx.get(f"{stack.gateway}/auth/me", headers=kader).json()["subject"]
+    team = httpx.post(
+        f"{stack.gateway}/mentoring/v1/teams",
+        json={
+            "desa_code": DUNGUN_PERAPAKAN,
+            "name": "TPK Dungun Perapakan",
+            "members": [{"user_id": kader_id, "name": "Kader Yuli", "role": "kader_kb"}],
+        },
+        headers=operator,
+    )
+    assert team.status_code == 201, team.text
+    return team.json()["id"], family.json()["members"][0]["id"]
+
+
 class TestThroughTheGateway:
     def test_docs_and_merged_openapi(self, stack: Stack) -> None:
         assert httpx.get(f"{stack.gateway}/docs").status_code == 200
@@ -201,32 +221,18 @@ class TestThroughTheGateway:
         assert direct.status_code == 200  # a valid token is checked by the service itself, gateway or not
 
     def test_mentoring_checks_members_with_the_registry_using_its_own_token(self, stack: Stack) -> None:
-        operator, kader = login(stack, "operator"), login(stack, "kader")
-        body = family_body() | {"kk_number": "6101041203150044"}
-        body["members"][0]["nik"] = "6101045203990003"
-        family = httpx.post(f"{stack.gateway}/registry/v1/families", json=body, headers=kader).json()
-        kader_id = httpx.get(f"{stack.gateway}/auth/me", headers=kader).json()["subject"]
-        team = httpx.post(
-            f"{stack.gateway}/mentoring/v1/teams",
-            json={
-                "desa_code": DUNGUN_PERAPAKAN,
-                "name": "TPK Dungun Perapakan",
-                "members": [{"user_id": kader_id, "name": "Kader Yuli", "role": "kader_kb"}],
-            },
-            headers=operator,
-        )
-        assert team.status_code == 201, team.text
-        stack.made |= {"team_id": team.json()["id"], "mother_id": family["members"][0]["id"]}
+        team_id, mother_id = _team_and_mother(stack, serial=44)
         assignment = httpx.post(
             f"{stack.gateway}/mentoring/v1/assignments",
-            json={"team_id": team.json()["id"], "member_id": family["members"][0]["id"], "category": "catin"},
-            headers=kader,
+            json={"team_id": team_id, "member_id": mother_id, "category": "catin"},
+            headers=login(stack, "kader"),
         )
         assert assignment.status_code == 201, assignment.text
         assert assignment.json()["family_is_krs"] is True
 
     def test_registry_stopped_gives_503_problem(self, stack: Stack) -> None:
         token = login(stack, "operator")
+        team_id, mother_id = _team_and_mother(stack, serial=45)
         stack.stop("registry")
         answer = httpx.get(f"{stack.gateway}/registry/v1/families", headers=token)
         assert answer.status_code == 503
@@ -235,13 +241,14 @@ class TestThroughTheGateway:
 
         # The mentoring service cannot check the member: 503, nothing written; the same key succeeds later.
         kader = login(stack, "kader") | {"Idempotency-Key": "e2e-assign-1"}
-        body = {"team_id": stack.made["team_id"], "member_id": stack.made["mother_id"], "category": "ibu_hamil"}
+        body = {"team_id": team_id, "member_id": mother_id, "category": "ibu_hamil"}
         url = f"{stack.gateway}/mentoring/v1/assignments"
         down = httpx.post(url, json=body, headers=kader)
         assert down.status_code == 503 and down.headers["content-type"] == "application/problem+json"
-        assert len(httpx.get(url, headers=kader).json()["items"]) == 1  # the catin assignment only
+        mine = {"team_id": team_id}
+        assert httpx.get(url, params=mine, headers=kader).json()["items"] == []  # nothing written
         stack.restart("registry", stack.registry)
         first, again = httpx.post(url, json=body, headers=kader), httpx.post(url, json=body, headers=kader)
         assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
-        assert len(httpx.get(url, headers=kader).json()["items"]) == 2
+        assert len(httpx.get(url, params=mine, headers=kader).json()["items"]) == 1
         stack.stop("registry")
