@@ -10,35 +10,15 @@ from typing import Any
 import pytest
 import yaml
 
-from dashat.settings import DashatSettings
-from gateway.settings import GatewaySettings
-from genting.settings import GentingSettings
-from kkb_shared.settings import ServiceSettings
-from mentoring.settings import MentoringSettings
-from registry.settings import RegistrySettings
+from deploy_helpers import SETTINGS, known_variable
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTINGS: dict[str, type[ServiceSettings]] = {
-    "gateway": GatewaySettings,
-    "registry": RegistrySettings,
-    "mentoring": MentoringSettings,
-    "genting": GentingSettings,
-    "dashat": DashatSettings,
-}
 
 
 @pytest.fixture(scope="module")
 def compose() -> dict[str, Any]:
     document: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     return document
-
-
-def known_variable(name: str) -> bool:
-    for program, settings in SETTINGS.items():
-        prefix = f"KKB_{program.upper()}_"
-        if name.startswith(prefix) and name.removeprefix(prefix).lower() in settings.model_fields:
-            return True
-    return name.endswith("_DB_PASSWORD") or name == "POSTGRES_PASSWORD"
 
 
 def test_every_program_runs_with_its_port_and_health_check(compose: dict[str, Any]) -> None:
