@@ -21,7 +21,7 @@ from mentoring.assignments import service as assignments
 from mentoring.assignments.models import Category
 from mentoring.assignments.schemas import AssignmentCreate
 from mentoring.growth import who
-from mentoring.growth.who import Position
+from mentoring.growth.who import Position, Sex
 from mentoring.settings import MentoringSettings
 from mentoring.teams.models import Team, TeamRole
 from mentoring.teams.schemas import TeamCreate, TeamMemberCreate
@@ -37,13 +37,13 @@ SEED = 20261124
 MONTHS_OF_VISITS = 6
 
 
-def _weight(sex: str, age_days: int, z: float) -> float:
-    lms = who.by_age("weianthro", sex, age_days)  # type: ignore[arg-type]
+def _weight(sex: Sex, age_days: int, z: float) -> float:
+    lms = who.by_age("weianthro", sex, age_days)
     return round(lms.m * (1 + lms.l * lms.s * z) ** (1 / lms.l), 2)
 
 
-def _length(sex: str, age_days: int, z: float) -> float:
-    lms = who.by_age("lenanthro", sex, age_days)  # type: ignore[arg-type]
+def _length(sex: Sex, age_days: int, z: float) -> float:
+    lms = who.by_age("lenanthro", sex, age_days)
     return round(lms.m * (1 + lms.s * z), 1)  # L = 1 in the length tables
 
 
@@ -166,7 +166,7 @@ def _visits(
         ]
     if category not in (Category.BADUTA, Category.BALITA):
         return []
-    sex = "F" if member["sex"] == "female" else "M"
+    sex = Sex("F" if member["sex"] == "female" else "M")
     birth = date.fromisoformat(member["birth_date"])
     z = rng.uniform(-2.6, 1.0)
     falters = rng.random() < 0.25

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -37,7 +37,7 @@ def _ingredient_read(ingredient: Ingredient) -> IngredientRead:
     return IngredientRead.model_validate(ingredient.model_dump())
 
 
-def _usable(kitchen_id: str) -> object:
+def _usable(kitchen_id: str) -> ColumnElement[bool]:
     """The shared TKPI list and the kitchen's own ingredients."""
     return or_(col(Ingredient.kitchen_id).is_(None), col(Ingredient.kitchen_id) == kitchen_id)
 
@@ -48,7 +48,7 @@ async def list_ingredients(
     query = select(Ingredient).order_by(col(Ingredient.name))
     if kitchen_id:
         await live_kitchen(session, principal, kitchen_id)
-        query = query.where(_usable(kitchen_id))  # type: ignore[arg-type]
+        query = query.where(_usable(kitchen_id))
     else:
         query = query.where(col(Ingredient.kitchen_id).is_(None))
     if name:
@@ -67,7 +67,7 @@ async def add_ingredient(
 
 
 async def _usable_ingredient(session: AsyncSession, kitchen_id: str, ingredient_id: str, field: str) -> Ingredient:
-    query = select(Ingredient).where(col(Ingredient.id) == ingredient_id, _usable(kitchen_id))  # type: ignore[arg-type]
+    query = select(Ingredient).where(col(Ingredient.id) == ingredient_id, _usable(kitchen_id))
     ingredient = (await session.execute(query)).scalar_one_or_none()
     if ingredient is None:
         raise InvalidInput(field, "no ingredient of the shared list or of this kitchen has this id")
