@@ -4,6 +4,7 @@ updated or deleted record, in the transaction that made the change, and serves t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -53,6 +54,14 @@ class Versioned(Protocol):
 
     @property
     def version(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A change of a record known by id and version only: a row written in bulk, a ledger entry's seq."""
+
+    id: str
+    version: int
 
 
 async def lock_feed(session: AsyncSession) -> None:

@@ -4,14 +4,13 @@ its own kitchen through the API (the feed's scope is the desa, which other kitch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kkb_shared import changes
 from kkb_shared.auth import Role, require
-from kkb_shared.changes import Operation, changes_router
+from kkb_shared.changes import Changed, Operation, changes_router
 
 
 class Entity(StrEnum):
@@ -21,18 +20,12 @@ class Entity(StrEnum):
     DISTRIBUTION = "distribution"
 
 
-@dataclass(frozen=True)
-class _Changed:
-    id: str
-    version: int
-
-
 async def record(
     session: AsyncSession, items: list[tuple[Entity, str, int, str]], operation: Operation = Operation.CREATED
 ) -> None:
     """Log changes (entity, id, version, desa code) in the transaction that made them."""
     await changes.record_many(
-        session=session, changes=[(entity, _Changed(i, v), operation, desa) for entity, i, v, desa in items]
+        session=session, changes=[(entity, Changed(i, v), operation, desa) for entity, i, v, desa in items]
     )
 
 

@@ -4,14 +4,13 @@ read their own records through the API, not the feed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from genting.access import READ
 from kkb_shared import changes
-from kkb_shared.changes import Operation, changes_router
+from kkb_shared.changes import Changed, Operation, changes_router
 from kkb_shared.scope import DESA_CODE_LENGTH
 
 
@@ -26,18 +25,12 @@ class Entity(StrEnum):
     FEEDBACK = "feedback"
 
 
-@dataclass(frozen=True)
-class _Changed:
-    id: str
-    version: int
-
-
 async def record(
     session: AsyncSession, entity: Entity, record_id: str | int, version: int, region: str, operation: Operation
 ) -> None:
     """Log one change in the transaction that made it (call before the commit)."""
     place = region.ljust(DESA_CODE_LENGTH, "0")
-    await changes.record_many(session=session, changes=[(entity, _Changed(str(record_id), version), operation, place)])
+    await changes.record_many(session=session, changes=[(entity, Changed(str(record_id), version), operation, place)])
 
 
 router = changes_router(Entity, read=READ)
