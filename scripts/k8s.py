@@ -57,7 +57,7 @@ def _env(program: str) -> list[dict[str, Any]]:
         return env
     env.append({"name": f"{prefix}JWKS_URL", "value": "http://gateway:8000/.well-known/jwks.json"})
     if program == "registry":  # uploads wait for their import job on the pod's writable /tmp
-        env.append({"name": "KKB_REGISTRY_IMPORT_DIR", "value": "/tmp/imports"})  # noqa: S108
+        env.append({"name": "KKB_REGISTRY_IMPORT_DIR", "value": "/tmp/imports"})  # noqa: S108 - the pod's emptyDir
     if program in CALLS_OTHERS:
         env += [
             {"name": f"{prefix}TOKEN_URL", "value": "http://gateway:8000/auth/token"},

@@ -13,7 +13,7 @@ from dashat.cli import ALEMBIC_INI
 from dashat.main import create_app
 from dashat.settings import DashatSettings
 from kkb_shared.migrations import upgrade
-from kkb_shared.service_client import ServiceClient
+from kkb_shared.testing.services import in_process
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC_INI
 from mentoring.main import create_app as create_mentoring_app
@@ -21,10 +21,6 @@ from mentoring.settings import MentoringSettings
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
 from registry.main import create_app as create_registry_app
 from registry.settings import RegistrySettings
-
-
-def _client(name: str, app: FastAPI, token: StaticToken) -> ServiceClient:
-    return ServiceClient(name, f"http://{name}", token, transport=httpx.ASGITransport(app=app))
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +39,7 @@ async def mentoring_for_dashat(
     url = database_factory("mentoring_for_dashat")
     upgrade(MENTORING_ALEMBIC_INI, url)
     token = StaticToken(tokens.token("integration", "", sub="client:svc-mentoring", scope="registry:read"))
-    registry = _client("registry", registry_for_dashat, token)
+    registry = in_process("registry", registry_for_dashat, token)
     app = create_mentoring_app(MentoringSettings(database_url=url), verifier=tokens.verifier(), registry=registry)
     yield app
     await registry.aclose()
@@ -61,8 +57,8 @@ async def dashat_app(
     upgrade(ALEMBIC_INI, url)
     scope = "registry:read mentoring:read genting:read genting:write"
     token = StaticToken(tokens.token("integration", "", sub="client:svc-dashat", scope=scope))
-    registry = _client("registry", registry_for_dashat, token)
-    mentoring = _client("mentoring", mentoring_for_dashat, token)
+    registry = in_process("registry", registry_for_dashat, token)
+    mentoring = in_process("mentoring", mentoring_for_dashat, token)
     settings = DashatSettings(database_url=url)
     app = create_app(settings, verifier=tokens.verifier(), registry=registry, mentoring=mentoring)
     yield app

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from dashat.distribution.models import Distribution, DistributionBatch
 from kkb_shared.service_client import ServiceClient
@@ -88,7 +89,7 @@ async def test_a_days_list_is_checked_line_by_line_and_resubmitted_safely(
     assert again.status_code == 201 and again.json()["id"] == batch["id"]
     async with dashat_app.state.database.sessionmaker() as session:
         written = (
-            await session.execute(select(func.count()).where(Distribution.batch_id == batch["id"]))  # type: ignore[arg-type]
+            await session.execute(select(func.count()).where(col(Distribution.batch_id) == batch["id"]))
         ).scalar_one()
     assert written == 1
 
@@ -114,9 +115,7 @@ async def test_registry_down_writes_nothing(
         dashat_app.state.registry = working
     assert answer.status_code == 503
     async with dashat_app.state.database.sessionmaker() as session:
-        count = await session.execute(
-            select(func.count()).where(DistributionBatch.kitchen_id == k["id"])  # type: ignore[arg-type]
-        )
+        count = await session.execute(select(func.count()).where(col(DistributionBatch.kitchen_id) == k["id"]))
         assert count.scalar_one() == 0
 
 

@@ -14,7 +14,7 @@ from genting.deps import Upstreams
 from genting.main import create_app
 from genting.settings import GentingSettings
 from kkb_shared.migrations import upgrade
-from kkb_shared.service_client import ServiceClient
+from kkb_shared.testing.services import in_process
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC_INI
 from mentoring.main import create_app as create_mentoring_app
@@ -22,10 +22,6 @@ from mentoring.settings import MentoringSettings
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
 from registry.main import create_app as create_registry_app
 from registry.settings import RegistrySettings
-
-
-def _client(name: str, app: FastAPI, token: StaticToken) -> ServiceClient:
-    return ServiceClient(name, f"http://{name}", token, transport=httpx.ASGITransport(app=app))
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +36,7 @@ async def genting_upstreams(
     mentoring = create_mentoring_app(
         MentoringSettings(database_url=mentoring_url),
         verifier=tokens.verifier(),
-        registry=_client("registry", registry, mentoring_token),
+        registry=in_process("registry", registry, mentoring_token),
     )
     yield {"registry": registry, "mentoring": mentoring}
     await mentoring.state.registry.aclose()
@@ -59,8 +55,8 @@ async def genting_app(
         GentingSettings(database_url=url),
         verifier=tokens.verifier(),
         upstreams=Upstreams(
-            registry=_client("registry", genting_upstreams["registry"], token),
-            mentoring=_client("mentoring", genting_upstreams["mentoring"], token),
+            registry=in_process("registry", genting_upstreams["registry"], token),
+            mentoring=in_process("mentoring", genting_upstreams["mentoring"], token),
         ),
     )
     yield app

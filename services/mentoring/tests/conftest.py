@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from kkb_shared.migrations import upgrade
 from kkb_shared.testing.plugin import truncate
+from kkb_shared.testing.services import in_process
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 from mentoring.cli import ALEMBIC_INI
 from mentoring.main import create_app
@@ -18,8 +19,6 @@ from mentoring.settings import MentoringSettings
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
 from registry.main import create_app as create_registry_app
 from registry.settings import RegistrySettings
-
-from mentoring_factories import registry_client
 
 WRITTEN_TABLES = [  # children before parents
     "growth_measurement",
@@ -56,7 +55,7 @@ async def mentoring_app(
     app = create_app(
         MentoringSettings(database_url=url),
         verifier=tokens.verifier(),
-        registry=registry_client(registry_service, service_token),
+        registry=in_process("registry", registry_service, service_token),
     )
     yield app
     await app.state.registry.aclose()

@@ -7,20 +7,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
 
-from kkb_shared.service_client import ServiceClient
-from kkb_shared.testing.tokens import StaticToken, TokenFactory
+from kkb_shared.testing.tokens import TokenFactory
 
 from registry_factories import DUNGUN_PERAPAKAN, family_payload, member_payload
 
 KADER = "user-kader-dungun"  # the gateway user (token sub) of the team's kader KB
 OPERATOR_REGION = "6101"  # Kabupaten Sambas
-
-
-def registry_client(registry_app: FastAPI, token: StaticToken) -> ServiceClient:
-    """The mentoring service's registry client, calling the registry app in-process."""
-    return ServiceClient("registry", "http://registry", token, transport=httpx.ASGITransport(app=registry_app))
 
 
 def kader_headers(tokens: TokenFactory, desa: str = DUNGUN_PERAPAKAN, sub: str = KADER) -> dict[str, str]:

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from gateway.demo import DEMO_USERS
 from kkb_shared.migrations import upgrade
+from kkb_shared.testing.services import in_process
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 from mentoring import demo
 from mentoring.settings import MentoringSettings
@@ -17,8 +18,6 @@ from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
 from registry.demo import load_demo_data as load_registry_demo
 from registry.main import create_app as create_registry_app
 from registry.settings import RegistrySettings
-
-from mentoring_factories import registry_client
 
 
 def test_the_teams_members_are_the_gateways_demo_tpk_users() -> None:
@@ -37,7 +36,7 @@ async def test_demo_data_loads_once_through_the_service_rules(
     upgrade(REGISTRY_ALEMBIC_INI, url)
     await load_registry_demo(url, count=60)
     registry_app = create_registry_app(RegistrySettings(database_url=url), verifier=tokens.verifier())
-    registry = registry_client(registry_app, service_token)
+    registry = in_process("registry", registry_app, service_token)
     settings: MentoringSettings = mentoring_app.state.settings
     try:
         loaded = await demo.load_demo_data(settings, registry)
