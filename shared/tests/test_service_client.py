@@ -54,3 +54,17 @@ async def test_a_401_refetches_the_token_once_and_5xx_is_503() -> None:
     assert answer.status_code == 401 and token.invalidated == 1
     with pytest.raises(UpstreamUnavailable):
         await client.request("GET", "/v1/x")
+
+
+async def test_items_follow_the_cursor_page_after_page() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url.query, "ascii"))
+        if "cursor" not in request.url.params:
+            return httpx.Response(200, json={"items": [{"id": 1}, {"id": 2}], "next_cursor": "abc"})
+        return httpx.Response(200, json={"items": [{"id": 3}], "next_cursor": None})
+
+    items = [item["id"] async for item in _client(handler).items("/v1/x", {"region": "6101"})]
+    assert items == [1, 2, 3]
+    assert seen == ["region=6101", "region=6101&cursor=abc"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import httpx
 
@@ -83,6 +85,17 @@ class ServiceClient:
     async def get_json(self, path: str) -> dict[str, Any] | None:
         """The answer's JSON object, or None when the service answers 404."""
         return await self._json("GET", path, None)
+
+    async def items(self, path: str, params: dict[str, str]) -> AsyncIterator[dict[str, Any]]:
+        """Every item of a paginated list (`{"items", "next_cursor"}`), page after page."""
+        cursor: dict[str, str] = {}
+        while True:
+            page = await self.get_json(f"{path}?{urlencode(params | cursor)}") or {}
+            for item in page.get("items", []):
+                yield item
+            if not page.get("next_cursor"):
+                return
+            cursor = {"cursor": str(page["next_cursor"])}
 
     async def post_json(self, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
         """POST a JSON body (a lookup that reads); the answer's JSON object, or None on 404."""

@@ -45,16 +45,8 @@ def _person(member: RegistryMember) -> rules.Person:
 
 async def flagged_children(mentoring: ServiceClient, desa_code: str) -> set[str]:
     """Members the mentoring service lists with T (or 2T) and underweight in poor KRS families of the desa."""
-    flagged: set[str] = set()
-    cursor = ""
-    while True:
-        page = await mentoring.get_json(f"/v1/priority-children?region={desa_code}&limit=500{cursor}")
-        for item in (page or {}).get("items", []):
-            flagged.add(str(item["member_id"]))
-        next_cursor = (page or {}).get("next_cursor")
-        if not next_cursor:
-            return flagged
-        cursor = f"&cursor={next_cursor}"
+    listed = mentoring.items("/v1/priority-children", {"region": desa_code, "limit": "500"})
+    return {str(item["member_id"]) async for item in listed}
 
 
 def assess(member: RegistryMember, family: RegistryFamily, flagged: set[str], on: date) -> rules.Eligibility:
@@ -245,32 +237,26 @@ async def candidates(
         ).scalars()
     )
     found: list[Candidate] = []
-    cursor = ""
-    while True:
-        page = await upstreams.registry.get_json(f"/v1/families?region={desa_code}&is_krs=true&limit=500{cursor}")
-        for summary in (page or {}).get("items", []):
-            body = await upstreams.registry.get_json(f"/v1/families/{summary['id']}")
-            if body is None:
+    families = upstreams.registry.items("/v1/families", {"region": desa_code, "is_krs": "true", "limit": "500"})
+    async for summary in families:
+        body = await upstreams.registry.get_json(f"/v1/families/{summary['id']}")
+        if body is None:
+            continue
+        family = RegistryFamily.model_validate(body)
+        for member in family.members:
+            if member.id in enrolled:
                 continue
-            family = RegistryFamily.model_validate(body)
-            for member in family.members:
-                if member.id in enrolled:
-                    continue
-                eligibility = assess(member, family, flagged, today)
-                if eligibility.category is not None:
-                    found.append(
-                        Candidate(
-                            member_id=member.id,
-                            family_id=family.id,
-                            category=eligibility.category,
-                            priority=eligibility.priority,
-                            reasons=eligibility.reasons,
-                        )
+            eligibility = assess(member, family, flagged, today)
+            if eligibility.category is not None:
+                found.append(
+                    Candidate(
+                        member_id=member.id,
+                        family_id=family.id,
+                        category=eligibility.category,
+                        priority=eligibility.priority,
+                        reasons=eligibility.reasons,
                     )
-        next_cursor = (page or {}).get("next_cursor")
-        if not next_cursor:
-            break
-        cursor = f"&cursor={next_cursor}"
+                )
     return sorted(found, key=lambda c: (c.priority, c.member_id))
 
 
