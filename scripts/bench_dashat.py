@@ -13,6 +13,7 @@ import uuid
 from datetime import date
 
 import httpx
+from bench_results import record
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
@@ -69,6 +70,7 @@ async def run(lines: int, rounds: int) -> None:
         await app.state.database.dispose()
         print(f"\nDASHAT distribution list: {lines:,} lines per submission, {rounds} submissions, {written:,} written")
         print(f"  {sorted(rates)[len(rates) // 2]:,.0f} lines/s (median of the submissions)")
+        record(f"DASHAT distribution list of {lines:,} lines", sorted(rates)[len(rates) // 2], "lines/s")
     finally:
         await postgres_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 

@@ -15,6 +15,7 @@ import uuid
 from datetime import date, timedelta
 
 import httpx
+from bench_results import record
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -111,6 +112,8 @@ async def run_clients(url: str, ota_id: str, aid_ids: list[str], clients: int, p
     total = sum(statuses.values())
     print(f"\nGENTING expenditures: {clients} concurrent clients, {total:,} requests against {len(aid_ids)} aids")
     others = [(code, count) for code, count in statuses.items() if code not in (201, 422)]
+    record(f"ledger expenditures, {clients} concurrent clients", total / elapsed, "writes/s",
+           goal="never above 20% management")  # fmt: skip
     print(f"  {total / elapsed:,.0f} expenditures/s ({statuses.get(201, 0):,} booked, {statuses.get(422, 0):,} "
           f"refused by the 80/20 rule, other answers: {others})")  # fmt: skip
     return statuses

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
+from bench_results import record
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -148,6 +149,8 @@ async def report_timings(url: str, rounds: int) -> None:
     print(f"\nSasaran vs capaian, Kabupaten {KABUPATEN} per desa, {start} to {end} ({rounds} runs, "
           f"{len(report.rows)} desa rows)")  # fmt: skip
     print(f"  service p50 {p50_api:.1f} ms   raw SQL p50 {p50_raw:.1f} ms   ratio {p50_api / p50_raw:.2f}x")
+    record("sasaran vs capaian report, kabupaten per desa, p50", p50_api, "ms", reference="raw SQL",
+           reference_value=p50_raw)  # fmt: skip
 
 
 def z_score_throughput(count: int) -> None:
@@ -176,6 +179,8 @@ def z_score_throughput(count: int) -> None:
     print(f"\nWHO z-scores ({count:,} measurements: length-for-age, weight-for-age, weight-for-length/height)")
     print(f"  assessment (classifications and flags, as stored visits): {service_rate:,.0f} measurements/s")
     print(f"  z-scores alone: {bare_rate:,.0f} measurements/s")
+    record("WHO z-scores with classifications", service_rate, "measurements/s", reference="z-scores alone",
+           reference_value=bare_rate)  # fmt: skip
 
 
 async def run(visits: int, rounds: int, measurements: int) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from bench_results import record
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -186,6 +187,8 @@ async def report_timings(url: str, rounds: int) -> None:
     print(f"  service p50 {p50_api:.1f} ms   raw SQL p50 {p50_raw:.1f} ms   ratio {p50_api / p50_raw:.2f}x")
     met = p50_api <= 1.5 * p50_raw and p50_api < 300
     print(f"  goal (within 1.5x of raw SQL and under 300 ms): {'met' if met else 'NOT met'}")
+    record("KRS report, kabupaten by kecamatan, p50", p50_api, "ms", reference="raw SQL", reference_value=p50_raw,
+           goal="<= 1.5x raw SQL and < 300 ms", met=met)  # fmt: skip
 
 
 def _import_csv(rows: int, first_serial: int) -> bytes:
@@ -232,8 +235,11 @@ async def import_rate(url: str, rows: int) -> None:
     print(f"\nImport of {rows:,} CSV rows ({outcome})")
     print(f"  API {api_rate:,.0f} rows/s   COPY {copy_rate:,.0f} rows/s   ratio {api_rate / copy_rate:.3f}")
     print(f"  goal (at least 1/3 of COPY): {'met' if api_rate >= copy_rate / 3 else 'NOT met'}")
+    record(f"import of {rows:,} CSV rows through the API", api_rate, "rows/s", reference="COPY",
+           reference_value=copy_rate, goal=">= 1/3 of COPY", met=api_rate >= copy_rate / 3)  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak memory of this process (file, import and COPY): {peak:.0f} MB (goal for 200,000 rows: < 300 MB)")
+    record(f"peak memory, import of {rows:,} rows", peak, "MB", goal="< 300 MB at 200,000 rows")
 
 
 async def run(families: int, import_rows: int, rounds: int) -> None:

@@ -185,3 +185,11 @@ async def test_service_problem_answers_pass_unchanged(gateway: httpx.AsyncClient
     fake_upstream.handler = not_found
     response = await gateway.get("/registry/v1/families/x")
     assert response.status_code == 404 and problem(response) == body
+
+
+async def test_proxied_requests_are_counted_by_service_never_by_record(gateway: httpx.AsyncClient) -> None:
+    await gateway.get("/registry/v1/families/0190f3a2-1111-7000-8000-000000000001")
+    await gateway.get("/mentoring/v1/visits?limit=5")
+    text = (await gateway.get("/metrics")).text
+    assert 'route="/registry/v1/{path}"' in text and 'route="/mentoring/v1/{path}"' in text
+    assert "0190f3a2" not in text

@@ -4,95 +4,30 @@ dashat run as uvicorn processes on free loopback ports; each service signs in as
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
-
-from dashat.cli import ALEMBIC_INI as DASHAT_ALEMBIC
-from gateway.cli import ALEMBIC_INI as GATEWAY_ALEMBIC
-from gateway.demo import load_demo_users
-from genting.cli import ALEMBIC_INI as GENTING_ALEMBIC
-from kkb_shared import processes
-from kkb_shared.migrations import upgrade
-from kkb_shared.testing.plugin import run_async
-from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC
-from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC
+from platform_stack import Stack, platform
 
 pytestmark = pytest.mark.xdist_group("e2e-outbox")
 PASSWORD = "e2e-outbox-password"
-SERVICES = ("registry", "mentoring", "genting", "dashat")
-ALEMBIC = {"gateway": GATEWAY_ALEMBIC, "registry": REGISTRY_ALEMBIC, "mentoring": MENTORING_ALEMBIC,
-           "genting": GENTING_ALEMBIC, "dashat": DASHAT_ALEMBIC}  # fmt: skip
 TODAY = date.today()
-
-
-@dataclass
-class Stack:
-    urls: dict[str, str]
-    env: dict[str, str]
-    running: dict[str, subprocess.Popen[bytes]]
-
-    def start(self, name: str) -> None:
-        self.running[name] = processes.start(name, self.env, quiet=True)
-        processes.wait_healthy(f"{self.urls[name]}/healthz", self.running[name])
-
-    def stop(self, name: str) -> None:
-        processes.stop(self.running.pop(name))
 
 
 @pytest.fixture(scope="module")
 def stack(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    databases = {name: database_factory(f"e2e_outbox_{name}") for name in ALEMBIC}
-    for name, url in databases.items():
-        upgrade(ALEMBIC[name], url)
-    os.environ["KKB_DEMO_PASSWORD"] = PASSWORD
-    try:
-        run_async(load_demo_users(databases["gateway"]))  # the services' own clients among them
-    finally:
-        del os.environ["KKB_DEMO_PASSWORD"]
-    ports = {name: processes.free_port() for name in ALEMBIC}
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    env = {**os.environ}
-    for name in ALEMBIC:
-        prefix = f"KKB_{name.upper()}_"
-        env |= {f"{prefix}PORT": str(ports[name]), f"{prefix}DATABASE_URL": databases[name],
-                f"{prefix}LOG_LEVEL": "WARNING"}  # fmt: skip
-    env["KKB_GATEWAY_SIGNING_KEY_FILE"] = str(databases["gateway"]).rsplit("/", 1)[0] + "/outbox-key.pem"
-    if not databases["gateway"].startswith("sqlite"):
-        env["KKB_GATEWAY_SIGNING_KEY_FILE"] = f"/tmp/kkb-e2e-outbox-{ports['gateway']}.pem"
-    for name in SERVICES:
-        prefix = f"KKB_{name.upper()}_"
-        env |= {
-            f"KKB_GATEWAY_{name.upper()}_URL": urls[name],
-            f"{prefix}JWKS_URL": f"{urls['gateway']}/.well-known/jwks.json",
-            f"{prefix}TOKEN_URL": f"{urls['gateway']}/auth/token",
-            f"{prefix}CLIENT_SECRET": PASSWORD,
-            f"{prefix}REGISTRY_URL": urls["registry"],
-        }
-    env |= {"KKB_GENTING_MENTORING_URL": urls["mentoring"], "KKB_DASHAT_GENTING_URL": urls["genting"],
-            "KKB_DASHAT_OUTBOX_INTERVAL_SECONDS": "0.3"}  # fmt: skip
-    running = Stack(urls, env, {})
-    try:
-        for name in ("gateway", *SERVICES):
-            running.start(name)
+    with platform(
+        database_factory,
+        "e2e_outbox",
+        PASSWORD,
+        tmp_path_factory.mktemp("keys"),
+        {"KKB_DASHAT_OUTBOX_INTERVAL_SECONDS": "0.3"},
+    ) as running:
         yield running
-    finally:
-        for name in list(running.running):
-            running.stop(name)
-
-
-def _operator(stack: Stack) -> dict[str, str]:
-    answer = httpx.post(f"{stack.urls['gateway']}/auth/token",
-                        data={"grant_type": "password", "username": "operator", "password": PASSWORD})  # fmt: skip
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 def _ok(answer: httpx.Response, status: int = 201) -> Any:
@@ -108,7 +43,7 @@ def _eventually(check: Callable[[], bool], seconds: float = 30) -> None:
 
 
 def test_a_tagged_distribution_is_booked_once_across_a_genting_outage(stack: Stack) -> None:
-    gw, headers = stack.urls["gateway"], _operator(stack)
+    gw, headers = stack.urls["gateway"], stack.bearer("operator")
     family = _ok(httpx.post(f"{gw}/registry/v1/families", headers=headers, json={
         "kk_number": "6101041203150777", "desa_code": "6101042015", "address": "Jl. Dungun 7",
         "water_source": "air_permukaan", "poverty_status": "miskin",

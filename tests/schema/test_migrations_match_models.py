@@ -27,16 +27,16 @@ SERVICES = {
                "dashat.community.models", "dashat.community.planning"],
 }  # fmt: skip
 SHARED_TABLES = {  # the shared package's tables each service's migrations create
-    "registry": {"change_event", "idempotency_record"},
-    "mentoring": {"change_event", "idempotency_record"},
-    "genting": {"change_event", "idempotency_record"},
-    "dashat": {"change_event", "idempotency_record"},
+    "registry": {"change_event", "idempotency_record", "audit_event", "audit_record"},
+    "mentoring": {"change_event", "idempotency_record", "audit_event", "audit_record"},
+    "genting": {"change_event", "idempotency_record", "audit_event", "audit_record"},
+    "dashat": {"change_event", "idempotency_record", "audit_event", "audit_record"},
 }
 
 
 def _service_tables(service: str) -> set[str]:
     """The tables of the service's models and of the shared package's models it uses."""
-    for module in [*SERVICES[service], "kkb_shared.changes", "kkb_shared.idempotency"]:
+    for module in [*SERVICES[service], "kkb_shared.changes", "kkb_shared.idempotency", "kkb_shared.audit"]:
         importlib.import_module(module)
     return {
         mapper.local_table.name  # type: ignore[attr-defined]

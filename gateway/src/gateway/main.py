@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -21,6 +23,9 @@ from gateway.settings import GatewaySettings
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import StaticKeys, TokenVerifier
 from kkb_shared.observability import configure_logging
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 meta = APIRouter()
 
@@ -57,6 +62,7 @@ def create_app(
     *,
     signing_keys: SigningKeys | None = None,
     upstream_transport: httpx.AsyncBaseTransport | None = None,
+    span_exporter: SpanExporter | None = None,
 ) -> FastAPI:
     settings = settings or GatewaySettings()
     keys = signing_keys or SigningKeys.from_settings(settings)
@@ -82,13 +88,15 @@ def create_app(
                 BodySizeLimitMiddleware,
                 max_bytes=settings.max_body_bytes,
                 larger={"/registry/v1/imports": settings.import_max_body_bytes},
+                idle_seconds=settings.body_idle_seconds,
             ),
         ],
+        span_exporter=span_exporter,
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
     )
-    app.router.routes.append(proxy.route)  # last: the gateway's own routes win
+    app.router.routes[:0] = proxy.routes()
     app.state.signing_keys = keys
     app.state.upstreams = upstreams
     app.state.openapi = MergedOpenApi(app, upstreams, settings.openapi_cache_seconds)

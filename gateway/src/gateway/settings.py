@@ -40,6 +40,9 @@ class GatewaySettings(ServiceSettings):
     import_max_body_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1024, description="Body limit of POST /registry/v1/imports (bulk files)"
     )
+    body_idle_seconds: float = Field(
+        default=30.0, gt=0, description="A request body whose next part takes longer to arrive is ended with 408"
+    )
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=900, ge=1)
     openapi_cache_seconds: float = Field(default=30.0, ge=0)

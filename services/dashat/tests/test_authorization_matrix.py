@@ -98,6 +98,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("POST", "/v1/distributions/{distribution_id}/confirm"): Recipe(
         "POST", "/v1/distributions/{distribution_id}/confirm", RUNNERS),
     ("GET", "/v1/changes"): Recipe("GET", "/v1/changes", MANAGERS, elsewhere=None),
+    ("GET", "/v1/audit-events"): Recipe("GET", "/v1/audit-events", {"admin"}, elsewhere=None),
     ("GET", "/v1/reports/kitchens"): Recipe(
         "GET", "/v1/reports/kitchens?from=" + TODAY.isoformat() + "&to=" + TODAY.isoformat(), READERS, elsewhere=None),
     ("GET", "/v1/reports/kitchens.csv"): Recipe(

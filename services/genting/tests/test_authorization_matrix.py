@@ -113,6 +113,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "POST", _url("/v1/feedback/{feedback_id}/status"), MANAGERS,
         body=lambda w: {"status": "in_progress", "note": "ditangani"}),
     ("GET", "/v1/changes"): Recipe("GET", _url("/v1/changes"), MANAGERS, elsewhere=None),
+    ("GET", "/v1/audit-events"): Recipe("GET", _url("/v1/audit-events"), {"admin"}, elsewhere=None),
     ("GET", "/v1/dashboard"): Recipe("GET", _url("/v1/dashboard"), MANAGERS | {"viewer"}, elsewhere=None),
     ("GET", "/v1/otas/{ota_id}/reports/monthly"): Recipe(
         "GET", _url("/v1/otas/{ota_id}/reports/monthly?month=" + MONTH), OWN),

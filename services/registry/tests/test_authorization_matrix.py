@@ -43,7 +43,8 @@ class Recipe:
     kind: str  # "reference" (any role), "record" (404 outside), "create" (403 outside), "list" (filtered),
     # "report" (aggregates: viewers too; a region outside the caller's is 404), "regionless" (no record:
     # personal-data roles only, wherever the target is), "export" (personal data of the caller's region),
-    # "shared_record" / "shared_list" (no personal data: viewers too; outside the region 404 / filtered)
+    # "shared_record" / "shared_list" (no personal data: viewers too; outside the region 404 / filtered),
+    # "admin" (the audit trail: admins only)
     body: Callable[[dict[str, Any]], Any] | None = None
     if_match: bool = False
     listed: Callable[[dict[str, Any]], str] = lambda t: str(t["id"])  # the id a "list" shows for the target
@@ -92,6 +93,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "DELETE", lambda t: f"/v1/members/{t['members'][0]['id']}", 204, "record"
     ),
     ("GET", "/v1/changes"): Recipe("GET", lambda t: "/v1/changes", 200, "list"),
+    ("GET", "/v1/audit-events"): Recipe("GET", lambda t: f"/v1/audit-events?record_id={t['id']}", 200, "admin"),
     ("POST", "/v1/members/lookup"): Recipe(
         "POST",
         lambda t: "/v1/members/lookup",
@@ -247,6 +249,8 @@ def test_every_route_has_a_recipe(registry_app: FastAPI) -> None:
 def expected_status(recipe: Recipe, caller: str, inside: bool) -> int:
     if recipe.kind == "reference":
         return recipe.success
+    if recipe.kind == "admin":
+        return recipe.success if caller == "admin" else 403
     if recipe.kind == "shared_record":
         return (recipe.success if inside else 404) if caller in REPORT_CALLERS else 403
     if recipe.kind == "shared_list":

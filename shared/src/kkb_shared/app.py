@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
 from starlette.middleware import Middleware
 
+from kkb_shared import tracing
 from kkb_shared.auth import JwksCache, TokenVerifier
 from kkb_shared.db import Database
 from kkb_shared.errors import install_error_handlers
@@ -17,6 +18,9 @@ from kkb_shared.metrics import Metrics, Refresher
 from kkb_shared.metrics import install as install_metrics
 from kkb_shared.observability import AccessLogMiddleware, add_request_id
 from kkb_shared.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 
 def create_service_app(
@@ -32,11 +36,13 @@ def create_service_app(
     on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     on_shutdown: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     metrics_refreshers: Sequence[Refresher] = (),
+    span_exporter: SpanExporter | None = None,
     **fastapi_options: Any,
 ) -> FastAPI:
     """Build a service: its routers under /v1, health routes, and the shared plumbing.
 
-    `verifier` is given by tests; otherwise tokens are checked against the gateway's JWKS. `middleware`
+    `verifier` is given by tests; otherwise tokens are checked against the gateway's JWKS. So is
+    `span_exporter` (traces kept in memory); otherwise traces go to `OTEL_ENDPOINT` when it is set. `middleware`
     (outermost first) runs inside the request-id and access-log layers, so every answer is logged and
     carries X-Request-ID, a 413 or a CORS preflight included.
     """
@@ -50,6 +56,7 @@ def create_service_app(
         for hook in on_shutdown:
             await hook(app)
         await database.dispose()
+        tracing.shutdown(app)
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, **fastapi_options)
     app.state.settings = settings
@@ -68,6 +75,7 @@ def create_service_app(
     install_metrics(app, metrics, token)
     app.add_middleware(AccessLogMiddleware, metrics=metrics)
     add_request_id(app)
+    tracing.install(app, service, settings.otel_endpoint, span_exporter)
     app.include_router(health_router())
     for router in routers:
         app.include_router(router, prefix=router_prefix)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -70,17 +71,45 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     )
 
 
+class Session(AsyncSession):
+    """The services' session. Inside `atomic()` a use case's own `commit()` only flushes, and the block commits
+    once at its end: what the caller writes around the use case (an idempotency key's recorded answer) lands in
+    the same transaction as the use case's rows, or nothing does."""
+
+    _atomic = False
+
+    async def commit(self) -> None:
+        if self._atomic:
+            await self.flush()
+        else:
+            await super().commit()
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[None]:
+        if self._atomic:
+            raise RuntimeError("atomic() blocks do not nest")
+        self._atomic = True
+        try:
+            yield
+        except BaseException:
+            self._atomic = False
+            await self.rollback()
+            raise
+        self._atomic = False
+        await self.commit()
+
+
 class Database:
     """A service's engine and session factory, created once per process."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size)
-        self.sessionmaker = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self.sessionmaker = async_sessionmaker(self.engine, class_=Session, expire_on_commit=False)
         # For background jobs that write in every transaction (imports, reassessment).
         self.write_sessionmaker = async_sessionmaker(
             self.engine.execution_options(**{SQLITE_BEGIN_IMMEDIATE: True}),
-            class_=AsyncSession,
+            class_=Session,
             expire_on_commit=False,
         )
 
@@ -96,7 +125,7 @@ class Database:
         await self.engine.dispose()
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request; whatever a use case did not commit is rolled back on close."""
     database: Database = request.app.state.database
     async with database.sessionmaker() as session:
@@ -107,10 +136,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session)]
 
 
-async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
+async def get_write_session(request: Request) -> AsyncIterator[Session]:
     """A request session for a use case that reads, checks and then writes (a budget rule): on SQLite its
     transaction takes the write lock at once (BEGIN IMMEDIATE), so two such requests run one after the other;
     PostgreSQL callers lock the rows they check (SELECT ... FOR UPDATE)."""
@@ -123,7 +152,7 @@ async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
-WriteSessionDep = Annotated[AsyncSession, Depends(get_write_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 
 class UtcDateTime(TypeDecorator[datetime]):

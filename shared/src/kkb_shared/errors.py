@@ -12,7 +12,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger(__name__)
@@ -229,13 +231,42 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _operational_error(request: Request, exc: Exception) -> JSONResponse:
+async def _stale_version(request: Request, exc: Exception) -> JSONResponse:
+    # Two requests passed the same If-Match at once; the other one's update landed first (the row's version
+    # no longer matched), and this request's writes were rolled back whole.
+    return await _domain_error(
+        request, PreconditionFailed("The record was changed by another request; read it again and retry")
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """The database could not be used (SQLite's write lock held too long; PostgreSQL restarting, or the
+    connection cut mid-query): 503, and the transaction was rolled back whole. Other database errors are bugs."""
     if "database is locked" in str(exc):  # SQLite, embedded default: another writer held the lock too long
         logger.warning("database busy: %s", exc)
         return problem_response(
             503, slug="database-busy", title="Database busy", detail="Try again shortly", headers={"Retry-After": "1"}
         )
+    lost = isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+    if lost:
+        return await _unreachable(request, exc)
     return await _unhandled(request, exc)
+
+
+async def _unreachable(request: Request, exc: Exception) -> JSONResponse:
+    """No connection to be had: the database refuses connections (restarting), a connection attempt timed
+    out, every pooled connection is busy, or the connection was lost mid-query. (Calls to other services
+    have their own errors and answers.)"""
+    logger.warning("database unavailable: %r", exc)
+    return problem_response(
+        503,
+        slug="database-unavailable",
+        title="Database unavailable",
+        detail="The database cannot be reached right now; try again shortly",
+        headers={"Retry-After": "2"},
+    )
 
 
 async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
@@ -248,7 +279,10 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(IntegrityError, _integrity_error)
-    app.add_exception_handler(OperationalError, _operational_error)
+    app.add_exception_handler(DBAPIError, _database_error)
+    app.add_exception_handler(StaleDataError, _stale_version)
+    for unreachable in (ConnectionError, TimeoutError, PoolTimeout):
+        app.add_exception_handler(unreachable, _unreachable)
     app.add_exception_handler(Exception, _unhandled)
 
 

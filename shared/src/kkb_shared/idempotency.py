@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -13,16 +15,17 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from sqlalchemy import Column, Text, delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
 from kkb_shared.auth import PrincipalDep
-from kkb_shared.db import Database, SessionDep, UtcDateTime, rows_affected, utcnow
+from kkb_shared.db import Database, Session, SessionDep, UtcDateTime, rows_affected, utcnow
 from kkb_shared.errors import Conflict, InvalidInput
 
-# A claim older than this is taken to belong to a request that died, and may be taken over.
+# A claim older than this is taken to belong to a request that died, and may be taken over (the default of
+# the IDEMPOTENCY_LEASE_SECONDS setting).
 IN_PROGRESS_LEASE = timedelta(seconds=60)
 REPLAYED_HEADERS = ("etag", "location", "content-type")
+RETRY_SOON = {"Retry-After": "1"}
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -48,41 +51,49 @@ class Idempotency:
         subject: str,
         key: str | None,
         fingerprint: str,
-        request_session: AsyncSession | None = None,
+        request_session: Session | None = None,
+        lease: timedelta = IN_PROGRESS_LEASE,
     ) -> None:
         self.database = database
+        self.lease = lease
         self.request_session = request_session
         self.subject = subject
         self.key = key
         self.fingerprint = fingerprint
+        self._claimed_at = utcnow()  # set again when the key is claimed
 
-    async def run(self, action: Callable[[], Awaitable[Response]], *, session: AsyncSession | None = None) -> Response:
+    async def run(self, action: Callable[[], Awaitable[Response]], *, session: Session | None = None) -> Response:
         """Run the create once per key. `session`: the one the action writes with, when it is not the
-        request's plain session (a write session): it is rolled back before the key is released."""
+        request's plain session (a write session). The action's commits and its recorded answer are one
+        transaction: a process that dies before it leaves neither, one that dies after it leaves both."""
         if self.key is None:
             return await action()
         replay = await self._claim()
         if replay is not None:
             return replay
-        writer = session or self.request_session
-        try:
-            response = await action()
-        except BaseException:
-            if writer is not None:  # end its transaction first: on SQLite it may hold the lock
-                await writer.rollback()
-            await self._release()
-            raise
-        await self._complete(response)
+        async with AsyncExitStack() as stack:
+            writer = session or self.request_session
+            if writer is None:  # an action that writes nothing of its own: the answer gets a session of its own
+                writer = await stack.enter_async_context(self.database.sessionmaker())
+            try:
+                async with writer.atomic():  # rolled back on error: on SQLite it may hold the write lock
+                    response = await action()
+                    await self._record(writer, response)
+            except BaseException:
+                await self._release()
+                raise
         return response
 
     async def _claim(self) -> Response | None:
+        """None when this request now holds the key; the first answer when it has one; else a 409 or 422."""
+        self._claimed_at = utcnow()
         async with self.database.sessionmaker() as session:
             session.add(
                 IdempotencyRecord(
                     subject=self.subject,
                     key=self.key or "",
                     fingerprint=self.fingerprint,
-                    created_at=utcnow(),
+                    created_at=self._claimed_at,
                 )
             )
             try:
@@ -92,15 +103,21 @@ class Idempotency:
                 await session.rollback()
             existing = await session.get(IdempotencyRecord, (self.subject, self.key))
             if existing is None:  # released between our insert and our read: the caller may retry
-                raise Conflict("A request with this Idempotency-Key is being processed; retry shortly")
+                raise Conflict(
+                    "A request with this Idempotency-Key is being processed; retry shortly", headers=RETRY_SOON
+                )
             if existing.fingerprint != self.fingerprint:
                 raise InvalidInput("Idempotency-Key", "already used with a different request")
             if existing.completed_at is not None and existing.status_code is not None:
                 headers = json.loads(existing.headers or "{}")
                 headers["Idempotent-Replayed"] = "true"
                 return Response(existing.body or "", status_code=existing.status_code, headers=headers)
-            if utcnow() - existing.created_at < IN_PROGRESS_LEASE:
-                raise Conflict("A request with this Idempotency-Key is still being processed")
+            left = self.lease - (utcnow() - existing.created_at)
+            if left > timedelta(0):  # its request may still be running: retry once the lease has run out
+                raise Conflict(
+                    "A request with this Idempotency-Key is still being processed",
+                    headers={"Retry-After": str(math.ceil(left.total_seconds()))},
+                )
             taken = await session.execute(
                 update(IdempotencyRecord)
                 .where(
@@ -108,24 +125,31 @@ class Idempotency:
                     col(IdempotencyRecord.key) == self.key,
                     col(IdempotencyRecord.created_at) == existing.created_at,
                 )
-                .values(created_at=utcnow())
+                .values(created_at=self._claimed_at)
             )
             await session.commit()
-            if rows_affected(taken) != 1:
-                raise Conflict("A request with this Idempotency-Key is still being processed")
+            if rows_affected(taken) != 1:  # another retry took it over first
+                raise Conflict("A request with this Idempotency-Key is still being processed", headers=RETRY_SOON)
             return None
 
-    async def _complete(self, response: Response) -> None:
+    async def _record(self, session: Session, response: Response) -> None:
         headers = {k: v for k, v in response.headers.items() if k in REPLAYED_HEADERS}
-        async with self.database.sessionmaker() as session:
-            record = await session.get(IdempotencyRecord, (self.subject, self.key))
-            if record is None:
-                return
-            record.status_code = response.status_code
-            record.headers = json.dumps(headers)
-            record.body = bytes(response.body).decode()
-            record.completed_at = utcnow()
-            await session.commit()
+        recorded = await session.execute(
+            update(IdempotencyRecord)
+            .where(
+                col(IdempotencyRecord.subject) == self.subject,
+                col(IdempotencyRecord.key) == self.key,
+                col(IdempotencyRecord.created_at) == self._claimed_at,
+            )
+            .values(
+                status_code=response.status_code,
+                headers=json.dumps(headers),
+                body=bytes(response.body).decode(),
+                completed_at=utcnow(),
+            )
+        )
+        if rows_affected(recorded) != 1:  # ran past its lease and a retry took the key over: that one writes
+            raise Conflict("A request with this Idempotency-Key is being processed; retry shortly", headers=RETRY_SOON)
 
     async def _release(self) -> None:
         async with self.database.sessionmaker() as session:
@@ -169,6 +193,7 @@ async def get_idempotency(
         key=idempotency_key,
         fingerprint=request_fingerprint(request.method, request.url.path, body),
         request_session=session,
+        lease=timedelta(seconds=request.app.state.settings.idempotency_lease_seconds),
     )
 
 

@@ -98,3 +98,33 @@ def create_change_event_table() -> None:
 
 def drop_change_event_table() -> None:
     op.drop_table("change_event")
+
+
+def create_audit_tables() -> None:
+    """The personal-data audit trail (`kkb_shared.audit`) as first released; for a service's migrations."""
+    op.create_table(
+        "audit_event",
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("actor_role", sa.String(20), nullable=False),
+        sa.Column("action", sa.String(10), nullable=False),
+        sa.Column("entity", sa.String(30), nullable=False),
+        sa.Column("record_count", sa.Integer, nullable=False),
+        sa.Column("route", sa.String(200), nullable=False),
+        sa.Column("method", sa.String(10), nullable=False),
+        sa.Column("request_id", sa.String(128), nullable=False),
+    )
+    op.create_index("ix_audit_event_at", "audit_event", ["at"])
+    op.create_index("ix_audit_event_actor", "audit_event", ["actor"])
+    op.create_table(
+        "audit_record",
+        sa.Column("event_id", sa.String(36), sa.ForeignKey("audit_event.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("record_id", sa.String(36), primary_key=True),
+    )
+    op.create_index("ix_audit_record_record_id", "audit_record", ["record_id"])
+
+
+def drop_audit_tables() -> None:
+    op.drop_table("audit_record")
+    op.drop_table("audit_event")

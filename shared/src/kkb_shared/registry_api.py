@@ -59,3 +59,30 @@ async def member_with_family(registry: ServiceClient, member_id: str) -> tuple[R
         return member, RegistryFamily.model_validate(family_body)
     except ValidationError as exc:
         raise BadGateway("The registry gave an answer this service cannot read") from exc
+
+
+class RegistryMemberFacts(BaseModel):
+    """A member as the registry's bulk lookup gives it: where it lives and its family's KRS status."""
+
+    id: str
+    family_id: str
+    desa_code: str
+    sex: Literal["male", "female"]
+    birth_date: date
+    is_krs: bool
+    poverty_status: str | None = None
+
+
+class RegistryLookup(BaseModel):
+    items: list[RegistryMemberFacts]
+    missing: list[str]
+
+
+async def lookup_members(registry: ServiceClient, member_ids: list[str]) -> RegistryLookup:
+    """Up to 1,000 members at once (`POST /v1/members/lookup`); ids not live in the caller's region come back
+    in `missing`. An answer of another shape is a 502: it is never taken for "not found"."""
+    body = await registry.post_json("/v1/members/lookup", {"member_ids": member_ids})
+    try:
+        return RegistryLookup.model_validate(body)
+    except ValidationError as exc:
+        raise BadGateway("The registry gave an answer this service cannot read") from exc

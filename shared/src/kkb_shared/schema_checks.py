@@ -29,3 +29,7 @@ def _today_or_earlier(value: date) -> date:
 
 NotInFuture = Annotated[date, AfterValidator(_today_or_earlier)]
 """A date that has happened: a visit, a measurement, a screening."""
+
+# A reporting month, YYYY-MM, in years the programs can have data for (1900-2999): year 0 or 9999 would only
+# reach date arithmetic that cannot represent them.
+MONTH_PATTERN = r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$"

@@ -28,7 +28,11 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "kkb-gateway"
     jwt_audience: str = "kkb"
     database_pool_size: int = Field(default=10, ge=1)
+    idempotency_lease_seconds: float = Field(
+        default=60, gt=0, description="A create still unfinished after this long is taken to have died: retried"
+    )
     metrics_token: SecretStr | None = None  # when set, GET /metrics needs it as a bearer token
+    otel_endpoint: str | None = None  # OTLP/HTTP traces endpoint (http://collector:4318/v1/traces); unset: no tracing
 
     @property
     def is_production(self) -> bool:

@@ -16,6 +16,7 @@ from dashat.outbox_metrics import refresh as outbox_backlog
 from dashat.reports.routes import router as reports_router
 from dashat.settings import DashatSettings
 from kkb_shared.app import create_service_app
+from kkb_shared.audit import audit_router
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
 from kkb_shared.service_client import ServiceClient, client_of, own_token
@@ -62,6 +63,7 @@ def create_app(
             community_router,
             reports_router,
             changes_router,
+            audit_router(),
         ],
         verifier=verifier,
         on_startup=[start_outbox],

@@ -15,6 +15,7 @@ from genting.settings import GentingSettings
 from genting.sponsors.routes import router as sponsors_router
 from genting.support.routes import router as support_router
 from kkb_shared.app import create_service_app
+from kkb_shared.audit import audit_router
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
 from kkb_shared.service_client import client_of, own_token
@@ -57,6 +58,7 @@ def create_app(
             feedback_router,
             monitoring_router,
             changes_router,
+            audit_router(),
         ],
         verifier=verifier,
         on_shutdown=[close_clients],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from kkb_shared.app import create_service_app
+from kkb_shared.audit import audit_router
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
 from kkb_shared.service_client import ServiceClient, client_of, own_token
@@ -39,7 +40,15 @@ def create_app(
         description="TPK teams, assignments of targets, typed mentoring visits, WHO 2006 growth z-scores, "
         "sasaran vs capaian and outcome reports, the priority children for GENTING, and a change feed.",
         settings=settings,
-        routers=[teams_router, assignments_router, visits_router, growth_router, reports_router, changes_router],
+        routers=[
+            teams_router,
+            assignments_router,
+            visits_router,
+            growth_router,
+            reports_router,
+            changes_router,
+            audit_router(),
+        ],
         verifier=verifier,
         on_shutdown=[close_registry],
     )

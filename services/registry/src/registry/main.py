@@ -5,6 +5,7 @@ import asyncio
 from fastapi import FastAPI
 
 from kkb_shared.app import create_service_app
+from kkb_shared.audit import audit_router
 from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
 from registry.exports.routes import router as exports_router
@@ -47,6 +48,7 @@ def create_app(settings: RegistrySettings | None = None, *, verifier: TokenVerif
             exports_router,
             kampung_router,
             poktan_router,
+            audit_router(),
         ],
         verifier=verifier,
         metrics_refreshers=[import_progress],

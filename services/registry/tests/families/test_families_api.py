@@ -3,6 +3,7 @@ validation as problem+json naming the field, idempotent creates, and scope by re
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -214,6 +215,18 @@ class TestUpdateFamily:
         missing = await client.patch(url, json={"address": "Gg. Baru"}, headers=admin)
         assert missing.status_code == 428
         assert (await client.get(url, headers=admin)).json()["address"] == family["address"]
+
+    async def test_updates_racing_with_the_same_if_match_give_one_200_and_the_rest_412(
+        self, client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily
+    ) -> None:
+        """All pass the If-Match check before any writes; the row's version decides, never a 500. (On SQLite a
+        loser may instead find the database locked by the winner: 503 with Retry-After, also safe to retry.)"""
+        family = await create_family()
+        url = f"/v1/families/{family['id']}"
+        racing = [client.patch(url, json={"rt": f"{n:03d}"}, headers={**admin, "If-Match": '"1"'}) for n in range(1, 7)]
+        statuses = sorted(response.status_code for response in await asyncio.gather(*racing))
+        assert statuses[0] == 200 and set(statuses[1:]) <= {412, 503}, statuses
+        assert (await client.get(url, headers=admin)).json()["version"] == 2
 
     async def test_required_fields_cannot_be_nulled(
         self, client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily

@@ -18,6 +18,7 @@ from dashat.distribution.schemas import (
     ProductionRead,
 )
 from dashat.outbox import OutboxStatus
+from kkb_shared.audit import Action, AuditDep
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -51,6 +52,7 @@ async def submit_distribution(
     principal: PrincipalDep,
     session: SessionDep,
     idempotency: IdempotencyDep,
+    audit: AuditDep,
 ) -> Response:
     """A day's distribution list (up to 5,000 lines). Each line is checked on its own: its fields, its menu,
     and with the registry (a live member of a KRS family of the kitchen's desa, asked in bulk with this
@@ -62,6 +64,7 @@ async def submit_distribution(
             session=session, principal=principal, registry=request.app.state.registry, kitchen_id=kitchen_id,
             data=data,
         )  # fmt: skip
+        audit.wrote("distribution", [batch.id], Action.CREATE)
         return JSONResponse(batch.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
 
     return await idempotency.run(submit)

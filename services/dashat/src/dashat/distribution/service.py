@@ -34,8 +34,9 @@ from dashat.outbox import OutboxMessage, OutboxStatus, genting_expenditure
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import BadGateway, Conflict, InvalidInput, NotFound, field_path
+from kkb_shared.errors import Conflict, InvalidInput, NotFound, field_path
 from kkb_shared.ids import new_id
+from kkb_shared.registry_api import lookup_members
 from kkb_shared.service_client import ServiceClient
 
 LOOKUP_CHUNK = 1_000  # the registry's limit per lookup
@@ -92,11 +93,8 @@ async def _registry_facts(registry: ServiceClient, member_ids: Sequence[str]) ->
     facts: dict[str, dict[str, Any]] = {}
     for start in range(0, len(member_ids), LOOKUP_CHUNK):
         chunk = list(member_ids[start : start + LOOKUP_CHUNK])
-        answer = await registry.post_json("/v1/members/lookup", {"member_ids": chunk})
-        if answer is None or not isinstance(answer.get("items"), list):
-            raise BadGateway("The registry gave an answer this service cannot read")
-        for item in answer["items"]:
-            facts[str(item["id"])] = item
+        for item in (await lookup_members(registry, chunk)).items:
+            facts[item.id] = item.model_dump(mode="json")
     return facts
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
@@ -95,7 +97,12 @@ async def record_entry(
     dependencies=[MANAGE],
     responses=problem_responses(404, 409),
 )
-async def reverse_entry(seq: int, data: Reversal, principal: PrincipalDep, session: WriteSessionDep) -> EntryRead:
+async def reverse_entry(
+    seq: Annotated[int, Path(ge=1, le=2**63 - 1, description="The entry's number")],
+    data: Reversal,
+    principal: PrincipalDep,
+    session: WriteSessionDep,
+) -> EntryRead:
     """Book the reversing entry of an entry (once)."""
     return await service.reverse(session=session, principal=principal, seq=seq, data=data)
 

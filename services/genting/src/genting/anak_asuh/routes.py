@@ -11,6 +11,7 @@ from genting.anak_asuh import service
 from genting.anak_asuh.models import AnakAsuhStatus
 from genting.anak_asuh.schemas import AnakAsuhRead, Candidate, Enrollment, SponsoredView
 from genting.deps import UpstreamsDep
+from kkb_shared.audit import Action, AuditDep
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -27,11 +28,14 @@ async def list_candidates(
     principal: PrincipalDep,
     session: SessionDep,
     upstreams: UpstreamsDep,
+    audit: AuditDep,
     desa: Annotated[str, Query(pattern=r"^\d{10}$", description="10-digit desa code")],
 ) -> list[Candidate]:
     """Members of the desa's KRS families who may be enrolled and are not yet, each with why and its
     priority (1 first: baduta with T and underweight), read from the registry and the mentoring service."""
-    return await service.candidates(session=session, principal=principal, upstreams=upstreams, desa_code=desa)
+    candidates = await service.candidates(session=session, principal=principal, upstreams=upstreams, desa_code=desa)
+    audit.read("member", [candidate.member_id for candidate in candidates])
+    return candidates
 
 
 @router.post(
@@ -47,6 +51,7 @@ async def enroll(
     session: SessionDep,
     upstreams: UpstreamsDep,
     idempotency: IdempotencyDep,
+    audit: AuditDep,
 ) -> Response:
     """Enroll a registry member; one who is not eligible is a 422 with the reason."""
 
@@ -54,6 +59,7 @@ async def enroll(
         record = await service.enroll(
             session=session, principal=principal, upstreams=upstreams, member_id=data.member_id
         )
+        audit.wrote("anak_asuh", [record.id], Action.CREATE)
         return versioned_response(record, status.HTTP_201_CREATED, location=f"/v1/anak-asuh/{record.id}")
 
     return await idempotency.run(create)
@@ -64,15 +70,18 @@ async def list_anak_asuh(
     principal: PrincipalDep,
     session: SessionDep,
     upstreams: UpstreamsDep,
+    audit: AuditDep,
     status_filter: Annotated[AnakAsuhStatus | None, Query(alias="status")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[AnakAsuhRead] | Page[SponsoredView]:
     """Operators: the anak asuh of their region. A sponsor: its own, pseudonymised (alias, age group, desa
     name, status, growth trend)."""
-    return await service.list_anak_asuh(
+    page = await service.list_anak_asuh(
         session=session, principal=principal, upstreams=upstreams, status=status_filter, cursor=cursor, limit=limit
     )
+    audit.read("anak_asuh", [record.id for record in page.items])
+    return page
 
 
 @router.get(
@@ -82,7 +91,13 @@ async def list_anak_asuh(
     responses=problem_responses(404),
 )
 async def get_anak_asuh(
-    anak_asuh_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, upstreams: UpstreamsDep
+    anak_asuh_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    upstreams: UpstreamsDep,
+    audit: AuditDep,
 ) -> AnakAsuhRead | SponsoredView:
     """With its history for operators; pseudonymised for its sponsor."""
-    return await service.get(session=session, principal=principal, upstreams=upstreams, anak_asuh_id=anak_asuh_id)
+    record = await service.get(session=session, principal=principal, upstreams=upstreams, anak_asuh_id=anak_asuh_id)
+    audit.read("anak_asuh", [record.id])
+    return record

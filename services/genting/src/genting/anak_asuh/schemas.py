@@ -6,12 +6,13 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from genting.anak_asuh.models import AnakAsuhCategory, AnakAsuhStatus
+from kkb_shared.ids import RecordId
 
 
 class Enrollment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    member_id: str = Field(max_length=36, description="The registry member to enroll")
+    member_id: RecordId = Field(description="The registry member to enroll")
 
 
 class Candidate(BaseModel):

@@ -15,11 +15,12 @@ from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
+from kkb_shared.schema_checks import MONTH_PATTERN
 from kkb_shared.scope import RegionPrefixQuery
 
 router = APIRouter(tags=["monitoring"], responses=problem_responses(401, 403, 404, 422))
 
-MonthQuery = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
+MonthQuery = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
 
 
 @router.get("/dashboard", response_model=Dashboard, dependencies=[REPORTS])

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from kkb_shared.audit import Action, AuditDep
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -36,6 +37,7 @@ async def create_assignment(
     session: SessionDep,
     registry: RegistryDep,
     idempotency: IdempotencyDep,
+    audit: AuditDep,
 ) -> Response:
     """Assign a registry member to a team in a category. The registry is asked, with this service's own
     token, whether the member exists, is live and lives in the team's desa; when it cannot be reached the
@@ -43,6 +45,7 @@ async def create_assignment(
 
     async def create() -> Response:
         assignment = await service.create(session=session, principal=principal, registry=registry, data=data)
+        audit.wrote("assignment", [assignment.id], Action.CREATE)
         return versioned_response(assignment, status.HTTP_201_CREATED, location=f"/v1/assignments/{assignment.id}")
 
     return await idempotency.run(create)
@@ -52,6 +55,7 @@ async def create_assignment(
 async def list_assignments(
     principal: PrincipalDep,
     session: SessionDep,
+    audit: AuditDep,
     region: RegionPrefixQuery = None,
     team_id: Annotated[str | None, Query(max_length=36)] = None,
     member_id: Annotated[str | None, Query(max_length=36)] = None,
@@ -60,7 +64,7 @@ async def list_assignments(
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[AssignmentRead]:
-    return await service.list_assignments(
+    page = await service.list_assignments(
         session=session,
         principal=principal,
         region=region,
@@ -71,12 +75,18 @@ async def list_assignments(
         cursor=cursor,
         limit=limit,
     )
+    audit.read("assignment", [assignment.id for assignment in page.items])
+    return page
 
 
 @router.get("/{assignment_id}", response_model=AssignmentRead, dependencies=[READ], responses=problem_responses(404))
-async def get_assignment(assignment_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
+async def get_assignment(
+    assignment_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, audit: AuditDep
+) -> Response:
     """The assignment; for an ibu hamil, the pregnancy's ANC so far against the 6-visit and doctor rules."""
-    return versioned_response(await service.get(session=session, principal=principal, assignment_id=assignment_id))
+    assignment = await service.get(session=session, principal=principal, assignment_id=assignment_id)
+    audit.read("assignment", [assignment.id])
+    return versioned_response(assignment)
 
 
 @router.post(

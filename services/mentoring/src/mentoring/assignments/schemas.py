@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kkb_shared.ids import RecordId
 from kkb_shared.schema_checks import NotInFuture
 from mentoring.assignments.models import Category
 
@@ -12,7 +13,7 @@ class AssignmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     team_id: str = Field(max_length=36)
-    member_id: str = Field(max_length=36, description="The registry member mentored")
+    member_id: RecordId = Field(description="The registry member mentored")
     category: Category
     started_on: NotInFuture | None = Field(default=None, description="Default: today")
 

@@ -4,9 +4,10 @@ another table version gets its z-scores, classifications and flags again, from i
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
 
+from kkb_shared.db import Session
 from mentoring.growth import service, who
 from mentoring.growth.schemas import AssessmentRequest
 from mentoring.visits.models import GrowthMeasurement
@@ -14,7 +15,7 @@ from mentoring.visits.models import GrowthMeasurement
 BATCH = 1000
 
 
-async def recompute_outdated(sessions: async_sessionmaker[AsyncSession], *, recompute_all: bool = False) -> int:
+async def recompute_outdated(sessions: async_sessionmaker[Session], *, recompute_all: bool = False) -> int:
     """Recompute measurements not computed with the current table version (all of them with `recompute_all`),
     a batch per transaction; a newly flagged implausible value stays, flagged and not confirmed."""
     done, after = 0, ""

@@ -11,6 +11,7 @@ from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.schema_checks import MONTH_PATTERN
 from kkb_shared.scope import RegionPrefixQuery
 from mentoring.access import READ, REPORTS
 from mentoring.reports import service
@@ -20,7 +21,7 @@ router = APIRouter(tags=["reports"], responses=problem_responses(401, 403, 404, 
 
 MonthQuery = Annotated[
     str | None,
-    Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="The period's last month, YYYY-MM; default: this month"),
+    Query(pattern=MONTH_PATTERN, description="The period's last month, YYYY-MM; default: this month"),
 ]
 SpanQuery = Annotated[Span, Query(description="`month`, its `quarter`, or `ytd` (January to the month)")]
 LevelQuery = Annotated[Level, Query(description="One row per region of this level")]

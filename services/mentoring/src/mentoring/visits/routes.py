@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from kkb_shared.audit import Action, AuditDep
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -31,7 +32,12 @@ router = APIRouter(tags=["visits"], responses=problem_responses(401, 403, 422))
     responses=problem_responses(404, 409),
 )
 async def create_visit(
-    data: VisitCreate, request: Request, principal: PrincipalDep, session: SessionDep, idempotency: IdempotencyDep
+    data: VisitCreate,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    idempotency: IdempotencyDep,
+    audit: AuditDep,
 ) -> Response:
     """Record a visit to an assigned target; `category` (the assignment's) chooses the fields. A child's
     measurement gets its WHO 2006 z-scores; one WHO flags as implausible is a 422 unless
@@ -41,6 +47,7 @@ async def create_visit(
         visit = await service.create(
             session=session, principal=principal, settings=request.app.state.settings, data=data
         )
+        audit.wrote("visit", [visit.id], Action.CREATE)
         return versioned_response(visit, status.HTTP_201_CREATED, location=f"/v1/visits/{visit.id}")
 
     return await idempotency.run(create)
@@ -50,6 +57,7 @@ async def create_visit(
 async def list_visits(
     principal: PrincipalDep,
     session: SessionDep,
+    audit: AuditDep,
     region: RegionPrefixQuery = None,
     assignment_id: Annotated[str | None, Query(max_length=36)] = None,
     member_id: Annotated[str | None, Query(max_length=36)] = None,
@@ -59,7 +67,7 @@ async def list_visits(
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[VisitRead]:
-    return await service.list_visits(
+    page = await service.list_visits(
         session=session,
         principal=principal,
         filters={
@@ -73,11 +81,15 @@ async def list_visits(
         cursor=cursor,
         limit=limit,
     )
+    audit.read("visit", [visit.id for visit in page.items])
+    return page
 
 
 @router.get("/visits/{visit_id}", response_model=VisitRead, dependencies=[READ], responses=problem_responses(404))
-async def get_visit(visit_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
-    return versioned_response(await service.get(session=session, principal=principal, visit_id=visit_id))
+async def get_visit(visit_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, audit: AuditDep) -> Response:
+    visit = await service.get(session=session, principal=principal, visit_id=visit_id)
+    audit.read("visit", [visit.id])
+    return versioned_response(visit)
 
 
 @router.delete(
@@ -87,10 +99,15 @@ async def get_visit(visit_id: RecordIdPath, principal: PrincipalDep, session: Se
     responses=problem_responses(404, 412),
 )
 async def delete_visit(
-    visit_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+    visit_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    audit: AuditDep,
+    if_match: IfMatchHeader = None,
 ) -> Response:
     """Withdraw a visit recorded in error (soft delete: a tombstone in the change feed)."""
     await service.delete(session=session, principal=principal, visit_id=visit_id, if_match=if_match)
+    audit.wrote("visit", [visit_id], Action.DELETE)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -101,7 +118,11 @@ async def delete_visit(
     responses=problem_responses(404),
     tags=["growth"],
 )
-async def child_growth(member_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> GrowthSeries:
+async def child_growth(
+    member_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, audit: AuditDep
+) -> GrowthSeries:
     """The child's measurements in date order, ready to draw a growth chart: age in days, weight, length
     used, the z-scores with their classifications and table version, and each weighing's N/T/O/B and 2T."""
-    return await service.growth_series(session=session, principal=principal, member_id=member_id)
+    series = await service.growth_series(session=session, principal=principal, member_id=member_id)
+    audit.read("growth", [member_id])
+    return series

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
+from kkb_shared.audit import Action, AuditDep
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.errors import problem_responses
 from kkb_shared.scope import RegionPrefixQuery
@@ -20,15 +21,25 @@ router = APIRouter(prefix="/exports", tags=["exports"], responses=problem_respon
 KrsQuery = Annotated[bool | None, Query(description="Only KRS (true) or non-KRS (false) families")]
 
 
+def _audited(audit: AuditDep, principal: PrincipalDep, region: str | None, is_krs: bool | None) -> None:
+    krs = "" if is_krs is None else f";krs:{str(is_krs).lower()}"
+    audit.bulk(Action.EXPORT, "family", f"region:{region or principal.region or 'all'}{krs}")
+
+
 def _filename(region: str | None, extension: str) -> str:
     return f'attachment; filename="keluarga-{region or "semua"}.{extension}"'
 
 
 @router.get("/families.csv", dependencies=[READ], responses={200: {"content": {"text/csv": {}}}})
 async def export_csv(
-    request: Request, principal: PrincipalDep, region: RegionPrefixQuery = None, is_krs: KrsQuery = None
+    request: Request,
+    principal: PrincipalDep,
+    audit: AuditDep,
+    region: RegionPrefixQuery = None,
+    is_krs: KrsQuery = None,
 ) -> StreamingResponse:
     """One row per member, the family's columns repeated: the import layout, so the file re-imports as is."""
+    _audited(audit, principal, region, is_krs)
     lines = service.csv_lines(request.app.state.database.sessionmaker, principal, region, is_krs)
     return StreamingResponse(
         lines, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": _filename(region, "csv")}
@@ -37,7 +48,12 @@ async def export_csv(
 
 @router.get("/families.xlsx", dependencies=[READ], responses={200: {"content": {XLSX: {}}}})
 async def export_xlsx(
-    request: Request, principal: PrincipalDep, region: RegionPrefixQuery = None, is_krs: KrsQuery = None
+    request: Request,
+    principal: PrincipalDep,
+    audit: AuditDep,
+    region: RegionPrefixQuery = None,
+    is_krs: KrsQuery = None,
 ) -> StreamingResponse:
+    _audited(audit, principal, region, is_krs)
     chunks = service.xlsx_chunks(request.app.state.database.sessionmaker, principal, region, is_krs)
     return StreamingResponse(chunks, media_type=XLSX, headers={"Content-Disposition": _filename(region, "xlsx")})

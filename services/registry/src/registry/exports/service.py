@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from kkb_shared.auth import Principal
+from kkb_shared.db import Session
 from registry.families import repository
 from registry.families.enums import Sex
 from registry.families.models import Family, Member
@@ -41,7 +42,7 @@ def _rows(families: Iterable[Family], members: dict[str, list[Member]]) -> list[
 
 
 async def _batches(
-    sessionmaker: async_sessionmaker[AsyncSession], principal: Principal, region: str | None, is_krs: bool | None
+    sessionmaker: async_sessionmaker[Session], principal: Principal, region: str | None, is_krs: bool | None
 ) -> AsyncIterator[list[list[str]]]:
     after = None
     while True:
@@ -57,7 +58,7 @@ async def _batches(
 
 
 async def csv_lines(
-    sessionmaker: async_sessionmaker[AsyncSession], principal: Principal, region: str | None, is_krs: bool | None
+    sessionmaker: async_sessionmaker[Session], principal: Principal, region: str | None, is_krs: bool | None
 ) -> AsyncIterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -72,7 +73,7 @@ async def csv_lines(
 
 
 async def xlsx_chunks(
-    sessionmaker: async_sessionmaker[AsyncSession], principal: Principal, region: str | None, is_krs: bool | None
+    sessionmaker: async_sessionmaker[Session], principal: Principal, region: str | None, is_krs: bool | None
 ) -> AsyncIterator[bytes]:
     """XLSX is a zip written at the end: rows go to a write-only workbook, which is saved to a temporary
     file and streamed from there. The number columns are written as text, so no digit is lost."""

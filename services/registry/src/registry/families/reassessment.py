@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
 
 from kkb_shared.changes import Operation
-from kkb_shared.db import utcnow
+from kkb_shared.db import Session, utcnow
 from registry.families import repository
 from registry.families.models import Family
 from registry.families.service import log_change, reassess
@@ -20,7 +20,7 @@ BATCH_SIZE = 500
 
 
 async def reassess_stale(
-    sessionmaker: async_sessionmaker[AsyncSession], *, today: date, batch_size: int = BATCH_SIZE
+    sessionmaker: async_sessionmaker[Session], *, today: date, batch_size: int = BATCH_SIZE
 ) -> tuple[int, int]:
     """Re-assess every live family assessed before `today`, a batch per transaction.
     Returns (families assessed, families whose assessment changed)."""

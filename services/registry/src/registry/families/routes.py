@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from kkb_shared.audit import Action, AuditDep
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -42,12 +43,14 @@ router = APIRouter(tags=["families"], responses=problem_responses(401, 403, 422)
     responses=problem_responses(409),
 )
 async def create_family(
-    data: FamilyCreate, principal: PrincipalDep, session: SessionDep, idempotency: IdempotencyDep
+    data: FamilyCreate, principal: PrincipalDep, session: SessionDep, idempotency: IdempotencyDep, audit: AuditDep
 ) -> Response:
     """Register a family with its members (all or nothing). Send `Idempotency-Key` to retry safely."""
 
     async def create() -> Response:
         family = await service.create_family(session=session, principal=principal, data=data)
+        audit.wrote("family", [family.id], Action.CREATE)
+        audit.wrote("member", [member.id for member in family.members], Action.CREATE)
         return versioned_response(family, status.HTTP_201_CREATED, location=f"/v1/families/{family.id}")
 
     return await idempotency.run(create)
@@ -57,14 +60,17 @@ async def create_family(
 async def list_families(
     principal: PrincipalDep,
     session: SessionDep,
+    audit: AuditDep,
     region: RegionPrefixQuery = None,
     is_krs: Annotated[bool | None, Query(description="Only KRS (true) or non-KRS (false) families")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[FamilyRead]:
-    return await service.list_families(
+    page = await service.list_families(
         session=session, principal=principal, region=region, is_krs=is_krs, cursor=cursor, limit=limit
     )
+    audit.read("family", [family.id for family in page.items])
+    return page
 
 
 @router.get(
@@ -73,9 +79,14 @@ async def list_families(
     dependencies=[READ],
     responses=problem_responses(404),
 )
-async def get_family(family_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
+async def get_family(
+    family_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, audit: AuditDep
+) -> Response:
     """A family with its live members and its KRS assessment as of today."""
-    return versioned_response(await service.get_family(session=session, principal=principal, family_id=family_id))
+    family = await service.get_family(session=session, principal=principal, family_id=family_id)
+    audit.read("family", [family.id])
+    audit.read("member", [member.id for member in family.members])
+    return versioned_response(family)
 
 
 @router.patch(
@@ -89,11 +100,13 @@ async def update_family(
     data: FamilyUpdate,
     principal: PrincipalDep,
     session: SessionDep,
+    audit: AuditDep,
     if_match: IfMatchHeader = None,
 ) -> Response:
     family = await service.update_family(
         session=session, principal=principal, family_id=family_id, data=data, if_match=if_match
     )
+    audit.wrote("family", [family.id])
     return versioned_response(family)
 
 
@@ -104,10 +117,15 @@ async def update_family(
     responses=problem_responses(404, 412),
 )
 async def delete_family(
-    family_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+    family_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    audit: AuditDep,
+    if_match: IfMatchHeader = None,
 ) -> Response:
     """Soft delete: the family and its members leave lists and reads but stay for reports and history."""
     await service.delete_family(session=session, principal=principal, family_id=family_id, if_match=if_match)
+    audit.wrote("family", [family_id], Action.DELETE)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -117,8 +135,12 @@ async def delete_family(
     dependencies=[READ],
     responses=problem_responses(404),
 )
-async def list_members(family_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> list[MemberRead]:
-    return await service.list_members(session=session, principal=principal, family_id=family_id)
+async def list_members(
+    family_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, audit: AuditDep
+) -> list[MemberRead]:
+    members = await service.list_members(session=session, principal=principal, family_id=family_id)
+    audit.read("member", [member.id for member in members])
+    return members
 
 
 @router.post(
@@ -134,9 +156,11 @@ async def add_member(
     principal: PrincipalDep,
     session: SessionDep,
     idempotency: IdempotencyDep,
+    audit: AuditDep,
 ) -> Response:
     async def create() -> Response:
         member = await service.add_member(session=session, principal=principal, family_id=family_id, data=data)
+        audit.wrote("member", [member.id], Action.CREATE)
         return versioned_response(member, status.HTTP_201_CREATED, location=f"/v1/members/{member.id}")
 
     return await idempotency.run(create)
@@ -146,25 +170,36 @@ async def add_member(
 async def search_members(
     principal: PrincipalDep,
     session: SessionDep,
+    audit: AuditDep,
     q: Annotated[str, Query(min_length=2, max_length=120, description="Start of a name, or a NIK or No. KK")],
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[MemberRead]:
     """Find members in your region by name (start of the name or of any word of it; case and accents do
     not matter), by NIK or by No. KK."""
-    return await service.search_members(session=session, principal=principal, q=q, cursor=cursor, limit=limit)
+    page = await service.search_members(session=session, principal=principal, q=q, cursor=cursor, limit=limit)
+    audit.read("member", [member.id for member in page.items])
+    return page
 
 
 @router.post("/members/lookup", response_model=MemberLookupResult, dependencies=[READ])
-async def lookup_members(data: MemberLookup, principal: PrincipalDep, session: SessionDep) -> MemberLookupResult:
+async def lookup_members(
+    data: MemberLookup, principal: PrincipalDep, session: SessionDep, audit: AuditDep
+) -> MemberLookupResult:
     """Up to 1,000 members at once (for services checking recipients in bulk): where each lives and its
     family's KRS status and poverty, without NIK or name; ids not found in your region come back as missing."""
-    return await service.lookup_members(session=session, principal=principal, data=data)
+    result = await service.lookup_members(session=session, principal=principal, data=data)
+    audit.read("member", [member.id for member in result.items])
+    return result
 
 
 @router.get("/members/{member_id}", response_model=MemberRead, dependencies=[READ], responses=problem_responses(404))
-async def get_member(member_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
-    return versioned_response(await service.get_member(session=session, principal=principal, member_id=member_id))
+async def get_member(
+    member_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, audit: AuditDep
+) -> Response:
+    member = await service.get_member(session=session, principal=principal, member_id=member_id)
+    audit.read("member", [member.id])
+    return versioned_response(member)
 
 
 @router.patch(
@@ -178,11 +213,13 @@ async def update_member(
     data: MemberUpdate,
     principal: PrincipalDep,
     session: SessionDep,
+    audit: AuditDep,
     if_match: IfMatchHeader = None,
 ) -> Response:
     member = await service.update_member(
         session=session, principal=principal, member_id=member_id, data=data, if_match=if_match
     )
+    audit.wrote("member", [member.id])
     return versioned_response(member)
 
 
@@ -193,7 +230,12 @@ async def update_member(
     responses=problem_responses(404, 412),
 )
 async def delete_member(
-    member_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+    member_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    audit: AuditDep,
+    if_match: IfMatchHeader = None,
 ) -> Response:
     await service.delete_member(session=session, principal=principal, member_id=member_id, if_match=if_match)
+    audit.wrote("member", [member_id], Action.DELETE)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,6 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from kkb_shared.ids import RecordId
 from kkb_shared.schema_checks import no_nulls, not_in_future
 from registry.families.enums import (
     Contraception,
@@ -181,7 +182,7 @@ class FamilyDetail(FamilyRead):
 class MemberLookup(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    member_ids: list[Annotated[str, StringConstraints(max_length=36)]] = Field(min_length=1, max_length=1000)
+    member_ids: list[RecordId] = Field(min_length=1, max_length=1000)
 
 
 class MemberFacts(BaseModel):

@@ -6,8 +6,9 @@ import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, UploadFile, status
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, Response
 
+from kkb_shared.audit import Action, AuditDep
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -23,7 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 router = APIRouter(prefix="/imports", tags=["imports"], responses=problem_responses(401, 403, 422))
 
 
-@router.get("/template.csv", response_class=PlainTextResponse, dependencies=[READ])
+@router.get("/template.csv", dependencies=[READ], responses={200: {"content": {"text/csv": {}}}})
 async def template_csv() -> Response:
     """Empty CSV template: `#` lines describe the columns (the importer skips them), then the header row."""
     return Response(
@@ -52,6 +53,7 @@ async def template_xlsx() -> Response:
 async def start_import(
     request: Request,
     principal: PrincipalDep,
+    audit: AuditDep,
     file: Annotated[UploadFile, File(description="CSV (UTF-8) or XLSX in the template's layout")],
     dry_run: Annotated[bool, Query(description="Validate and count every row without writing")] = False,
 ) -> Response:
@@ -65,6 +67,8 @@ async def start_import(
         upload=file,
         dry_run=dry_run,
     )
+    if not dry_run:
+        audit.bulk(Action.IMPORT, "family", job.id)
     task = asyncio.create_task(service.run(request.app.state.database, job.id, path))
     tasks: set[asyncio.Task[None]] = request.app.state.import_tasks
     tasks.add(task)

@@ -1,0 +1,99 @@
+"""The whole platform as real processes for end-to-end and contract tests: the gateway and the four services
+as uvicorn processes on free loopback ports, each on its own database from its own migrations, the demo
+accounts loaded (the services' own machine clients among them), wired together as `make run` wires them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from dashat.cli import ALEMBIC_INI as DASHAT_ALEMBIC
+from gateway.cli import ALEMBIC_INI as GATEWAY_ALEMBIC
+from gateway.demo import load_demo_users
+from genting.cli import ALEMBIC_INI as GENTING_ALEMBIC
+from kkb_shared import processes
+from kkb_shared.migrations import upgrade
+from kkb_shared.testing.plugin import run_async
+from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC
+from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC
+
+SERVICES = ("registry", "mentoring", "genting", "dashat")
+ALEMBIC = {"gateway": GATEWAY_ALEMBIC, "registry": REGISTRY_ALEMBIC, "mentoring": MENTORING_ALEMBIC,
+           "genting": GENTING_ALEMBIC, "dashat": DASHAT_ALEMBIC}  # fmt: skip
+
+
+@dataclass
+class Stack:
+    urls: dict[str, str]
+    env: dict[str, str]
+    running: dict[str, subprocess.Popen[bytes]]
+    databases: dict[str, str]
+    password: str  # every demo account's
+
+    def bearer(self, username: str) -> dict[str, str]:
+        """The Authorization header of a demo user logged in at the gateway."""
+        answer = httpx.post(
+            f"{self.urls['gateway']}/auth/token",
+            data={"grant_type": "password", "username": username, "password": self.password},
+        )
+        assert answer.status_code == 200, answer.text
+        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+    def start(self, name: str) -> None:
+        self.running[name] = processes.start(name, self.env, quiet=True)
+        processes.wait_healthy(f"{self.urls[name]}/healthz", self.running[name])
+
+    def stop(self, name: str) -> None:
+        processes.stop(self.running.pop(name))
+
+
+@contextmanager
+def platform(
+    database_factory: Callable[[str], str], prefix: str, password: str, key_dir: Path, extra_env: dict[str, str]
+) -> Iterator[Stack]:
+    """Start every program (databases named `{prefix}_{program}`); stop every one on the way out."""
+    databases = {name: database_factory(f"{prefix}_{name}") for name in ALEMBIC}
+    for name, url in databases.items():
+        upgrade(ALEMBIC[name], url)
+    previous = os.environ.get("KKB_DEMO_PASSWORD")
+    os.environ["KKB_DEMO_PASSWORD"] = password
+    try:
+        run_async(load_demo_users(databases["gateway"]))
+    finally:
+        if previous is None:
+            del os.environ["KKB_DEMO_PASSWORD"]
+        else:
+            os.environ["KKB_DEMO_PASSWORD"] = previous
+    ports = {name: processes.free_port() for name in ALEMBIC}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    env = {**os.environ, "KKB_GATEWAY_SIGNING_KEY_FILE": str(key_dir / "signing-key.pem")}
+    for name in ALEMBIC:
+        prefix_ = f"KKB_{name.upper()}_"
+        env |= {f"{prefix_}PORT": str(ports[name]), f"{prefix_}DATABASE_URL": databases[name],
+                f"{prefix_}LOG_LEVEL": "WARNING"}  # fmt: skip
+    for name in SERVICES:
+        prefix_ = f"KKB_{name.upper()}_"
+        env |= {
+            f"KKB_GATEWAY_{name.upper()}_URL": urls[name],
+            f"{prefix_}JWKS_URL": f"{urls['gateway']}/.well-known/jwks.json",
+            f"{prefix_}TOKEN_URL": f"{urls['gateway']}/auth/token",
+            f"{prefix_}CLIENT_SECRET": password,
+            f"{prefix_}REGISTRY_URL": urls["registry"],
+        }
+    env |= {"KKB_GENTING_MENTORING_URL": urls["mentoring"], "KKB_DASHAT_GENTING_URL": urls["genting"],
+            "KKB_DASHAT_MENTORING_URL": urls["mentoring"]}  # fmt: skip
+    env |= extra_env
+    running = Stack(urls, env, {}, databases, password)
+    try:
+        for name in ("gateway", *SERVICES):
+            running.start(name)
+        yield running
+    finally:
+        for name in list(running.running):
+            running.stop(name)
