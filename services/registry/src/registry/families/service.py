@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -62,17 +63,26 @@ def family_detail(family: Family, members: list[Member], today: date) -> FamilyD
     )
 
 
-def _quality_flags(member: Member) -> str:
+def derived_member_columns(member: MemberCreate | Member) -> dict[str, str]:
+    """What a member row derives from its own fields: data-quality flags and the name's search key."""
     flags = []
     if not rules.nik_matches_birth_date(member.nik, member.birth_date, member.sex):
         flags.append(DataQualityFlag.NIK_BIRTH_DATE_MISMATCH.value)
-    return ",".join(flags)
+    return {"data_quality_flags": ",".join(flags), "name_key": rules.name_search_key(member.name)}
+
+
+def assessment_columns(
+    family: rules.FamilyFacts, members: Sequence[rules.MemberFacts], today: date
+) -> dict[str, bool | date]:
+    """The family's stored KRS assessment as of `today` (is_krs and one column per target and risk factor)."""
+    assessment = rules.classify_family_risk(family, members, today)
+    return {"is_krs": assessment.is_krs, **rules.assessment_flags(assessment), "krs_assessed_on": today}
 
 
 def reassess(family: Family, members: list[Member], today: date) -> bool:
     """Store the family's KRS assessment as of `today`; True when any target, risk factor or the status changed."""
-    assessment = rules.classify_family_risk(family, members, today)
-    stored = {"is_krs": assessment.is_krs, **rules.assessment_flags(assessment)}
+    stored = assessment_columns(family, members, today)
+    del stored["krs_assessed_on"]
     changed = family.krs_assessed_on is None or any(getattr(family, k) != v for k, v in stored.items())
     if changed:
         for column, value in stored.items():
@@ -109,8 +119,8 @@ async def log_changes(session: AsyncSession, items: list[tuple[Family, Family | 
 
 def derive_member_fields(member: Member) -> None:
     """Set what is derived from a member's own fields: data-quality flags and the name's search key."""
-    member.data_quality_flags = _quality_flags(member)
-    member.name_key = rules.name_search_key(member.name)
+    for column, value in derived_member_columns(member).items():
+        setattr(member, column, value)
 
 
 def build_member(data: MemberCreate, family_id: str) -> Member:

@@ -10,18 +10,20 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from kkb_shared.changes import Operation
+from kkb_shared import changes
+from kkb_shared.changes import Changed, Operation, Versioned
 from kkb_shared.db import utcnow
 from kkb_shared.ids import new_id
-from registry.families import repository
+from registry.families import repository, rules
 from registry.families import service as families_service
 from registry.families.models import Family, Member
 from registry.families.schemas import FamilyFields, MemberCreate
+from registry.feed import Entity
 from registry.imports.columns import FAMILY_FIELDS, HEADER_OF, MEMBER_FIELDS
 from registry.regions.models import Region, RegionLevel
 
@@ -217,7 +219,9 @@ async def _write(
     existing = await load_existing(session, families)
     now = utcnow()
     results: list[FamilyResult] = []
-    changes: list[tuple[Family, Family | Member, Operation]] = []
+    feed: list[tuple[Entity, Versioned, Operation, str]] = []
+    new_families: list[dict[str, Any]] = []
+    new_members: list[dict[str, Any]] = []
     for valid in families:
         family = existing.families.get(valid.data.kk_number)
         held = existing.members.get(family.id, {}) if family is not None else {}
@@ -232,37 +236,110 @@ async def _write(
                     valid.rows, {n: [(_column("nik"), "registered to a member of another family")] for n in elsewhere}
                 )
             )
-            continue
-        result, family_changes = _apply(session, valid, family, dict(held), created_by=created_by, today=today, now=now)
-        results.append(result)
-        changes.extend(family_changes)
-    await session.flush()
-    await families_service.log_changes(session, changes)
+        elif family is None:  # the common case of a first import: plain rows, inserted in bulk below
+            family_row, member_rows = _new_family(valid, created_by=created_by, today=today, now=now)
+            new_families.append(family_row)
+            new_members.extend(member_rows)
+            desa = family_row["desa_code"]
+            feed.append((Entity.FAMILY, Changed(family_row["id"], 1), Operation.CREATED, desa))
+            feed.extend((Entity.MEMBER, Changed(m["id"], 1), Operation.CREATED, desa) for m in member_rows)
+            results.append(FamilyResult(outcomes=dict.fromkeys((row.number for row in valid.rows), Outcome.INSERTED)))
+        else:
+            result, touched = _apply(session, valid, family, dict(held), today=today, now=now)
+            results.append(result)
+            feed.extend(
+                (Entity.FAMILY if isinstance(row, Family) else Entity.MEMBER, row, operation, family.desa_code)
+                for row, operation in touched
+            )
+    if new_families:
+        await session.execute(insert(Family), new_families)
+        await session.execute(insert(Member), new_members)
+    await session.flush()  # the updated records, whose new versions the feed reads
+    await changes.record_many(session=session, changes=feed)
     return results
+
+
+def _new_family(
+    valid: ValidFamily, *, created_by: str, today: date, now: datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The rows of a family the registry does not hold yet, with what is derived from them, as plain values:
+    building ORM objects would cost more than all the rest of the import."""
+    family_id = new_id()
+    stamps = {"version": 1, "created_at": now, "updated_at": now, "deleted_at": None}
+    members: list[dict[str, Any]] = []
+    facts: list[rules.MemberFacts] = []
+    for row in valid.rows:
+        data = valid.members[row.number]
+        member_id = new_id()
+        members.append(
+            {
+                **data.model_dump(),
+                **families_service.derived_member_columns(data),
+                **stamps,
+                "id": member_id,
+                "family_id": family_id,
+            }
+        )
+        facts.append(_MemberFacts(member_id, data))
+    family = {
+        **valid.data.model_dump(),
+        **families_service.assessment_columns(valid.data, facts, today),
+        **stamps,
+        "id": family_id,
+        "created_by": created_by,
+    }
+    return family, members
+
+
+@dataclass(frozen=True, slots=True)
+class _MemberFacts:
+    """A member about to be inserted, as the KRS rules read one."""
+
+    id: str
+    data: MemberCreate
+
+    @property
+    def sex(self) -> str:
+        return self.data.sex
+
+    @property
+    def birth_date(self) -> date:
+        return self.data.birth_date
+
+    @property
+    def relation(self) -> str:
+        return self.data.relation
+
+    @property
+    def marital_status(self) -> str:
+        return self.data.marital_status
+
+    @property
+    def is_pregnant(self) -> bool:
+        return self.data.is_pregnant
+
+    @property
+    def planned_marriage_date(self) -> date | None:
+        return self.data.planned_marriage_date
 
 
 def _apply(
     session: AsyncSession,
     valid: ValidFamily,
-    family: Family | None,
+    family: Family,
     existing: dict[str, Member],
     *,
-    created_by: str,
     today: date,
     now: datetime,
-) -> tuple[FamilyResult, list[tuple[Family, Family | Member, Operation]]]:
-    """Insert or update one family and its members in the session (no I/O): what changed, and why."""
-    created = family_changed = family is None
-    if family is None:
-        family = Family(id=new_id(), **valid.data.model_dump(), created_by=created_by, created_at=now, updated_at=now)
-        session.add(family)
-    else:
-        for name, value in valid.data.model_dump().items():
-            if getattr(family, name) != value:
-                setattr(family, name, value)
-                family_changed = True
+) -> tuple[FamilyResult, list[tuple[Family | Member, Operation]]]:
+    """Update a family the registry holds, and its members, in the session (no I/O): what changed, and why."""
+    family_changed = False
+    for name, value in valid.data.model_dump().items():
+        if getattr(family, name) != value:
+            setattr(family, name, value)
+            family_changed = True
     result = FamilyResult()
-    touched: list[tuple[Family, Family | Member, Operation]] = []
+    touched: list[tuple[Family | Member, Operation]] = []
     for row in valid.rows:
         wanted = valid.members[row.number]
         member = existing.get(wanted.nik)
@@ -270,7 +347,7 @@ def _apply(
             member = families_service.build_member(wanted, family.id)
             session.add(member)
             existing[wanted.nik] = member
-            touched.append((family, member, Operation.CREATED))
+            touched.append((member, Operation.CREATED))
             result.outcomes[row.number] = Outcome.INSERTED
             continue
         changed = False
@@ -281,9 +358,9 @@ def _apply(
         if changed:
             families_service.derive_member_fields(member)
             member.updated_at = now
-            touched.append((family, member, Operation.UPDATED))
+            touched.append((member, Operation.UPDATED))
         result.outcomes[row.number] = Outcome.UPDATED if changed or family_changed else Outcome.UNCHANGED
     if families_service.reassess(family, list(existing.values()), today) or family_changed:
         family.updated_at = now
-        touched.insert(0, (family, family, Operation.CREATED if created else Operation.UPDATED))
+        touched.insert(0, (family, Operation.UPDATED))
     return result, touched
