@@ -11,8 +11,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col
 
-from kkb_shared.db import Database, utcnow
+from kkb_shared.db import Database, bulk_insert, utcnow
 from kkb_shared.errors import Conflict
 from kkb_shared.idempotency import Idempotency, IdempotencyRecord
 from kkb_shared.testing.tokens import TokenFactory
@@ -114,7 +117,9 @@ async def _written(database: Database, key: str) -> bool:
         return await session.get(IdempotencyRecord, ("data", key)) is not None
 
 
-async def test_the_answer_is_recorded_in_the_creates_own_transaction(registry_app: FastAPI) -> None:
+async def test_the_answer_is_recorded_in_the_creates_own_transaction(
+    registry_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A process dying between the create's commit and the recording of its answer would leave a written
     record whose retry writes it again: the create's commit waits for the answer, so it is both or neither."""
     database: Database = registry_app.state.database
@@ -132,7 +137,7 @@ async def test_the_answer_is_recorded_in_the_creates_own_transaction(registry_ap
 
     async with database.sessionmaker() as session:
         dying = Idempotency(database, subject="s", key="k-atomic", fingerprint="f", request_session=session)
-        dying._record = die  # type: ignore[method-assign]
+        monkeypatch.setattr(dying, "_record", die)
         with pytest.raises(asyncio.CancelledError):
             await dying.run(create)
     assert not await _written(database, "row")  # its commit did not happen: nothing to write twice
@@ -171,4 +176,21 @@ async def test_a_create_that_outran_its_lease_and_was_taken_over_writes_nothing(
     assert taken_over.is_set() and late.value.headers == {"Retry-After": "1"}
     assert not await _written(database, "slow")  # only the request holding the key commits
     replay = await Idempotency(database, subject="s", key="k-slow", fingerprint="f").run(fast_create)
-    assert json.loads(replay.body) == {"who": "retry"}
+    assert json.loads(bytes(replay.body)) == {"who": "retry"}
+
+
+async def test_bulk_insert_writes_every_row_and_a_duplicate_is_an_integrity_error(registry_app: FastAPI) -> None:
+    """On PostgreSQL this is COPY, which reports a duplicate as the driver's own error: callers that retry a
+    lost uniqueness race (the importer) must see the same IntegrityError as from an INSERT."""
+    database: Database = registry_app.state.database
+    now = utcnow()
+    rows = [{"subject": "bulk", "key": f"k{i}", "fingerprint": "-", "created_at": now} for i in range(120)]
+    async with database.sessionmaker() as session:
+        await bulk_insert(session, IdempotencyRecord, rows)
+        await session.commit()
+        counted = select(func.count()).select_from(IdempotencyRecord).where(col(IdempotencyRecord.subject) == "bulk")
+        assert (await session.execute(counted)).scalar_one() == 120
+        with pytest.raises(IntegrityError):
+            await bulk_insert(session, IdempotencyRecord, [*rows[60:], {**rows[0], "key": "new"}])
+        await session.rollback()
+        assert (await session.execute(counted)).scalar_one() == 120

@@ -11,12 +11,12 @@ from typing import Any, Protocol
 
 from fastapi import APIRouter
 from pydantic import BaseModel, create_model
-from sqlalchemy import BigInteger, Column, Integer, insert, select, text
+from sqlalchemy import BigInteger, Column, Integer, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
 from kkb_shared.auth import Principal, PrincipalDep
-from kkb_shared.db import SessionDep, UtcDateTime, utcnow
+from kkb_shared.db import SessionDep, UtcDateTime, bulk_insert, utcnow
 from kkb_shared.errors import problem_responses
 from kkb_shared.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
 from kkb_shared.scope import scoped
@@ -96,7 +96,7 @@ async def record_many(*, session: AsyncSession, changes: Sequence[tuple[StrEnum,
         }
         for entity, row, operation, desa_code in changes
     ]
-    await session.execute(insert(ChangeEvent), rows)
+    await bulk_insert(session, ChangeEvent, rows)
 
 
 async def list_changes(

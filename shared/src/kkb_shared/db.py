@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy import Column, DateTime, Dialect, Integer, event, text
+from sqlalchemy import Column, DateTime, Dialect, Integer, event, insert, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Result, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
@@ -183,3 +186,34 @@ def version_column() -> Column[int]:
 def rows_affected(result: Result[Any]) -> int:
     """Rows an UPDATE or DELETE touched (its result is a CursorResult at run time)."""
     return int(getattr(result, "rowcount", 0))
+
+
+COPY_FROM_ROWS = 50
+
+
+async def bulk_insert(session: AsyncSession, model: type[SQLModel], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many rows in the session's transaction: with COPY on PostgreSQL (several times cheaper per row
+    than INSERT, once there are enough rows to pay for its extra round trip), otherwise with one executemany
+    INSERT. Every row has the same keys, each value already of its column's Python type (aware datetimes):
+    COPY skips the column types' own conversions."""
+    if not rows:
+        return
+    if len(rows) < COPY_FROM_ROWS or session.get_bind().dialect.name != "postgresql":
+        await session.execute(insert(model), list(rows))
+        return
+    columns = list(rows[0])
+    table = sa_inspect(model).local_table
+    driver = (await (await session.connection()).get_raw_connection()).driver_connection
+    if driver is None:  # the pool invalidated the connection under us
+        raise ConnectionError("the database connection was closed")
+    try:
+        await driver.copy_records_to_table(
+            table.name,
+            schema_name=table.schema,
+            columns=columns,
+            records=[tuple(row[c] for c in columns) for row in rows],
+        )
+    except asyncpg.IntegrityConstraintViolationError as exc:  # as an INSERT's would be: a uniqueness race lost
+        raise IntegrityError(f"COPY {table.name}", None, exc) from exc
+    except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError) as exc:
+        raise ConnectionError(f"the database connection failed during COPY {table.name}") from exc

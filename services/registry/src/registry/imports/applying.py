@@ -10,14 +10,14 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from kkb_shared import changes
 from kkb_shared.changes import Changed, Operation, Versioned
-from kkb_shared.db import utcnow
+from kkb_shared.db import bulk_insert, utcnow
 from kkb_shared.ids import new_id
 from registry.families import repository, rules
 from registry.families import service as families_service
@@ -252,8 +252,8 @@ async def _write(
                 for row, operation in touched
             )
     if new_families:
-        await session.execute(insert(Family), new_families)
-        await session.execute(insert(Member), new_members)
+        await bulk_insert(session, Family, new_families)
+        await bulk_insert(session, Member, new_members)
     await session.flush()  # the updated records, whose new versions the feed reads
     await changes.record_many(session=session, changes=feed)
     return results

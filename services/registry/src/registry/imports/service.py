@@ -21,7 +21,7 @@ from sqlmodel import col
 
 from kkb_shared import changes
 from kkb_shared.auth import Principal
-from kkb_shared.db import Database, utcnow
+from kkb_shared.db import Database, bulk_insert, utcnow
 from kkb_shared.errors import FieldError, InvalidInput, NotFound, PayloadTooLarge, RuleViolation
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Page, decode_cursor, encode_cursor
@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1 << 20
 STAGE_BATCH = 1000
-FAMILY_BATCH = 200
+FAMILY_BATCH = 1000
 
 
 async def accept(
@@ -178,7 +178,7 @@ async def _stage(database: Database, job: ImportJob, path: Path) -> None:
                 }
             )
         async with database.write_sessionmaker() as session, session.begin():
-            await session.execute(insert(ImportRow), staged)
+            await bulk_insert(session, ImportRow, staged)
             await session.execute(
                 update(ImportJob)
                 .where(col(ImportJob.id) == job.id)
@@ -239,18 +239,16 @@ async def _apply_batch(
     session: AsyncSession, job: ImportJob, kk_numbers: list[str], desa: DesaCache, today: date
 ) -> tuple[Counter[Outcome], list[tuple[int, str, str]]]:
     """Apply a batch of families; a dry run rolls their writes back but keeps the counts and rejections."""
-    staged = (
-        await session.execute(
-            select(ImportRow)
-            .where(col(ImportRow.job_id) == job.id, col(ImportRow.kk_number).in_(kk_numbers))
-            .order_by(col(ImportRow.kk_number), col(ImportRow.row_number))
-        )
-    ).scalars()
+    staged = await session.execute(  # plain tuples: no ORM object per row
+        select(col(ImportRow.kk_number), col(ImportRow.row_number), col(ImportRow.cells))
+        .where(col(ImportRow.job_id) == job.id, col(ImportRow.kk_number).in_(kk_numbers))
+        .order_by(col(ImportRow.kk_number), col(ImportRow.row_number))
+    )
     by_family: dict[str, list[StagedRow]] = defaultdict(list)
-    for row in staged:
-        cells = json.loads(row.cells)
-        by_family[row.kk_number].append(
-            StagedRow(row.row_number, cells["values"], [(name, reason) for name, reason in cells["errors"]])
+    for kk_number, row_number, text in staged:
+        cells = json.loads(text)
+        by_family[kk_number].append(
+            StagedRow(row_number, cells["values"], [(name, reason) for name, reason in cells["errors"]])
         )
     counts: Counter[Outcome] = Counter()
     rejections: list[tuple[int, str, str]] = []
