@@ -175,7 +175,8 @@ async def test_a_create_that_outran_its_lease_and_was_taken_over_writes_nothing(
             await first.run(slow_create)
     assert taken_over.is_set() and late.value.headers == {"Retry-After": "1"}
     assert not await _written(database, "slow")  # only the request holding the key commits
-    replay = await Idempotency(database, subject="s", key="k-slow", fingerprint="f").run(fast_create)
+    replay = await Idempotency(database, subject="s", key="k-slow", fingerprint="f").run(slow_create)
+    assert replay.headers["idempotent-replayed"] == "true"  # the retry's answer, kept when the first gave up
     assert json.loads(bytes(replay.body)) == {"who": "retry"}
 
 

@@ -152,11 +152,13 @@ class Idempotency:
             raise Conflict("A request with this Idempotency-Key is being processed; retry shortly", headers=RETRY_SOON)
 
     async def _release(self) -> None:
+        """Give the key up after a failure; only our own claim: a retry that took it over keeps it."""
         async with self.database.sessionmaker() as session:
             await session.execute(
                 delete(IdempotencyRecord).where(
                     col(IdempotencyRecord.subject) == self.subject,
                     col(IdempotencyRecord.key) == self.key,
+                    col(IdempotencyRecord.created_at) == self._claimed_at,
                 )
             )
             await session.commit()

@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1 << 20
 STAGE_BATCH = 1000
-FAMILY_BATCH = 1000
+FAMILY_BATCH = 200  # a batch is one transaction: on SQLite, other writers wait for it
 
 
 async def accept(
