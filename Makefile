@@ -34,14 +34,15 @@ test-postgresql:
 	$(PY) scripts/check_postgres.py
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --db postgresql
 
+bench: export KKB_BENCH_RESULTS := var/bench-results.jsonl
 bench: sync
-	mkdir -p var && rm -f var/bench-results.jsonl
-	KKB_BENCH_RESULTS=var/bench-results.jsonl $(PY) scripts/bench.py
-	KKB_BENCH_RESULTS=var/bench-results.jsonl $(PY) scripts/bench_registry.py
-	KKB_BENCH_RESULTS=var/bench-results.jsonl $(PY) scripts/bench_mentoring.py
-	KKB_BENCH_RESULTS=var/bench-results.jsonl $(PY) scripts/bench_genting.py
-	KKB_BENCH_RESULTS=var/bench-results.jsonl $(PY) scripts/bench_dashat.py
-	KKB_BENCH_RESULTS=var/bench-results.jsonl $(PY) scripts/bench_results.py
+	mkdir -p var && rm -f $(KKB_BENCH_RESULTS)
+	$(PY) scripts/bench.py
+	$(PY) scripts/bench_registry.py
+	$(PY) scripts/bench_mentoring.py
+	$(PY) scripts/bench_genting.py
+	$(PY) scripts/bench_dashat.py
+	$(PY) scripts/bench_results.py
 
 fmt: sync
 	$(PY) -m ruff format .

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from kkb_shared.testing.tokens import TokenFactory
 
+import gateway_helpers
 from registry_factories import DUNGUN_PERAPAKAN, family_payload
 
 DEMO_PASSWORD = "security-suite-password"
@@ -42,13 +43,9 @@ class Platform:
         return httpx.AsyncClient(transport=transport, base_url=f"http://{name}")
 
 
-async def login(gateway: httpx.AsyncClient, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
-    response = await gateway.post(
-        "/auth/token", data={"grant_type": "password", "username": username, "password": password}
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, str] = response.json()
-    return body
+async def login(gateway: httpx.AsyncClient, username: str, password: str = DEMO_PASSWORD) -> dict[str, Any]:
+    """The gateway tests' login, with this suite's demo password."""
+    return await gateway_helpers.login(gateway, username, password)
 
 
 Bearer = Callable[[str], Any]
@@ -58,8 +55,7 @@ FIRST_PASSWORD = "first-password-123"
 def problem(response: httpx.Response, status: int) -> dict[str, Any]:
     """The answer is problem+json with this status; its body."""
     assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json", response.headers
-    body: dict[str, Any] = response.json()
+    body = gateway_helpers.problem(response)
     assert body["status"] == status
     return body
 

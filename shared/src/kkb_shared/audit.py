@@ -19,12 +19,12 @@ from typing import Annotated, Any
 from asgi_correlation_id import correlation_id
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import ForeignKey, insert, select
+from sqlalchemy import ForeignKey, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
 from kkb_shared.auth import Principal, PrincipalDep, Role, require
-from kkb_shared.db import SessionDep, UtcDateTime, utcnow
+from kkb_shared.db import SessionDep, UtcDateTime, bulk_insert, utcnow
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import new_id
 from kkb_shared.observability import route_template
@@ -123,9 +123,8 @@ class Audit:
                 }
             )
             records.extend({"event_id": event_id, "record_id": rid} for rid in entry.ids[:MAX_RECORDS_PER_EVENT])
-        await session.execute(insert(AuditEvent), events)
-        if records:
-            await session.execute(insert(AuditRecord), records)
+        await bulk_insert(session, AuditEvent, events)
+        await bulk_insert(session, AuditRecord, records)  # a list page's hundreds of ids: COPY on PostgreSQL
         await session.commit()
 
 

@@ -71,18 +71,15 @@ def derived_member_columns(member: MemberCreate | Member) -> dict[str, str]:
     return {"data_quality_flags": ",".join(flags), "name_key": rules.name_search_key(member.name)}
 
 
-def assessment_columns(
-    family: rules.FamilyFacts, members: Sequence[rules.MemberFacts], today: date
-) -> dict[str, bool | date]:
-    """The family's stored KRS assessment as of `today` (is_krs and one column per target and risk factor)."""
+def assessment_columns(family: rules.FamilyFacts, members: Sequence[rules.MemberFacts], today: date) -> dict[str, bool]:
+    """The family's KRS assessment as of `today`, as stored: is_krs and one column per target and risk factor."""
     assessment = rules.classify_family_risk(family, members, today)
-    return {"is_krs": assessment.is_krs, **rules.assessment_flags(assessment), "krs_assessed_on": today}
+    return {"is_krs": assessment.is_krs, **rules.assessment_flags(assessment)}
 
 
 def reassess(family: Family, members: list[Member], today: date) -> bool:
     """Store the family's KRS assessment as of `today`; True when any target, risk factor or the status changed."""
     stored = assessment_columns(family, members, today)
-    del stored["krs_assessed_on"]
     changed = family.krs_assessed_on is None or any(getattr(family, k) != v for k, v in stored.items())
     if changed:
         for column, value in stored.items():

@@ -280,10 +280,21 @@ def _new_family(
                 "family_id": family_id,
             }
         )
-        facts.append(_MemberFacts(member_id, data))
+        facts.append(
+            _MemberFacts(
+                member_id,
+                data.sex,
+                data.birth_date,
+                data.relation,
+                data.marital_status,
+                data.is_pregnant,
+                data.planned_marriage_date,
+            )
+        )
     family = {
         **valid.data.model_dump(),
         **families_service.assessment_columns(valid.data, facts, today),
+        "krs_assessed_on": today,
         **stamps,
         "id": family_id,
         "created_by": created_by,
@@ -296,31 +307,12 @@ class _MemberFacts:
     """A member about to be inserted, as the KRS rules read one."""
 
     id: str
-    data: MemberCreate
-
-    @property
-    def sex(self) -> str:
-        return self.data.sex
-
-    @property
-    def birth_date(self) -> date:
-        return self.data.birth_date
-
-    @property
-    def relation(self) -> str:
-        return self.data.relation
-
-    @property
-    def marital_status(self) -> str:
-        return self.data.marital_status
-
-    @property
-    def is_pregnant(self) -> bool:
-        return self.data.is_pregnant
-
-    @property
-    def planned_marriage_date(self) -> date | None:
-        return self.data.planned_marriage_date
+    sex: str
+    birth_date: date
+    relation: str
+    marital_status: str
+    is_pregnant: bool
+    planned_marriage_date: date | None
 
 
 def _apply(
