@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import aiohttp
 import httpx
 from asgi_correlation_id import correlation_id
 from httpx_aiohttp import AiohttpTransport
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
-from starlette.routing import Match, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.limits import BodyCutOff, BodyTimeout, BodyTooLarge
 from gateway.settings import SERVICES, GatewaySettings
@@ -24,6 +24,7 @@ from kkb_shared.errors import (
     NotFound,
     UpstreamTimeout,
     UpstreamUnavailable,
+    domain_error_response,
 )
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,8 @@ logger = logging.getLogger(__name__)
 # Request headers passed to a service; everything else (cookies, X-User-*, X-Forwarded-*, ...) is dropped,
 # so a service trusts only the verified token.
 FORWARDED_REQUEST_HEADERS = frozenset(
-    {
+    name.encode()
+    for name in {
         "authorization",
         "idempotency-key",
         "if-match",
@@ -95,7 +97,7 @@ class Upstream:
         )
 
     async def send(
-        self, method: str, target: str, headers: list[tuple[str, str]], body: RequestBody | None
+        self, method: str, target: str, headers: list[tuple[bytes, bytes]], body: RequestBody | None
     ) -> httpx.Response:
         """Send `target` (path and query) to the service and return as soon as its status and headers are
         in; the body is read from the answer's stream and must be closed by the caller."""
@@ -139,27 +141,25 @@ def _is_safe(raw_path: bytes) -> bool:
     return all(segment not in (b"..", b".") for segment in raw_path.split(b"/"))
 
 
-def _request_headers(request: Request) -> list[tuple[str, str]]:
-    headers = [(k, v) for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS]
-    headers.append(("x-request-id", correlation_id.get() or ""))
-    if request.app.state.tracer_provider is not None:
-        tracing.inject_context(headers)
-    return headers
-
-
 class RequestBody:
     """The caller's body, streamed to the service as it arrives. Remembers when a limit cut it off (too large,
     or stalled): the HTTP client reports that only as a broken connection, but the caller must get its 413
     or 408."""
 
-    def __init__(self, request: Request) -> None:
-        self.request = request
+    def __init__(self, receive: Receive) -> None:
+        self.receive = receive
         self.cut_off: BodyCutOff | None = None
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
-            async for chunk in self.request.stream():
-                yield chunk
+            while True:
+                message = await self.receive()
+                if message["type"] == "http.disconnect":
+                    raise ClientDisconnect
+                if chunk := message.get("body", b""):
+                    yield chunk
+                if not message.get("more_body", False):
+                    return
         except (BodyTooLarge, BodyTimeout) as exc:
             self.cut_off = exc
             raise
@@ -191,34 +191,56 @@ class UpstreamResponse(Response):
             await self.upstream.aclose()
 
 
-class ProxyRoute(Route):
-    """`/{service}/v1/{path}` for one service. Puts itself in the scope as `route`, like FastAPI's routes do,
-    so access logs and metrics label proxied requests by service (`/registry/v1/{path}`)."""
+class MethodNotAllowed(DomainError):
+    status, slug, title = 405, "method-not-allowed", "Method not allowed"
 
-    def __init__(self, service: str) -> None:
-        self.service = service
-        super().__init__(f"/{service}/v1/{{path:path}}", self.forward, methods=PROXIED_METHODS, include_in_schema=False)
 
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child_scope = super().matches(scope)
-        if match is not Match.NONE:
-            child_scope["route"] = self
-        return match, child_scope
+@dataclass(frozen=True)
+class ProxiedRoute:
+    """What a proxied request puts in its scope as `route` (as a FastAPI route would), so access logs and
+    metrics label it by service: `/registry/v1/{path}`."""
 
-    async def forward(self, request: Request) -> Response:
-        """The service's `/v1/{path}`. A plain Starlette endpoint: nothing to validate or inject here, so
-        FastAPI's request machinery would only add latency."""
-        service = self.service
-        raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
+    service: str
+
+    @property
+    def path(self) -> str:
+        return f"/{self.service}/v1/{{path}}"
+
+
+class Proxy:
+    """`/{service}/v1/{path}` → the service's `/v1/{path}`, as a bare ASGI app: nothing to validate, route or
+    inject here, so FastAPI's request machinery would only add latency to every proxied request."""
+
+    def __init__(self, upstreams: Upstreams, *, traced: bool) -> None:
+        self.upstreams = upstreams
+        self.traced = traced
+        self.routes = {service: ProxiedRoute(service) for service in SERVICES}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            response = await self.forward(scope, receive)
+        except DomainError as exc:
+            response = domain_error_response(exc)
+        await response(scope, receive, send)
+
+    async def forward(self, scope: Scope, receive: Receive) -> Response:
+        path: str = scope["path"]
+        service = path.split("/", 2)[1]
+        scope["route"] = self.routes[service]
+        scope["path_params"] = {"path": path[len(service) + 5 :]}
+        method: str = scope["method"]
+        if method not in PROXIED_METHODS:
+            raise MethodNotAllowed(headers={"Allow": ", ".join(PROXIED_METHODS)})
+        raw_path: bytes = scope.get("raw_path") or path.encode()
         if not _is_safe(raw_path):
             raise NotFound("No such route")
-        upstreams: Upstreams = request.app.state.upstreams
-        target = raw_path[len(service) + 1 :].decode("latin-1")
-        query = request.scope.get("query_string", b"").decode("latin-1")
-        body = RequestBody(request) if request.method in BODY_METHODS else None
+        target = raw_path[len(service) + 1 :]
+        if query := scope.get("query_string"):
+            target += b"?" + query
+        body = RequestBody(receive) if method in BODY_METHODS else None
         try:
-            upstream = await upstreams.services[service].send(
-                request.method, target + (f"?{query}" if query else ""), _request_headers(request), body
+            upstream = await self.upstreams.services[service].send(
+                method, target.decode("latin-1"), self._headers(scope), body
             )
         except (
             BodyTooLarge,
@@ -228,6 +250,32 @@ class ProxyRoute(Route):
         ) as exc:  # aiohttp's own when httpx maps none
             raise _problem(service, exc, body) from exc
         return UpstreamResponse(upstream, service)
+
+    def _headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        headers = [(name, value) for name, value in scope["headers"] if name in FORWARDED_REQUEST_HEADERS]
+        headers.append((b"x-request-id", (correlation_id.get() or "").encode()))
+        if self.traced:
+            text = [(name.decode(), value.decode("latin-1")) for name, value in headers]
+            tracing.inject_context(text)
+            headers = [(name.encode(), value.encode("latin-1")) for name, value in text]
+        return headers
+
+
+class ProxyFirst:
+    """Sends `/{service}/v1/...` down its own short stack (the app's own middleware around `Proxy`) and every
+    other request to the gateway's FastAPI app."""
+
+    PREFIXES = tuple(f"/{service}/v1/" for service in SERVICES)
+
+    def __init__(self, app: ASGIApp, proxied: ASGIApp) -> None:
+        self.app = app
+        self.proxied = proxied
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.PREFIXES):
+            await self.proxied(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def _problem(service: str, exc: Exception, body: RequestBody | None) -> DomainError:
@@ -244,9 +292,3 @@ def _problem(service: str, exc: Exception, body: RequestBody | None) -> DomainEr
         return UpstreamTimeout(f"The {service} service did not answer in time")
     logger.warning("upstream %s failed: %s", service, exc)
     return BadGateway(f"The {service} service gave an invalid answer")
-
-
-def routes() -> list[Route]:
-    """One route per service. Placed before the gateway's own routes (none of which starts with a service's
-    name), so a proxied request is matched at once; any other path falls through to a 404."""
-    return [ProxyRoute(service) for service in SERVICES]

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.telemetry import TelemetryConfig
 from starlette.middleware import Middleware
 
 from kkb_shared import tracing
@@ -21,6 +22,10 @@ from kkb_shared.settings import ServiceSettings
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace.export import SpanExporter
+
+# Tracing is ours (`kkb_shared.tracing`, with its own provider, only when configured). FastAPI's native telemetry
+# would look at OpenTelemetry's global providers, which nothing here sets, on every request.
+NO_NATIVE_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def create_service_app(
@@ -37,6 +42,7 @@ def create_service_app(
     on_shutdown: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     metrics_refreshers: Sequence[Refresher] = (),
     span_exporter: SpanExporter | None = None,
+    app_class: type[FastAPI] = FastAPI,
     **fastapi_options: Any,
 ) -> FastAPI:
     """Build a service: its routers under /v1, health routes, and the shared plumbing.
@@ -58,7 +64,14 @@ def create_service_app(
         await database.dispose()
         tracing.shutdown(app)
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan, **fastapi_options)
+    app = app_class(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        telemetry=NO_NATIVE_TELEMETRY,
+        **fastapi_options,
+    )
     app.state.settings = settings
     app.state.database = database
     app.state.verifier = verifier or TokenVerifier(

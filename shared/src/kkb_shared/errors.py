@@ -194,11 +194,15 @@ def _without_union_tags(loc: list[Any], body: Any) -> list[Any]:
     return kept
 
 
-async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
+def domain_error_response(exc: DomainError) -> JSONResponse:
     return problem_response(
         exc.status, slug=exc.slug, title=exc.title, detail=exc.detail, errors=exc.errors, headers=exc.headers
     )
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return domain_error_response(exc)
 
 
 async def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
