@@ -2,8 +2,9 @@
 
 Starts the gateway and the registry as real processes on fresh PostgreSQL databases with the demo data,
 then for GET of one family and GET of a list page (50 families) sends the same request alternately
-straight to the registry and through the gateway, and prints p50 and p99 of each and their ratio.
-Goal: the gateway adds less than 1 ms at p50. Then a read-mostly mix (nine reads to one write) from 50
+straight to the registry, through the gateway and through a bare relay (`bench_relay.py`: the gateway's
+stack with none of its work, the floor of any relay on this machine), and prints p50 and p99 of each and
+their ratio. Goal: the gateway adds less than 1 ms at p50. Then a read-mostly mix (nine reads to one write) from 50
 concurrent clients through the gateway: requests/s, p50 and p99. Figures only; nothing passes or fails on timing.
 """
 
@@ -60,16 +61,20 @@ def measure(client: httpx.Client, urls: dict[str, str], headers: dict[str, str],
 
 
 def report(title: str, samples: dict[str, list[float]]) -> None:
-    direct, gateway = samples["direct"], samples["gateway"]
-    p50_d, p50_g = statistics.median(direct), statistics.median(gateway)
+    direct, gateway, relay = samples["direct"], samples["gateway"], samples["relay"]
+    p50_d, p50_g, p50_r = statistics.median(direct), statistics.median(gateway), statistics.median(relay)
     p99_d, p99_g = percentile(direct, 0.99), percentile(gateway, 0.99)
     print(f"\n{title} ({len(direct)} requests each)")
     print(f"  {'':<16}{'p50 ms':>10}{'p99 ms':>10}")
     print(f"  {'registry direct':<16}{p50_d:>10.2f}{p99_d:>10.2f}")
     print(f"  {'via gateway':<16}{p50_g:>10.2f}{p99_g:>10.2f}")
+    print(f"  {'via bare relay':<16}{p50_r:>10.2f}{percentile(relay, 0.99):>10.2f}")
     print(f"  ratio gateway/direct: p50 {p50_g / p50_d:.2f}x, p99 {p99_g / p99_d:.2f}x")
     verdict = "met" if p50_g - p50_d < 1.0 else "NOT met"
     print(f"  gateway adds {p50_g - p50_d:.2f} ms at p50 (goal < 1 ms: {verdict})")
+    print(f"  a bare relay adds {p50_r - p50_d:.2f} ms (the floor here); the gateway's own: {p50_g - p50_r:.2f} ms")
+    record(f"{title} via bare relay, p50", p50_r, "ms", reference="direct", reference_value=p50_d,
+           goal=f"the floor of any relay here (adds {p50_r - p50_d:.2f})")  # fmt: skip
     record(f"{title} via gateway, p50", p50_g, "ms", reference="direct", reference_value=p50_d,
            goal=f"adds < 1 ms (adds {p50_g - p50_d:.2f})", met=p50_g - p50_d < 1.0)  # fmt: skip
     record(f"{title} via gateway, p99", p99_g, "ms", reference="direct", reference_value=p99_d)
@@ -117,6 +122,14 @@ async def load_mix(gateway: str, headers: dict[str, str], families: list[str], c
     record(f"read-mostly mix, {clients} clients via gateway", rate, "req/s", goal=f"p50 {p50:.1f} ms, p99 {p99:.1f} ms")
 
 
+def start_relay(port: int, upstream: str) -> subprocess.Popen[bytes]:
+    """The bare relay (`bench_relay.py`), served the way the gateway is: uvicorn with httptools and uvloop."""
+    command = [str(processes.BIN / "uvicorn"), "--app-dir", str(Path(__file__).parent), "bench_relay:app"]
+    options = ["--host", "127.0.0.1", "--port", str(port), "--http", "httptools", "--loop", "uvloop"]
+    env = {**os.environ, "KKB_RELAY_UPSTREAM": upstream}
+    return subprocess.Popen([*command, *options, "--log-level", "warning", "--no-access-log"], env=env)
+
+
 def run(rounds: int, warmup: int, pin: bool, clients: int, seconds: float) -> None:
     suffix = uuid.uuid4().hex[:8]
     names = {"gateway": f"kkb_bench_gateway_{suffix}", "registry": f"kkb_bench_registry_{suffix}"}
@@ -153,6 +166,13 @@ def run(rounds: int, warmup: int, pin: bool, clients: int, seconds: float) -> No
                 processes.wait_healthy(f"{base}/healthz", process)
                 if pin:
                     os.sched_setaffinity(process.pid, SERVER_CPUS)
+            relay_port = processes.free_port()
+            relay = f"http://127.0.0.1:{relay_port}"
+            process = start_relay(relay_port, registry)
+            started.append(process)
+            processes.wait_healthy(f"{relay}/registry/healthz", process)
+            if pin:
+                os.sched_setaffinity(process.pid, SERVER_CPUS)
             if pin:
                 os.sched_setaffinity(0, CLIENT_CPUS)
             with httpx.Client(timeout=10) as client:
@@ -165,10 +185,12 @@ def run(rounds: int, warmup: int, pin: bool, clients: int, seconds: float) -> No
                 one = {
                     "direct": f"{registry}/v1/families/{family}",
                     "gateway": f"{gateway}/registry/v1/families/{family}",
+                    "relay": f"{relay}/registry/v1/families/{family}",
                 }
                 page = {
                     "direct": f"{registry}/v1/families?limit=50",
                     "gateway": f"{gateway}/registry/v1/families?limit=50",
+                    "relay": f"{relay}/registry/v1/families?limit=50",
                 }
                 measure(client, one, headers, warmup)
                 measure(client, page, headers, warmup)

@@ -193,3 +193,27 @@ async def test_proxied_requests_are_counted_by_service_never_by_record(gateway: 
     text = (await gateway.get("/metrics")).text
     assert 'route="/registry/v1/{path}"' in text and 'route="/mentoring/v1/{path}"' in text
     assert "0190f3a2" not in text
+
+
+async def test_a_method_the_proxy_does_not_relay_is_405(
+    gateway: httpx.AsyncClient, fake_upstream: FakeUpstream
+) -> None:
+    response = await gateway.request("TRACE", "/registry/v1/families", headers={"X-Request-ID": "trace-1"})
+    assert response.status_code == 405 and problem(response)["status"] == 405
+    assert "GET" in response.headers["allow"] and "TRACE" not in response.headers["allow"]
+    assert response.headers["x-request-id"] == "trace-1"
+    assert fake_upstream.requests == []
+
+
+async def test_a_crash_while_relaying_is_a_500_problem_never_a_dropped_connection(
+    gateway_app: object, fake_upstream: FakeUpstream
+) -> None:
+    async def crash(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("a bug in the gateway's own code")
+
+    fake_upstream.handler = crash
+    transport = httpx.ASGITransport(app=gateway_app, raise_app_exceptions=False)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+        response = await http.get("/registry/v1/families")
+    assert response.status_code == 500 and problem(response)["status"] == 500
+    assert "a bug" not in response.text
