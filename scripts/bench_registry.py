@@ -39,7 +39,7 @@ from kkb_shared.testing.tokens import TokenFactory
 from registry.cli import ALEMBIC_INI
 from registry.families import rules
 from registry.families.enums import Latrine, MaritalStatus, PovertyStatus, Relation, Sex, WaterSource
-from registry.imports.columns import COLUMNS
+from registry.imports.columns import COLUMNS, DATE_FIELDS
 from registry.main import create_app
 from registry.regions.models import RegionLevel
 from registry.reports.service import krs_report
@@ -207,6 +207,26 @@ def _import_csv(rows: int, first_serial: int) -> bytes:
     return buffer.getvalue().encode()
 
 
+async def _copy_seconds(url: str, content: bytes, *, keyed: bool) -> float:
+    """PostgreSQL's own COPY of the file: into a temporary table of text columns (the least work a database
+    can do with the rows, and the goal's reference), or `keyed`: into a logged table whose dates are typed,
+    with NIK as primary key and No. KK indexed, as the registry's own tables check and index them."""
+    connection = await _connect(url)
+    try:
+        if keyed:
+            columns = [f"{c.header} {'date' if c.field in DATE_FIELDS else 'text'}" for c in COLUMNS]
+            await connection.execute(f"CREATE TABLE copy_bench ({', '.join(columns)}, PRIMARY KEY (nik))")
+            await connection.execute("CREATE INDEX ON copy_bench (no_kk)")
+        else:
+            await connection.execute(f"CREATE TEMP TABLE copy_bench ({', '.join(f'{c.header} text' for c in COLUMNS)})")
+        started = time.perf_counter()
+        await connection.copy_to_table("copy_bench", source=io.BytesIO(content), format="csv", header=True)
+        return time.perf_counter() - started
+    finally:
+        await connection.execute("DROP TABLE IF EXISTS copy_bench")
+        await connection.close()
+
+
 async def import_rate(url: str, rows: int) -> None:
     content = _import_csv(rows, 1)
     tokens = TokenFactory()
@@ -220,20 +240,13 @@ async def import_rate(url: str, rows: int) -> None:
         elapsed = time.perf_counter() - started
         job = (await client.get(response.headers["location"], headers=headers)).json()
     await app.state.database.dispose()
-    connection = await _connect(url)
-    try:
-        await connection.execute(
-            "CREATE TEMP TABLE copy_bench (" + ", ".join(f"{c.header} text" for c in COLUMNS) + ")"
-        )
-        started = time.perf_counter()
-        await connection.copy_to_table("copy_bench", source=io.BytesIO(content), format="csv", header=True)
-        copy_elapsed = time.perf_counter() - started
-    finally:
-        await connection.close()
-    api_rate, copy_rate = rows / elapsed, rows / copy_elapsed
+    copy_rate = rows / await _copy_seconds(url, content, keyed=False)
+    keyed_rate = rows / await _copy_seconds(url, content, keyed=True)
+    api_rate = rows / elapsed
     outcome = f"{job['status']}, {job['rows_inserted']:,} inserted, {job['rows_rejected']} rejected"
     print(f"\nImport of {rows:,} CSV rows ({outcome})")
     print(f"  API {api_rate:,.0f} rows/s   COPY {copy_rate:,.0f} rows/s   ratio {api_rate / copy_rate:.3f}")
+    print(f"  (COPY into a logged table, dates typed, NIK primary key, No. KK indexed: {keyed_rate:,.0f} rows/s)")
     print(f"  goal (at least 1/3 of COPY): {'met' if api_rate >= copy_rate / 3 else 'NOT met'}")
     record(f"import of {rows:,} CSV rows through the API", api_rate, "rows/s", reference="COPY",
            reference_value=copy_rate, goal=">= 1/3 of COPY", met=api_rate >= copy_rate / 3)  # fmt: skip
