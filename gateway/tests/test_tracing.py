@@ -38,6 +38,9 @@ async def test_the_service_gets_the_gateways_span_in_the_callers_trace(
     spans = exporter.get_finished_spans()
     server = [s for s in spans if s.parent is not None and format(s.parent.span_id, "016x") == CALLER_SPAN]
     assert server and all(format(s.context.trace_id, "032x") == TRACE_ID for s in spans)
+    assert [(s.name, (s.attributes or {}).get("http.route")) for s in server] == [
+        ("GET /registry/v1/{path:path}", "/registry/v1/{path:path}")
+    ]
     assert parent_span in {format(s.context.span_id, "016x") for s in spans}  # the service hangs under it
     assert not [s for s in spans if "healthz" in s.name]
     await app.state.upstreams.aclose()

@@ -198,13 +198,9 @@ class MethodNotAllowed(DomainError):
 @dataclass(frozen=True)
 class ProxiedRoute:
     """What a proxied request puts in its scope as `route` (as a FastAPI route would), so access logs and
-    metrics label it by service: `/registry/v1/{path}`."""
+    metrics label it by service (`/registry/v1/{path}`) and its trace span is named by its template."""
 
-    service: str
-
-    @property
-    def path(self) -> str:
-        return f"/{self.service}/v1/{{path}}"
+    path: str  # as Starlette spells a route's template: `/registry/v1/{path:path}`
 
 
 class Proxy:
@@ -214,7 +210,7 @@ class Proxy:
     def __init__(self, upstreams: Upstreams, *, traced: bool) -> None:
         self.upstreams = upstreams
         self.traced = traced
-        self.routes = {service: ProxiedRoute(service) for service in SERVICES}
+        self.routes = {service: ProxiedRoute(f"/{service}/v1/{{path:path}}") for service in SERVICES}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -226,9 +222,11 @@ class Proxy:
     async def forward(self, scope: Scope, receive: Receive) -> Response:
         path: str = scope["path"]
         service = path.split("/", 2)[1]
-        scope["route"] = self.routes[service]
+        route = scope["route"] = self.routes[service]
         scope["path_params"] = {"path": path[len(service) + 5 :]}
         method: str = scope["method"]
+        if self.traced:  # the instrumentation names spans by the app's routes, and the proxy is none of them
+            tracing.name_server_span(method, route.path)
         if method not in PROXIED_METHODS:
             raise MethodNotAllowed(headers={"Allow": ", ".join(PROXIED_METHODS)})
         raw_path: bytes = scope.get("raw_path") or path.encode()

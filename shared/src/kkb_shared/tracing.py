@@ -48,6 +48,16 @@ def shutdown(app: FastAPI) -> None:
         provider.shutdown()
 
 
+def name_server_span(method: str, route: str) -> None:
+    """Name the current server span `GET /route/{template}` and set its `http.route`, as the FastAPI
+    instrumentation does for an app's own routes: for requests that no FastAPI route serves."""
+    from opentelemetry import trace
+
+    span = trace.get_current_span()
+    span.update_name(f"{method} {route}")
+    span.set_attribute("http.route", route)
+
+
 def inject_context(headers: list[tuple[str, str]]) -> None:
     """Replace the caller's trace headers with the current span's (the gateway's own span, whose parent is
     the caller's), so the service's spans hang under the gateway's."""
