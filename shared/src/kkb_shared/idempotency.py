@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
-from sqlalchemy import Column, Text, delete, update
+from sqlalchemy import Column, ColumnElement, Text, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel, col
 
@@ -120,11 +120,7 @@ class Idempotency:
                 )
             taken = await session.execute(
                 update(IdempotencyRecord)
-                .where(
-                    col(IdempotencyRecord.subject) == self.subject,
-                    col(IdempotencyRecord.key) == self.key,
-                    col(IdempotencyRecord.created_at) == existing.created_at,
-                )
+                .where(*self._claim_made_at(existing.created_at))
                 .values(created_at=self._claimed_at)
             )
             await session.commit()
@@ -132,15 +128,19 @@ class Idempotency:
                 raise Conflict("A request with this Idempotency-Key is still being processed", headers=RETRY_SOON)
             return None
 
+    def _claim_made_at(self, created_at: datetime) -> tuple[ColumnElement[bool], ...]:
+        """The key's record as the claim made at `created_at` left it: a claim taken over since matches no row."""
+        return (
+            col(IdempotencyRecord.subject) == self.subject,
+            col(IdempotencyRecord.key) == self.key,
+            col(IdempotencyRecord.created_at) == created_at,
+        )
+
     async def _record(self, session: Session, response: Response) -> None:
         headers = {k: v for k, v in response.headers.items() if k in REPLAYED_HEADERS}
         recorded = await session.execute(
             update(IdempotencyRecord)
-            .where(
-                col(IdempotencyRecord.subject) == self.subject,
-                col(IdempotencyRecord.key) == self.key,
-                col(IdempotencyRecord.created_at) == self._claimed_at,
-            )
+            .where(*self._claim_made_at(self._claimed_at))
             .values(
                 status_code=response.status_code,
                 headers=json.dumps(headers),
@@ -154,13 +154,7 @@ class Idempotency:
     async def _release(self) -> None:
         """Give the key up after a failure; only our own claim: a retry that took it over keeps it."""
         async with self.database.sessionmaker() as session:
-            await session.execute(
-                delete(IdempotencyRecord).where(
-                    col(IdempotencyRecord.subject) == self.subject,
-                    col(IdempotencyRecord.key) == self.key,
-                    col(IdempotencyRecord.created_at) == self._claimed_at,
-                )
-            )
+            await session.execute(delete(IdempotencyRecord).where(*self._claim_made_at(self._claimed_at)))
             await session.commit()
 
 
