@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from gateway_helpers import FakeUpstream, problem
 
@@ -206,13 +207,13 @@ async def test_a_method_the_proxy_does_not_relay_is_405(
 
 
 async def test_a_crash_while_relaying_is_a_500_problem_never_a_dropped_connection(
-    gateway_app: object, fake_upstream: FakeUpstream
+    gateway_app: FastAPI, fake_upstream: FakeUpstream
 ) -> None:
     async def crash(request: httpx.Request) -> httpx.Response:
         raise RuntimeError("a bug in the gateway's own code")
 
     fake_upstream.handler = crash
-    transport = httpx.ASGITransport(app=gateway_app, raise_app_exceptions=False)  # type: ignore[arg-type]
+    transport = httpx.ASGITransport(app=gateway_app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
         response = await http.get("/registry/v1/families")
     assert response.status_code == 500 and problem(response)["status"] == 500
