@@ -227,26 +227,62 @@ async def _copy_seconds(url: str, content: bytes, *, keyed: bool) -> float:
         await connection.close()
 
 
+IMPORTED = (  # what the import of `_import_csv` wrote: (table, read it, delete it)
+    ("change_event", "SELECT * FROM change_event WHERE entity_id IN (SELECT id FROM family WHERE address = 'Jl. Impor'"
+     " UNION ALL SELECT id FROM member WHERE name LIKE 'Impor %')", "DELETE FROM change_event WHERE seq = ANY($1)"),
+    ("member", "SELECT * FROM member WHERE name LIKE 'Impor %'", "DELETE FROM member WHERE id = ANY($1)"),
+    ("family", "SELECT * FROM family WHERE address = 'Jl. Impor'", "DELETE FROM family WHERE id = ANY($1)"),
+)  # fmt: skip
+
+
+async def _records_copy_seconds(url: str) -> float:
+    """The floor of any import into the registry's schema: the families, members and change events the
+    import wrote, read back, deleted and written again with nothing but COPY, in one transaction, into the
+    registry's own tables with all their keys and indexes. No reading, no checks, no rules."""
+    connection = await _connect(url)
+    try:
+        tables: dict[str, tuple[list[str], list[asyncpg.Record]]] = {}
+        for table, read, _ in IMPORTED:
+            records = await connection.fetch(read)
+            tables[table] = (list(records[0].keys()), records)
+        for table, _, delete in IMPORTED:  # the feed first, the families last
+            await connection.execute(delete, [r["seq" if table == "change_event" else "id"] for r in tables[table][1]])
+        await connection.execute("VACUUM family, member, change_event")
+        started = time.perf_counter()
+        async with connection.transaction():
+            for table in ("family", "member", "change_event"):
+                columns, records = tables[table]
+                await connection.copy_records_to_table(table, records=records, columns=columns)
+        return time.perf_counter() - started
+    finally:
+        await connection.close()
+
+
 async def import_rate(url: str, rows: int) -> None:
     content = _import_csv(rows, 1)
     tokens = TokenFactory()
     app = create_app(RegistrySettings(database_url=url), verifier=tokens.verifier())
-    app.state.import_tasks = set()
     headers = tokens.headers("admin")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://r", timeout=3600) as client:
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://r", timeout=3600) as client,
+    ):
         started = time.perf_counter()
         response = await client.post("/v1/imports", files={"file": ("bench.csv", content)}, headers=headers)
         await asyncio.gather(*app.state.import_tasks)
         elapsed = time.perf_counter() - started
         job = (await client.get(response.headers["location"], headers=headers)).json()
-    await app.state.database.dispose()
     copy_rate = rows / await _copy_seconds(url, content, keyed=False)
     keyed_rate = rows / await _copy_seconds(url, content, keyed=True)
+    floor_rate = rows / await _records_copy_seconds(url)
     api_rate = rows / elapsed
     outcome = f"{job['status']}, {job['rows_inserted']:,} inserted, {job['rows_rejected']} rejected"
     print(f"\nImport of {rows:,} CSV rows ({outcome})")
     print(f"  API {api_rate:,.0f} rows/s   COPY {copy_rate:,.0f} rows/s   ratio {api_rate / copy_rate:.3f}")
-    print(f"  (COPY into a logged table, dates typed, NIK primary key, No. KK indexed: {keyed_rate:,.0f} rows/s)")
+    print(f"  (COPY into a logged table, dates typed, NIK primary key, No. KK indexed: {keyed_rate:,.0f} rows/s,")
+    print(f"   ratio {api_rate / keyed_rate:.3f}; COPY of the import's own records, read back from the registry, into")
+    print(f"   its family, member and change_event tables: {floor_rate:,.0f} rows/s, the most any import could do)")
     print(f"  goal (at least 1/3 of COPY): {'met' if api_rate >= copy_rate / 3 else 'NOT met'}")
     record(f"import of {rows:,} CSV rows through the API", api_rate, "rows/s", reference="COPY",
            reference_value=copy_rate, goal=">= 1/3 of COPY", met=api_rate >= copy_rate / 3)  # fmt: skip

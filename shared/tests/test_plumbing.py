@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+
 import pytest
 
 from kkb_shared.errors import InvalidInput, PreconditionFailed, PreconditionRequired, field_path
+from kkb_shared.ids import new_ids
 from kkb_shared.pagination import decode_cursor, encode_cursor
 from kkb_shared.scope import region_bounds
 from kkb_shared.versioning import check_if_match, etag
@@ -57,3 +61,15 @@ def test_if_match() -> None:
 )
 def test_region_bounds(prefix: str, bounds: tuple[str, str]) -> None:
     assert region_bounds(prefix) == bounds
+
+
+def test_new_ids_are_distinct_uuid7_of_this_millisecond() -> None:
+    before = time.time_ns() // 1_000_000
+    made = new_ids(2000)
+    after = time.time_ns() // 1_000_000
+    assert len(set(made)) == 2000
+    for text in made:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 7 and parsed.variant == uuid.RFC_4122
+        assert before <= parsed.int >> 80 <= after  # the 48-bit Unix time in milliseconds
+    assert new_ids(0) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,20 @@ if TYPE_CHECKING:
 # Tracing is ours (`kkb_shared.tracing`, with its own provider, only when configured). FastAPI's native telemetry
 # would look at OpenTelemetry's global providers, which nothing here sets, on every request.
 NO_NATIVE_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
+
+def freeze_startup_objects() -> None:
+    """Once per process: what start-up built (modules, the app, its routes and schemas) lives as long as the
+    process, so it is moved out of the garbage collector's way. A full collection, which a bulk import's
+    allocations set off again and again, then no longer walks it (a fifth of an import's time before)."""
+    global _startup_frozen
+    if not _startup_frozen:
+        _startup_frozen = True
+        gc.collect()
+        gc.freeze()
+
+
+_startup_frozen = False
 
 
 def create_service_app(
@@ -58,6 +73,7 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for hook in on_startup:
             await hook(app)
+        freeze_startup_objects()
         yield
         for hook in on_shutdown:
             await hook(app)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
 from kkb_shared.auth import Principal, PrincipalDep
-from kkb_shared.db import SessionDep, UtcDateTime, bulk_insert, utcnow
+from kkb_shared.db import SessionDep, UtcDateTime, insert_records, utcnow
 from kkb_shared.errors import problem_responses
 from kkb_shared.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
 from kkb_shared.scope import scoped
@@ -25,6 +25,7 @@ from kkb_shared.scope import scoped
 # never skips a change that commits late with a lower number.
 FEED_LOCK_SQL = text("SELECT pg_advisory_xact_lock(7101042015)")
 FEED_LOCKED_BY = "kkb_feed_locked_by_transaction"
+CHANGE_EVENT_COLUMNS = ("entity", "entity_id", "operation", "version", "desa_code", "changed_at")
 
 
 class Operation(StrEnum):
@@ -85,18 +86,11 @@ async def record_many(*, session: AsyncSession, changes: Sequence[tuple[StrEnum,
         return
     await lock_feed(session)
     now = utcnow()
-    rows = [
-        {
-            "entity": entity.value,
-            "entity_id": row.id,
-            "operation": operation.value,
-            "version": row.version,
-            "desa_code": desa_code,
-            "changed_at": now,
-        }
+    records = [
+        (entity.value, row.id, operation.value, row.version, desa_code, now)
         for entity, row, operation, desa_code in changes
     ]
-    await bulk_insert(session, ChangeEvent, rows)
+    await insert_records(session, ChangeEvent, CHANGE_EVENT_COLUMNS, records)
 
 
 async def list_changes(

@@ -192,27 +192,30 @@ COPY_FROM_ROWS = 50
 
 
 async def bulk_insert(session: AsyncSession, model: type[SQLModel], rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert many rows in the session's transaction: with COPY on PostgreSQL (several times cheaper per row
-    than INSERT, once there are enough rows to pay for its extra round trip), otherwise with one executemany
-    INSERT. Every row has the same keys, each value already of its column's Python type (aware datetimes):
-    COPY skips the column types' own conversions."""
-    if not rows:
+    """Insert many rows in the session's transaction (see `insert_records`); every row has the same keys."""
+    if rows:
+        columns = list(rows[0])
+        await insert_records(session, model, columns, [tuple(row[c] for c in columns) for row in rows])
+
+
+async def insert_records(
+    session: AsyncSession, model: type[SQLModel], columns: Sequence[str], records: Sequence[Sequence[Any]]
+) -> None:
+    """Insert many rows, given as records of values in the order of `columns`, in the session's transaction:
+    with COPY on PostgreSQL (several times cheaper per row than INSERT, once there are enough rows to pay for
+    its extra round trip), otherwise with one executemany INSERT. Each value is already of its column's
+    Python type (aware datetimes): COPY skips the column types' own conversions."""
+    if not records:
         return
-    if len(rows) < COPY_FROM_ROWS or session.get_bind().dialect.name != "postgresql":
-        await session.execute(insert(model), list(rows))
+    if len(records) < COPY_FROM_ROWS or session.get_bind().dialect.name != "postgresql":
+        await session.execute(insert(model), [dict(zip(columns, record, strict=True)) for record in records])
         return
-    columns = list(rows[0])
     table = sa_inspect(model).local_table
     driver = (await (await session.connection()).get_raw_connection()).driver_connection
     if driver is None:  # the pool invalidated the connection under us
         raise ConnectionError("the database connection was closed")
     try:
-        await driver.copy_records_to_table(
-            table.name,
-            schema_name=table.schema,
-            columns=columns,
-            records=[tuple(row[c] for c in columns) for row in rows],
-        )
+        await driver.copy_records_to_table(table.name, schema_name=table.schema, columns=columns, records=records)
     except asyncpg.IntegrityConstraintViolationError as exc:  # as an INSERT's would be: a uniqueness race lost
         raise IntegrityError(f"COPY {table.name}", None, exc) from exc
     except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError) as exc:

@@ -163,6 +163,38 @@ async def test_conflicting_family_columns_reject_the_family(
     assert await stored(registry_app) == (0, 0)
 
 
+async def test_a_family_whose_rows_are_spread_over_the_file_is_gathered_across_batches(
+    client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from registry.imports import service
+
+    monkeypatch.setattr(service, "FAMILY_BATCH", 2)
+    monkeypatch.setattr(service, "FAMILY_BATCH_CONCURRENT", 2)
+    a, b, c, d, e = (f"610104010125003{i}" for i in range(5))
+    rows = [
+        person(a, "6101044703950031", "Spread One"),  # row 2
+        person(b, "6101044703950032", "Together One"),  # row 3
+        person(b, "6101040502930032", "Together Two", jenis_kelamin="L", hubungan_keluarga="kepala_keluarga"),
+        person(c, "6101044703950033", "Spread Bad Family"),  # row 5
+        person(a, "6101040502930031", "Spread Two", jenis_kelamin="L", hubungan_keluarga="kepala_keluarga"),
+        person(d, "6101044703950034", "Alone"),  # row 7
+        person(c, "61010447039", "Short Nik"),  # row 8
+        person(e, "6101044703950035", "Last"),  # row 9
+    ]
+    job = await finished(client, admin, await upload(client, admin, csv_file(rows)))
+    counts = ("rows_read", "rows_inserted", "rows_rejected", "families_total", "families_done")
+    assert [job[name] for name in counts] == [8, 6, 2, 5, 5] and job["progress"] == 1.0
+    assert await rejections(client, admin, job["id"]) == {
+        (5, "row", "not imported: row 8 of the same family is invalid"),
+        (8, "nik", "String should match pattern '^\\d{16}$'"),
+    }
+    assert await stored(registry_app) == (4, 6)
+    spread = (await client.get("/v1/members", params={"q": "spread"}, headers=admin)).json()["items"]
+    assert len(spread) == 2 and spread[0]["family_id"] == spread[1]["family_id"]
+    again = await finished(client, admin, await upload(client, admin, csv_file(rows)))
+    assert (again["rows_inserted"], again["rows_unchanged"], again["rows_rejected"]) == (0, 6, 2)
+
+
 async def test_dry_run_counts_but_writes_nothing(
     client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI
 ) -> None:

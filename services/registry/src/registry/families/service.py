@@ -63,12 +63,20 @@ def family_detail(family: Family, members: list[Member], today: date) -> FamilyD
     )
 
 
-def derived_member_columns(member: MemberCreate | Member) -> dict[str, str]:
-    """What a member row derives from its own fields: data-quality flags and the name's search key."""
+DERIVED_MEMBER_COLUMNS = ("data_quality_flags", "name_key")
+
+
+def derived_member_values(member: MemberCreate | Member) -> tuple[str, str]:
+    """What a member row derives from its own fields (DERIVED_MEMBER_COLUMNS): data-quality flags and the
+    name's search key."""
     flags = []
     if not rules.nik_matches_birth_date(member.nik, member.birth_date, member.sex):
         flags.append(DataQualityFlag.NIK_BIRTH_DATE_MISMATCH.value)
-    return {"data_quality_flags": ",".join(flags), "name_key": rules.name_search_key(member.name)}
+    return ",".join(flags), rules.name_search_key(member.name)
+
+
+def derived_member_columns(member: MemberCreate | Member) -> dict[str, str]:
+    return dict(zip(DERIVED_MEMBER_COLUMNS, derived_member_values(member), strict=True))
 
 
 def assessment_columns(family: rules.FamilyFacts, members: Sequence[rules.MemberFacts], today: date) -> dict[str, bool]:

@@ -4,9 +4,11 @@ members in one savepoint. A family is all or nothing: one bad row rejects every 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -17,8 +19,8 @@ from sqlmodel import col
 
 from kkb_shared import changes
 from kkb_shared.changes import Changed, Operation, Versioned
-from kkb_shared.db import bulk_insert, utcnow
-from kkb_shared.ids import new_id
+from kkb_shared.db import bulk_insert, insert_records, utcnow
+from kkb_shared.ids import new_ids
 from registry.families import repository, rules
 from registry.families import service as families_service
 from registry.families.models import Family, Member
@@ -220,8 +222,7 @@ async def _write(
     now = utcnow()
     results: list[FamilyResult] = []
     feed: list[tuple[Entity, Versioned, Operation, str]] = []
-    new_families: list[dict[str, Any]] = []
-    new_members: list[dict[str, Any]] = []
+    fresh: list[ValidFamily] = []
     for valid in families:
         family = existing.families.get(valid.data.kk_number)
         held = existing.members.get(family.id, {}) if family is not None else {}
@@ -237,12 +238,7 @@ async def _write(
                 )
             )
         elif family is None:  # the common case of a first import: plain rows, inserted in bulk below
-            family_row, member_rows = _new_family(valid, created_by=created_by, today=today, now=now)
-            new_families.append(family_row)
-            new_members.extend(member_rows)
-            desa = family_row["desa_code"]
-            feed.append((Entity.FAMILY, Changed(family_row["id"], 1), Operation.CREATED, desa))
-            feed.extend((Entity.MEMBER, Changed(m["id"], 1), Operation.CREATED, desa) for m in member_rows)
+            fresh.append(valid)
             results.append(FamilyResult(outcomes=dict.fromkeys((row.number for row in valid.rows), Outcome.INSERTED)))
         else:
             result, touched = _apply(session, valid, family, dict(held), today=today, now=now)
@@ -251,34 +247,46 @@ async def _write(
                 (Entity.FAMILY if isinstance(row, Family) else Entity.MEMBER, row, operation, family.desa_code)
                 for row, operation in touched
             )
-    if new_families:
+    if fresh:
+        ids = iter(new_ids(sum(1 + len(valid.rows) for valid in fresh)))
+        new_families: list[dict[str, Any]] = []
+        new_members: list[tuple[Any, ...]] = []
+        member_id = MEMBER_RECORD_COLUMNS.index("id")
+        for valid in fresh:
+            family_row, member_rows = _new_family(valid, ids, created_by=created_by, today=today, now=now)
+            new_families.append(family_row)
+            new_members.extend(member_rows)
+            desa = family_row["desa_code"]
+            feed.append((Entity.FAMILY, Changed(family_row["id"], 1), Operation.CREATED, desa))
+            feed.extend((Entity.MEMBER, Changed(m[member_id], 1), Operation.CREATED, desa) for m in member_rows)
         await bulk_insert(session, Family, new_families)
-        await bulk_insert(session, Member, new_members)
+        await insert_records(session, Member, MEMBER_RECORD_COLUMNS, new_members)
     await session.flush()  # the updated records, whose new versions the feed reads
     await changes.record_many(session=session, changes=feed)
     return results
 
 
+MEMBER_VALUES = attrgetter(*MemberCreate.model_fields)
+MEMBER_RECORD_COLUMNS = (
+    *MemberCreate.model_fields, *families_service.DERIVED_MEMBER_COLUMNS, "version", "created_at", "updated_at", "id",
+    "family_id",
+)  # fmt: skip
+
+
 def _new_family(
-    valid: ValidFamily, *, created_by: str, today: date, now: datetime
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The rows of a family the registry does not hold yet, with what is derived from them, as plain values:
-    building ORM objects would cost more than all the rest of the import."""
-    family_id = new_id()
-    stamps = {"version": 1, "created_at": now, "updated_at": now, "deleted_at": None}
-    members: list[dict[str, Any]] = []
+    valid: ValidFamily, ids: Iterator[str], *, created_by: str, today: date, now: datetime
+) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
+    """The rows of a family the registry does not hold yet, with what is derived from them, as plain values
+    (the members as records in MEMBER_RECORD_COLUMNS' order): building ORM objects would cost more than all
+    the rest of the import."""
+    family_id = next(ids)
+    members: list[tuple[Any, ...]] = []
     facts: list[rules.MemberFacts] = []
     for row in valid.rows:
         data = valid.members[row.number]
-        member_id = new_id()
+        member_id = next(ids)
         members.append(
-            {
-                **data.model_dump(),
-                **families_service.derived_member_columns(data),
-                **stamps,
-                "id": member_id,
-                "family_id": family_id,
-            }
+            (*MEMBER_VALUES(data), *families_service.derived_member_values(data), 1, now, now, member_id, family_id)
         )
         facts.append(
             _MemberFacts(
@@ -295,7 +303,9 @@ def _new_family(
         **valid.data.model_dump(),
         **families_service.assessment_columns(valid.data, facts, today),
         "krs_assessed_on": today,
-        **stamps,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
         "id": family_id,
         "created_by": created_by,
     }

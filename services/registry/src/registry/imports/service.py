@@ -1,6 +1,9 @@
 """Bulk import of families and members from CSV or XLSX, as a background job whose state lives in the
-database: accept (store the file, check its header), stage (read, normalise, spot duplicate NIKs),
-apply (family by family, batched), and report (counts, progress, rejected rows)."""
+database: accept (store the file, check its header); scan (a quick first pass over the No. KK and NIK
+columns: row and family counts, duplicate NIKs, families whose rows are spread over the file); apply (a
+second pass reading every row, applying whole families in batches as the file lists them, and staging the
+rows of spread families in the database until the file is read); and report (counts, progress, rejected
+rows). Nothing holds the whole file in memory."""
 
 from __future__ import annotations
 
@@ -8,14 +11,13 @@ import asyncio
 import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from fastapi import UploadFile
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -42,8 +44,8 @@ from registry.settings import RegistrySettings
 logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 1 << 20
-STAGE_BATCH = 1000
-FAMILY_BATCH = 200  # a batch is one transaction: on SQLite, other writers wait for it
+FAMILY_BATCH = 200  # families per transaction on SQLite, where other writers wait for it
+FAMILY_BATCH_CONCURRENT = 1000  # and on PostgreSQL, where they do not
 
 
 async def accept(
@@ -99,13 +101,92 @@ def _check_header(path: Path) -> reader.FileKind:
     return kind
 
 
-def _read_batch(rows: Iterator[tuple[int, list[Any]]], fields: list[str | None], size: int) -> list[StagedRow]:
-    staged = []
-    for number, cells in islice(rows, size):
+def _key(cells: list[Any], at: int, field_name: str) -> str | None:
+    """A cell read as a No. KK or NIK, or None when it is empty or unreadable."""
+    try:
+        value = columns.normalise(field_name, cells[at] if at < len(cells) else None)
+    except ValueError:
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+@dataclass
+class Scan:
+    """What a first, quick pass over the file tells, reading only the No. KK and NIK columns."""
+
+    rows: int = 0
+    families: int = 0
+    scattered: set[str] = field(default_factory=set)  # No. KK whose rows are not all consecutive
+    earlier_nik: dict[int, int] = field(default_factory=dict)  # row number: the first row with its NIK
+
+
+def _scan(path: Path, kind: reader.FileKind) -> Scan:
+    rows = reader.rows(path, kind)
+    fields = columns.resolve_header(next(rows)[1])
+    kk_at, nik_at = fields.index("kk_number"), fields.index("nik")
+    scan = Scan()
+    last_index: dict[str, int] = {}
+    first_row_of_nik: dict[str, int] = {}
+    for index, (number, cells) in enumerate(rows):
+        scan.rows += 1
+        kk = _key(cells, kk_at, "kk_number")
+        if kk is None:  # a row without a readable No. KK stands alone
+            scan.families += 1
+        else:
+            previous = last_index.get(kk)
+            if previous is None:
+                scan.families += 1
+            elif previous != index - 1:
+                scan.scattered.add(kk)
+            last_index[kk] = index
+        nik = _key(cells, nik_at, "nik")
+        if nik is not None:
+            first = first_row_of_nik.setdefault(nik, number)
+            if first != number:
+                scan.earlier_nik[number] = first
+    return scan
+
+
+@dataclass
+class Chunk:
+    families: list[list[StagedRow]]  # whole families whose rows stand together in the file
+    scattered: list[StagedRow]  # rows of the families in Scan.scattered, staged until the file is read
+
+
+class FamilyReader:
+    """The second pass: every row read and normalised, gathered into families as the file lists them."""
+
+    def __init__(self, path: Path, kind: reader.FileKind, scan: Scan) -> None:
+        self._rows = reader.rows(path, kind)
+        self._fields = columns.resolve_header(next(self._rows)[1])
+        self._scan = scan
+        self._family: list[StagedRow] = []
+
+    def chunk(self, families: int, rows: int) -> Chunk | None:
+        """Up to about `families` whole families or `rows` rows; None at the end of the file."""
+        chunk = Chunk([], [])
+        for count, (number, cells) in enumerate(self._rows, start=1):
+            row = self._read(number, cells)
+            kk = row.values.get("kk_number") or None
+            if kk in self._scan.scattered:
+                chunk.scattered.append(row)
+            else:
+                if self._family and (kk is None or kk != self._family[0].values.get("kk_number")):
+                    chunk.families.append(self._family)
+                    self._family = []
+                self._family.append(row)
+            if len(chunk.families) >= families or count >= rows:
+                return chunk
+        if self._family:
+            chunk.families.append(self._family)
+            self._family = []
+        return chunk if chunk.families or chunk.scattered else None
+
+    def _read(self, number: int, cells: list[Any]) -> StagedRow:
         values: dict[str, Any] = {}
         errors: list[tuple[str, str]] = []
         for index, cell in enumerate(cells):
-            name = fields[index] if index < len(fields) else None
+            name = self._fields[index] if index < len(self._fields) else None
             if name is None:
                 if cell not in (None, ""):
                     errors.append(("row", f"a value in column {index + 1}, which has no header"))
@@ -114,8 +195,9 @@ def _read_batch(rows: Iterator[tuple[int, list[Any]]], fields: list[str | None],
                 values[name] = columns.normalise(name, cell)
             except ValueError as exc:
                 errors.append((name, str(exc)))
-        staged.append(StagedRow(number, values, errors))
-    return staged
+        if (first := self._scan.earlier_nik.get(number)) is not None:
+            errors.append(("nik", f"same NIK as row {first}"))
+        return StagedRow(number, values, errors)
 
 
 async def run(database: Database, job_id: str, path: Path) -> None:
@@ -125,8 +207,12 @@ async def run(database: Database, job_id: str, path: Path) -> None:
         async with database.sessionmaker() as session:
             job = await session.get(ImportJob, job_id)
         assert job is not None
-        await _stage(database, job, path)
-        await _apply(database, job)
+        kind = reader.FileKind(job.file_kind)
+        scan = await asyncio.to_thread(_scan, path, kind)
+        await _set(database, job_id, rows_read=scan.rows, families_total=scan.families)
+        await _apply_file(database, job, FamilyReader(path, kind, scan))
+        if scan.scattered:
+            await _apply_staged(database, job)
         await _set(database, job_id, status=ImportStatus.SUCCEEDED, finished_at=utcnow())
     except asyncio.CancelledError:
         await _set(
@@ -152,126 +238,127 @@ async def _set(database: Database, job_id: str, **values: Any) -> None:
         await session.execute(update(ImportJob).where(col(ImportJob.id) == job_id).values(**values))
 
 
-async def _stage(database: Database, job: ImportJob, path: Path) -> None:
-    """Read the whole file into staged rows (by No. KK), so a family's rows meet wherever they stand."""
-    rows = reader.rows(path, reader.FileKind(job.file_kind))
-    header = await asyncio.to_thread(next, rows)
-    fields = columns.resolve_header(header[1])
-    first_row_of_nik: dict[str, int] = {}
-    while batch := await asyncio.to_thread(_read_batch, rows, fields, STAGE_BATCH):
-        staged = []
-        for row in batch:
-            nik = row.values.get("nik")
-            if isinstance(nik, str) and nik:
-                if nik in first_row_of_nik:
-                    row.errors.append(("nik", f"same NIK as row {first_row_of_nik[nik]}"))
-                else:
-                    first_row_of_nik[nik] = row.number
-            kk = row.values.get("kk_number")
-            staged.append(
+def _family_batch(database: Database) -> int:
+    """Families per transaction. On SQLite other writers wait for a transaction: keep it short."""
+    return FAMILY_BATCH if database.engine.dialect.name == "sqlite" else FAMILY_BATCH_CONCURRENT
+
+
+async def _apply_file(database: Database, job: ImportJob, families: FamilyReader) -> None:
+    """Apply the families whose rows stand together as the file is read; stage the other rows."""
+    desa = DesaCache(job.region)
+    today = date.today()
+    batch = _family_batch(database)
+    # The next chunk is read while this one is written, so the database's work and the reading overlap.
+    reading = asyncio.ensure_future(asyncio.to_thread(families.chunk, batch, batch * 20))
+    try:
+        while chunk := await reading:
+            reading = asyncio.ensure_future(asyncio.to_thread(families.chunk, batch, batch * 20))
+            await _apply_chunk(database, job, chunk, desa, today)
+    finally:  # a thread cannot be stopped: let a read under way finish, and drop what it read or raised
+        if not reading.done():
+            await asyncio.wait([reading])
+        if not reading.cancelled():
+            reading.exception()
+
+
+async def _apply_chunk(database: Database, job: ImportJob, chunk: Chunk, desa: DesaCache, today: date) -> None:
+    async with database.write_sessionmaker() as session, session.begin():
+        await bulk_insert(
+            session,
+            ImportRow,
+            [
                 {
                     "job_id": job.id,
                     "row_number": row.number,
-                    # a row without a readable No. KK stands alone
-                    "kk_number": kk if isinstance(kk, str) and kk else f"~row {row.number:09d}",
+                    "kk_number": row.values["kk_number"],
                     "cells": json.dumps({"values": row.values, "errors": row.errors}, default=str),
                 }
-            )
-        async with database.write_sessionmaker() as session, session.begin():
-            await bulk_insert(session, ImportRow, staged)
-            await session.execute(
-                update(ImportJob)
-                .where(col(ImportJob.id) == job.id)
-                .values(rows_read=col(ImportJob.rows_read) + len(batch))
-            )
+                for row in chunk.scattered
+            ],
+        )
+        await _apply_families(session, job, chunk.families, desa, today)
 
 
-async def _apply(database: Database, job: ImportJob) -> None:
-    async with database.sessionmaker() as session:
-        total = (
-            await session.execute(
-                select(func.count(func.distinct(col(ImportRow.kk_number)))).where(col(ImportRow.job_id) == job.id)
-            )
-        ).scalar_one()
-    await _set(database, job.id, families_total=total)
+async def _apply_staged(database: Database, job: ImportJob) -> None:
+    """Apply the families whose rows were spread over the file, now that all of them are staged."""
     desa = DesaCache(job.region)
     today = date.today()
+    batch = _family_batch(database)
     last = ""
     while True:
         async with database.write_sessionmaker() as session, session.begin():
-            kk_numbers = list(
-                (
-                    await session.execute(
-                        select(col(ImportRow.kk_number))
-                        .where(col(ImportRow.job_id) == job.id, col(ImportRow.kk_number) > last)
-                        .group_by(col(ImportRow.kk_number))
-                        .order_by(col(ImportRow.kk_number))
-                        .limit(FAMILY_BATCH)
+            staged = (
+                await session.execute(  # plain tuples: no ORM object per row
+                    select(col(ImportRow.kk_number), col(ImportRow.row_number), col(ImportRow.cells))
+                    .where(
+                        col(ImportRow.job_id) == job.id,
+                        col(ImportRow.kk_number).in_(
+                            select(col(ImportRow.kk_number))
+                            .where(col(ImportRow.job_id) == job.id, col(ImportRow.kk_number) > last)
+                            .group_by(col(ImportRow.kk_number))
+                            .order_by(col(ImportRow.kk_number))
+                            .limit(batch)
+                            .scalar_subquery()
+                        ),
                     )
-                ).scalars()
-            )
-            if not kk_numbers:
+                    .order_by(col(ImportRow.kk_number), col(ImportRow.row_number))
+                )
+            ).all()
+            if not staged:
                 return
-            counts, rejections = await _apply_batch(session, job, kk_numbers, desa, today)
-            if rejections:
-                await session.execute(
-                    insert(ImportRejection),
-                    [
-                        {"job_id": job.id, "row_number": r, "column": c, "reason": reason[:500]}
-                        for r, c, reason in rejections
-                    ],
+            by_family: dict[str, list[StagedRow]] = defaultdict(list)
+            for kk_number, row_number, text in staged:
+                cells = json.loads(text)
+                by_family[kk_number].append(
+                    StagedRow(row_number, cells["values"], [(name, reason) for name, reason in cells["errors"]])
                 )
-            await session.execute(
-                update(ImportJob)
-                .where(col(ImportJob.id) == job.id)
-                .values(
-                    families_done=col(ImportJob.families_done) + len(kk_numbers),
-                    rows_inserted=col(ImportJob.rows_inserted) + counts[Outcome.INSERTED],
-                    rows_updated=col(ImportJob.rows_updated) + counts[Outcome.UPDATED],
-                    rows_unchanged=col(ImportJob.rows_unchanged) + counts[Outcome.UNCHANGED],
-                    rows_rejected=col(ImportJob.rows_rejected) + counts[Outcome.REJECTED],
-                )
-            )
-            last = kk_numbers[-1]
+            await _apply_families(session, job, list(by_family.values()), desa, today)
+            last = staged[-1][0]
 
 
-async def _apply_batch(
-    session: AsyncSession, job: ImportJob, kk_numbers: list[str], desa: DesaCache, today: date
-) -> tuple[Counter[Outcome], list[tuple[int, str, str]]]:
-    """Apply a batch of families; a dry run rolls their writes back but keeps the counts and rejections."""
-    staged = await session.execute(  # plain tuples: no ORM object per row
-        select(col(ImportRow.kk_number), col(ImportRow.row_number), col(ImportRow.cells))
-        .where(col(ImportRow.job_id) == job.id, col(ImportRow.kk_number).in_(kk_numbers))
-        .order_by(col(ImportRow.kk_number), col(ImportRow.row_number))
-    )
-    by_family: dict[str, list[StagedRow]] = defaultdict(list)
-    for kk_number, row_number, text in staged:
-        cells = json.loads(text)
-        by_family[kk_number].append(
-            StagedRow(row_number, cells["values"], [(name, reason) for name, reason in cells["errors"]])
-        )
-    counts: Counter[Outcome] = Counter()
-    rejections: list[tuple[int, str, str]] = []
+async def _apply_families(
+    session: AsyncSession, job: ImportJob, families: list[list[StagedRow]], desa: DesaCache, today: date
+) -> None:
+    """Apply whole families in the session's transaction and count them in the job; a dry run rolls their
+    writes back but keeps the counts and rejections."""
+    if not families:
+        return
     if not job.dry_run:
         await changes.lock_feed(session)  # outside the savepoints, so it holds whatever they roll back
     writes = await session.begin_nested()
     valid: list[ValidFamily] = []
     results: list[FamilyResult] = []
-    for kk in kk_numbers:
-        checked = await validate_family(session, by_family[kk], desa)
+    for rows in families:
+        checked = await validate_family(session, rows, desa)
         if isinstance(checked, ValidFamily):
             valid.append(checked)
         else:
             results.append(checked)
     results += await apply_families(session, valid, created_by=job.created_by, today=today)
-    for result in results:
-        counts.update(result.outcomes.values())
-        rejections.extend(result.rejections)
     if job.dry_run:
         await writes.rollback()
     else:
         await writes.commit()
-    return counts, rejections
+    counts: Counter[Outcome] = Counter()
+    rejections: list[dict[str, Any]] = []
+    for result in results:
+        counts.update(result.outcomes.values())
+        rejections.extend(
+            {"job_id": job.id, "row_number": r, "column": c, "reason": reason[:500]}
+            for r, c, reason in result.rejections
+        )
+    await bulk_insert(session, ImportRejection, rejections)
+    await session.execute(
+        update(ImportJob)
+        .where(col(ImportJob.id) == job.id)
+        .values(
+            families_done=col(ImportJob.families_done) + len(families),
+            rows_inserted=col(ImportJob.rows_inserted) + counts[Outcome.INSERTED],
+            rows_updated=col(ImportJob.rows_updated) + counts[Outcome.UPDATED],
+            rows_unchanged=col(ImportJob.rows_unchanged) + counts[Outcome.UNCHANGED],
+            rows_rejected=col(ImportJob.rows_rejected) + counts[Outcome.REJECTED],
+        )
+    )
 
 
 async def fail_interrupted(database: Database) -> int:
