@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -217,8 +219,13 @@ async def test_rows_outside_the_callers_region_are_rejected(
 
 
 async def test_xlsx_with_excel_dates_and_numbers(
-    client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    registry_app: FastAPI,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
+    monkeypatch.setattr(registry_app.state.settings, "import_dir", tmp_path)
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -287,6 +294,7 @@ async def test_xlsx_with_excel_dates_and_numbers(
     budi = (await client.get("/v1/members", params={"q": "budi"}, headers=admin)).json()["items"][0]
     assert budi["birth_date"] == "1993-02-05" and budi["nik"] == "6101040502930031"
     assert await stored(registry_app) == (1, 2)
+    assert os.listdir(tmp_path) == []  # the upload and the rows spooled from it are gone
 
 
 @pytest.mark.parametrize(

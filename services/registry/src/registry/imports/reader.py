@@ -4,6 +4,7 @@ or XLSX (first sheet). The kind is told by the content, not the file name."""
 from __future__ import annotations
 
 import csv
+import pickle
 import zipfile
 from collections.abc import Iterator
 from enum import StrEnum
@@ -91,3 +92,31 @@ def _workbook_rows(file: BinaryIO) -> Iterator[tuple[int, list[Any]]]:
             yield number, cells
     finally:
         workbook.close()
+
+
+SPOOL_BATCH = 1000
+
+
+def spool(rows: Iterator[tuple[int, list[Any]]], path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """Pass the rows on and write them to `path` as they go, so that a second pass (`spooled`) reads them
+    again without parsing the file again: a workbook's XML is slow to parse. The spool is the service's own
+    file, next to the upload; nothing else writes it."""
+    with path.open("wb") as file:
+        batch: list[tuple[int, list[Any]]] = []
+        for row in rows:
+            yield row
+            batch.append(row)
+            if len(batch) == SPOOL_BATCH:
+                pickle.dump(batch, file, protocol=pickle.HIGHEST_PROTOCOL)
+                batch = []
+        pickle.dump(batch, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def spooled(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    with path.open("rb") as file:
+        while True:
+            try:
+                batch = pickle.load(file)  # noqa: S301 (the service's own spool, written by `spool`)
+            except EOFError:
+                return
+            yield from batch

@@ -1,9 +1,9 @@
 """Bulk import of families and members from CSV or XLSX, as a background job whose state lives in the
-database: accept (store the file, check its header); scan (a quick first pass over the No. KK and NIK
-columns: row and family counts, duplicate NIKs, families whose rows are spread over the file); apply (a
-second pass reading every row, applying whole families in batches as the file lists them, and staging the
-rows of spread families in the database until the file is read); and report (counts, progress, rejected
-rows). Nothing holds the whole file in memory."""
+database: accept (store the file, check its header); scan (a first pass that parses the file once, spools its
+rows to disk and reads only the No. KK and NIK columns: row and family counts, duplicate NIKs, families whose
+rows are spread over the file); apply (a second pass over the spool, reading every row, applying whole
+families in batches as the file lists them, and staging the rows of spread families in the database until
+the file is read); and report (counts, progress, rejected rows). Nothing holds the whole file in memory."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -120,8 +121,7 @@ class Scan:
     earlier_nik: dict[int, int] = field(default_factory=dict)  # row number: the first row with its NIK
 
 
-def _scan(path: Path, kind: reader.FileKind) -> Scan:
-    rows = reader.rows(path, kind)
+def _scan(rows: Iterator[tuple[int, list[Any]]]) -> Scan:
     fields = columns.resolve_header(next(rows)[1])
     kk_at, nik_at = fields.index("kk_number"), fields.index("nik")
     scan = Scan()
@@ -156,8 +156,8 @@ class Chunk:
 class FamilyReader:
     """The second pass: every row read and normalised, gathered into families as the file lists them."""
 
-    def __init__(self, path: Path, kind: reader.FileKind, scan: Scan) -> None:
-        self._rows = reader.rows(path, kind)
+    def __init__(self, rows: Iterator[tuple[int, list[Any]]], scan: Scan) -> None:
+        self._rows = rows
         self._fields = columns.resolve_header(next(self._rows)[1])
         self._scan = scan
         self._family: list[StagedRow] = []
@@ -201,16 +201,16 @@ class FamilyReader:
 
 
 async def run(database: Database, job_id: str, path: Path) -> None:
-    """The background job. Whatever happens, the job ends succeeded or failed, and the file is removed."""
+    """The background job. Whatever happens, the job ends succeeded or failed, and the files are removed."""
+    spool = path.with_suffix(".rows")
     try:
         await _set(database, job_id, status=ImportStatus.RUNNING, started_at=utcnow())
         async with database.sessionmaker() as session:
             job = await session.get(ImportJob, job_id)
         assert job is not None
-        kind = reader.FileKind(job.file_kind)
-        scan = await asyncio.to_thread(_scan, path, kind)
+        scan = await asyncio.to_thread(_scan, reader.spool(reader.rows(path, reader.FileKind(job.file_kind)), spool))
         await _set(database, job_id, rows_read=scan.rows, families_total=scan.families)
-        await _apply_file(database, job, FamilyReader(path, kind, scan))
+        await _apply_file(database, job, FamilyReader(reader.spooled(spool), scan))
         if scan.scattered:
             await _apply_staged(database, job)
         await _set(database, job_id, status=ImportStatus.SUCCEEDED, finished_at=utcnow())
@@ -228,7 +228,8 @@ async def run(database: Database, job_id: str, path: Path) -> None:
         failure = f"{type(exc).__name__}: the import stopped; families applied before it stay, see the service log"
         await _set(database, job_id, status=ImportStatus.FAILED, failure=failure, finished_at=utcnow())
     finally:
-        await asyncio.to_thread(path.unlink, missing_ok=True)
+        for stored in (path, spool):
+            await asyncio.to_thread(stored.unlink, missing_ok=True)
         async with database.write_sessionmaker() as session, session.begin():
             await session.execute(delete(ImportRow).where(col(ImportRow.job_id) == job_id))
 
