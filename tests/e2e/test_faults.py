@@ -158,7 +158,7 @@ def _job(stack: Stack, headers: dict[str, str], job_id: str) -> dict[str, Any]:
 
 def test_an_import_killed_half_way_then_retried_leaves_no_duplicate(stack: Stack) -> None:
     headers = stack.bearer("admin")
-    families = 1000
+    families = 5000  # five transactions of 1,000 families on PostgreSQL, 25 of 200 on SQLite: time to kill it
     content = _import_file(families)
     upload = {"file": ("verval.csv", content, "text/csv")}
     first = httpx.post(f"{stack.urls['gateway']}/registry/v1/imports", files=upload, headers=headers, timeout=60)
