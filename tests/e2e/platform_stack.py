@@ -55,9 +55,10 @@ class Stack:
 
 @contextmanager
 def platform(
-    database_factory: Callable[[str], str], prefix: str, password: str, key_dir: Path, extra_env: dict[str, str]
+    database_factory: Callable[[str], str], prefix: str, password: str, files: Path, extra_env: dict[str, str]
 ) -> Iterator[Stack]:
-    """Start every program (databases named `{prefix}_{program}`); stop every one on the way out."""
+    """Start every program (databases named `{prefix}_{program}`; the signing key and uploads in `files`);
+    stop every one on the way out."""
     databases = {name: database_factory(f"{prefix}_{name}") for name in ALEMBIC}
     for name, url in databases.items():
         upgrade(ALEMBIC[name], url)
@@ -72,7 +73,11 @@ def platform(
             os.environ["KKB_DEMO_PASSWORD"] = previous
     ports = {name: processes.free_port() for name in ALEMBIC}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    env = {**os.environ, "KKB_GATEWAY_SIGNING_KEY_FILE": str(key_dir / "signing-key.pem")}
+    env = {
+        **os.environ,
+        "KKB_GATEWAY_SIGNING_KEY_FILE": str(files / "signing-key.pem"),
+        "KKB_REGISTRY_IMPORT_DIR": str(files / "imports"),  # uploads stay in the test's own directory
+    }
     for name in ALEMBIC:
         prefix_ = f"KKB_{name.upper()}_"
         env |= {f"{prefix_}PORT": str(ports[name]), f"{prefix_}DATABASE_URL": databases[name],

@@ -63,7 +63,8 @@ def stack(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempP
     finally:
         del os.environ["KKB_DEMO_PASSWORD"]
     gateway_port, registry_port, mentoring_port = processes.free_port(), processes.free_port(), processes.free_port()
-    key_file = tmp_path_factory.mktemp("e2e") / "signing-key.pem"
+    files = tmp_path_factory.mktemp("e2e")
+    key_file = files / "signing-key.pem"
     gateway = f"http://127.0.0.1:{gateway_port}"
     env = {
         **os.environ,
@@ -76,6 +77,7 @@ def stack(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempP
         "KKB_REGISTRY_PORT": str(registry_port),
         "KKB_REGISTRY_DATABASE_URL": registry_db,
         "KKB_REGISTRY_JWKS_URL": f"{gateway}/.well-known/jwks.json",
+        "KKB_REGISTRY_IMPORT_DIR": str(files / "imports"),
         "KKB_GATEWAY_LOG_LEVEL": "WARNING",
         "KKB_REGISTRY_LOG_LEVEL": "WARNING",
         # The mentoring service signs in to the gateway as its own demo client.

@@ -46,8 +46,11 @@ def registry_database_url(database_factory: Callable[[str], str]) -> str:
 
 
 @pytest.fixture(scope="session")
-async def registry_app(registry_database_url: str, tokens: TokenFactory) -> AsyncIterator[FastAPI]:
-    app = create_app(RegistrySettings(database_url=registry_database_url), verifier=tokens.verifier())
+async def registry_app(
+    registry_database_url: str, tokens: TokenFactory, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[FastAPI]:
+    settings = RegistrySettings(database_url=registry_database_url, import_dir=tmp_path_factory.mktemp("imports"))
+    app = create_app(settings, verifier=tokens.verifier())
     yield app
     await app.state.database.dispose()
 
