@@ -211,9 +211,10 @@ async def run(database: Database, job_id: str, path: Path) -> None:
         assert job is not None
         scan = await asyncio.to_thread(_scan, reader.spool(reader.rows(path, reader.FileKind(job.file_kind)), spool))
         await _set(database, job_id, rows_read=scan.rows, families_total=scan.families)
-        await _apply_file(database, job, FamilyReader(reader.spooled(spool), scan))
+        desa, today = DesaCache(job.region), date.today()  # one of each for the whole file, both passes
+        await _apply_file(database, job, FamilyReader(reader.spooled(spool), scan), desa, today)
         if scan.scattered:
-            await _apply_staged(database, job)
+            await _apply_staged(database, job, desa, today)
         await _set(database, job_id, status=ImportStatus.SUCCEEDED, finished_at=utcnow())
     except asyncio.CancelledError:
         await _set(
@@ -245,21 +246,20 @@ def _family_batch(database: Database) -> int:
     return FAMILY_BATCH if database.engine.dialect.name == "sqlite" else FAMILY_BATCH_CONCURRENT
 
 
-async def _apply_file(database: Database, job: ImportJob, families: FamilyReader) -> None:
+async def _apply_file(database: Database, job: ImportJob, families: FamilyReader, desa: DesaCache, today: date) -> None:
     """Apply the families whose rows stand together as the file is read; stage the other rows."""
-    desa = DesaCache(job.region)
-    today = date.today()
     batch = _family_batch(database)
     rows = batch * ROWS_PER_FAMILY_BATCHED  # spread rows alone would otherwise fill a chunk without limit
     # The next chunk is read while this one is written, so the database's work and the reading overlap.
     reading = asyncio.ensure_future(asyncio.to_thread(families.chunk, batch, rows))
+    analyzes = database.engine.dialect.name == "postgresql" and not job.dry_run  # see _refresh_statistics
     applied, analyzed = 0, 0
     try:
         while chunk := await reading:
             reading = asyncio.ensure_future(asyncio.to_thread(families.chunk, batch, rows))
             await _apply_chunk(database, job, chunk, desa, today)
             applied += len(chunk.families)
-            if applied >= 2 * analyzed and database.engine.dialect.name == "postgresql" and not job.dry_run:
+            if analyzes and applied >= 2 * analyzed:
                 await _refresh_statistics(database)
                 analyzed = applied
     finally:  # a thread cannot be stopped: let a read under way finish, and drop what it read or raised
@@ -296,10 +296,8 @@ async def _apply_chunk(database: Database, job: ImportJob, chunk: Chunk, desa: D
         await _apply_families(session, job, chunk.families, desa, today)
 
 
-async def _apply_staged(database: Database, job: ImportJob) -> None:
+async def _apply_staged(database: Database, job: ImportJob, desa: DesaCache, today: date) -> None:
     """Apply the families whose rows were spread over the file, now that all of them are staged."""
-    desa = DesaCache(job.region)
-    today = date.today()
     batch = _family_batch(database)
     last = ""
     while True:
