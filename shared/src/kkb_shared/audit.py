@@ -5,7 +5,8 @@ which route and request. Every service keeps its own trail in its own database; 
 A route that discloses or changes personal data takes `AuditDep` and says what it touched
 (`audit.read("member", ids)`, `audit.wrote("family", [family.id])`). The trail is written when the route
 has succeeded, with the request's session, before the answer leaves: an answer whose trail could not be written
-is an error, so no personal data goes out unrecorded. A route that failed discloses nothing and records
+is an error, so no personal data goes out unrecorded. A write's trail is in the write's own transaction; a
+read's in one of its own, after the read. A route that failed discloses nothing and records
 nothing (the access log still has it). Only record ids are kept: never names, NIKs or the query string."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
 from kkb_shared.auth import Principal, PrincipalDep, Role, require
-from kkb_shared.db import SessionDep, UtcDateTime, bulk_insert, utcnow
+from kkb_shared.db import READ_METHODS, SQLITE_BEGIN_IMMEDIATE, SessionDep, UtcDateTime, bulk_insert, utcnow
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import new_id
 from kkb_shared.observability import route_template
@@ -101,6 +102,11 @@ class Audit:
     async def write(self, session: AsyncSession, principal: Principal, request: Request) -> None:
         if not self.entries:
             return
+        if request.method in READ_METHODS:
+            # A read's trail goes in a write transaction of its own: on SQLite, a transaction that has read
+            # may not become a writer once another has written since (it fails at once, without waiting).
+            await session.commit()
+            await session.connection(execution_options={SQLITE_BEGIN_IMMEDIATE: True})
         now = utcnow()
         route = route_template(request.scope)[:200]
         request_id = (correlation_id.get() or "-")[:128]

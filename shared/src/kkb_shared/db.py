@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -13,9 +15,10 @@ from fastapi import Depends, Request
 from sqlalchemy import Column, DateTime, Dialect, Integer, event, insert, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Result, make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import await_
 from sqlmodel import SQLModel
 
 # One naming convention for every service's constraints, so migrations name them predictably.
@@ -33,6 +36,8 @@ def utcnow() -> datetime:
 
 
 SQLITE_BEGIN_IMMEDIATE = "kkb_sqlite_begin_immediate"
+# How long a SQLite writer waits for another's write lock before its request answers 503 database-busy.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def is_sqlite(url: str) -> bool:
@@ -46,16 +51,56 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
-    # A writer's session begins IMMEDIATE, taking the write lock up front: two jobs that read, then write,
-    # queue behind busy_timeout instead of one failing when both try to upgrade their read lock.
-    immediate = connection.get_execution_options().get(SQLITE_BEGIN_IMMEDIATE)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+class SqliteWriters:
+    """SQLite's write lock, queued first come first served within the process.
+
+    A transaction begun with the `SQLITE_BEGIN_IMMEDIATE` execution option takes the write lock with its BEGIN.
+    SQLite's own wait for a lock (busy_timeout) polls with growing sleeps, so under many concurrent writers
+    some wait for seconds while others go by; writers of this process therefore queue on an asyncio lock
+    first, and busy_timeout only arbitrates between processes (the CLI beside a running service). A writer
+    that waited longer than the busy timeout gets "database is locked" (503 database-busy)."""
+
+    HOLDS = "kkb_sqlite_write_lock"
+
+    def __init__(self, timeout_seconds: float) -> None:
+        self.timeout_seconds = timeout_seconds
+        self._lock = asyncio.Lock()
+
+    def begin(self, connection: Any) -> None:
+        if not connection.get_execution_options().get(SQLITE_BEGIN_IMMEDIATE):
+            connection.exec_driver_sql("BEGIN")
+            return
+        try:  # the engine's events run in SQLAlchemy's greenlet, which may await
+            await_(asyncio.wait_for(self._lock.acquire(), self.timeout_seconds))
+        except TimeoutError:
+            raise OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked")) from None
+        connection.info[self.HOLDS] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self.release(connection)
+            raise
+
+    def release(self, connection: Any, *_: Any) -> None:
+        """At the transaction's end; also when its connection goes back to the pool or is closed (a safety net)."""
+        if connection.info.pop(self.HOLDS, False):
+            self._lock.release()
+
+    def listen(self, engine: AsyncEngine) -> None:
+        event.listen(engine.sync_engine, "begin", self.begin)
+        event.listen(engine.sync_engine, "commit", self.release)
+        event.listen(engine.sync_engine, "rollback", self.release)
+        event.listen(engine.sync_engine, "checkin", self._release_record)
+        event.listen(engine.sync_engine, "close", self._release_record)
+
+    def _release_record(self, _dbapi_connection: Any, record: Any) -> None:
+        if record is not None and record.info.pop(self.HOLDS, False):
+            self._lock.release()
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
@@ -67,7 +112,7 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+        SqliteWriters(SQLITE_BUSY_TIMEOUT_MS / 1000).listen(engine)
         return engine
     return create_async_engine(
         url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
@@ -128,10 +173,21 @@ class Database:
         await self.engine.dispose()
 
 
+# Methods that change nothing but the audit trail (written in a transaction of its own, `Audit.write`).
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One session per request; whatever a use case did not commit is rolled back on close."""
+    """One session per request; whatever a use case did not commit is rolled back on close.
+
+    On SQLite, a request that may write (any method but GET, HEAD and OPTIONS) begins IMMEDIATE, taking the
+    write lock with its first statement: concurrent writers then queue for up to the busy timeout
+    (`SQLITE_BUSY_TIMEOUT_MS`) instead of failing. A deferred transaction that has read cannot wait: when another
+    writer has committed since its read, SQLite refuses its upgrade to a writer at once. PostgreSQL callers
+    that check before they write lock the rows they check (SELECT ... FOR UPDATE)."""
     database: Database = request.app.state.database
-    async with database.sessionmaker() as session:
+    sessions = database.sessionmaker if request.method in READ_METHODS else database.write_sessionmaker
+    async with sessions() as session:
         try:
             yield session
         except BaseException:
@@ -140,22 +196,6 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-
-
-async def get_write_session(request: Request) -> AsyncIterator[Session]:
-    """A request session for a use case that reads, checks and then writes (a budget rule): on SQLite its
-    transaction takes the write lock at once (BEGIN IMMEDIATE), so two such requests run one after the other;
-    PostgreSQL callers lock the rows they check (SELECT ... FOR UPDATE)."""
-    database: Database = request.app.state.database
-    async with database.write_sessionmaker() as session:
-        try:
-            yield session
-        except BaseException:
-            await session.rollback()
-            raise
-
-
-WriteSessionDep = Annotated[Session, Depends(get_write_session)]
 
 
 class UtcDateTime(TypeDecorator[datetime]):

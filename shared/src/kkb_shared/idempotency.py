@@ -74,7 +74,7 @@ class Idempotency:
         async with AsyncExitStack() as stack:
             writer = session or self.request_session
             if writer is None:  # an action that writes nothing of its own: the answer gets a session of its own
-                writer = await stack.enter_async_context(self.database.sessionmaker())
+                writer = await stack.enter_async_context(self.database.write_sessionmaker())
             try:
                 async with writer.atomic():  # rolled back on error: on SQLite it may hold the write lock
                     response = await action()
@@ -87,7 +87,7 @@ class Idempotency:
     async def _claim(self) -> Response | None:
         """None when this request now holds the key; the first answer when it has one; else a 409 or 422."""
         self._claimed_at = utcnow()
-        async with self.database.sessionmaker() as session:
+        async with self.database.write_sessionmaker() as session:
             session.add(
                 IdempotencyRecord(
                     subject=self.subject,
@@ -153,7 +153,7 @@ class Idempotency:
 
     async def _release(self) -> None:
         """Give the key up after a failure; only our own claim: a retry that took it over keeps it."""
-        async with self.database.sessionmaker() as session:
+        async with self.database.write_sessionmaker() as session:
             await session.execute(delete(IdempotencyRecord).where(*self._claim_made_at(self._claimed_at)))
             await session.commit()
 

@@ -22,7 +22,7 @@ from genting.aid.schemas import (
     Reversal,
 )
 from kkb_shared.auth import PrincipalDep
-from kkb_shared.db import SessionDep, WriteSessionDep
+from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
@@ -60,7 +60,7 @@ async def get_aid(aid_id: RecordIdPath, principal: PrincipalDep, session: Sessio
     "/aids/{aid_id}/close", response_model=AidRead, dependencies=[MANAGE], responses=problem_responses(404, 409)
 )
 async def close_aid(
-    aid_id: RecordIdPath, data: AidClose, principal: PrincipalDep, session: WriteSessionDep
+    aid_id: RecordIdPath, data: AidClose, principal: PrincipalDep, session: SessionDep
 ) -> Response:
     """Close the aid; `materials_share_met` says whether materials reached 80% of its value."""
     aid = await service.close_aid(session=session, principal=principal, aid_id=aid_id, closed_on=data.closed_on)
@@ -75,7 +75,7 @@ async def close_aid(
     responses=problem_responses(404),
 )
 async def record_entry(
-    data: EntryCreate, principal: PrincipalDep, session: WriteSessionDep, idempotency: IdempotencyDep
+    data: EntryCreate, principal: PrincipalDep, session: SessionDep, idempotency: IdempotencyDep
 ) -> Response:
     """Book a commitment, a receipt of funds or an expenditure (materials, management, distribution, amil
     fee). An expenditure that would take management and distribution above 20% of its aid's value (rounded
@@ -101,7 +101,7 @@ async def reverse_entry(
     seq: Annotated[int, Path(ge=1, le=2**63 - 1, description="The entry's number")],
     data: Reversal,
     principal: PrincipalDep,
-    session: WriteSessionDep,
+    session: SessionDep,
 ) -> EntryRead:
     """Book the reversing entry of an entry (once)."""
     return await service.reverse(session=session, principal=principal, seq=seq, data=data)

@@ -11,7 +11,7 @@ from genting.matching import service
 from genting.matching.models import MatchStatus
 from genting.matching.schemas import MatchCreate, MatchEnd, MatchRead, Suggestions
 from kkb_shared.auth import PrincipalDep
-from kkb_shared.db import SessionDep, WriteSessionDep
+from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
@@ -36,7 +36,7 @@ async def suggest(
     dependencies=[MANAGE],
     responses=problem_responses(404, 409),
 )
-async def confirm_match(data: MatchCreate, principal: PrincipalDep, session: WriteSessionDep) -> Response:
+async def confirm_match(data: MatchCreate, principal: PrincipalDep, session: SessionDep) -> Response:
     """An operator confirms a match. One anak asuh has at most one active OTA per aid kind: a second
     confirmation (also at the same moment) is a 409."""
     match = await service.confirm(session=session, principal=principal, data=data)
