@@ -59,9 +59,7 @@ async def get_aid(aid_id: RecordIdPath, principal: PrincipalDep, session: Sessio
 @router.post(
     "/aids/{aid_id}/close", response_model=AidRead, dependencies=[MANAGE], responses=problem_responses(404, 409)
 )
-async def close_aid(
-    aid_id: RecordIdPath, data: AidClose, principal: PrincipalDep, session: SessionDep
-) -> Response:
+async def close_aid(aid_id: RecordIdPath, data: AidClose, principal: PrincipalDep, session: SessionDep) -> Response:
     """Close the aid; `materials_share_met` says whether materials reached 80% of its value."""
     aid = await service.close_aid(session=session, principal=principal, aid_id=aid_id, closed_on=data.closed_on)
     return versioned_response(aid)
