@@ -47,6 +47,8 @@ def gateway_settings(gateway_database_url: str, tmp_path_factory: pytest.TempPat
         max_body_bytes=64 * 1024,
         import_max_body_bytes=128 * 1024,
         login_max_failures=3,
+        login_user_max_failures=5,
+        login_address_max_failures=8,
         openapi_cache_seconds=0,
     )
 
@@ -71,7 +73,7 @@ async def gateway(
     fake_upstream.handler = fake_upstream.echo
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway_app), base_url="http://gateway") as http:
         yield http
-    await truncate(gateway_app.state.database, ["refresh_token", "login_failure", "user_account", "api_client"])
+    await truncate(gateway_app.state.database, ["refresh_token", "login_throttle", "user_account", "api_client"])
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.middleware import Middleware
 from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gateway.accounts.routes import router as accounts_router
 from gateway.auth.errors import install_oauth_error_handler
@@ -96,6 +97,11 @@ def create_app(
         verifier=verifier,
         router_prefix="",
         middleware=[
+            *(
+                [Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)]
+                if settings.trusted_proxies
+                else []
+            ),
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,

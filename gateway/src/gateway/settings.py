@@ -43,8 +43,14 @@ class GatewaySettings(ServiceSettings):
     body_idle_seconds: float = Field(
         default=30.0, gt=0, description="A request body whose next part takes longer to arrive is ended with 408"
     )
-    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures: int = Field(default=5, ge=1, description="Failed attempts of one user from one address")
+    login_user_max_failures: int = Field(default=50, ge=1, description="Failed attempts of one user, all addresses")
+    login_address_max_failures: int = Field(default=20, ge=1, description="Failed attempts from one address")
     login_window_seconds: int = Field(default=900, ge=1)
+    trusted_proxies: list[str] = Field(
+        default=[],
+        description="Addresses or networks of proxies (an ingress) whose X-Forwarded-For names the caller",
+    )
     openapi_cache_seconds: float = Field(default=30.0, ge=0)
 
     def upstream_url(self, service: str) -> str:

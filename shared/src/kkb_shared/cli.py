@@ -45,6 +45,7 @@ def run_cli(
             loop="uvloop",
             http="httptools",
             access_log=False,
+            proxy_headers=False,  # a proxy's X-Forwarded-For is trusted only where the app says (the gateway)
             log_config=None,
             timeout_graceful_shutdown=10,
         )

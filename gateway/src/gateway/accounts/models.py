@@ -64,11 +64,11 @@ class RefreshToken(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UtcDateTime)
 
 
-class LoginFailure(SQLModel, table=True):
-    """Failed password logins per username (existing or not) within the current window."""
+class LoginThrottle(SQLModel, table=True):
+    """Failed token requests per counter (`gateway.auth.throttle`) within the counter's current window."""
 
-    __tablename__ = "login_failure"
+    __tablename__ = "login_throttle"
 
-    username: str = Field(primary_key=True, max_length=80)
+    key: str = Field(primary_key=True, max_length=200)
     failures: int = 0
     window_started_at: datetime = Field(sa_type=UtcDateTime)

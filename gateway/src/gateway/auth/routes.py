@@ -49,13 +49,15 @@ async def token(
     scope: FormField = None,
 ) -> JSONResponse:
     """OAuth 2.0 token endpoint (RFC 6749): password, client_credentials (secret in the form or HTTP Basic)
-    and refresh_token grants. Refresh tokens rotate on every use."""
+    and refresh_token grants. Refresh tokens rotate on every use. Failed attempts are throttled per caller
+    address, per user at an address and per user (429 with Retry-After)."""
     settings, keys = request.app.state.settings, request.app.state.signing_keys
+    address = request.client.host if request.client else "unknown"
     if grant_type == "password":
         if not username or not password:
             raise OAuthError("invalid_request", "username and password are required")
         answer = await service.password_grant(
-            session=session, settings=settings, keys=keys, username=username, password=password
+            session=session, settings=settings, keys=keys, username=username, password=password, address=address
         )
     elif grant_type == "client_credentials":
         basic = _basic_credentials(request)
@@ -64,12 +66,19 @@ async def token(
         if not client_id or not client_secret:
             raise invalid_client()
         answer = await service.client_credentials_grant(
-            session=session, settings=settings, keys=keys, client_id=client_id, client_secret=client_secret
+            session=session,
+            settings=settings,
+            keys=keys,
+            client_id=client_id,
+            client_secret=client_secret,
+            address=address,
         )
     else:
         if not refresh_token:
             raise OAuthError("invalid_request", "refresh_token is required")
-        answer = await service.refresh_grant(session=session, settings=settings, keys=keys, refresh_token=refresh_token)
+        answer = await service.refresh_grant(
+            session=session, settings=settings, keys=keys, refresh_token=refresh_token, address=address
+        )
     return JSONResponse(
         answer.model_dump(exclude_none=True), headers={"Cache-Control": "no-store", "Pragma": "no-cache"}
     )

@@ -1,10 +1,11 @@
 """Token issuance: password, client_credentials and refresh_token grants; refresh-token rotation and
-reuse detection; failed-login throttling that never tells whether a username exists."""
+reuse detection; throttling of failed attempts (`gateway.auth.throttle`) that never tells whether a username
+exists."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import math
 import secrets
 import uuid
 from datetime import timedelta
@@ -15,13 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from gateway.accounts import passwords
-from gateway.accounts.models import ApiClient, LoginFailure, RefreshToken, UserAccount
+from gateway.accounts.models import ApiClient, RefreshToken, UserAccount
+from gateway.auth import throttle
 from gateway.auth.errors import invalid_client, invalid_grant
 from gateway.auth.schemas import TokenResponse
 from gateway.keys import SigningKeys
 from gateway.settings import GatewaySettings
-from kkb_shared.db import rows_affected, utcnow
-from kkb_shared.errors import TooManyRequests
+from kkb_shared.db import Session, rows_affected, utcnow
 from kkb_shared.ids import new_id
 
 BAD_LOGIN = "Invalid username or password"
@@ -78,47 +79,29 @@ async def _issue_refresh_token(
     return token
 
 
-async def _check_throttle(*, session: AsyncSession, settings: GatewaySettings, username: str) -> None:
-    record = await session.get(LoginFailure, username)
-    if record is None or record.failures < settings.login_max_failures:
-        return
-    window_ends = record.window_started_at + timedelta(seconds=settings.login_window_seconds)
-    remaining = (window_ends - utcnow()).total_seconds()
-    if remaining > 0:
-        raise TooManyRequests(
-            "Too many failed logins for this username; try again later", retry_after=math.ceil(remaining)
-        )
-
-
-async def _record_failure(*, session: AsyncSession, settings: GatewaySettings, username: str) -> None:
-    now = utcnow()
-    record = await session.get(LoginFailure, username)
-    if record is None:
-        session.add(LoginFailure(username=username, failures=1, window_started_at=now))
-    elif now - record.window_started_at > timedelta(seconds=settings.login_window_seconds):
-        record.failures, record.window_started_at = 1, now
-    else:
-        record.failures += 1
-    await session.commit()
-
-
 async def password_grant(
-    *, session: AsyncSession, settings: GatewaySettings, keys: SigningKeys, username: str, password: str
+    *,
+    session: Session,
+    settings: GatewaySettings,
+    keys: SigningKeys,
+    username: str,
+    password: str,
+    address: str,
 ) -> TokenResponse:
     username = username.strip().lower()[:80]
-    await _check_throttle(session=session, settings=settings, username=username)
+    limits = throttle.counters(settings, address=address, who=f"user:{username}")
+    await throttle.count_attempt(session=session, settings=settings, limits=limits)
     user = (
         await session.execute(select(UserAccount).where(col(UserAccount.username) == username))
     ).scalar_one_or_none()
-    valid = passwords.verify_secret(user.password_hash if user else None, password)
+    await session.commit()  # no transaction (on SQLite, no write lock) is held while the hash is checked
+    valid = await asyncio.to_thread(passwords.verify_secret, user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
-        await _record_failure(session=session, settings=settings, username=username)
-        raise invalid_grant(BAD_LOGIN)
-    failure = await session.get(LoginFailure, username)
-    if failure is not None:
-        await session.delete(failure)
+        raise invalid_grant(BAD_LOGIN)  # the attempt stays counted
+    await throttle.take_back(session=session, limits=limits)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_secret(password)
+        session.add(user)
     refresh = await _issue_refresh_token(session=session, settings=settings, user_id=user.id)
     await session.commit()
     token = access_token(keys=keys, settings=settings, **_user_claims(user))
@@ -126,14 +109,25 @@ async def password_grant(
 
 
 async def client_credentials_grant(
-    *, session: AsyncSession, settings: GatewaySettings, keys: SigningKeys, client_id: str, client_secret: str
+    *,
+    session: Session,
+    settings: GatewaySettings,
+    keys: SigningKeys,
+    client_id: str,
+    client_secret: str,
+    address: str,
 ) -> TokenResponse:
+    limits = throttle.counters(settings, address=address, who=f"client:{client_id[:80]}")
+    await throttle.count_attempt(session=session, settings=settings, limits=limits)
     client = (
         await session.execute(select(ApiClient).where(col(ApiClient.client_id) == client_id))
     ).scalar_one_or_none()
-    valid = passwords.verify_secret(client.secret_hash if client else None, client_secret)
+    await session.commit()
+    valid = await asyncio.to_thread(passwords.verify_secret, client.secret_hash if client else None, client_secret)
     if client is None or not valid or not client.is_active:
         raise invalid_client()
+    await throttle.take_back(session=session, limits=limits)
+    await session.commit()
     token = access_token(
         keys=keys,
         settings=settings,
@@ -146,10 +140,13 @@ async def client_credentials_grant(
 
 
 async def refresh_grant(
-    *, session: AsyncSession, settings: GatewaySettings, keys: SigningKeys, refresh_token: str
+    *, session: Session, settings: GatewaySettings, keys: SigningKeys, refresh_token: str, address: str
 ) -> TokenResponse:
     """Rotate: the presented token is used up and a new one of the same family issued. A token presented
-    again after its rotation means it leaked: the whole family is revoked."""
+    again after its rotation means it leaked: the whole family is revoked. Refused tokens count against the
+    caller's address."""
+    limits = throttle.counters(settings, address=address, who=None)
+    await throttle.count_attempt(session=session, settings=settings, limits=limits)
     stored = (
         await session.execute(select(RefreshToken).where(col(RefreshToken.token_hash) == _hash_token(refresh_token)))
     ).scalar_one_or_none()
@@ -169,6 +166,7 @@ async def refresh_grant(
     if stored.expires_at <= now or user is None or not user.is_active:
         await session.commit()
         raise invalid_grant("Refresh token is not valid")
+    await throttle.take_back(session=session, limits=limits)
     refresh = await _issue_refresh_token(
         session=session, settings=settings, user_id=user.id, family_id=stored.family_id
     )
