@@ -20,7 +20,9 @@ from gateway.settings import SERVICES, GatewaySettings
 from kkb_shared import tracing
 from kkb_shared.errors import (
     BadGateway,
+    BadRequest,
     DomainError,
+    FieldError,
     NotFound,
     UpstreamTimeout,
     UpstreamUnavailable,
@@ -64,6 +66,10 @@ HOP_BY_HOP = frozenset(
 DROPPED_RESPONSE_HEADERS = frozenset(name.encode() for name in HOP_BY_HOP | {"x-request-id", "server", "date"})
 PROXIED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Headers that describe a body: never sent with a method that takes none. A GET passed on with a
+# Content-Length and no body would have the service read the start of the next request on that pooled
+# connection (another caller's) as this one's body.
+BODY_HEADERS = frozenset({b"content-length", b"content-type", b"content-encoding"})
 # Spellings of `/`, `\` and `.` that could smuggle a path past the prefix check once decoded.
 SUSPICIOUS_PATH_PARTS = (b"%2f", b"%5c", b"%2e", b"\\", b"%00")
 
@@ -235,10 +241,13 @@ class Proxy:
         target = raw_path[len(service) + 1 :]
         if query := scope.get("query_string"):
             target += b"?" + query
-        body = RequestBody(receive) if method in BODY_METHODS else None
+        takes_body = method in BODY_METHODS
+        if not takes_body and _declares_body(scope):
+            raise BadRequest(f"A {method} request takes no body", errors=[FieldError("body", "must be empty")])
+        body = RequestBody(receive) if takes_body else None
         try:
             upstream = await self.upstreams.services[service].send(
-                method, target.decode("latin-1"), self._headers(scope), body
+                method, target.decode("latin-1"), self._headers(scope, takes_body), body
             )
         except (
             BodyTooLarge,
@@ -249,14 +258,25 @@ class Proxy:
             raise _problem(service, exc, body) from exc
         return UpstreamResponse(upstream, service)
 
-    def _headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
-        headers = [(name, value) for name, value in scope["headers"] if name in FORWARDED_REQUEST_HEADERS]
+    def _headers(self, scope: Scope, takes_body: bool) -> list[tuple[bytes, bytes]]:
+        headers = [
+            (name, value)
+            for name, value in scope["headers"]
+            if name in FORWARDED_REQUEST_HEADERS and (takes_body or name not in BODY_HEADERS)
+        ]
         headers.append((b"x-request-id", (correlation_id.get() or "").encode()))
         if self.traced:
             text = [(name.decode(), value.decode("latin-1")) for name, value in headers]
             tracing.inject_context(text)
             headers = [(name.encode(), value.encode("latin-1")) for name, value in text]
         return headers
+
+
+def _declares_body(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() not in (b"", b"0")):
+            return True
+    return False
 
 
 class ProxyFirst:

@@ -63,6 +63,10 @@ class DomainError(Exception):
         self.headers = headers or {}
 
 
+class BadRequest(DomainError):
+    """A request that cannot be taken as sent (a body on a GET)."""
+
+
 class InvalidInput(DomainError):
     status, slug, title = 422, "validation-error", "Invalid input"
 
