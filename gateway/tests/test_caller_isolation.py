@@ -69,7 +69,8 @@ BAD_REQUESTS = [
     b"POST /registry/v1/cut HTTP/1.1\r\nHost: g\r\nTransfer-Encoding: chunked\r\n\r\n100\r\nGET /registry/v1/evil",
     b"POST /registry/v1/both HTTP/1.1\r\nHost: g\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
     b"0\r\n\r\nGET /registry/v1/evil HTTP/1.1\r\nHost: g\r\n\r\n",
-    b"GET /registry/v1/a HTTP/1.1\r\nHost: g\r\nContent-Length: 3\r\n\r\nabcGET /registry/v1/b HTTP/1.1\r\nHost: g\r\n\r\n",
+    b"GET /registry/v1/a HTTP/1.1\r\nHost: g\r\nContent-Length: 3\r\n\r\n"
+    b"abcGET /registry/v1/b HTTP/1.1\r\nHost: g\r\n\r\n",
     b"GET /registry/v1/bytes HTTP/1.1\r\nHost: g\r\nAccept: \xff\xfe\x01\r\nX-Note: caf\xc3\xa9\r\n\r\n",
     b"GET /registry/v1/nul HTTP/1.1\r\nHost: g\r\nAccept: a\x00b\r\n\r\n",
     b"GET /registry/v1/x HTTP/1.1\r\nHost: g\r\nContent-Length: -1\r\n\r\n",
