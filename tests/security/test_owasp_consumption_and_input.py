@@ -59,6 +59,32 @@ async def test_api4_bodies_over_the_limit_are_413_before_any_service(
         problem(response, 413)
 
 
+@pytest.mark.parametrize(
+    ("service", "path"),
+    [("registry", "/v1/families"), ("mentoring", "/v1/growth/assessments"), ("genting", "/v1/otas"),
+     ("dashat", "/v1/kitchens")],
+)  # fmt: skip
+async def test_api4_a_service_port_reads_no_more_than_its_limit_before_authentication(
+    platform: Platform, service: str, path: str
+) -> None:
+    """Sent straight to a service's own port (past the gateway), with no token: a declared 100 MB body is
+    refused unread, and a streamed one is cut off at the service's limit (10 MB by default)."""
+    read = 0
+
+    async def hundred_megabytes() -> AsyncIterator[bytes]:
+        nonlocal read
+        for _ in range(100):
+            read += 1
+            yield b"x" * (1024 * 1024)
+
+    async with platform.client(service) as direct:
+        declared = await direct.post(path, content=b"{}", headers={"Content-Length": str(100 * 1024 * 1024)})
+        problem(declared, 413)
+        streamed = await direct.post(path, content=hundred_megabytes(), headers={"Content-Type": "application/json"})
+        problem(streamed, 413)
+    assert read <= 11
+
+
 async def test_api4_login_attempts_are_bounded_per_username(gateway: httpx.AsyncClient, bearer: Bearer) -> None:
     user = (await new_user(gateway, bearer, DEMO_PASSWORD))["username"]
     statuses = []

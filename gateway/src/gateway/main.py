@@ -18,7 +18,6 @@ from gateway.accounts.routes import router as accounts_router
 from gateway.auth.errors import install_oauth_error_handler
 from gateway.auth.routes import router as auth_router
 from gateway.keys import SigningKeys
-from gateway.limits import BodySizeLimitMiddleware
 from gateway.openapi import MergedOpenApi
 from gateway.proxy import Proxy, ProxyFirst, Upstreams
 from gateway.settings import GatewaySettings
@@ -110,13 +109,8 @@ def create_app(
                 expose_headers=["ETag", "Location", "X-Request-ID", "Retry-After"],
                 max_age=600,
             ),
-            Middleware(
-                BodySizeLimitMiddleware,
-                max_bytes=settings.max_body_bytes,
-                larger={"/registry/v1/imports": settings.import_max_body_bytes},
-                idle_seconds=settings.body_idle_seconds,
-            ),
         ],
+        larger_bodies={"/registry/v1/imports": settings.import_max_body_bytes},
         span_exporter=span_exporter,
         app_class=GatewayApp,
         openapi_url=None,

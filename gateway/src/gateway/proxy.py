@@ -15,7 +15,6 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway.limits import BodyCutOff, BodyTimeout, BodyTooLarge
 from gateway.settings import SERVICES, GatewaySettings
 from kkb_shared import tracing
 from kkb_shared.errors import (
@@ -28,6 +27,7 @@ from kkb_shared.errors import (
     UpstreamUnavailable,
     domain_error_response,
 )
+from kkb_shared.limits import BodyCutOff, BodyTimeout, BodyTooLarge
 
 logger = logging.getLogger(__name__)
 

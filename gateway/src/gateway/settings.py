@@ -36,12 +36,8 @@ class GatewaySettings(ServiceSettings):
     upstream_max_connections: int = Field(default=100, ge=1)
 
     cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
-    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     import_max_body_bytes: int = Field(
         default=100 * 1024 * 1024, ge=1024, description="Body limit of POST /registry/v1/imports (bulk files)"
-    )
-    body_idle_seconds: float = Field(
-        default=30.0, gt=0, description="A request body whose next part takes longer to arrive is ended with 408"
     )
     login_max_failures: int = Field(default=5, ge=1, description="Failed attempts of one user from one address")
     login_user_max_failures: int = Field(default=50, ge=1, description="Failed attempts of one user, all addresses")

@@ -16,6 +16,7 @@ from kkb_shared.auth import JwksCache, TokenVerifier
 from kkb_shared.db import Database
 from kkb_shared.errors import install_error_handlers
 from kkb_shared.health import health_router
+from kkb_shared.limits import BodySizeLimitMiddleware
 from kkb_shared.metrics import Metrics, Refresher
 from kkb_shared.metrics import install as install_metrics
 from kkb_shared.observability import AccessLogMiddleware, add_request_id
@@ -53,6 +54,7 @@ def create_service_app(
     version: str = "0.1.0",
     router_prefix: str = "/v1",
     middleware: Sequence[Middleware] = (),
+    larger_bodies: dict[str, int] | None = None,
     on_startup: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     on_shutdown: Sequence[Callable[[FastAPI], Awaitable[None]]] = (),
     metrics_refreshers: Sequence[Refresher] = (),
@@ -65,7 +67,8 @@ def create_service_app(
     `verifier` is given by tests; otherwise tokens are checked against the gateway's JWKS. So is
     `span_exporter` (traces kept in memory); otherwise traces go to `OTEL_ENDPOINT` when it is set. `middleware`
     (outermost first) runs inside the request-id and access-log layers, so every answer is logged and
-    carries X-Request-ID, a 413 or a CORS preflight included.
+    carries X-Request-ID, a 413 or a CORS preflight included. Inside them all, the body limits
+    (`MAX_BODY_BYTES`, or `larger_bodies` for an exact path, and `BODY_IDLE_SECONDS`) hold before any other work.
     """
     database = Database(settings.database_url, pool_size=settings.database_pool_size)
 
@@ -94,6 +97,12 @@ def create_service_app(
         JwksCache(settings.jwks_url), issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
     install_error_handlers(app)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        larger=larger_bodies,
+        idle_seconds=settings.body_idle_seconds,
+    )
     for layer in reversed(middleware):
         app.add_middleware(layer.cls, *layer.args, **layer.kwargs)
     service = str(settings.model_config.get("env_prefix", "KKB_SERVICE_")).removeprefix("KKB_").strip("_").lower()

@@ -31,6 +31,10 @@ class ServiceSettings(BaseSettings):
     idempotency_lease_seconds: float = Field(
         default=60, gt=0, description="A create still unfinished after this long is taken to have died: retried"
     )
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, description="Larger request bodies get 413")
+    body_idle_seconds: float = Field(
+        default=30.0, gt=0, description="A request body whose next part takes longer to arrive is ended with 408"
+    )
     metrics_token: SecretStr | None = None  # when set, GET /metrics needs it as a bearer token
     otel_endpoint: str | None = None  # OTLP/HTTP traces endpoint (http://collector:4318/v1/traces); unset: no tracing
 

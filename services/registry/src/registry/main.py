@@ -51,6 +51,8 @@ def create_app(settings: RegistrySettings | None = None, *, verifier: TokenVerif
             audit_router(),
         ],
         verifier=verifier,
+        # An import file may be IMPORT_MAX_BYTES; its multipart framing adds a little.
+        larger_bodies={"/v1/imports": settings.import_max_bytes + 64 * 1024},
         metrics_refreshers=[import_progress],
         on_startup=[_start_imports],
         on_shutdown=[_stop_imports],
