@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.telemetry import TelemetryConfig
 from starlette.middleware import Middleware
 
@@ -20,6 +20,7 @@ from kkb_shared.limits import BodySizeLimitMiddleware
 from kkb_shared.metrics import Metrics, Refresher
 from kkb_shared.metrics import install as install_metrics
 from kkb_shared.observability import AccessLogMiddleware, add_request_id
+from kkb_shared.plain_text import refuse_control_characters
 from kkb_shared.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ def create_service_app(
         tracing.shutdown(app)
 
     app = app_class(
+        dependencies=[Depends(refuse_control_characters)],
         title=title,
         description=description,
         version=version,

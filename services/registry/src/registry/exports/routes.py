@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 
 from kkb_shared.audit import Action, AuditDep
 from kkb_shared.auth import PrincipalDep, Role, require
@@ -30,6 +34,32 @@ def _filename(region: str | None, extension: str) -> str:
     return f'attachment; filename="keluarga-{region or "semua"}.{extension}"'
 
 
+async def _export(
+    request: Request,
+    principal: PrincipalDep,
+    audit: AuditDep,
+    region: str | None,
+    is_krs: bool | None,
+    extension: str,
+    media_type: str,
+) -> FileResponse:
+    _audited(audit, principal, region, is_krs)
+    folder = tempfile.mkdtemp(prefix="kkb-export-")
+    path = Path(folder) / f"export.{extension}"
+    write = service.write_csv if extension == "csv" else service.write_xlsx
+    try:
+        await write(path, request.app.state.database.sessionmaker, principal, region, is_krs)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(
+        path,
+        media_type=media_type,
+        headers={"Content-Disposition": _filename(region, extension)},
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
+    )
+
+
 @router.get("/families.csv", dependencies=[READ], responses={200: {"content": {"text/csv": {}}}})
 async def export_csv(
     request: Request,
@@ -37,13 +67,9 @@ async def export_csv(
     audit: AuditDep,
     region: RegionPrefixQuery = None,
     is_krs: KrsQuery = None,
-) -> StreamingResponse:
+) -> FileResponse:
     """One row per member, the family's columns repeated: the import layout, so the file re-imports as is."""
-    _audited(audit, principal, region, is_krs)
-    lines = service.csv_lines(request.app.state.database.sessionmaker, principal, region, is_krs)
-    return StreamingResponse(
-        lines, media_type="text/csv; charset=utf-8", headers={"Content-Disposition": _filename(region, "csv")}
-    )
+    return await _export(request, principal, audit, region, is_krs, "csv", "text/csv; charset=utf-8")
 
 
 @router.get("/families.xlsx", dependencies=[READ], responses={200: {"content": {XLSX: {}}}})
@@ -53,7 +79,6 @@ async def export_xlsx(
     audit: AuditDep,
     region: RegionPrefixQuery = None,
     is_krs: KrsQuery = None,
-) -> StreamingResponse:
-    _audited(audit, principal, region, is_krs)
-    chunks = service.xlsx_chunks(request.app.state.database.sessionmaker, principal, region, is_krs)
-    return StreamingResponse(chunks, media_type=XLSX, headers={"Content-Disposition": _filename(region, "xlsx")})
+) -> FileResponse:
+    """The same as a workbook; every cell is text."""
+    return await _export(request, principal, audit, region, is_krs, "xlsx", XLSX)

@@ -1,28 +1,29 @@
-"""Families and members out, in the import layout (so an export re-imports cleanly), streamed family
-batch by family batch and scoped to the caller's region."""
+"""Families and members out, in the import layout (so an export re-imports cleanly), read family batch by
+family batch and scoped to the caller's region. The file is written whole before any of it is sent: an export
+that fails is an error answer, never a success with a broken file. Text that a spreadsheet would take for a
+formula is neutralised (`kkb_shared.spreadsheet`); the import restores it."""
 
 from __future__ import annotations
 
 import asyncio
 import csv
-import io
-import tempfile
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from kkb_shared.auth import Principal
 from kkb_shared.db import Session
+from kkb_shared.spreadsheet import neutralise
 from registry.families import repository
 from registry.families.enums import Sex
 from registry.families.models import Family, Member
 from registry.imports.columns import COLUMNS, FAMILY_FIELDS
 
 BATCH = 500
-FILE_CHUNK = 1 << 16
 
 
 def _cell(field: str, family: Family, member: Member) -> str:
@@ -33,6 +34,9 @@ def _cell(field: str, family: Family, member: Member) -> str:
         return "ya" if value else "tidak"
     if value is None:
         return ""
+    if isinstance(value, str):
+        # Records stored before control characters were refused at input: their XML cannot be written.
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
@@ -57,35 +61,33 @@ async def _batches(
         after = families[-1].id
 
 
-async def csv_lines(
-    sessionmaker: async_sessionmaker[Session], principal: Principal, region: str | None, is_krs: bool | None
-) -> AsyncIterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([c.header for c in COLUMNS])
-    async for rows in _batches(sessionmaker, principal, region, is_krs):
-        writer.writerows(rows)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
+async def write_csv(
+    path: Path,
+    sessionmaker: async_sessionmaker[Session],
+    principal: Principal,
+    region: str | None,
+    is_krs: bool | None,
+) -> None:
+    """The export as a CSV file (RFC 4180, UTF-8), written whole before it is sent."""
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow([c.header for c in COLUMNS])
+        async for rows in _batches(sessionmaker, principal, region, is_krs):
+            writer.writerows(rows)
 
 
-async def xlsx_chunks(
-    sessionmaker: async_sessionmaker[Session], principal: Principal, region: str | None, is_krs: bool | None
-) -> AsyncIterator[bytes]:
-    """XLSX is a zip written at the end: rows go to a write-only workbook, which is saved to a temporary
-    file and streamed from there. The number columns are written as text, so no digit is lost."""
+async def write_xlsx(
+    path: Path,
+    sessionmaker: async_sessionmaker[Session],
+    principal: Principal,
+    region: str | None,
+    is_krs: bool | None,
+) -> None:
+    """The export as a workbook. Every cell is text (no digit of a NIK is lost, and no cell is a formula)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("data")
     sheet.append([c.header for c in COLUMNS])
     async for rows in _batches(sessionmaker, principal, region, is_krs):
         for row in rows:
             sheet.append(row)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "export.xlsx"
-        await asyncio.to_thread(workbook.save, path)
-        with path.open("rb") as file:
-            while chunk := await asyncio.to_thread(file.read, FILE_CHUNK):
-                yield chunk
+    await asyncio.to_thread(workbook.save, path)

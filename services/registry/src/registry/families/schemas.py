@@ -8,6 +8,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from kkb_shared.ids import RecordId
+from kkb_shared.plain_text import Lines, OneLine
 from kkb_shared.schema_checks import no_nulls, not_in_future
 from registry.families.enums import (
     Contraception,
@@ -22,8 +23,8 @@ from registry.families.enums import (
 Digits16 = Annotated[str, StringConstraints(pattern=r"^\d{16}$")]
 DesaCode = Annotated[str, StringConstraints(pattern=r"^\d{10}$")]
 RtRw = Annotated[str, StringConstraints(pattern=r"^\d{1,3}$")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), OneLine]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), Lines]
 
 # A pregnancy that started longer ago than this (43 weeks) cannot still be ongoing.
 LONGEST_PREGNANCY = timedelta(weeks=43)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from kkb_shared.spreadsheet import restore
+
 # Excel's serial day 0 (with its 1900 leap-year bug already folded in for dates after February 1900).
 EXCEL_EPOCH = date(1899, 12, 30)
 LARGEST_EXACT_NUMBER = 2**53
@@ -126,7 +128,7 @@ def normalise(field: str, value: Any) -> Any:
         return SEX_WORDS.get(text.lower(), text)
     if field in ("water_source", "latrine", "poverty_status", "relation", "marital_status", "contraception"):
         return text.lower().replace(" ", "_").replace("-", "_")
-    return text
+    return restore(text)  # an export's neutralised formula start (`'=...`) back to what was stored
 
 
 def _digits(value: Any) -> str:

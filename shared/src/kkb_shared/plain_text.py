@@ -1,0 +1,78 @@
+"""What text the platform stores: no control characters, so that every record can be shown, exported to CSV
+and written to an XLSX workbook (whose XML cannot hold most of them).
+
+Refused: the C0 controls but tab, line feed and carriage return, DEL, the C1 controls, lone UTF-16
+surrogates (which JSON can spell as `\\ud800` but no database can store) and the noncharacters U+FFFE and
+U+FFFF (which XML cannot hold). Fields that are one line (a name)
+refuse tab and line breaks too. Every JSON body is checked before its route runs (`refuse_control_characters`,
+installed on every program), so the 422 names the field whatever the schema says."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import Request
+from pydantic import AfterValidator
+
+from kkb_shared.db import READ_METHODS
+from kkb_shared.errors import InvalidInput
+
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def control_character(text: str, *, one_line: bool = False) -> str | None:
+    """Why `text` cannot be stored (naming the first character refused), or None."""
+    found = (CONTROL_OR_BREAK if one_line else CONTROL).search(text)
+    if found is None:
+        return None
+    return f"holds the control character U+{ord(found.group()):04X}, which cannot be stored"
+
+
+def _one_line(value: str) -> str:
+    if problem := control_character(value, one_line=True):
+        raise ValueError(problem)
+    return value
+
+
+def _lines(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if problem := control_character(value):
+        raise ValueError(problem)
+    return value
+
+
+OneLine = AfterValidator(_one_line)
+"""A constraint for a text field of one line (a name): no control character, no tab, no line break."""
+Lines = AfterValidator(_lines)
+"""A constraint for a text field that may hold line breaks (an address), each kept as LF (a workbook's XML
+would read a CR back as LF)."""
+
+
+def _first_refused(value: Any, path: str) -> tuple[str, str] | None:
+    if isinstance(value, str):
+        problem = control_character(value)
+        return (path or "body", problem) if problem else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if found := _first_refused(item, f"{path}.{key}" if path else str(key)):
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if found := _first_refused(item, f"{path}[{index}]"):
+                return found
+    return None
+
+
+async def refuse_control_characters(request: Request) -> None:
+    """An app-wide dependency: a JSON body with a control character in any string is a 422 naming the field.
+    FastAPI has parsed the body before dependencies run, and keeps it on the request."""
+    if request.method in READ_METHODS or "json" not in request.headers.get("content-type", ""):
+        return
+    try:
+        body = await request.json()
+    except ValueError:  # not JSON: the route's own validation says so
+        return
+    if found := _first_refused(body, ""):
+        raise InvalidInput(*found)
