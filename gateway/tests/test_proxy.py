@@ -38,9 +38,11 @@ async def test_passes_method_path_query_body_and_the_headers_that_matter(
     assert seen["body"] == '{"rt": "001"}'
     headers = seen["headers"]
     assert headers["authorization"] == "Bearer t" and headers["if-match"] == '"3"'
-    assert headers["idempotency-key"] == "k-1" and headers["x-request-id"] == "req-42"
+    assert headers["idempotency-key"] == "k-1"
+    # The platform's own request id is passed on; the caller's id rides apart as its correlation id.
+    assert headers["x-request-id"] == response.headers["x-request-id"] != "req-42"
+    assert headers["x-correlation-id"] == response.headers["x-correlation-id"] == "req-42"
     assert not {"x-user-role", "x-forwarded-for", "x-forwarded-host", "cookie"} & set(headers)
-    assert response.headers["x-request-id"] == "req-42"
     assert response.headers["etag"] == '"7"' and response.headers["x-upstream"] == "yes"
     assert "connection" not in response.headers or response.headers["connection"] != "close"
 
@@ -141,7 +143,7 @@ async def test_body_over_the_limit_is_413(gateway: httpx.AsyncClient, fake_upstr
     big = b"x" * (64 * 1024 + 1)
     declared = await gateway.post("/registry/v1/families", content=big, headers={"X-Request-ID": "big-1"})
     assert declared.status_code == 413 and problem(declared)["status"] == 413
-    assert declared.headers["x-request-id"] == "big-1"
+    assert declared.headers["x-correlation-id"] == "big-1" != declared.headers["x-request-id"]
 
     async def chunked() -> AsyncIterator[bytes]:
         for _ in range(65):
@@ -202,7 +204,7 @@ async def test_a_method_the_proxy_does_not_relay_is_405(
     response = await gateway.request("TRACE", "/registry/v1/families", headers={"X-Request-ID": "trace-1"})
     assert response.status_code == 405 and problem(response)["status"] == 405
     assert "GET" in response.headers["allow"] and "TRACE" not in response.headers["allow"]
-    assert response.headers["x-request-id"] == "trace-1"
+    assert response.headers["x-correlation-id"] == "trace-1" != response.headers["x-request-id"]
     assert fake_upstream.requests == []
 
 

@@ -48,6 +48,7 @@ FORWARDED_REQUEST_HEADERS = frozenset(
         "accept-language",
         "traceparent",
         "tracestate",
+        "x-correlation-id",  # the caller's own id, checked by the gateway's middleware
     }
 )
 HOP_BY_HOP = frozenset(
@@ -63,7 +64,9 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
-DROPPED_RESPONSE_HEADERS = frozenset(name.encode() for name in HOP_BY_HOP | {"x-request-id", "server", "date"})
+DROPPED_RESPONSE_HEADERS = frozenset(
+    name.encode() for name in HOP_BY_HOP | {"x-request-id", "x-correlation-id", "server", "date"}
+)
 PROXIED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Headers that describe a body: never sent with a method that takes none. A GET passed on with a

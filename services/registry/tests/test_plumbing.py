@@ -80,18 +80,26 @@ async def test_access_log_names_the_route_not_the_record(
     assert routes == ["/v1/families/{family_id}/members", "<unmatched>"]
 
 
-async def test_request_id_is_kept_and_logged(
+async def test_the_gateways_request_id_is_kept_and_logged(
     client: httpx.AsyncClient, tokens: TokenFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    headers = {**tokens.headers("admin", sub="user-0192f000"), "X-Request-ID": "abc-123"}
+    platform_id = "0192f0000000700080000000000000aa"  # as the gateway makes them: 32 hex digits
+    headers = {**tokens.headers("admin", sub="user-0192f000"), "X-Request-ID": platform_id}
     with caplog.at_level(logging.INFO, logger="kkb.access"):
         response = await client.get("/v1/families", headers=headers)
-    assert response.headers["x-request-id"] == "abc-123"
+    assert response.headers["x-request-id"] == platform_id
     (record,) = [r for r in caplog.records if r.name == "kkb.access"]
     line = record.__dict__
     assert line["route"] == "/v1/families" and line["status"] == 200 and line["method"] == "GET"
     assert line["user"] == "user-0192f000" and line["duration_ms"] > 0  # who, by token subject; how long
     assert "nik" not in json.dumps(line, default=str).lower()
+
+
+async def test_a_request_id_not_made_by_the_platform_is_replaced(
+    client: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    response = await client.get("/v1/families", headers={**tokens.headers("admin"), "X-Request-ID": "abc-123"})
+    assert response.headers["x-request-id"] != "abc-123" and len(response.headers["x-request-id"]) == 32
 
 
 async def test_a_claim_whose_request_died_is_taken_over_after_its_lease(registry_app: FastAPI) -> None:

@@ -61,12 +61,14 @@ def create_service_app(
     metrics_refreshers: Sequence[Refresher] = (),
     span_exporter: SpanExporter | None = None,
     app_class: type[FastAPI] = FastAPI,
+    edge: bool = False,
     **fastapi_options: Any,
 ) -> FastAPI:
     """Build a service: its routers under /v1, health routes, and the shared plumbing.
 
     `verifier` is given by tests; otherwise tokens are checked against the gateway's JWKS. So is
-    `span_exporter` (traces kept in memory); otherwise traces go to `OTEL_ENDPOINT` when it is set. `middleware`
+    `span_exporter` (traces kept in memory); otherwise traces go to `OTEL_ENDPOINT` when it is set. `edge`: the
+    app callers reach first (the gateway), which makes its own request id for every request. `middleware`
     (outermost first) runs inside the request-id and access-log layers, so every answer is logged and
     carries X-Request-ID, a 413 or a CORS preflight included. Inside them all, the body limits
     (`MAX_BODY_BYTES`, or `larger_bodies` for an exact path, and `BODY_IDLE_SECONDS`) hold before any other work.
@@ -114,7 +116,7 @@ def create_service_app(
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
     install_metrics(app, metrics, token)
     app.add_middleware(AccessLogMiddleware, metrics=metrics)
-    add_request_id(app)
+    add_request_id(app, edge=edge)
     tracing.install(app, service, settings.otel_endpoint, span_exporter)
     app.include_router(health_router())
     for router in routers:

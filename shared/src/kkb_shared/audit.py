@@ -28,7 +28,7 @@ from kkb_shared.auth import Principal, PrincipalDep, Role, require
 from kkb_shared.db import READ_METHODS, SQLITE_BEGIN_IMMEDIATE, SessionDep, UtcDateTime, bulk_insert, utcnow
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import new_id
-from kkb_shared.observability import route_template
+from kkb_shared.observability import caller_correlation_id, route_template
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page, decode_cursor, keyset_page
 
 # Record ids kept per event: a list page holds at most 500, an import or export is described by its job or
@@ -58,6 +58,7 @@ class AuditEvent(SQLModel, table=True):
     route: str = Field(max_length=200)
     method: str = Field(max_length=10)
     request_id: str = Field(max_length=128)
+    correlation_id: str | None = Field(default=None, max_length=64)
 
 
 class AuditRecord(SQLModel, table=True):
@@ -126,6 +127,7 @@ class Audit:
                     "route": route,
                     "method": request.method,
                     "request_id": request_id,
+                    "correlation_id": caller_correlation_id.get(),
                 }
             )
             records.extend({"event_id": event_id, "record_id": rid} for rid in entry.ids[:MAX_RECORDS_PER_EVENT])
@@ -157,7 +159,8 @@ class AuditEventRead(BaseModel):
     record_ids: list[str]
     route: str
     method: str
-    request_id: str
+    request_id: str = Field(description="The platform's id of the request (X-Request-ID of its answer)")
+    correlation_id: str | None = Field(description="The caller's own id of the request (X-Correlation-ID)")
 
 
 def audit_router() -> APIRouter:

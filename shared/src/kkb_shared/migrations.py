@@ -125,6 +125,16 @@ def create_audit_tables() -> None:
     op.create_index("ix_audit_record_record_id", "audit_record", ["record_id"])
 
 
+def add_audit_correlation_id() -> None:
+    """The caller's own id of each audited request, kept apart from the platform's request id."""
+    op.add_column("audit_event", sa.Column("correlation_id", sa.String(64)))
+
+
+def drop_audit_correlation_id() -> None:
+    with op.batch_alter_table("audit_event") as batch:
+        batch.drop_column("correlation_id")
+
+
 def drop_audit_tables() -> None:
     op.drop_table("audit_record")
     op.drop_table("audit_event")

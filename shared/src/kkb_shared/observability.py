@@ -6,11 +6,13 @@ import logging
 import re
 import sys
 import time
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from asgi_correlation_id import CorrelationIdFilter, CorrelationIdMiddleware
 from pythonjsonlogger.json import JsonFormatter
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
@@ -41,19 +43,63 @@ def configure_logging(level: str = "INFO", *, service: str) -> None:
     logging.getLogger("uvicorn.access").disabled = True  # replaced by AccessLogMiddleware
 
 
-def _request_id_is_acceptable(value: str) -> bool:
-    """A caller's request id is kept when it is short and printable; otherwise a new one is made."""
-    return 0 < len(value) <= 128 and all(0x21 <= ord(c) <= 0x7E for c in value)
+PLATFORM_REQUEST_ID = re.compile(r"[0-9a-f]{32}")
+CORRELATION_ID_HEADER = "X-Correlation-ID"
+CALLER_CORRELATION_ID = re.compile(r"[A-Za-z0-9._~:/+=-]{1,64}")
+caller_correlation_id: ContextVar[str | None] = ContextVar("caller_correlation_id", default=None)
 
 
-def add_request_id(app: Starlette) -> None:
-    """Every answer carries X-Request-ID: the caller's when acceptable, else a new one; logs carry it too."""
+def _is_platform_request_id(value: str) -> bool:
+    return PLATFORM_REQUEST_ID.fullmatch(value) is not None
+
+
+class CallerCorrelationMiddleware:
+    """A caller's own id for a request, kept apart from the platform's request id: read from X-Correlation-ID
+    (at the gateway also from the caller's X-Request-ID, which the platform never takes as its own), at most 64
+    characters of letters, digits and `._~:/+=-`; anything else is dropped. It is logged, recorded in the audit
+    trail, passed on to the services and sent back in X-Correlation-ID."""
+
+    def __init__(self, app: ASGIApp, *, edge: bool) -> None:
+        self.app = app
+        self.edge = edge
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = MutableHeaders(scope=scope)
+        given = headers.get(CORRELATION_ID_HEADER)
+        if self.edge:
+            given = given or headers.get(REQUEST_ID_HEADER)
+            del headers[REQUEST_ID_HEADER]  # the platform makes its own
+        value = given if given and CALLER_CORRELATION_ID.fullmatch(given) else None
+        del headers[CORRELATION_ID_HEADER]
+        if value:  # the checked id is what the gateway passes on to the services
+            headers[CORRELATION_ID_HEADER] = value
+        token = caller_correlation_id.set(value)
+
+        async def send_with_id(message: Message) -> None:
+            if value and message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append(CORRELATION_ID_HEADER, value)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            caller_correlation_id.reset(token)
+
+
+def add_request_id(app: Starlette, *, edge: bool = False) -> None:
+    """Every answer carries X-Request-ID, the platform's id of the request, and logs carry it too. The gateway
+    (`edge`) makes a new one for every request; a service keeps the one the gateway passed on (32 hex digits),
+    else makes its own. A caller's own id is kept apart (`CallerCorrelationMiddleware`)."""
     app.add_middleware(
         CorrelationIdMiddleware,
         header_name=REQUEST_ID_HEADER,
-        validator=_request_id_is_acceptable,
+        validator=_is_platform_request_id,
         update_request_header=True,
     )
+    app.add_middleware(CallerCorrelationMiddleware, edge=edge)
 
 
 def route_template(scope: Scope) -> str:
@@ -103,6 +149,7 @@ class AccessLogMiddleware:
                     "status": status,
                     "duration_ms": round(seconds * 1000, 2),
                     "user": principal,
+                    "caller_correlation_id": caller_correlation_id.get(),
                 },
             )
             if self.metrics is not None and route != "/metrics":
