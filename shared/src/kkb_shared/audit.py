@@ -30,6 +30,7 @@ from kkb_shared.errors import problem_responses
 from kkb_shared.ids import new_id
 from kkb_shared.observability import caller_correlation_id, route_template
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page, decode_cursor, keyset_page
+from kkb_shared.schema_checks import SERVED_YEARS, ServedDateTime
 
 # Record ids kept per event: a list page holds at most 500, an import or export is described by its job or
 # filter instead of by every row.
@@ -174,8 +175,8 @@ def audit_router() -> APIRouter:
         record_id: Annotated[str | None, Query(max_length=36, description="Events that touched this record")] = None,
         entity: Annotated[str | None, Query(max_length=30)] = None,
         action: Action | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
+        since: Annotated[ServedDateTime | None, Query(description=SERVED_YEARS)] = None,
+        until: Annotated[ServedDateTime | None, Query(description=SERVED_YEARS)] = None,
         cursor: CursorQuery = None,
         limit: LimitQuery = 50,
     ) -> Page[AuditEventRead]:

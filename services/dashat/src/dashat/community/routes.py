@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request, status
 
 from dashat.access import READ, RUN
@@ -14,6 +12,7 @@ from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import NotFound, problem_responses
 from kkb_shared.ids import RecordIdPath
+from kkb_shared.schema_checks import ServedDate
 
 router = APIRouter(prefix="/kitchens/{kitchen_id}", tags=["partners, plans and sales"],
                    responses=problem_responses(401, 403, 404, 422))  # fmt: skip
@@ -35,7 +34,7 @@ async def list_partners(kitchen_id: RecordIdPath, principal: PrincipalDep, sessi
 
 @router.put("/menu-plans/{week_start}", response_model=MenuPlanRead, dependencies=[RUN])
 async def set_menu_plan(
-    kitchen_id: RecordIdPath, week_start: date, data: MenuPlanSet, principal: PrincipalDep, session: SessionDep
+    kitchen_id: RecordIdPath, week_start: ServedDate, data: MenuPlanSet, principal: PrincipalDep, session: SessionDep
 ) -> MenuPlanRead:
     """The week's plan (the week starts on a Monday): for each day, the kitchen's menus to cook."""
     return await service.set_plan(
@@ -45,7 +44,7 @@ async def set_menu_plan(
 
 @router.get("/menu-plans/{week_start}", response_model=MenuPlanRead, dependencies=[READ])
 async def get_menu_plan(
-    kitchen_id: RecordIdPath, week_start: date, principal: PrincipalDep, session: SessionDep
+    kitchen_id: RecordIdPath, week_start: ServedDate, principal: PrincipalDep, session: SessionDep
 ) -> MenuPlanRead:
     return await service.get_plan(session=session, principal=principal, kitchen_id=kitchen_id, week_start=week_start)
 

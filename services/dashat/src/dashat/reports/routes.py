@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -14,11 +13,12 @@ from dashat.reports.schemas import KitchenReport
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
+from kkb_shared.schema_checks import SERVED_YEARS, ServedDate
 from kkb_shared.scope import RegionPrefixQuery
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=problem_responses(401, 403, 404, 422))
-FromQuery = Annotated[date, Query(alias="from", description="First day of the period")]
-ToQuery = Annotated[date, Query(alias="to", description="Last day of the period")]
+FromQuery = Annotated[ServedDate, Query(alias="from", description=f"First day of the period, {SERVED_YEARS}")]
+ToQuery = Annotated[ServedDate, Query(alias="to", description=f"Last day of the period, {SERVED_YEARS}")]
 
 
 @router.get("/kitchens", response_model=KitchenReport, dependencies=[READ])

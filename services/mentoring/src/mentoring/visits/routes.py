@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -14,6 +13,7 @@ from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.schema_checks import SERVED_YEARS, ServedDate
 from kkb_shared.scope import RegionPrefixQuery
 from kkb_shared.versioning import IfMatchHeader, versioned_response
 from mentoring.access import READ, RECORD
@@ -62,8 +62,8 @@ async def list_visits(
     assignment_id: Annotated[str | None, Query(max_length=36)] = None,
     member_id: Annotated[str | None, Query(max_length=36)] = None,
     category: Category | None = None,
-    visited_from: Annotated[date | None, Query(alias="from")] = None,
-    visited_to: Annotated[date | None, Query(alias="to")] = None,
+    visited_from: Annotated[ServedDate | None, Query(alias="from", description=SERVED_YEARS)] = None,
+    visited_to: Annotated[ServedDate | None, Query(alias="to", description=SERVED_YEARS)] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[VisitRead]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -14,6 +13,7 @@ from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.schema_checks import SERVED_YEARS, ServedDate
 from kkb_shared.scope import RegionPrefixQuery
 from kkb_shared.versioning import IfMatchHeader, versioned_response
 from registry.kampung import service
@@ -134,8 +134,8 @@ async def list_activities(
     kampung_id: RecordIdPath,
     principal: PrincipalDep,
     session: SessionDep,
-    since: Annotated[date | None, Query(alias="from")] = None,
-    until: Annotated[date | None, Query(alias="to")] = None,
+    since: Annotated[ServedDate | None, Query(alias="from", description=SERVED_YEARS)] = None,
+    until: Annotated[ServedDate | None, Query(alias="to", description=SERVED_YEARS)] = None,
 ) -> list[ActivityRead]:
     return await service.list_activities(
         session=session, principal=principal, kampung_id=kampung_id, since=since, until=until

@@ -3,7 +3,6 @@ coverage report do not, so viewers may read those."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -13,6 +12,7 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.schema_checks import SERVED_YEARS, ServedDate
 from kkb_shared.scope import RegionPrefixQuery
 from registry.poktan import service
 from registry.poktan.rules import PoktanKind
@@ -129,8 +129,8 @@ async def coverage_report(
     request: Request,
     principal: PrincipalDep,
     session: SessionDep,
-    period_from: Annotated[date, Query(alias="from")],
-    period_to: Annotated[date, Query(alias="to")],
+    period_from: Annotated[ServedDate, Query(alias="from", description=f"First day, {SERVED_YEARS}")],
+    period_to: Annotated[ServedDate, Query(alias="to", description=f"Last day, {SERVED_YEARS}")],
     region: RegionPrefixQuery = None,
 ) -> CoverageReport:
     """Per poktan over the period: target families, members, meetings, attendance rate, coverage, and the
