@@ -99,7 +99,14 @@ async def test_api2_a_forged_or_stale_token_is_401_at_every_service(
     token = _forged(platform, kind)
     response = await gateway.get(f"/{service}/v1/changes", headers={"Authorization": f"Bearer {token}"})
     problem(response, 401)
-    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert response.headers["www-authenticate"].startswith('Bearer error="invalid_token", error_description="')
+
+
+async def test_api2_no_token_is_401_with_a_bare_challenge(gateway: httpx.AsyncClient) -> None:
+    """RFC 6750 §3.1: a request without credentials gets the challenge with no error code."""
+    response = await gateway.get("/registry/v1/changes")
+    problem(response, 401)
+    assert response.headers["www-authenticate"] == "Bearer"
 
 
 async def test_api2_the_same_claims_properly_signed_pass(platform: Platform, gateway: httpx.AsyncClient) -> None:

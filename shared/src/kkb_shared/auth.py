@@ -15,7 +15,7 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from kkb_shared.errors import Forbidden, Unauthorized, UpstreamUnavailable
+from kkb_shared.errors import Forbidden, InvalidToken, Unauthorized, UpstreamUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -135,15 +135,15 @@ class TokenVerifier:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
-            raise Unauthorized("Malformed token") from exc
+            raise InvalidToken("Malformed token") from exc
         if header.get("alg") != ALGORITHM:
-            raise Unauthorized("Token algorithm not accepted")
+            raise InvalidToken("Token algorithm not accepted")
         kid = header.get("kid")
         if not isinstance(kid, str):
-            raise Unauthorized("Token has no key id")
+            raise InvalidToken("Token has no key id")
         key = await self.keys.key_for(kid)
         if key is None:
-            raise Unauthorized("Token signed with an unknown key")
+            raise InvalidToken("Token signed with an unknown key")
         try:
             claims = jwt.decode(
                 token,
@@ -155,9 +155,9 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "nbf", "iss", "aud", "sub", "jti"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise Unauthorized("Token expired") from exc
+            raise InvalidToken("Token expired") from exc
         except jwt.PyJWTError as exc:
-            raise Unauthorized("Invalid token") from exc
+            raise InvalidToken("Invalid token") from exc
         return principal_from_claims(claims)
 
 
@@ -165,10 +165,10 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     try:
         role = Role(claims["role"])
     except (KeyError, ValueError) as exc:
-        raise Unauthorized("Token has no valid role") from exc
+        raise InvalidToken("Token has no valid role") from exc
     region = claims.get("region", "")
     if not isinstance(region, str) or not (region == "" or region.isdigit()):
-        raise Unauthorized("Token has no valid region")
+        raise InvalidToken("Token has no valid region")
     scope = claims.get("scope", "")
     return Principal(
         subject=str(claims["sub"]),

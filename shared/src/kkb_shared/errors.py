@@ -85,6 +85,15 @@ class Unauthorized(DomainError):
         super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
 
 
+class InvalidToken(Unauthorized):
+    """A bearer token was sent and refused (RFC 6750 §3.1: `error="invalid_token"`)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        description = detail.replace("\\", "").replace('"', "'")
+        self.headers = {"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{description}"'}
+
+
 class Forbidden(DomainError):
     status, slug, title = 403, "forbidden", "Not allowed for this role"
 
