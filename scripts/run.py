@@ -1,5 +1,6 @@
 """`make run`: migrate every database, load demo data, start the gateway and the four services, print the
-docs URL and the demo users; Ctrl-C (SIGINT) or SIGTERM stops every process it started."""
+docs URL and the demo users. A process that exits is started again after a growing pause (its output still
+shown); Ctrl-C (SIGINT) or SIGTERM stops every process it started."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from kkb_shared.processes import start, stop, wait_healthy
+from kkb_shared.processes import Supervisor, start, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -82,7 +83,7 @@ def main() -> int:
     step(["kkb-registry", "demo"], env)
     step(["kkb-registry", "reassess"], env)
 
-    processes: dict[str, subprocess.Popen[bytes]] = {}
+    supervisor = Supervisor(start=lambda name: start(name, env))
     stopping = False
 
     def request_stop(signum: int, _frame: object) -> None:
@@ -93,30 +94,23 @@ def main() -> int:
     signal.signal(signal.SIGTERM, request_stop)
     try:
         for name in ("gateway", *SERVICES):
-            processes[name] = start(name, env)
-        for name, process in processes.items():
+            supervisor.add(name, start(name, env))
+        for name, child in supervisor.children.items():
             url = f"http://127.0.0.1:{port_of(name, SERVICES.get(name, 8000))}/healthz"
-            wait_healthy(url, process, timeout=STARTUP_TIMEOUT)
+            wait_healthy(url, child.process, timeout=STARTUP_TIMEOUT)
         step(["kkb-mentoring", "demo"], env)  # its targets come from the running registry
         step(["kkb-genting", "demo"], env)  # eligibility comes from the running registry and mentoring
         step(["kkb-dashat", "demo"], env)
         print(banner(env), flush=True)
         while not stopping:
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    print(f"{name} exited with {process.returncode}; stopping the rest", file=sys.stderr)
-                    return 1
-            time.sleep(0.5)
+            supervisor.check()
+            time.sleep(0.2)
         return 0
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1
     finally:
-        for process in processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in processes.values():
-            stop(process)
+        supervisor.stop_all()
         print("all processes stopped", flush=True)
 
 

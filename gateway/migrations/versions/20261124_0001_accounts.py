@@ -60,7 +60,7 @@ def upgrade() -> None:
     op.create_index("ix_refresh_token_family_id", "refresh_token", ["family_id"])
     op.create_index("ix_refresh_token_user_id", "refresh_token", ["user_id"])
     op.create_table(
-        "login_throttle",
+        "login_failure",
         sa.Column("username", sa.String(80), primary_key=True),
         sa.Column("failures", sa.Integer, nullable=False),
         sa.Column("window_started_at", TS, nullable=False),
@@ -68,7 +68,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("login_throttle")
+    op.drop_table("login_failure")
     op.drop_table("refresh_token")
     op.drop_table("api_client")
     op.drop_table("user_account")

@@ -20,7 +20,7 @@ TS = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    op.drop_table("login_throttle")  # counters of at most one window: nothing worth carrying over
+    op.drop_table("login_failure")  # counters of at most one window: nothing worth carrying over
     op.create_table(
         "login_throttle",
         sa.Column("key", sa.String(200), primary_key=True),
@@ -32,7 +32,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("login_throttle")
     op.create_table(
-        "login_throttle",
+        "login_failure",
         sa.Column("username", sa.String(80), primary_key=True),
         sa.Column("failures", sa.Integer, nullable=False),
         sa.Column("window_started_at", TS, nullable=False),
