@@ -1,5 +1,6 @@
-"""Throttling of failed token requests: counted atomically under concurrency, per user at an address, per user
-and per address, for all three grants; the address is the peer's unless a trusted proxy forwarded it.
+"""Throttling of failed token requests: counted atomically under concurrency (while concurrent right passwords
+all get through), per user at an address, per user and per address, for all three grants; the address is the
+peer's unless a trusted proxy forwarded it.
 Limits here: 3 per user at an address, 5 per user, 8 per address (the gateway fixture's settings)."""
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ async def test_concurrent_wrong_passwords_check_at_most_the_allowed_number(
     assert problem(refused)["type"] == "urn:kkb:problem:too-many-requests"
     assert 0 < int(refused.headers["retry-after"]) <= 900
     assert (await gateway.post("/auth/token", data=password("kader", DEMO_PASSWORD))).status_code == 429
+
+
+async def test_many_concurrent_right_passwords_all_get_through(gateway: httpx.AsyncClient) -> None:
+    """More at once than the limits allow: each waits for the ones being checked, none is refused."""
+    answers = await asyncio.gather(
+        *(gateway.post("/auth/token", data=password("kader", DEMO_PASSWORD)) for _ in range(12))
+    )
+    assert [answer.status_code for answer in answers] == [200] * 12
 
 
 async def test_a_user_attacked_from_one_address_logs_in_from_another(

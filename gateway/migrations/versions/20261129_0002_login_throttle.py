@@ -25,7 +25,9 @@ def upgrade() -> None:
         "login_throttle",
         sa.Column("key", sa.String(200), primary_key=True),
         sa.Column("failures", sa.Integer, nullable=False),
+        sa.Column("pending", sa.Integer, nullable=False),
         sa.Column("window_started_at", TS, nullable=False),
+        sa.Column("pending_at", TS, nullable=False),
     )
 
 

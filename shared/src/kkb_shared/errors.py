@@ -256,9 +256,21 @@ async def _stale_version(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back whole, and the same
+# request sent again can succeed.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     """The database could not be used (SQLite's write lock held too long; PostgreSQL restarting, or the
     connection cut mid-query): 503, and the transaction was rolled back whole. Other database errors are bugs."""
+    if (
+        getattr(getattr(exc, "orig", None), "sqlstate", None) in RETRYABLE_SQLSTATES
+    ):  # PostgreSQL rolled this transaction back
+        logger.warning("transaction rolled back by the database: %s", exc)
+        return problem_response(
+            503, slug="database-busy", title="Database busy", detail="Try again shortly", headers={"Retry-After": "1"}
+        )
     if "database is locked" in str(exc):  # SQLite, embedded default: another writer held the lock too long
         logger.warning("database busy: %s", exc)
         return problem_response(

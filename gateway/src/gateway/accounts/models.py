@@ -71,4 +71,6 @@ class LoginThrottle(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=200)
     failures: int = 0
+    pending: int = 0  # attempts being checked right now
     window_started_at: datetime = Field(sa_type=UtcDateTime)
+    pending_at: datetime = Field(sa_type=UtcDateTime)  # when an attempt last took a place

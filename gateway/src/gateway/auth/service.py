@@ -90,15 +90,16 @@ async def password_grant(
 ) -> TokenResponse:
     username = username.strip().lower()[:80]
     limits = throttle.counters(settings, address=address, who=f"user:{username}")
-    await throttle.count_attempt(session=session, settings=settings, limits=limits)
+    await throttle.begin_attempt(session=session, settings=settings, limits=limits)
     user = (
         await session.execute(select(UserAccount).where(col(UserAccount.username) == username))
     ).scalar_one_or_none()
     await session.commit()  # no transaction (on SQLite, no write lock) is held while the hash is checked
     valid = await asyncio.to_thread(passwords.verify_secret, user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
-        raise invalid_grant(BAD_LOGIN)  # the attempt stays counted
-    await throttle.take_back(session=session, limits=limits)
+        await throttle.failed(session=session, limits=limits)
+        raise invalid_grant(BAD_LOGIN)
+    await throttle.succeeded(session=session, limits=limits)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_secret(password)
         session.add(user)
@@ -118,15 +119,16 @@ async def client_credentials_grant(
     address: str,
 ) -> TokenResponse:
     limits = throttle.counters(settings, address=address, who=f"client:{client_id[:80]}")
-    await throttle.count_attempt(session=session, settings=settings, limits=limits)
+    await throttle.begin_attempt(session=session, settings=settings, limits=limits)
     client = (
         await session.execute(select(ApiClient).where(col(ApiClient.client_id) == client_id))
     ).scalar_one_or_none()
     await session.commit()
     valid = await asyncio.to_thread(passwords.verify_secret, client.secret_hash if client else None, client_secret)
     if client is None or not valid or not client.is_active:
+        await throttle.failed(session=session, limits=limits)
         raise invalid_client()
-    await throttle.take_back(session=session, limits=limits)
+    await throttle.succeeded(session=session, limits=limits)
     await session.commit()
     token = access_token(
         keys=keys,
@@ -146,11 +148,12 @@ async def refresh_grant(
     again after its rotation means it leaked: the whole family is revoked. Refused tokens count against the
     caller's address."""
     limits = throttle.counters(settings, address=address, who=None)
-    await throttle.count_attempt(session=session, settings=settings, limits=limits)
+    await throttle.begin_attempt(session=session, settings=settings, limits=limits)
     stored = (
         await session.execute(select(RefreshToken).where(col(RefreshToken.token_hash) == _hash_token(refresh_token)))
     ).scalar_one_or_none()
     if stored is None or stored.revoked_at is not None:
+        await throttle.failed(session=session, limits=limits)
         raise invalid_grant("Refresh token is not valid")
     now = utcnow()
     claimed = await session.execute(
@@ -160,13 +163,13 @@ async def refresh_grant(
     )
     if rows_affected(claimed) != 1:
         await revoke_family(session=session, family_id=stored.family_id)
-        await session.commit()
+        await throttle.failed(session=session, limits=limits)
         raise invalid_grant("Refresh token was already used; its sessions are revoked")
     user = await session.get(UserAccount, stored.user_id)
     if stored.expires_at <= now or user is None or not user.is_active:
-        await session.commit()
+        await throttle.failed(session=session, limits=limits)
         raise invalid_grant("Refresh token is not valid")
-    await throttle.take_back(session=session, limits=limits)
+    await throttle.succeeded(session=session, limits=limits)
     refresh = await _issue_refresh_token(
         session=session, settings=settings, user_id=user.id, family_id=stored.family_id
     )
