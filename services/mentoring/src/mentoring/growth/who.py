@@ -1,5 +1,6 @@
-"""WHO Child Growth Standards (2006): z-scores from the LMS tables, by WHO's method (tables and rules in
-data/README.md and ../shared/who-growth-2006/README.md). Pure functions over tables loaded once."""
+"""WHO Child Growth Standards (2006): z-scores from the LMS tables, by WHO's method (WHO, *Child Growth
+Standards: Methods and development*, 2006; the tables and their notice in data/README.md). Pure functions over
+tables loaded once."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The program's rules for families, as pure functions (no I/O, no framework).
 
-Source of every rule: ../shared/domain.md ("Targets (sasaran) of stunting prevention"; NIK under "The setting").
+Sources: BKKBN's Verval KRS guidance (the targets of stunting prevention and the family risk factors) and
+Kemendagri's NIK layout (Permendagri on population administration); each rule's docstring names its own.
 """
 
 from __future__ import annotations
