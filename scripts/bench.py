@@ -23,6 +23,7 @@ from tempfile import TemporaryDirectory
 
 import httpx
 from bench_results import record
+from bench_stack import gateway_and_registry_env
 from sqlalchemy.engine import make_url
 
 from gateway.cli import ALEMBIC_INI as GATEWAY_ALEMBIC
@@ -148,18 +149,7 @@ def run(rounds: int, warmup: int, pin: bool, clients: int, seconds: float) -> No
         gateway_port, registry_port = processes.free_port(), processes.free_port()
         gateway, registry = f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{registry_port}"
         with TemporaryDirectory() as keys:
-            env = {
-                **os.environ,
-                "KKB_GATEWAY_PORT": str(gateway_port),
-                "KKB_GATEWAY_DATABASE_URL": urls["gateway"],
-                "KKB_GATEWAY_SIGNING_KEY_FILE": str(Path(keys) / "key.pem"),
-                "KKB_GATEWAY_REGISTRY_URL": registry,
-                "KKB_GATEWAY_LOG_LEVEL": "WARNING",
-                "KKB_REGISTRY_PORT": str(registry_port),
-                "KKB_REGISTRY_DATABASE_URL": urls["registry"],
-                "KKB_REGISTRY_JWKS_URL": f"{gateway}/.well-known/jwks.json",
-                "KKB_REGISTRY_LOG_LEVEL": "WARNING",
-            }
+            env = gateway_and_registry_env(urls, gateway_port, registry_port, Path(keys) / "key.pem")
             for name, base in (("gateway", gateway), ("registry", registry)):
                 process = processes.start(name, env, quiet=True)
                 started.append(process)

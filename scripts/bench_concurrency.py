@@ -21,6 +21,7 @@ from tempfile import TemporaryDirectory
 
 import httpx
 from bench_results import record
+from bench_stack import gateway_and_registry_env
 from sqlalchemy.engine import make_url
 
 from gateway.cli import ALEMBIC_INI as GATEWAY_ALEMBIC
@@ -102,18 +103,7 @@ def run(kind: str, seconds: int) -> None:
         asyncio.run(load_demo_data(urls["registry"]))
         gateway_port, registry_port = processes.free_port(), processes.free_port()
         gateway, registry = f"http://127.0.0.1:{gateway_port}", f"http://127.0.0.1:{registry_port}"
-        env = {
-            **os.environ,
-            "KKB_GATEWAY_PORT": str(gateway_port),
-            "KKB_GATEWAY_DATABASE_URL": urls["gateway"],
-            "KKB_GATEWAY_SIGNING_KEY_FILE": str(Path(folder) / "key.pem"),
-            "KKB_GATEWAY_REGISTRY_URL": registry,
-            "KKB_GATEWAY_LOG_LEVEL": "WARNING",
-            "KKB_REGISTRY_PORT": str(registry_port),
-            "KKB_REGISTRY_DATABASE_URL": urls["registry"],
-            "KKB_REGISTRY_JWKS_URL": f"{gateway}/.well-known/jwks.json",
-            "KKB_REGISTRY_LOG_LEVEL": "WARNING",
-        }
+        env = gateway_and_registry_env(urls, gateway_port, registry_port, Path(folder) / "key.pem")
         started = []
         try:
             for name, base in (("gateway", gateway), ("registry", registry)):
