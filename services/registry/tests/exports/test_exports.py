@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from kkb_shared.testing.tokens import TokenFactory
 from registry.imports.columns import COLUMNS
@@ -183,7 +183,6 @@ async def test_a_template_filled_in_a_spreadsheet_imports_and_round_trips(
 ) -> None:
     """As a person fills the template in Excel: digits typed as numbers (NIK, No. KK, RT, RW, desa code), dates
     as dates, text with quotes; saved as XLSX and as CSV with semicolons."""
-    header = [c.header for c in COLUMNS]
     typed = {
         "no_kk": 6101042015000101, "kode_desa": 6101042015, "alamat": 'Jl. "Mawar" 5; Gg. Melati', "rt": 7,
         "rw": 12, "sumber_air_minum": "sumur_terlindung", "jamban": "sendiri_layak",
@@ -191,11 +190,11 @@ async def test_a_template_filled_in_a_spreadsheet_imports_and_round_trips(
         "jenis_kelamin": "P", "tanggal_lahir": date(1995, 3, 15), "hubungan_keluarga": "kepala_keluarga",
         "status_kawin": "cerai_mati", "sedang_hamil": "tidak",
     }  # fmt: skip
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(header)
-    sheet.append([typed.get(name) for name in header])
+    template = await client.get("/v1/imports/template.xlsx", headers=admin)
+    workbook = load_workbook(io.BytesIO(template.content))
+    sheet = workbook["data"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.append([typed.get(str(name)) for name in header])
     xlsx = io.BytesIO()
     workbook.save(xlsx)
     imported = await reimport(client, admin, xlsx.getvalue(), "isian.xlsx")
@@ -206,10 +205,12 @@ async def test_a_template_filled_in_a_spreadsheet_imports_and_round_trips(
         ("6101042015000101", 'Jl. "Mawar" 5; Gg. Melati', "7", "12")
     ]
 
+    # The CSV template opened in a spreadsheet of the Indonesian locale, filled in and saved: semicolons, CRLF.
+    template_rows = list(csv.reader(io.StringIO((await client.get("/v1/imports/template.csv", headers=admin)).text)))
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerow(["" if typed.get(n) is None else str(typed[n]) for n in header])
+    writer.writerows(template_rows)
+    writer.writerow(["" if typed.get(n) is None else str(typed[n]) for n in template_rows[-1]])
     semicolons = await reimport(client, admin, b"\xef\xbb\xbf" + buffer.getvalue().encode(), "isian.csv", dry_run=True)
     assert unchanged(semicolons) == (1, 1, 0), semicolons
     for kind in ("csv", "xlsx"):
