@@ -24,6 +24,7 @@ from dashat.settings import DashatSettings
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput
 from kkb_shared.scope import requested_region, within_region
+from kkb_shared.spreadsheet import safe_row
 
 CENT = Decimal("0.01")
 ONE_DECIMAL = Decimal("0.1")
@@ -206,7 +207,9 @@ def report_csv(report: KitchenReport) -> Iterator[str]:
     for row in report.rows:
         values = row.model_dump(mode="json")
         writer.writerow(
-            [values[c] if values[c] is not None else "" for c in COLUMNS]
-            + [";".join(f"{k}={v}" for k, v in values[n].items()) for n in nested]
+            safe_row(
+                [values[c] if values[c] is not None else "" for c in COLUMNS]
+                + [";".join(f"{k}={v}" for k, v in values[n].items()) for n in nested]
+            )
         )
     yield buffer.getvalue()

@@ -27,6 +27,7 @@ from genting.sponsors import service as sponsors
 from genting.sponsors.models import Ota
 from kkb_shared.auth import Principal
 from kkb_shared.scope import requested_region, within_region
+from kkb_shared.spreadsheet import safe_row
 
 GROWTH_LOOKUPS_AT_ONCE = 10
 SIGNED = case(
@@ -218,5 +219,5 @@ def report_csv(report: MonthlyReport) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(["item", "value"])
     for name, value in report.model_dump(mode="json").items():
-        writer.writerow([name, value])
+        writer.writerow(safe_row([name, value]))
     yield buffer.getvalue()

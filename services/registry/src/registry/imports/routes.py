@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, UploadFile, status
@@ -14,6 +16,7 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.spreadsheet import safe_row
 from registry.imports import service, templates
 from registry.imports.schemas import ImportJobRead, RejectionRead
 
@@ -105,11 +108,12 @@ async def list_errors(
 )
 async def errors_csv(job_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
     page = await service.list_rejections(session=session, principal=principal, job_id=job_id, cursor=None, limit=None)
-    lines = ["row,column,reason"] + [
-        ",".join([str(r.row), r.column, '"' + r.reason.replace('"', '""') + '"']) for r in page.items
-    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["row", "column", "reason"])
+    writer.writerows(safe_row([r.row, r.column, r.reason]) for r in page.items)
     return Response(
-        "\n".join(lines) + "\n",
+        buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="import-{job_id}-errors.csv"'},
     )

@@ -15,6 +15,7 @@ from sqlmodel import col
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.scope import requested_region, within_region
+from kkb_shared.spreadsheet import safe_row
 from registry.families.models import Family
 from registry.regions import service as regions
 from registry.regions.models import CODE_LENGTH, Region, RegionLevel
@@ -74,6 +75,6 @@ def report_csv(report: KrsReport) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for row in report.rows:
-        writer.writerow([getattr(row, column) for column in COLUMNS])
+        writer.writerow(safe_row([getattr(row, column) for column in COLUMNS]))
     writer.writerow(["", "total", *(getattr(report.total, column) for column in COLUMNS[2:])])
     yield buffer.getvalue()
