@@ -259,6 +259,8 @@ async def _stale_version(request: Request, exc: Exception) -> JSONResponse:
 # PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back whole, and the same
 # request sent again can succeed.
 RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+# too_many_connections, cannot_connect_now (starting up or shutting down): no connection to be had right now.
+UNAVAILABLE_SQLSTATES = frozenset({"53300", "57P03"})
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
@@ -276,8 +278,10 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(
             503, slug="database-busy", title="Database busy", detail="Try again shortly", headers={"Retry-After": "1"}
         )
-    lost = isinstance(exc, OperationalError | InterfaceError) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    lost = (
+        isinstance(exc, OperationalError | InterfaceError)
+        or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+        or getattr(getattr(exc, "orig", None), "sqlstate", None) in UNAVAILABLE_SQLSTATES
     )
     if lost:
         return await _unreachable(request, exc)
