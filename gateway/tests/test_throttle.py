@@ -6,7 +6,7 @@ Limits here: 3 per user at an address, 5 per user, 8 per address (the gateway fi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,6 +26,10 @@ async def client_at(app: FastAPI, address: str) -> AsyncIterator[httpx.AsyncClie
     transport = httpx.ASGITransport(app=app, client=(address, 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
         yield http
+
+
+def forwarded(caller: str) -> dict[str, str]:
+    return {"X-Forwarded-For": caller}
 
 
 def password(username: str, secret: str) -> dict[str, str]:
@@ -127,7 +131,6 @@ async def test_a_trusted_proxy_names_the_caller(
     behind_proxy = create_app(settings, signing_keys=gateway_app.state.signing_keys)
     try:
         async with client_at(behind_proxy, "10.1.2.3") as ingress, client_at(behind_proxy, "203.0.113.5") as direct:
-            forwarded: Callable[[str], dict[str, str]] = lambda caller: {"X-Forwarded-For": caller}  # noqa: E731
             assert await statuses(ingress, [password("kader", "bad")] * 4, headers=forwarded("203.0.113.7")) == [
                 400,
                 400,

@@ -61,9 +61,13 @@ async def test_api4_bodies_over_the_limit_are_413_before_any_service(
 
 @pytest.mark.parametrize(
     ("service", "path"),
-    [("registry", "/v1/families"), ("mentoring", "/v1/growth/assessments"), ("genting", "/v1/otas"),
-     ("dashat", "/v1/kitchens")],
-)  # fmt: skip
+    [
+        ("registry", "/v1/families"),
+        ("mentoring", "/v1/growth/assessments"),
+        ("genting", "/v1/otas"),
+        ("dashat", "/v1/kitchens"),
+    ],
+)
 async def test_api4_a_service_port_reads_no_more_than_its_limit_before_authentication(
     platform: Platform, service: str, path: str
 ) -> None:

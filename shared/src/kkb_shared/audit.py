@@ -5,8 +5,8 @@ which route and request. Every service keeps its own trail in its own database; 
 A route that discloses or changes personal data takes `AuditDep` and says what it touched
 (`audit.read("member", ids)`, `audit.wrote("family", [family.id])`). The trail is written when the route
 has succeeded, with the request's session, before the answer leaves: an answer whose trail could not be written
-is an error, so no personal data goes out unrecorded. A write's trail is in the write's own transaction; a
-read's in one of its own, after the read. A route that failed discloses nothing and records
+is an error, so no personal data goes out unrecorded. A write's trail is in the write's own transaction; on
+SQLite a read's is in one of its own, after the read. A route that failed discloses nothing and records
 nothing (the access log still has it). Only record ids are kept: never names, NIKs or the query string."""
 
 from __future__ import annotations
@@ -104,9 +104,10 @@ class Audit:
     async def write(self, session: AsyncSession, principal: Principal, request: Request) -> None:
         if not self.entries:
             return
-        if request.method in READ_METHODS:
+        if request.method in READ_METHODS and session.get_bind().dialect.name == "sqlite":
             # A read's trail goes in a write transaction of its own: on SQLite, a transaction that has read
             # may not become a writer once another has written since (it fails at once, without waiting).
+            # PostgreSQL has no such limit, and writes the trail in the read's transaction.
             await session.commit()
             await session.connection(execution_options={SQLITE_BEGIN_IMMEDIATE: True})
         now = utcnow()

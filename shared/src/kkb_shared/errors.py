@@ -266,14 +266,9 @@ UNAVAILABLE_SQLSTATES = frozenset({"53300", "57P03"})
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     """The database could not be used (SQLite's write lock held too long; PostgreSQL restarting, or the
     connection cut mid-query): 503, and the transaction was rolled back whole. Other database errors are bugs."""
-    if (
-        getattr(getattr(exc, "orig", None), "sqlstate", None) in RETRYABLE_SQLSTATES
-    ):  # PostgreSQL rolled this transaction back
-        logger.warning("transaction rolled back by the database: %s", exc)
-        return problem_response(
-            503, slug="database-busy", title="Database busy", detail="Try again shortly", headers={"Retry-After": "1"}
-        )
-    if "database is locked" in str(exc):  # SQLite, embedded default: another writer held the lock too long
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    # PostgreSQL rolled the transaction back (deadlock, serialization), or SQLite's write lock was held too long.
+    if sqlstate in RETRYABLE_SQLSTATES or "database is locked" in str(exc):
         logger.warning("database busy: %s", exc)
         return problem_response(
             503, slug="database-busy", title="Database busy", detail="Try again shortly", headers={"Retry-After": "1"}
@@ -281,7 +276,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     lost = (
         isinstance(exc, OperationalError | InterfaceError)
         or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
-        or getattr(getattr(exc, "orig", None), "sqlstate", None) in UNAVAILABLE_SQLSTATES
+        or sqlstate in UNAVAILABLE_SQLSTATES
     )
     if lost:
         return await _unreachable(request, exc)

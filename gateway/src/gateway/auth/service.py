@@ -102,7 +102,6 @@ async def password_grant(
     await throttle.succeeded(session=session, limits=limits)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_secret(password)
-        session.add(user)
     refresh = await _issue_refresh_token(session=session, settings=settings, user_id=user.id)
     await session.commit()
     token = access_token(keys=keys, settings=settings, **_user_claims(user))

@@ -74,23 +74,24 @@ async def _hold_places(*, session: Session, settings: GatewaySettings, limits: l
     now = utcnow()
     window = timedelta(seconds=settings.login_window_seconds)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    table = LoginThrottle.__table__  # type: ignore[attr-defined]
-    expired = table.c.window_started_at <= now - window
-    stale = table.c.pending_at <= now - PENDING_LEASE
+    stored_failures, stored_pending = col(LoginThrottle.failures), col(LoginThrottle.pending)
+    stored_started_at = col(LoginThrottle.window_started_at)
+    expired = stored_started_at <= now - window
+    stale = col(LoginThrottle.pending_at) <= now - PENDING_LEASE
     for limit in limits:
         statement = (
-            insert(table)
+            insert(LoginThrottle)
             .values(key=limit.key, failures=0, pending=1, window_started_at=now, pending_at=now)
             .on_conflict_do_update(
                 index_elements=["key"],
                 set_={
-                    "failures": case((expired, 0), else_=table.c.failures),
-                    "window_started_at": case((expired, now), else_=table.c.window_started_at),
-                    "pending": case((stale, 0), else_=table.c.pending) + 1,
+                    "failures": case((expired, 0), else_=stored_failures),
+                    "window_started_at": case((expired, now), else_=stored_started_at),
+                    "pending": case((stale, 0), else_=stored_pending) + 1,
                     "pending_at": now,
                 },
             )
-            .returning(table.c.failures, table.c.pending, table.c.window_started_at)
+            .returning(stored_failures, stored_pending, stored_started_at)
         )
         failures, pending, started_at = (await session.execute(statement)).one()
         if failures >= limit.max_failures:

@@ -141,10 +141,8 @@ async def test_formula_text_is_neutralised_in_both_exports_and_restored_on_impor
 ) -> None:
     formulas = ['=HYPERLINK("http://evil.example","klik")', "=1+2", "+62 812 3456", "@SUM(A1)", "-1"]
     members = [member_payload(name=text, relation="famili_lain", marital_status="belum_kawin") for text in formulas]
-    created = await client.post(
-        "/v1/families", json=family_payload(DUNGUN_PERAPAKAN, address="=cmd|' /C calc'!A0", members=members),
-        headers=admin,
-    )  # fmt: skip
+    family = family_payload(DUNGUN_PERAPAKAN, address="=cmd|' /C calc'!A0", members=members)
+    created = await client.post("/v1/families", json=family, headers=admin)
     assert created.status_code == 201, created.text
 
     csv_rows = list(csv.DictReader(io.StringIO((await exported(client, admin, "csv")).decode(), newline="")))
@@ -184,12 +182,22 @@ async def test_a_template_filled_in_a_spreadsheet_imports_and_round_trips(
     """As a person fills the template in Excel: digits typed as numbers (NIK, No. KK, RT, RW, desa code), dates
     as dates, text with quotes; saved as XLSX and as CSV with semicolons."""
     typed = {
-        "no_kk": 6101042015000101, "kode_desa": 6101042015, "alamat": 'Jl. "Mawar" 5; Gg. Melati', "rt": 7,
-        "rw": 12, "sumber_air_minum": "sumur_terlindung", "jamban": "sendiri_layak",
-        "status_kesejahteraan": "miskin", "nik": 6101045503950001, "nama": "Siti 'Ucok' Aminah",
-        "jenis_kelamin": "P", "tanggal_lahir": date(1995, 3, 15), "hubungan_keluarga": "kepala_keluarga",
-        "status_kawin": "cerai_mati", "sedang_hamil": "tidak",
-    }  # fmt: skip
+        "no_kk": 6101042015000101,
+        "kode_desa": 6101042015,
+        "alamat": 'Jl. "Mawar" 5; Gg. Melati',
+        "rt": 7,
+        "rw": 12,
+        "sumber_air_minum": "sumur_terlindung",
+        "jamban": "sendiri_layak",
+        "status_kesejahteraan": "miskin",
+        "nik": 6101045503950001,
+        "nama": "Siti 'Ucok' Aminah",
+        "jenis_kelamin": "P",
+        "tanggal_lahir": date(1995, 3, 15),
+        "hubungan_keluarga": "kepala_keluarga",
+        "status_kawin": "cerai_mati",
+        "sedang_hamil": "tidak",
+    }
     template = await client.get("/v1/imports/template.xlsx", headers=admin)
     workbook = load_workbook(io.BytesIO(template.content))
     sheet = workbook["data"]
