@@ -1,6 +1,7 @@
-"""A kitchen's planning record, from the mapping the seeds describe: the desa's KRS counts (the registry's KRS
-report) and its children's stunting (the mentoring service's outcomes, year to date), read with this service's
-own token, next to what the village knows of food access and earlier kitchens."""
+"""A kitchen's planning record, from the mapping a DASHAT kitchen makes before it starts (BKKBN's DASHAT
+guidance): the desa's KRS counts (the registry's KRS report) and its children's stunting (the mentoring service's
+outcomes, year to date), read with this service's own token, next to what the village knows of food access and
+earlier kitchens."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ async def achievement_report(
     month: MonthQuery = None,
     span: SpanQuery = Span.MONTH,
 ) -> AchievementReport:
-    """Sasaran vs capaian per region and category (the seeds' "PELAKSANAAN PENDAMPINGAN KRS OLEH TPK"):
+    """Sasaran vs capaian per region and category (the Kampung KB report table "PELAKSANAAN PENDAMPINGAN KRS OLEH TPK"):
     sasaran are the targets assigned to a team and open at some time in the period, capaian those of them
     visited at least once in it. E.g. `month=2025-09&span=ytd` is January-September 2025."""
     return await service.achievement(

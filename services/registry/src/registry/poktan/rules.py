@@ -1,5 +1,5 @@
-"""Poktan rules as pure functions: whom each group serves, and the coverage check of the seeds'
-field-control reports (domain.md, "Groups (poktan) and coverage checks", tables 3A and 3B)."""
+"""Poktan rules as pure functions: whom each group serves, and the coverage check of the
+field control that Kampung KB reports to BKKBN carry (coverage set against members and attendance)."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ def coverage_finding(
     few_members_below: float,
     few_attend_below: float,
 ) -> Finding:
-    """The finding the seeds write: is the coverage backed by members, and do the members attend?
-    `few_members_below` and `few_attend_below` come from settings."""
+    """The finding a Kampung KB field-control report writes: is the coverage backed by members, and do the
+    members attend? `few_members_below` and `few_attend_below` come from settings."""
     if meetings == 0:
         return Finding.NO_MEETINGS
     few_members = coverage is None or coverage < few_members_below

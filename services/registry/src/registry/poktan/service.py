@@ -1,5 +1,5 @@
 """Poktan, their members (linked to registry members where they exist), meetings with attendance, and the
-coverage report of the seeds' field-control habit."""
+coverage report of the field control that Kampung KB reports carry."""
 
 from __future__ import annotations
 
