@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -11,7 +12,7 @@ from gateway.openapi import merge_documents
 from gateway_helpers import FakeUpstream
 
 
-def service_document(schema_title: str) -> dict[str, Any]:
+def service_document(schema_title: str, entity: str = "thing") -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "svc", "version": "1"},
@@ -20,42 +21,65 @@ def service_document(schema_title: str) -> dict[str, Any]:
                 "get": {
                     "operationId": "list_things",
                     "tags": ["things"],
+                    "security": [{"OAuth2PasswordBearer": [f"{schema_title}:read"]}],
                     "responses": {
-                        "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+                        "200": {
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChangePage"}}}
+                        },
+                        "404": {
+                            "content": {
+                                "application/problem+json": {},
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}},
+                            }
+                        },
                     },
                 }
             },
             "/healthz": {"get": {"responses": {"200": {}}}},
         },
-        "components": {"schemas": {"Thing": {"title": schema_title, "type": "object"}, "Same": {"type": "string"}}},
+        "components": {
+            "schemas": {
+                # The page is listed before what it refers to, as FastAPI lists them: the merge must still give
+                # each service its own page pointing at its own entity.
+                "ChangePage": {"type": "object", "properties": {"items": {"$ref": "#/components/schemas/Change"}}},
+                "Change": {"title": schema_title, "type": "object", "properties": {"entity": {"enum": [entity]}}},
+                "Problem": {"type": "object", "properties": {"status": {"type": "integer"}}},
+            }
+        },
     }
 
 
-def test_merge_prefixes_paths_tags_and_resolves_schema_clashes() -> None:
+def test_merge_keeps_each_services_schemas_apart() -> None:
     own = {
         "openapi": "3.1.0",
         "info": {"title": "gw", "version": "1", "description": "d"},
         "paths": {"/auth/token": {}},
     }
     merged = merge_documents(
-        own, {"registry": service_document("A"), "mentoring": service_document("B"), "genting": None}
-    )
+        own,
+        {"registry": service_document("registry", "family"), "mentoring": service_document("mentoring", "visit"),
+         "genting": None},
+    )  # fmt: skip
     assert set(merged["paths"]) == {"/auth/token", "/registry/v1/things", "/mentoring/v1/things"}
     registry_op = merged["paths"]["/registry/v1/things"]["get"]
     mentoring_op = merged["paths"]["/mentoring/v1/things"]["get"]
     assert registry_op["tags"] == ["registry · things"] and registry_op["operationId"] == "registry_list_things"
-    ref = mentoring_op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
-    assert ref == "#/components/schemas/MentoringThing"
     schemas = merged["components"]["schemas"]
-    assert (
-        schemas["Thing"]["title"] == "A"
-        and schemas["MentoringThing"]["title"] == "B"
-        and "MentoringSame" not in schemas
-    )
-    assert (
-        merged["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"]
-        == "/auth/token"
-    )
+    for service, op, entity in (("Registry", registry_op, "family"), ("Mentoring", mentoring_op, "visit")):
+        page = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        assert page == f"{service}ChangePage" and schemas[page]["title"] == page
+        change = schemas[page]["properties"]["items"]["$ref"].rsplit("/", 1)[1]
+        assert change == f"{service}Change" and schemas[change]["properties"]["entity"]["enum"] == [entity]
+        # Errors: the one shared Problem, under problem+json; and the statuses the gateway itself can answer.
+        assert op["responses"]["404"]["content"] == {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        }
+        assert {"400", "502", "503", "504"} <= set(op["responses"])
+    assert "Problem" in schemas and "RegistryProblem" not in schemas
+    assert registry_op["security"] == [{"OAuth2": ["registry:read"]}]
+    scheme = merged["components"]["securitySchemes"]["OAuth2"]
+    assert set(scheme["flows"]) == {"password", "clientCredentials"}
+    assert set(scheme["flows"]["clientCredentials"]["scopes"]) == {"registry:read", "mentoring:read"}
     assert "genting" in merged["info"]["description"]
 
 
@@ -71,3 +95,10 @@ async def test_openapi_and_docs_are_served(gateway: httpx.AsyncClient, fake_upst
     assert "/registry/healthz" not in document["paths"]
     docs = await gateway.get("/docs")
     assert docs.status_code == 200 and "/openapi.json" in docs.text and "oauth2-redirect" in docs.text
+    # Every asset the page loads is served here: nothing from another host (offline networks).
+    assets = re.findall(r'(?:src|href)="([^"]+)"', docs.text) + re.findall(r"(?:src|href)='([^']+)'", docs.text)
+    assert assets and all(asset.startswith("/docs/assets/") for asset in assets), assets
+    for asset in assets:
+        served = await gateway.get(asset)
+        assert served.status_code == 200 and len(served.content) > 1000, asset
+    assert "https://" not in docs.text

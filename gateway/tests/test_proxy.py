@@ -201,11 +201,16 @@ async def test_proxied_requests_are_counted_by_service_never_by_record(gateway: 
 async def test_a_method_the_proxy_does_not_relay_is_405(
     gateway: httpx.AsyncClient, fake_upstream: FakeUpstream
 ) -> None:
+    async def methods_of_the_path(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(405, headers={"allow": "GET, HEAD, POST"})
+
+    fake_upstream.handler = methods_of_the_path
     response = await gateway.request("TRACE", "/registry/v1/families", headers={"X-Request-ID": "trace-1"})
     assert response.status_code == 405 and problem(response)["status"] == 405
-    assert "GET" in response.headers["allow"] and "TRACE" not in response.headers["allow"]
+    assert response.headers["allow"] == "GET, HEAD, POST"
     assert response.headers["x-correlation-id"] == "trace-1" != response.headers["x-request-id"]
-    assert fake_upstream.requests == []
+    # Only the bodiless OPTIONS that asks the service for the path's methods reached it.
+    assert [(r.method, r.url.path, r.content) for r in fake_upstream.requests] == [("OPTIONS", "/v1/families", b"")]
 
 
 async def test_a_crash_while_relaying_is_a_500_problem_never_a_dropped_connection(

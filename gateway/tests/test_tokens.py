@@ -123,8 +123,17 @@ async def test_client_credentials_in_form_or_basic(gateway: httpx.AsyncClient, g
 
 
 async def test_bad_token_requests(gateway: httpx.AsyncClient) -> None:
+    """Every grant problem is an RFC 6749 §5.2 error, never a bare validation error."""
     unsupported = await gateway.post("/auth/token", data={"grant_type": "implicit"})
-    assert unsupported.status_code == 422 and problem(unsupported)["errors"][0]["field"] == "grant_type"
+    assert unsupported.status_code == 400 and problem(unsupported)["error"] == "unsupported_grant_type"
+    no_grant = await gateway.post("/auth/token", data={"username": "kader", "password": "x"})
+    assert no_grant.status_code == 400 and problem(no_grant)["error"] == "invalid_request"
+    too_long = await gateway.post(
+        "/auth/token", data={"grant_type": "password", "username": "k" * 5000, "password": "x"}
+    )
+    assert too_long.status_code == 400 and problem(too_long)["error"] == "invalid_request"
+    not_a_form = await gateway.post("/auth/token", json={"grant_type": "password"})
+    assert not_a_form.status_code == 400 and problem(not_a_form)["error"] == "invalid_request"
     missing = await gateway.post("/auth/token", data={"grant_type": "password", "username": "kader"})
     assert missing.status_code == 400 and problem(missing)["error"] == "invalid_request"
     no_refresh = await gateway.post("/auth/token", data={"grant_type": "refresh_token", "refresh_token": "made-up"})

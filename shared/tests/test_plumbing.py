@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -9,7 +10,7 @@ import pytest
 
 from kkb_shared.errors import InvalidInput, PreconditionFailed, PreconditionRequired, field_path
 from kkb_shared.ids import new_ids
-from kkb_shared.pagination import decode_cursor, encode_cursor
+from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor
 from kkb_shared.scope import region_bounds
 from kkb_shared.versioning import check_if_match, etag
 
@@ -28,13 +29,19 @@ def test_field_path(loc: tuple[str | int, ...], path: str) -> None:
     assert field_path(loc) == path
 
 
-def test_cursor_round_trip_and_tampering() -> None:
-    cursor = encode_cursor({"id": "01a2"})
-    assert decode_cursor(cursor, keys=("id",)) == {"id": "01a2"}
-    for bad in ("%%%", encode_cursor({"other": 1}), "bm90IGpzb24"):
+def test_a_cursor_is_read_only_by_its_own_list() -> None:
+    families = Cursor("registry.families", RECORD_ID, str)
+    feed = Cursor("registry.changes", SEQUENCE, int)
+    assert families.decode(families.encode("01a2")) == "01a2" and feed.decode(feed.encode(41)) == 41
+    assert families.decode(None) is None
+    other_service_feed = Cursor("mentoring.changes", SEQUENCE, int).encode(41)
+    for bad in ("%%%", other_service_feed, families.encode("01a2"), "registry.changes.", "registry.changes.4x"):
         with pytest.raises(InvalidInput) as caught:
-            decode_cursor(bad, keys=("id",))
+            feed.decode(bad)
         assert caught.value.errors[0].field == "cursor"
+        # What the server refuses, the published pattern refuses too (and the other way round).
+        assert re.fullmatch(feed.pattern, bad) is None
+    assert re.fullmatch(feed.pattern, feed.encode(7))
 
 
 def test_if_match() -> None:

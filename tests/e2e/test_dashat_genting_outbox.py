@@ -118,7 +118,7 @@ def test_a_tagged_distribution_is_booked_once_across_a_genting_outage(stack: Sta
     assert batch["accepted"] == 1
 
     def outbox() -> list[dict[str, Any]]:
-        answer: list[dict[str, Any]] = _ok(httpx.get(f"{base}/outbox", headers=headers), 200)
+        answer: list[dict[str, Any]] = _ok(httpx.get(f"{base}/outbox", headers=headers), 200)["items"]
         return answer
 
     _eventually(lambda: outbox()[0]["attempts"] >= 1)

@@ -129,7 +129,7 @@ def test_a_service_killed_during_writes_leaves_nothing_partial_and_retries_write
     assert sorted(f["kk_number"] for f in families) == sorted(body["kk_number"] for _, body, _ in sent)
     with httpx.Client(base_url=stack.urls["gateway"], timeout=10) as client:
         for family in families:
-            members = client.get(f"/registry/v1/families/{family['id']}/members", headers=headers).json()
+            members = client.get(f"/registry/v1/families/{family['id']}/members", headers=headers).json()["items"]
             assert len(members) == MEMBERS_PER_FAMILY, family["kk_number"]  # never a family cut in half
 
 

@@ -157,10 +157,8 @@ class TestThroughTheGateway:
         assert httpx.get(f"{stack.gateway}/docs").status_code == 200
         document = httpx.get(f"{stack.gateway}/openapi.json").json()
         assert "/registry/v1/families" in document["paths"] and "/auth/token" in document["paths"]
-        assert (
-            document["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"]
-            == "/auth/token"
-        )
+        flows = document["components"]["securitySchemes"]["OAuth2"]["flows"]
+        assert flows["password"]["tokenUrl"] == flows["clientCredentials"]["tokenUrl"] == "/auth/token"
 
     def test_crud_of_a_family(self, stack: Stack) -> None:
         kader = login(stack, "kader")

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 import httpx
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from starlette.middleware import Middleware
 from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.types import ASGIApp
@@ -23,6 +22,7 @@ from gateway.proxy import Proxy, ProxyFirst, Upstreams
 from gateway.settings import GatewaySettings
 from kkb_shared.app import create_service_app
 from kkb_shared.auth import StaticKeys, TokenVerifier
+from kkb_shared.docs import install_docs
 from kkb_shared.observability import configure_logging
 
 if TYPE_CHECKING:
@@ -41,21 +41,6 @@ async def jwks(request: Request) -> JSONResponse:
 @meta.get("/openapi.json", include_in_schema=False)
 async def openapi(request: Request) -> JSONResponse:
     return JSONResponse(await request.app.state.openapi.document())
-
-
-@meta.get("/docs", include_in_schema=False)
-async def docs() -> HTMLResponse:
-    return get_swagger_ui_html(
-        openapi_url="/openapi.json",
-        title="Kampung KB platform API",
-        oauth2_redirect_url="/docs/oauth2-redirect",
-        swagger_ui_parameters={"persistAuthorization": True},
-    )
-
-
-@meta.get("/docs/oauth2-redirect", include_in_schema=False)
-async def docs_redirect() -> HTMLResponse:
-    return get_swagger_ui_oauth2_redirect_html()
 
 
 class GatewayApp(FastAPI):
@@ -121,10 +106,9 @@ def create_app(
         span_exporter=span_exporter,
         app_class=GatewayApp,
         edge=True,
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
+        openapi_url=None,  # the merged document is served by `meta`
     )
+    install_docs(app, openapi_url="/openapi.json", title="Kampung KB platform API")
     app.state.signing_keys = keys
     app.state.upstreams = upstreams
     app.state.openapi = MergedOpenApi(app, upstreams, settings.openapi_cache_seconds)

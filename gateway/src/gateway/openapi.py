@@ -1,5 +1,6 @@
 """One OpenAPI document for integrators: the gateway's own routes and every service's, paths prefixed
-with the service name, tags per service, one OAuth2 password flow against /auth/token."""
+with the service name, tags per service, one OAuth2 scheme (password and client-credentials flows against
+/auth/token) with the scopes each operation needs."""
 
 from __future__ import annotations
 
@@ -14,11 +15,19 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from gateway.proxy import Upstreams
+from kkb_shared.openapi import finish_document, statuses_of
 
 logger = logging.getLogger(__name__)
 
-SECURITY_SCHEME = "OAuth2PasswordBearer"
+SECURITY_SCHEME = "OAuth2"
 REF_PREFIX = "#/components/schemas/"
+# Schemas every program takes from the shared package: one definition for all (a client parses every error
+# as the same Problem type). Any other schema is the service's own and is named after it.
+SHARED_SCHEMAS = frozenset({"Problem", "FieldErrorModel"})
+SCOPE_DESCRIPTIONS = {
+    "read": "Read the {service} service's records and reports",
+    "write": "Create and change the {service} service's records",
+}
 
 
 def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
@@ -36,48 +45,96 @@ def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
     return node
 
 
+def proxied_statuses(method: str, operation: dict[str, Any]) -> set[int]:
+    """What a relayed operation can answer: the service's own statuses, the gateway's when the service is
+    down (503), too slow (504) or garbled (502), and 400 for a body sent with a method that takes none."""
+    statuses = statuses_of(method, operation) | {502, 504}
+    if method in {"get", "head"}:
+        statuses.add(400)
+    return statuses
+
+
+def _with_scheme(requirements: list[dict[str, list[str]]], scopes: set[str]) -> list[dict[str, list[str]]]:
+    """Security requirements naming the platform's one OAuth2 scheme (whatever the service called its own)."""
+    named = []
+    for requirement in requirements:
+        needed = sorted({scope for scopes_ in requirement.values() for scope in scopes_})
+        scopes.update(needed)
+        named.append({SECURITY_SCHEME: needed})
+    return named
+
+
 def merge_documents(own: dict[str, Any], services: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
-    """Merge service documents into the gateway's. A schema name two services define differently is
-    prefixed with the service's name; identical ones are shared."""
+    """Merge service documents into the gateway's: paths under `/{service}`, tags and operation ids prefixed
+    with the service, and every schema but the shared ones named (and titled) after its service, so no two
+    services' schemas can meet under one name."""
     merged = copy.deepcopy(own)
     paths = merged.setdefault("paths", {})
     schemas = merged.setdefault("components", {}).setdefault("schemas", {})
     tags: list[dict[str, str]] = list(merged.get("tags", []))
+    scopes: set[str] = set()
+    for operations in paths.values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "security" in operation:
+                operation["security"] = _with_scheme(operation["security"], scopes)
     unavailable = []
     for service, document in services.items():
         if document is None:
             unavailable.append(service)
             continue
-        renames: dict[str, str] = {}
-        for name, schema in document.get("components", {}).get("schemas", {}).items():
-            if name in schemas and schemas[name] != _rewrite_refs(schema, renames):
-                renames[name] = f"{service.capitalize()}{name}"
-        for name, schema in document.get("components", {}).get("schemas", {}).items():
-            schemas[renames.get(name, name)] = _rewrite_refs(schema, renames)
+        own_schemas = document.get("components", {}).get("schemas", {})
+        renames = {
+            name: name
+            if name in SHARED_SCHEMAS and schemas.get(name, {**schema, "title": name}) == {**schema, "title": name}
+            else f"{service.capitalize()}{name.replace('_', '')}"
+            for name, schema in own_schemas.items()
+        }
+        for name, schema in own_schemas.items():
+            schemas[renames[name]] = {**_rewrite_refs(schema, renames), "title": renames[name]}
         seen_tags = set()
         for path, operations in document.get("paths", {}).items():
             if not path.startswith("/v1/"):
                 continue  # health routes are not routed through the gateway
             rewritten = _rewrite_refs(operations, renames)
-            for operation in rewritten.values():
+            for method, operation in rewritten.items():
                 if not isinstance(operation, dict) or "responses" not in operation:
                     continue
                 operation["tags"] = [f"{service} · {tag}" for tag in operation.get("tags", ["default"])]
                 seen_tags.update(operation["tags"])
                 if "operationId" in operation:
                     operation["operationId"] = f"{service}_{operation['operationId']}"
+                if "security" in operation:
+                    operation["security"] = _with_scheme(operation["security"], scopes)
+                for status in proxied_statuses(method, operation):
+                    operation["responses"].setdefault(str(status), {})
             paths[f"/{service}{path}"] = rewritten
         tags.extend({"name": tag, "description": f"{service} service"} for tag in sorted(seen_tags))
     merged["tags"] = tags
-    merged["components"].setdefault("securitySchemes", {})[SECURITY_SCHEME] = {
-        "type": "oauth2",
-        "flows": {"password": {"tokenUrl": "/auth/token", "scopes": {}}},
-    }
+    merged["components"]["securitySchemes"] = {SECURITY_SCHEME: _oauth2_scheme(scopes)}
     if unavailable:
         merged["info"]["description"] += (
             "\n\n**Not shown now** (service unreachable when this document was built): " + ", ".join(unavailable)
         )
-    return merged
+    return finish_document(merged, lambda method, operation: set())
+
+
+def _oauth2_scheme(scopes: set[str]) -> dict[str, Any]:
+    described = {}
+    for scope in sorted(scopes):
+        service, _, access = scope.partition(":")
+        described[scope] = SCOPE_DESCRIPTIONS.get(access, scope).format(service=service)
+    return {
+        "type": "oauth2",
+        "description": (
+            "Users sign in with the password flow; provincial systems and other machine clients with client "
+            "credentials. A client's token carries the scopes it was granted, and each operation names the scope "
+            "it needs; a user's role decides what a user may do."
+        ),
+        "flows": {
+            "password": {"tokenUrl": "/auth/token", "refreshUrl": "/auth/token", "scopes": described},
+            "clientCredentials": {"tokenUrl": "/auth/token", "refreshUrl": "/auth/token", "scopes": described},
+        },
+    }
 
 
 class MergedOpenApi:
@@ -105,10 +162,13 @@ class MergedOpenApi:
             version=self.app.version,
             description=(
                 "Every service of the Kampung KB stunting-prevention platform behind one gateway. "
-                "Sign in with **Authorize** (OAuth2 password flow against `/auth/token`)."
+                "Sign in with **Authorize**: a user with the password flow, a machine client with client "
+                "credentials, both against `/auth/token`. The contract every operation follows (addresses, errors, "
+                "pagination, idempotency, change feeds) is in the repository's `docs/api.md`."
             ),
             routes=self.app.routes,
         )
+        finish_document(own)
         names = list(self.upstreams.clients)
         fetched = await asyncio.gather(*(self._fetch(name) for name in names))
         return merge_documents(own, dict(zip(names, fetched, strict=True)))

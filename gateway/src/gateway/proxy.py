@@ -184,7 +184,9 @@ class UpstreamResponse(Response):
         self.status_code = upstream.status_code
         self.background = None
         self.raw_headers = [
-            (name, value) for name, value in upstream.headers.raw if name.lower() not in DROPPED_RESPONSE_HEADERS
+            (name, _public_location(service, value) if name.lower() == b"location" else value)
+            for name, value in upstream.headers.raw
+            if name.lower() not in DROPPED_RESPONSE_HEADERS
         ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -200,8 +202,14 @@ class UpstreamResponse(Response):
             await self.upstream.aclose()
 
 
+def _public_location(service: str, location: bytes) -> bytes:
+    """A service names its own records by its own paths (`/v1/families/…`); callers reach them under the
+    service's name at the gateway (`/registry/v1/families/…`)."""
+    return b"/" + service.encode() + location if location.startswith(b"/v1/") else location
+
+
 class MethodNotAllowed(DomainError):
-    status, slug, title = 405, "method-not-allowed", "Method not allowed"
+    status, slug, title = 405, "http-405", "Method not allowed"
 
 
 @dataclass(frozen=True)
@@ -236,17 +244,15 @@ class Proxy:
         method: str = scope["method"]
         if self.traced:  # the instrumentation names spans by the app's routes, and the proxy is none of them
             tracing.name_server_span(method, route.path)
-        if method not in PROXIED_METHODS:
-            raise MethodNotAllowed(headers={"Allow": ", ".join(PROXIED_METHODS)})
         raw_path: bytes = scope.get("raw_path") or path.encode()
         if not _is_safe(raw_path):
             raise NotFound("No such route")
         target = raw_path[len(service) + 1 :]
+        takes_body = method in BODY_METHODS
+        if method not in PROXIED_METHODS or (not takes_body and _declares_body(scope)):
+            await self._refuse(service, method, target.decode("latin-1"))
         if query := scope.get("query_string"):
             target += b"?" + query
-        takes_body = method in BODY_METHODS
-        if not takes_body and _declares_body(scope):
-            raise BadRequest(f"A {method} request takes no body", errors=[FieldError("body", "must be empty")])
         body = RequestBody(receive) if takes_body else None
         try:
             upstream = await self.upstreams.services[service].send(
@@ -260,6 +266,26 @@ class Proxy:
         ) as exc:  # aiohttp's own when httpx maps none
             raise _problem(service, exc, body) from exc
         return UpstreamResponse(upstream, service)
+
+    async def _refuse(self, service: str, method: str, path: str) -> None:
+        """A request that is never relayed as sent: a method no route has, or a body on a method that takes
+        none. The service says which methods the path has (its 405 to a bodiless OPTIONS, which no route
+        declares): a method not among them is 405 with that `Allow`, as if the service had answered; a body on
+        one of them is 400."""
+        try:
+            probe = await self.upstreams.services[service].client.options(path)
+        except httpx.HTTPError as exc:
+            raise _problem(service, exc, None) from exc
+        if probe.status_code == 404:
+            raise NotFound("No such route")
+        allowed = (
+            [name.strip() for name in probe.headers.get("allow", "").split(",") if name.strip()]
+            if probe.status_code == 405
+            else [name for name in PROXIED_METHODS if name != "OPTIONS"]  # a service that answers OPTIONS itself
+        )
+        if method not in allowed or method not in PROXIED_METHODS:
+            raise MethodNotAllowed(f"{method} is not one of this path's methods", headers={"Allow": ", ".join(allowed)})
+        raise BadRequest(f"A {method} request takes no body", errors=[FieldError("body", "must be empty")])
 
     def _headers(self, scope: Scope, takes_body: bool) -> list[tuple[bytes, bytes]]:
         headers = [

@@ -156,7 +156,14 @@ async def test_a_recipient_confirms_later_once(
     member = await _family(registry, tokens, krs=True)
     await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches", headers=operator(tokens),
                       json={"distributed_on": TODAY, "lines": [_line(member)]})  # fmt: skip
-    changes = (await dashat.get("/v1/changes?limit=500", headers=operator(tokens))).json()["items"]
+    changes, cursor = [], None  # the whole feed: other tests' changes may come first
+    while True:
+        page = (await dashat.get("/v1/changes", params={"limit": 500, **({"cursor": cursor} if cursor else {})},
+                                 headers=operator(tokens))).json()  # fmt: skip
+        if not page["items"]:
+            break
+        changes += page["items"]
+        cursor = page["next_cursor"]
     distribution = [c["id"] for c in changes if c["entity"] == "distribution"][-1]
     confirmed = await dashat.post(f"/v1/distributions/{distribution}/confirm", headers=manager(tokens, k["id"]))
     assert confirmed.status_code == 200 and confirmed.json()["received_confirmed"] is True

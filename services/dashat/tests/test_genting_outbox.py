@@ -86,7 +86,7 @@ async def _tagged_distribution(
 async def _outbox(dashat: httpx.AsyncClient, tokens: TokenFactory, kitchen_id: str) -> list[dict[str, Any]]:
     answer: list[dict[str, Any]] = (
         await dashat.get(f"/v1/kitchens/{kitchen_id}/outbox", headers=operator(tokens))
-    ).json()
+    ).json()["items"]
     return answer
 
 

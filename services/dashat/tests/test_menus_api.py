@@ -48,9 +48,9 @@ async def test_a_kitchen_adds_its_own_ingredient(dashat: httpx.AsyncClient, toke
     assert added.status_code == 201
     own = added.json()["id"]
     usable = await dashat.get(f"/v1/ingredients?kitchen_id={k['id']}&name=lele", headers=manager(tokens, k["id"]))
-    assert [i["id"] for i in usable.json()] == [own]
+    assert [i["id"] for i in usable.json()["items"]] == [own]
     shared = await dashat.get("/v1/ingredients?name=lele", headers=operator(tokens))
-    assert shared.json() == []  # another kitchen does not get it
+    assert shared.json()["items"] == []  # another kitchen does not get it
     other = await kitchen(dashat, tokens)
     body = {"name": "Lele goreng", "target_group": "balita", "items": [{"ingredient_id": own, "grams": 80}]}
     refused = await dashat.post(f"/v1/kitchens/{other['id']}/menus", json=body, headers=operator(tokens))

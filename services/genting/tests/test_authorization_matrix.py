@@ -109,6 +109,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "desa_code": "6101042015", "source": "family", "subject": "Paket", "message": "Paket terlambat"},
         elsewhere=403, expected_for={"ota": 422, "ota_other": 422}),  # a sponsor's feedback has source ota
     ("GET", "/v1/feedback"): Recipe("GET", _url("/v1/feedback"), OWN | {"tpk"}, elsewhere=None),
+    ("GET", "/v1/feedback/{feedback_id}"): Recipe("GET", _url("/v1/feedback/{feedback_id}"), OWN | {"tpk"}),
     ("POST", "/v1/feedback/{feedback_id}/status"): Recipe(
         "POST", _url("/v1/feedback/{feedback_id}/status"), MANAGERS,
         body=lambda w: {"status": "in_progress", "note": "ditangani"}),

@@ -47,7 +47,7 @@ async def test_deliveries_are_confirmed_once_by_the_family(
     elsewhere = tokens.headers("tpk", "6101042001")
     assert (await genting.get(f"/v1/aids/{w['aid']['id']}/deliveries", headers=elsewhere)).status_code == 403
     listed = await genting.get(f"/v1/aids/{w['aid']['id']}/deliveries", headers=sponsor(tokens, w["ota"]["id"]))
-    assert [d["id"] for d in listed.json()] == [delivery["id"]]
+    assert [d["id"] for d in listed.json()["items"]] == [delivery["id"]]
 
 
 async def test_non_nutrition_aid_goes_step_by_step_with_evidence(

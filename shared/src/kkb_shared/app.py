@@ -11,9 +11,10 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.telemetry import TelemetryConfig
 from starlette.middleware import Middleware
 
-from kkb_shared import tracing
+from kkb_shared import openapi, tracing
 from kkb_shared.auth import JwksCache, TokenVerifier
 from kkb_shared.db import Database
+from kkb_shared.docs import install_docs
 from kkb_shared.errors import install_error_handlers
 from kkb_shared.health import health_router
 from kkb_shared.limits import BodySizeLimitMiddleware
@@ -86,6 +87,7 @@ def create_service_app(
         await database.dispose()
         tracing.shutdown(app)
 
+    fastapi_options = {"docs_url": None, "redoc_url": None, **fastapi_options}  # docs: `install_docs`, offline
     app = app_class(
         dependencies=[Depends(refuse_control_characters)],
         title=title,
@@ -121,4 +123,7 @@ def create_service_app(
     app.include_router(health_router())
     for router in routers:
         app.include_router(router, prefix=router_prefix)
+    openapi.install(app)
+    if app.openapi_url:
+        install_docs(app, openapi_url=app.openapi_url, title=title)
     return app

@@ -29,7 +29,7 @@ from kkb_shared.db import READ_METHODS, SQLITE_BEGIN_IMMEDIATE, SessionDep, UtcD
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import new_id
 from kkb_shared.observability import caller_correlation_id, route_template
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, LimitQuery, Page, keyset_page
 from kkb_shared.schema_checks import SERVED_YEARS, ServedDateTime
 
 # Record ids kept per event: a list page holds at most 500, an import or export is described by its job or
@@ -165,8 +165,9 @@ class AuditEventRead(BaseModel):
     correlation_id: str | None = Field(description="The caller's own id of the request (X-Correlation-ID)")
 
 
-def audit_router() -> APIRouter:
+def audit_router(service: str) -> APIRouter:
     """`GET /audit-events`: the service's audit trail, newest first, for admins only."""
+    event_cursor = Cursor(f"{service}.audit-events", RECORD_ID, str)
     router = APIRouter(tags=["audit"], responses=problem_responses(401, 403, 422))
 
     @router.get("/audit-events", response_model=Page[AuditEventRead], dependencies=[require(Role.ADMIN)])
@@ -178,7 +179,7 @@ def audit_router() -> APIRouter:
         action: Action | None = None,
         since: Annotated[ServedDateTime | None, Query(description=SERVED_YEARS)] = None,
         until: Annotated[ServedDateTime | None, Query(description=SERVED_YEARS)] = None,
-        cursor: CursorQuery = None,
+        cursor: str | None = event_cursor.query(as_default=True),
         limit: LimitQuery = 50,
     ) -> Page[AuditEventRead]:
         """Who read or changed personal data, newest first. `record_id` answers "who saw this person"."""
@@ -196,9 +197,8 @@ def audit_router() -> APIRouter:
         if record_id is not None:
             touched = select(col(AuditRecord.event_id)).where(col(AuditRecord.record_id) == record_id)
             query = query.where(col(AuditEvent.id).in_(touched))
-        if cursor:
-            after = decode_cursor(cursor, keys=("id",))["id"]
-            query = query.where(col(AuditEvent.id) < str(after))
+        if (after := event_cursor.decode(cursor)) is not None:
+            query = query.where(col(AuditEvent.id) < after)
         events = list((await session.execute(query.order_by(col(AuditEvent.id).desc()).limit(limit + 1))).scalars())
         shown = [event.id for event in events[:limit]]
         ids: dict[str, list[str]] = {event_id: [] for event_id in shown}
@@ -214,7 +214,8 @@ def audit_router() -> APIRouter:
             events,
             limit,
             item=lambda event: AuditEventRead(**event.model_dump(), record_ids=ids[event.id]),
-            position=lambda event: {"id": event.id},
+            key=lambda event: event.id,
+            cursor=event_cursor,
         )
 
     return router

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Protocol
 
 import httpx
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
 from fastapi.security import OAuth2PasswordBearer
 
 from kkb_shared.errors import Forbidden, InvalidToken, Unauthorized, UpstreamUnavailable
@@ -209,4 +209,5 @@ def require(*roles: Role, scopes: Iterable[str] = ()) -> Any:
         return principal
 
     check.__name__ = "require_" + "_".join(sorted(allowed))
-    return Depends(check)
+    # Security (not Depends) so that the OpenAPI document names the scopes an integration client needs.
+    return Security(check, scopes=sorted(needed))

@@ -18,7 +18,7 @@ from sqlmodel import Field, SQLModel, col
 from kkb_shared.auth import Principal, PrincipalDep
 from kkb_shared.db import SessionDep, UtcDateTime, insert_records, utcnow
 from kkb_shared.errors import problem_responses
-from kkb_shared.pagination import CursorQuery, LimitQuery, decode_cursor, encode_cursor
+from kkb_shared.pagination import SEQUENCE, Cursor, LimitQuery
 from kkb_shared.scope import scoped
 
 # Held until commit, so sequence numbers become visible in the order they were taken: a feed reader
@@ -94,18 +94,19 @@ async def record_many(*, session: AsyncSession, changes: Sequence[tuple[StrEnum,
 
 
 async def list_changes(
-    *, session: AsyncSession, principal: Principal, cursor: str | None, limit: int
+    *, session: AsyncSession, principal: Principal, feed: Cursor[int], cursor: str | None, limit: int
 ) -> tuple[list[ChangeEvent], str]:
     """Changes after the cursor in commit order, inside the caller's region, and the cursor to resume from."""
-    after = int(decode_cursor(cursor, keys=("seq",))["seq"]) if cursor else 0
+    after = feed.decode(cursor) or 0
     query = select(ChangeEvent).where(col(ChangeEvent.seq) > after).order_by(col(ChangeEvent.seq)).limit(limit)
     rows = list((await session.execute(scoped(query, col(ChangeEvent.desa_code), principal))).scalars())
-    last = rows[-1].seq if rows else after
-    return rows, encode_cursor({"seq": last})
+    last = (rows[-1].seq or after) if rows else after
+    return rows, feed.encode(last)
 
 
-def changes_router(entities: type[StrEnum], *, read: Any) -> APIRouter:
+def changes_router(service: str, entities: type[StrEnum], *, read: Any) -> APIRouter:
     """`GET /changes` for a service whose records are of the kinds in `entities`; `read` authorizes."""
+    feed = Cursor(f"{service}.changes", SEQUENCE, int)
     change_read: Any = create_model(
         "ChangeRead",
         seq=(int, ...),
@@ -121,11 +122,16 @@ def changes_router(entities: type[StrEnum], *, read: Any) -> APIRouter:
 
     @router.get("/changes", response_model=change_page, dependencies=[read])
     async def list_changes_route(
-        principal: PrincipalDep, session: SessionDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+        principal: PrincipalDep,
+        session: SessionDep,
+        cursor: str | None = feed.query(as_default=True),
+        limit: LimitQuery = 50,
     ) -> BaseModel:
         """Changes after `cursor` inside the caller's region. `next_cursor` is always given: keep it and call
         again later to get what changed since. A `deleted` change is a tombstone: the record no longer reads."""
-        rows, next_cursor = await list_changes(session=session, principal=principal, cursor=cursor, limit=limit)
+        rows, next_cursor = await list_changes(
+            session=session, principal=principal, feed=feed, cursor=cursor, limit=limit
+        )
         items = [
             change_read(
                 seq=row.seq or 0,

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +179,7 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
         message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
         kind = error.get("type")
         if kind == "json_invalid":
-            message = "body is not valid JSON"
+            loc, message = ["body"], "body is not valid JSON"  # pydantic's location is the offset in the text
         elif kind in {"union_tag_invalid", "union_tag_not_found"}:
             loc.append(str(error.get("ctx", {}).get("discriminator", "")).strip("'"))
         elif kind == "value_error":
@@ -220,6 +221,12 @@ async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if all(
+        error.get("type") == "missing" and tuple(error.get("loc", ())) == ("header", "If-Match")
+        for error in exc.errors()
+    ):
+        # A route that declares If-Match required answers its absence as RFC 6585 says.
+        return domain_error_response(PreconditionRequired("Send If-Match with the record's ETag to change it"))
     errors = _validation_errors(exc)
     detail = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
     return problem_response(422, slug="validation-error", title="Invalid input", detail=detail, errors=errors)
@@ -227,6 +234,20 @@ async def _request_validation_error(request: Request, exc: Exception) -> JSONRes
 
 async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        # The framework could not read the body (not UTF-8, a broken multipart form): the same answer as any
+        # other body that is not what the route takes. (The platform's own 400s are DomainErrors.)
+        unreadable = isinstance(exc.__cause__, UnicodeDecodeError)
+        message = "body is not valid UTF-8" if unreadable else f"body cannot be read: {exc.detail}"
+        return problem_response(
+            422,
+            slug="validation-error",
+            title="Invalid input",
+            detail=f"body: {message}",
+            errors=[FieldError("body", message)],
+        )
+    if exc.status_code == 405:
+        return _method_not_allowed(request, exc)
     titles = {404: "Not found", 405: "Method not allowed", 401: "Authentication required"}
     return problem_response(
         exc.status_code,
@@ -234,6 +255,22 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
         title=titles.get(exc.status_code, "HTTP error"),
         detail=str(exc.detail) if exc.detail else None,
         headers=dict(exc.headers or {}),
+    )
+
+
+def _method_not_allowed(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """405 with every method of the path in `Allow` (Starlette names only those of the first route it tried,
+    where one path has a route per method)."""
+    allowed: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] is not Match.NONE:
+            allowed |= route.methods
+    return problem_response(
+        405,
+        slug="http-405",
+        title="Method not allowed",
+        detail=f"{request.method} is not one of this path's methods",
+        headers={"Allow": ", ".join(sorted(allowed))},
     )
 
 
@@ -315,27 +352,26 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries documenting problem+json answers."""
+    """OpenAPI `responses=` entries documenting problem+json answers (the statuses every route of a kind can
+    answer are added by `kkb_shared.openapi`)."""
     return {
-        status: {
-            "model": Problem,
-            "content": {PROBLEM_JSON: {}},
-            "description": _DESCRIPTIONS.get(status, ""),
-        }
+        status: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": STATUS_DESCRIPTIONS.get(status, "")}
         for status in statuses
     }
 
 
-_DESCRIPTIONS = {
+STATUS_DESCRIPTIONS = {
     400: "Bad request",
     401: "Missing or invalid token",
+    405: "Method not allowed; `Allow` lists the methods of this path",
+    408: "The body did not arrive in time",
     403: "The role may not do this",
     404: "Not found, or outside the caller's region",
     409: "Conflict",
     412: "If-Match does not match the current version",
     413: "Body too large",
     422: "Invalid input; `errors` names each field",
-    428: "If-Match header missing",
+    428: "If-Match header missing (RFC 6585)",
     429: "Too many requests",
     502: "A service gave an invalid answer",
     503: "A service or the database is unavailable",

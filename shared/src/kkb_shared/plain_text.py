@@ -13,11 +13,14 @@ import re
 from typing import Any
 
 from fastapi import Request
-from pydantic import AfterValidator
 
 from kkb_shared.db import READ_METHODS
 from kkb_shared.errors import InvalidInput
+from kkb_shared.schema_checks import Published
 
+# The same rules as JSON Schema patterns (ECMA-262 and Python both read `\\uXXXX`), for the OpenAPI document.
+TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]*$"
+ONE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\ufffe\uffff]*$"
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -43,9 +46,10 @@ def _lines(value: str) -> str:
     return value
 
 
-OneLine = AfterValidator(_one_line)
+# Checked by the validators (whose messages name the character), published as patterns.
+OneLine = Published(ONE_LINE_PATTERN, after=_one_line)
 """A constraint for a text field of one line (a name): no control character, no tab, no line break."""
-Lines = AfterValidator(_lines)
+Lines = Published(TEXT_PATTERN, after=_lines)
 """A constraint for a text field that may hold line breaks (an address), each kept as LF (a workbook's XML
 would read a CR back as LF)."""
 

@@ -3,10 +3,22 @@ with the field's name, so problem+json and the importer can name the field."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 Moment = TypeVar("Moment", date, datetime)
 
@@ -21,6 +33,32 @@ def no_nulls(model: BaseModel, required: tuple[str, ...]) -> None:
     for name in required:
         if name in model.model_fields_set and getattr(model, name) is None:
             raise ValueError(f"{name}: may not be null")
+
+
+def _never_null_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """The published schema of a PartialUpdate: the fields in `never_null` may be left out but not be null."""
+    for name in getattr(model, "never_null", ()):
+        field = schema.get("properties", {}).get(name, {})
+        field.pop("default", None)  # left out means unchanged, not null
+        options = [option for option in field.get("anyOf", []) if option.get("type") != "null"]
+        if "anyOf" in field and len(options) == 1:
+            del field["anyOf"]
+            field.update(options[0])
+        elif "anyOf" in field:
+            field["anyOf"] = options
+
+
+class PartialUpdate(BaseModel):
+    """A PATCH body: every field may be left out; those in `never_null` may not be set to null (a 422 naming
+    the field), and the published schema says so."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_never_null_in_schema)
+    never_null: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Self:
+        no_nulls(self, self.never_null)
+        return self
 
 
 def _today_or_earlier(value: date) -> date:
@@ -38,15 +76,62 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 SERVED_YEARS = f"in the years {EARLIEST_YEAR} to {LATEST_YEAR}"
 
 
+SERVED_YEAR = "(19|2[0-9])[0-9]{2}"
+SERVED_DATE_PATTERN = rf"^{SERVED_YEAR}-[0-9]{{2}}-[0-9]{{2}}$"
+SERVED_DATETIME_PATTERN = rf"^{SERVED_YEAR}-[0-9]{{2}}-[0-9]{{2}}T"
+
+
+@dataclass(frozen=True)
+class Published:
+    """A check that the published schema states as `pattern`: `before` sees the value as sent (text), `after`
+    the parsed one; either raises ValueError naming the problem."""
+
+    pattern: str
+    before: Callable[[Any], Any] | None = None
+    after: Callable[[Any], Any] | None = None
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema = handler(source)
+        if self.after is not None:
+            schema = core_schema.no_info_after_validator_function(self.after, schema)
+        if self.before is not None:
+            schema = core_schema.no_info_before_validator_function(self.before, schema)
+        return schema
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {**handler(schema), "pattern": self.pattern}
+
+
 def _in_served_years(value: Moment) -> Moment:
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
         raise ValueError(f"must be {SERVED_YEARS}")
     return value
 
 
-ServedDate = Annotated[date, AfterValidator(_in_served_years)]
+def _iso_text(pattern: str, spelling: str) -> Callable[[Any], Any]:
+    """Only the ISO 8601 spelling is a date here: pydantic would also read `0` as 1970-01-01."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not re.match(pattern, value):
+            raise ValueError(f"must be {spelling}, {SERVED_YEARS}")
+        return value
+
+    return check
+
+
+ServedDate = Annotated[
+    date,
+    Published(SERVED_DATE_PATTERN, before=_iso_text(SERVED_DATE_PATTERN, "YYYY-MM-DD"), after=_in_served_years),
+]
 """A date a caller asks about (a report's period, a list's filter): 422 outside the years the platform serves."""
-ServedDateTime = Annotated[datetime, AfterValidator(_in_served_years)]
+ServedDateTime = Annotated[
+    datetime,
+    Published(
+        SERVED_DATETIME_PATTERN,
+        before=_iso_text(SERVED_DATETIME_PATTERN, "an RFC 3339 timestamp"),
+        after=_in_served_years,
+    ),
+]
 
 # A reporting month, YYYY-MM, in years the programs can have data for (1900-2999): year 0 or 9999 would only
 # reach date arithmetic that cannot represent them.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Protocol
 
 from fastapi import Header
@@ -11,9 +12,28 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kkb_shared.errors import InvalidInput, PreconditionFailed, PreconditionRequired
 
+# One or more ETags as this API issues them (`"3"`, weak `W/"3"`, a comma-separated list), or `*`.
+IF_MATCH_PATTERN = r'^ *(\*|(W/)?"[0-9]{1,18}"( *, *(W/)?"[0-9]{1,18}")*) *$'
+# The pattern is published, and `check_if_match` holds values to it (after trimming the blanks HTTP allows
+# around a header's value), naming `If-Match` in its 422.
 IfMatchHeader = Annotated[
     str | None,
-    Header(alias="If-Match", max_length=64, description='The record\'s ETag (its version, e.g. "3") as read'),
+    Header(
+        alias="If-Match",
+        max_length=64,
+        json_schema_extra={"pattern": IF_MATCH_PATTERN},
+        description='The record\'s ETag (its version, e.g. "3") as read; 412 when the record has changed since',
+    ),
+]
+IfMatchRequired = Annotated[
+    str,
+    Header(
+        alias="If-Match",
+        max_length=64,
+        json_schema_extra={"pattern": IF_MATCH_PATTERN},
+        description='The record\'s ETag (its version, e.g. "3") as read: 428 without it, 412 when the record has '
+        "changed since",
+    ),
 ]
 
 
@@ -41,15 +61,12 @@ def check_if_match(if_match: str | None, current_version: int, *, required: bool
         if required:
             raise PreconditionRequired("Send If-Match with the record's ETag to change it")
         return
+    if not re.fullmatch(IF_MATCH_PATTERN, if_match.strip()):
+        raise InvalidInput("If-Match", f"{if_match.strip()} is not an ETag this API issued, nor *")
     candidates = [tag.strip() for tag in if_match.split(",")]
     if "*" in candidates:
         return
-    versions = []
-    for tag in candidates:
-        value = tag.removeprefix("W/").strip('"')
-        if not value.isdigit():
-            raise InvalidInput("If-Match", f"{tag} is not an ETag this API issued")
-        versions.append(int(value))
+    versions = [int(tag.strip().removeprefix("W/").strip('"')) for tag in candidates]
     if current_version not in versions:
         raise PreconditionFailed(f"The record is at version {current_version}; read it again and retry")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Response, status
 
 from gateway.accounts import service
@@ -18,8 +20,8 @@ from kkb_shared.auth import Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
-from kkb_shared.versioning import IfMatchHeader, versioned_response
+from kkb_shared.pagination import LimitQuery, Page
+from kkb_shared.versioning import IfMatchRequired, versioned_response
 
 router = APIRouter(
     prefix="/auth",
@@ -35,7 +37,9 @@ async def create_user(data: UserCreate, session: SessionDep) -> Response:
 
 
 @router.get("/users", response_model=Page[UserRead])
-async def list_users(session: SessionDep, cursor: CursorQuery = None, limit: LimitQuery = 50) -> Page[UserRead]:
+async def list_users(
+    session: SessionDep, cursor: Annotated[str | None, service.USER_CURSOR.query()] = None, limit: LimitQuery = 50
+) -> Page[UserRead]:
     return await service.list_users(session=session, cursor=cursor, limit=limit)
 
 
@@ -46,7 +50,7 @@ async def get_user(user_id: RecordIdPath, session: SessionDep) -> Response:
 
 @router.patch("/users/{user_id}", response_model=UserRead, responses=problem_responses(404, 412, 428))
 async def update_user(
-    user_id: RecordIdPath, data: UserUpdate, session: SessionDep, if_match: IfMatchHeader = None
+    user_id: RecordIdPath, data: UserUpdate, session: SessionDep, if_match: IfMatchRequired
 ) -> Response:
     """Update or disable (`is_active: false`) a user; a password, role, region or status change revokes
     the user's refresh tokens."""
@@ -60,13 +64,15 @@ async def create_client(data: ClientCreate, session: SessionDep) -> Response:
 
 
 @router.get("/clients", response_model=Page[ClientRead])
-async def list_clients(session: SessionDep, cursor: CursorQuery = None, limit: LimitQuery = 50) -> Page[ClientRead]:
+async def list_clients(
+    session: SessionDep, cursor: Annotated[str | None, service.CLIENT_CURSOR.query()] = None, limit: LimitQuery = 50
+) -> Page[ClientRead]:
     return await service.list_clients(session=session, cursor=cursor, limit=limit)
 
 
 @router.patch("/clients/{client_id}", response_model=ClientRead, responses=problem_responses(404, 412, 428))
 async def update_client(
-    client_id: RecordIdPath, data: ClientUpdate, session: SessionDep, if_match: IfMatchHeader = None
+    client_id: RecordIdPath, data: ClientUpdate, session: SessionDep, if_match: IfMatchRequired
 ) -> Response:
     """Update, disable (`is_active: false`) or rotate the secret (`rotate_secret: true`) of a client."""
     return versioned_response(

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Annotated, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -17,10 +17,11 @@ from pydantic import (
 
 from kkb_shared.auth import Role
 
+# Letters, digits, `.`, `_`, `-`; kept in lower case (so `Siti` and `siti` are one account).
 Username = Annotated[
     str,
-    BeforeValidator(lambda value: value.strip().lower() if isinstance(value, str) else value),
-    StringConstraints(pattern=r"^[a-z0-9._-]{3,80}$"),
+    StringConstraints(pattern=r"^[A-Za-z0-9._-]{3,80}$"),
+    AfterValidator(str.lower),
 ]
 RegionPrefix = Annotated[str, StringConstraints(pattern=r"^(|\d{2}|\d{4}|\d{6}|\d{10})$")]
 Password = Annotated[SecretStr, Field(min_length=10, max_length=200)]

@@ -23,8 +23,11 @@ from kkb_shared.auth import Role
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import ACCOUNT_NAME, Cursor, Page, keyset_page
 from kkb_shared.versioning import check_if_match, commit_versioned
+
+USER_CURSOR = Cursor("gateway.users", ACCOUNT_NAME, str)
+CLIENT_CURSOR = Cursor("gateway.clients", ACCOUNT_NAME, str)
 
 
 def user_read(user: UserAccount) -> UserRead:
@@ -58,10 +61,10 @@ async def create_user(*, session: AsyncSession, data: UserCreate) -> UserRead:
 
 async def list_users(*, session: AsyncSession, cursor: str | None, limit: int) -> Page[UserRead]:
     query = select(UserAccount).order_by(col(UserAccount.username)).limit(limit + 1)
-    if cursor:
-        query = query.where(col(UserAccount.username) > decode_cursor(cursor, keys=("username",))["username"])
+    if (after := USER_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(UserAccount.username) > after)
     rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=user_read, position=lambda u: {"username": u.username})
+    return keyset_page(rows, limit, item=user_read, key=lambda u: u.username, cursor=USER_CURSOR)
 
 
 async def _user(session: AsyncSession, user_id: str) -> UserAccount:
@@ -125,10 +128,10 @@ async def create_client(*, session: AsyncSession, data: ClientCreate) -> ClientW
 
 async def list_clients(*, session: AsyncSession, cursor: str | None, limit: int) -> Page[ClientRead]:
     query = select(ApiClient).order_by(col(ApiClient.client_id)).limit(limit + 1)
-    if cursor:
-        query = query.where(col(ApiClient.client_id) > decode_cursor(cursor, keys=("client_id",))["client_id"])
+    if (after := CLIENT_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(ApiClient.client_id) > after)
     rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=client_read, position=lambda c: {"client_id": c.client_id})
+    return keyset_page(rows, limit, item=client_read, key=lambda c: c.client_id, cursor=CLIENT_CURSOR)
 
 
 async def update_client(

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse
 
 from gateway.auth import service
 from gateway.auth.errors import OAuthError, invalid_client
-from gateway.auth.schemas import Me, TokenResponse
+from gateway.auth.schemas import Me, OAuthProblem, TokenResponse
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
-FormField = Annotated[str | None, Form(max_length=4096)]
+GRANT_TYPES = ("password", "client_credentials", "refresh_token")
+GRANT_TYPE_DESCRIPTION = "`password`, `client_credentials` or `refresh_token`; any other is `unsupported_grant_type`"
+MAX_FIELD_LENGTH = 4096
+FormField = Annotated[str | None, Form(description=f"At most {MAX_FIELD_LENGTH} characters")]
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -35,12 +38,19 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 @router.post(
     "/token",
     response_model=TokenResponse,
-    responses={**problem_responses(400, 401, 422, 429)},
+    responses={
+        400: {"model": OAuthProblem, "description": "The request is malformed or the grant is refused (RFC 6749 §5.2)"},
+        401: {"model": OAuthProblem, "description": "Client authentication failed (`invalid_client`)"},
+        **problem_responses(429, 503),
+    },
 )
 async def token(
     request: Request,
     session: SessionDep,
-    grant_type: Annotated[Literal["password", "client_credentials", "refresh_token"], Form()],
+    grant_type: Annotated[
+        str | None,
+        Form(description="`password`, `client_credentials` or `refresh_token`; any other is `unsupported_grant_type`"),
+    ] = None,
     username: FormField = None,
     password: FormField = None,
     client_id: FormField = None,
@@ -50,7 +60,17 @@ async def token(
 ) -> JSONResponse:
     """OAuth 2.0 token endpoint (RFC 6749): password, client_credentials (secret in the form or HTTP Basic)
     and refresh_token grants. Refresh tokens rotate on every use. Failed attempts are throttled per caller
-    address, per user at an address and per user (429 with Retry-After)."""
+    address, per user at an address and per user (429 with Retry-After). Every refused request answers with
+    RFC 6749's `error` (`invalid_request`, `invalid_client`, `invalid_grant`, `unsupported_grant_type`)."""
+    fields = {"grant_type": grant_type, "username": username, "password": password, "client_id": client_id,
+              "client_secret": client_secret, "refresh_token": refresh_token, "scope": scope}  # fmt: skip
+    for name, value in fields.items():
+        if value is not None and len(value) > MAX_FIELD_LENGTH:
+            raise OAuthError("invalid_request", f"{name} is longer than {MAX_FIELD_LENGTH} characters")
+    if not grant_type:
+        raise OAuthError("invalid_request", "grant_type is required")
+    if grant_type not in GRANT_TYPES:
+        raise OAuthError("unsupported_grant_type", f"grant_type must be one of {', '.join(GRANT_TYPES)}")
     settings, keys = request.app.state.settings, request.app.state.signing_keys
     address = request.client.host if request.client else "unknown"
     if grant_type == "password":

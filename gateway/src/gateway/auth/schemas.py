@@ -1,8 +1,28 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel
 
 from kkb_shared.auth import Role
+from kkb_shared.errors import Problem
+
+OAuthErrorCode = Literal[
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+]
+
+
+class OAuthProblem(Problem):
+    """A refused token request: problem+json that also carries RFC 6749 §5.2's `error` and
+    `error_description`, so OAuth 2.0 client libraries read it as they expect."""
+
+    error: OAuthErrorCode
+    error_description: str
 
 
 class TokenResponse(BaseModel):

@@ -29,4 +29,6 @@ async def record(
     )
 
 
-router = changes_router(Entity, read=require(Role.ADMIN, Role.OPERATOR, Role.INTEGRATION, scopes=["dashat:read"]))
+router = changes_router(
+    "dashat", Entity, read=require(Role.ADMIN, Role.OPERATOR, Role.INTEGRATION, scopes=["dashat:read"])
+)

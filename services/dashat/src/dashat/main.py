@@ -63,7 +63,7 @@ def create_app(
             community_router,
             reports_router,
             changes_router,
-            audit_router(),
+            audit_router("dashat"),
         ],
         verifier=verifier,
         on_startup=[start_outbox],

@@ -59,13 +59,13 @@ async def load_demo_data(settings: GentingSettings, upstreams: Upstreams) -> str
             )
             await session.commit()
             candidates = await anak_asuh_service.candidates(
-                session=session, principal=operator, upstreams=upstreams, desa_code=DESA
+                session=session, principal=operator, upstreams=upstreams, desa_code=DESA, cursor=None, limit=CHILDREN
             )
             book = _Booker(session, operator, today)
             await book.entry(EntryKind.COMMITMENT, CHILDREN * AID_VALUE, "kesepakatan dengan TPG")
             await book.entry(EntryKind.RECEIPT, CHILDREN * AID_VALUE // 2, "transfer tahap 1")
             enrolled = 0
-            for candidate in candidates[:CHILDREN]:
+            for candidate in candidates.items:
                 record = await anak_asuh_service.enroll(
                     session=session, principal=operator, upstreams=upstreams, member_id=candidate.member_id
                 )

@@ -33,4 +33,4 @@ async def record(
     await changes.record_many(session=session, changes=[(entity, Changed(str(record_id), version), operation, place)])
 
 
-router = changes_router(Entity, read=READ)
+router = changes_router("genting", Entity, read=READ)

@@ -58,7 +58,7 @@ def create_app(
             feedback_router,
             monitoring_router,
             changes_router,
-            audit_router(),
+            audit_router("genting"),
         ],
         verifier=verifier,
         on_shutdown=[close_clients],

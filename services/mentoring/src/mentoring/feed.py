@@ -12,4 +12,4 @@ class Entity(StrEnum):
     VISIT = "visit"
 
 
-router = changes_router(Entity, read=READ)
+router = changes_router("mentoring", Entity, read=READ)

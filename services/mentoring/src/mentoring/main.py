@@ -47,7 +47,7 @@ def create_app(
             growth_router,
             reports_router,
             changes_router,
-            audit_router(),
+            audit_router("mentoring"),
         ],
         verifier=verifier,
         on_shutdown=[close_registry],

@@ -12,5 +12,5 @@ class Entity(StrEnum):
 
 
 router = changes_router(
-    Entity, read=require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:read"])
+    "registry", Entity, read=require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:read"])
 )

@@ -48,7 +48,7 @@ def create_app(settings: RegistrySettings | None = None, *, verifier: TokenVerif
             exports_router,
             kampung_router,
             poktan_router,
-            audit_router(),
+            audit_router("registry"),
         ],
         verifier=verifier,
         # An import file may be IMPORT_MAX_BYTES; its multipart framing adds a little.

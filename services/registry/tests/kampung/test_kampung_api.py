@@ -42,7 +42,7 @@ async def test_profile_with_pokja_and_activities(client: httpx.AsyncClient, toke
         assert (await client.post(f"{url}/activities", json=body, headers=kader)).status_code == 201
     first_half = (
         await client.get(f"{url}/activities", params={"from": "2026-01-01", "to": "2026-03-31"}, headers=kader)
-    ).json()
+    ).json()["items"]
     assert [a["topic"] for a in first_half] == ["Rapat Pokja triwulan I"]
 
 

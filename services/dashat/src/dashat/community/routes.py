@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request, status
 
 from dashat.access import READ, RUN
@@ -12,6 +14,7 @@ from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import NotFound, problem_responses
 from kkb_shared.ids import RecordIdPath
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.schema_checks import ServedDate
 
 router = APIRouter(prefix="/kitchens/{kitchen_id}", tags=["partners, plans and sales"],
@@ -27,9 +30,17 @@ async def add_partner(
     return await service.add_partner(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
 
 
-@router.get("/partners", response_model=list[PartnerRead], dependencies=[READ])
-async def list_partners(kitchen_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> list[PartnerRead]:
-    return await service.partners(session=session, principal=principal, kitchen_id=kitchen_id)
+@router.get("/partners", response_model=Page[PartnerRead], dependencies=[READ])
+async def list_partners(
+    kitchen_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: Annotated[str | None, service.PARTNER_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[PartnerRead]:
+    return await service.partners(
+        session=session, principal=principal, kitchen_id=kitchen_id, cursor=cursor, limit=limit
+    )
 
 
 @router.put("/menu-plans/{week_start}", response_model=MenuPlanRead, dependencies=[RUN])

@@ -16,6 +16,7 @@ from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.errors import InvalidInput
 from kkb_shared.ids import new_id
+from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 
 
 async def add_partner(
@@ -30,10 +31,25 @@ async def add_partner(
     return PartnerRead.model_validate(partner.model_dump())
 
 
-async def partners(*, session: AsyncSession, principal: Principal, kitchen_id: str) -> list[PartnerRead]:
+PARTNER_CURSOR = Cursor("dashat.partners", RECORD_ID, str)
+
+
+async def partners(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, cursor: str | None, limit: int
+) -> Page[PartnerRead]:
+    """The kitchen's partners in the order they were recorded."""
     kitchen = await live_kitchen(session, principal, kitchen_id)
-    query = select(Partner).where(col(Partner.kitchen_id) == kitchen.id).order_by(col(Partner.mou_start))
-    return [PartnerRead.model_validate(p.model_dump()) for p in (await session.execute(query)).scalars()]
+    query = select(Partner).where(col(Partner.kitchen_id) == kitchen.id).order_by(col(Partner.id)).limit(limit + 1)
+    if (after := PARTNER_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Partner.id) > after)
+    rows = list((await session.execute(query)).scalars())
+    return keyset_page(
+        rows,
+        limit,
+        item=lambda p: PartnerRead.model_validate(p.model_dump()),
+        key=lambda p: p.id,
+        cursor=PARTNER_CURSOR,
+    )
 
 
 async def set_plan(

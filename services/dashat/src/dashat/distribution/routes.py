@@ -24,6 +24,7 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
+from kkb_shared.pagination import LimitQuery, Page
 
 router = APIRouter(prefix="/kitchens/{kitchen_id}", tags=["production and distribution"],
                    responses=problem_responses(401, 403, 404, 422))  # fmt: skip
@@ -70,16 +71,20 @@ async def submit_distribution(
     return await idempotency.run(submit)
 
 
-@router.get("/outbox", response_model=list[OutboxRead], dependencies=[READ])
+@router.get("/outbox", response_model=Page[OutboxRead], dependencies=[READ])
 async def list_outbox(
     kitchen_id: RecordIdPath,
     principal: PrincipalDep,
     session: SessionDep,
     status_filter: Annotated[OutboxStatus | None, Query(alias="status")] = None,
-) -> list[OutboxRead]:
+    cursor: Annotated[str | None, service.OUTBOX_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[OutboxRead]:
     """The kitchen's messages to GENTING: pending (with the last error and the next attempt), sent, or refused
     by GENTING (with its reason)."""
-    return await service.outbox(session=session, principal=principal, kitchen_id=kitchen_id, status=status_filter)
+    return await service.outbox(
+        session=session, principal=principal, kitchen_id=kitchen_id, status=status_filter, cursor=cursor, limit=limit
+    )
 
 
 confirmations = APIRouter(tags=["production and distribution"], responses=problem_responses(401, 403, 404, 409))

@@ -36,6 +36,7 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, InvalidInput, NotFound, field_path
 from kkb_shared.ids import new_id
+from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.registry_api import lookup_members
 from kkb_shared.service_client import ServiceClient
 
@@ -214,15 +215,29 @@ def _refusal(
     return None
 
 
+OUTBOX_CURSOR = Cursor("dashat.outbox", RECORD_ID, str)
+
+
 async def outbox(
-    *, session: AsyncSession, principal: Principal, kitchen_id: str, status: OutboxStatus | None
-) -> list[OutboxRead]:
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    kitchen_id: str,
+    status: OutboxStatus | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[OutboxRead]:
+    """The kitchen's messages in the order they were made."""
     kitchen = await live_kitchen(session, principal, kitchen_id)
     query = select(OutboxMessage).where(col(OutboxMessage.kitchen_id) == kitchen.id)
     if status is not None:
         query = query.where(col(OutboxMessage.status) == status.value)
-    query = query.order_by(col(OutboxMessage.created_at), col(OutboxMessage.id)).limit(500)
-    return [OutboxRead.model_validate(m.model_dump()) for m in (await session.execute(query)).scalars()]
+    if (after := OUTBOX_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(OutboxMessage.id) > after)
+    rows = list((await session.execute(query.order_by(col(OutboxMessage.id)).limit(limit + 1))).scalars())
+    return keyset_page(
+        rows, limit, item=lambda m: OutboxRead.model_validate(m.model_dump()), key=lambda m: m.id, cursor=OUTBOX_CURSOR
+    )
 
 
 async def confirm_received(*, session: AsyncSession, principal: Principal, distribution_id: str) -> DistributionRead:

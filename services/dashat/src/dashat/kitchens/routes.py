@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Response, status
 
 from dashat.access import MANAGE, READ, RUN
@@ -12,8 +14,8 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
-from kkb_shared.versioning import IfMatchHeader, versioned_response
+from kkb_shared.pagination import LimitQuery, Page
+from kkb_shared.versioning import IfMatchRequired, versioned_response
 
 router = APIRouter(prefix="/kitchens", tags=["kitchens"], responses=problem_responses(401, 403, 422))
 
@@ -33,7 +35,10 @@ async def create_kitchen(
 
 @router.get("", response_model=Page[KitchenRead], dependencies=[READ])
 async def list_kitchens(
-    principal: PrincipalDep, session: SessionDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: Annotated[str | None, service.CURSOR.query()] = None,
+    limit: LimitQuery = 50,
 ) -> Page[KitchenRead]:
     """The kitchens of your region; a kitchen manager sees its own."""
     return await service.list_kitchens(session=session, principal=principal, cursor=cursor, limit=limit)
@@ -52,7 +57,7 @@ async def update_kitchen(
     data: KitchenUpdate,
     principal: PrincipalDep,
     session: SessionDep,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
 ) -> Response:
     kitchen = await service.update(
         session=session, principal=principal, kitchen_id=kitchen_id, data=data, if_match=if_match

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from dashat.kitchens.models import KitchenStatus, ManagingGroup
-from kkb_shared.schema_checks import no_nulls
+from kkb_shared.schema_checks import PartialUpdate
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
@@ -23,19 +23,14 @@ class KitchenCreate(BaseModel):
     status: KitchenStatus = KitchenStatus.PLANNED
 
 
-class KitchenUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class KitchenUpdate(PartialUpdate):
+    never_null = ("name", "managing_group", "address", "capacity_per_day", "status")
 
     name: Name | None = None
     managing_group: ManagingGroup | None = None
     address: Address | None = None
     capacity_per_day: int | None = Field(default=None, ge=1, le=10_000)
     status: KitchenStatus | None = None
-
-    @model_validator(mode="after")
-    def _not_null(self) -> Any:
-        no_nulls(self, ("name", "managing_group", "address", "capacity_per_day", "status"))
-        return self
 
 
 class KitchenRead(BaseModel):

@@ -16,8 +16,10 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.versioning import check_if_match, commit_versioned
+
+CURSOR = Cursor("dashat.kitchens", RECORD_ID, str)
 
 
 def read(kitchen: Kitchen) -> KitchenRead:
@@ -63,10 +65,10 @@ async def list_kitchens(
         kitchen_column=col(Kitchen.id),
         desa_column=col(Kitchen.desa_code),
     )
-    if cursor:
-        query = query.where(col(Kitchen.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    if (after := CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Kitchen.id) > after)
     rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=read, position=lambda k: {"id": k.id})
+    return keyset_page(rows, limit, item=read, key=lambda k: k.id, cursor=CURSOR)
 
 
 async def update(

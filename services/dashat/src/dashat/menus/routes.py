@@ -21,19 +21,24 @@ from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
+from kkb_shared.pagination import LimitQuery, Page
 
 router = APIRouter(tags=["menus"], responses=problem_responses(401, 403, 422))
 
 
-@router.get("/ingredients", response_model=list[IngredientRead], dependencies=[READ], responses=problem_responses(404))
+@router.get("/ingredients", response_model=Page[IngredientRead], dependencies=[READ], responses=problem_responses(404))
 async def list_ingredients(
     principal: PrincipalDep,
     session: SessionDep,
     kitchen_id: Annotated[str | None, Query(max_length=36, description="Add this kitchen's own ingredients")] = None,
     name: Annotated[str | None, Query(min_length=2, max_length=60)] = None,
-) -> list[IngredientRead]:
+    cursor: Annotated[str | None, service.INGREDIENT_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[IngredientRead]:
     """The shared list from TKPI 2017 (values per 100 g edible portion), and a kitchen's own."""
-    return await service.list_ingredients(session=session, principal=principal, kitchen_id=kitchen_id, name=name)
+    return await service.list_ingredients(
+        session=session, principal=principal, kitchen_id=kitchen_id, name=name, cursor=cursor, limit=limit
+    )
 
 
 @router.post(
@@ -77,9 +82,17 @@ async def set_default_price(ingredient_id: str, data: DefaultPriceSet, session: 
     return await service.set_default_price(session=session, ingredient_id=ingredient_id, data=data)
 
 
-@router.get("/kitchens/{kitchen_id}/prices", response_model=list[PriceRead], dependencies=[READ])
-async def list_prices(kitchen_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> list[PriceRead]:
-    return await service.list_prices(session=session, principal=principal, kitchen_id=kitchen_id)
+@router.get("/kitchens/{kitchen_id}/prices", response_model=Page[PriceRead], dependencies=[READ])
+async def list_prices(
+    kitchen_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: Annotated[str | None, service.PRICE_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[PriceRead]:
+    return await service.list_prices(
+        session=session, principal=principal, kitchen_id=kitchen_id, cursor=cursor, limit=limit
+    )
 
 
 @router.post(
@@ -99,13 +112,19 @@ async def create_menu(
     )
 
 
-@router.get("/kitchens/{kitchen_id}/menus", response_model=list[MenuRead], dependencies=[READ])
+@router.get("/kitchens/{kitchen_id}/menus", response_model=Page[MenuRead], dependencies=[READ])
 async def list_menus(
-    kitchen_id: RecordIdPath, request: Request, principal: PrincipalDep, session: SessionDep
-) -> list[MenuRead]:
+    kitchen_id: RecordIdPath,
+    request: Request,
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: Annotated[str | None, service.MENU_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[MenuRead]:
     return await service.list_menus(
-        session=session, principal=principal, settings=request.app.state.settings, kitchen_id=kitchen_id
-    )
+        session=session, principal=principal, settings=request.app.state.settings, kitchen_id=kitchen_id,
+        cursor=cursor, limit=limit,
+    )  # fmt: skip
 
 
 @router.get("/menus/{menu_id}", response_model=MenuRead, dependencies=[READ], responses=problem_responses(404))

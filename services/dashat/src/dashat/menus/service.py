@@ -31,6 +31,7 @@ from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.ids import new_id
+from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 
 
 def _ingredient_read(ingredient: Ingredient) -> IngredientRead:
@@ -42,10 +43,24 @@ def _usable(kitchen_id: str) -> ColumnElement[bool]:
     return or_(col(Ingredient.kitchen_id).is_(None), col(Ingredient.kitchen_id) == kitchen_id)
 
 
+INGREDIENT_CURSOR = Cursor("dashat.ingredients", RECORD_ID, str)
+PRICE_CURSOR = Cursor("dashat.prices", RECORD_ID, str)
+MENU_CURSOR = Cursor("dashat.menus", RECORD_ID, str)
+
+
 async def list_ingredients(
-    *, session: AsyncSession, principal: Principal, kitchen_id: str | None, name: str | None
-) -> list[IngredientRead]:
-    query = select(Ingredient).order_by(col(Ingredient.name))
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    kitchen_id: str | None,
+    name: str | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[IngredientRead]:
+    """Ingredients in the order they were added (the TKPI list first, in its own order)."""
+    query = select(Ingredient).order_by(col(Ingredient.id)).limit(limit + 1)
+    if (after := INGREDIENT_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Ingredient.id) > after)
     if kitchen_id:
         await live_kitchen(session, principal, kitchen_id)
         query = query.where(_usable(kitchen_id))
@@ -53,7 +68,8 @@ async def list_ingredients(
         query = query.where(col(Ingredient.kitchen_id).is_(None))
     if name:
         query = query.where(col(Ingredient.name).ilike(f"%{name}%"))
-    return [_ingredient_read(i) for i in (await session.execute(query)).scalars()]
+    rows = list((await session.execute(query)).scalars())
+    return keyset_page(rows, limit, item=_ingredient_read, key=lambda i: i.id, cursor=INGREDIENT_CURSOR)
 
 
 async def add_ingredient(
@@ -101,20 +117,31 @@ async def set_default_price(*, session: AsyncSession, ingredient_id: str, data: 
     return _ingredient_read(ingredient)
 
 
-async def list_prices(*, session: AsyncSession, principal: Principal, kitchen_id: str) -> list[PriceRead]:
+async def list_prices(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, cursor: str | None, limit: int
+) -> Page[PriceRead]:
+    """The kitchen's prices, by ingredient id."""
     kitchen = await live_kitchen(session, principal, kitchen_id)
     query = (
         select(IngredientPrice, Ingredient)
         .join(Ingredient, col(Ingredient.id) == col(IngredientPrice.ingredient_id))
         .where(col(IngredientPrice.kitchen_id) == kitchen.id)
-        .order_by(col(Ingredient.name))
+        .order_by(col(Ingredient.id))
+        .limit(limit + 1)
     )
-    return [
-        PriceRead(
-            ingredient_id=i.id, name=i.name, price_per_kg=p.price_per_kg, source=p.source, updated_at=p.updated_at
-        )
-        for p, i in (await session.execute(query)).all()
-    ]
+    if (after := PRICE_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Ingredient.id) > after)
+    rows = list((await session.execute(query)).tuples())
+    return keyset_page(
+        rows,
+        limit,
+        item=lambda row: PriceRead(
+            ingredient_id=row[1].id, name=row[1].name, price_per_kg=row[0].price_per_kg, source=row[0].source,
+            updated_at=row[0].updated_at,
+        ),
+        key=lambda row: row[1].id,
+        cursor=PRICE_CURSOR,
+    )  # fmt: skip
 
 
 async def menu_reads(session: AsyncSession, settings: DashatSettings, menu_ids: Sequence[str]) -> list[MenuRead]:
@@ -253,12 +280,24 @@ async def get_menu(*, session: AsyncSession, principal: Principal, settings: Das
 
 
 async def list_menus(
-    *, session: AsyncSession, principal: Principal, settings: DashatSettings, kitchen_id: str
-) -> list[MenuRead]:
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    settings: DashatSettings,
+    kitchen_id: str,
+    cursor: str | None,
+    limit: int,
+) -> Page[MenuRead]:
+    """The kitchen's menus in the order they were made."""
     kitchen = await live_kitchen(session, principal, kitchen_id)
     query = (
         select(Menu)
         .where(col(Menu.kitchen_id) == kitchen.id, col(Menu.deleted_at).is_(None))
-        .order_by(col(Menu.name), col(Menu.id))
+        .order_by(col(Menu.id))
+        .limit(limit + 1)
     )
-    return await _reads(session, settings, list((await session.execute(query)).scalars()))
+    if (after := MENU_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Menu.id) > after)
+    rows = list((await session.execute(query)).scalars())
+    page = keyset_page(rows, limit, item=lambda m: m, key=lambda m: m.id, cursor=MENU_CURSOR)
+    return Page(items=await _reads(session, settings, page.items), next_cursor=page.next_cursor)

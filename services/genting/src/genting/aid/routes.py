@@ -26,7 +26,7 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.schema_checks import NotInFuture
 from kkb_shared.versioning import versioned_response
 
@@ -107,9 +107,12 @@ async def reverse_entry(
 
 @router.get("/otas/{ota_id}/ledger", response_model=Page[EntryRead], dependencies=[READ_OWN])
 async def list_entries(
-    ota_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, cursor: CursorQuery = None,
+    ota_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: Annotated[str | None, service.LEDGER_CURSOR.query()] = None,
     limit: LimitQuery = 50,
-) -> Page[EntryRead]:  # fmt: skip
+) -> Page[EntryRead]:
     """The OTA's entries in booking order; a sponsor reads its own."""
     return await service.entries(session=session, principal=principal, ota_id=ota_id, cursor=cursor, limit=limit)
 
@@ -135,9 +138,15 @@ async def record_delivery(
     return await service.deliver(session=session, principal=principal, aid_id=aid_id, data=data)
 
 
-@router.get("/aids/{aid_id}/deliveries", response_model=list[DeliveryRead], dependencies=[READ_OWN])
-async def list_deliveries(aid_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> list[DeliveryRead]:
-    return await service.deliveries(session=session, principal=principal, aid_id=aid_id)
+@router.get("/aids/{aid_id}/deliveries", response_model=Page[DeliveryRead], dependencies=[READ_OWN])
+async def list_deliveries(
+    aid_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: Annotated[str | None, service.DELIVERY_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[DeliveryRead]:
+    return await service.deliveries(session=session, principal=principal, aid_id=aid_id, cursor=cursor, limit=limit)
 
 
 @router.post(

@@ -35,7 +35,7 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page
 
 RECEIVABLE, COMMITMENTS, CASH = "pledges_receivable", "commitments", "cash"
 ACCOUNTS = {  # kind → (debit, credit); an expenditure debits the expense account of its category
@@ -228,15 +228,19 @@ async def reverse(*, session: AsyncSession, principal: Principal, seq: int, data
     return entry_read(entry)
 
 
+LEDGER_CURSOR = Cursor("genting.ledger", SEQUENCE, int)
+DELIVERY_CURSOR = Cursor("genting.deliveries", RECORD_ID, str)
+
+
 async def entries(
     *, session: AsyncSession, principal: Principal, ota_id: str, cursor: str | None, limit: int
 ) -> Page[EntryRead]:
     ota = await sponsors.live_ota(session, principal, ota_id)
     query = select(LedgerEntry).where(col(LedgerEntry.ota_id) == ota.id).order_by(col(LedgerEntry.seq)).limit(limit + 1)
-    if cursor:
-        query = query.where(col(LedgerEntry.seq) > int(decode_cursor(cursor, keys=("seq",))["seq"]))
+    if (after := LEDGER_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(LedgerEntry.seq) > after)
     rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=entry_read, position=lambda e: {"seq": e.seq})
+    return keyset_page(rows, limit, item=entry_read, key=lambda e: e.seq or 0, cursor=LEDGER_CURSOR)
 
 
 async def balances(*, session: AsyncSession, principal: Principal, ota_id: str) -> Balances:
@@ -286,12 +290,16 @@ async def deliver(*, session: AsyncSession, principal: Principal, aid_id: str, d
     return delivery_read(delivery)
 
 
-async def deliveries(*, session: AsyncSession, principal: Principal, aid_id: str) -> list[DeliveryRead]:
+async def deliveries(
+    *, session: AsyncSession, principal: Principal, aid_id: str, cursor: str | None, limit: int
+) -> Page[DeliveryRead]:
+    """The aid's deliveries in the order they were recorded."""
     aid = await live_aid(session, principal, aid_id)
-    query = (
-        select(Delivery).where(col(Delivery.aid_id) == aid.id).order_by(col(Delivery.delivered_on), col(Delivery.id))
-    )
-    return [delivery_read(d) for d in (await session.execute(query)).scalars()]
+    query = select(Delivery).where(col(Delivery.aid_id) == aid.id).order_by(col(Delivery.id)).limit(limit + 1)
+    if (after := DELIVERY_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Delivery.id) > after)
+    rows = list((await session.execute(query)).scalars())
+    return keyset_page(rows, limit, item=delivery_read, key=lambda d: d.id, cursor=DELIVERY_CURSOR)
 
 
 async def confirm_delivery(

@@ -17,25 +17,29 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.versioning import versioned_response
 
 router = APIRouter(prefix="/anak-asuh", tags=["anak asuh"], responses=problem_responses(401, 403, 422))
 
 
-@router.get("/candidates", response_model=list[Candidate], dependencies=[READ], responses=problem_responses(404, 503))
+@router.get("/candidates", response_model=Page[Candidate], dependencies=[READ], responses=problem_responses(404, 503))
 async def list_candidates(
     principal: PrincipalDep,
     session: SessionDep,
     upstreams: UpstreamsDep,
     audit: AuditDep,
     desa: Annotated[str, Query(pattern=r"^\d{10}$", description="10-digit desa code")],
-) -> list[Candidate]:
+    cursor: Annotated[str | None, service.CANDIDATE_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[Candidate]:
     """Members of the desa's KRS families who may be enrolled and are not yet, each with why and its
     priority (1 first: baduta with T and underweight), read from the registry and the mentoring service."""
-    candidates = await service.candidates(session=session, principal=principal, upstreams=upstreams, desa_code=desa)
-    audit.read("member", [candidate.member_id for candidate in candidates])
-    return candidates
+    page = await service.candidates(
+        session=session, principal=principal, upstreams=upstreams, desa_code=desa, cursor=cursor, limit=limit
+    )
+    audit.read("member", [candidate.member_id for candidate in page.items])
+    return page
 
 
 @router.post(
@@ -72,7 +76,7 @@ async def list_anak_asuh(
     upstreams: UpstreamsDep,
     audit: AuditDep,
     status_filter: Annotated[AnakAsuhStatus | None, Query(alias="status")] = None,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[AnakAsuhRead] | Page[SponsoredView]:
     """Operators: the anak asuh of their region. A sponsor: its own, pseudonymised (alias, age group, desa

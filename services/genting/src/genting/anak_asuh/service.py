@@ -31,10 +31,13 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, DomainError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page, offset_page
 from kkb_shared.registry_api import SEX_LETTER, RegistryFamily, RegistryMember, member_with_family
 from kkb_shared.scope import scoped
 from kkb_shared.service_client import ServiceClient
+
+CURSOR = Cursor("genting.anak-asuh", RECORD_ID, str)
+CANDIDATE_CURSOR = Cursor("genting.candidates", SEQUENCE, int)  # a position in the ranked list
 
 CHILDREN = (AnakAsuhCategory.BADUTA, AnakAsuhCategory.BALITA)
 
@@ -177,14 +180,14 @@ async def list_anak_asuh(
         query = scoped(query, col(AnakAsuh.desa_code), principal)
     if status is not None:
         query = query.where(col(AnakAsuh.status) == status.value)
-    if cursor:
-        query = query.where(col(AnakAsuh.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    if (after := CURSOR.decode(cursor)) is not None:
+        query = query.where(col(AnakAsuh.id) > after)
     rows = list((await session.execute(query)).scalars())
     if is_sponsor(principal):
         views = {a.id: await sponsored_view(upstreams.mentoring, a) for a in rows[:limit]}
-        return keyset_page(rows, limit, item=lambda a: views[a.id], position=lambda a: {"id": a.id})
+        return keyset_page(rows, limit, item=lambda a: views[a.id], key=lambda a: a.id, cursor=CURSOR)
     history = await _history(session, [a.id for a in rows[:limit]])
-    return keyset_page(rows, limit, item=lambda a: read(a, history.get(a.id, [])), position=lambda a: {"id": a.id})
+    return keyset_page(rows, limit, item=lambda a: read(a, history.get(a.id, [])), key=lambda a: a.id, cursor=CURSOR)
 
 
 async def sponsored_view(mentoring: ServiceClient, anak_asuh: AnakAsuh) -> SponsoredView:
@@ -220,9 +223,16 @@ async def growth_trend(mentoring: ServiceClient, anak_asuh: AnakAsuh) -> GrowthT
 
 
 async def candidates(
-    *, session: AsyncSession, principal: Principal, upstreams: Upstreams, desa_code: str
-) -> list[Candidate]:
-    """Eligible members of the desa's KRS families not yet enrolled, by priority."""
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    upstreams: Upstreams,
+    desa_code: str,
+    cursor: str | None,
+    limit: int,
+) -> Page[Candidate]:
+    """Eligible members of the desa's KRS families not yet enrolled, by priority (a page of the ranked list)."""
+    CANDIDATE_CURSOR.decode(cursor)  # a cursor of another list is refused before any upstream call
     if not principal.covers(desa_code):
         raise NotFound(f"No desa {desa_code} in your region")
     today = date.today()
@@ -257,7 +267,8 @@ async def candidates(
                         reasons=eligibility.reasons,
                     )
                 )
-    return sorted(found, key=lambda c: (c.priority, c.member_id))
+    ranked = sorted(found, key=lambda c: (c.priority, c.member_id))
+    return offset_page(ranked, limit, cursor=cursor, kind=CANDIDATE_CURSOR)
 
 
 async def recheck(session: AsyncSession, today: date) -> tuple[int, int]:

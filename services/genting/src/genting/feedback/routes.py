@@ -14,17 +14,31 @@ from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.versioning import IfMatchHeader, versioned_response
 
 router = APIRouter(prefix="/feedback", tags=["feedback"], responses=problem_responses(401, 403, 422))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=FeedbackRead, dependencies=[WRITE_FEEDBACK])
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FeedbackRead,
+    dependencies=[WRITE_FEEDBACK],
+    responses=problem_responses(404),
+)
 async def create_feedback(data: FeedbackCreate, principal: PrincipalDep, session: SessionDep) -> Response:
     """Feedback or a complaint; a sponsor's is about its own OTA."""
     feedback = await service.create(session=session, principal=principal, data=data)
     return versioned_response(feedback, status.HTTP_201_CREATED, location=f"/v1/feedback/{feedback.id}")
+
+
+@router.get(
+    "/{feedback_id}", response_model=FeedbackRead, dependencies=[READ_FEEDBACK], responses=problem_responses(404)
+)
+async def get_feedback(feedback_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
+    feedback = await service.get(session=session, principal=principal, feedback_id=feedback_id)
+    return versioned_response(feedback)
 
 
 @router.get("", response_model=Page[FeedbackRead], dependencies=[READ_FEEDBACK])
@@ -32,7 +46,7 @@ async def list_feedback(
     principal: PrincipalDep,
     session: SessionDep,
     status_filter: Annotated[FeedbackStatus | None, Query(alias="status")] = None,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[FeedbackRead]:
     return await service.list_feedback(

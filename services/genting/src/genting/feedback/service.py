@@ -19,8 +19,10 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.versioning import check_if_match, commit_versioned
+
+CURSOR = Cursor("genting.feedback", RECORD_ID, str)
 
 
 def read(feedback: Feedback) -> FeedbackRead:
@@ -63,16 +65,24 @@ def _visible(principal: Principal) -> Select[Any]:
     return visible(select(Feedback), principal, ota_column=col(Feedback.ota_id), desa_column=col(Feedback.desa_code))
 
 
+async def get(*, session: AsyncSession, principal: Principal, feedback_id: str) -> FeedbackRead:
+    """One feedback the caller may see (a sponsor: its own OTA's)."""
+    feedback = (await session.execute(_visible(principal).where(col(Feedback.id) == feedback_id))).scalar_one_or_none()
+    if feedback is None:
+        raise NotFound(f"No feedback {feedback_id}")
+    return read(feedback)
+
+
 async def list_feedback(
     *, session: AsyncSession, principal: Principal, status: FeedbackStatus | None, cursor: str | None, limit: int
 ) -> Page[FeedbackRead]:
     query = _visible(principal).order_by(col(Feedback.id)).limit(limit + 1)
     if status is not None:
         query = query.where(col(Feedback.status) == status.value)
-    if cursor:
-        query = query.where(col(Feedback.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    if (after := CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Feedback.id) > after)
     rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=read, position=lambda f: {"id": f.id})
+    return keyset_page(rows, limit, item=read, key=lambda f: f.id, cursor=CURSOR)
 
 
 async def move(

@@ -14,7 +14,7 @@ from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.versioning import IfMatchHeader, versioned_response
 
 router = APIRouter(tags=["matching"], responses=problem_responses(401, 403, 422))
@@ -49,7 +49,7 @@ async def list_matches(
     session: SessionDep,
     ota_id: Annotated[str | None, Query(max_length=36)] = None,
     status_filter: Annotated[MatchStatus | None, Query(alias="status")] = None,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[MatchRead]:
     return await service.list_matches(

@@ -25,9 +25,11 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped
 from kkb_shared.versioning import check_if_match, commit_versioned
+
+CURSOR = Cursor("genting.matches", RECORD_ID, str)
 
 MAX_SUGGESTIONS = 200
 
@@ -142,10 +144,10 @@ async def list_matches(
         query = query.where(col(Match.ota_id) == ota_id)
     if status:
         query = query.where(col(Match.status) == status.value)
-    if cursor:
-        query = query.where(col(Match.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    if (after := CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Match.id) > after)
     rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=read, position=lambda m: {"id": m.id})
+    return keyset_page(rows, limit, item=read, key=lambda m: m.id, cursor=CURSOR)
 
 
 async def end(

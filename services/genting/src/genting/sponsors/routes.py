@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Response, status
 
 from genting.access import MANAGE, READ_OWN
@@ -12,8 +14,8 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
-from kkb_shared.versioning import IfMatchHeader, versioned_response
+from kkb_shared.pagination import LimitQuery, Page
+from kkb_shared.versioning import IfMatchRequired, versioned_response
 
 router = APIRouter(prefix="/otas", tags=["sponsors"], responses=problem_responses(401, 403, 422))
 
@@ -34,7 +36,10 @@ async def create_ota(
 
 @router.get("", response_model=Page[OtaRead], dependencies=[READ_OWN])
 async def list_otas(
-    principal: PrincipalDep, session: SessionDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: Annotated[str | None, service.CURSOR.query()] = None,
+    limit: LimitQuery = 50,
 ) -> Page[OtaRead]:
     """OTAs whose region of interest lies in yours; a sponsor sees its own."""
     return await service.list_otas(session=session, principal=principal, cursor=cursor, limit=limit)
@@ -49,7 +54,7 @@ async def get_ota(ota_id: RecordIdPath, principal: PrincipalDep, session: Sessio
     "/{ota_id}", response_model=OtaRead, dependencies=[MANAGE], responses=problem_responses(404, 409, 412, 428)
 )
 async def update_ota(
-    ota_id: RecordIdPath, data: OtaUpdate, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
+    ota_id: RecordIdPath, data: OtaUpdate, principal: PrincipalDep, session: SessionDep, if_match: IfMatchRequired
 ) -> Response:
     ota = await service.update(session=session, principal=principal, ota_id=ota_id, data=data, if_match=if_match)
     return versioned_response(ota)

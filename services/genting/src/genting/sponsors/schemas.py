@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from genting.sponsors.models import AidKind, OtaKind
-from kkb_shared.schema_checks import no_nulls
+from kkb_shared.schema_checks import PartialUpdate
 from kkb_shared.scope import REGION_CODE_PATTERN
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -42,10 +42,10 @@ class OtaCreate(OtaFields):
     pass
 
 
-class OtaUpdate(BaseModel):
+class OtaUpdate(PartialUpdate):
     """Fields to change; the agreement is amended by changing its fields (the version records it)."""
 
-    model_config = ConfigDict(extra="forbid")
+    never_null = ("name", "contact_name", "agreement_end", "committed_amount", "anak_asuh_target")
 
     name: Name | None = None
     contact_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] | None = None
@@ -54,11 +54,6 @@ class OtaUpdate(BaseModel):
     agreement_end: date | None = None
     committed_amount: Rupiah | None = None
     anak_asuh_target: int | None = Field(default=None, ge=0, le=100_000)
-
-    @model_validator(mode="after")
-    def _not_null(self) -> Any:
-        no_nulls(self, ("name", "contact_name", "agreement_end", "committed_amount", "anak_asuh_target"))
-        return self
 
 
 class OtaRead(BaseModel):

@@ -16,8 +16,10 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.versioning import check_if_match, commit_versioned
+
+CURSOR = Cursor("genting.otas", RECORD_ID, str)
 
 
 def read(ota: Ota) -> OtaRead:
@@ -61,10 +63,10 @@ async def get(*, session: AsyncSession, principal: Principal, ota_id: str) -> Ot
 
 async def list_otas(*, session: AsyncSession, principal: Principal, cursor: str | None, limit: int) -> Page[OtaRead]:
     query = _visible(principal).order_by(col(Ota.id)).limit(limit + 1)
-    if cursor:
-        query = query.where(col(Ota.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    if (after := CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Ota.id) > after)
     rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=read, position=lambda o: {"id": o.id})
+    return keyset_page(rows, limit, item=read, key=lambda o: o.id, cursor=CURSOR)
 
 
 async def update(

@@ -12,7 +12,7 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.scope import RegionPrefixQuery
 from kkb_shared.versioning import IfMatchHeader, versioned_response
 from mentoring.access import READ, RECORD
@@ -61,7 +61,7 @@ async def list_assignments(
     member_id: Annotated[str | None, Query(max_length=36)] = None,
     category: Category | None = None,
     open_only: Annotated[bool, Query(alias="open", description="Only assignments not ended")] = False,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[AssignmentRead]:
     page = await service.list_assignments(

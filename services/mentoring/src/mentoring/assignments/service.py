@@ -17,7 +17,7 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped, within_region
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.versioning import check_if_match, commit_versioned
@@ -29,6 +29,8 @@ from mentoring.registry import RegistryMember, fetch_member
 from mentoring.teams import service as teams
 from mentoring.visits import rules
 from mentoring.visits.models import Visit
+
+CURSOR = Cursor("mentoring.assignments", RECORD_ID, str)
 
 BADUTA_UNTIL_MONTHS = 24  # baduta: 0-23 months
 BALITA_UNTIL_MONTHS = 60  # balita: 0-59 months
@@ -139,10 +141,10 @@ async def list_assignments(
         query = query.where(col(Assignment.category) == category.value)
     if open_only:
         query = query.where(col(Assignment.ended_on).is_(None))
-    if cursor:
-        query = query.where(col(Assignment.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    if (after := CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Assignment.id) > after)
     rows: Sequence[Assignment] = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=read, position=lambda a: {"id": a.id})
+    return keyset_page(rows, limit, item=read, key=lambda a: a.id, cursor=CURSOR)
 
 
 async def end(

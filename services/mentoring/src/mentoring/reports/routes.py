@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.schema_checks import MONTH_PATTERN
 from kkb_shared.scope import RegionPrefixQuery
 from mentoring.access import READ, REPORTS
@@ -69,7 +69,7 @@ async def priority_children(
     principal: PrincipalDep,
     session: SessionDep,
     region: RegionPrefixQuery = None,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.PRIORITY_CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[PriorityChild]:
     """Children mentored whose last weighing is T (or 2T) with weight-for-age below -2 SD, in poor KRS

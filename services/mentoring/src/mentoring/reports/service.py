@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput
-from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.pagination import SEQUENCE, Cursor, Page, offset_page
 from kkb_shared.scope import requested_region, scoped, within_region
 from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
 from mentoring.growth.weighing import WeighingStatus
@@ -35,6 +35,8 @@ from mentoring.reports.schemas import (
 )
 from mentoring.visits import service as visits
 from mentoring.visits.models import GrowthMeasurement, Visit
+
+PRIORITY_CURSOR = Cursor("mentoring.priority-children", SEQUENCE, int)  # a position in the ranked list
 
 STUNTED_BELOW = UNDERWEIGHT_BELOW = WASTED_BELOW = -2  # domain.md, TPK: Growth
 
@@ -329,7 +331,4 @@ async def priority_children(
             )
         )
     found.sort(key=lambda c: (c.category != Category.BADUTA, not c.two_t, c.waz, c.member_id))
-    offset = int(decode_cursor(cursor, keys=("offset",))["offset"]) if cursor else 0
-    shown = found[offset : offset + limit]
-    more = offset + limit < len(found)
-    return Page(items=shown, next_cursor=encode_cursor({"offset": offset + limit}) if more else None)
+    return offset_page(found, limit, cursor=cursor, kind=PRIORITY_CURSOR)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Response, status
 
 from kkb_shared.auth import PrincipalDep
@@ -9,7 +11,7 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.scope import RegionPrefixQuery
 from kkb_shared.versioning import versioned_response
 from mentoring.access import MANAGE, READ
@@ -45,7 +47,7 @@ async def list_teams(
     principal: PrincipalDep,
     session: SessionDep,
     region: RegionPrefixQuery = None,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[TeamRead]:
     return await service.list_teams(session=session, principal=principal, region=region, cursor=cursor, limit=limit)

@@ -15,12 +15,14 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped, within_region
 from kkb_shared.service_client import ServiceClient
 from mentoring.feed import Entity
 from mentoring.teams.models import Team, TeamMember
 from mentoring.teams.schemas import TeamCreate, TeamMemberCreate, TeamMemberRead, TeamRead
+
+CURSOR = Cursor("mentoring.teams", RECORD_ID, str)
 
 
 def _read(team: Team, members: Sequence[TeamMember]) -> TeamRead:
@@ -96,14 +98,14 @@ async def list_teams(
     query = scoped(query, col(Team.desa_code), principal)
     if region:
         query = query.where(within_region(col(Team.desa_code), region))
-    if cursor:
-        query = query.where(col(Team.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    if (after := CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Team.id) > after)
     teams = list((await session.execute(query)).scalars())
     members = await _members(session, [t.id for t in teams[:limit]])
     by_team: dict[str, list[TeamMember]] = {}
     for member in members:
         by_team.setdefault(member.team_id, []).append(member)
-    return keyset_page(teams, limit, item=lambda t: _read(t, by_team.get(t.id, [])), position=lambda t: {"id": t.id})
+    return keyset_page(teams, limit, item=lambda t: _read(t, by_team.get(t.id, [])), key=lambda t: t.id, cursor=CURSOR)
 
 
 async def add_member(

@@ -12,7 +12,7 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.schema_checks import SERVED_YEARS, ServedDate
 from kkb_shared.scope import RegionPrefixQuery
 from kkb_shared.versioning import IfMatchHeader, versioned_response
@@ -64,7 +64,7 @@ async def list_visits(
     category: Category | None = None,
     visited_from: Annotated[ServedDate | None, Query(alias="from", description=SERVED_YEARS)] = None,
     visited_to: Annotated[ServedDate | None, Query(alias="to", description=SERVED_YEARS)] = None,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[VisitRead]:
     page = await service.list_visits(

@@ -17,7 +17,7 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped, within_region
 from kkb_shared.versioning import check_if_match, commit_versioned
 from mentoring.assignments import service as assignments
@@ -42,6 +42,8 @@ from mentoring.visits.schemas import (
     PascaPersalinanVisit,
     VisitRead,
 )
+
+CURSOR = Cursor("mentoring.visits", RECORD_ID, str)
 
 # Which measured value WHO's flag points at, so the 422 names the field to check.
 FLAGGED_FIELD = {
@@ -251,10 +253,10 @@ async def list_visits(
         query = query.where(col(Visit.visited_on) >= visited_from)
     if visited_to:
         query = query.where(col(Visit.visited_on) <= visited_to)
-    if cursor:
-        query = query.where(col(Visit.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    if (after := CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Visit.id) > after)
     rows: Sequence[Any] = list((await session.execute(query)).all())
-    return keyset_page(rows, limit, item=lambda row: read(row[0], row[1]), position=lambda row: {"id": row[0].id})
+    return keyset_page(rows, limit, item=lambda row: read(row[0], row[1]), key=lambda row: row[0].id, cursor=CURSOR)
 
 
 async def delete(*, session: AsyncSession, principal: Principal, visit_id: str, if_match: str | None) -> None:

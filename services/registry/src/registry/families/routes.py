@@ -12,9 +12,9 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.scope import RegionPrefixQuery
-from kkb_shared.versioning import IfMatchHeader, versioned_response
+from kkb_shared.versioning import IfMatchHeader, IfMatchRequired, versioned_response
 from registry.families import service
 from registry.families.schemas import (
     FamilyCreate,
@@ -63,7 +63,7 @@ async def list_families(
     audit: AuditDep,
     region: RegionPrefixQuery = None,
     is_krs: Annotated[bool | None, Query(description="Only KRS (true) or non-KRS (false) families")] = None,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.FAMILY_CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[FamilyRead]:
     page = await service.list_families(
@@ -101,7 +101,7 @@ async def update_family(
     principal: PrincipalDep,
     session: SessionDep,
     audit: AuditDep,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
 ) -> Response:
     family = await service.update_family(
         session=session, principal=principal, family_id=family_id, data=data, if_match=if_match
@@ -131,16 +131,23 @@ async def delete_family(
 
 @router.get(
     "/families/{family_id}/members",
-    response_model=list[MemberRead],
+    response_model=Page[MemberRead],
     dependencies=[READ],
     responses=problem_responses(404),
 )
 async def list_members(
-    family_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, audit: AuditDep
-) -> list[MemberRead]:
-    members = await service.list_members(session=session, principal=principal, family_id=family_id)
-    audit.read("member", [member.id for member in members])
-    return members
+    family_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    audit: AuditDep,
+    cursor: Annotated[str | None, service.FAMILY_MEMBER_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[MemberRead]:
+    page = await service.list_members(
+        session=session, principal=principal, family_id=family_id, cursor=cursor, limit=limit
+    )
+    audit.read("member", [member.id for member in page.items])
+    return page
 
 
 @router.post(
@@ -172,7 +179,7 @@ async def search_members(
     session: SessionDep,
     audit: AuditDep,
     q: Annotated[str, Query(min_length=2, max_length=120, description="Start of a name, or a NIK or No. KK")],
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.MEMBER_CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[MemberRead]:
     """Find members in your region by name (start of the name or of any word of it; case and accents do
@@ -214,7 +221,7 @@ async def update_member(
     principal: PrincipalDep,
     session: SessionDep,
     audit: AuditDep,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
 ) -> Response:
     member = await service.update_member(
         session=session, principal=principal, member_id=member_id, data=data, if_match=if_match

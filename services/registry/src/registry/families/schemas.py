@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from kkb_shared.ids import RecordId
 from kkb_shared.plain_text import Lines, OneLine
-from kkb_shared.schema_checks import no_nulls, not_in_future
+from kkb_shared.schema_checks import PartialUpdate, not_in_future
 from registry.families.enums import (
     Contraception,
     Latrine,
@@ -67,10 +67,10 @@ class MemberCreate(MemberFields):
     pass
 
 
-class MemberUpdate(BaseModel):
+class MemberUpdate(PartialUpdate):
     """Fields to change; those left out keep their value."""
 
-    model_config = ConfigDict(extra="forbid")
+    never_null = ("nik", "name", "sex", "birth_date", "relation", "marital_status", "is_pregnant")
 
     nik: Digits16 | None = None
     name: Name | None = None
@@ -85,7 +85,6 @@ class MemberUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _dates(self) -> Self:
-        no_nulls(self, ("nik", "name", "sex", "birth_date", "relation", "marital_status", "is_pregnant"))
         not_in_future(self.birth_date, "birth_date")
         not_in_future(self.pregnancy_start_date, "pregnancy_start_date")
         return self
@@ -127,8 +126,8 @@ class FamilyCreate(FamilyFields):
     members: list[MemberCreate] = Field(default_factory=list, max_length=30)
 
 
-class FamilyUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class FamilyUpdate(PartialUpdate):
+    never_null = ("kk_number", "desa_code", "address")
 
     kk_number: Digits16 | None = None
     desa_code: DesaCode | None = None
@@ -138,11 +137,6 @@ class FamilyUpdate(BaseModel):
     water_source: WaterSource | None = None
     latrine: Latrine | None = None
     poverty_status: PovertyStatus | None = None
-
-    @model_validator(mode="after")
-    def _required(self) -> Self:
-        no_nulls(self, ("kk_number", "desa_code", "address"))
-        return self
 
 
 class FindingRead(BaseModel):

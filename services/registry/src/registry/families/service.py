@@ -14,7 +14,7 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page, offset_page
 from kkb_shared.versioning import check_if_match, commit_versioned
 from registry.families import repository, rules
 from registry.families.enums import DataQualityFlag
@@ -36,6 +36,10 @@ from registry.families.schemas import (
 )
 from registry.feed import Entity
 from registry.regions import service as regions
+
+FAMILY_CURSOR = Cursor("registry.families", RECORD_ID, str)
+MEMBER_CURSOR = Cursor("registry.members", RECORD_ID, str)
+FAMILY_MEMBER_CURSOR = Cursor("registry.family-members", SEQUENCE, int)
 
 
 def member_read(member: Member) -> MemberRead:
@@ -190,7 +194,7 @@ async def list_families(
     cursor: str | None,
     limit: int,
 ) -> Page[FamilyRead]:
-    after = str(decode_cursor(cursor, keys=("id",))["id"]) if cursor else None
+    after = FAMILY_CURSOR.decode(cursor)
     rows = await repository.list_families(
         session=session, principal=principal, region=region, is_krs=is_krs, after_id=after, limit=limit + 1
     )
@@ -198,7 +202,8 @@ async def list_families(
         rows,
         limit,
         item=lambda f: FamilyRead.model_validate(f, from_attributes=True),
-        position=lambda f: {"id": f.id},
+        key=lambda f: f.id,
+        cursor=FAMILY_CURSOR,
     )
 
 
@@ -254,10 +259,13 @@ async def _after_member_write(*, session: AsyncSession, family: Family, member: 
     await commit_versioned(session)
 
 
-async def list_members(*, session: AsyncSession, principal: Principal, family_id: str) -> list[MemberRead]:
+async def list_members(
+    *, session: AsyncSession, principal: Principal, family_id: str, cursor: str | None, limit: int
+) -> Page[MemberRead]:
+    """A family's live members (a family is small: they are read whole and paged here)."""
     family = await _live_family(session=session, principal=principal, family_id=family_id)
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
-    return [member_read(m) for m in members]
+    return offset_page([member_read(m) for m in members], limit, cursor=cursor, kind=FAMILY_MEMBER_CURSOR)
 
 
 async def add_member(*, session: AsyncSession, principal: Principal, family_id: str, data: MemberCreate) -> MemberRead:
@@ -287,11 +295,11 @@ async def search_members(
     name_key = None if number else rules.name_search_key(q)
     if name_key is not None and len(name_key) < 2:
         raise InvalidInput("q", "give at least 2 letters of a name, or a 16-digit NIK or No. KK")
-    after = str(decode_cursor(cursor, keys=("id",))["id"]) if cursor else None
+    after = MEMBER_CURSOR.decode(cursor)
     rows = await repository.search_members(
         session=session, principal=principal, name_key=name_key, number=number, after_id=after, limit=limit + 1
     )
-    return keyset_page(rows, limit, item=member_read, position=lambda m: {"id": m.id})
+    return keyset_page(rows, limit, item=member_read, key=lambda m: m.id, cursor=MEMBER_CURSOR)
 
 
 async def get_member(*, session: AsyncSession, principal: Principal, member_id: str) -> MemberRead:

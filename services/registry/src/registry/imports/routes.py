@@ -15,7 +15,7 @@ from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.spreadsheet import safe_row
 from registry.imports import service, templates
 from registry.imports.schemas import ImportJobRead, RejectionRead
@@ -92,7 +92,7 @@ async def list_errors(
     job_id: RecordIdPath,
     principal: PrincipalDep,
     session: SessionDep,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.REJECTION_CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[RejectionRead]:
     """Rejected rows: row number, column and reason, in row order."""

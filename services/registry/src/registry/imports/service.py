@@ -27,7 +27,7 @@ from kkb_shared.auth import Principal
 from kkb_shared.db import Database, bulk_insert, utcnow
 from kkb_shared.errors import FieldError, InvalidInput, NotFound, PayloadTooLarge, RuleViolation
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, encode_cursor
+from kkb_shared.pagination import Cursor, Page
 from registry.imports import columns, reader
 from registry.imports.applying import (
     DesaCache,
@@ -41,6 +41,9 @@ from registry.imports.applying import (
 from registry.imports.models import ImportJob, ImportRejection, ImportRow, ImportStatus
 from registry.imports.schemas import ImportJobRead, RejectionRead
 from registry.settings import RegistrySettings
+
+# A rejection's place: its row and column (`12:nik`).
+REJECTION_CURSOR = Cursor("registry.import-rejections", r"[0-9]{1,9}:[a-z0-9_]{0,40}", str)
 
 logger = logging.getLogger(__name__)
 
@@ -404,19 +407,17 @@ async def list_rejections(
         .where(col(ImportRejection.job_id) == job_id)
         .order_by(col(ImportRejection.row_number), col(ImportRejection.column))
     )
-    if cursor:
-        position = decode_cursor(cursor, keys=("row", "column"))
+    if (position := REJECTION_CURSOR.decode(cursor)) is not None:
+        row_text, _, column = position.partition(":")
+        row = int(row_text)
         query = query.where(
-            (col(ImportRejection.row_number) > position["row"])
-            | (
-                (col(ImportRejection.row_number) == position["row"])
-                & (col(ImportRejection.column) > position["column"])
-            )
+            (col(ImportRejection.row_number) > row)
+            | ((col(ImportRejection.row_number) == row) & (col(ImportRejection.column) > column))
         )
     if limit is not None:
         query = query.limit(limit + 1)
     rows = list((await session.execute(query)).scalars())
     items = [RejectionRead(row=r.row_number, column=r.column, reason=r.reason) for r in rows[:limit]]
     more = limit is not None and len(rows) > limit
-    next_cursor = encode_cursor({"row": items[-1].row, "column": items[-1].column}) if more else None
+    next_cursor = REJECTION_CURSOR.encode(f"{items[-1].row}:{items[-1].column}") if more else None
     return Page(items=items, next_cursor=next_cursor)

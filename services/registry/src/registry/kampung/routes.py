@@ -12,10 +12,10 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.schema_checks import SERVED_YEARS, ServedDate
 from kkb_shared.scope import RegionPrefixQuery
-from kkb_shared.versioning import IfMatchHeader, versioned_response
+from kkb_shared.versioning import IfMatchHeader, IfMatchRequired, versioned_response
 from registry.kampung import service
 from registry.kampung.schemas import (
     ActivityCreate,
@@ -56,7 +56,7 @@ async def list_profiles(
     principal: PrincipalDep,
     session: SessionDep,
     region: RegionPrefixQuery = None,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[KampungKbRead]:
     return await service.list_profiles(session=session, principal=principal, region=region, cursor=cursor, limit=limit)
@@ -75,7 +75,7 @@ async def update(
     data: KampungKbUpdate,
     principal: PrincipalDep,
     session: SessionDep,
-    if_match: IfMatchHeader = None,
+    if_match: IfMatchRequired,
 ) -> Response:
     return _with_etag(
         await service.update(session=session, principal=principal, kampung_id=kampung_id, data=data, if_match=if_match)
@@ -128,7 +128,7 @@ async def add_activity(
 
 
 @router.get(
-    "/{kampung_id}/activities", response_model=list[ActivityRead], dependencies=[READ], responses=problem_responses(404)
+    "/{kampung_id}/activities", response_model=Page[ActivityRead], dependencies=[READ], responses=problem_responses(404)
 )
 async def list_activities(
     kampung_id: RecordIdPath,
@@ -136,7 +136,10 @@ async def list_activities(
     session: SessionDep,
     since: Annotated[ServedDate | None, Query(alias="from", description=SERVED_YEARS)] = None,
     until: Annotated[ServedDate | None, Query(alias="to", description=SERVED_YEARS)] = None,
-) -> list[ActivityRead]:
+    cursor: Annotated[str | None, service.ACTIVITY_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[ActivityRead]:
     return await service.list_activities(
-        session=session, principal=principal, kampung_id=kampung_id, since=since, until=until
-    )
+        session=session, principal=principal, kampung_id=kampung_id, since=since, until=until, cursor=cursor,
+        limit=limit,
+    )  # fmt: skip

@@ -5,7 +5,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from kkb_shared.schema_checks import no_nulls, not_in_future
+from kkb_shared.schema_checks import PartialUpdate, not_in_future
 from registry.kampung.models import Attribute, Classification, PokjaRole
 
 Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -29,8 +29,8 @@ class KampungKbCreate(BaseModel):
         return self
 
 
-class KampungKbUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class KampungKbUpdate(PartialUpdate):
+    never_null = ("name", "formed_on", "classification", "attributes")
 
     name: Text120 | None = None
     formed_on: date | None = None
@@ -40,7 +40,6 @@ class KampungKbUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _checks(self) -> Self:
-        no_nulls(self, ("name", "formed_on", "classification", "attributes"))
         not_in_future(self.formed_on, "formed_on")
         return self
 

@@ -13,7 +13,7 @@ from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, REGION_CODE, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped, within_region
 from kkb_shared.versioning import check_if_match, commit_versioned
 from registry.kampung.models import Activity, KampungKb, PokjaMember
@@ -27,6 +27,9 @@ from registry.kampung.schemas import (
     PokjaMemberRead,
 )
 from registry.regions import service as regions
+
+CURSOR = Cursor("registry.kampung-kb", REGION_CODE, str)
+ACTIVITY_CURSOR = Cursor("registry.activities", RECORD_ID, str)
 
 
 async def _read(session: AsyncSession, kampung: KampungKb) -> KampungKbRead:
@@ -81,10 +84,10 @@ async def list_profiles(
     query = scoped(query, col(KampungKb.desa_code), principal)
     if region:
         query = query.where(within_region(col(KampungKb.desa_code), region))
-    if cursor:
-        query = query.where(col(KampungKb.desa_code) > str(decode_cursor(cursor, keys=("desa",))["desa"]))
+    if (after := CURSOR.decode(cursor)) is not None:
+        query = query.where(col(KampungKb.desa_code) > after)
     rows = list((await session.execute(query)).scalars())
-    page = keyset_page(rows, limit, item=lambda k: k, position=lambda k: {"desa": k.desa_code})
+    page = keyset_page(rows, limit, item=lambda k: k, key=lambda k: k.desa_code, cursor=CURSOR)
     return Page(items=[await _read(session, k) for k in page.items], next_cursor=page.next_cursor)
 
 
@@ -137,19 +140,36 @@ async def add_activity(
 
 
 async def list_activities(
-    *, session: AsyncSession, principal: Principal, kampung_id: str, since: date | None, until: date | None
-) -> list[ActivityRead]:
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    kampung_id: str,
+    since: date | None,
+    until: date | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[ActivityRead]:
+    """The kampung's activities in the order they were recorded, optionally those held in a period."""
     kampung = await _live(session, principal, kampung_id)
     query = (
         select(Activity)
         .where(col(Activity.kampung_kb_id) == kampung.id, col(Activity.deleted_at).is_(None))
-        .order_by(col(Activity.held_on), col(Activity.id))
+        .order_by(col(Activity.id))
+        .limit(limit + 1)
     )
+    if (after := ACTIVITY_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Activity.id) > after)
     if since:
         query = query.where(col(Activity.held_on) >= since)
     if until:
         query = query.where(col(Activity.held_on) <= until)
-    return [
-        ActivityRead(id=a.id, held_on=a.held_on, participants=a.participants, topic=a.topic, follow_up=a.follow_up)
-        for a in (await session.execute(query)).scalars()
-    ]
+    rows = list((await session.execute(query)).scalars())
+    return keyset_page(
+        rows,
+        limit,
+        item=lambda a: ActivityRead(
+            id=a.id, held_on=a.held_on, participants=a.participants, topic=a.topic, follow_up=a.follow_up
+        ),
+        key=lambda a: a.id,
+        cursor=ACTIVITY_CURSOR,
+    )

@@ -11,7 +11,7 @@ from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.schema_checks import SERVED_YEARS, ServedDate
 from kkb_shared.scope import RegionPrefixQuery
 from registry.poktan import service
@@ -45,7 +45,7 @@ async def list_poktan(
     session: SessionDep,
     region: RegionPrefixQuery = None,
     kind: PoktanKind | None = None,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[PoktanRead]:
     return await service.list_poktan(
@@ -81,12 +81,20 @@ async def add_member(
 
 @router.get(
     "/poktan/{poktan_id}/members",
-    response_model=list[PoktanMemberRead],
+    response_model=Page[PoktanMemberRead],
     dependencies=[READ_PERSONAL],
     responses=problem_responses(404),
 )
-async def list_members(poktan_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> list[PoktanMemberRead]:
-    return await service.list_members(session=session, principal=principal, poktan_id=poktan_id)
+async def list_members(
+    poktan_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: Annotated[str | None, service.MEMBER_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[PoktanMemberRead]:
+    return await service.list_members(
+        session=session, principal=principal, poktan_id=poktan_id, cursor=cursor, limit=limit
+    )
 
 
 @router.post(

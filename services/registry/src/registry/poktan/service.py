@@ -13,7 +13,7 @@ from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
 from kkb_shared.errors import FieldError, InvalidInput, NotFound, RuleViolation
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import requested_region, scoped, within_region
 from registry.families import repository as families
 from registry.families.models import Family, Member
@@ -32,6 +32,9 @@ from registry.poktan.schemas import (
 )
 from registry.regions import service as regions
 from registry.regions.models import RegionLevel
+
+CURSOR = Cursor("registry.poktan", RECORD_ID, str)
+MEMBER_CURSOR = Cursor("registry.poktan-members", RECORD_ID, str)
 
 KABUPATEN_CODE_LENGTH = 4  # the report lists every desa without BKB: at most a kabupaten's
 
@@ -80,10 +83,10 @@ async def list_poktan(
         query = query.where(within_region(col(Poktan.desa_code), region))
     if kind:
         query = query.where(col(Poktan.kind) == kind.value)
-    if cursor:
-        query = query.where(col(Poktan.id) > str(decode_cursor(cursor, keys=("id",))["id"]))
+    if (after := CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Poktan.id) > after)
     rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=_read, position=lambda p: {"id": p.id})
+    return keyset_page(rows, limit, item=_read, key=lambda p: p.id, cursor=CURSOR)
 
 
 async def delete(*, session: AsyncSession, principal: Principal, poktan_id: str) -> None:
@@ -116,10 +119,21 @@ async def add_member(
     return _member_read(member)
 
 
-async def list_members(*, session: AsyncSession, principal: Principal, poktan_id: str) -> list[PoktanMemberRead]:
+async def list_members(
+    *, session: AsyncSession, principal: Principal, poktan_id: str, cursor: str | None, limit: int
+) -> Page[PoktanMemberRead]:
+    """The poktan's members (those who left too, with the date) in the order they were recorded."""
     poktan = await _live(session, principal, poktan_id)
-    query = select(PoktanMember).where(col(PoktanMember.poktan_id) == poktan.id).order_by(col(PoktanMember.joined_on))
-    return [_member_read(m) for m in (await session.execute(query)).scalars()]
+    query = (
+        select(PoktanMember)
+        .where(col(PoktanMember.poktan_id) == poktan.id)
+        .order_by(col(PoktanMember.id))
+        .limit(limit + 1)
+    )
+    if (after := MEMBER_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(PoktanMember.id) > after)
+    rows = list((await session.execute(query)).scalars())
+    return keyset_page(rows, limit, item=_member_read, key=lambda m: m.id, cursor=MEMBER_CURSOR)
 
 
 async def member_leaves(

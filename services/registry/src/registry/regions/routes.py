@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
-from kkb_shared.pagination import CursorQuery, LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.scope import REGION_CODE_PATTERN
 from registry.regions import service
 from registry.regions.models import RegionLevel
@@ -25,7 +25,7 @@ async def list_regions(
     parent: Annotated[str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6})$")] = None,
     level: RegionLevel | None = None,
     q: Annotated[str | None, Query(min_length=2, max_length=60, description="Part of the name")] = None,
-    cursor: CursorQuery = None,
+    cursor: Annotated[str | None, service.CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[RegionRead]:
     return await service.list_regions(

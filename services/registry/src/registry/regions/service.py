@@ -8,9 +8,11 @@ from sqlmodel import col
 
 from kkb_shared.auth import Principal
 from kkb_shared.errors import Forbidden, InvalidInput, NotFound
-from kkb_shared.pagination import Page, decode_cursor, keyset_page
+from kkb_shared.pagination import REGION_CODE, Cursor, Page, keyset_page
 from registry.regions.models import CODE_LENGTH, Region, RegionLevel
 from registry.regions.schemas import RegionRead
+
+CURSOR = Cursor("registry.regions", REGION_CODE, str)
 
 
 async def get(*, session: AsyncSession, code: str) -> Region:
@@ -68,13 +70,13 @@ async def list_regions(
         query = query.where(col(Region.level) == level.value)
     if name_contains:
         query = query.where(func.lower(col(Region.name)).contains(name_contains.lower()))
-    if cursor:
-        after = decode_cursor(cursor, keys=("code",))["code"]
-        query = query.where(col(Region.code) > str(after))
+    if (after := CURSOR.decode(cursor)) is not None:
+        query = query.where(col(Region.code) > after)
     rows = list((await session.execute(query)).scalars())
     return keyset_page(
         rows,
         limit,
         item=lambda r: RegionRead.model_validate(r, from_attributes=True),
-        position=lambda r: {"code": r.code},
+        key=lambda r: r.code,
+        cursor=CURSOR,
     )
