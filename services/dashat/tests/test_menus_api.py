@@ -17,7 +17,7 @@ async def test_menu_nutrition_cost_and_target_check(dashat: httpx.AsyncClient, t
     created = await dashat.post(f"/v1/kitchens/{k['id']}/menus", json=body, headers=headers)
     assert created.status_code == 201, created.text
     menu = created.json()
-    assert (menu["per_portion"]["energy_kcal"], menu["per_portion"]["protein_g"]) == ("260.7", "10.8")
+    assert (menu["per_portion"]["energy_kcal"], menu["per_portion"]["protein_g"]) == (260.7, 10.8)
     assert menu["cost_per_portion"] is None and set(menu["unpriced"]) == {
         "Telur ayam ras, segar",
         "Beras giling, mentah",

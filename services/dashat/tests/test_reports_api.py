@@ -58,10 +58,10 @@ async def test_a_month_of_one_kitchen_by_hand(
     assert row["ingredient_spend_by_food_group"] == {"Serealia": 7_000, "Telur": 16_800}
     assert row["ingredient_spend_by_source"] == {"pasar": 7_000, "peternak": 16_800}
     assert row["portions_by_target_group"] == {"balita": 2, "ibu_hamil": 1} and row["unique_recipients"] == 2
-    assert row["energy_kcal_per_recipient"] == "391.1"  # 260.7 × 3 / 2 = 391.05, half up
-    assert row["protein_g_per_recipient"] == "16.2"  # 10.8 × 3 / 2
+    assert row["energy_kcal_per_recipient"] == 391.1  # 260.7 × 3 / 2 = 391.05, half up
+    assert row["protein_g_per_recipient"] == 16.2  # 10.8 × 3 / 2
     assert row["partner_contributions"] == {"business": 5_000_000, "university": 0}
-    assert (row["income"], row["self_sufficiency"]) == (11_900, "0.50")
+    assert (row["income"], row["self_sufficiency"]) == (11_900, 0.5)
     total = report.json()["total"]
     assert total["portions_produced"] >= 10 and total["unique_recipients"] >= 2
     csv_answer = await dashat.get(f"/v1/reports/kitchens.csv?{period}", headers=viewer)

@@ -84,7 +84,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ),
     ("POST", "/v1/growth/assessments"): Recipe(
         "POST", lambda w: "/v1/growth/assessments", EVERYONE | {"integration_without_scope"},
-        body=lambda w: {"sex": "F", "age_days": 300, "weight_kg": 8.0}, scoped=False,
+        body=lambda w: {"sex": "female", "age_days": 300, "weight_kg": 8.0}, scoped=False,
     ),
     ("GET", "/v1/reports/achievement"): Recipe(
         "GET", lambda w: "/v1/reports/achievement", READERS | {"viewer"}, scoped=False

@@ -17,6 +17,7 @@ from kkb_shared.db import Database
 from kkb_shared.docs import install_docs
 from kkb_shared.errors import install_error_handlers
 from kkb_shared.health import health_router
+from kkb_shared.json_types import json_types_as_published
 from kkb_shared.limits import BodySizeLimitMiddleware
 from kkb_shared.metrics import Metrics, Refresher
 from kkb_shared.metrics import install as install_metrics
@@ -89,7 +90,7 @@ def create_service_app(
 
     fastapi_options = {"docs_url": None, "redoc_url": None, **fastapi_options}  # docs: `install_docs`, offline
     app = app_class(
-        dependencies=[Depends(refuse_control_characters)],
+        dependencies=[Depends(refuse_control_characters), Depends(json_types_as_published)],
         title=title,
         description=description,
         version=version,

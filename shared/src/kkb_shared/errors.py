@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, Route
+from starlette.routing import Match
 
 logger = logging.getLogger(__name__)
 
@@ -258,19 +258,25 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
 def _method_not_allowed(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     """405 with every method of the path in `Allow` (Starlette names only those of the first route it tried,
-    where one path has a route per method)."""
-    allowed: set[str] = set()
-    for route in request.app.router.routes:
-        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] is not Match.NONE:
-            allowed |= route.methods
+    where one path has a route per method): each method is tried against the app's routes."""
+    allowed = [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in request.app.router.routes
+        )
+    ]
     return problem_response(
         405,
         slug="http-405",
         title="Method not allowed",
         detail=f"{request.method} is not one of this path's methods",
-        headers={"Allow": ", ".join(sorted(allowed))},
+        headers={"Allow": ", ".join(allowed)},
     )
 
 

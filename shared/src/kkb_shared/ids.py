@@ -6,12 +6,29 @@ from typing import Annotated
 
 from fastapi import Path
 from pydantic import StringConstraints
+from starlette.convertors import Convertor, register_url_convertor
 from uuid6 import uuid7
 
 RECORD_ID_PATTERN = r"^[0-9a-f-]+$"
 RecordIdPath = Annotated[str, Path(min_length=1, max_length=36, pattern=RECORD_ID_PATTERN, description="Record id")]
 # A record id in a body, as the services' path parameters accept it: checked before it is sent to another service.
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=RECORD_ID_PATTERN)]
+
+
+class RecordIdConvertor(Convertor[str]):
+    """`{name:record_id}` in a route's path: only text a record id can be matches the route, so a fixed
+    segment beside it (`/members/lookup` next to `/members/{member_id}`) keeps its own methods (405 for others)."""
+
+    regex = "[0-9a-f-]{1,36}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("record_id", RecordIdConvertor())
 
 
 def new_id() -> str:

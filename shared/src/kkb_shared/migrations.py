@@ -138,3 +138,23 @@ def drop_audit_correlation_id() -> None:
 def drop_audit_tables() -> None:
     op.drop_table("audit_record")
     op.drop_table("audit_event")
+
+
+# Sex as the registry spells it: `male` / `female` (was `M` / `F` outside the registry).
+SEX_WORDS = {"M": "male", "F": "female"}
+
+
+def spell_sex_out(table: str) -> None:
+    with op.batch_alter_table(table) as batch:
+        batch.alter_column("sex", existing_type=sa.String(1), type_=sa.String(6), existing_nullable=False)
+    column = sa.table(table, sa.column("sex", sa.String))
+    for letter, word in SEX_WORDS.items():
+        op.execute(column.update().where(column.c.sex == letter).values(sex=word))
+
+
+def spell_sex_as_letter(table: str) -> None:
+    column = sa.table(table, sa.column("sex", sa.String))
+    for letter, word in SEX_WORDS.items():
+        op.execute(column.update().where(column.c.sex == word).values(sex=letter))
+    with op.batch_alter_table(table) as batch:
+        batch.alter_column("sex", existing_type=sa.String(6), type_=sa.String(1), existing_nullable=False)

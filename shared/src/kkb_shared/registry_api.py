@@ -11,8 +11,6 @@ from pydantic import BaseModel, ValidationError
 from kkb_shared.errors import BadGateway
 from kkb_shared.service_client import ServiceClient
 
-SEX_LETTER = {"male": "M", "female": "F"}  # the registry's words, WHO's letters
-
 
 class RegistryMember(BaseModel):
     id: str

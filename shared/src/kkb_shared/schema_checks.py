@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 from pydantic import (
@@ -136,3 +137,39 @@ ServedDateTime = Annotated[
 # A reporting month, YYYY-MM, in years the programs can have data for (1900-2999): year 0 or 9999 would only
 # reach date arithmetic that cannot represent them.
 MONTH_PATTERN = r"^(19|2\d)\d{2}-(0[1-9]|1[0-2])$"
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A measured quantity (grams, kcal, a percentage) kept as an exact Decimal and exchanged as a JSON number,
+    as every quantity on the platform is (money is integer rupiah). A number with more decimals than `places`
+    is rounded half up; text, booleans, NaN and infinities are refused; `minimum`/`maximum` are published."""
+
+    places: int
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def _parse(self, value: Any) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            raise ValueError("must be a number")
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if not number.is_finite():
+            raise ValueError("must be a finite number")
+        if self.minimum is not None and number < Decimal(str(self.minimum)):
+            raise ValueError(f"must be at least {self.minimum:g}")
+        if self.maximum is not None and number > Decimal(str(self.maximum)):
+            raise ValueError(f"must be at most {self.maximum:g}")
+        return number.quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            self._parse, serialization=core_schema.plain_serializer_function_ser_schema(float, when_used="json")
+        )
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        published: dict[str, Any] = {"type": "number"}
+        if self.minimum is not None:
+            published["minimum"] = self.minimum
+        if self.maximum is not None:
+            published["maximum"] = self.maximum
+        return published

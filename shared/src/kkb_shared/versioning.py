@@ -56,8 +56,8 @@ def versioned_response(body: Versioned, status_code: int = 200, *, location: str
 
 
 def check_if_match(if_match: str | None, current_version: int, *, required: bool = True) -> None:
-    """412 when If-Match names another version; 428 when it is missing and `required`."""
-    if if_match is None:
+    """412 when If-Match names another version; 428 when it is missing (or blank) and `required`."""
+    if if_match is None or not if_match.strip():
         if required:
             raise PreconditionRequired("Send If-Match with the record's ETag to change it")
         return

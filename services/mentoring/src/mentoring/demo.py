@@ -166,7 +166,7 @@ def _visits(
         ]
     if category not in (Category.BADUTA, Category.BALITA):
         return []
-    sex = Sex("F" if member["sex"] == "female" else "M")
+    sex = Sex(member["sex"])
     birth = date.fromisoformat(member["birth_date"])
     z = rng.uniform(-2.6, 1.0)
     falters = rng.random() < 0.25

@@ -7,7 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from kkb_shared.registry_api import SEX_LETTER, member_with_family
+from kkb_shared.registry_api import member_with_family
 from kkb_shared.service_client import ServiceClient
 
 OF_THE_MOTHER = ("terlalu_muda", "terlalu_tua")  # the finding names the mothers it is about
@@ -40,7 +40,7 @@ async def fetch_member(registry: ServiceClient, member_id: str) -> RegistryMembe
         member_id=member.id,
         family_id=family.id,
         desa_code=family.desa_code,
-        sex=SEX_LETTER[member.sex],
+        sex=member.sex,
         birth_date=member.birth_date,
         family_is_krs=family.krs.is_krs,
         family_poor=family.krs.has("miskin"),

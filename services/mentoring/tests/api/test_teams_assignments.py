@@ -66,7 +66,7 @@ async def test_assignment_keeps_what_the_registry_says(
     assignment = await assign(mentoring, tokens, team, people["child"]["id"], "baduta")
     assert assignment["desa_code"] == DUNGUN_PERAPAKAN
     assert assignment["family_id"] == people["family"]["id"]
-    assert assignment["sex"] == "F" and assignment["birth_date"] == people["child"]["birth_date"]
+    assert assignment["sex"] == "female" and assignment["birth_date"] == people["child"]["birth_date"]
     assert assignment["family_is_krs"] is True and assignment["family_poor"] is True
     duplicate = await mentoring.post(
         "/v1/assignments",

@@ -16,7 +16,7 @@ from mentoring.growth.who import Sex, by_age, by_length
 async def test_a_severely_stunted_and_wasted_child(mentoring: httpx.AsyncClient, tokens: TokenFactory) -> None:
     length = round(by_age("lenanthro", Sex.FEMALE, 683).value_at(-3.5), 1)  # on WHO's -3.5 SD line
     weight = round(by_length("wflanthro", Sex.FEMALE, length).value_at(-2.5), 2)  # between -2 and -3 SD
-    body = {"sex": "F", "age_days": 683, "weight_kg": weight, "length_cm": length, "position": "lying"}
+    body = {"sex": "female", "age_days": 683, "weight_kg": weight, "length_cm": length, "position": "lying"}
     response = await mentoring.post("/v1/growth/assessments", json=body, headers=tokens.headers("viewer", "61"))
     assert response.status_code == 200, response.text
     answer = response.json()
@@ -32,7 +32,7 @@ async def test_birth_and_measurement_dates_and_position_adjustment(
 ) -> None:
     measured = date.today() - timedelta(days=10)
     body = {
-        "sex": "M",
+        "sex": "male",
         "birth_date": (measured - timedelta(days=800)).isoformat(),
         "measured_on": measured.isoformat(),
         "length_cm": 86.0,
@@ -46,7 +46,7 @@ async def test_birth_and_measurement_dates_and_position_adjustment(
 
 
 async def test_implausible_values_are_flagged(mentoring: httpx.AsyncClient, tokens: TokenFactory) -> None:
-    body = {"sex": "M", "age_days": 400, "weight_kg": 30.0, "length_cm": 76.0, "position": "lying"}
+    body = {"sex": "male", "age_days": 400, "weight_kg": 30.0, "length_cm": 76.0, "position": "lying"}
     answer = (await mentoring.post("/v1/growth/assessments", json=body, headers=tokens.headers("admin"))).json()
     assert "implausible_waz" in answer["flags"]
 
@@ -55,16 +55,16 @@ async def test_implausible_values_are_flagged(mentoring: httpx.AsyncClient, toke
     ("body", "field"),
     [
         ({"sex": "X", "age_days": 10, "weight_kg": 4}, "sex"),
-        ({"sex": "M", "weight_kg": 4}, "age_days"),
+        ({"sex": "male", "weight_kg": 4}, "age_days"),
         (
-            {"sex": "M", "age_days": 10, "birth_date": "2026-01-01", "measured_on": "2026-01-11", "weight_kg": 4},
+            {"sex": "male", "age_days": 10, "birth_date": "2026-01-01", "measured_on": "2026-01-11", "weight_kg": 4},
             "age_days",
         ),
-        ({"sex": "M", "age_days": 1827, "weight_kg": 12}, "age_days"),
-        ({"sex": "M", "age_days": 10}, "weight_kg"),
-        ({"sex": "M", "age_days": 10, "weight_kg": -1}, "weight_kg"),
-        ({"sex": "M", "age_days": 10, "length_cm": 50}, "position"),
-        ({"sex": "M", "birth_date": "2020-01-01", "measured_on": "2026-01-01", "weight_kg": 12}, "measured_on"),
+        ({"sex": "male", "age_days": 1827, "weight_kg": 12}, "age_days"),
+        ({"sex": "male", "age_days": 10}, "weight_kg"),
+        ({"sex": "male", "age_days": 10, "weight_kg": -1}, "weight_kg"),
+        ({"sex": "male", "age_days": 10, "length_cm": 50}, "position"),
+        ({"sex": "male", "birth_date": "2020-01-01", "measured_on": "2026-01-01", "weight_kg": 12}, "measured_on"),
     ],
 )
 async def test_bad_input_names_the_field(
@@ -78,5 +78,5 @@ async def test_bad_input_names_the_field(
 
 async def test_needs_a_token(mentoring: httpx.AsyncClient) -> None:
     assert (
-        await mentoring.post("/v1/growth/assessments", json={"sex": "M", "age_days": 1, "weight_kg": 3})
+        await mentoring.post("/v1/growth/assessments", json={"sex": "male", "age_days": 1, "weight_kg": 3})
     ).status_code == 401

@@ -131,7 +131,13 @@ async def test_child_visit_stores_z_scores_with_the_table_version(
     assert growth["table_version"] == "who-2006-anthro"
     calculator = await mentoring.post(
         "/v1/growth/assessments",
-        json={"sex": "F", "age_days": growth["age_days"], "weight_kg": 8.0, "length_cm": 70.0, "position": "lying"},
+        json={
+            "sex": "female",
+            "age_days": growth["age_days"],
+            "weight_kg": 8.0,
+            "length_cm": 70.0,
+            "position": "lying",
+        },
         headers=kader_headers(tokens),
     )
     assert {k: growth[k] for k in ("haz", "waz", "whz")} == {k: calculator.json()[k] for k in ("haz", "waz", "whz")}

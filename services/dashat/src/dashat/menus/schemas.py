@@ -7,8 +7,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from dashat.menus.models import TargetGroup
+from kkb_shared.schema_checks import Amount
 
-Nutrient = Annotated[Decimal, Field(ge=0, le=100_000, decimal_places=2)]
+# Quantities are JSON numbers (exact decimals inside): per 100 g to 2 places, grams and percentages to 1.
+Nutrient = Annotated[Decimal, Amount(places=2, minimum=0, maximum=100_000)]
+Measured = Annotated[Decimal, Amount(places=2)]
 
 
 class IngredientCreate(BaseModel):
@@ -19,7 +22,7 @@ class IngredientCreate(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     food_group: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     animal_protein: bool
-    bdd_pct: Decimal = Field(gt=0, le=100, decimal_places=1, description="Edible portion, %")
+    bdd_pct: Annotated[Decimal, Amount(places=1, minimum=0.1, maximum=100)] = Field(description="Edible portion, %")
     energy_kcal: Nutrient
     protein_g: Nutrient
     fat_g: Nutrient | None = None
@@ -40,15 +43,15 @@ class IngredientRead(BaseModel):
     name: str
     food_group: str
     animal_protein: bool
-    bdd_pct: Decimal | None
-    energy_kcal: Decimal | None
-    protein_g: Decimal | None
-    fat_g: Decimal | None
-    carb_g: Decimal | None
-    iron_mg: Decimal | None
-    zinc_mg: Decimal | None
-    calcium_mg: Decimal | None
-    vit_a_mcg: Decimal | None
+    bdd_pct: Measured | None
+    energy_kcal: Measured | None
+    protein_g: Measured | None
+    fat_g: Measured | None
+    carb_g: Measured | None
+    iron_mg: Measured | None
+    zinc_mg: Measured | None
+    calcium_mg: Measured | None
+    vit_a_mcg: Measured | None
     source: str
     default_price_per_kg: int | None = Field(description="Used where a kitchen has no price of its own")
 
@@ -80,7 +83,9 @@ class MenuItemIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ingredient_id: str = Field(max_length=36)
-    grams: Decimal = Field(gt=0, le=2_000, decimal_places=1, description="Grams per portion, as bought")
+    grams: Annotated[Decimal, Amount(places=1, minimum=0.1, maximum=2_000)] = Field(
+        description="Grams per portion, as bought (to 0.1 g)"
+    )
 
 
 class MenuCreate(BaseModel):
@@ -94,19 +99,19 @@ class MenuCreate(BaseModel):
 class MenuItemRead(BaseModel):
     ingredient_id: str
     name: str
-    grams: Decimal
+    grams: Measured
     price_per_kg: int | None
 
 
 class PerPortion(BaseModel):
-    energy_kcal: Decimal
-    protein_g: Decimal
-    fat_g: Decimal
-    carb_g: Decimal
-    iron_mg: Decimal
-    zinc_mg: Decimal
-    calcium_mg: Decimal
-    vit_a_mcg: Decimal
+    energy_kcal: Measured
+    protein_g: Measured
+    fat_g: Measured
+    carb_g: Measured
+    iron_mg: Measured
+    zinc_mg: Measured
+    calcium_mg: Measured
+    vit_a_mcg: Measured
     incomplete: dict[str, list[str]] = Field(description="Nutrient → ingredients without a value: a lower bound")
     bdd_assumed: list[str] = Field(description="Ingredients whose edible portion is unknown (counted as 100%)")
 

@@ -2,8 +2,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import BaseModel, Field
+
+from kkb_shared.schema_checks import Amount
+
+# Quantities are JSON numbers (exact decimals inside).
+Measured = Annotated[Decimal, Amount(places=2)]
 
 
 class KitchenReportRow(BaseModel):
@@ -19,13 +25,13 @@ class KitchenReportRow(BaseModel):
     portions_distributed: int
     portions_by_target_group: dict[str, int]
     unique_recipients: int
-    energy_kcal_per_recipient: Decimal | None = Field(description="Delivered (lines with a menu), on average")
-    protein_g_per_recipient: Decimal | None
+    energy_kcal_per_recipient: Measured | None = Field(description="Delivered (lines with a menu), on average")
+    protein_g_per_recipient: Measured | None
     ingredient_spend_by_food_group: dict[str, int]
     ingredient_spend_by_source: dict[str, int] = Field(description="By where it was bought (the kitchen's prices)")
     partner_contributions: dict[str, int] = Field(description="Rupiah by helix, partners with an MoU in the period")
     income: int = Field(description="Sales in the period")
-    self_sufficiency: Decimal | None = Field(description="Income over production cost, 2 decimals")
+    self_sufficiency: Measured | None = Field(description="Income over production cost, 2 decimals")
 
 
 class KitchenReport(BaseModel):
@@ -47,4 +53,4 @@ class RegionTotal(BaseModel):
     ingredient_spend_by_source: dict[str, int]
     partner_contributions: dict[str, int]
     income: int
-    self_sufficiency: Decimal | None
+    self_sufficiency: Measured | None

@@ -42,7 +42,7 @@ class AnakAsuh(SQLModel, table=True):
     desa_name: str = Field(max_length=120)
     alias: str = Field(max_length=20, description="What a sponsor sees instead of the name")
     category: str = Field(max_length=20)
-    sex: str = Field(max_length=1)
+    sex: str = Field(max_length=6)
     birth_date: date
     status: str = Field(max_length=12)
     priority: int

@@ -32,7 +32,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, DomainError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page, offset_page
-from kkb_shared.registry_api import SEX_LETTER, RegistryFamily, RegistryMember, member_with_family
+from kkb_shared.registry_api import RegistryFamily, RegistryMember, member_with_family
 from kkb_shared.scope import scoped
 from kkb_shared.service_client import ServiceClient
 
@@ -83,7 +83,7 @@ async def enroll(*, session: AsyncSession, principal: Principal, upstreams: Upst
         desa_name=str((region or {}).get("name", family.desa_code)),
         alias=f"AA-{record_id[-6:].upper()}",
         category=eligibility.category.value,
-        sex=SEX_LETTER[member.sex],
+        sex=member.sex,
         birth_date=member.birth_date,
         status=AnakAsuhStatus.ACTIVE.value,
         priority=eligibility.priority,

@@ -46,7 +46,7 @@ class Assignment(SQLModel, table=True):
     ended_on: date | None = None
     # The registry's member and family when assigned.
     family_id: str = Field(max_length=36)
-    sex: str = Field(max_length=1)
+    sex: str = Field(max_length=6)
     birth_date: date
     family_is_krs: bool
     family_poor: bool

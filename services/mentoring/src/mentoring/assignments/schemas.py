@@ -44,7 +44,7 @@ class AssignmentRead(BaseModel):
     started_on: date
     ended_on: date | None
     family_id: str
-    sex: str = Field(description="`M` or `F`, from the registry when assigned")
+    sex: str = Field(description="`male` or `female`, from the registry when assigned")
     birth_date: date
     family_is_krs: bool
     family_poor: bool

@@ -51,7 +51,7 @@ async def live_assignment(session: AsyncSession, principal: Principal, assignmen
 
 def check_category(category: Category, member: RegistryMember, on: date) -> None:
     """A mother's category needs a woman; a child's needs the child's age on the start date."""
-    if category in MOTHER_CATEGORIES and member.sex != "F":
+    if category in MOTHER_CATEGORIES and member.sex != "female":
         raise InvalidInput("category", f"{category.value} is for women; the registry records this member as male")
     if category in CHILD_CATEGORIES:
         if member.birth_date > on:

@@ -14,7 +14,7 @@ class AssessmentRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    sex: Sex = Field(description="`M` or `F`")
+    sex: Sex = Field(description="`male` or `female`, as the registry spells it")
     age_days: int | None = Field(default=None, ge=0, le=LAST_AGE_DAY, description="Age in whole days")
     birth_date: date | None = None
     measured_on: date | None = None

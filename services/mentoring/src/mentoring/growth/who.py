@@ -22,8 +22,8 @@ WFH_RANGE_CM = (65.0, 120.0)
 
 
 class Sex(StrEnum):
-    MALE = "M"
-    FEMALE = "F"
+    MALE = "male"
+    FEMALE = "female"
 
 
 class Position(StrEnum):

@@ -61,7 +61,7 @@ class GrowthMeasurement(SQLModel, table=True):
     desa_code: str = Field(max_length=10, index=True)
     measured_on: date
     age_days: int
-    sex: str = Field(max_length=1)
+    sex: str = Field(max_length=6)
     weight_kg: float | None = None
     length_cm: float | None = None
     position: str | None = Field(default=None, max_length=10)

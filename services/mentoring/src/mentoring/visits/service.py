@@ -147,7 +147,7 @@ async def _visiting_member(
 
 
 def _derive_catin(visit: Visit, data: CatinVisit, assignment: Assignment, settings: MentoringSettings) -> None:
-    threshold = settings.anemia_hb_women_below if assignment.sex == "F" else settings.anemia_hb_men_below
+    threshold = settings.anemia_hb_women_below if assignment.sex == "female" else settings.anemia_hb_men_below
     visit.anemia = rules.is_anemic(data.hb_g_dl, threshold)
     visit.details |= {
         "bmi": rules.bmi(data.weight_kg, data.height_cm),

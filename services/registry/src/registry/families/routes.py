@@ -200,7 +200,9 @@ async def lookup_members(
     return result
 
 
-@router.get("/members/{member_id}", response_model=MemberRead, dependencies=[READ], responses=problem_responses(404))
+@router.get(
+    "/members/{member_id:record_id}", response_model=MemberRead, dependencies=[READ], responses=problem_responses(404)
+)
 async def get_member(
     member_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, audit: AuditDep
 ) -> Response:
@@ -210,7 +212,7 @@ async def get_member(
 
 
 @router.patch(
-    "/members/{member_id}",
+    "/members/{member_id:record_id}",
     response_model=MemberRead,
     dependencies=[WRITE],
     responses=problem_responses(404, 409, 412, 428),
@@ -231,7 +233,7 @@ async def update_member(
 
 
 @router.delete(
-    "/members/{member_id}",
+    "/members/{member_id:record_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[WRITE],
     responses=problem_responses(404, 412),
