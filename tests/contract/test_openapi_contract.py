@@ -71,11 +71,27 @@ def generate_client(stack: Stack, into: Path) -> Any:
     )  # fmt: skip
     output = generated.stdout + generated.stderr
     assert generated.returncode == 0 and "Warning" not in output and "Error" not in output, output
+    _every_operation_and_answer_generated(merged.json(), into / "client" / "kampung_kb_platform_api_client" / "api")
     sys.path.insert(0, str(into / "client"))
     try:
         return importlib.import_module("kampung_kb_platform_api_client")
     finally:
         sys.path.remove(str(into / "client"))
+
+
+def _every_operation_and_answer_generated(document: dict[str, Any], api: Path) -> None:
+    """One module per operation, each parsing every success answer the document declares."""
+    modules = {path.stem: path.read_text() for path in api.rglob("*.py") if path.stem != "__init__"}
+    operations = [
+        (operation["operationId"], operation["responses"])
+        for item in document["paths"].values()
+        for operation in item.values()
+    ]
+    assert len(modules) == len(operations)
+    for operation_id, responses in operations:
+        source = modules[operation_id.lower()]
+        for status in (status for status in responses if status.startswith("2")):
+            assert f"response.status_code == {status}" in source, (operation_id, status)
 
 
 def test_a_generated_client_signs_in_pages_creates_and_reads_problems(stack: Stack, tmp_path: Path) -> None:
