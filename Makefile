@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck test-sqlite test-postgresql bench fmt migrate sync
+.PHONY: run test lint typecheck test-sqlite test-postgresql bench contract fmt migrate sync
 
 .tools/bin/uv:
 	python3 -m venv .tools && .tools/bin/pip install --quiet uv
@@ -45,6 +45,10 @@ bench: sync
 	$(PY) scripts/bench_genting.py
 	$(PY) scripts/bench_dashat.py
 	$(PY) scripts/bench_results.py
+
+# Schemathesis against the running platform (`make run` in another terminal), 100 examples per operation.
+contract: sync
+	$(PY) scripts/contract.py
 
 fmt: sync
 	$(PY) -m ruff format .

@@ -1,6 +1,6 @@
 """Sex is spelled `male` / `female` on the whole platform: the migration that brought genting to the registry's
 spelling (mentoring's uses the same helper) rewrites what was stored as `M` / `F`, and undoes it on the way
-down."""
+down, also where other tables' rows point at the rows it changes (on SQLite the table is rebuilt)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,28 @@ async def _insert(url: str) -> None:
                 values = {**ROW, "id": identifier, "member_id": identifier, "sex": letter}
                 filled = {name: _filler(name) for name in required - values.keys()}
                 await connection.execute(table.insert().values(**_typed(values | filled)))
+            # A row pointing at an anak asuh: the table is rebuilt on SQLite, which its foreign keys must survive.
+            event = sa.table(
+                "anak_asuh_event",
+                *(sa.column(name) for name in ("id", "anak_asuh_id", "happened_on", "kind", "category", "status",
+                                               "note", "created_at")),
+            )  # fmt: skip
+            await connection.execute(
+                event.insert().values(
+                    **_typed(
+                        {
+                            "id": "e1",
+                            "anak_asuh_id": "a1",
+                            "happened_on": "2026-01-01",
+                            "kind": "enrolled",
+                            "category": "baduta",
+                            "status": "active",
+                            "note": "",
+                            "created_at": "2026-01-01T00:00:00",
+                        }
+                    )
+                )
+            )
     finally:
         await engine.dispose()
 

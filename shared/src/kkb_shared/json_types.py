@@ -13,8 +13,8 @@ from fastapi import Request
 from jsonschema import Draft202012Validator, ValidationError
 from pydantic import TypeAdapter
 
-from kkb_shared.db import READ_METHODS
 from kkb_shared.errors import DomainError, FieldError, field_path
+from kkb_shared.plain_text import NO_JSON_BODY, written_json
 
 JSON_TYPES = {"integer": "an integer", "number": "a number", "string": "text", "boolean": "true or false",
               "array": "a list", "object": "an object", "null": "null"}  # fmt: skip
@@ -58,14 +58,9 @@ def wrong_types(validator: Draft202012Validator, body: Any) -> Iterable[FieldErr
 
 async def json_types_as_published(request: Request) -> None:
     """An app-wide dependency: 422 for a JSON body value whose type the published schema does not allow."""
-    if request.method in READ_METHODS or "json" not in request.headers.get("content-type", ""):
-        return
-    try:
-        body = await request.json()
-    except ValueError:  # not JSON: the route's own validation says so
-        return
+    body = await written_json(request)
     validator = _validator(request)
-    if validator is None:
+    if body is NO_JSON_BODY or validator is None:
         return
     if errors := list(wrong_types(validator, body)):
         detail = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])

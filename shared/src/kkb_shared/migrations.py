@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command, context, op
 from alembic.config import Config
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from kkb_shared.db import create_engine, is_sqlite
@@ -29,12 +31,28 @@ def run_environment(default_url: Callable[[], str]) -> None:
 
 async def _run_online(url: str) -> None:
     engine = create_engine(url, pool_size=1)
+    sqlite = is_sqlite(url)
+    if sqlite:
+        # A batch migration copies a table and drops the old one, which foreign keys pointing at it would
+        # refuse; SQLite can switch them off only outside a transaction, so on connecting (as Alembic's
+        # documentation advises), and every key is checked once the migrations are done.
+        event.listen(engine.sync_engine, "connect", _foreign_keys_off)
     try:
         async with engine.connect() as connection:
-            await connection.run_sync(_run_sync, is_sqlite(url))
+            await connection.run_sync(_run_sync, sqlite)
+            if sqlite:
+                broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).fetchall()
+                if broken:
+                    raise RuntimeError(f"migrations left rows whose foreign keys point nowhere: {broken[:5]}")
             await connection.commit()
     finally:
         await engine.dispose()
+
+
+def _foreign_keys_off(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.close()
 
 
 def _run_sync(connection: Connection, batch: bool) -> None:

@@ -69,14 +69,22 @@ def _first_refused(value: Any, path: str) -> tuple[str, str] | None:
     return None
 
 
-async def refuse_control_characters(request: Request) -> None:
-    """An app-wide dependency: a JSON body with a control character in any string is a 422 naming the field.
-    FastAPI has parsed the body before dependencies run, and keeps it on the request."""
+NO_JSON_BODY = object()
+
+
+async def written_json(request: Request) -> Any:
+    """The JSON body of a request that may write, as FastAPI parsed it (it keeps it on the request), or
+    NO_JSON_BODY (a read, a form, or a body that is not JSON: the route's own validation says so)."""
     if request.method in READ_METHODS or "json" not in request.headers.get("content-type", ""):
-        return
+        return NO_JSON_BODY
     try:
-        body = await request.json()
-    except ValueError:  # not JSON: the route's own validation says so
-        return
-    if found := _first_refused(body, ""):
+        return await request.json()
+    except ValueError:
+        return NO_JSON_BODY
+
+
+async def refuse_control_characters(request: Request) -> None:
+    """An app-wide dependency: a JSON body with a control character in any string is a 422 naming the field."""
+    body = await written_json(request)
+    if body is not NO_JSON_BODY and (found := _first_refused(body, "")):
         raise InvalidInput(*found)
