@@ -369,10 +369,10 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 STATUS_DESCRIPTIONS = {
     400: "Bad request",
     401: "Missing or invalid token",
-    405: "Method not allowed; `Allow` lists the methods of this path",
-    408: "The body did not arrive in time",
     403: "The role may not do this",
     404: "Not found, or outside the caller's region",
+    405: "Method not allowed; `Allow` lists the methods of this path",
+    408: "The body did not arrive in time",
     409: "Conflict",
     412: "If-Match does not match the current version",
     413: "Body too large",

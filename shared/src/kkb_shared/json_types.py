@@ -30,7 +30,10 @@ def _validator(request: Request) -> Draft202012Validator | None:
     body_field = getattr(route, "body_field", None)
     if body_field is None:
         return None
-    cache: dict[int, Draft202012Validator] = request.app.state.__dict__.setdefault("json_type_validators", {})
+    state = request.app.state
+    cache: dict[int, Draft202012Validator] | None = getattr(state, "json_type_validators", None)
+    if cache is None:
+        cache = state.json_type_validators = {}
     if (validator := cache.get(id(route))) is None:
         schema = TypeAdapter(body_field.field_info.annotation).json_schema(mode="validation")
         validator = cache[id(route)] = Draft202012Validator(schema)

@@ -90,7 +90,7 @@ class EntryCreate(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> Any:
         if self.kind is EntryKind.REVERSAL:
-            raise ValueError("kind: reverse an entry with POST /v1/ledger/entries/{seq}/reverse")
+            raise ValueError("kind: reverse an entry with POST /genting/v1/ledger/entries/{seq}/reverse")
         if self.kind is EntryKind.EXPENDITURE and (self.aid_id is None or self.category is None):
             raise ValueError("aid_id: an expenditure names its aid and category")
         if self.kind is not EntryKind.EXPENDITURE and (self.aid_id is not None or self.category is not None):
