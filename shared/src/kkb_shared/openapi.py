@@ -100,7 +100,7 @@ def _state_text_rule(node: Any, schemas: dict[str, Any], seen: set[str]) -> None
         if (ref := node.get("$ref", "")).startswith(REF_PREFIX) and (name := ref.removeprefix(REF_PREFIX)) not in seen:
             seen.add(name)
             _state_text_rule(schemas.get(name), schemas, seen)
-        free_text = node.get("format") in (None, "email")  # a date, a time or an id cannot hold one
+        free_text = node.get("format") in (None, "email", "password")  # a date, a time or an id cannot hold one
         if node.get("type") == "string" and free_text and not {"pattern", "enum", "const"} & node.keys():
             node["pattern"] = TEXT_PATTERN
         for value in node.values():

@@ -19,8 +19,27 @@ from kkb_shared.errors import InvalidInput
 from kkb_shared.schema_checks import Published
 
 # The same rules as JSON Schema patterns (ECMA-262 and Python both read `\\uXXXX`), for the OpenAPI document.
-TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]*$"
-ONE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\ufffe\uffff]*$"
+_CONTROL = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff"
+_CONTROL_OR_BREAK = r"\u0000-\u001f\u007f-\u009f\ufffe\uffff"
+_BLANK = r"\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"  # what strip() removes
+TEXT_PATTERN = rf"^[^{_CONTROL}]*$"
+
+
+def non_blank_pattern(min_length: int = 1, *, one_line: bool = False) -> str:
+    """Text of at least `min_length` characters once the blanks at its ends are stripped (as the fields that
+    strip them count), with no control character (nor a line break when `one_line`)."""
+    refused = _CONTROL_OR_BREAK if one_line else _CONTROL
+    visible = f"[^{refused}{_BLANK}]"
+    middle = f"([^{refused}]*{visible})?" if min_length < 2 else f"[^{refused}]{{{min_length - 2},}}{visible}"
+    return rf"^[{_BLANK}]*{visible}{middle}[{_BLANK}]*$"
+
+
+def non_blank(min_length: int = 1) -> Published:
+    """The published pattern of a stripped text field with a minimum length (`StringConstraints(strip_whitespace=
+    True, min_length=…)` counts after stripping, which a schema's minLength cannot say)."""
+    return Published(non_blank_pattern(min_length))
+
+
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -47,9 +66,10 @@ def _lines(value: str) -> str:
 
 
 # Checked by the validators (whose messages name the character), published as patterns.
-OneLine = Published(ONE_LINE_PATTERN, after=_one_line)
-"""A constraint for a text field of one line (a name): no control character, no tab, no line break."""
-Lines = Published(TEXT_PATTERN, after=_lines)
+OneLine = Published(non_blank_pattern(one_line=True), after=_one_line)
+"""A constraint for a text field of one line (a name): no control character, no tab, no line break; with
+`strip_whitespace` and a minimum length of 1, as its published pattern says."""
+Lines = Published(non_blank_pattern(), after=_lines)
 """A constraint for a text field that may hold line breaks (an address), each kept as LF (a workbook's XML
 would read a CR back as LF)."""
 

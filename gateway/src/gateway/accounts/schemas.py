@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from kkb_shared.auth import Role
+from kkb_shared.schema_checks import PartialUpdate
 
 # Letters, digits, `.`, `_`, `-`; kept in lower case (so `Siti` and `siti` are one account).
 Username = Annotated[
@@ -55,8 +56,8 @@ class UserCreate(BaseModel):
         return self
 
 
-class UserUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class UserUpdate(PartialUpdate):
+    never_null = ("role", "region", "is_active")
 
     password: Password | None = None
     role: Role | None = None

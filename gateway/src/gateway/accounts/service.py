@@ -83,9 +83,6 @@ async def update_user(*, session: AsyncSession, user_id: str, data: UserUpdate, 
     user = await _user(session, user_id)
     check_if_match(if_match, user.version)
     requested = data.model_dump(exclude_unset=True, exclude={"password"})
-    for field in ("role", "region", "is_active"):
-        if field in requested and requested[field] is None:
-            raise InvalidInput(field, "may not be null")
     role = Role(requested.get("role", user.role))
     try:
         check_role_region(role, requested.get("region", user.region))

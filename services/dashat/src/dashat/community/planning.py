@@ -17,9 +17,10 @@ from sqlmodel import SQLModel
 from dashat.kitchens.service import live_kitchen
 from kkb_shared.auth import Principal
 from kkb_shared.db import UtcDateTime, utcnow
+from kkb_shared.plain_text import non_blank
 from kkb_shared.service_client import ServiceClient
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), non_blank()]
 
 
 class PlanningRecord(SQLModel, table=True):
@@ -42,13 +43,17 @@ class PlanningInput(BaseModel):
 
 
 class PlanningRead(BaseModel):
+    """A kitchen's planning record; every field but the kitchen's is null until it is first filled in (PUT)."""
+
     kitchen_id: str
     desa_code: str
-    krs: dict[str, Any] = Field(description="The desa's row of the registry's KRS report")
-    stunting: dict[str, Any] = Field(description="The desa's children measured this year, from the mentoring service")
-    food_access: str
-    earlier_kitchens: str
-    updated_at: datetime
+    krs: dict[str, Any] | None = Field(description="The desa's row of the registry's KRS report")
+    stunting: dict[str, Any] | None = Field(
+        description="The desa's children measured this year, from the mentoring service"
+    )
+    food_access: str | None
+    earlier_kitchens: str | None
+    updated_at: datetime | None
 
 
 async def refresh(
@@ -96,9 +101,12 @@ async def refresh(
     return PlanningRead(desa_code=desa, **record.model_dump(exclude={"updated_by"}))
 
 
-async def get(*, session: AsyncSession, principal: Principal, kitchen_id: str) -> PlanningRead | None:
+async def get(*, session: AsyncSession, principal: Principal, kitchen_id: str) -> PlanningRead:
     kitchen = await live_kitchen(session, principal, kitchen_id)
     record = await session.get(PlanningRecord, kitchen.id)
-    if record is None:
-        return None
+    if record is None:  # not filled in yet
+        return PlanningRead(
+            kitchen_id=kitchen.id, desa_code=kitchen.desa_code, krs=None, stunting=None, food_access=None,
+            earlier_kitchens=None, updated_at=None,
+        )  # fmt: skip
     return PlanningRead(desa_code=kitchen.desa_code, **record.model_dump(exclude={"updated_by"}))

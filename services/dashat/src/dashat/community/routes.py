@@ -12,7 +12,7 @@ from dashat.community.planning import PlanningInput, PlanningRead
 from dashat.community.schemas import MenuPlanRead, MenuPlanSet, PartnerCreate, PartnerRead, SaleCreate, SaleRead
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
-from kkb_shared.errors import NotFound, problem_responses
+from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.schema_checks import ServedDate
@@ -82,7 +82,5 @@ async def refresh_planning(
 
 @router.get("/planning", response_model=PlanningRead, dependencies=[READ])
 async def get_planning(kitchen_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> PlanningRead:
-    record = await planning.get(session=session, principal=principal, kitchen_id=kitchen_id)
-    if record is None:
-        raise NotFound("The kitchen has no planning record yet")
-    return record
+    """The kitchen's planning record (its fields null until the first PUT)."""
+    return await planning.get(session=session, principal=principal, kitchen_id=kitchen_id)

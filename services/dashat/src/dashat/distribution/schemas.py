@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from dashat.menus.models import TargetGroup
+from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import NotInFuture
 
 MAX_LINES = 5_000
@@ -39,7 +40,7 @@ class DistributionLine(BaseModel):
     target_group: TargetGroup
     portions: int = Field(ge=1, le=20)
     menu_id: str | None = Field(default=None, max_length=36)
-    delivered_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    delivered_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
     received_confirmed: bool = False
     genting_aid_id: str | None = Field(
         default=None,

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from dashat.menus.models import TargetGroup
+from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import Amount
 
 # Quantities are JSON numbers (exact decimals inside): per 100 g to 2 places, grams and percentages to 1.
@@ -19,8 +20,8 @@ class IngredientCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-    food_group: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
+    food_group: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), non_blank()]
     animal_protein: bool
     bdd_pct: Annotated[Decimal, Amount(places=1, minimum=0.1, maximum=100)] = Field(description="Edible portion, %")
     energy_kcal: Nutrient
@@ -31,8 +32,8 @@ class IngredientCreate(BaseModel):
     zinc_mg: Nutrient | None = None
     calcium_mg: Nutrient | None = None
     vit_a_mcg: Nutrient | None = None
-    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=400)] = Field(
-        description="Where the values come from"
+    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=400), non_blank(3)] = (
+        Field(description="Where the values come from")
     )
 
 
@@ -60,7 +61,7 @@ class PriceSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     price_per_kg: int = Field(ge=1, le=100_000_000, description="Integer rupiah per kg as bought")
-    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)] = Field(
+    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), non_blank()] = Field(
         default="pasar", description="Where it is bought: a market, the kitchen's garden, a partner..."
     )
 
@@ -91,7 +92,7 @@ class MenuItemIn(BaseModel):
 class MenuCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
     target_group: TargetGroup
     items: list[MenuItemIn] = Field(min_length=1, max_length=30)
 

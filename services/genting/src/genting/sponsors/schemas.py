@@ -6,10 +6,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from genting.sponsors.models import AidKind, OtaKind
+from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import PartialUpdate
 from kkb_shared.scope import REGION_CODE_PATTERN
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank()]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)]
 Rupiah = Annotated[int, Field(ge=0, le=10**15, description="Integer rupiah")]
 
@@ -19,7 +20,7 @@ class OtaFields(BaseModel):
 
     name: Name
     kind: OtaKind
-    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
     contact_phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{6,30}$")] | None = None
     contact_email: Email | None = None
     region_code: str = Field(pattern=REGION_CODE_PATTERN, description="Region of interest (2, 4, 6 or 10 digits)")
@@ -48,7 +49,9 @@ class OtaUpdate(PartialUpdate):
     never_null = ("name", "contact_name", "agreement_end", "committed_amount", "anak_asuh_target")
 
     name: Name | None = None
-    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] | None = None
+    contact_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()] | None
+    ) = None
     contact_phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{6,30}$")] | None = None
     contact_email: Email | None = None
     agreement_end: date | None = None

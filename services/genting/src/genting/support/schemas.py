@@ -6,8 +6,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from genting.support.models import SupportKind, SupportStatus
+from kkb_shared.plain_text import non_blank
 
-Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), non_blank()]
 
 
 class SupportCreate(BaseModel):
@@ -15,7 +16,7 @@ class SupportCreate(BaseModel):
 
     match_id: str = Field(max_length=36, description="A non-nutrition match")
     kind: SupportKind
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank()]
     cost: int = Field(ge=0, le=10**15, description="Integer rupiah")
 
 

@@ -9,14 +9,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import NotInFuture
 from mentoring.growth.schemas import AssessmentRead
 from mentoring.growth.weighing import WeighingStatus
 from mentoring.growth.who import Position
 from mentoring.visits.rules import KbMethod
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), non_blank()]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank()]
 Hb = Annotated[float, Field(ge=3, le=25, description="Haemoglobin, g/dL")]
 Lila = Annotated[float, Field(ge=10, le=60, description="Mid-upper-arm circumference (LILA), cm")]
 AdultWeight = Annotated[float, Field(ge=25, le=250, description="kg")]

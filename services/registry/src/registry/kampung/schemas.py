@@ -5,10 +5,11 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import PartialUpdate, not_in_future
 from registry.kampung.models import Attribute, Classification, PokjaRole
 
-Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
 
 
 class KampungKbCreate(BaseModel):
@@ -62,7 +63,7 @@ class ActivityCreate(BaseModel):
 
     held_on: date
     participants: int = Field(ge=0, le=100_000)
-    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), non_blank()]
     follow_up: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] = ""
 
     @model_validator(mode="after")
