@@ -1,6 +1,7 @@
 """`make contract`: schemathesis against the platform `make run` started (or any gateway: `KKB_GATEWAY_URL`), as
 the four callers the test suite uses, with more examples per operation than `make test` (`--max-examples`,
-100 by default). The settings and their reasons are in tests/contract/schemathesis.toml."""
+100 by default). The settings and their reasons are in tests/contract/schemathesis.toml. It writes: records,
+and changes to accounts (a demo user may end up disabled), so run it against a platform you can throw away."""
 
 from __future__ import annotations
 
@@ -35,10 +36,11 @@ def main() -> int:
     args = parser.parse_args()
     secret = os.environ.get("KKB_DEMO_PASSWORD", "kampungkb-demo")
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "st_hooks", "PYTHONPATH": str(CONTRACT)}
+    # Every token first: a run may change or disable accounts (it fuzzes the admin routes too).
+    bearers = {caller: token(args.gateway, caller, grant, secret) for caller, grant in CALLERS.items()}
     failed = []
-    for caller, grant in CALLERS.items():
+    for caller, bearer in bearers.items():
         print(f"\n=== schemathesis as {caller} ===", flush=True)
-        bearer = token(args.gateway, caller, grant, secret)
         run = subprocess.run(
             [str(Path(sys.executable).parent / "st"), "--config-file", str(CONTRACT / "schemathesis.toml"), "run",
              f"{args.gateway}/openapi.json", "--header", f"Authorization: Bearer {bearer}",

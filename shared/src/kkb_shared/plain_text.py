@@ -21,7 +21,8 @@ from kkb_shared.schema_checks import Published
 # The same rules as JSON Schema patterns (ECMA-262 and Python both read `\\uXXXX`), for the OpenAPI document.
 _CONTROL = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff"
 _CONTROL_OR_BREAK = r"\u0000-\u001f\u007f-\u009f\ufffe\uffff"
-_BLANK = r"\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"  # what strip() removes
+_SPACES = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_BLANK = r"\t\n\u000b\u000c\r\u0085" + _SPACES  # what strip() removes
 TEXT_PATTERN = rf"^[^{_CONTROL}]*$"
 
 
@@ -29,15 +30,23 @@ def non_blank_pattern(min_length: int = 1, *, one_line: bool = False) -> str:
     """Text of at least `min_length` characters once the blanks at its ends are stripped (as the fields that
     strip them count), with no control character (nor a line break when `one_line`)."""
     refused = _CONTROL_OR_BREAK if one_line else _CONTROL
+    edge = f"[{_SPACES}]" if one_line else rf"[\t\n\r{_SPACES}]"  # blanks that may be stripped and are not refused
     visible = f"[^{refused}{_BLANK}]"
     middle = f"([^{refused}]*{visible})?" if min_length < 2 else f"[^{refused}]{{{min_length - 2},}}{visible}"
-    return rf"^[{_BLANK}]*{visible}{middle}[{_BLANK}]*$"
+    return rf"^{edge}*{visible}{middle}{edge}*$"
 
 
-def non_blank(min_length: int = 1) -> Published:
-    """The published pattern of a stripped text field with a minimum length (`StringConstraints(strip_whitespace=
-    True, min_length=…)` counts after stripping, which a schema's minLength cannot say)."""
-    return Published(non_blank_pattern(min_length))
+def non_blank(max_length: int, min_length: int = 1) -> Published:
+    """The published pattern of a stripped text field (`StringConstraints(strip_whitespace=True, …)` counts its
+    lengths after stripping, which a schema's minLength and maxLength cannot say): something must be left after
+    stripping, and the text as sent must fit `max_length` too."""
+
+    def fits(value: Any) -> Any:
+        if isinstance(value, str) and len(value) > max_length:
+            raise ValueError(f"must be at most {max_length} characters")
+        return value
+
+    return Published(non_blank_pattern(min_length), before=fits)
 
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")

@@ -20,7 +20,7 @@ from kkb_shared.db import UtcDateTime, utcnow
 from kkb_shared.plain_text import non_blank
 from kkb_shared.service_client import ServiceClient
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), non_blank()]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), non_blank(2000)]
 
 
 class PlanningRecord(SQLModel, table=True):

@@ -9,13 +9,13 @@ from dashat.community.models import ContributionKind, Helix
 from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import NotInFuture
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank()]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank(500)]
 
 
 class PartnerCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank()]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank(200)]
     helix: Helix
     contribution: ContributionKind
     value: int | None = Field(default=None, ge=0, le=10**15, description="Rupiah, when the contribution has one")
@@ -64,7 +64,7 @@ class SaleCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sold_on: NotInFuture
-    product: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
+    product: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]
     quantity: int = Field(ge=1, le=100_000)
     amount: int = Field(ge=0, le=10**12, description="Income, integer rupiah")
 

@@ -40,7 +40,7 @@ class DistributionLine(BaseModel):
     target_group: TargetGroup
     portions: int = Field(ge=1, le=20)
     menu_id: str | None = Field(default=None, max_length=36)
-    delivered_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
+    delivered_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]
     received_confirmed: bool = False
     genting_aid_id: str | None = Field(
         default=None,

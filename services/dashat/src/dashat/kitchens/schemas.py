@@ -9,8 +9,8 @@ from dashat.kitchens.models import KitchenStatus, ManagingGroup
 from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import PartialUpdate
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
-Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), non_blank()]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), non_blank(255)]
 
 
 class KitchenCreate(BaseModel):

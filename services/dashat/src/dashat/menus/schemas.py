@@ -20,8 +20,8 @@ class IngredientCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
-    food_group: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), non_blank()]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]
+    food_group: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), non_blank(40)]
     animal_protein: bool
     bdd_pct: Annotated[Decimal, Amount(places=1, minimum=0.1, maximum=100)] = Field(description="Edible portion, %")
     energy_kcal: Nutrient
@@ -32,9 +32,9 @@ class IngredientCreate(BaseModel):
     zinc_mg: Nutrient | None = None
     calcium_mg: Nutrient | None = None
     vit_a_mcg: Nutrient | None = None
-    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=400), non_blank(3)] = (
-        Field(description="Where the values come from")
-    )
+    source: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=400), non_blank(400, 3)
+    ] = Field(description="Where the values come from")
 
 
 class IngredientRead(BaseModel):
@@ -61,8 +61,8 @@ class PriceSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     price_per_kg: int = Field(ge=1, le=100_000_000, description="Integer rupiah per kg as bought")
-    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), non_blank()] = Field(
-        default="pasar", description="Where it is bought: a market, the kitchen's garden, a partner..."
+    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), non_blank(60)] = (
+        Field(default="pasar", description="Where it is bought: a market, the kitchen's garden, a partner...")
     )
 
 
@@ -92,7 +92,7 @@ class MenuItemIn(BaseModel):
 class MenuCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]
     target_group: TargetGroup
     items: list[MenuItemIn] = Field(min_length=1, max_length=30)
 

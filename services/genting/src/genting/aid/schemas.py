@@ -10,7 +10,7 @@ from genting.aid.rules import Category
 from kkb_shared.plain_text import non_blank
 
 Rupiah = Annotated[int, Field(gt=0, le=10**15, description="Integer rupiah")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank()]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank(500)]
 
 
 class PackagePlan(BaseModel):
@@ -140,7 +140,7 @@ class DeliveryCreate(BaseModel):
     delivered_on: date
     items: Text = Field(description="What was delivered")
     portions: int = Field(ge=1, le=10_000)
-    delivered_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
+    delivered_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]
     kitchen_id: str | None = Field(default=None, max_length=36, description="The DASHAT kitchen that supplied it")
 
     @model_validator(mode="after")
@@ -155,7 +155,7 @@ class DeliveryConfirm(BaseModel):
 
     confirmed_on: date
     confirmed_by: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)
     ] = Field(description="Who in the family received it (a role such as 'ibu', not necessarily a name)")
 
 

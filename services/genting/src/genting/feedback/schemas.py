@@ -15,15 +15,15 @@ class FeedbackCreate(BaseModel):
     desa_code: str = Field(pattern=r"^\d{10}$")
     ota_id: str | None = Field(default=None, max_length=36, description="The sponsor it concerns, if any")
     source: FeedbackSource = Field(description="Who it comes from: a family, the TPK, or a sponsor")
-    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank()]
-    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), non_blank()]
+    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank(200)]
+    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), non_blank(2000)]
 
 
 class FeedbackMove(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: FeedbackStatus
-    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank()]
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank(500)]
 
 
 class FeedbackRead(BaseModel):

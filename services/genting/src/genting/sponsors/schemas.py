@@ -10,7 +10,7 @@ from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import PartialUpdate
 from kkb_shared.scope import REGION_CODE_PATTERN
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank()]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank(200)]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)]
 Rupiah = Annotated[int, Field(ge=0, le=10**15, description="Integer rupiah")]
 
@@ -20,7 +20,7 @@ class OtaFields(BaseModel):
 
     name: Name
     kind: OtaKind
-    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
+    contact_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]
     contact_phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{6,30}$")] | None = None
     contact_email: Email | None = None
     region_code: str = Field(pattern=REGION_CODE_PATTERN, description="Region of interest (2, 4, 6 or 10 digits)")
@@ -50,7 +50,7 @@ class OtaUpdate(PartialUpdate):
 
     name: Name | None = None
     contact_name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()] | None
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)] | None
     ) = None
     contact_phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{6,30}$")] | None = None
     contact_email: Email | None = None

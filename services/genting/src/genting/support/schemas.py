@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from genting.support.models import SupportKind, SupportStatus
 from kkb_shared.plain_text import non_blank
 
-Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), non_blank()]
+Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), non_blank(300)]
 
 
 class SupportCreate(BaseModel):
@@ -16,7 +16,7 @@ class SupportCreate(BaseModel):
 
     match_id: str = Field(max_length=36, description="A non-nutrition match")
     kind: SupportKind
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank()]
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank(500)]
     cost: int = Field(ge=0, le=10**15, description="Integer rupiah")
 
 

@@ -9,13 +9,13 @@ from kkb_shared.plain_text import non_blank
 from mentoring.teams.models import TeamRole
 
 DesaCode = Annotated[str, StringConstraints(pattern=r"^\d{10}$")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]
 
 
 class TeamMemberCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank()] = (
+    user_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank(200)] = (
         Field(description="The gateway user (role `tpk`) this member signs in as: the user's id, the token's `sub`")
     )
     name: Name

@@ -16,8 +16,8 @@ from mentoring.growth.weighing import WeighingStatus
 from mentoring.growth.who import Position
 from mentoring.visits.rules import KbMethod
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), non_blank()]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank()]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), non_blank(2000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank(200)]
 Hb = Annotated[float, Field(ge=3, le=25, description="Haemoglobin, g/dL")]
 Lila = Annotated[float, Field(ge=10, le=60, description="Mid-upper-arm circumference (LILA), cm")]
 AdultWeight = Annotated[float, Field(ge=25, le=250, description="kg")]

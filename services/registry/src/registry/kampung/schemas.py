@@ -9,7 +9,7 @@ from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import PartialUpdate, not_in_future
 from registry.kampung.models import Attribute, Classification, PokjaRole
 
-Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
+Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]
 
 
 class KampungKbCreate(BaseModel):
@@ -63,7 +63,7 @@ class ActivityCreate(BaseModel):
 
     held_on: date
     participants: int = Field(ge=0, le=100_000)
-    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), non_blank()]
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), non_blank(300)]
     follow_up: Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)] = ""
 
     @model_validator(mode="after")

@@ -9,7 +9,7 @@ from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import not_in_future
 from registry.poktan.rules import Finding, PoktanKind
 
-Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank()]
+Text120 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]
 RecordIdText = Annotated[str, StringConstraints(pattern=r"^[0-9a-f-]{1,36}$")]
 
 
@@ -64,7 +64,7 @@ class MeetingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     held_on: date
-    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), non_blank()]
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), non_blank(300)]
     attendee_ids: list[RecordIdText] = Field(default_factory=list, max_length=1000, description="Poktan member ids")
 
     @model_validator(mode="after")
