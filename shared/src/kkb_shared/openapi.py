@@ -122,4 +122,5 @@ def install(app: FastAPI) -> None:
         assert app.openapi_schema is not None
         return app.openapi_schema
 
+    # FastAPI documents replacing `app.openapi` to extend the document; mypy sees a method assigned.
     app.openapi = openapi  # type: ignore[method-assign]

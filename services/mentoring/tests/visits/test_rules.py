@@ -93,7 +93,7 @@ def test_bmi_rounds_to_one_decimal() -> None:
     [
         ("2025-09", Span.MONTH, date(2025, 9, 1), date(2025, 9, 30)),
         ("2025-08", Span.QUARTER, date(2025, 7, 1), date(2025, 9, 30)),
-        ("2025-09", Span.YTD, date(2025, 1, 1), date(2025, 9, 30)),  # the seeds' JANUARI-SEPTEMBER 2025
+        ("2025-09", Span.YTD, date(2025, 1, 1), date(2025, 9, 30)),  # a BKKBN report's JANUARI-SEPTEMBER 2025 period
         ("2024-02", Span.MONTH, date(2024, 2, 1), date(2024, 2, 29)),
         ("2026-12", Span.QUARTER, date(2026, 10, 1), date(2026, 12, 31)),
     ],
