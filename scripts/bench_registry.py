@@ -73,7 +73,10 @@ class BenchMember:
     relation: str
     marital_status: str
     is_pregnant: bool = False
+    pregnancy_start_date: date | None = None
     planned_marriage_date: date | None = None
+    mother_nik: str | None = None
+    children_born_alive: int | None = None
 
 
 def _families(count: int, desa: list[str], seed: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -114,23 +117,26 @@ def _families(count: int, desa: list[str], seed: int) -> tuple[list[tuple[Any, .
         flags = rules.assessment_flags(assessment)
         families.append(
             (family_id, f"{index + 1:016d}", desa[index % len(desa)], "Jl. Bench", None, None, facts.water_source,
-             facts.latrine, facts.poverty_status, assessment.is_krs, today, *flags.values(), 1, "bench", now, now, None)
+             facts.latrine, facts.poverty_status, assessment.is_krs, assessment.is_sasaran, today, *flags.values(), 1,
+             "bench", now, now, None)
         )  # fmt: skip
         for person in people:
             members.append(
                 (person.id, family_id, person.nik, person.name, person.name.lower(), person.sex, person.birth_date,
-                 person.relation, person.marital_status, False, None, None, None, "", 1, now, now, None)
+                 person.relation, person.marital_status, False, None, None, None, None, None, "", 1, now, now, None)
             )  # fmt: skip
     return families, members
 
 
 FAMILY_COLUMNS = [
     "id", "kk_number", "desa_code", "address", "rt", "rw", "water_source", "latrine", "poverty_status", "is_krs",
-    "krs_assessed_on", *rules.FLAG_COLUMNS.values(), "version", "created_by", "created_at", "updated_at", "deleted_at",
+    "is_sasaran", "krs_assessed_on", *rules.FLAG_COLUMNS.values(), "version", "created_by", "created_at",
+    "updated_at", "deleted_at",
 ]  # fmt: skip
 MEMBER_COLUMNS = [
     "id", "family_id", "nik", "name", "name_key", "sex", "birth_date", "relation", "marital_status", "is_pregnant",
-    "pregnancy_start_date", "contraception", "planned_marriage_date", "data_quality_flags", "version", "created_at",
+    "pregnancy_start_date", "contraception", "planned_marriage_date", "mother_nik", "children_born_alive",
+    "data_quality_flags", "version", "created_at",
     "updated_at", "deleted_at",
 ]  # fmt: skip
 
@@ -203,7 +209,7 @@ def _import_csv(rows: int, first_serial: int) -> bytes:
         nik = f"8{serial:015d}"
         family = [kk, "6101042015", "Jl. Impor", "1", "1", "ledeng", "sendiri_layak", "miskin"]
         person = [nik, f"Impor {i}", "P", "2001-04-05", relation, "kawin" if married else "belum_kawin", "tidak"]
-        writer.writerow([*family, *person, "", "", ""])
+        writer.writerow([*family, *person, *[""] * (len(COLUMNS) - len(family) - len(person))])
     return buffer.getvalue().encode()
 
 

@@ -74,6 +74,13 @@ class InvalidInput(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}", errors=[FieldError(field, message)])
 
+    @classmethod
+    def of(cls, errors: Sequence[FieldError]) -> InvalidInput:
+        """One answer naming several fields; its detail is the first."""
+        invalid = cls(errors[0].field, errors[0].message)
+        invalid.errors = list(errors)
+        return invalid
+
 
 class RuleViolation(DomainError):
     status, slug, title = 422, "rule-violation", "A program rule was violated"

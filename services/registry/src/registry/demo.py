@@ -160,8 +160,12 @@ class _Generator:
                     else r.choice(("pil", "suntik", "implan", "iud", "kondom", "tidak_ada")),
                 )
             )
+            wife_index = len(members) - 1
+            wife = members[wife_index]
+            linked = r.random() < 0.8  # most cadres record each child's mother; some leave it out
             child_count = min(r.choice((0, 1, 1, 2, 2, 3, 3, 4, 5)), max(0, wife_age - 16))
             age_months = r.randint(0, 30)
+            born_here = 0
             for _ in range(child_count):
                 birth = self.today - timedelta(days=int(age_months * 30.44) + r.randint(0, 20))
                 sex = r.choice((Sex.MALE, Sex.FEMALE))
@@ -172,11 +176,16 @@ class _Generator:
                         birth,
                         Relation.ANAK,
                         MaritalStatus.BELUM_KAWIN,
+                        mother_nik=wife.nik if linked else None,
                     )
                 )
+                born_here += 1
                 age_months += r.choice((14, 20, 26, 30, 36, 48))
                 if age_months > (wife_age - 16) * 12:
                     break
+            if linked and r.random() < 0.7:  # as she reports it: older children may have left the KK
+                moved_out = r.choice((0, 0, 1, 2)) if wife_age >= 30 else 0
+                members[wife_index] = wife.model_copy(update={"children_born_alive": born_here + moved_out})
             if wife_age >= 41 and r.random() < 0.5:  # a grown child about to marry: a catin
                 sex = r.choice((Sex.MALE, Sex.FEMALE))
                 members.append(

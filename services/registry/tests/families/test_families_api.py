@@ -271,7 +271,7 @@ class TestMembers:
         assert added.status_code == 201, added.text
         member = added.json()
         detail = (await client.get(f"/v1/families/{family['id']}", headers=admin)).json()
-        assert detail["is_krs"] is True and {"baduta", "balita"} <= {t["code"] for t in detail["krs"]["targets"]}
+        assert detail["is_krs"] is True and {t["code"] for t in detail["krs"]["targets"]} == {"baduta"}
 
         renamed = await client.patch(
             f"/v1/members/{member['id']}", json={"name": "Nur"}, headers={**admin, "If-Match": '"1"'}
@@ -291,6 +291,100 @@ class TestMembers:
             f"/v1/members/{husband['id']}", json={"is_pregnant": True}, headers={**admin, "If-Match": '"1"'}
         )
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "is_pregnant"
+
+
+class TestMothers:
+    """A child names its mother (`mother_nik`, a female member of the family, older); a woman reports the
+    children she has borne alive, at least her children in the family."""
+
+    async def test_a_family_with_mother_links_and_children_born_alive(
+        self, client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily
+    ) -> None:
+        mother = member_payload(age_days=25 * 365, relation="anak", marital_status="kawin", children_born_alive=4)
+        babies = [
+            member_payload(
+                age_days=days, sex="male", relation="cucu", marital_status="belum_kawin", mother_nik=mother["nik"]
+            )
+            for days in (300, 900)
+        ]
+        family = await create_family(members=[member_payload(age_days=50 * 365), mother, *babies])
+        by_nik = {m["nik"]: m for m in family["members"]}
+        assert by_nik[babies[0]["nik"]]["mother_nik"] == mother["nik"]
+        assert by_nik[mother["nik"]]["children_born_alive"] == 4
+        risks = {r["code"]: r for r in family["krs"]["risk_factors"]}
+        assert risks["terlalu_banyak"]["member_ids"] == [by_nik[mother["nik"]]["id"]]
+        assert "months apart" in risks["terlalu_dekat"]["reason"] and family["krs"]["is_sasaran"] is True
+
+    @pytest.mark.parametrize(
+        ("mother_changes", "message"),
+        [
+            ({"sex": "male", "relation": "kepala_keluarga"}, "not female"),
+            ({"age_days": 9 * 365}, "not 10 years older"),
+            ({"children_born_alive": 0}, "fewer than her 1 children"),
+        ],
+    )
+    async def test_a_family_with_an_inconsistent_mother_is_refused_naming_the_field(
+        self, client: httpx.AsyncClient, admin: dict[str, str], mother_changes: dict[str, Any], message: str
+    ) -> None:
+        mother = member_payload(**{"age_days": 25 * 365, **mother_changes})
+        baby = member_payload(age_days=100, relation="anak", marital_status="belum_kawin", mother_nik=mother["nik"])
+        response = await client.post("/v1/families", json=family_payload(members=[mother, baby]), headers=admin)
+        assert response.status_code == 422, response.text
+        (error,) = response.json()["errors"]
+        assert message in error["message"]
+        assert error["field"] in ("members[1].mother_nik", "members[0].children_born_alive")
+
+    async def test_a_mother_outside_the_family_is_refused(
+        self, client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily
+    ) -> None:
+        family = await create_family()
+        stranger = member_payload(age_days=28 * 365)["nik"]
+        baby = member_payload(age_days=100, relation="anak", marital_status="belum_kawin", mother_nik=stranger)
+        response = await client.post(f"/v1/families/{family['id']}/members", json=baby, headers=admin)
+        assert response.status_code == 422
+        assert response.json()["errors"] == [
+            {"field": "mother_nik", "message": "no member of this family has this NIK"}
+        ]
+
+    async def test_adding_a_child_beyond_her_reported_count_names_mother_nik(
+        self, client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily
+    ) -> None:
+        mother = member_payload(age_days=28 * 365, children_born_alive=0)
+        family = await create_family(members=[mother])
+        baby = member_payload(age_days=100, relation="anak", marital_status="belum_kawin", mother_nik=mother["nik"])
+        response = await client.post(f"/v1/families/{family['id']}/members", json=baby, headers=admin)
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "mother_nik"
+        members = (await client.get(f"/v1/families/{family['id']}/members", headers=admin)).json()["items"]
+        assert len(members) == 1  # nothing half-written
+
+    async def test_a_mother_s_corrected_nik_follows_to_her_children(
+        self, client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily
+    ) -> None:
+        mother = member_payload(age_days=28 * 365)
+        baby = member_payload(age_days=100, relation="anak", marital_status="belum_kawin", mother_nik=mother["nik"])
+        family = await create_family(members=[mother, baby])
+        mother_id = next(m["id"] for m in family["members"] if m["nik"] == mother["nik"])
+        corrected = member_payload(age_days=28 * 365 + 1)["nik"]
+        response = await client.patch(
+            f"/v1/members/{mother_id}", json={"nik": corrected}, headers={**admin, "If-Match": '"1"'}
+        )
+        assert response.status_code == 200, response.text
+        members = (await client.get(f"/v1/families/{family['id']}/members", headers=admin)).json()["items"]
+        assert next(m for m in members if m["id"] != mother_id)["mother_nik"] == corrected
+
+    async def test_a_woman_s_children_born_alive_cannot_drop_below_her_children_in_the_family(
+        self, client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily
+    ) -> None:
+        mother = member_payload(age_days=28 * 365, children_born_alive=1)
+        baby = member_payload(age_days=100, relation="anak", marital_status="belum_kawin", mother_nik=mother["nik"])
+        family = await create_family(members=[mother, baby])
+        mother_id = next(m["id"] for m in family["members"] if m["nik"] == mother["nik"])
+        response = await client.patch(
+            f"/v1/members/{mother_id}", json={"children_born_alive": 0}, headers={**admin, "If-Match": '"1"'}
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "children_born_alive"
 
 
 class TestScope:

@@ -122,6 +122,56 @@ async def test_changed_rows_update(client: httpx.AsyncClient, admin: dict[str, s
     assert [m["nik"] for m in found] == ["6101044703950001"] and found[0]["version"] == 2
 
 
+async def test_mothers_and_children_born_alive_import_and_a_file_without_them_keeps_them(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    kk = "6101040101950009"
+    mother = person(kk, "6101044703950009", "Rina", jumlah_anak_lahir_hidup="4")
+    baby = person(
+        kk, "6101041501250009", "Bayu", jenis_kelamin="L", tanggal_lahir="2025-01-15", hubungan_keluarga="anak",
+        status_kawin="belum_kawin", nik_ibu="6101044703950009",
+    )  # fmt: skip
+    job = await finished(client, admin, await upload(client, admin, csv_file([mother, baby])))
+    assert job["rows_inserted"] == 2, job
+    found = (await client.get("/v1/members", params={"q": kk}, headers=admin)).json()["items"]
+    by_name = {m["name"]: m for m in found}
+    assert by_name["Bayu"]["mother_nik"] == "6101044703950009" and by_name["Rina"]["children_born_alive"] == 4
+    detail = (await client.get(f"/v1/families/{by_name['Rina']['family_id']}", headers=admin)).json()
+    assert "terlalu_banyak" in {r["code"] for r in detail["krs"]["risk_factors"]}
+
+    older_layout = [h for h in HEADERS if h not in ("nik_ibu", "jumlah_anak_lahir_hidup")]
+    again = await finished(client, admin, await upload(client, admin, csv_file([mother, baby], older_layout)))
+    assert (again["rows_unchanged"], again["rows_rejected"]) == (2, 0)
+    found = (await client.get("/v1/members", params={"q": kk}, headers=admin)).json()["items"]
+    assert {m["name"]: m["mother_nik"] for m in found}["Bayu"] == "6101044703950009"
+
+    exported = (await client.get("/v1/exports/families.csv", headers=admin)).text
+    header, *lines = list(csv.reader(io.StringIO(exported)))
+    assert header == HEADERS
+    bayu = next(line for line in lines if line[header.index("nama")] == "Bayu")
+    assert bayu[header.index("nik_ibu")] == "6101044703950009"
+
+
+async def test_a_row_naming_a_mother_outside_its_family_is_rejected_with_its_family(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    kk = "6101040101950010"
+    mother = person(kk, "6101044703950010", "Rina", jumlah_anak_lahir_hidup="0")
+    baby = person(
+        kk, "6101041501250010", "Bayu", jenis_kelamin="L", tanggal_lahir="2025-01-15", hubungan_keluarga="anak",
+        status_kawin="belum_kawin", nik_ibu="6101044703950010",
+    )  # fmt: skip
+    stray = person(
+        "6101040101950011", "6101041501250011", "Dewi", tanggal_lahir="2025-01-15", hubungan_keluarga="anak",
+        status_kawin="belum_kawin", nik_ibu="6101044703950010",
+    )  # fmt: skip
+    job = await finished(client, admin, await upload(client, admin, csv_file([mother, baby, stray])))
+    assert job["rows_rejected"] == 3
+    reasons = await rejections(client, admin, job["id"])
+    assert (2, "jumlah_anak_lahir_hidup", "0 is fewer than her 1 children in the family") in reasons
+    assert (4, "nik_ibu", "no member of this family has this NIK") in reasons
+
+
 async def test_every_kind_of_bad_row_is_reported_and_its_family_not_written(
     client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI
 ) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from kkb_shared.testing.tokens import TokenFactory
+from registry.families.enums import RiskFactor
 from registry.families.models import Family
 from registry.reports.schemas import KrsCounts
 
@@ -31,20 +32,30 @@ async def sample(create_family: CreateFamily, admin: dict[str, str], client: htt
         DUNGUN_PERAPAKAN, water_source="air_permukaan", members=[member_payload(age_days=18 * 365 + 40), baby]
     )
     await create_family(TEBAS_KUALA, members=[member_payload(age_days=40 * 365)], latrine="bersama")
+    catin = member_payload(
+        age_days=22 * 365, relation="anak", marital_status="belum_kawin", planned_marriage_date="2999-01-01"
+    )
+    await create_family(TEBAS_KUALA, members=[catin], latrine="tidak_ada", poverty_status="miskin")  # not sasaran
     await create_family(BLORA_DESA, poverty_status="miskin_ekstrem")
     gone = await create_family(TEBAS_KUALA, latrine="tidak_ada")
     assert (await client.delete(f"/v1/families/{gone['id']}", headers=admin)).status_code == 204
 
 
 async def direct_counts(app: FastAPI, prefix: str) -> dict[str, int]:
-    """What the report must say, counted straight from the table column by column."""
-    from registry.reports.service import COUNTED
-
+    """What the report must say, counted straight from the table column by column: targets over all live
+    families, risk factors over the keluarga sasaran."""
     async with app.state.database.sessionmaker() as session:
         live = (col(Family.deleted_at).is_(None), col(Family.desa_code).startswith(prefix))
-        counts = {"families": (await session.execute(select(func.count()).where(*live))).scalar_one()}
-        for name, column in COUNTED.items():
-            counts[name] = (await session.execute(select(func.count()).where(*live, column.is_(True)))).scalar_one()
+
+        async def count(*where: Any) -> int:
+            return int((await session.execute(select(func.count()).where(*live, *where))).scalar_one())
+
+        counts = {"families": await count(), "sasaran_families": await count(col(Family.is_sasaran))}
+        counts["krs_families"] = await count(col(Family.is_krs))
+        for target in ("pus", "ibu_hamil", "baduta", "balita", "catin"):
+            counts[target] = await count(getattr(Family, f"target_{target}").is_(True))
+        for risk in RiskFactor:
+            counts[risk.value] = await count(col(Family.is_sasaran), getattr(Family, f"risk_{risk.value}").is_(True))
     return counts
 
 
@@ -62,7 +73,7 @@ async def test_desa_rows_of_a_kecamatan_add_up_to_a_direct_count(
         2,
         2,
         1,
-        1,
+        0,  # the baby is a baduta; Verval KRS counts balita (24-59 months) apart
     )
     assert (
         dungun["jamban_tidak_layak"],
@@ -70,7 +81,9 @@ async def test_desa_rows_of_a_kecamatan_add_up_to_a_direct_count(
         dungun["miskin"],
         dungun["terlalu_muda"],
     ) == (1, 1, 1, 1)
-    assert by_code[TEBAS_KUALA]["families"] == 1 and by_code[TEBAS_KUALA]["terlalu_tua"] == 1
+    kuala = by_code[TEBAS_KUALA]
+    assert (kuala["families"], kuala["sasaran_families"], kuala["catin"], kuala["terlalu_tua"]) == (2, 1, 1, 1)
+    assert (kuala["jamban_tidak_layak"], kuala["miskin"], kuala["krs_families"]) == (1, 0, 1)  # the catin's not
     assert by_code["6101042002"]["families"] == 0
     expected = await direct_counts(registry_app, "610104")
     assert {k: v for k, v in report["total"].items() if k in expected} == expected
@@ -87,14 +100,14 @@ async def test_a_kecamatan_row_equals_the_sum_of_its_desa(client: httpx.AsyncCli
     desa = (await client.get("/v1/reports/krs", params={"region": "610104", "level": "desa"}, headers=admin)).json()
     assert {k: v for k, v in tebas.items() if k not in ("code", "name")} == desa["total"]
     national = (await client.get("/v1/reports/krs", params={"level": "provinsi"}, headers=admin)).json()
-    assert len(national["rows"]) == 38 and national["total"]["families"] == 4
+    assert len(national["rows"]) == 38 and national["total"]["families"] == 5
 
 
 @pytest.mark.usefixtures("sample")
 async def test_viewer_reads_its_region_only(client: httpx.AsyncClient, tokens: TokenFactory) -> None:
     viewer = tokens.headers("viewer", "6101")
     own = await client.get("/v1/reports/krs", params={"level": "kecamatan"}, headers=viewer)
-    assert own.status_code == 200 and own.json()["region"] == "6101" and own.json()["total"]["families"] == 3
+    assert own.status_code == 200 and own.json()["region"] == "6101" and own.json()["total"]["families"] == 4
     assert (
         await client.get("/v1/reports/krs", params={"region": "3316", "level": "desa"}, headers=viewer)
     ).status_code == 404
@@ -117,5 +130,5 @@ async def test_csv_has_the_same_rows_and_a_total(client: httpx.AsyncClient, admi
     response = await client.get("/v1/reports/krs.csv", params={"region": "610104", "level": "desa"}, headers=admin)
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert len(rows) == 24 and rows[-1]["name"] == "total" and rows[-1]["families"] == "3"
+    assert len(rows) == 24 and rows[-1]["name"] == "total" and rows[-1]["families"] == "4"
     assert next(r for r in rows if r["code"] == DUNGUN_PERAPAKAN)["krs_families"] == "2"

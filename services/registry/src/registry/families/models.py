@@ -11,10 +11,19 @@ from kkb_shared.db import UtcDateTime, version_column
 
 LIVE = text("deleted_at IS NULL")
 KRS_FLAG_COLUMNS = (
-    "target_pus", "target_ibu_hamil", "target_baduta", "target_balita", "target_catin", "risk_air_minum_tidak_layak",
-    "risk_jamban_tidak_layak", "risk_terlalu_muda", "risk_terlalu_tua", "risk_terlalu_dekat", "risk_terlalu_banyak",
+    "target_pus",
+    "target_ibu_hamil",
+    "target_baduta",
+    "target_balita",
+    "target_catin",
+    "risk_air_minum_tidak_layak",
+    "risk_jamban_tidak_layak",
+    "risk_terlalu_muda",
+    "risk_terlalu_tua",
+    "risk_terlalu_dekat",
+    "risk_terlalu_banyak",
     "risk_miskin",
-)  # fmt: skip
+)
 
 
 _family_version = version_column()
@@ -30,7 +39,7 @@ class Family(SQLModel, table=True):
         Index(
             "ix_family_krs_report",
             "desa_code",
-            postgresql_include=["is_krs", "krs_assessed_on", *KRS_FLAG_COLUMNS],
+            postgresql_include=["is_krs", "krs_assessed_on", "is_sasaran", *KRS_FLAG_COLUMNS],
             postgresql_where=LIVE,
         ).ddl_if(dialect="postgresql"),
     )
@@ -45,6 +54,7 @@ class Family(SQLModel, table=True):
     latrine: str | None = Field(default=None, max_length=30)
     poverty_status: str | None = Field(default=None, max_length=30)
     is_krs: bool = Field(default=False, index=True)
+    is_sasaran: bool = False  # keluarga sasaran of Verval KRS (baduta, balita, ibu hamil or PUS)
     krs_assessed_on: date | None = None
     # The KRS assessment, one column per target and risk factor (rules.FLAG_COLUMNS), for the reports.
     target_pus: bool = False
@@ -92,6 +102,8 @@ class Member(SQLModel, table=True):
     pregnancy_start_date: date | None = None
     contraception: str | None = Field(default=None, max_length=20)
     planned_marriage_date: date | None = None
+    mother_nik: str | None = Field(default=None, max_length=16)  # the NIK of the child's mother in the family
+    children_born_alive: int | None = None  # as the woman reports it, children who left the KK included
     data_quality_flags: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     version: int = Field(default=1, sa_column=_member_version)
     created_at: datetime = Field(sa_type=UtcDateTime)

@@ -26,6 +26,16 @@ RtRw = Annotated[str, StringConstraints(pattern=r"^\d{1,3}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), OneLine]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), Lines]
 
+ChildrenBornAlive = Annotated[int, Field(ge=0, le=30)]
+MOTHER_NIK = (
+    "For a child: the NIK of its mother, a female member of the same family older than the child. Used by the "
+    "4 Terlalu; where it is missing, the head's wife is read as the mother of the head's children."
+)
+CHILDREN_BORN_ALIVE = (
+    "For a woman: the children she has borne alive, as she reports it (children no longer in the KK included); "
+    "at least her children recorded in the family. Terlalu banyak is more than 3."
+)
+
 # A pregnancy that started longer ago than this (43 weeks) cannot still be ongoing.
 LONGEST_PREGNANCY = timedelta(weeks=43)
 
@@ -43,6 +53,8 @@ class MemberFields(BaseModel):
     pregnancy_start_date: date | None = Field(default=None, description="First day of the last menstrual period")
     contraception: Contraception | None = None
     planned_marriage_date: date | None = Field(default=None, description="For catin: the planned marriage")
+    mother_nik: Digits16 | None = Field(default=None, description=MOTHER_NIK)
+    children_born_alive: ChildrenBornAlive | None = Field(default=None, description=CHILDREN_BORN_ALIVE)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -82,6 +94,8 @@ class MemberUpdate(PartialUpdate):
     pregnancy_start_date: date | None = None
     contraception: Contraception | None = None
     planned_marriage_date: date | None = None
+    mother_nik: Digits16 | None = Field(default=None, description=MOTHER_NIK)
+    children_born_alive: ChildrenBornAlive | None = Field(default=None, description=CHILDREN_BORN_ALIVE)
 
     @model_validator(mode="after")
     def _dates(self) -> Self:
@@ -103,6 +117,8 @@ class MemberRead(BaseModel):
     pregnancy_start_date: date | None
     contraception: Contraception | None
     planned_marriage_date: date | None
+    mother_nik: str | None
+    children_born_alive: int | None
     data_quality_flags: list[str]
     version: int
     created_at: datetime
@@ -146,7 +162,8 @@ class FindingRead(BaseModel):
 
 
 class KrsRead(BaseModel):
-    is_krs: bool
+    is_krs: bool = Field(description="A keluarga sasaran with at least one risk factor")
+    is_sasaran: bool = Field(description="Keluarga sasaran of Verval KRS: a baduta, a balita, an ibu hamil or a PUS")
     assessed_on: date
     targets: list[FindingRead]
     risk_factors: list[FindingRead]
@@ -163,6 +180,7 @@ class FamilyRead(BaseModel):
     latrine: Latrine | None
     poverty_status: PovertyStatus | None
     is_krs: bool
+    is_sasaran: bool
     krs_assessed_on: date | None
     version: int
     created_at: datetime

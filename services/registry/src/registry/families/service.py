@@ -52,6 +52,7 @@ def krs_read(assessment: rules.KrsAssessment) -> KrsRead:
 
     return KrsRead(
         is_krs=assessment.is_krs,
+        is_sasaran=assessment.is_sasaran,
         assessed_on=assessment.assessed_on,
         targets=findings(assessment.targets),
         risk_factors=findings(assessment.risk_factors),
@@ -84,9 +85,10 @@ def derived_member_columns(member: MemberCreate | Member) -> dict[str, str]:
 
 
 def assessment_columns(family: rules.FamilyFacts, members: Sequence[rules.MemberFacts], today: date) -> dict[str, bool]:
-    """The family's KRS assessment as of `today`, as stored: is_krs and one column per target and risk factor."""
+    """The family's KRS assessment as of `today`, as stored: is_krs, is_sasaran and one column per target and
+    risk factor."""
     assessment = rules.classify_family_risk(family, members, today)
-    return {"is_krs": assessment.is_krs, **rules.assessment_flags(assessment)}
+    return {"is_krs": assessment.is_krs, "is_sasaran": assessment.is_sasaran, **rules.assessment_flags(assessment)}
 
 
 def reassess(family: Family, members: list[Member], today: date) -> bool:
@@ -147,6 +149,13 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
         if member_data.nik in seen:
             raise InvalidInput(f"members[{index}].nik", f"same NIK as members[{seen[member_data.nik]}]")
         seen[member_data.nik] = index
+    position = {id(m): i for i, m in enumerate(data.members)}
+    kinship = [
+        FieldError(f"members[{position[id(member)]}].{field}", reason)
+        for member, field, reason in rules.kinship_problems(data.members)
+    ]
+    if kinship:
+        raise InvalidInput.of(kinship)
     if await repository.kk_number_taken(session=session, kk_number=data.kk_number):
         raise Conflict("A live family already has this No. KK", errors=[FieldError("kk_number", "already registered")])
     await _check_niks_free(session=session, niks={f"members[{i}].nik": m.nik for i, m in enumerate(data.members)})
@@ -247,15 +256,53 @@ async def delete_family(*, session: AsyncSession, principal: Principal, family_i
     await commit_versioned(session)
 
 
-async def _after_member_write(*, session: AsyncSession, family: Family, member: Member, operation: Operation) -> None:
-    """Re-assess the family, record the changes, commit."""
+KinshipKeys = set[tuple[str, str, str]]
+
+
+def _kinship_keys(members: Sequence[Member]) -> KinshipKeys:
+    return {(m.id, field, reason) for m, field, reason in rules.kinship_problems(members)}
+
+
+def _check_kinship(members: Sequence[Member], written: Member, before: KinshipKeys, requested: Sequence[str]) -> None:
+    """Refuse a write that makes the family's mother links or reported children inconsistent. A problem of the
+    written member names its own field; one it causes to another member (a child whose mother it no longer
+    fits, a mother whose reported children it outnumbers) names the written field that caused it."""
+    errors = []
+    for member, field, reason in rules.kinship_problems(members):
+        if (member.id, field, reason) in before:
+            continue
+        if member is written:
+            errors.append(FieldError(field, reason))
+        elif field == "children_born_alive":
+            errors.append(FieldError("mother_nik", f"the mother's children_born_alive: {reason}"))
+        else:
+            cause = next((f for f in ("sex", "birth_date", "nik") if f in requested), "body")
+            errors.append(FieldError(cause, f"the mother of {member.name}: {reason}"))
+    if errors:
+        raise InvalidInput.of(errors)
+
+
+async def _after_member_write(
+    *,
+    session: AsyncSession,
+    family: Family,
+    member: Member,
+    operation: Operation,
+    kinship_before: KinshipKeys,
+    requested: Sequence[str],
+    also_updated: Sequence[Member] = (),
+) -> None:
+    """Check the family's mother links, re-assess the family, record the changes, commit."""
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
+    if operation is not Operation.DELETED:
+        _check_kinship(members, member, kinship_before, requested)
     family_changed = reassess(family, members, date.today())
     if family_changed:
         family.updated_at = utcnow()
     await session.flush()
     updated_family = [(family, family, Operation.UPDATED)] if family_changed else []
-    await log_changes(session, [(family, member, operation), *updated_family])
+    others = [(family, other, Operation.UPDATED) for other in also_updated]
+    await log_changes(session, [(family, member, operation), *others, *updated_family])
     await commit_versioned(session)
 
 
@@ -273,10 +320,18 @@ async def add_member(*, session: AsyncSession, principal: Principal, family_id: 
     if not principal.covers(family.desa_code):
         raise Forbidden("The family is outside your region")
     await _check_niks_free(session=session, niks={"nik": data.nik})
+    before = _kinship_keys((await repository.live_members(session=session, family_ids=[family.id]))[family.id])
     member = build_member(data, family.id)
     session.add(member)
     await session.flush()
-    await _after_member_write(session=session, family=family, member=member, operation=Operation.CREATED)
+    await _after_member_write(
+        session=session,
+        family=family,
+        member=member,
+        operation=Operation.CREATED,
+        kinship_before=before,
+        requested=list(data.model_fields_set),
+    )
     return member_read(member)
 
 
@@ -334,8 +389,15 @@ async def update_member(
     member, family = await _live_member(session=session, principal=principal, member_id=member_id)
     check_if_match(if_match, member.version)
     requested = data.model_dump(exclude_unset=True)
+    family_members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
+    before = _kinship_keys(family_members)
+    children: list[Member] = []
     if "nik" in requested and requested["nik"] != member.nik:
         await _check_niks_free(session=session, niks={"nik": requested["nik"]}, except_member_id=member.id)
+        children = [m for m in family_members if m.mother_nik == member.nik and m is not member]
+    for child in children:  # a corrected NIK of a mother follows to her children's links
+        child.mother_nik = requested["nik"]
+        child.updated_at = utcnow()
     for name, value in requested.items():
         setattr(member, name, value)
     if member.is_pregnant is False:
@@ -348,7 +410,15 @@ async def update_member(
     derive_member_fields(member)
     member.updated_at = utcnow()
     await session.flush()
-    await _after_member_write(session=session, family=family, member=member, operation=Operation.UPDATED)
+    await _after_member_write(
+        session=session,
+        family=family,
+        member=member,
+        operation=Operation.UPDATED,
+        kinship_before=before,
+        requested=list(requested),
+        also_updated=children,
+    )
     return member_read(member)
 
 
@@ -357,4 +427,6 @@ async def delete_member(*, session: AsyncSession, principal: Principal, member_i
     check_if_match(if_match, member.version, required=False)
     member.deleted_at = member.updated_at = utcnow()
     await session.flush()
-    await _after_member_write(session=session, family=family, member=member, operation=Operation.DELETED)
+    await _after_member_write(
+        session=session, family=family, member=member, operation=Operation.DELETED, kinship_before=set(), requested=()
+    )

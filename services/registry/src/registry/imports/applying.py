@@ -26,7 +26,7 @@ from registry.families import service as families_service
 from registry.families.models import Family, Member
 from registry.families.schemas import FamilyFields, MemberCreate
 from registry.feed import Entity
-from registry.imports.columns import FAMILY_FIELDS, HEADER_OF, MEMBER_FIELDS
+from registry.imports.columns import FAMILY_FIELDS, HEADER_OF, MEMBER_FIELDS, OPTIONAL_MEMBER_FIELDS
 from registry.regions.models import Region, RegionLevel
 
 WHOLE_ROW = "row"
@@ -231,12 +231,15 @@ async def _write(
             for row in valid.rows
             if (nik := valid.members[row.number].nik) in existing.family_of_nik and nik not in held
         }
+        kinship = _kinship_problems(valid, held)
         if elsewhere:
             results.append(
                 _reject_all(
                     valid.rows, {n: [(_column("nik"), "registered to a member of another family")] for n in elsewhere}
                 )
             )
+        elif kinship:
+            results.append(_reject_all(valid.rows, kinship))
         elif family is None:  # the common case of a first import: plain rows, inserted in bulk below
             fresh.append(valid)
             results.append(FamilyResult(outcomes=dict.fromkeys((row.number for row in valid.rows), Outcome.INSERTED)))
@@ -266,6 +269,29 @@ async def _write(
     return results
 
 
+def _kinship_problems(valid: ValidFamily, held: dict[str, Member]) -> dict[int, list[tuple[str, str]]]:
+    """The family's mother links and reported children as the import would leave them (its rows over the
+    members already registered), checked: problems by row number. A problem of a registered member the file
+    does not list is put on the file's first row."""
+    rows_by_nik = {valid.members[row.number].nik: row for row in valid.rows}
+    projected: list[rules.KinFacts] = [member for nik, member in held.items() if nik not in rows_by_nik]
+    for row in valid.rows:
+        wanted = valid.members[row.number]
+        kept = held.get(wanted.nik)
+        missing = {name: getattr(kept, name) for name in OPTIONAL_MEMBER_FIELDS if name not in row.values and kept}
+        projected.append(wanted.model_copy(update=missing) if missing else wanted)
+    problems: dict[int, list[tuple[str, str]]] = {}
+    for member, field_name, reason in rules.kinship_problems(projected):
+        listed = rows_by_nik.get(member.nik)
+        if listed is not None:
+            problems.setdefault(listed.number, []).append((_column(field_name), reason))
+        else:
+            problems.setdefault(valid.rows[0].number, []).append(
+                (WHOLE_ROW, f"{field_name} of a registered member not in this file: {reason}")
+            )
+    return problems
+
+
 MEMBER_VALUES = attrgetter(*MemberCreate.model_fields)
 MEMBER_RECORD_COLUMNS = (
     *MemberCreate.model_fields, *families_service.DERIVED_MEMBER_COLUMNS, "version", "created_at", "updated_at", "id",
@@ -288,17 +314,7 @@ def _new_family(
         members.append(
             (*MEMBER_VALUES(data), *families_service.derived_member_values(data), 1, now, now, member_id, family_id)
         )
-        facts.append(
-            _MemberFacts(
-                member_id,
-                data.sex,
-                data.birth_date,
-                data.relation,
-                data.marital_status,
-                data.is_pregnant,
-                data.planned_marriage_date,
-            )
-        )
+        facts.append(_MemberFacts.of(member_id, data))
     family = {
         **valid.data.model_dump(),
         **families_service.assessment_columns(valid.data, facts, today),
@@ -317,12 +333,32 @@ class _MemberFacts:
     """A member about to be inserted, as the KRS rules read one."""
 
     id: str
+    nik: str
     sex: str
     birth_date: date
     relation: str
     marital_status: str
     is_pregnant: bool
+    pregnancy_start_date: date | None
     planned_marriage_date: date | None
+    mother_nik: str | None
+    children_born_alive: int | None
+
+    @classmethod
+    def of(cls, member_id: str, data: MemberCreate) -> _MemberFacts:
+        return cls(
+            member_id,
+            data.nik,
+            data.sex,
+            data.birth_date,
+            data.relation,
+            data.marital_status,
+            data.is_pregnant,
+            data.pregnancy_start_date,
+            data.planned_marriage_date,
+            data.mother_nik,
+            data.children_born_alive,
+        )
 
 
 def _apply(
@@ -353,7 +389,8 @@ def _apply(
             result.outcomes[row.number] = Outcome.INSERTED
             continue
         changed = False
-        for name, value in wanted.model_dump().items():
+        given = wanted.model_dump(exclude={n for n in OPTIONAL_MEMBER_FIELDS if n not in row.values})
+        for name, value in given.items():
             if getattr(member, name) != value:
                 setattr(member, name, value)
                 changed = True

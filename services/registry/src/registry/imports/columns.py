@@ -58,12 +58,20 @@ COLUMNS = (
         "contraception", "alat_kontrasepsi", "tidak_ada, pil, suntik, kondom, iud, implan, mow, mop, mal, tradisional"
     ),
     Column("planned_marriage_date", "rencana_tanggal_nikah", "Untuk calon pengantin: tanggal rencana menikah"),
+    Column("mother_nik", "nik_ibu", "Untuk anak: NIK ibunya, anggota keluarga yang sama (boleh kosong)"),
+    Column(
+        "children_born_alive",
+        "jumlah_anak_lahir_hidup",
+        "Untuk perempuan: jumlah anak lahir hidup menurut pengakuannya, termasuk yang tidak lagi di KK",
+    ),
 )
+# Columns a file may leave out; a member already registered keeps its value for a column the file lacks.
+OPTIONAL_MEMBER_FIELDS = ("mother_nik", "children_born_alive")
 FAMILY_FIELDS = tuple(c.field for c in COLUMNS if c.family)
 MEMBER_FIELDS = tuple(c.field for c in COLUMNS if not c.family)
 REQUIRED = ("kk_number", "desa_code", "address", "nik", "name", "sex", "birth_date", "relation", "marital_status")
 DATE_FIELDS = frozenset({"birth_date", "pregnancy_start_date", "planned_marriage_date"})
-DIGIT_FIELDS = frozenset({"kk_number", "desa_code", "nik", "rt", "rw"})
+DIGIT_FIELDS = frozenset({"kk_number", "desa_code", "nik", "rt", "rw", "mother_nik"})
 HEADER_OF = {c.field: c.header for c in COLUMNS}
 _BY_NAME = {name: c.field for c in COLUMNS for name in (c.field, c.header)}
 

@@ -199,6 +199,9 @@ class FamilyReader:
                 values[name] = columns.normalise(name, cell)
             except ValueError as exc:
                 errors.append((name, str(exc)))
+        for name in self._fields[len(cells) :]:  # a row that ends early: its trailing cells are empty
+            if name is not None:
+                values[name] = columns.normalise(name, None)
         if (first := self._scan.earlier_nik.get(number)) is not None:
             errors.append(("nik", f"same NIK as row {first}"))
         return StagedRow(number, values, errors)

@@ -199,12 +199,12 @@ def _target_query(kind: PoktanKind, on: date) -> Select[str, int]:
     """Target families per desa for a kind of poktan (rules.PoktanKind says whom each serves)."""
     live_family = col(Family.deleted_at).is_(None)
     if kind in (PoktanKind.BKB, PoktanKind.UPPKA):
-        flag = Family.target_balita if kind is PoktanKind.BKB else Family.target_pus
-        return (
-            select(col(Family.desa_code), func.count())
-            .where(live_family, col(flag).is_(True))
-            .group_by(col(Family.desa_code))
+        served = (
+            col(Family.target_baduta).is_(True) | col(Family.target_balita).is_(True)  # a child under five
+            if kind is PoktanKind.BKB
+            else col(Family.target_pus).is_(True)
         )
+        return select(col(Family.desa_code), func.count()).where(live_family, served).group_by(col(Family.desa_code))
     if kind is PoktanKind.BKL:
         age = col(Member.birth_date) <= _years_before(on, rules.LANSIA_FROM_AGE)
     else:

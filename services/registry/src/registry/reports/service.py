@@ -1,6 +1,8 @@
 """The KRS report: the Verval KRS columns counted per child region, from the families' stored assessments.
 
-One GROUP BY over the desa-code prefix, so a kecamatan's row is exactly the sum of its desa."""
+One GROUP BY over the desa-code prefix, so a kecamatan's row is exactly the sum of its desa. Targets and risk
+factors are counted over the keluarga sasaran (a family with a baduta, a balita, an ibu hamil or a PUS), as
+Verval KRS tables count them; `families` and `catin` are over all live families."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import ColumnElement, Integer, and_, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -21,21 +23,31 @@ from registry.regions import service as regions
 from registry.regions.models import CODE_LENGTH, Region, RegionLevel
 from registry.reports.schemas import KrsCounts, KrsReport, KrsReportRow
 
-# Report column → the family column it counts.
-COUNTED = {
-    "krs_families": Family.is_krs,
-    "pus": Family.target_pus,
-    "ibu_hamil": Family.target_ibu_hamil,
-    "baduta": Family.target_baduta,
-    "balita": Family.target_balita,
-    "catin": Family.target_catin,
-    "air_minum_tidak_layak": Family.risk_air_minum_tidak_layak,
-    "jamban_tidak_layak": Family.risk_jamban_tidak_layak,
-    "terlalu_muda": Family.risk_terlalu_muda,
-    "terlalu_tua": Family.risk_terlalu_tua,
-    "terlalu_dekat": Family.risk_terlalu_dekat,
-    "terlalu_banyak": Family.risk_terlalu_banyak,
-    "miskin": Family.risk_miskin,
+
+def _of_sasaran(flag: bool) -> ColumnElement[bool]:
+    return and_(col(Family.is_sasaran), col(flag))
+
+
+def _flag(flag: bool) -> ColumnElement[bool]:
+    return col(flag).is_(True)
+
+
+# Report column → what it counts.
+COUNTED: dict[str, ColumnElement[bool]] = {
+    "sasaran_families": _flag(Family.is_sasaran),
+    "krs_families": _flag(Family.is_krs),
+    "pus": _flag(Family.target_pus),
+    "ibu_hamil": _flag(Family.target_ibu_hamil),
+    "baduta": _flag(Family.target_baduta),
+    "balita": _flag(Family.target_balita),
+    "catin": _flag(Family.target_catin),
+    "air_minum_tidak_layak": _of_sasaran(Family.risk_air_minum_tidak_layak),
+    "jamban_tidak_layak": _of_sasaran(Family.risk_jamban_tidak_layak),
+    "terlalu_muda": _of_sasaran(Family.risk_terlalu_muda),
+    "terlalu_tua": _of_sasaran(Family.risk_terlalu_tua),
+    "terlalu_dekat": _of_sasaran(Family.risk_terlalu_dekat),
+    "terlalu_banyak": _of_sasaran(Family.risk_terlalu_banyak),
+    "miskin": _of_sasaran(Family.risk_miskin),
 }
 COLUMNS = ["code", "name", *KrsCounts.model_fields]
 
