@@ -144,7 +144,10 @@ def _team_and_mother(stack: Stack, *, serial: int) -> tuple[str, str]:
         json={
             "desa_code": DUNGUN_PERAPAKAN,
             "name": "TPK Dungun Perapakan",
-            "members": [{"user_id": kader_id, "name": "Kader Yuli", "role": "kader_kb"}],
+            "members": [
+                {"user_id": f"bidan-{serial}", "name": "Bidan Rina", "role": "bidan"},
+                {"user_id": kader_id, "name": "Kader Yuli", "role": "kader_kb"},
+            ],
         },
         headers=operator,
     )

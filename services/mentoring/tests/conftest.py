@@ -31,6 +31,9 @@ WRITTEN_TABLES = [  # children before parents
 ]
 
 
+REGISTRY_WRITTEN_TABLES = ["change_event", "member", "family", "idempotency_record"]
+
+
 @pytest.fixture(scope="session")
 async def registry_service(database_factory: Callable[[str], str], tokens: TokenFactory) -> AsyncIterator[FastAPI]:
     url = database_factory("registry_for_mentoring")
@@ -71,8 +74,9 @@ async def mentoring(mentoring_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def registry(registry_service: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The registry as a test (an operator) uses it to set up families."""
+    """The registry as a test (an operator) uses it to set up families; emptied after the test."""
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=registry_service), base_url="http://registry"
     ) as http:
         yield http
+    await truncate(registry_service.state.database, REGISTRY_WRITTEN_TABLES)

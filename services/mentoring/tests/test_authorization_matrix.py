@@ -43,10 +43,11 @@ class Recipe:
     scoped: bool = True  # a tpk of another desa: a record route answers 404, a list shows nothing of it
 
 
+BIDAN = {"user_id": "bidan-tpk-2", "name": "Bidan Rina", "role": "bidan"}
 RECIPES: dict[tuple[str, str], Recipe] = {
     ("POST", "/v1/teams"): Recipe(
         "POST", lambda w: "/v1/teams", MANAGERS, 201,
-        body=lambda w: {"desa_code": DUNGUN_PERAPAKAN, "name": "TPK 2", "members": []}, scoped=False,
+        body=lambda w: {"desa_code": DUNGUN_PERAPAKAN, "name": "TPK 2", "members": [BIDAN]}, scoped=False,
     ),
     ("GET", "/v1/teams"): Recipe("GET", lambda w: "/v1/teams", READERS),
     ("GET", "/v1/teams/{team_id}"): Recipe("GET", lambda w: f"/v1/teams/{w['team']['id']}", READERS),
@@ -92,6 +93,11 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/v1/reports/outcomes"): Recipe(
         "GET", lambda w: "/v1/reports/outcomes", READERS | {"viewer"}, scoped=False
     ),
+    ("PUT", "/v1/kb-targets/{region_code}/{year}"): Recipe(
+        "PUT", lambda w: f"/v1/kb-targets/{DUNGUN_PERAPAKAN}/2026", MANAGERS, body=lambda w: {"acceptors": 107},
+        scoped=False,
+    ),
+    ("GET", "/v1/kb-targets"): Recipe("GET", lambda w: "/v1/kb-targets", READERS | {"viewer"}, scoped=False),
     ("GET", "/v1/priority-children"): Recipe("GET", lambda w: "/v1/priority-children", READERS, scoped=False),
     ("GET", "/v1/changes"): Recipe("GET", lambda w: "/v1/changes", READERS),
     ("GET", "/v1/audit-events"): Recipe("GET", lambda w: "/v1/audit-events", {"admin"}),

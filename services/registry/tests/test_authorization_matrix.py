@@ -220,6 +220,12 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/v1/reports/krs.csv"): Recipe(
         "GET", lambda t: f"/v1/reports/krs.csv?region={t['desa_code']}&level=desa", 200, "report"
     ),
+    ("GET", "/v1/reports/tpk-targets"): Recipe(
+        "GET", lambda t: f"/v1/reports/tpk-targets?region={t['desa_code']}&level=desa", 200, "report"
+    ),
+    ("GET", "/v1/reports/kb"): Recipe(
+        "GET", lambda t: f"/v1/reports/kb?region={t['desa_code']}&level=desa", 200, "report"
+    ),
 }
 
 

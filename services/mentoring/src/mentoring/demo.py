@@ -27,7 +27,7 @@ from mentoring.teams.models import Team, TeamRole
 from mentoring.teams.schemas import TeamCreate, TeamMemberCreate
 from mentoring.teams.service import create as create_team
 from mentoring.visits import service as visits
-from mentoring.visits.schemas import CatinVisit, ChildVisit, IbuHamilVisit
+from mentoring.visits.schemas import AncContact, CatinVisit, ChildVisit, IbuHamilVisit
 
 DESA = "6101042015"  # Dungun Perapakan, Kecamatan Tebas, Kabupaten Sambas
 # The gateway's demo tpk users have fixed ids (gateway.demo), so their tokens' `sub` matches these members.
@@ -136,9 +136,12 @@ def _visits(
                 **common,
                 category="ibu_hamil",
                 visited_on=today - timedelta(days=28 * n + 1),
-                anc_number=3 - n,
                 gestational_age_weeks=max(weeks - 4 * n, 4),
-                with_doctor=n == 2,
+                anc_contacts=[
+                    AncContact(number=3 - n, contacted_on=today - timedelta(days=28 * n + 1), with_doctor=n == 2)
+                ],
+                has_buku_kia=True,
+                birth_fund_prepared=rng.random() < 0.6,
                 weight_kg=round(rng.uniform(45, 70), 1),
                 lila_cm=round(rng.uniform(21.5, 28.0), 1),
                 hb_g_dl=round(rng.uniform(9.5, 13.0), 1),

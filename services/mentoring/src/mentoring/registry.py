@@ -10,8 +10,7 @@ from pydantic import BaseModel
 from kkb_shared.registry_api import member_with_family
 from kkb_shared.service_client import ServiceClient
 
-OF_THE_MOTHER = ("terlalu_muda", "terlalu_tua")  # the finding names the mothers it is about
-OF_THE_FAMILY = ("terlalu_dekat", "terlalu_banyak")  # the finding names the children
+FOUR_TERLALU = ("terlalu_muda", "terlalu_tua", "terlalu_dekat", "terlalu_banyak")  # each names the mothers
 
 
 class RegistryMember(BaseModel):
@@ -44,6 +43,5 @@ async def fetch_member(registry: ServiceClient, member_id: str) -> RegistryMembe
         birth_date=member.birth_date,
         family_is_krs=family.krs.is_krs,
         family_poor=family.krs.has("miskin"),
-        **{code: family.krs.has(code, member.id) for code in OF_THE_MOTHER},
-        **{code: family.krs.has(code) for code in OF_THE_FAMILY},
+        **{code: family.krs.has(code, member.id) for code in FOUR_TERLALU},
     )

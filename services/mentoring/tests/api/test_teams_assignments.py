@@ -41,12 +41,47 @@ async def test_team_is_created_with_its_members_and_read_in_its_desa_only(
 async def test_team_desa_must_exist_and_lie_in_the_callers_region(
     mentoring: httpx.AsyncClient, tokens: TokenFactory, desa: str, status: int, field: str | None
 ) -> None:
-    body = {"desa_code": desa, "name": "TPK", "members": []}
+    body = {
+        "desa_code": desa,
+        "name": "TPK",
+        "members": [{"user_id": "bidan-tpk-2", "name": "Bidan Rina", "role": "bidan"}],
+    }
     response = await mentoring.post("/v1/teams", json=body, headers=operator_headers(tokens))
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
     if field:
         assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+@pytest.mark.parametrize(
+    ("roles", "field"),
+    [((), "members"), (("kader_kb", "kader_pkk"), "members"), (("bidan", "kader_kb", "bidan"), "members[2].role")],
+)
+async def test_a_team_has_exactly_one_bidan(
+    mentoring: httpx.AsyncClient, tokens: TokenFactory, roles: tuple[str, ...], field: str
+) -> None:
+    members = [{"user_id": f"u{i}", "name": "Kader", "role": role} for i, role in enumerate(roles)]
+    body = {"desa_code": DUNGUN_PERAPAKAN, "name": "TPK", "members": members}
+    response = await mentoring.post("/v1/teams", json=body, headers=operator_headers(tokens))
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+async def test_a_second_bidan_is_refused_and_a_team_whose_bidan_left_is_incomplete(
+    mentoring: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    team = await create_team(mentoring, tokens)
+    assert team["complete"] is True
+    second = {"user_id": "another-bidan", "name": "Bidan Sri", "role": "bidan"}
+    refused = await mentoring.post(f"/v1/teams/{team['id']}/members", json=second, headers=operator_headers(tokens))
+    assert refused.status_code == 409 and refused.json()["errors"][0]["field"] == "role"
+    bidan = next(m for m in team["members"] if m["role"] == "bidan")
+    left = await mentoring.delete(f"/v1/teams/{team['id']}/members/{bidan['id']}", headers=operator_headers(tokens))
+    assert left.status_code == 204
+    read = await mentoring.get(f"/v1/teams/{team['id']}", headers=operator_headers(tokens))
+    assert read.json()["complete"] is False
+    again = await mentoring.post(f"/v1/teams/{team['id']}/members", json=second, headers=operator_headers(tokens))
+    assert again.status_code == 201
 
 
 async def test_a_user_is_in_a_team_once(mentoring: httpx.AsyncClient, tokens: TokenFactory) -> None:

@@ -1,4 +1,4 @@
-"""N/T/O/B by the KBM rule and 2T (domain.md, TPK), at each boundary."""
+"""N/T/O/B by the KBM rule and 2T (buku KIA, Permenkes 2/2020), at each boundary."""
 
 from __future__ import annotations
 
@@ -52,7 +52,34 @@ def test_the_months_last_weighing_counts_and_order_does_not_matter() -> None:
     ]
     results = judge(BIRTH, weighings)
     assert [(r.weighing.measured_on.day, r.status) for r in results] == [
-        (2, WeighingStatus.BARU),
-        (28, WeighingStatus.NOT_JUDGED),  # no weighing in April
+        (2, None),  # May has a later weighing: one status per month
+        (28, WeighingStatus.BARU),
         (3, WeighingStatus.TIDAK_NAIK),
     ]
+
+
+def test_a_second_t_in_the_same_month_is_not_2t() -> None:
+    weighings = [
+        Weighing(date(2025, 1, 12), 4.0),  # B
+        Weighing(date(2025, 2, 10), 4.1),  # 1 month: +100 < 800: T
+        Weighing(date(2025, 2, 25), 4.1),  # the same month again: February is T once, and not 2T
+    ]
+    results = judge(BIRTH, weighings)
+    assert [(r.status, r.two_t) for r in results] == [
+        (WeighingStatus.BARU, False),
+        (None, False),
+        (WeighingStatus.TIDAK_NAIK, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("march_day", "march_weight", "two_t"),
+    [(10, 4.9, True), (10, 6.0, False)],  # T in February and March: 2T; N in March: not
+)
+def test_2t_is_t_in_two_consecutive_calendar_months(march_day: int, march_weight: float, two_t: bool) -> None:
+    weighings = [
+        Weighing(date(2025, 1, 12), 4.0),
+        Weighing(date(2025, 2, 12), 4.5),  # 1 month: +500 < 800: T
+        Weighing(date(2025, 3, march_day), march_weight),  # 1 month, 28 days: KBM 800
+    ]
+    assert judge(BIRTH, weighings)[-1].two_t is two_t

@@ -12,6 +12,7 @@ from kkb_shared.testing.tokens import TokenFactory
 
 from mentoring_factories import (
     assign,
+    catin_visit,
     child_visit,
     create_team,
     ibu_hamil_visit,
@@ -56,17 +57,32 @@ async def two_desa(mentoring: httpx.AsyncClient, registry: httpx.AsyncClient, to
     await _visit(mentoring, tokens, pasca_visit(post_partum["id"], visited_on=today), DUNGUN_PERAPAKAN)
 
 
+def _cell(sasaran: int, capaian: int, *, unlisted: int = 0, assigned: int = 0) -> dict[str, Any]:
+    return {
+        "sasaran": sasaran,
+        "capaian": capaian,
+        "capaian_unlisted": unlisted,
+        "assigned": assigned,
+        "sasaran_without_team": max(0, sasaran - assigned),
+        "percent": round(capaian * 100 / sasaran, 1) if sasaran else None,
+    }
+
+
 @pytest.mark.usefixtures("two_desa")
 async def test_sasaran_vs_capaian_per_desa_and_rolled_up(mentoring: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    """Sasaran are the registry's (both pregnant mothers of Dungun's KRS families, assigned or not); capaian
+    the targets visited."""
     by_desa = await _report(mentoring, tokens, f"/v1/reports/achievement?region=6101&month={THIS_MONTH}")
     rows = {row["code"]: row for row in by_desa["rows"]}
     assert set(rows) == {DUNGUN_PERAPAKAN, TEBAS_KUALA}
     dungun = rows[DUNGUN_PERAPAKAN]
-    assert dungun["ibu_hamil"] == {"sasaran": 1, "capaian": 1, "percent": 100.0}
-    assert dungun["catin"] == {"sasaran": 1, "capaian": 0, "percent": 0.0}
-    assert dungun["balita"] == {"sasaran": 0, "capaian": 0, "percent": None}
-    assert rows[TEBAS_KUALA]["baduta"] == {"sasaran": 1, "capaian": 0, "percent": 0.0}
-    assert by_desa["total"]["baduta"] == {"sasaran": 2, "capaian": 1, "percent": 50.0}
+    assert dungun["ibu_hamil"] == _cell(2, 1, assigned=1)
+    assert dungun["catin"] == _cell(0, 0, assigned=1)  # the registry lists no catin: the father is married
+    assert dungun["balita"] == _cell(0, 0)
+    assert dungun["pasca_persalinan"] == _cell(1, 1, assigned=1)  # not in the registry: the assigned mothers
+    assert (dungun["teams"], dungun["teams_without_bidan"]) == (1, 0)
+    assert rows[TEBAS_KUALA]["baduta"] == _cell(1, 0, assigned=1)
+    assert by_desa["total"]["baduta"] == _cell(3, 1, assigned=2)
 
     kecamatan = await _report(mentoring, tokens, f"/v1/reports/achievement?level=kecamatan&month={THIS_MONTH}")
     assert [row["code"] for row in kecamatan["rows"]] == ["610104"]
@@ -82,7 +98,24 @@ async def test_a_month_without_visits_has_targets_but_no_capaian(
 ) -> None:
     before = (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     report = await _report(mentoring, tokens, f"/v1/reports/achievement?level=kabupaten&month={before}")
-    assert report["total"]["ibu_hamil"] == {"sasaran": 1, "capaian": 0, "percent": 0.0}
+    assert report["total"]["ibu_hamil"] == _cell(3, 0, assigned=1)  # open last month, not visited in it
+
+
+async def test_capaian_may_exceed_sasaran_when_the_tpk_reaches_targets_the_registry_does_not_list(
+    mentoring: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    well_off = await register_family(registry, tokens, child_age_days=30 * 31)  # a balita, no risk factor
+    assert well_off["family"]["is_krs"] is False
+    team = await create_team(mentoring, tokens)
+    child = await assign(mentoring, tokens, team, well_off["child"]["id"], "balita")
+    await _visit(
+        mentoring,
+        tokens,
+        child_visit(child["id"], category="balita", visited_on=TODAY.isoformat(), weight_kg=11.5, length_cm=85.0),
+        DUNGUN_PERAPAKAN,
+    )
+    report = await _report(mentoring, tokens, f"/v1/reports/achievement?region={DUNGUN_PERAPAKAN}&month={THIS_MONTH}")
+    assert report["rows"][0]["balita"] == _cell(0, 1, unlisted=1)
 
 
 @pytest.mark.usefixtures("two_desa")
@@ -160,3 +193,46 @@ async def test_priority_children_are_t_and_underweight_in_poor_krs_families(
     assert "nik" not in items[0] and "name" not in items[0]
     viewer = await mentoring.get("/v1/priority-children", headers=tokens.headers("viewer", "6101"))
     assert viewer.status_code == 403
+
+
+async def test_kb_pasca_persalinan_coverage_against_the_years_target_and_catin_screening(
+    mentoring: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    team = await create_team(mentoring, tokens)
+    today = TODAY.isoformat()
+    for method in ("implan", "suntik", "tidak_ada", None):
+        people = await register_family(registry, tokens)
+        mother = await assign(mentoring, tokens, team, people["mother"]["id"], "pasca_persalinan")
+        await _visit(mentoring, tokens, pasca_visit(mother["id"], visited_on=today, kb_method=method), DUNGUN_PERAPAKAN)
+    catin_visits = {"on time": 120, "late": 30, "not screened": None}
+    for days_to_marriage in catin_visits.values():
+        people = await register_family(registry, tokens)
+        catin = await assign(mentoring, tokens, team, people["father"]["id"], "catin")
+        if days_to_marriage is not None:
+            marriage = (TODAY + timedelta(days=days_to_marriage)).isoformat()
+            body = catin_visit(catin["id"], visited_on=today, screening_date=today, planned_marriage_date=marriage)
+            await _visit(mentoring, tokens, body | {"lila_cm": 23.0}, DUNGUN_PERAPAKAN)
+    operator = tokens.headers("operator", "6101")
+    target = await mentoring.put(
+        f"/v1/kb-targets/{DUNGUN_PERAPAKAN}/{TODAY.year}", json={"acceptors": 4}, headers=operator
+    )
+    assert target.status_code == 200, target.text
+    again = await mentoring.put(
+        f"/v1/kb-targets/{DUNGUN_PERAPAKAN}/{TODAY.year}", json={"acceptors": 4}, headers=operator
+    )
+    assert again.json()["version"] == target.json()["version"]  # the same PUT leaves the same state
+    outside = await mentoring.put(f"/v1/kb-targets/3316/{TODAY.year}", json={"acceptors": 4}, headers=operator)
+    assert outside.status_code == 403
+
+    report = await _report(mentoring, tokens, f"/v1/reports/outcomes?month={THIS_MONTH}")
+    (row,) = [r for r in report["rows"] if r["code"] == DUNGUN_PERAPAKAN]
+    assert row["postpartum_mothers"] == 4
+    assert row["kbpp_acceptors"] == {"count": 2, "percent": 50.0}  # tidak_ada and no method are not acceptors
+    assert (row["kbpp_target"], row["kbpp_target_percent"]) == (4, 50.0)
+    assert row["mkjp"] == {"count": 1, "percent": 50.0}
+    assert row["catin"] == 3 and row["kek_catin"] == 2 and row["kek_pregnancies"] == 0
+    assert row["catin_screened_on_time"]["count"] == 1
+    assert row["catin_screened_late"]["count"] == 1
+    assert row["catin_not_screened"]["count"] == 1
+    kecamatan = await _report(mentoring, tokens, f"/v1/reports/outcomes?month={THIS_MONTH}&level=kecamatan")
+    assert kecamatan["rows"][0]["kbpp_target"] == 4  # no kecamatan target: the sum of its desa's

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from mentoring.reports.schemas import Span
 from mentoring.reports.service import period_bounds
 from mentoring.visits import rules
-from mentoring.visits.rules import AncVisit, KbMethod
+from mentoring.visits.rules import AncContact, KbMethod
 
 
 @pytest.mark.parametrize(("lila", "kek"), [(23.4, True), (23.49, True), (23.5, False), (30.0, False), (None, None)])
@@ -42,27 +42,53 @@ def test_trimester_from_gestational_age(weeks: int, trimester: int) -> None:
     assert rules.trimester(weeks) == trimester
 
 
-def _visits(*spec: tuple[int, bool]) -> list[AncVisit]:
-    return [AncVisit(trimester=t, with_doctor=d) for t, d in spec]
+def _contacts(*spec: tuple[int, bool]) -> list[AncContact]:
+    """Contacts numbered 1, 2, ... in the order given, a week apart."""
+    start = date(2026, 1, 1)
+    return [
+        AncContact(number=n, contacted_on=start + timedelta(weeks=n), trimester=t, with_doctor=d)
+        for n, (t, d) in enumerate(spec, start=1)
+    ]
 
 
 @pytest.mark.parametrize(
-    ("visits", "six_met", "doctor_met"),
+    ("contacts", "six_met", "doctor_met"),
     [
-        (_visits((1, True), (2, False), (2, False), (3, True), (3, False), (3, False)), True, True),
-        # six visits but only one in trimester 2: the 1-2-3 scheme is not met
-        (_visits((1, True), (1, False), (2, False), (3, True), (3, False), (3, False)), False, True),
-        # five visits in the scheme's shape are not six
-        (_visits((1, True), (2, False), (2, False), (3, True), (3, False)), False, True),
+        (_contacts((1, True), (2, False), (2, False), (3, True), (3, False), (3, False)), True, True),
+        # six contacts but only one in trimester 2: the 1-2-3 scheme is not met
+        (_contacts((1, True), (1, False), (2, False), (3, True), (3, False), (3, False)), False, True),
+        # five contacts in the scheme's shape are not six
+        (_contacts((1, True), (2, False), (2, False), (3, True), (3, False)), False, True),
         # no doctor in trimester 3
-        (_visits((1, True), (2, False), (2, False), (3, False), (3, False), (3, False)), True, False),
+        (_contacts((1, True), (2, False), (2, False), (3, False), (3, False), (3, False)), True, False),
         ([], False, False),
     ],
 )
-def test_anc_six_visit_and_doctor_rules(visits: list[AncVisit], six_met: bool, doctor_met: bool) -> None:
-    status = rules.anc_status(visits)
-    assert (status.six_visit_rule_met, status.doctor_rule_met) == (six_met, doctor_met)
-    assert status.visits == len(visits)
+def test_anc_six_contact_and_doctor_rules(contacts: list[AncContact], six_met: bool, doctor_met: bool) -> None:
+    status = rules.anc_status(contacts)
+    assert (status.six_contact_rule_met, status.doctor_rule_met) == (six_met, doctor_met)
+    assert len(status.contacts) == len(contacts)
+
+
+def test_a_contact_reported_by_two_visits_counts_once() -> None:
+    first_report = _contacts((1, True), (2, False))
+    again = AncContact(number=2, contacted_on=first_report[1].contacted_on, trimester=2, with_doctor=True)
+    status = rules.anc_status([*first_report, again, *_contacts((1, True), (2, False), (2, False))[2:]])
+    assert [c.number for c in status.contacts] == [1, 2, 3]
+    assert status.contacts[1].with_doctor is False  # the contact as first recorded
+    assert status.by_trimester == {1: 1, 2: 2, 3: 0}
+
+
+@pytest.mark.parametrize(
+    ("weeks_at_visit", "days_before_visit", "trimester"),
+    [(14, 14, 1), (14, 13, 2), (26, 14, 2), (26, 13, 3), (10, 0, 1)],  # 12 weeks: 1; 12 weeks and a day: 2
+)
+def test_a_contact_s_trimester_is_counted_from_the_pregnancy_s_start(
+    weeks_at_visit: int, days_before_visit: int, trimester: int
+) -> None:
+    visited = date(2026, 6, 1)
+    contacted = visited - timedelta(days=days_before_visit)
+    assert rules.contact_trimester(contacted, visited, weeks_at_visit) == trimester
 
 
 @pytest.mark.parametrize(

@@ -55,9 +55,12 @@ async def test_catin_visit_derives_bmi_anemia_and_late_screening(
 ) -> None:
     assignment = await _assigned(mentoring, tokens, setting, "mother", "catin")
     marriage = (date.today() + timedelta(days=30)).isoformat()
-    visit = await _visit(mentoring, tokens, catin_visit(assignment["id"], hb_g_dl=11.9, planned_marriage_date=marriage))
+    visit = await _visit(
+        mentoring, tokens, catin_visit(assignment["id"], hb_g_dl=11.9, lila_cm=23.4, planned_marriage_date=marriage)
+    )
     assert visit["details"]["bmi"] == 20.8
     assert visit["details"]["screened_less_than_3_months_before_marriage"] is True
+    assert visit["screening_on_time"] is False and visit["kek"] is True  # KEK as for a pregnant woman
     assert visit["anemia"] is True  # a woman: Hb < 12 g/dL
     kader = next(m for m in setting["team"]["members"] if m["role"] == "kader_kb")
     assert visit["team_member_id"] == kader["id"]  # the caller's own membership
@@ -69,19 +72,26 @@ async def test_ibu_hamil_visits_give_kek_and_the_pregnancys_anc_rules(
     assignment = await _assigned(mentoring, tokens, setting, "mother", "ibu_hamil")
     first = await _visit(mentoring, tokens, ibu_hamil_visit(assignment["id"], lila_cm=23.4, hb_g_dl=10.9))
     assert first["kek"] is True and first["anemia"] is True and first["details"]["trimester"] == 1
-    for number, weeks, doctor in [(2, 16, False), (3, 22, False), (4, 26, True), (5, 30, False)]:
-        await _visit(
-            mentoring,
-            tokens,
-            ibu_hamil_visit(assignment["id"], anc_number=number, gestational_age_weeks=weeks, with_doctor=doctor),
-        )
+    assert (first["details"]["has_buku_kia"], first["details"]["birth_fund_prepared"]) == (True, False)
+    # One visit at 30 weeks sees contacts 2-5 in the buku KIA; they were at 16, 22, 26 (doctor) and 30 weeks.
+    contacts = [
+        {"number": number, "contacted_on": days_ago(1 + 7 * (30 - weeks)), "with_doctor": doctor}
+        for number, weeks, doctor in [(2, 16, False), (3, 22, False), (4, 26, True), (5, 30, False)]
+    ]
+    await _visit(mentoring, tokens, ibu_hamil_visit(assignment["id"], gestational_age_weeks=30, anc_contacts=contacts))
+    # A second visit the same day reports contact 2 again: it is not a new contact.
+    await _visit(
+        mentoring, tokens, ibu_hamil_visit(assignment["id"], gestational_age_weeks=30, anc_contacts=contacts[:1])
+    )
     read = await mentoring.get(f"/v1/assignments/{assignment['id']}", headers=kader_headers(tokens))
     anc = read.json()["anc"]
-    assert anc["visits"] == 5 and anc["by_trimester"] == {"1": 1, "2": 2, "3": 2}
-    assert anc["six_visit_rule_met"] is False and anc["doctor_rule_met"] is True
-    await _visit(mentoring, tokens, ibu_hamil_visit(assignment["id"], anc_number=6, gestational_age_weeks=36))
+    assert anc["count"] == 5 and anc["by_trimester"] == {"1": 1, "2": 2, "3": 2}
+    assert [c["number"] for c in anc["contacts"]] == [1, 2, 3, 4, 5]
+    assert anc["six_contact_rule_met"] is False and anc["doctor_rule_met"] is True
+    sixth = [{"number": 6, "contacted_on": days_ago(1), "with_doctor": False}]
+    await _visit(mentoring, tokens, ibu_hamil_visit(assignment["id"], gestational_age_weeks=36, anc_contacts=sixth))
     read = await mentoring.get(f"/v1/assignments/{assignment['id']}", headers=kader_headers(tokens))
-    assert read.json()["anc"]["six_visit_rule_met"] is True
+    assert read.json()["anc"]["six_contact_rule_met"] is True
 
 
 async def test_pasca_persalinan_visit_says_whether_the_method_is_mkjp(
@@ -98,9 +108,13 @@ async def test_pasca_persalinan_visit_says_whether_the_method_is_mkjp(
     [
         ({"category": "balita"}, "category"),  # not the assignment's category
         ({"lila_cm": 5}, "lila_cm"),
-        ({"gestational_age_weeks": 30, "trimester": 2}, "trimester"),
+        ({"anc_contacts": [{"number": 1, "contacted_on": days_ago(200)}]}, "anc_contacts[0].contacted_on"),
+        (
+            {"anc_contacts": [{"number": 1, "contacted_on": days_ago(1)}, {"number": 1, "contacted_on": days_ago(2)}]},
+            "anc_contacts[1].number",
+        ),
         ({"referral_to": "Puskesmas Tebas"}, "referred"),
-        ({"visited_on": days_ago(400)}, "visited_on"),  # before the assignment started
+        ({"visited_on": days_ago(400), "anc_contacts": []}, "visited_on"),  # before the assignment started
         ({"visited_on": (date.today() + timedelta(days=1)).isoformat()}, "visited_on"),
         ({"danger_signs": ["pusing"]}, "danger_signs[0]"),
         ({"team_member_id": "0192f000-0000-7000-8000-00000000beef"}, "team_member_id"),

@@ -132,3 +132,43 @@ async def test_csv_has_the_same_rows_and_a_total(client: httpx.AsyncClient, admi
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == 24 and rows[-1]["name"] == "total" and rows[-1]["families"] == "4"
     assert next(r for r in rows if r["code"] == DUNGUN_PERAPAKAN)["krs_families"] == "2"
+
+
+async def test_tpk_targets_count_persons_of_krs_families_and_every_catin(
+    client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily
+) -> None:
+    def child(days: int) -> dict[str, Any]:
+        return member_payload(age_days=days, sex="male", relation="anak", marital_status="belum_kawin")
+
+    wife = member_payload(age_days=25 * 365, is_pregnant=True)
+    await create_family(
+        TEBAS_KUALA, latrine="tidak_ada", members=[wife, child(700), child(24 * 31), child(59 * 30), child(61 * 31)]
+    )
+    await create_family(TEBAS_KUALA, members=[member_payload(age_days=25 * 365), child(100)])  # not KRS
+    catin = member_payload(
+        age_days=22 * 365, relation="anak", marital_status="belum_kawin", planned_marriage_date="2999-01-01"
+    )
+    await create_family(TEBAS_KUALA, members=[catin])
+    report = (
+        await client.get("/v1/reports/tpk-targets", params={"region": "610104", "level": "desa"}, headers=admin)
+    ).json()
+    assert report["rows"] == [{"code": TEBAS_KUALA, "catin": 1, "ibu_hamil": 1, "baduta": 1, "balita": 2}]
+
+
+async def test_kb_report_shares_mkjp_among_pus_of_krs_families(
+    client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily
+) -> None:
+    methods = ["implan", "iud", "pil", "suntik", "suntik", "tidak_ada", "mal", None]
+    for method in methods:
+        await create_family(
+            TEBAS_KUALA, poverty_status="miskin", members=[member_payload(age_days=30 * 365, contraception=method)]
+        )
+    await create_family(TEBAS_KUALA, members=[member_payload(age_days=30 * 365, contraception="iud")])  # not KRS
+    await create_family(
+        TEBAS_KUALA, poverty_status="miskin", members=[member_payload(age_days=51 * 365, contraception="iud")]
+    )  # 51: not PUS
+    report = (await client.get("/v1/reports/kb", params={"region": "610104", "level": "desa"}, headers=admin)).json()
+    (row,) = report["rows"]
+    assert (row["pus"], row["mkjp"], row["non_mkjp"], row["other_method"], row["no_method"]) == (8, 2, 3, 1, 2)
+    assert (row["mkjp_percent"], row["non_mkjp_percent"]) == (40.0, 60.0)
+    assert report["total"]["pus"] == 8

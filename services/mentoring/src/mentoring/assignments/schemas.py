@@ -24,14 +24,23 @@ class AssignmentEnd(BaseModel):
     ended_on: NotInFuture
 
 
-class AncSummary(BaseModel):
-    """The ANC rules of one pregnancy (domain.md, TPK 2): at least 6 visits in the scheme 1-2-3, at least
-    one with a doctor in trimester 1 and one in trimester 3."""
+class AncContactRead(BaseModel):
+    number: int
+    contacted_on: date
+    trimester: int = Field(description="From the pregnancy's start")
+    with_doctor: bool
 
-    visits: int
+
+class AncSummary(BaseModel):
+    """The ANC of one pregnancy against the health ministry's scheme: at least 6 distinct contacts in the
+    scheme 1-2-3 (1 in trimester 1, 2 in trimester 2, 3 in trimester 3), at least one with a doctor in
+    trimester 1 and one in trimester 3."""
+
+    contacts: list[AncContactRead] = Field(description="Distinct contacts, each once however many visits saw it")
+    count: int = Field(description="Distinct ANC contacts (not TPK visits)")
     by_trimester: dict[int, int]
     with_doctor_by_trimester: dict[int, int]
-    six_visit_rule_met: bool
+    six_contact_rule_met: bool
     doctor_rule_met: bool
 
 

@@ -22,7 +22,7 @@ from kkb_shared.scope import scoped, within_region
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.versioning import check_if_match, commit_versioned
 from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
-from mentoring.assignments.schemas import AncSummary, AssignmentCreate, AssignmentEnd, AssignmentRead
+from mentoring.assignments.schemas import AncContactRead, AncSummary, AssignmentCreate, AssignmentEnd, AssignmentRead
 from mentoring.feed import Entity
 from mentoring.growth.weighing import completed_months
 from mentoring.registry import RegistryMember, fetch_member
@@ -109,13 +109,31 @@ async def get(*, session: AsyncSession, principal: Principal, assignment_id: str
 
 
 async def anc_summary(session: AsyncSession, assignment: Assignment) -> AncSummary:
-    query = select(col(Visit.details)).where(col(Visit.assignment_id) == assignment.id, col(Visit.deleted_at).is_(None))
-    visits = [
-        rules.AncVisit(trimester=details["trimester"], with_doctor=details["with_doctor"])
+    """The pregnancy's distinct ANC contacts, from every live visit in the order they were made."""
+    query = (
+        select(col(Visit.details))
+        .where(col(Visit.assignment_id) == assignment.id, col(Visit.deleted_at).is_(None))
+        .order_by(col(Visit.visited_on), col(Visit.created_at))
+    )
+    reported = [
+        rules.AncContact(
+            number=contact["number"],
+            contacted_on=date.fromisoformat(contact["contacted_on"]),
+            trimester=contact["trimester"],
+            with_doctor=contact["with_doctor"],
+        )
         for details in (await session.execute(query)).scalars()
+        for contact in details.get("anc_contacts", [])
     ]
-    status = rules.anc_status(visits)
-    return AncSummary(**vars(status))
+    status = rules.anc_status(reported)
+    return AncSummary(
+        contacts=[AncContactRead(**vars(c)) for c in status.contacts],
+        count=len(status.contacts),
+        by_trimester=status.by_trimester,
+        with_doctor_by_trimester=status.with_doctor_by_trimester,
+        six_contact_rule_met=status.six_contact_rule_met,
+        doctor_rule_met=status.doctor_rule_met,
+    )
 
 
 async def list_assignments(

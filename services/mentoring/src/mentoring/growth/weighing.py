@@ -1,9 +1,12 @@
-"""Monthly weighing status by the KBM rule (domain.md, TPK: "T" (tidak naik); buku KIA, Permenkes 2/2020).
+"""Monthly weighing status by the KBM rule ("T", tidak naik: buku KIA, Permenkes 2/2020).
 
-N (naik): gained at least the minimum (KBM) since the weighing of the month before.
+A child has one status per calendar month, from that month's last weighing against the last weighing of the
+month before:
+N (naik): gained at least the minimum (KBM).
 T (tidak naik): lost weight, stayed the same, or gained less than the KBM.
-O: no weighing the month before, so not judged.  B (baru): the first weighing ever.
-2T: two T in a row, which (like weight-for-age below -2 SD) calls for referral."""
+O: no weighing the month before, so not judged.  B (baru): the first month ever weighed.
+2T: T in two consecutive calendar months (two T in one month are not 2T), which (like weight-for-age below
+-2 SD) calls for referral. An earlier weighing of a month that has a later one carries no status."""
 
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ class Weighing:
 @dataclass(frozen=True)
 class Judged:
     weighing: Weighing
-    status: WeighingStatus
+    status: WeighingStatus | None  # None: not the month's last weighing
     gain_grams: int | None
     kbm_grams: int | None
     two_t: bool
@@ -54,16 +57,21 @@ def _month_index(day: date) -> int:
 
 
 def judge(birth_date: date, weighings: Sequence[Weighing]) -> list[Judged]:
-    """Each weighing's status, in date order. Within a month the last weighing is the month's; it is
-    compared with the last weighing of the calendar month before."""
+    """Each weighing, in date order, with its month's status on the month's last weighing."""
     ordered = sorted(weighings, key=lambda w: w.measured_on)
     last_of_month: dict[int, Weighing] = {}
+    for weighing in ordered:
+        last_of_month[_month_index(weighing.measured_on)] = weighing
+    first_month = min(last_of_month, default=0)
+    month_status: dict[int, WeighingStatus] = {}
     judged: list[Judged] = []
-    previous_was_t = False
-    for index, weighing in enumerate(ordered):
+    for weighing in ordered:
         month = _month_index(weighing.measured_on)
+        if last_of_month[month] is not weighing:
+            judged.append(Judged(weighing, None, None, None, two_t=False))
+            continue
         before = last_of_month.get(month - 1)
-        if index == 0:
+        if month == first_month:
             result = Judged(weighing, WeighingStatus.BARU, None, None, two_t=False)
         elif before is None:
             result = Judged(weighing, WeighingStatus.NOT_JUDGED, None, None, two_t=False)
@@ -71,9 +79,8 @@ def judge(birth_date: date, weighings: Sequence[Weighing]) -> list[Judged]:
             gain = round((weighing.weight_kg - before.weight_kg) * 1000)
             minimum = kbm_grams(completed_months(birth_date, weighing.measured_on))
             status = WeighingStatus.NAIK if gain >= minimum else WeighingStatus.TIDAK_NAIK
-            two_t = status is WeighingStatus.TIDAK_NAIK and previous_was_t
+            two_t = status is WeighingStatus.TIDAK_NAIK and month_status.get(month - 1) is WeighingStatus.TIDAK_NAIK
             result = Judged(weighing, status, gain, minimum, two_t=two_t)
-        previous_was_t = result.status is WeighingStatus.TIDAK_NAIK
-        last_of_month[month] = weighing
+        month_status[month] = result.status or WeighingStatus.NOT_JUDGED
         judged.append(result)
     return judged

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
@@ -13,9 +13,19 @@ from kkb_shared.errors import problem_responses
 from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.schema_checks import MONTH_PATTERN
 from kkb_shared.scope import RegionPrefixQuery
-from mentoring.access import READ, REPORTS
+from kkb_shared.versioning import IfMatchHeader, versioned_response
+from mentoring.access import MANAGE, READ, REPORTS
+from mentoring.deps import RegistryDep
 from mentoring.reports import service
-from mentoring.reports.schemas import AchievementReport, Level, OutcomeReport, PriorityChild, Span
+from mentoring.reports.schemas import (
+    AchievementReport,
+    KbTargetRead,
+    KbTargetWrite,
+    Level,
+    OutcomeReport,
+    PriorityChild,
+    Span,
+)
 
 router = APIRouter(tags=["reports"], responses=problem_responses(401, 403, 404, 422))
 
@@ -31,20 +41,32 @@ def _month(month: str | None) -> str:
     return month or date.today().strftime("%Y-%m")
 
 
-@router.get("/reports/achievement", response_model=AchievementReport, dependencies=[REPORTS])
+@router.get(
+    "/reports/achievement", response_model=AchievementReport, dependencies=[REPORTS], responses=problem_responses(503)
+)
 async def achievement_report(
     principal: PrincipalDep,
     session: SessionDep,
+    registry: RegistryDep,
     region: RegionPrefixQuery = None,
     level: LevelQuery = Level.DESA,
     month: MonthQuery = None,
     span: SpanQuery = Span.MONTH,
 ) -> AchievementReport:
-    """Sasaran vs capaian per region and category (the Kampung KB report table "PELAKSANAAN PENDAMPINGAN KRS OLEH TPK"):
-    sasaran are the targets assigned to a team and open at some time in the period, capaian those of them
-    visited at least once in it. E.g. `month=2025-09&span=ytd` is January-September 2025."""
+    """Sasaran vs capaian per region and category, as the Kampung KB reports' table "PELAKSANAAN PENDAMPINGAN
+    KRS OLEH TPK" lays it out. Sasaran are the category's targets as the registry holds them (whether a team
+    was assigned to them or not); capaian are the targets the TPK visited in the period, including targets
+    the registry does not list (counted apart), so capaian may exceed sasaran. Each row says how many sasaran
+    no team mentors and how many teams lack their bidan. E.g. `month=2025-09&span=ytd` is January-September
+    2025."""
     return await service.achievement(
-        session=session, principal=principal, region=region, level=level, month=_month(month), span=span
+        session=session,
+        principal=principal,
+        registry=registry,
+        region=region,
+        level=level,
+        month=_month(month),
+        span=span,
     )
 
 
@@ -76,4 +98,45 @@ async def priority_children(
     families (GENTING's anak asuh priority), each with its reasons; baduta first, then 2T, then lowest WAZ."""
     return await service.priority_children(
         session=session, principal=principal, region=region, cursor=cursor, limit=limit
+    )
+
+
+RegionCodePath = Annotated[str, Path(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$", description="Kemendagri region code")]
+YearPath = Annotated[int, Path(ge=2000, le=2999)]
+
+
+@router.put(
+    "/kb-targets/{region_code}/{year}",
+    response_model=KbTargetRead,
+    dependencies=[MANAGE],
+    responses=problem_responses(409, 412),
+)
+async def set_kb_target(
+    region_code: RegionCodePath,
+    year: YearPath,
+    data: KbTargetWrite,
+    principal: PrincipalDep,
+    session: SessionDep,
+    if_match: IfMatchHeader = None,
+) -> Response:
+    """A region's yearly target of KB pasca persalinan acceptors (e.g. 107 for a kecamatan in 2025). The
+    outcomes report sets each row's acceptors against it. PUT again to change it."""
+    target = await service.set_kb_target(
+        session=session, principal=principal, region_code=region_code, year=year, data=data, if_match=if_match
+    )
+    return versioned_response(target)
+
+
+@router.get("/kb-targets", response_model=Page[KbTargetRead], dependencies=[REPORTS])
+async def list_kb_targets(
+    principal: PrincipalDep,
+    session: SessionDep,
+    region: RegionPrefixQuery = None,
+    year: Annotated[int | None, Query(ge=2000, le=2999)] = None,
+    cursor: Annotated[str | None, service.TARGET_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[KbTargetRead]:
+    """The acceptor targets set inside your region."""
+    return await service.list_kb_targets(
+        session=session, principal=principal, region=region, year=year, cursor=cursor, limit=limit
     )

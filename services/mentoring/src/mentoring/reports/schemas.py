@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Level(StrEnum):
@@ -25,13 +25,24 @@ class Span(StrEnum):
 
 
 class Achievement(BaseModel):
-    sasaran: int = Field(description="Targets of the category assigned to a team and open in the period")
-    capaian: int = Field(description="Of them, those visited at least once in the period")
-    percent: float | None = Field(description="capaian / sasaran × 100, 1 decimal; null without targets")
+    sasaran: int = Field(
+        description="The category's targets in the region as the registry holds them today, assigned to a team "
+        "or not (catin; ibu hamil, baduta 0-23 and balita 24-59 months of KRS families). Post-partum mothers "
+        "are not in the registry: theirs are the mothers assigned to a team and open in the period"
+    )
+    capaian: int = Field(description="Targets the TPK visited in the period; may exceed sasaran")
+    capaian_unlisted: int = Field(
+        description="Of capaian, targets the registry does not list as sasaran (their family was not KRS)"
+    )
+    assigned: int = Field(description="Listed targets assigned to a team and open in the period")
+    sasaran_without_team: int = Field(description="sasaran less assigned: listed targets no team mentors")
+    percent: float | None = Field(description="capaian / sasaran × 100, 1 decimal; null without sasaran")
 
 
 class AchievementRow(BaseModel):
     code: str
+    teams: int = Field(description="Live TPK teams")
+    teams_without_bidan: int = Field(description="Teams incomplete: their bidan coordinator has left")
     catin: Achievement
     ibu_hamil: Achievement
     pasca_persalinan: Achievement
@@ -41,6 +52,8 @@ class AchievementRow(BaseModel):
 
 class AchievementReport(BaseModel):
     """PELAKSANAAN PENDAMPINGAN KRS OLEH TPK: sasaran and capaian per region and category."""
+
+    sasaran_on: date = Field(description="The day the registry's sasaran are counted on")
 
     region: str
     level: Level
@@ -57,8 +70,18 @@ class Share(BaseModel):
 
 class OutcomeRow(BaseModel):
     code: str
+    postpartum_mothers: int = Field(description="Post-partum mothers visited in the period")
+    kbpp_acceptors: Share = Field(
+        description="KB pasca persalinan coverage: of postpartum_mothers, those whose last method recorded in the "
+        "period is a method (not `tidak_ada`)"
+    )
+    kbpp_target: int | None = Field(
+        description="The year's acceptor target of the region (set for the region itself, else the sum of its "
+        "desa's targets); null when none is set"
+    )
+    kbpp_target_percent: float | None = Field(description="Acceptors in the period over the year's target")
     kbpp_mothers: int = Field(description="Post-partum mothers with a KB method recorded in the period (last one)")
-    mkjp: Share
+    mkjp: Share = Field(description="Of kbpp_mothers' methods (tidak_ada excluded), long-acting (MKJP)")
     non_mkjp: Share
     mentored_mothers: int = Field(description="Ibu hamil and pasca persalinan visited in the period")
     terlalu_muda: Share
@@ -66,6 +89,11 @@ class OutcomeRow(BaseModel):
     terlalu_dekat: Share
     terlalu_banyak: Share
     kek_pregnancies: int = Field(description="Pregnancies with LILA < 23.5 cm at a visit in the period")
+    kek_catin: int = Field(description="Catin with LILA < 23.5 cm at a visit in the period")
+    catin: int = Field(description="Catin assigned and open in the period")
+    catin_screened_on_time: Share = Field(description="Screened at least 3 months before the planned marriage")
+    catin_screened_late: Share = Field(description="Screened, but less than 3 months before the marriage")
+    catin_not_screened: Share = Field(description="Not screened by the period's end")
     children_measured: int = Field(description="Children measured in the period; each by the last measurement")
     stunted: Share = Field(description="HAZ < -2 (severely stunted included), of children with a length")
     underweight: Share = Field(description="WAZ < -2, of children with a weight")
@@ -94,3 +122,17 @@ class PriorityChild(BaseModel):
     two_t: bool
     waz: float
     reasons: list[str]
+
+
+class KbTargetWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    acceptors: int = Field(ge=0, le=10_000_000, description="KB pasca persalinan acceptors the region aims for")
+
+
+class KbTargetRead(BaseModel):
+    region_code: str
+    year: int
+    acceptors: int
+    version: int
+    updated_at: datetime

@@ -2,7 +2,7 @@
 the priority list for GENTING.
 
 Rows are grouped by the desa code cut to the level's length, so a kecamatan's row is exactly the sum of its
-desa. Only regions with assignments have rows: the names of regions are the registry's (`/v1/regions`)."""
+desa. Only regions with something to count have rows: the names of regions are the registry's (`/v1/regions`)."""
 
 from __future__ import annotations
 
@@ -10,22 +10,29 @@ import calendar
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import Integer, and_, case, cast, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from kkb_shared.auth import Principal
-from kkb_shared.errors import InvalidInput
+from kkb_shared.db import utcnow
+from kkb_shared.errors import Forbidden, InvalidInput, NotFound
 from kkb_shared.pagination import SEQUENCE, Cursor, Page, offset_page
 from kkb_shared.scope import requested_region, scoped, within_region
+from kkb_shared.service_client import ServiceClient
+from kkb_shared.versioning import check_if_match, commit_versioned
 from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
 from mentoring.growth.weighing import WeighingStatus
+from mentoring.reports.models import KbTarget
 from mentoring.reports.schemas import (
     CODE_LENGTH,
     Achievement,
     AchievementReport,
     AchievementRow,
+    KbTargetRead,
+    KbTargetWrite,
     Level,
     OutcomeReport,
     OutcomeRow,
@@ -33,8 +40,10 @@ from mentoring.reports.schemas import (
     Share,
     Span,
 )
+from mentoring.teams.models import Team, TeamMember, TeamRole
 from mentoring.visits import service as visits
 from mentoring.visits.models import GrowthMeasurement, Visit
+from mentoring.visits.rules import KbMethod
 
 PRIORITY_CURSOR = Cursor("mentoring.priority-children", SEQUENCE, int)  # a position in the ranked list
 
@@ -73,48 +82,126 @@ def _visited_in(start: date, end: date) -> Any:
     return and_(col(Visit.deleted_at).is_(None), col(Visit.visited_on) >= start, col(Visit.visited_on) <= end)
 
 
+LISTED_IN_REGISTRY = (Category.CATIN, Category.IBU_HAMIL, Category.BADUTA, Category.BALITA)
+KRS_LISTED = frozenset({Category.IBU_HAMIL, Category.BADUTA, Category.BALITA})  # the registry counts KRS ones
+
+
+async def _registry_sasaran(
+    registry: ServiceClient, prefix: str, level: Level
+) -> tuple[date, dict[str, dict[str, int]]]:
+    """The registry's TPK targets per region: {code: {category: count}}, and the day they were counted."""
+    params = {"level": level.value, **({"region": prefix} if prefix else {})}
+    report = await registry.get_json(f"/v1/reports/tpk-targets?{urlencode(params)}")
+    if report is None:
+        raise NotFound(f"No region {prefix}")
+    rows = {row["code"]: {c.value: int(row[c.value]) for c in LISTED_IN_REGISTRY} for row in report["rows"]}
+    return date.fromisoformat(report["on"]), rows
+
+
 async def achievement(
-    *, session: AsyncSession, principal: Principal, region: str | None, level: Level, month: str, span: Span
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    registry: ServiceClient,
+    region: str | None,
+    level: Level,
+    month: str,
+    span: Span,
 ) -> AchievementReport:
+    """Sasaran from the registry (assigned or not), capaian from the visits (listed or not), per region."""
     prefix, length = _prefix_and_length(principal, region, level)
     start, end = period_bounds(month, span)
-    code = func.substr(col(Assignment.desa_code), 1, length).label("code")
-    visited = exists().where(col(Visit.assignment_id) == col(Assignment.id), _visited_in(start, end))
-    query = (
+    sasaran_on, listed = await _registry_sasaran(registry, prefix, level)
+
+    visit_code = func.substr(col(Visit.desa_code), 1, length).label("code")
+    unlisted = and_(col(Assignment.family_is_krs).is_(False), col(Visit.category).in_([c.value for c in KRS_LISTED]))
+    reached = (
         select(
-            code,
-            col(Assignment.category),
-            func.count().label("sasaran"),
-            func.sum(case((visited, 1), else_=0)).label("capaian"),
+            visit_code,
+            col(Visit.category),
+            func.count(func.distinct(col(Visit.member_id))).label("capaian"),
+            func.count(func.distinct(case((unlisted, col(Visit.member_id))))).label("unlisted"),
         )
-        .where(_open_in(start, end), within_region(col(Assignment.desa_code), prefix))
-        .group_by(code, col(Assignment.category))
+        .join(Assignment, col(Assignment.id) == col(Visit.assignment_id))
+        .where(_visited_in(start, end), within_region(col(Visit.desa_code), prefix))
+        .group_by(visit_code, col(Visit.category))
     )
-    counts: dict[str, dict[str, tuple[int, int]]] = {}
-    for row in (await session.execute(query)).all():
-        counts.setdefault(row.code, {})[row.category] = (int(row.sasaran), int(row.capaian or 0))
-    rows = [_achievement_row(code, counts[code]) for code in sorted(counts)]
-    totals: dict[str, tuple[int, int]] = {}
+    assigned_code = func.substr(col(Assignment.desa_code), 1, length).label("code")
+    listed_target = or_(
+        col(Assignment.family_is_krs).is_(True), col(Assignment.category).not_in([c.value for c in KRS_LISTED])
+    )
+    assigned = (
+        select(assigned_code, col(Assignment.category), func.count(func.distinct(col(Assignment.member_id))))
+        .where(_open_in(start, end), listed_target, within_region(col(Assignment.desa_code), prefix))
+        .group_by(assigned_code, col(Assignment.category))
+    )
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+
+    def cell(code: str, category: str) -> dict[str, int]:
+        return counts.setdefault(code, {}).setdefault(category, {})
+
+    for row in (await session.execute(reached)).all():
+        cell(row.code, row.category).update(capaian=int(row.capaian), unlisted=int(row.unlisted))
+    for code, category, number in (await session.execute(assigned)).all():
+        cell(code, category)["assigned"] = int(number)
+    for code, by_category in listed.items():
+        for category, number in by_category.items():
+            cell(code, category)["sasaran"] = number
+    for per_code in counts.values():  # post-partum mothers are not in the registry
+        pasca = per_code.get(Category.PASCA_PERSALINAN.value)
+        if pasca is not None:
+            pasca["sasaran"] = pasca.get("assigned", 0)
+    teams = await _team_counts(session, prefix, length)
+    codes = sorted(set(counts) | set(teams))
+    rows = [_achievement_row(code, counts.get(code, {}), teams.get(code, (0, 0))) for code in codes]
+    total_counts: dict[str, dict[str, int]] = {}
     for per_code in counts.values():
-        for category, (sasaran, capaian) in per_code.items():
-            before = totals.get(category, (0, 0))
-            totals[category] = (before[0] + sasaran, before[1] + capaian)
+        for category, values in per_code.items():
+            summed = total_counts.setdefault(category, {})
+            for key, value in values.items():
+                summed[key] = summed.get(key, 0) + value
+    total_teams = (sum(t for t, _ in teams.values()), sum(n for _, n in teams.values()))
     return AchievementReport(
+        sasaran_on=sasaran_on,
         region=prefix,
         level=level,
         period_start=start,
         period_end=end,
         rows=rows,
-        total=_achievement_row("total", totals),
+        total=_achievement_row("total", total_counts, total_teams),
     )
 
 
-def _achievement_row(code: str, counts: dict[str, tuple[int, int]]) -> AchievementRow:
+async def _team_counts(session: AsyncSession, prefix: str, length: int) -> dict[str, tuple[int, int]]:
+    """Live teams per region, and how many of them have no live bidan."""
+    has_bidan = exists().where(
+        col(TeamMember.team_id) == col(Team.id),
+        col(TeamMember.role) == TeamRole.BIDAN.value,
+        col(TeamMember.deleted_at).is_(None),
+    )
+    code = func.substr(col(Team.desa_code), 1, length).label("code")
+    query = (
+        select(code, func.count(), func.sum(case((has_bidan, 0), else_=1)))
+        .where(col(Team.deleted_at).is_(None), within_region(col(Team.desa_code), prefix))
+        .group_by(code)
+    )
+    return {row[0]: (int(row[1]), int(row[2] or 0)) for row in (await session.execute(query)).all()}
+
+
+def _achievement_row(code: str, counts: dict[str, dict[str, int]], teams: tuple[int, int]) -> AchievementRow:
     cells = {}
     for category in Category:
-        sasaran, capaian = counts.get(category.value, (0, 0))
-        cells[category.value] = Achievement(sasaran=sasaran, capaian=capaian, percent=_percent(capaian, sasaran))
-    return AchievementRow(code=code, **cells)
+        got = counts.get(category.value, {})
+        sasaran, capaian, assigned = got.get("sasaran", 0), got.get("capaian", 0), got.get("assigned", 0)
+        cells[category.value] = Achievement(
+            sasaran=sasaran,
+            capaian=capaian,
+            capaian_unlisted=got.get("unlisted", 0),
+            assigned=assigned,
+            sasaran_without_team=max(0, sasaran - assigned),
+            percent=_percent(capaian, sasaran),
+        )
+    return AchievementRow(code=code, teams=teams[0], teams_without_bidan=teams[1], **cells)
 
 
 async def outcomes(
@@ -130,29 +217,84 @@ async def outcomes(
         for row in rows:
             found.setdefault(row.code, {}).update({k: int(v or 0) for k, v in row._mapping.items() if k != "code"})
 
-    # KB pasca persalinan: each mother's last recorded method in the period.
+    # KB pasca persalinan: every post-partum mother visited, and each one's last method recorded in the period.
+    pasca = and_(_visited_in(start, end), in_region, col(Visit.category) == Category.PASCA_PERSALINAN.value)
+    collect(
+        (
+            await session.execute(
+                select(code, func.count(func.distinct(col(Visit.assignment_id))).label("postpartum_mothers"))
+                .where(pasca)
+                .group_by(code)
+            )
+        ).all()
+    )
     last_method = (
         select(
             col(Visit.desa_code),
+            col(Visit.kb_method),
             col(Visit.mkjp),
             func.row_number()
             .over(partition_by=col(Visit.assignment_id), order_by=(col(Visit.visited_on).desc(), col(Visit.id).desc()))
             .label("rank"),
         )
-        .where(_visited_in(start, end), in_region, col(Visit.mkjp).is_not(None))
+        .where(pasca, col(Visit.kb_method).is_not(None))
         .subquery()
     )
     method_code = func.substr(last_method.c.desa_code, 1, length).label("code")
+    uses_method = last_method.c.kb_method != KbMethod.TIDAK_ADA.value
     collect(
         (
             await session.execute(
                 select(
                     method_code,
-                    func.count().label("kbpp_mothers"),
-                    func.sum(cast(last_method.c.mkjp, Integer)).label("mkjp"),
+                    func.sum(case((uses_method, 1), else_=0)).label("kbpp_mothers"),
+                    func.sum(case((last_method.c.mkjp.is_(True), 1), else_=0)).label("mkjp"),
                 )
                 .where(last_method.c.rank == 1)
                 .group_by(method_code)
+            )
+        ).all()
+    )
+    targets = await _kb_targets(session, prefix, length, end.year)
+
+    # Catin open in the period: screened at least 3 months before the marriage, later, or not yet.
+    screened = (
+        select(
+            col(Assignment.desa_code),
+            func.max(case((col(Visit.screening_on_time).is_(True), 1), else_=0)).label("on_time"),
+            func.count(col(Visit.id)).label("visits"),
+            func.max(case((col(Visit.kek).is_(True), 1), else_=0)).label("kek"),
+        )
+        .select_from(Assignment)
+        .outerjoin(
+            Visit,
+            and_(
+                col(Visit.assignment_id) == col(Assignment.id),
+                col(Visit.deleted_at).is_(None),
+                col(Visit.visited_on) <= end,
+            ),
+        )
+        .where(
+            _open_in(start, end),
+            col(Assignment.category) == Category.CATIN.value,
+            within_region(col(Assignment.desa_code), prefix),
+        )
+        .group_by(col(Assignment.id), col(Assignment.desa_code))
+        .subquery()
+    )
+    catin_code = func.substr(screened.c.desa_code, 1, length).label("code")
+    collect(
+        (
+            await session.execute(
+                select(
+                    catin_code,
+                    func.count().label("catin"),
+                    func.sum(screened.c.on_time).label("catin_screened_on_time"),
+                    func.sum(case(((screened.c.visits > 0) & (screened.c.on_time == 0), 1), else_=0)).label(
+                        "catin_screened_late"
+                    ),
+                    func.sum(case((screened.c.visits == 0, 1), else_=0)).label("catin_not_screened"),
+                ).group_by(catin_code)
             )
         ).all()
     )
@@ -195,7 +337,15 @@ async def outcomes(
     collect(
         (
             await session.execute(
-                select(code, func.count(func.distinct(col(Visit.assignment_id))).label("kek_pregnancies"))
+                select(
+                    code,
+                    func.count(
+                        func.distinct(case((col(Visit.category) == Category.IBU_HAMIL.value, col(Visit.assignment_id))))
+                    ).label("kek_pregnancies"),
+                    func.count(
+                        func.distinct(case((col(Visit.category) == Category.CATIN.value, col(Visit.assignment_id))))
+                    ).label("kek_catin"),
+                )
                 .where(_visited_in(start, end), in_region, col(Visit.kek).is_(True))
                 .group_by(code)
             )
@@ -252,20 +402,40 @@ async def outcomes(
         level=level,
         period_start=start,
         period_end=end,
-        rows=[_outcome_row(code, found[code]) for code in sorted(found)],
+        rows=[_outcome_row(code, found.get(code, {}), targets.get(code)) for code in sorted(set(found) | set(targets))],
     )
 
 
-def _outcome_row(code: str, counts: dict[str, int]) -> OutcomeRow:
+async def _kb_targets(session: AsyncSession, prefix: str, length: int, year: int) -> dict[str, int]:
+    """The year's acceptor target of each row's region: the one set for the region itself, else the sum of
+    the targets set for its desa."""
+    query = select(col(KbTarget.region_code), col(KbTarget.acceptors)).where(
+        col(KbTarget.year) == year, within_region(col(KbTarget.region_code), prefix)
+    )
+    own: dict[str, int] = {}
+    from_desa: dict[str, int] = {}
+    for code, acceptors in (await session.execute(query)).all():
+        if len(code) == length:
+            own[code] = acceptors
+        elif len(code) == 10 and length < 10:
+            from_desa[code[:length]] = from_desa.get(code[:length], 0) + acceptors
+    return from_desa | own
+
+
+def _outcome_row(code: str, counts: dict[str, int], target: int | None) -> OutcomeRow:
     get = counts.get
     kbpp, mothers = get("kbpp_mothers", 0), get("mentored_mothers", 0)
-    mkjp = get("mkjp", 0)
+    mkjp, catin = get("mkjp", 0), get("catin", 0)
 
     def share(name: str, whole: int) -> Share:
         return Share(count=get(name, 0), percent=_percent(get(name, 0), whole))
 
     return OutcomeRow(
         code=code,
+        postpartum_mothers=get("postpartum_mothers", 0),
+        kbpp_acceptors=Share(count=kbpp, percent=_percent(kbpp, get("postpartum_mothers", 0))),
+        kbpp_target=target,
+        kbpp_target_percent=_percent(kbpp, target or 0),
         kbpp_mothers=kbpp,
         mkjp=Share(count=mkjp, percent=_percent(mkjp, kbpp)),
         non_mkjp=Share(count=kbpp - mkjp, percent=_percent(kbpp - mkjp, kbpp)),
@@ -275,6 +445,11 @@ def _outcome_row(code: str, counts: dict[str, int]) -> OutcomeRow:
         terlalu_dekat=share("terlalu_dekat", mothers),
         terlalu_banyak=share("terlalu_banyak", mothers),
         kek_pregnancies=get("kek_pregnancies", 0),
+        kek_catin=get("kek_catin", 0),
+        catin=catin,
+        catin_screened_on_time=share("catin_screened_on_time", catin),
+        catin_screened_late=share("catin_screened_late", catin),
+        catin_not_screened=share("catin_not_screened", catin),
         children_measured=get("children_measured", 0),
         stunted=share("stunted", get("with_haz", 0)),
         underweight=share("underweight", get("with_waz", 0)),
@@ -332,3 +507,51 @@ async def priority_children(
         )
     found.sort(key=lambda c: (c.category != Category.BADUTA, not c.two_t, c.waz, c.member_id))
     return offset_page(found, limit, cursor=cursor, kind=PRIORITY_CURSOR)
+
+
+TARGET_CURSOR = Cursor("mentoring.kb-targets", SEQUENCE, int)
+
+
+async def set_kb_target(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    region_code: str,
+    year: int,
+    data: KbTargetWrite,
+    if_match: str | None,
+) -> KbTargetRead:
+    """Set (or replace) a region's yearly acceptor target; a repeated PUT leaves the same state."""
+    if not principal.covers(region_code):
+        raise Forbidden(f"Region {region_code} is outside your region")
+    target = await session.get(KbTarget, (region_code, year))
+    if target is None:
+        target = KbTarget(
+            region_code=region_code,
+            year=year,
+            acceptors=data.acceptors,
+            updated_by=principal.subject,
+            updated_at=utcnow(),
+        )
+        session.add(target)
+    else:
+        check_if_match(if_match, target.version, required=False)
+        if target.acceptors != data.acceptors:
+            target.acceptors, target.updated_by, target.updated_at = data.acceptors, principal.subject, utcnow()
+    await session.flush()
+    await commit_versioned(session)
+    return KbTargetRead.model_validate(target, from_attributes=True)
+
+
+async def list_kb_targets(
+    *, session: AsyncSession, principal: Principal, region: str | None, year: int | None, cursor: str | None, limit: int
+) -> Page[KbTargetRead]:
+    """The targets set inside the caller's region (a short list per region: read whole, paged here)."""
+    query = select(KbTarget).order_by(col(KbTarget.year), col(KbTarget.region_code))
+    query = scoped(query, col(KbTarget.region_code), principal)
+    if region:
+        query = query.where(within_region(col(KbTarget.region_code), region))
+    if year is not None:
+        query = query.where(col(KbTarget.year) == year)
+    items = [KbTargetRead.model_validate(t, from_attributes=True) for t in (await session.execute(query)).scalars()]
+    return offset_page(items, limit, cursor=cursor, kind=TARGET_CURSOR)

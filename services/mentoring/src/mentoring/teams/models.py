@@ -11,10 +11,11 @@ from sqlmodel import Field, SQLModel
 from kkb_shared.db import UtcDateTime, version_column
 
 LIVE = text("deleted_at IS NULL")
+LIVE_BIDAN = text("deleted_at IS NULL AND role = 'bidan'")
 
 
 class TeamRole(StrEnum):
-    """The three members of a TPK (domain.md, TPK): the bidan coordinates."""
+    """The three members of a TPK (BKKBN's TPK guidance): the bidan coordinates."""
 
     BIDAN = "bidan"
     KADER_PKK = "kader_pkk"
@@ -46,6 +47,10 @@ class TeamMember(SQLModel, table=True):
     __tablename__ = "team_member"
     __table_args__ = (
         Index("uq_team_member_user_live", "team_id", "user_id", unique=True, sqlite_where=LIVE, postgresql_where=LIVE),
+        # The bidan coordinates her team: one live bidan per team.
+        Index(
+            "uq_team_member_bidan_live", "team_id", unique=True, sqlite_where=LIVE_BIDAN, postgresql_where=LIVE_BIDAN
+        ),
         Index("ix_team_member_user_id", "user_id"),
     )
 

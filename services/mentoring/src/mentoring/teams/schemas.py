@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from kkb_shared.plain_text import non_blank
 from mentoring.teams.models import TeamRole
@@ -27,7 +27,20 @@ class TeamCreate(BaseModel):
 
     desa_code: DesaCode = Field(description="10-digit Kemendagri desa/kelurahan code")
     name: Name
-    members: list[TeamMemberCreate] = Field(default_factory=list, max_length=10)
+    members: list[TeamMemberCreate] = Field(
+        min_length=1,
+        max_length=10,
+        description="Exactly one bidan, the team's coordinator, with kader TP PKK and kader KB",
+    )
+
+    @model_validator(mode="after")
+    def _one_bidan(self) -> Self:
+        bidan = [i for i, m in enumerate(self.members) if m.role is TeamRole.BIDAN]
+        if not bidan:
+            raise ValueError("members: a TPK needs its bidan, who coordinates it")
+        if len(bidan) > 1:
+            raise ValueError(f"members[{bidan[1]}].role: a TPK has one bidan as coordinator")
+        return self
 
 
 class TeamMemberRead(BaseModel):
@@ -44,6 +57,7 @@ class TeamRead(BaseModel):
     desa_code: str
     name: str
     members: list[TeamMemberRead]
+    complete: bool = Field(description="The team has its bidan coordinator (false once she has left it)")
     version: int
     created_at: datetime
     updated_at: datetime

@@ -1,4 +1,4 @@
-"""TPK teams: one or more per desa, each with its bidan, kader PKK and kader KB."""
+"""TPK teams: one or more per desa, each with its bidan (the coordinator, exactly one), kader PKK and kader KB."""
 
 from __future__ import annotations
 
@@ -13,22 +13,24 @@ from kkb_shared import changes
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped, within_region
 from kkb_shared.service_client import ServiceClient
 from mentoring.feed import Entity
-from mentoring.teams.models import Team, TeamMember
+from mentoring.teams.models import Team, TeamMember, TeamRole
 from mentoring.teams.schemas import TeamCreate, TeamMemberCreate, TeamMemberRead, TeamRead
 
 CURSOR = Cursor("mentoring.teams", RECORD_ID, str)
 
 
 def _read(team: Team, members: Sequence[TeamMember]) -> TeamRead:
+    live = [m for m in members if m.deleted_at is None]
     return TeamRead(
         **team.model_dump(exclude={"deleted_at", "created_by"}),
-        members=[TeamMemberRead.model_validate(m.model_dump()) for m in members if m.deleted_at is None],
+        members=[TeamMemberRead.model_validate(m.model_dump()) for m in live],
+        complete=any(m.role == TeamRole.BIDAN for m in live),
     )
 
 
@@ -112,13 +114,18 @@ async def add_member(
     *, session: AsyncSession, principal: Principal, team_id: str, data: TeamMemberCreate
 ) -> TeamMemberRead:
     team = await live_team(session, principal, team_id)
-    member = _new_member(team.id, data)
+    team_id = team.id  # still readable after a rollback
+    member = _new_member(team_id, data)
     session.add(member)
     team.updated_at = utcnow()
     try:
         await session.flush()
     except IntegrityError as exc:
         await session.rollback()
+        if data.role is TeamRole.BIDAN and await _has_bidan(session, team_id):
+            raise Conflict(
+                "The team already has its bidan", errors=[FieldError("role", "a TPK has one bidan as coordinator")]
+            ) from exc
         raise Conflict(f"User {data.user_id} is already a member of this team") from exc
     await changes.record_many(session=session, changes=[(Entity.TEAM, team, Operation.UPDATED, team.desa_code)])
     await session.commit()
@@ -138,6 +145,13 @@ async def remove_member(*, session: AsyncSession, principal: Principal, team_id:
     await session.flush()
     await changes.record_many(session=session, changes=[(Entity.TEAM, team, Operation.UPDATED, team.desa_code)])
     await session.commit()
+
+
+async def _has_bidan(session: AsyncSession, team_id: str) -> bool:
+    query = select(col(TeamMember.id)).where(
+        col(TeamMember.team_id) == team_id, col(TeamMember.role) == TeamRole.BIDAN, col(TeamMember.deleted_at).is_(None)
+    )
+    return (await session.execute(query.limit(1))).first() is not None
 
 
 async def membership(session: AsyncSession, team_id: str, user_id: str) -> TeamMember | None:

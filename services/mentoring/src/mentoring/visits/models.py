@@ -38,9 +38,11 @@ class Visit(SQLModel, table=True):
     referral_to: str | None = Field(default=None, max_length=200)
     bansos_facilitated: bool = False
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    kek: bool | None = None
+    kek: bool | None = None  # catin and ibu hamil: LILA < 23.5 cm
     anemia: bool | None = None
     mkjp: bool | None = None
+    kb_method: str | None = Field(default=None, max_length=20)  # pasca persalinan: the method, tidak_ada included
+    screening_on_time: bool | None = None  # catin: screened at least 3 months before the planned marriage
     version: int = Field(default=1, sa_column=_visit_version)
     created_by: str = Field(max_length=200)
     created_at: datetime = Field(sa_type=UtcDateTime)

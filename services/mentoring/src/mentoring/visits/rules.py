@@ -1,18 +1,19 @@
-"""The mentoring rules of domain.md (TPK section) as pure functions, each tested at its boundaries."""
+"""The TPK mentoring rules (BKKBN's TPK guidance, the buku KIA) as pure functions, each tested at its
+boundaries."""
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 KEK_LILA_BELOW_CM = 23.5  # KEK (chronic energy deficiency): LILA < 23.5 cm
 SCREENING_MONTHS_BEFORE_MARRIAGE = 3  # catin are screened at least 3 months before the marriage
 TRIMESTER_1_UNTIL_WEEK = 12  # trimester 1: 0-12 weeks; 2: >12-24 weeks; 3: >24 weeks to birth
 TRIMESTER_2_UNTIL_WEEK = 24
-ANC_MINIMUM_VISITS = 6
+ANC_MINIMUM_CONTACTS = 6
 ANC_MINIMUM_BY_TRIMESTER = {1: 1, 2: 2, 3: 3}  # the scheme 1-2-3
 ANC_DOCTOR_TRIMESTERS = (1, 3)  # at least one visit with a doctor in trimesters 1 and 3
 MP_ASI_FROM_DAY = 183  # ASI eksklusif for 6 months, MP-ASI from 6 months (182.6 days)
@@ -74,34 +75,55 @@ def is_mkjp(method: KbMethod | None) -> bool | None:
     return None if method is None or method is KbMethod.TIDAK_ADA else method in MKJP_METHODS
 
 
+def contact_trimester(contacted_on: date, visited_on: date, gestational_age_weeks: int) -> int:
+    """The trimester of an ANC contact, counted from the pregnancy's start: the visit date less the
+    gestational age the visit recorded."""
+    days = (contacted_on - (visited_on - timedelta(weeks=gestational_age_weeks))).days
+    if days <= TRIMESTER_1_UNTIL_WEEK * 7:
+        return 1
+    return 2 if days <= TRIMESTER_2_UNTIL_WEEK * 7 else 3
+
+
 @dataclass(frozen=True)
-class AncVisit:
+class AncContact:
+    number: int
+    contacted_on: date
     trimester: int
     with_doctor: bool
 
 
 @dataclass(frozen=True)
 class AncStatus:
-    visits: int
+    contacts: list[AncContact]
     by_trimester: dict[int, int]
     with_doctor_by_trimester: dict[int, int]
-    six_visit_rule_met: bool
+    six_contact_rule_met: bool
     doctor_rule_met: bool
 
 
-def anc_status(visits: Iterable[AncVisit]) -> AncStatus:
-    """The pregnancy's ANC so far against the 6-visit (1-2-3) rule and the doctor rule."""
+def distinct_contacts(reported: Iterable[AncContact]) -> list[AncContact]:
+    """The pregnancy's ANC contacts, each once: a contact reported again (same number) by a later visit is the
+    one already recorded. `reported` is in the order the visits were made."""
+    seen: dict[int, AncContact] = {}
+    for contact in reported:
+        seen.setdefault(contact.number, contact)
+    return sorted(seen.values(), key=lambda c: c.number)
+
+
+def anc_status(reported: Iterable[AncContact]) -> AncStatus:
+    """The pregnancy's distinct ANC contacts so far against the scheme 1-2-3 (at least 6 contacts: 1 in
+    trimester 1, 2 in trimester 2, 3 in trimester 3) and the doctor rule (trimesters 1 and 3)."""
+    contacts = distinct_contacts(reported)
     by_trimester = {1: 0, 2: 0, 3: 0}
     with_doctor = {1: 0, 2: 0, 3: 0}
-    for visit in visits:
-        by_trimester[visit.trimester] += 1
-        with_doctor[visit.trimester] += visit.with_doctor
-    total = sum(by_trimester.values())
+    for contact in contacts:
+        by_trimester[contact.trimester] += 1
+        with_doctor[contact.trimester] += contact.with_doctor
     return AncStatus(
-        visits=total,
+        contacts=contacts,
         by_trimester=by_trimester,
         with_doctor_by_trimester=with_doctor,
-        six_visit_rule_met=total >= ANC_MINIMUM_VISITS
+        six_contact_rule_met=len(contacts) >= ANC_MINIMUM_CONTACTS
         and all(by_trimester[t] >= n for t, n in ANC_MINIMUM_BY_TRIMESTER.items()),
         doctor_rule_met=all(with_doctor[t] >= 1 for t in ANC_DOCTOR_TRIMESTERS),
     )

@@ -3,7 +3,7 @@ the field."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -128,20 +128,53 @@ class CatinVisit(VisitBase):
         return self
 
 
+class AncContact(BaseModel):
+    """One antenatal-care contact of the pregnancy, as the buku KIA records it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: int = Field(ge=1, le=20, description="Which ANC contact of this pregnancy (the buku KIA's number)")
+    contacted_on: NotInFuture
+    with_doctor: bool = Field(default=False, description="A doctor saw her at this contact")
+
+
 class IbuHamilVisit(VisitBase):
     category: Literal["ibu_hamil"]
-    anc_number: int = Field(ge=1, le=20, description="Which ANC visit of this pregnancy")
-    gestational_age_weeks: int = Field(ge=1, le=44)
-    trimester: int | None = Field(
-        default=None, ge=1, le=3, description="Derived from the weeks; if given it must agree with them"
+    gestational_age_weeks: int = Field(ge=1, le=44, description="Completed weeks of pregnancy on the visit")
+    anc_contacts: list[AncContact] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The ANC contacts the visit saw in her buku KIA; a contact already recorded for the "
+        "pregnancy (same number) is not counted again. Each contact's trimester is worked out from the "
+        "pregnancy's start (the visit date less the gestational age).",
     )
-    with_doctor: bool = False
     weight_kg: AdultWeight
     lila_cm: Lila
     hb_g_dl: Hb | None = None
     ttd_tablets: int = Field(default=0, ge=0, le=180, description="Iron tablets (TTD) given")
     p4k_sticker: bool = False
+    has_buku_kia: bool | None = Field(default=None, description="She holds a buku KIA")
+    birth_fund_prepared: bool | None = Field(
+        default=None, description="The birth is planned for in money (tabungan ibu bersalin / dana persalinan)"
+    )
     danger_signs: list[DangerSign] = Field(default_factory=list, max_length=len(DangerSign))
+
+    @model_validator(mode="after")
+    def _contacts(self) -> Any:
+        started = self.visited_on - timedelta(weeks=self.gestational_age_weeks)
+        numbers: set[int] = set()
+        for index, contact in enumerate(self.anc_contacts):
+            if contact.number in numbers:
+                raise ValueError(f"anc_contacts[{index}].number: contact {contact.number} is listed twice")
+            numbers.add(contact.number)
+            if contact.contacted_on > self.visited_on:
+                raise ValueError(f"anc_contacts[{index}].contacted_on: after visited_on")
+            if contact.contacted_on < started:
+                raise ValueError(
+                    f"anc_contacts[{index}].contacted_on: before the pregnancy started ({started.isoformat()}, "
+                    f"{self.gestational_age_weeks} weeks before visited_on)"
+                )
+        return self
 
 
 class PascaPersalinanVisit(VisitBase):
@@ -206,10 +239,13 @@ class GrowthPoint(BaseModel):
     flags: list[str]
     implausible_confirmed: bool
     table_version: str
-    weighing_status: WeighingStatus | None = Field(description="N/T/O/B by the KBM rule; null without a weight")
+    weighing_status: WeighingStatus | None = Field(
+        description="The month's N/T/O/B by the KBM rule, on the month's last weighing; null without a weight and "
+        "on an earlier weighing of a month that has a later one"
+    )
     gain_grams: int | None
     kbm_grams: int | None
-    two_t: bool
+    two_t: bool = Field(description="T in this calendar month and in the month before")
 
 
 class GrowthSeries(BaseModel):
@@ -232,9 +268,10 @@ class VisitRead(BaseModel):
     referral_to: str | None
     bansos_facilitated: bool
     details: dict[str, Any] = Field(description="The category's own fields as recorded, and what was derived")
-    kek: bool | None = Field(description="Ibu hamil: LILA < 23.5 cm")
+    kek: bool | None = Field(description="Catin and ibu hamil: chronic energy deficiency, LILA < 23.5 cm")
     anemia: bool | None = Field(description="Hb below the threshold for the person")
     mkjp: bool | None = Field(description="Pasca persalinan: the KB method is long-acting (MKJP)")
+    screening_on_time: bool | None = Field(description="Catin: screened at least 3 months before the planned marriage")
     growth: AssessmentRead | None = Field(default=None, description="Children: the measurement's z-scores")
     version: int
     created_at: datetime

@@ -114,6 +114,7 @@ async def create(
     elif isinstance(data, IbuHamilVisit):
         _derive_ibu_hamil(visit, data, settings)
     elif isinstance(data, PascaPersalinanVisit):
+        visit.kb_method = data.kb_method.value if data.kb_method else None
         visit.mkjp = rules.is_mkjp(data.kb_method)
     else:
         measurement = _measure(visit, data, assignment)
@@ -149,23 +150,28 @@ async def _visiting_member(
 def _derive_catin(visit: Visit, data: CatinVisit, assignment: Assignment, settings: MentoringSettings) -> None:
     threshold = settings.anemia_hb_women_below if assignment.sex == "female" else settings.anemia_hb_men_below
     visit.anemia = rules.is_anemic(data.hb_g_dl, threshold)
+    visit.kek = rules.is_kek(data.lila_cm)
+    late = rules.screened_too_late(data.screening_date, data.planned_marriage_date)
+    visit.screening_on_time = not late
     visit.details |= {
         "bmi": rules.bmi(data.weight_kg, data.height_cm),
-        "screened_less_than_3_months_before_marriage": rules.screened_too_late(
-            data.screening_date, data.planned_marriage_date
-        ),
+        "screened_less_than_3_months_before_marriage": late,
     }
 
 
 def _derive_ibu_hamil(visit: Visit, data: IbuHamilVisit, settings: MentoringSettings) -> None:
-    trimester = rules.trimester(data.gestational_age_weeks)
-    if data.trimester is not None and data.trimester != trimester:
-        raise InvalidInput(
-            "trimester", f"{data.gestational_age_weeks} weeks is trimester {trimester}, not {data.trimester}"
-        )
     visit.kek = rules.is_kek(data.lila_cm)
     visit.anemia = rules.is_anemic(data.hb_g_dl, settings.anemia_hb_pregnant_below)
-    visit.details |= {"trimester": trimester}
+    visit.details |= {
+        "trimester": rules.trimester(data.gestational_age_weeks),
+        "anc_contacts": [
+            {
+                **contact.model_dump(mode="json"),
+                "trimester": rules.contact_trimester(contact.contacted_on, data.visited_on, data.gestational_age_weeks),
+            }
+            for contact in data.anc_contacts
+        ],
+    }
 
 
 def _measure(visit: Visit, data: ChildVisit, assignment: Assignment) -> GrowthMeasurement:

@@ -1,5 +1,6 @@
 """Aggregated reports: no personal data, so viewers of the region may read them."""
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -11,7 +12,7 @@ from kkb_shared.errors import problem_responses
 from kkb_shared.scope import REGION_CODE_PATTERN
 from registry.regions.models import RegionLevel
 from registry.reports import service
-from registry.reports.schemas import KrsReport
+from registry.reports.schemas import KbReport, KrsReport, TargetReport
 
 READ_REPORTS = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.VIEWER, Role.INTEGRATION, scopes=["registry:read"])
 
@@ -48,3 +49,22 @@ async def krs_report_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@router.get("/tpk-targets", response_model=TargetReport, dependencies=[READ_REPORTS])
+async def tpk_targets(
+    principal: PrincipalDep, session: SessionDep, level: LevelQuery, region: RegionQuery = None
+) -> TargetReport:
+    """The TPK's targets per region as the registry holds them today (the sasaran of the TPK report): catin,
+    and the ibu hamil, baduta (0-23 months) and balita (24-59 months) of KRS families."""
+    return await service.target_report(
+        session=session, principal=principal, region=region, level=level, today=date.today()
+    )
+
+
+@router.get("/kb", response_model=KbReport, dependencies=[READ_REPORTS])
+async def kb_report(
+    principal: PrincipalDep, session: SessionDep, level: LevelQuery, region: RegionQuery = None
+) -> KbReport:
+    """Contraception of the PUS of KRS families per region: MKJP and non-MKJP counts and shares."""
+    return await service.kb_report(session=session, principal=principal, region=region, level=level, today=date.today())

@@ -41,3 +41,49 @@ class KrsReport(BaseModel):
     oldest_assessment: date | None = Field(description="Oldest KRS assessment counted (reassessed daily)")
     rows: list[KrsReportRow]
     total: KrsCounts
+
+
+class TargetCounts(BaseModel):
+    """Persons who are TPK targets, as the registry holds them today: catin in any family; ibu hamil, baduta
+    (0-23 months) and balita (24-59 months) of KRS families. Post-partum mothers are not in the registry."""
+
+    catin: int = 0
+    ibu_hamil: int = 0
+    baduta: int = 0
+    balita: int = 0
+
+
+class TargetReportRow(TargetCounts):
+    code: str
+
+
+class TargetReport(BaseModel):
+    region: str
+    level: RegionLevel
+    on: date = Field(description="The day ages are counted on")
+    rows: list[TargetReportRow] = Field(description="Regions with at least one target")
+
+
+class KbCounts(BaseModel):
+    """Contraception of the PUS (wives aged 15-49) of KRS families, as the registry records it: MKJP (IUD,
+    implant, MOW, MOP), non-MKJP (pil, suntik, kondom), another method (MAL, traditional), or none."""
+
+    pus: int = 0
+    mkjp: int = 0
+    non_mkjp: int = 0
+    other_method: int = 0
+    no_method: int = Field(default=0, description="`tidak_ada` or not recorded")
+    mkjp_percent: float | None = Field(default=None, description="MKJP among PUS using a modern method (MKJP or not)")
+    non_mkjp_percent: float | None = None
+
+
+class KbReportRow(KbCounts):
+    code: str
+
+
+class KbReport(BaseModel):
+    region: str
+    level: RegionLevel
+    on: date
+    rows: list[KbReportRow] = Field(description="Regions with at least one PUS of a KRS family")
+    total: KbCounts
