@@ -1,4 +1,4 @@
-"""Growth classifications and WHO's plausibility flags (domain.md, TPK: Growth; who-growth-2006 README).
+"""Growth classifications and WHO's plausibility flags (WHO Child Growth Standards 2006 and WHO's igrowup method).
 Cut-offs compare the z-score rounded to 2 decimals."""
 
 from __future__ import annotations

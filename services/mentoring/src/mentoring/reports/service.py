@@ -47,7 +47,7 @@ from mentoring.visits.rules import KbMethod
 
 PRIORITY_CURSOR = Cursor("mentoring.priority-children", SEQUENCE, int)  # a position in the ranked list
 
-STUNTED_BELOW = UNDERWEIGHT_BELOW = WASTED_BELOW = -2  # domain.md, TPK: Growth
+STUNTED_BELOW = UNDERWEIGHT_BELOW = WASTED_BELOW = -2  # WHO Child Growth Standards 2006 (Permenkes 2/2020)
 
 
 def period_bounds(month: str, span: Span) -> tuple[date, date]:

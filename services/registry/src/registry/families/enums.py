@@ -73,7 +73,7 @@ class PovertyStatus(StrEnum):
 
 
 class Target(StrEnum):
-    """Sasaran of stunting prevention a family can hold (domain.md, Targets)."""
+    """Sasaran of stunting prevention a family can hold (BKKBN, Verval KRS)."""
 
     PUS = "pus"
     IBU_HAMIL = "ibu_hamil"
@@ -83,7 +83,7 @@ class Target(StrEnum):
 
 
 class RiskFactor(StrEnum):
-    """Risk factors recorded by Verval KRS (domain.md, Targets)."""
+    """Risk factors recorded by Verval KRS (BKKBN)."""
 
     AIR_MINUM_TIDAK_LAYAK = "air_minum_tidak_layak"
     JAMBAN_TIDAK_LAYAK = "jamban_tidak_layak"

@@ -388,6 +388,6 @@ def name_search_key(name: str) -> str:
 
 
 def nik_matches_birth_date(nik: str, birth_date: date, sex: str) -> bool:
-    """NIK digits 7-12 are the birth date DDMMYY, with DD + 40 for women (domain.md, NIK)."""
+    """NIK digits 7-12 are the birth date DDMMYY, with DD + 40 for women (Kemendagri's NIK layout)."""
     day = birth_date.day + (NIK_WOMAN_DAY_OFFSET if sex == Sex.FEMALE else 0)
     return nik[6:12] == f"{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}"

@@ -14,7 +14,7 @@ LIVE = text("deleted_at IS NULL")
 
 
 class Classification(StrEnum):
-    """Kampung KB classification (domain.md, The setting)."""
+    """Kampung KB classification (Perban BKKBN 20/2023)."""
 
     DASAR = "dasar"
     BERKEMBANG = "berkembang"
@@ -23,7 +23,7 @@ class Classification(StrEnum):
 
 
 class Attribute(StrEnum):
-    """What a Kampung KB may have (domain.md, The setting)."""
+    """What a Kampung KB may have (Perban BKKBN 20/2023)."""
 
     RUMAH_DATAKU = "rumah_dataku"
     BKB = "bkb"
