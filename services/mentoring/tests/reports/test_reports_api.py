@@ -223,6 +223,16 @@ async def test_kb_pasca_persalinan_coverage_against_the_years_target_and_catin_s
     assert again.json()["version"] == target.json()["version"]  # the same PUT leaves the same state
     outside = await mentoring.put(f"/v1/kb-targets/3316/{TODAY.year}", json={"acceptors": 4}, headers=operator)
     assert outside.status_code == 403
+    unknown = await mentoring.put(f"/v1/kb-targets/6101049999/{TODAY.year}", json={"acceptors": 4}, headers=operator)
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "region_code"
+    stale = {**operator, "If-Match": '"7"'}
+    assert (
+        await mentoring.put(f"/v1/kb-targets/6101/{TODAY.year}", json={"acceptors": 4}, headers=stale)
+    ).status_code == 412
+    bad = {**operator, "If-Match": "{}"}
+    assert (
+        await mentoring.put(f"/v1/kb-targets/6101/{TODAY.year}", json={"acceptors": 4}, headers=bad)
+    ).status_code == 422
 
     report = await _report(mentoring, tokens, f"/v1/reports/outcomes?month={THIS_MONTH}")
     (row,) = [r for r in report["rows"] if r["code"] == DUNGUN_PERAPAKAN]

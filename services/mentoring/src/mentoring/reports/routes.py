@@ -109,7 +109,7 @@ YearPath = Annotated[int, Path(ge=2000, le=2999)]
     "/kb-targets/{region_code}/{year}",
     response_model=KbTargetRead,
     dependencies=[MANAGE],
-    responses=problem_responses(409, 412),
+    responses=problem_responses(409, 412, 503),
 )
 async def set_kb_target(
     region_code: RegionCodePath,
@@ -117,12 +117,19 @@ async def set_kb_target(
     data: KbTargetWrite,
     principal: PrincipalDep,
     session: SessionDep,
+    registry: RegistryDep,
     if_match: IfMatchHeader = None,
 ) -> Response:
     """A region's yearly target of KB pasca persalinan acceptors (e.g. 107 for a kecamatan in 2025). The
     outcomes report sets each row's acceptors against it. PUT again to change it."""
     target = await service.set_kb_target(
-        session=session, principal=principal, region_code=region_code, year=year, data=data, if_match=if_match
+        session=session,
+        principal=principal,
+        registry=registry,
+        region_code=region_code,
+        year=year,
+        data=data,
+        if_match=if_match,
     )
     return versioned_response(target)
 

@@ -516,15 +516,20 @@ async def set_kb_target(
     *,
     session: AsyncSession,
     principal: Principal,
+    registry: ServiceClient,
     region_code: str,
     year: int,
     data: KbTargetWrite,
     if_match: str | None,
 ) -> KbTargetRead:
-    """Set (or replace) a region's yearly acceptor target; a repeated PUT leaves the same state."""
+    """Set (or replace) a region's yearly acceptor target; a repeated PUT leaves the same state. If-Match, when
+    sent, must name the current version (there is none before the first PUT)."""
     if not principal.covers(region_code):
         raise Forbidden(f"Region {region_code} is outside your region")
+    if await registry.get_json(f"/v1/regions/{region_code}") is None:  # asked before any transaction opens
+        raise InvalidInput("region_code", "no region of the Kemendagri list has this code")
     target = await session.get(KbTarget, (region_code, year))
+    check_if_match(if_match, target.version if target else 0, required=False)
     if target is None:
         target = KbTarget(
             region_code=region_code,
@@ -534,10 +539,8 @@ async def set_kb_target(
             updated_at=utcnow(),
         )
         session.add(target)
-    else:
-        check_if_match(if_match, target.version, required=False)
-        if target.acceptors != data.acceptors:
-            target.acceptors, target.updated_by, target.updated_at = data.acceptors, principal.subject, utcnow()
+    elif target.acceptors != data.acceptors:
+        target.acceptors, target.updated_by, target.updated_at = data.acceptors, principal.subject, utcnow()
     await session.flush()
     await commit_versioned(session)
     return KbTargetRead.model_validate(target, from_attributes=True)
