@@ -31,7 +31,7 @@ WRITTEN_TABLES = [  # children before parents
 ]
 
 
-REGISTRY_WRITTEN_TABLES = ["change_event", "member", "family", "idempotency_record"]
+REGISTRY_WRITTEN_TABLES = ["change_event", "family_verification", "member", "family", "idempotency_record"]
 
 
 @pytest.fixture(scope="session")

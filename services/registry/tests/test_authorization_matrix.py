@@ -31,6 +31,7 @@ CALLERS: dict[str, tuple[str, str, dict[str, Any]]] = {
 PERSONAL_DATA_CALLERS = {"admin", "operator", "tpk", "integration"}
 IMPORT_CSV = "no_kk,kode_desa,alamat,nik,nama,jenis_kelamin,tanggal_lahir,hubungan_keluarga,status_kawin\n"
 REPORT_CALLERS = PERSONAL_DATA_CALLERS | {"viewer"}
+ROUND_MANAGERS = {"admin", "operator", "integration"}  # open and close Verval KRS rounds
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,15 @@ class Recipe:
     # "report" (aggregates: viewers too; a region outside the caller's is 404), "regionless" (no record:
     # personal-data roles only, wherever the target is), "export" (personal data of the caller's region),
     # "shared_record" / "shared_list" (no personal data: viewers too; outside the region 404 / filtered),
-    # "admin" (the audit trail: admins only)
+    # "admin" (the audit trail: admins only), "manage_create" / "manage_record" (Verval KRS rounds: operators,
+    # not cadres; outside 403 / 404)
     body: Callable[[dict[str, Any]], Any] | None = None
     if_match: bool = False
     listed: Callable[[dict[str, Any]], str] = lambda t: str(t["id"])  # the id a "list" shows for the target
     files: Callable[[dict[str, Any]], Any] | None = None
     needs_job: bool = False  # an import job made by a kader of the target's desa: t["job_id"]
-    needs: tuple[str, ...] = ()  # "kampung" (t["kampung"], t["pokja"]), "poktan" (t["poktan"], t["poktan_member"])
+    needs: tuple[str, ...] = ()  # "kampung" (t["kampung"], t["pokja"]), "poktan" (t["poktan"], t["poktan_member"]),
+    # "round" (t["round"]: an open Verval KRS round of the target's desa)
 
 
 RECIPES: dict[tuple[str, str], Recipe] = {
@@ -223,6 +226,33 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/v1/reports/tpk-targets"): Recipe(
         "GET", lambda t: f"/v1/reports/tpk-targets?region={t['desa_code']}&level=desa", 200, "report"
     ),
+    ("POST", "/v1/verval-rounds"): Recipe(
+        "POST",
+        lambda t: "/v1/verval-rounds",
+        201,
+        "manage_create",
+        body=lambda t: {"region_code": t["desa_code"], "year": 2024},
+    ),
+    ("GET", "/v1/verval-rounds"): Recipe(
+        "GET", lambda t: "/v1/verval-rounds", 200, "shared_list", needs=("round",), listed=lambda t: t["round"]["id"]
+    ),
+    ("GET", "/v1/verval-rounds/{round_id}"): Recipe(
+        "GET", lambda t: f"/v1/verval-rounds/{t['round']['id']}", 200, "shared_record", needs=("round",)
+    ),
+    ("POST", "/v1/verval-rounds/{round_id}/close"): Recipe(
+        "POST", lambda t: f"/v1/verval-rounds/{t['round']['id']}/close", 200, "manage_record", needs=("round",)
+    ),
+    ("PUT", "/v1/verval-rounds/{round_id}/families/{family_id}"): Recipe(
+        "PUT",
+        lambda t: f"/v1/verval-rounds/{t['round']['id']}/families/{t['id']}",
+        200,
+        "record",
+        body=lambda t: {"status": "moved"},
+        needs=("round",),
+    ),
+    ("GET", "/v1/verval-rounds/{round_id}/families"): Recipe(
+        "GET", lambda t: f"/v1/verval-rounds/{t['round']['id']}/families", 200, "record", needs=("round",)
+    ),
     ("GET", "/v1/reports/kb"): Recipe(
         "GET", lambda t: f"/v1/reports/kb?region={t['desa_code']}&level=desa", 200, "report"
     ),
@@ -265,6 +295,9 @@ def expected_status(recipe: Recipe, caller: str, inside: bool) -> int:
         return recipe.success if caller in PERSONAL_DATA_CALLERS else 403
     if recipe.kind == "regionless":
         return recipe.success if caller in PERSONAL_DATA_CALLERS else 403
+    if recipe.kind in ("manage_create", "manage_record"):
+        outside = 403 if recipe.kind == "manage_create" else 404
+        return (recipe.success if inside else outside) if caller in ROUND_MANAGERS else 403
     if recipe.kind == "report":
         return (recipe.success if inside else 404) if caller in REPORT_CALLERS else 403
     if caller not in PERSONAL_DATA_CALLERS:
@@ -302,6 +335,9 @@ async def test_route_role_region(
         member = {"name": "Ani", "joined_on": "2025-12-01"}
         url = f"/v1/poktan/{target['poktan']['id']}/members"
         target["poktan_member"] = (await client.post(url, json=member, headers=admin)).json()
+    if "round" in recipe.needs:
+        opened = {"region_code": target["desa_code"], "year": 2025}
+        target["round"] = (await client.post("/v1/verval-rounds", json=opened, headers=admin)).json()
     if recipe.needs_job:
         kader = tokens.headers("tpk", target["desa_code"])
         made = await client.post("/v1/imports?dry_run=true", files={"file": ("a.csv", IMPORT_CSV)}, headers=kader)

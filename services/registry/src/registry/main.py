@@ -19,6 +19,7 @@ from registry.poktan.routes import router as poktan_router
 from registry.regions.routes import router as regions_router
 from registry.reports.routes import router as reports_router
 from registry.settings import RegistrySettings
+from registry.verval.routes import router as verval_router
 
 
 async def _start_imports(app: FastAPI) -> None:
@@ -48,6 +49,7 @@ def create_app(settings: RegistrySettings | None = None, *, verifier: TokenVerif
             exports_router,
             kampung_router,
             poktan_router,
+            verval_router,
             audit_router("registry"),
         ],
         verifier=verifier,

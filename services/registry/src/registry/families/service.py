@@ -36,6 +36,8 @@ from registry.families.schemas import (
 )
 from registry.feed import Entity
 from registry.regions import service as regions
+from registry.verval import service as verval
+from registry.verval.models import VerificationStatus
 
 FAMILY_CURSOR = Cursor("registry.families", RECORD_ID, str)
 MEMBER_CURSOR = Cursor("registry.members", RECORD_ID, str)
@@ -177,6 +179,7 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
     await log_changes(
         session, [(family, family, Operation.CREATED), *((family, m, Operation.CREATED) for m in members)]
     )
+    await verval.mark(session, [(family.id, family.desa_code)], VerificationStatus.NEW, by=principal.subject)
     await commit_versioned(session)
     return family_detail(family, members, today)
 
@@ -236,6 +239,7 @@ async def update_family(
     family.updated_at = utcnow()
     await session.flush()
     await log_change(session, family, family, Operation.UPDATED)
+    await verval.mark(session, [(family.id, family.desa_code)], VerificationStatus.FOUND, by=principal.subject)
     await commit_versioned(session)
     return family_detail(family, members, today)
 
@@ -290,9 +294,11 @@ async def _after_member_write(
     operation: Operation,
     kinship_before: KinshipKeys,
     requested: Sequence[str],
+    by: str,
     also_updated: Sequence[Member] = (),
 ) -> None:
-    """Check the family's mother links, re-assess the family, record the changes, commit."""
+    """Check the family's mother links, re-assess the family, record the changes (and, in an open Verval KRS
+    round, that the family was found), commit."""
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
     if operation is not Operation.DELETED:
         _check_kinship(members, member, kinship_before, requested)
@@ -303,6 +309,7 @@ async def _after_member_write(
     updated_family = [(family, family, Operation.UPDATED)] if family_changed else []
     others = [(family, other, Operation.UPDATED) for other in also_updated]
     await log_changes(session, [(family, member, operation), *others, *updated_family])
+    await verval.mark(session, [(family.id, family.desa_code)], VerificationStatus.FOUND, by=by)
     await commit_versioned(session)
 
 
@@ -331,6 +338,7 @@ async def add_member(*, session: AsyncSession, principal: Principal, family_id: 
         operation=Operation.CREATED,
         kinship_before=before,
         requested=list(data.model_fields_set),
+        by=principal.subject,
     )
     return member_read(member)
 
@@ -417,6 +425,7 @@ async def update_member(
         operation=Operation.UPDATED,
         kinship_before=before,
         requested=list(requested),
+        by=principal.subject,
         also_updated=children,
     )
     return member_read(member)
@@ -428,5 +437,11 @@ async def delete_member(*, session: AsyncSession, principal: Principal, member_i
     member.deleted_at = member.updated_at = utcnow()
     await session.flush()
     await _after_member_write(
-        session=session, family=family, member=member, operation=Operation.DELETED, kinship_before=set(), requested=()
+        session=session,
+        family=family,
+        member=member,
+        operation=Operation.DELETED,
+        kinship_before=set(),
+        requested=(),
+        by=principal.subject,
     )

@@ -28,6 +28,8 @@ from registry.families.schemas import FamilyFields, MemberCreate
 from registry.feed import Entity
 from registry.imports.columns import FAMILY_FIELDS, HEADER_OF, MEMBER_FIELDS, OPTIONAL_MEMBER_FIELDS
 from registry.regions.models import Region, RegionLevel
+from registry.verval import service as verval
+from registry.verval.models import VerificationStatus
 
 WHOLE_ROW = "row"
 
@@ -223,6 +225,8 @@ async def _write(
     results: list[FamilyResult] = []
     feed: list[tuple[Entity, Versioned, Operation, str]] = []
     fresh: list[ValidFamily] = []
+    seen_new: list[tuple[str, str]] = []  # (family id, desa) of families this batch registers
+    seen_again: list[tuple[str, str]] = []  # and of those it finds already registered
     for valid in families:
         family = existing.families.get(valid.data.kk_number)
         held = existing.members.get(family.id, {}) if family is not None else {}
@@ -245,6 +249,7 @@ async def _write(
             results.append(FamilyResult(outcomes=dict.fromkeys((row.number for row in valid.rows), Outcome.INSERTED)))
         else:
             result, touched = _apply(session, valid, family, dict(held), today=today, now=now)
+            seen_again.append((family.id, family.desa_code))
             results.append(result)
             feed.extend(
                 (Entity.FAMILY if isinstance(row, Family) else Entity.MEMBER, row, operation, family.desa_code)
@@ -260,12 +265,15 @@ async def _write(
             new_families.append(family_row)
             new_members.extend(member_rows)
             desa = family_row["desa_code"]
+            seen_new.append((family_row["id"], desa))
             feed.append((Entity.FAMILY, Changed(family_row["id"], 1), Operation.CREATED, desa))
             feed.extend((Entity.MEMBER, Changed(m[member_id], 1), Operation.CREATED, desa) for m in member_rows)
         await bulk_insert(session, Family, new_families)
         await insert_records(session, Member, MEMBER_RECORD_COLUMNS, new_members)
     await session.flush()  # the updated records, whose new versions the feed reads
     await changes.record_many(session=session, changes=feed)
+    await verval.mark(session, seen_new, VerificationStatus.NEW, by=created_by)  # a Verval KRS round's data
+    await verval.mark(session, seen_again, VerificationStatus.FOUND, by=created_by)
     return results
 
 

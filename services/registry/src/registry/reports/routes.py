@@ -9,6 +9,7 @@ from fastapi.responses import StreamingResponse
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
+from kkb_shared.ids import RecordId
 from kkb_shared.scope import REGION_CODE_PATTERN
 from registry.regions.models import RegionLevel
 from registry.reports import service
@@ -23,14 +24,27 @@ RegionQuery = Annotated[
     Query(pattern=REGION_CODE_PATTERN, description="Region reported on; default: the caller's region"),
 ]
 LevelQuery = Annotated[RegionLevel, Query(description="Level of the rows: one row per region of this level")]
+RoundQuery = Annotated[
+    RecordId | None,
+    Query(
+        alias="round",
+        description="A Verval KRS round: an open round's data without the families it found moved or not found, "
+        "or a closed round's frozen tables; default: live data",
+    ),
+]
 
 
 @router.get("/krs", response_model=KrsReport, dependencies=[READ_REPORTS])
 async def krs_report(
-    principal: PrincipalDep, session: SessionDep, level: LevelQuery, region: RegionQuery = None
+    principal: PrincipalDep,
+    session: SessionDep,
+    level: LevelQuery,
+    region: RegionQuery = None,
+    round_id: RoundQuery = None,
 ) -> KrsReport:
-    """Verval KRS counts per child region: families, KRS families, each target, each risk factor."""
-    return await service.krs_report(session=session, principal=principal, region=region, level=level)
+    """Verval KRS counts per child region: families, keluarga sasaran, KRS families, each target, each risk
+    factor (risk factors over the keluarga sasaran); for a round, also what it verified."""
+    return await service.krs_report(session=session, principal=principal, region=region, level=level, round_id=round_id)
 
 
 @router.get(
@@ -40,10 +54,17 @@ async def krs_report(
     responses={200: {"content": {"text/csv": {}}, "description": "The report as CSV, with a total row"}},
 )
 async def krs_report_csv(
-    principal: PrincipalDep, session: SessionDep, level: LevelQuery, region: RegionQuery = None
+    principal: PrincipalDep,
+    session: SessionDep,
+    level: LevelQuery,
+    region: RegionQuery = None,
+    round_id: RoundQuery = None,
 ) -> StreamingResponse:
-    report = await service.krs_report(session=session, principal=principal, region=region, level=level)
-    filename = f"krs-{report.region or 'indonesia'}-{level.value}.csv"
+    report = await service.krs_report(
+        session=session, principal=principal, region=region, level=level, round_id=round_id
+    )
+    shown = f"-verval-{report.round.year}" if report.round else ""
+    filename = f"krs-{report.region or 'indonesia'}-{level.value}{shown}.csv"
     return StreamingResponse(
         service.report_csv(report),
         media_type="text/csv; charset=utf-8",

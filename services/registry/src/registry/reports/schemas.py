@@ -5,6 +5,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from registry.regions.models import RegionLevel
+from registry.verval.schemas import RoundRead
 
 
 class KrsCounts(BaseModel):
@@ -28,6 +29,11 @@ class KrsCounts(BaseModel):
     terlalu_dekat: int = Field(default=0, description="Keluarga sasaran with births under 24 months apart")
     terlalu_banyak: int = Field(default=0, description="Keluarga sasaran with a mother of more than 3 children")
     miskin: int = Field(default=0, description="Poor keluarga sasaran")
+    found: int | None = Field(default=None, description="In a round's report: families the round found")
+    new: int | None = Field(default=None, description="In a round's report: families registered in the round")
+    unverified: int | None = Field(default=None, description="In a round's report: counted, not yet verified")
+    moved: int | None = Field(default=None, description="In a round's report: moved away (not counted above)")
+    not_found: int | None = Field(default=None, description="In a round's report: not found (not counted above)")
 
 
 class KrsReportRow(KrsCounts):
@@ -38,6 +44,9 @@ class KrsReportRow(KrsCounts):
 class KrsReport(BaseModel):
     region: str = Field(description="The region reported on ('' for Indonesia)")
     level: RegionLevel = Field(description="Level of the rows")
+    round: RoundRead | None = Field(
+        description="The Verval KRS round shown (a closed round's figures are its frozen snapshot); null: live data"
+    )
     oldest_assessment: date | None = Field(description="Oldest KRS assessment counted (reassessed daily)")
     rows: list[KrsReportRow]
     total: KrsCounts

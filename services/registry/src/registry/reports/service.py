@@ -1,19 +1,16 @@
-"""The KRS report: the Verval KRS columns counted per child region, from the families' stored assessments.
-
-One GROUP BY over the desa-code prefix, so a kecamatan's row is exactly the sum of its desa. Targets and risk
-factors are counted over the keluarga sasaran (a family with a baduta, a balita, an ibu hamil or a PUS), as
-Verval KRS tables count them; `families` and `catin` are over all live families."""
+"""The registry's reports: the Verval KRS table per child region (counted in `counting`), the TPK's targets
+and the contraception of the PUS of KRS families."""
 
 from __future__ import annotations
 
 import calendar
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Row, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, Row, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -26,6 +23,7 @@ from registry.families.enums import Contraception, MaritalStatus, Sex
 from registry.families.models import Family, Member
 from registry.regions import service as regions
 from registry.regions.models import CODE_LENGTH, Region, RegionLevel
+from registry.reports import counting
 from registry.reports.schemas import (
     KbCounts,
     KbReport,
@@ -36,33 +34,9 @@ from registry.reports.schemas import (
     TargetReport,
     TargetReportRow,
 )
+from registry.verval import service as verval_service
+from registry.verval.models import RoundStatus
 
-
-def _of_sasaran(flag: bool) -> ColumnElement[bool]:
-    return and_(col(Family.is_sasaran), col(flag))
-
-
-def _flag(flag: bool) -> ColumnElement[bool]:
-    return col(flag).is_(True)
-
-
-# Report column → what it counts.
-COUNTED: dict[str, ColumnElement[bool]] = {
-    "sasaran_families": _flag(Family.is_sasaran),
-    "krs_families": _flag(Family.is_krs),
-    "pus": _flag(Family.target_pus),
-    "ibu_hamil": _flag(Family.target_ibu_hamil),
-    "baduta": _flag(Family.target_baduta),
-    "balita": _flag(Family.target_balita),
-    "catin": _flag(Family.target_catin),
-    "air_minum_tidak_layak": _of_sasaran(Family.risk_air_minum_tidak_layak),
-    "jamban_tidak_layak": _of_sasaran(Family.risk_jamban_tidak_layak),
-    "terlalu_muda": _of_sasaran(Family.risk_terlalu_muda),
-    "terlalu_tua": _of_sasaran(Family.risk_terlalu_tua),
-    "terlalu_dekat": _of_sasaran(Family.risk_terlalu_dekat),
-    "terlalu_banyak": _of_sasaran(Family.risk_terlalu_banyak),
-    "miskin": _of_sasaran(Family.risk_miskin),
-}
 COLUMNS = ["code", "name", *KrsCounts.model_fields]
 
 
@@ -79,27 +53,43 @@ async def _prefix_and_length(
 
 
 async def krs_report(
-    *, session: AsyncSession, principal: Principal, region: str | None, level: RegionLevel
+    *, session: AsyncSession, principal: Principal, region: str | None, level: RegionLevel, round_id: str | None = None
 ) -> KrsReport:
+    """The Verval KRS table per region of `level`: live, or as a Verval KRS round sees it (while open: live
+    data without the families it found moved or not found; once closed: its frozen snapshot)."""
+    verval = await verval_service.visible_round(session, principal, round_id) if round_id else None
+    if verval is not None and region is None and principal.covers(verval.region_code):
+        region = verval.region_code
     prefix, length = await _prefix_and_length(session, principal, region, level)
-
-    code = func.substr(col(Family.desa_code), 1, length).label("code")
-    sums = [func.sum(cast(column, Integer)).label(name) for name, column in COUNTED.items()]
-    query = select(code, func.count().label("families"), func.min(col(Family.krs_assessed_on)), *sums).where(
-        col(Family.deleted_at).is_(None)
-    )
-    if prefix:
-        query = query.where(within_region(col(Family.desa_code), prefix))
-    counted = {row.code: row for row in (await session.execute(query.group_by(code))).all()}
+    if verval is not None and not prefix.startswith(verval.region_code):
+        raise InvalidInput("region", f"outside the round's region {verval.region_code}")
+    if verval is not None and verval.status == RoundStatus.CLOSED:
+        counted = await counting.snapshot_counts(session, verval.id, prefix, length)
+    else:
+        counted = await counting.live_counts(session, prefix, length, verval.id if verval else None)
 
     rows = []
     for region_code, name in await regions.at_level(session=session, prefix=prefix, level=level):
-        found = counted.get(region_code)
-        values = {key: int(found._mapping[key] or 0) for key in KrsCounts.model_fields} if found else {}
+        found = counted.get(region_code, {})
+        values: dict[str, int | None] = {key: int(found.get(key) or 0) for key in KrsCounts.model_fields}
+        if verval is None:
+            values.update(dict.fromkeys(counting.VERIFIED, None))
         rows.append(KrsReportRow(code=region_code, name=name, **values))
-    total = KrsCounts(**{key: sum(getattr(r, key) for r in rows) for key in KrsCounts.model_fields})
-    oldest = min((row[2] for row in counted.values() if row[2] is not None), default=None)
-    return KrsReport(region=prefix, level=level, oldest_assessment=oldest, rows=rows, total=total)
+    total = KrsCounts(**{key: _sum(getattr(r, key) for r in rows) for key in KrsCounts.model_fields})
+    oldest = min((c[counting.OLDEST] for c in counted.values() if c.get(counting.OLDEST)), default=None)
+    return KrsReport(
+        region=prefix,
+        level=level,
+        round=verval_service.round_read(verval) if verval else None,
+        oldest_assessment=oldest,
+        rows=rows,
+        total=total,
+    )
+
+
+def _sum(values: Iterable[int | None]) -> int | None:
+    numbers = list(values)
+    return None if numbers and all(n is None for n in numbers) else sum(n or 0 for n in numbers)
 
 
 def report_csv(report: KrsReport) -> Iterator[str]:
