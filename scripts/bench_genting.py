@@ -64,7 +64,7 @@ async def seed(url: str, aids: int) -> tuple[str, list[str]]:
             child, match, aid = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
             session.add(
                 AnakAsuh(id=child, member_id=str(uuid.uuid4()), family_id=str(uuid.uuid4()), desa_code="6101042015",
-                         desa_name="Dungun Perapakan", alias=f"AA-{index:06d}", category="baduta", sex="F",
+                         desa_name="Dungun Perapakan", alias=f"AA-{index:06d}", category="baduta", sex="female",
                          birth_date=today - timedelta(days=300), status="active", priority=3, reasons=["bench"],
                          enrolled_on=today, created_by="bench", created_at=now, updated_at=now)
             )  # fmt: skip

@@ -83,7 +83,8 @@ async def list_assignments(
 async def get_assignment(
     assignment_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, audit: AuditDep
 ) -> Response:
-    """The assignment; for an ibu hamil, the pregnancy's ANC so far against the 6-visit and doctor rules."""
+    """The assignment; for an ibu hamil, the pregnancy's distinct ANC contacts against the 6-contact (1-2-3) and
+    doctor rules."""
     assignment = await service.get(session=session, principal=principal, assignment_id=assignment_id)
     audit.read("assignment", [assignment.id])
     return versioned_response(assignment)
