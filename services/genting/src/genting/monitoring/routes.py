@@ -15,7 +15,7 @@ from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.schema_checks import MONTH_PATTERN
+from kkb_shared.schema_checks import MONTH_PATTERN, SERVED_YEARS, ServedDate
 from kkb_shared.scope import RegionPrefixQuery
 
 router = APIRouter(tags=["monitoring"], responses=problem_responses(401, 403, 404, 422))
@@ -25,12 +25,21 @@ MonthQuery = Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")]
 
 @router.get("/dashboard", response_model=Dashboard, dependencies=[REPORTS])
 async def get_dashboard(
-    principal: PrincipalDep, session: SessionDep, upstreams: UpstreamsDep, region: RegionPrefixQuery = None
+    principal: PrincipalDep,
+    session: SessionDep,
+    upstreams: UpstreamsDep,
+    region: RegionPrefixQuery = None,
+    since: Annotated[ServedDate | None, Query(alias="from", description=SERVED_YEARS)] = None,
+    until: Annotated[ServedDate | None, Query(alias="to", description=SERVED_YEARS)] = None,
 ) -> Dashboard:
-    """OTA and anak asuh counts by kind and status; committed, received and spent; the 80/20 split actually
-    spent per OTA and in the region; deliveries on time and late; children whose growth improved since
-    enrollment (from the mentoring service); open feedback. Counts only: viewers may read it."""
-    return await service.dashboard(session=session, principal=principal, upstreams=upstreams, region=region)
+    """The supervision dashboard (dashboard pengawasan) of a region over a period (`from`, `to`; default: all):
+    OTA and anak asuh counts by kind and status; committed, received and spent, with the 80/20 split actually
+    spent, per sponsor and for the region (the sum of the sponsors' rows); deliveries on time and late;
+    children whose growth improved since enrollment (from the mentoring service); open feedback. Counts only:
+    viewers may read it."""
+    return await service.dashboard(
+        session=session, principal=principal, upstreams=upstreams, region=region, since=since, until=until
+    )
 
 
 @router.get("/otas/{ota_id}/reports/monthly", response_model=MonthlyReport, dependencies=[READ_OWN])

@@ -24,12 +24,17 @@ class Dashboard(BaseModel):
     """The supervision dashboard's data (dashboard pengawasan), as of this moment."""
 
     region: str
-    otas_by_kind: dict[str, int]
+    period_start: date | None = Field(description="First day counted (money and deliveries); null: from the start")
+    period_end: date | None = Field(description="Last day counted; null: to today")
+    otas_by_kind: dict[str, int] = Field(description="Sponsors whose region of interest lies in the region")
     anak_asuh_by_category: dict[str, int]
     anak_asuh_by_status: dict[str, int]
     matches_active: int
-    money: Money = Field(description="Of the aid given in the region")
-    per_ota: list[OtaMoney] = Field(description="Each OTA of the region, all its ledger")
+    money: Money = Field(description="The region's money: the sum of the per_ota rows, figure by figure")
+    per_ota: list[OtaMoney] = Field(
+        description="Each sponsor of the region, and each sponsor of elsewhere that gave aid here: the entries of "
+        "aid given in the region, and its commitments and receipts when its region of interest lies in the region"
+    )
     deliveries_on_time: int
     deliveries_late: int
     deliveries_unconfirmed: int

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -26,6 +26,7 @@ from genting.monitoring.schemas import Dashboard, Money, MonthlyReport, OtaMoney
 from genting.sponsors import service as sponsors
 from genting.sponsors.models import Ota
 from kkb_shared.auth import Principal
+from kkb_shared.errors import InvalidInput
 from kkb_shared.scope import requested_region, within_region
 from kkb_shared.spreadsheet import safe_row
 
@@ -81,24 +82,58 @@ async def _counts(session: AsyncSession, column: Any, *where: Any) -> dict[str, 
     return {str(key): int(count) for key, count in (await session.execute(query)).all()}
 
 
+def _entries_of_region(prefix: str) -> Any:
+    """The ledger entries a region's dashboard counts: those of aid given in the region, and those tied to no
+    aid (commitments, receipts) of sponsors whose region of interest lies in it."""
+    aids_here = select(col(Aid.id)).where(within_region(col(Aid.desa_code), prefix))
+    sponsors_here = select(col(Ota.id)).where(col(Ota.region_code).startswith(prefix))
+    return or_(
+        col(LedgerEntry.aid_id).in_(aids_here),
+        and_(col(LedgerEntry.aid_id).is_(None), col(LedgerEntry.ota_id).in_(sponsors_here)),
+    )
+
+
+def _in_period(column: Any, since: date | None, until: date | None) -> list[Any]:
+    return [*([column >= since] if since else []), *([column <= until] if until else [])]
+
+
 async def dashboard(
-    *, session: AsyncSession, principal: Principal, upstreams: Upstreams, region: str | None
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    upstreams: Upstreams,
+    region: str | None,
+    since: date | None = None,
+    until: date | None = None,
 ) -> Dashboard:
+    """The region's figures over the period (the whole history by default). Money is counted per sponsor, and
+    the region's money is the sum of the sponsors' rows, figure by figure."""
     prefix = requested_region(principal, region)
+    if since and until and until < since:
+        raise InvalidInput("to", "must not be before from")
     ota_query = select(Ota).where(col(Ota.deleted_at).is_(None), col(Ota.region_code).startswith(prefix))
-    otas = list((await session.execute(ota_query)).scalars())
     in_region = within_region(col(AnakAsuh.desa_code), prefix)
     live = col(AnakAsuh.deleted_at).is_(None)
-    aid_ids = select(col(Aid.id)).where(within_region(col(Aid.desa_code), prefix))
-    region_money = _money(_sum((await _ledger_totals(session, [col(LedgerEntry.aid_id).in_(aid_ids)])).values()))
-    per_ota_totals = await _ledger_totals(session, [col(LedgerEntry.ota_id).in_([o.id for o in otas])])
+    per_ota_totals = await _ledger_totals(
+        session, [_entries_of_region(prefix), *_in_period(col(LedgerEntry.occurred_on), since, until)]
+    )
+    otas = list((await session.execute(ota_query)).scalars())
+    elsewhere = set(per_ota_totals) - {o.id for o in otas}
+    if elsewhere:  # sponsors of other regions who gave aid here
+        otas += list((await session.execute(select(Ota).where(col(Ota.id).in_(elsewhere)))).scalars())
+    otas.sort(key=lambda o: (o.name, o.id))
+    per_ota = [OtaMoney(ota_id=o.id, name=o.name, **_money(per_ota_totals.get(o.id, {})).model_dump()) for o in otas]
+    region_money = _money(_sum(per_ota_totals.values()))
     deliveries = (
         await session.execute(
             select(
                 func.sum(case((col(Delivery.delivered_on) <= col(Delivery.due_on), 1), else_=0)),
                 func.sum(case((col(Delivery.delivered_on) > col(Delivery.due_on), 1), else_=0)),
                 func.sum(case((col(Delivery.confirmed_on).is_(None), 1), else_=0)),
-            ).where(within_region(col(Delivery.desa_code), prefix))
+            ).where(
+                within_region(col(Delivery.desa_code), prefix),
+                *_in_period(col(Delivery.delivered_on), since, until),
+            )
         )
     ).one()
     children = list(
@@ -122,12 +157,14 @@ async def dashboard(
     )
     return Dashboard(
         region=prefix,
-        otas_by_kind=_tally(o.kind for o in otas),
+        otas_by_kind=_tally(o.kind for o in otas if o.region_code.startswith(prefix)),
         anak_asuh_by_category=await _counts(session, col(AnakAsuh.category), live, in_region),
         anak_asuh_by_status=await _counts(session, col(AnakAsuh.status), live, in_region),
         matches_active=int(matches_active.scalar_one()),
+        period_start=since,
+        period_end=until,
         money=region_money,
-        per_ota=[OtaMoney(ota_id=o.id, name=o.name, **_money(per_ota_totals.get(o.id, {})).model_dump()) for o in otas],
+        per_ota=per_ota,
         deliveries_on_time=int(deliveries[0] or 0),
         deliveries_late=int(deliveries[1] or 0),
         deliveries_unconfirmed=int(deliveries[2] or 0),
