@@ -17,15 +17,7 @@ from kkb_shared.db import create_engine
 from kkb_shared.migrations import upgrade
 from kkb_shared.testing.plugin import run_async
 
-SERVICES = {
-    "registry": ["registry.families.models", "registry.regions.models", "registry.imports.models",
-                 "registry.kampung.models", "registry.poktan.models"],
-    "mentoring": ["mentoring.teams.models", "mentoring.assignments.models", "mentoring.visits.models"],
-    "genting": ["genting.sponsors.models", "genting.anak_asuh.models", "genting.matching.models",
-                "genting.aid.models", "genting.support.models", "genting.feedback.models"],
-    "dashat": ["dashat.kitchens.models", "dashat.menus.models", "dashat.distribution.models", "dashat.outbox",
-               "dashat.community.models", "dashat.community.planning"],
-}  # fmt: skip
+SERVICES = ("registry", "mentoring", "genting", "dashat")
 SHARED_TABLES = {  # the shared package's tables each service's migrations create
     "registry": {"change_event", "idempotency_record", "audit_event", "audit_record"},
     "mentoring": {"change_event", "idempotency_record", "audit_event", "audit_record"},
@@ -35,8 +27,8 @@ SHARED_TABLES = {  # the shared package's tables each service's migrations creat
 
 
 def _service_tables(service: str) -> set[str]:
-    """The tables of the service's models and of the shared package's models it uses."""
-    for module in [*SERVICES[service], "kkb_shared.changes", "kkb_shared.idempotency", "kkb_shared.audit"]:
+    """The tables of the service's models (the app imports every one it uses) and of the shared package's."""
+    for module in [f"{service}.main", "kkb_shared.changes", "kkb_shared.idempotency", "kkb_shared.audit"]:
         importlib.import_module(module)
     return {
         mapper.local_table.name  # type: ignore[attr-defined]

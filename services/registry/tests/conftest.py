@@ -21,6 +21,7 @@ from registry.settings import RegistrySettings
 from registry_factories import DUNGUN_PERAPAKAN, family_payload
 
 WRITTEN_TABLES = [  # children before parents
+    "poktan_reported_coverage",
     "poktan_attendance",
     "poktan_meeting",
     "poktan_member",

@@ -214,6 +214,14 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         needs=("poktan",),
         body=lambda t: {"held_on": "2026-01-10", "topic": "Gizi", "attendee_ids": [t["poktan_member"]["id"]]},
     ),
+    ("PUT", "/v1/poktan/{poktan_id}/reported-coverage/{month}"): Recipe(
+        "PUT",
+        lambda t: f"/v1/poktan/{t['poktan']['id']}/reported-coverage/2026-01",
+        200,
+        "record",
+        needs=("poktan",),
+        body=lambda t: {"families": 8, "target_families": 10},
+    ),
     ("GET", "/v1/reports/poktan"): Recipe(
         "GET", lambda t: f"/v1/reports/poktan?region={t['desa_code']}&from=2026-01-01&to=2026-03-31", 200, "report"
     ),

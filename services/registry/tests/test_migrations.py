@@ -33,7 +33,7 @@ async def test_upgrade_then_downgrade_to_base(database_factory: Callable[[str], 
         "import_job", "import_row", "import_rejection",
         "kampung_kb", "pokja_member", "kampung_kb_activity",
         "poktan", "poktan_member", "poktan_meeting", "poktan_attendance",
-        "verval_round", "family_verification", "verval_snapshot",
+        "verval_round", "family_verification", "verval_snapshot", "poktan_reported_coverage",
     }  # fmt: skip
     downgrade(ALEMBIC_INI, url)
     assert await _tables(url) == set()

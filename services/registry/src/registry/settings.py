@@ -22,3 +22,6 @@ class RegistrySettings(ServiceSettings):
     poktan_few_attend_below: float = Field(
         default=0.5, gt=0, le=1, description="Attendance rate below which few members attend"
     )
+    poktan_coverage_ok_from: float = Field(
+        default=0.5, gt=0, le=1, description="Reported coverage from which a desa's poktan coverage looks good"
+    )

@@ -68,15 +68,57 @@ async def test_coverage_report_finds_many_members_few_attend_and_desa_without_bk
         f"/v1/poktan/{bkr['id']}/meetings", json={"held_on": TODAY.isoformat(), "topic": "Remaja"}, headers=admin
     )
 
+    month = TODAY.strftime("%Y-%m")
+    for poktan, families in ((bkb, 8), (bkr, 9)):
+        claim = {"families": families, "target_families": 10}  # the desa reports 80% and 90%: looks good
+        put = await client.put(f"/v1/poktan/{poktan['id']}/reported-coverage/{month}", json=claim, headers=admin)
+        assert put.status_code == 200 and put.json()["coverage"] == families / 10, put.text
+
     period = {"from": (TODAY - timedelta(days=60)).isoformat(), "to": TODAY.isoformat(), "region": "610104"}
     report = (await client.get("/v1/reports/poktan", params=period, headers=admin)).json()
     rows = {row["kind"]: row for row in report["rows"]}
     assert (rows["bkb"]["target_families"], rows["bkb"]["members"], rows["bkb"]["meetings"]) == (2, 4, 2)
-    assert rows["bkb"]["coverage"] == 2.0 and rows["bkb"]["attendance_rate"] == 1 / 8
+    assert rows["bkb"]["reported_coverage"] == 0.8 and rows["bkb"]["members_per_target_family"] == 2.0
+    assert rows["bkb"]["attendance_rate"] == 1 / 8
     assert rows["bkb"]["finding"] == "many_members_few_attend"
-    assert rows["bkr"]["finding"] == "few_members_none_attend" and rows["bkr"]["members"] == 0
+    # Reported 90%, but no member recorded and nobody attends: the check the reported figure fails.
+    assert rows["bkr"]["reported_coverage"] == 0.9 and rows["bkr"]["members"] == 0
+    assert rows["bkr"]["finding"] == "few_members_none_attend"
     assert len(report["desa_without_bkb"]) == 22 and DUNGUN_PERAPAKAN not in report["desa_without_bkb"]
     assert others and report["few_attend_below"] == 0.5
+
+
+async def test_coverage_reported_good_with_few_members_who_do_attend_a_little(
+    client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily
+) -> None:
+    """The field-control table's "coverage OK / few members / few attend": a finding the recorded members alone
+    could never give, since the coverage is the desa's own figure."""
+    for _ in range(4):
+        toddler = member_payload(age_days=400, relation="anak", marital_status="belum_kawin")
+        await create_family(TEBAS_KUALA, members=[member_payload(), toddler])
+    bkb = await make_poktan(client, admin, TEBAS_KUALA, "bkb")
+    member = await join(client, admin, bkb, name="Ibu Sari")
+    for days_ago, attendees in ((20, [member["id"]]), (10, []), (5, [])):
+        meeting = {
+            "held_on": (TODAY - timedelta(days=days_ago)).isoformat(),
+            "topic": "Gizi",
+            "attendee_ids": attendees,
+        }
+        assert (await client.post(f"/v1/poktan/{bkb['id']}/meetings", json=meeting, headers=admin)).status_code == 201
+    last_month = (TODAY.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    claim = {"families": 4, "target_families": 4}
+    assert (
+        await client.put(f"/v1/poktan/{bkb['id']}/reported-coverage/{last_month}", json=claim, headers=admin)
+    ).status_code == 200
+    period = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat(), "region": TEBAS_KUALA}
+    (row,) = (await client.get("/v1/reports/poktan", params=period, headers=admin)).json()["rows"]
+    assert (row["reported_coverage"], row["members_per_target_family"]) == (1.0, 0.25)
+    assert row["finding"] == "few_members_few_attend"
+    assert row["reported_month"] == f"{last_month}-01"
+    before = {**period, "to": (TODAY.replace(day=1) - timedelta(days=40)).isoformat()}
+    before["from"] = (TODAY.replace(day=1) - timedelta(days=70)).isoformat()
+    (earlier,) = (await client.get("/v1/reports/poktan", params=before, headers=admin)).json()["rows"]
+    assert earlier["finding"] == "not_reported"
 
 
 async def test_members_and_attendees_are_checked(

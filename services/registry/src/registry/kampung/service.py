@@ -11,12 +11,20 @@ from sqlmodel import col
 
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, FieldError, NotFound
+from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, REGION_CODE, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped, within_region
 from kkb_shared.versioning import check_if_match, commit_versioned
-from registry.kampung.models import Activity, KampungKb, PokjaMember
+from registry.kampung.models import (
+    SEKSI_COUNT,
+    SINGLE_HOLDER_ROLES,
+    Activity,
+    KampungKb,
+    PokjaMember,
+    PokjaRole,
+    sk_signer,
+)
 from registry.kampung.schemas import (
     ActivityCreate,
     ActivityRead,
@@ -32,15 +40,39 @@ CURSOR = Cursor("registry.kampung-kb", REGION_CODE, str)
 ACTIVITY_CURSOR = Cursor("registry.activities", RECORD_ID, str)
 
 
-async def _read(session: AsyncSession, kampung: KampungKb) -> KampungKbRead:
+async def _pokja(session: AsyncSession, kampung_id: str) -> list[PokjaMember]:
     query = (
         select(PokjaMember)
-        .where(col(PokjaMember.kampung_kb_id) == kampung.id, col(PokjaMember.deleted_at).is_(None))
+        .where(col(PokjaMember.kampung_kb_id) == kampung_id, col(PokjaMember.deleted_at).is_(None))
         .order_by(col(PokjaMember.created_at))
     )
-    pokja = [PokjaMemberRead(id=p.id, name=p.name, role=p.role) for p in (await session.execute(query)).scalars()]
+    return list((await session.execute(query)).scalars())
+
+
+def pokja_missing(seksi: list[str], pokja: list[PokjaMember]) -> list[str]:
+    """What the Pokja's structure lacks: a pengarah, each single office, four named seksi, each seksi's
+    koordinator."""
+    roles = {m.role for m in pokja}
+    missing = [role.value for role in (PokjaRole.PENGARAH, *sorted(SINGLE_HOLDER_ROLES)) if role.value not in roles]
+    if len(seksi) < SEKSI_COUNT:
+        missing.append(f"seksi: {len(seksi)} of {SEKSI_COUNT} named")
+    led = {m.seksi for m in pokja if m.role == PokjaRole.KOORDINATOR_SEKSI}
+    missing.extend(f"koordinator_seksi of {name}" for name in seksi if name not in led)
+    return missing
+
+
+async def _read(session: AsyncSession, kampung: KampungKb) -> KampungKbRead:
+    members = await _pokja(session, kampung.id)
+    pokja = [PokjaMemberRead(id=m.id, name=m.name, role=m.role, seksi=m.seksi) for m in members]
     values: dict[str, Any] = {**kampung.model_dump(), "attributes": [a for a in kampung.attributes.split(",") if a]}
-    return KampungKbRead.model_validate({**values, "pokja": pokja})
+    return KampungKbRead.model_validate(
+        {
+            **values,
+            "pokja": pokja,
+            "sk_signed_by": sk_signer(kampung.desa_code),
+            "pokja_missing": pokja_missing(kampung.seksi, members),
+        }
+    )
 
 
 async def _live(session: AsyncSession, principal: Principal, kampung_id: str) -> KampungKb:
@@ -96,7 +128,16 @@ async def update(
 ) -> KampungKbRead:
     kampung = await _live(session, principal, kampung_id)
     check_if_match(if_match, kampung.version)
-    for name, value in data.model_dump(exclude_unset=True).items():
+    changes = data.model_dump(exclude_unset=True)
+    if "seksi" in changes:
+        kept = set(changes["seksi"])
+        orphaned = [m.seksi for m in await _pokja(session, kampung.id) if m.seksi and m.seksi not in kept]
+        if orphaned:
+            raise Conflict(
+                "Pokja members belong to a seksi this change removes",
+                errors=[FieldError("seksi", f"{orphaned[0]} still has members: move or remove them first")],
+            )
+    for name, value in changes.items():
         setattr(kampung, name, ",".join(sorted(set(value))) if name == "attributes" else value)
     kampung.updated_at = utcnow()
     await commit_versioned(session)
@@ -114,10 +155,21 @@ async def add_pokja_member(
     *, session: AsyncSession, principal: Principal, kampung_id: str, data: PokjaMemberCreate
 ) -> PokjaMemberRead:
     kampung = await _live(session, principal, kampung_id)
-    member = PokjaMember(id=new_id(), kampung_kb_id=kampung.id, name=data.name, role=data.role, created_at=utcnow())
+    if data.seksi is not None and data.seksi not in kampung.seksi:
+        raise InvalidInput("seksi", f"not a seksi of this Pokja ({', '.join(kampung.seksi) or 'none named yet'})")
+    if data.role in SINGLE_HOLDER_ROLES:
+        held = [m for m in await _pokja(session, kampung.id) if m.role == data.role]
+        if held:
+            raise Conflict(
+                f"The Pokja already has its {data.role.value}",
+                errors=[FieldError("role", "one holder at a time: remove the present one first")],
+            )
+    member = PokjaMember(
+        id=new_id(), kampung_kb_id=kampung.id, name=data.name, role=data.role, seksi=data.seksi, created_at=utcnow()
+    )
     session.add(member)
     await commit_versioned(session)
-    return PokjaMemberRead(id=member.id, name=member.name, role=data.role)
+    return PokjaMemberRead(id=member.id, name=member.name, role=data.role, seksi=member.seksi)
 
 
 async def remove_pokja_member(*, session: AsyncSession, principal: Principal, kampung_id: str, pokja_id: str) -> None:
@@ -133,10 +185,28 @@ async def add_activity(
     *, session: AsyncSession, principal: Principal, kampung_id: str, data: ActivityCreate
 ) -> ActivityRead:
     kampung = await _live(session, principal, kampung_id)
-    activity = Activity(id=new_id(), kampung_kb_id=kampung.id, **data.model_dump(), created_at=utcnow())
+    members = {m.id for m in await _pokja(session, kampung.id)}
+    for index, attendee in enumerate(data.attendees):
+        if attendee.pokja_member_id is not None and attendee.pokja_member_id not in members:
+            raise InvalidInput(f"attendees[{index}].pokja_member_id", "not a member of this Pokja")
+    participants = data.participants if data.participants is not None else sum(a.count for a in data.attendees)
+    activity = Activity(
+        id=new_id(),
+        kampung_kb_id=kampung.id,
+        held_on=data.held_on,
+        participants=participants,
+        attendees=[a.model_dump(mode="json") for a in data.attendees],
+        topic=data.topic,
+        follow_up=data.follow_up,
+        created_at=utcnow(),
+    )
     session.add(activity)
     await commit_versioned(session)
-    return ActivityRead(id=activity.id, **data.model_dump())
+    return _activity_read(activity)
+
+
+def _activity_read(activity: Activity) -> ActivityRead:
+    return ActivityRead.model_validate(activity, from_attributes=True)
 
 
 async def list_activities(
@@ -167,9 +237,7 @@ async def list_activities(
     return keyset_page(
         rows,
         limit,
-        item=lambda a: ActivityRead(
-            id=a.id, held_on=a.held_on, participants=a.participants, topic=a.topic, follow_up=a.follow_up
-        ),
+        item=_activity_read,
         key=lambda a: a.id,
         cursor=ACTIVITY_CURSOR,
     )

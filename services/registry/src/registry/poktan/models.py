@@ -56,3 +56,17 @@ class PoktanAttendance(SQLModel, table=True):
 
     meeting_id: str = Field(foreign_key="poktan_meeting.id", primary_key=True, max_length=36)
     poktan_member_id: str = Field(foreign_key="poktan_member.id", primary_key=True, max_length=36)
+
+
+class ReportedCoverage(SQLModel, table=True):
+    """The coverage a desa reports for a poktan in a month, as it reports it: families in the poktan over its
+    target families (the field-control table's own figure, which the check holds against the records)."""
+
+    __tablename__ = "poktan_reported_coverage"
+
+    poktan_id: str = Field(foreign_key="poktan.id", primary_key=True, max_length=36)
+    month: date = Field(primary_key=True, description="The month's first day")
+    families: int
+    target_families: int
+    reported_by: str = Field(max_length=200)
+    reported_at: datetime = Field(sa_type=UtcDateTime)

@@ -3,16 +3,17 @@ coverage report do not, so viewers may read those."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import LimitQuery, Page
-from kkb_shared.schema_checks import SERVED_YEARS, ServedDate
+from kkb_shared.schema_checks import MONTH_PATTERN, SERVED_YEARS, ServedDate
 from kkb_shared.scope import RegionPrefixQuery
 from registry.poktan import service
 from registry.poktan.rules import PoktanKind
@@ -25,6 +26,8 @@ from registry.poktan.schemas import (
     PoktanMemberLeave,
     PoktanMemberRead,
     PoktanRead,
+    ReportedCoverageRead,
+    ReportedCoverageWrite,
 )
 
 READ_AGGREGATE = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.VIEWER, Role.INTEGRATION, scopes=["registry:read"])
@@ -141,8 +144,10 @@ async def coverage_report(
     period_to: Annotated[ServedDate, Query(alias="to", description=f"Last day, {SERVED_YEARS}")],
     region: RegionPrefixQuery = None,
 ) -> CoverageReport:
-    """Per poktan over the period: target families, members, meetings, attendance rate, coverage, and the
-    finding (e.g. `many_members_few_attend`, thresholds in settings); and the desa without any BKB."""
+    """Per poktan over the period: target families, members, meetings, attendance rate, the coverage the desa
+    reported (the latest by the period's end) and the field control's finding when it looks good: whether the
+    members recorded back it and attend (`ok`, `many_members_few_attend`, `few_members_few_attend`,
+    `few_members_none_attend`, ...; thresholds in settings); and the desa without any BKB."""
     settings = request.app.state.settings
     return await service.coverage_report(
         session=session,
@@ -150,6 +155,28 @@ async def coverage_report(
         region=region,
         period_from=period_from,
         period_to=period_to,
+        coverage_ok_from=settings.poktan_coverage_ok_from,
         few_members_below=settings.poktan_few_members_below,
         few_attend_below=settings.poktan_few_attend_below,
+    )
+
+
+@router.put(
+    "/poktan/{poktan_id}/reported-coverage/{month}",
+    response_model=ReportedCoverageRead,
+    dependencies=[WRITE],
+    responses=problem_responses(404),
+)
+async def report_coverage(
+    poktan_id: RecordIdPath,
+    month: Annotated[str, Path(pattern=MONTH_PATTERN, description="YYYY-MM")],
+    data: ReportedCoverageWrite,
+    principal: PrincipalDep,
+    session: SessionDep,
+) -> ReportedCoverageRead:
+    """The coverage the desa reports for the poktan in a month (families in the poktan over its target families),
+    stored as reported. The coverage report holds it against the members recorded and their attendance."""
+    first_day = date(int(month[:4]), int(month[5:7]), 1)
+    return await service.report_coverage(
+        session=session, principal=principal, poktan_id=poktan_id, month=first_day, data=data
     )

@@ -19,6 +19,8 @@ LANSIA_FROM_AGE = 60
 
 
 class Finding(StrEnum):
+    NOT_REPORTED = "not_reported"  # the desa reported no coverage for the poktan by the period's end
+    COVERAGE_LOW = "coverage_low"  # the reported coverage does not look good: nothing to check
     OK = "ok"
     MANY_MEMBERS_FEW_ATTEND = "many_members_few_attend"
     MANY_MEMBERS_NONE_ATTEND = "many_members_none_attend"
@@ -29,7 +31,7 @@ class Finding(StrEnum):
 
 
 def coverage(members: int, target_families: int) -> float | None:
-    """Members per target family; None when the desa has no target family."""
+    """Members (or families) per target family; None when there is no target family."""
     return members / target_families if target_families else None
 
 
@@ -40,17 +42,24 @@ def attendance_rate(attendances: int, meetings: int, members: int) -> float | No
 
 def coverage_finding(
     *,
-    coverage: float | None,
+    reported: float | None,
+    members: float | None,
     attendance: float | None,
     meetings: int,
+    coverage_ok_from: float,
     few_members_below: float,
     few_attend_below: float,
 ) -> Finding:
-    """The finding a Kampung KB field-control report writes: is the coverage backed by members, and do the
-    members attend? `few_members_below` and `few_attend_below` come from settings."""
+    """The finding a Kampung KB field-control report writes for a desa whose reported coverage looks good: is
+    it backed by the members recorded (members per target family), and do they attend? Thresholds come from
+    settings."""
+    if reported is None:
+        return Finding.NOT_REPORTED
+    if reported < coverage_ok_from:
+        return Finding.COVERAGE_LOW
     if meetings == 0:
         return Finding.NO_MEETINGS
-    few_members = coverage is None or coverage < few_members_below
+    few_members = members is None or members < few_members_below
     if attendance is None or attendance == 0:
         return Finding.FEW_MEMBERS_NONE_ATTEND if few_members else Finding.MANY_MEMBERS_NONE_ATTEND
     if attendance < few_attend_below:

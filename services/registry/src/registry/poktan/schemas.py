@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -89,14 +89,35 @@ class CoverageRow(BaseModel):
     members: int
     meetings: int
     attendance_rate: float | None = Field(description="Attendances / (meetings × members) in the period")
-    coverage: float | None = Field(description="Members per target family")
+    reported_month: date | None = Field(
+        description="The month of the coverage the desa reported (the latest by the period's end)"
+    )
+    reported_coverage: float | None = Field(
+        description="The coverage the desa reported: families in the poktan over target families, as reported"
+    )
+    members_per_target_family: float | None = Field(description="Members recorded per target family")
     finding: Finding
+
+
+class ReportedCoverageWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    families: int = Field(ge=0, le=1_000_000, description="Families in the poktan, as the desa counts them")
+    target_families: int = Field(ge=1, le=1_000_000, description="Its target families, as the desa counts them")
+
+
+class ReportedCoverageRead(ReportedCoverageWrite):
+    poktan_id: str
+    month: date
+    coverage: float = Field(description="families / target_families")
+    reported_at: datetime
 
 
 class CoverageReport(BaseModel):
     region: str
     period_from: date
     period_to: date
+    coverage_ok_from: float
     few_members_below: float
     few_attend_below: float
     rows: list[CoverageRow]

@@ -18,7 +18,7 @@ from kkb_shared.scope import requested_region, scoped, within_region
 from registry.families import repository as families
 from registry.families.models import Family, Member
 from registry.poktan import rules
-from registry.poktan.models import Poktan, PoktanAttendance, PoktanMeeting, PoktanMember
+from registry.poktan.models import Poktan, PoktanAttendance, PoktanMeeting, PoktanMember, ReportedCoverage
 from registry.poktan.rules import PoktanKind
 from registry.poktan.schemas import (
     CoverageReport,
@@ -29,6 +29,8 @@ from registry.poktan.schemas import (
     PoktanMemberCreate,
     PoktanMemberRead,
     PoktanRead,
+    ReportedCoverageRead,
+    ReportedCoverageWrite,
 )
 from registry.regions import service as regions
 from registry.regions.models import RegionLevel
@@ -220,6 +222,42 @@ def _target_query(kind: PoktanKind, on: date) -> Select[str, int]:
     )
 
 
+async def _latest_reported(session: AsyncSession, poktan_ids: list[str], until: date) -> dict[str, ReportedCoverage]:
+    """Each poktan's latest reported coverage of a month up to `until`."""
+    query = (
+        select(ReportedCoverage)
+        .where(col(ReportedCoverage.poktan_id).in_(poktan_ids), col(ReportedCoverage.month) <= until)
+        .order_by(col(ReportedCoverage.month))
+    )
+    return {claim.poktan_id: claim for claim in (await session.execute(query)).scalars()}
+
+
+async def report_coverage(
+    *, session: AsyncSession, principal: Principal, poktan_id: str, month: date, data: ReportedCoverageWrite
+) -> ReportedCoverageRead:
+    """Store the coverage a desa reports for a poktan in a month, as reported (a repeated PUT leaves the same
+    state; a later PUT corrects it)."""
+    poktan = await _live(session, principal, poktan_id)
+    claim = await session.get(ReportedCoverage, (poktan.id, month))
+    if claim is None:
+        claim = ReportedCoverage(
+            poktan_id=poktan.id, month=month, **data.model_dump(), reported_by=principal.subject, reported_at=utcnow()
+        )
+        session.add(claim)
+    elif (claim.families, claim.target_families) != (data.families, data.target_families):
+        claim.families, claim.target_families = data.families, data.target_families
+        claim.reported_by, claim.reported_at = principal.subject, utcnow()
+    await session.commit()
+    return ReportedCoverageRead(
+        poktan_id=claim.poktan_id,
+        month=claim.month,
+        families=claim.families,
+        target_families=claim.target_families,
+        coverage=claim.families / claim.target_families,
+        reported_at=claim.reported_at,
+    )
+
+
 async def coverage_report(
     *,
     session: AsyncSession,
@@ -227,6 +265,7 @@ async def coverage_report(
     region: str | None,
     period_from: date,
     period_to: date,
+    coverage_ok_from: float,
     few_members_below: float,
     few_attend_below: float,
 ) -> CoverageReport:
@@ -265,6 +304,7 @@ async def coverage_report(
         .where(col(PoktanMeeting.poktan_id).in_(ids), meeting_in_period, in_period)
         .group_by(col(PoktanMeeting.poktan_id)),
     )
+    reported = await _latest_reported(session, ids, period_to)
     targets: dict[PoktanKind, dict[str, int]] = {}
     for kind in {PoktanKind(p.kind) for p in groups}:
         target_query = _target_query(kind, period_to)
@@ -282,10 +322,14 @@ async def coverage_report(
         )
         share = rules.coverage(count, target)
         rate = rules.attendance_rate(attendances.get(poktan.id, 0), held, count)
+        claim = reported.get(poktan.id)
+        claimed = rules.coverage(claim.families, claim.target_families) if claim else None
         finding = rules.coverage_finding(
-            coverage=share,
+            reported=claimed,
+            members=share,
             attendance=rate,
             meetings=held,
+            coverage_ok_from=coverage_ok_from,
             few_members_below=few_members_below,
             few_attend_below=few_attend_below,
         )
@@ -299,7 +343,9 @@ async def coverage_report(
                 members=count,
                 meetings=held,
                 attendance_rate=rate,
-                coverage=share,
+                reported_month=claim.month if claim else None,
+                reported_coverage=claimed,
+                members_per_target_family=share,
                 finding=finding,
             )
         )
@@ -309,6 +355,7 @@ async def coverage_report(
         region=prefix,
         period_from=period_from,
         period_to=period_to,
+        coverage_ok_from=coverage_ok_from,
         few_members_below=few_members_below,
         few_attend_below=few_attend_below,
         rows=rows,
