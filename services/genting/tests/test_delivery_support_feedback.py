@@ -176,6 +176,37 @@ async def test_dashboard_money_is_the_sum_of_the_sponsors_rows(
         assert added == {"committed": 11_000_000, "received": 4_500_000, "spent": 950_000}
 
 
+async def test_recheck_ends_a_pregnancy_and_a_nursing_mother_with_their_reasons(
+    genting: httpx.AsyncClient, genting_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    people = await poor_family(registry, tokens, child_age_days=600)  # her youngest is 19 months old
+    mother = await enroll(genting, tokens, people["siti"]["id"])
+    assert mother["category"] == "ibu_menyusui"
+    later = TODAY + timedelta(days=200)  # the child is 26 months old
+    async with genting_app.state.database.write_sessionmaker() as session:
+        await recheck(session, genting_app.state.upstreams, later)
+    ended = (await genting.get(f"/v1/anak-asuh/{mother['id']}", headers=operator(tokens))).json()
+    assert ended["status"] == "ineligible"
+    assert "youngest child is 24 months" in ended["history"][-1]["note"]
+
+    pregnant = await poor_family(registry, tokens, child_age_days=1200)
+    update = {"is_pregnant": True, "pregnancy_start_date": (TODAY - timedelta(days=60)).isoformat()}
+    headers = {**operator(tokens), "If-Match": '"1"'}
+    assert (
+        await registry.patch(f"/v1/members/{pregnant['siti']['id']}", json=update, headers=headers)
+    ).status_code == 200
+    enrolled = await enroll(genting, tokens, pregnant["siti"]["id"])
+    assert enrolled["category"] == "ibu_hamil"
+    headers = {**operator(tokens), "If-Match": '"2"'}
+    assert (
+        await registry.patch(f"/v1/members/{pregnant['siti']['id']}", json={"is_pregnant": False}, headers=headers)
+    ).status_code == 200
+    async with genting_app.state.database.write_sessionmaker() as session:
+        await recheck(session, genting_app.state.upstreams, TODAY)
+    after = (await genting.get(f"/v1/anak-asuh/{enrolled['id']}", headers=operator(tokens))).json()
+    assert after["status"] == "ineligible" and "the pregnancy ended" in after["history"][-1]["note"]
+
+
 async def test_monthly_report_for_the_sponsor(
     genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:
@@ -211,7 +242,7 @@ async def test_recheck_moves_children_on_with_age(
     assert child["category"] == "baduta"
     later = TODAY + timedelta(days=age_days - 700)
     async with genting_app.state.database.write_sessionmaker() as session:
-        checked, changed = await recheck(session, later)
+        checked, changed = await recheck(session, genting_app.state.upstreams, later)
     assert checked >= 1 and changed >= 1
     again = (await genting.get(f"/v1/anak-asuh/{child['id']}", headers=operator(tokens))).json()
     assert (again["category"], again["status"]) == (category, status)

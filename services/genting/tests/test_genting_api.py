@@ -91,7 +91,7 @@ async def test_candidates_of_a_desa_come_by_priority(
         if (cursor := page.json()["next_cursor"]) is None:
             break
     mine = [c for c in ranked if c["family_id"] == poor["family"]["id"]]
-    assert [(c["member_id"], c["priority"]) for c in mine] == [(poor["putri"]["id"], 3), (poor["siti"]["id"], 5)]
+    assert [(c["member_id"], c["priority"]) for c in mine] == [(poor["putri"]["id"], 4), (poor["siti"]["id"], 5)]
     assert [c["priority"] for c in ranked] == sorted(c["priority"] for c in ranked)
     assert len({c["member_id"] for c in ranked}) == len(ranked)  # no candidate twice across pages
 

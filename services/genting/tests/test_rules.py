@@ -10,7 +10,7 @@ from genting.aid import rules
 from genting.aid.rules import Category, Spent
 from genting.anak_asuh import rules as eligibility
 from genting.anak_asuh.models import AnakAsuhCategory
-from genting.anak_asuh.rules import Person
+from genting.anak_asuh.rules import Growth, Person
 
 
 @pytest.mark.parametrize(
@@ -73,25 +73,30 @@ def test_child_category_by_age(birth: date, category: AnakAsuhCategory | None) -
     assert eligibility.child_category(birth, TODAY) is category
 
 
-MOTHER = Person("m", "female", date(1996, 1, 1), "istri")
+MOTHER = Person("m", "female", date(1996, 1, 1), "istri", nik="nik-m")
 BADUTA = Person("c", "female", _born(10), "anak")
 BALITA = Person("b", "male", _born(30), "anak")
+BOTH, EITHER, NEITHER = Growth(t=True, underweight=True), Growth(t=False, underweight=True), Growth()
 
 
 @pytest.mark.parametrize(
-    ("person", "family", "krs", "poverty", "flagged", "category", "priority"),
+    ("person", "family", "krs", "poverty", "growth", "category", "priority"),
     [
-        (BADUTA, [MOTHER, BADUTA], True, "miskin", True, AnakAsuhCategory.BADUTA, 1),
-        (BALITA, [MOTHER, BALITA], True, "miskin_ekstrem", True, AnakAsuhCategory.BALITA, 2),
-        (BADUTA, [MOTHER, BADUTA], True, "miskin", False, AnakAsuhCategory.BADUTA, 3),
-        (Person("p", "female", date(1998, 5, 5), "istri", True), [], True, "miskin", False,
-         AnakAsuhCategory.IBU_HAMIL, 4),
-        (MOTHER, [MOTHER, BADUTA], True, "miskin", False, AnakAsuhCategory.IBU_MENYUSUI, 5),
-        (BALITA, [MOTHER, BALITA], True, "miskin", False, AnakAsuhCategory.BALITA, 6),
-        (MOTHER, [MOTHER, BALITA], True, "miskin", False, None, 0),  # her child is no longer a baduta
-        (BADUTA, [MOTHER, BADUTA], True, "rentan_miskin", False, None, 0),  # not poor
-        (BADUTA, [MOTHER, BADUTA], False, "miskin", False, None, 0),  # not a KRS
-        (Person("s", "female", _born(12 * 8), "anak"), [MOTHER, BADUTA], True, "miskin", False, None, 0),  # a sister
+        (BADUTA, [MOTHER, BADUTA], True, "miskin", BOTH, AnakAsuhCategory.BADUTA, 1),
+        (BADUTA, [MOTHER, BADUTA], True, "miskin", EITHER, AnakAsuhCategory.BADUTA, 2),  # T or underweight
+        (BADUTA, [MOTHER, BADUTA], True, "miskin", Growth(t=True), AnakAsuhCategory.BADUTA, 2),
+        (Person("p", "female", date(1998, 5, 5), "istri", True), [], True, "miskin", NEITHER,
+         AnakAsuhCategory.IBU_HAMIL, 3),
+        (BADUTA, [MOTHER, BADUTA], True, "miskin", NEITHER, AnakAsuhCategory.BADUTA, 4),
+        (MOTHER, [MOTHER, BADUTA], True, "miskin", NEITHER, AnakAsuhCategory.IBU_MENYUSUI, 5),
+        (BALITA, [MOTHER, BALITA], True, "miskin_ekstrem", BOTH, AnakAsuhCategory.BALITA, 6),
+        (BALITA, [MOTHER, BALITA], True, "miskin", NEITHER, AnakAsuhCategory.BALITA, 7),
+        (MOTHER, [MOTHER, BALITA], True, "miskin", NEITHER, None, 0),  # her child is no longer a baduta
+        (MOTHER, [MOTHER, BALITA, BADUTA], True, "miskin", NEITHER, AnakAsuhCategory.IBU_MENYUSUI, 5),
+        (BADUTA, [MOTHER, BADUTA], True, "rentan_miskin", NEITHER, None, 0),  # not poor
+        (BADUTA, [MOTHER, BADUTA], False, "miskin", NEITHER, None, 0),  # not a KRS
+        (Person("s", "female", _born(12 * 8), "anak"), [MOTHER, BADUTA], True, "miskin", NEITHER, None, 0),
+        (Person("k", "male", _born(5), "famili_lain"), [], True, "miskin", NEITHER, AnakAsuhCategory.BADUTA, 4),
     ],
 )  # fmt: skip
 def test_eligibility_and_priority(
@@ -99,12 +104,32 @@ def test_eligibility_and_priority(
     family: list[Person],
     krs: bool,
     poverty: str,
-    flagged: bool,
+    growth: Growth,
     category: AnakAsuhCategory | None,
     priority: int,
 ) -> None:
-    result = eligibility.assess(
-        person, family, family_is_krs=krs, poverty_status=poverty, on=TODAY, t_and_underweight=flagged
-    )
+    result = eligibility.assess(person, family, family_is_krs=krs, poverty_status=poverty, on=TODAY, growth=growth)
     assert (result.category, result.priority) == (category, priority)
     assert (result.refusal is None) == (category is not None)
+
+
+@pytest.mark.parametrize(("youngest_months", "nursing"), [(23, True), (24, False)])
+def test_an_ibu_menyusui_ends_when_her_youngest_child_is_24_months(youngest_months: int, nursing: bool) -> None:
+    older = Person("o", "male", _born(40), "anak")
+    youngest = Person("y", "female", _born(youngest_months), "anak")
+    result = eligibility.assess(
+        MOTHER, [MOTHER, older, youngest], family_is_krs=True, poverty_status="miskin", on=TODAY
+    )
+    assert (result.category is AnakAsuhCategory.IBU_MENYUSUI) is nursing
+
+
+def test_a_mother_is_found_by_her_childs_record_whatever_her_relation() -> None:
+    """A daughter-in-law's baby, recorded as `cucu` of the head and naming her as its mother."""
+    young_mother = Person("ym", "female", date(2004, 2, 2), "famili_lain", nik="nik-ym")
+    baby = Person("bb", "male", _born(3), "cucu", mother_nik="nik-ym")
+    grandmother = Person("gm", "female", date(1975, 1, 1), "istri", nik="nik-gm")
+    family = [grandmother, young_mother, baby]
+    nursing = eligibility.assess(young_mother, family, family_is_krs=True, poverty_status="miskin", on=TODAY)
+    assert nursing.category is AnakAsuhCategory.IBU_MENYUSUI
+    not_hers = eligibility.assess(grandmother, family, family_is_krs=True, poverty_status="miskin", on=TODAY)
+    assert not_hers.category is None  # the baby names its own mother

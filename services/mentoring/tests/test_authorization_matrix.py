@@ -99,6 +99,9 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ),
     ("GET", "/v1/kb-targets"): Recipe("GET", lambda w: "/v1/kb-targets", READERS | {"viewer"}, scoped=False),
     ("GET", "/v1/priority-children"): Recipe("GET", lambda w: "/v1/priority-children", READERS, scoped=False),
+    ("GET", "/v1/children/latest-growth"): Recipe(
+        "GET", lambda w: "/v1/children/latest-growth", READERS, scoped=False
+    ),
     ("GET", "/v1/changes"): Recipe("GET", lambda w: "/v1/changes", READERS),
     ("GET", "/v1/audit-events"): Recipe("GET", lambda w: "/v1/audit-events", {"admin"}),
 }  # fmt: skip

@@ -20,6 +20,8 @@ class RegistryMember(BaseModel):
     relation: str
     is_pregnant: bool = False
     planned_marriage_date: date | None = None
+    nik: str | None = None  # read to link a child to its mother within the family; not kept
+    mother_nik: str | None = None
 
 
 class RegistryFinding(BaseModel):

@@ -12,18 +12,26 @@ ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
 def _recheck(args: argparse.Namespace, settings: ServiceSettings) -> None:
-    """Run daily (cron, Kubernetes CronJob): age moves baduta to balita and balita out of the program."""
+    """Run daily (cron, Kubernetes CronJob): every anak asuh is re-checked against the registry (age, pregnancy,
+    a mother's youngest child, poverty and KRS) and the children's last weighing; the registry and the mentoring
+    service must be up."""
     from datetime import date
 
     from genting.anak_asuh.service import recheck
+    from genting.main import upstreams_of
     from kkb_shared.db import Database
+
+    assert isinstance(settings, GentingSettings)
 
     async def run() -> tuple[int, int]:
         database = Database(settings.database_url)
+        upstreams = upstreams_of(settings)
         try:
             async with database.write_sessionmaker() as session:
-                return await recheck(session, date.today())
+                return await recheck(session, upstreams, date.today())
         finally:
+            await upstreams.registry.aclose()
+            await upstreams.mentoring.aclose()
             await database.dispose()
 
     checked, changed = asyncio.run(run())
@@ -57,7 +65,10 @@ def main() -> None:
         app_path="genting.main:create_served_app",
         alembic_ini=ALEMBIC_INI,
         extra={
-            "recheck": ("re-check anak asuh whose age changed their category (run daily)", _recheck),
+            "recheck": (
+                "re-check every anak asuh against the registry and the mentoring service (run daily)",
+                _recheck,
+            ),
             "demo": ("load the demo sponsor, anak asuh and aid (development; other services must be up)", _demo),
         },
     )

@@ -195,6 +195,27 @@ async def test_priority_children_are_t_and_underweight_in_poor_krs_families(
     assert viewer.status_code == 403
 
 
+async def test_latest_growth_of_a_region_says_t_and_underweight_for_each_weighed_child(
+    mentoring: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    both = await _weighed_child(mentoring, registry, tokens, poor=True, weights=(6.2, 6.25))
+    gained = await _weighed_child(mentoring, registry, tokens, poor=False, weights=(6.2, 6.8))
+    t_only = await _weighed_child(mentoring, registry, tokens, poor=False, weights=(8.5, 8.5))
+    seen, cursor = {}, None
+    while True:  # a page of one child at a time
+        params = {"region": DUNGUN_PERAPAKAN, "limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = await mentoring.get("/v1/children/latest-growth", params=params, headers=kader_headers(tokens))
+        assert page.status_code == 200, page.text
+        seen |= {item["member_id"]: item for item in page.json()["items"]}
+        if (cursor := page.json()["next_cursor"]) is None:
+            break
+    assert (seen[both]["t"], seen[both]["underweight"]) == (True, True)
+    assert (seen[gained]["t"], seen[gained]["weighing_status"]) == (False, "N")
+    assert (seen[t_only]["t"], seen[t_only]["underweight"]) == (True, False)
+    viewer = await mentoring.get("/v1/children/latest-growth", headers=tokens.headers("viewer", "6101"))
+    assert viewer.status_code == 403
+
+
 async def test_kb_pasca_persalinan_coverage_against_the_years_target_and_catin_screening(
     mentoring: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:

@@ -43,23 +43,31 @@ CHILDREN = (AnakAsuhCategory.BADUTA, AnakAsuhCategory.BALITA)
 
 
 def _person(member: RegistryMember) -> rules.Person:
-    return rules.Person(member.id, member.sex, member.birth_date, member.relation, member.is_pregnant)
+    return rules.Person(
+        member.id, member.sex, member.birth_date, member.relation, member.is_pregnant, member.nik, member.mother_nik
+    )
 
 
-async def flagged_children(mentoring: ServiceClient, desa_code: str) -> set[str]:
-    """Members the mentoring service lists with T (or 2T) and underweight in poor KRS families of the desa."""
-    listed = mentoring.items("/v1/priority-children", {"region": desa_code, "limit": "500"})
-    return {str(item["member_id"]) async for item in listed}
+async def growth_signs(mentoring: ServiceClient, desa_code: str) -> dict[str, rules.Growth]:
+    """Each weighed child of the desa: T at its last judged month, and underweight, by the mentoring service
+    (a page of children per call)."""
+    listed = mentoring.items("/v1/children/latest-growth", {"region": desa_code, "limit": "200"})
+    return {
+        str(item["member_id"]): rules.Growth(t=bool(item["t"]), underweight=bool(item["underweight"]))
+        async for item in listed
+    }
 
 
-def assess(member: RegistryMember, family: RegistryFamily, flagged: set[str], on: date) -> rules.Eligibility:
+def assess(
+    member: RegistryMember, family: RegistryFamily, growth: dict[str, rules.Growth], on: date
+) -> rules.Eligibility:
     return rules.assess(
         _person(member),
         [_person(m) for m in family.members],
         family_is_krs=family.krs.is_krs,
         poverty_status=family.poverty_status,
         on=on,
-        t_and_underweight=member.id in flagged,
+        growth=growth.get(member.id),
     )
 
 
@@ -69,7 +77,7 @@ async def enroll(*, session: AsyncSession, principal: Principal, upstreams: Upst
         raise InvalidInput("member_id", "no live registry member in your region has this id")
     member, family = found
     today = date.today()
-    eligibility = assess(member, family, await flagged_children(upstreams.mentoring, family.desa_code), today)
+    eligibility = assess(member, family, await growth_signs(upstreams.mentoring, family.desa_code), today)
     if eligibility.category is None:
         raise InvalidInput("member_id", f"not eligible: {eligibility.refusal}")
     region = await upstreams.registry.get_json(f"/v1/regions/{family.desa_code}")
@@ -236,7 +244,7 @@ async def candidates(
     if not principal.covers(desa_code):
         raise NotFound(f"No desa {desa_code} in your region")
     today = date.today()
-    flagged = await flagged_children(upstreams.mentoring, desa_code)
+    growth = await growth_signs(upstreams.mentoring, desa_code)
     enrolled = set(
         (
             await session.execute(
@@ -256,7 +264,7 @@ async def candidates(
         for member in family.members:
             if member.id in enrolled:
                 continue
-            eligibility = assess(member, family, flagged, today)
+            eligibility = assess(member, family, growth, today)
             if eligibility.category is not None:
                 found.append(
                     Candidate(
@@ -271,38 +279,78 @@ async def candidates(
     return offset_page(ranked, limit, cursor=cursor, kind=CANDIDATE_CURSOR)
 
 
-async def recheck(session: AsyncSession, today: date) -> tuple[int, int]:
-    """Age moves children on: a baduta turning 24 months becomes a balita, a balita past 59 months is no
-    longer eligible (its active matches end). Each change is a history event. Returns (checked, changed)."""
+async def recheck(session: AsyncSession, upstreams: Upstreams, today: date) -> tuple[int, int]:
+    """Re-check every active anak asuh against the registry as it stands today, a family at a time: a baduta
+    turning 24 months becomes a balita, a balita past 59 months, an ibu menyusui whose youngest child is 24
+    months, a pregnancy that ended (unless she now nurses a baduta) and a family no longer poor KRS end it, with
+    the reason; priorities follow the children's last weighing. Ended ones have their active matches ended.
+    Each change is a history event. Returns (checked, changed)."""
     query = select(AnakAsuh).where(
-        col(AnakAsuh.deleted_at).is_(None),
-        col(AnakAsuh.status) == AnakAsuhStatus.ACTIVE.value,
-        col(AnakAsuh.category).in_([c.value for c in CHILDREN]),
+        col(AnakAsuh.deleted_at).is_(None), col(AnakAsuh.status) == AnakAsuhStatus.ACTIVE.value
     )
-    checked = changed = 0
-    for anak_asuh in (await session.execute(query)).scalars().all():
-        checked += 1
-        now_category = rules.child_category(anak_asuh.birth_date, today)
-        if now_category is not None and now_category.value == anak_asuh.category:
-            continue
-        changed += 1
-        anak_asuh.updated_at = utcnow()
-        if now_category is None:
-            anak_asuh.status = AnakAsuhStatus.INELIGIBLE.value
-            note = "past 59 months: no longer eligible; active matches ended"
-            await _end_matches(session, anak_asuh.id, today)
-        else:
-            note = f"turned {rules.months_old(anak_asuh.birth_date, today)} months: {anak_asuh.category} → "
-            note += now_category.value
-            anak_asuh.category = now_category.value
-            anak_asuh.priority = rules.PRIORITY[(now_category, False)]
-        session.add(_event(anak_asuh, today, "rechecked", note))
-        await session.flush()
-        await feed.record(
-            session, Entity.ANAK_ASUH, anak_asuh.id, anak_asuh.version, anak_asuh.desa_code, Operation.UPDATED
-        )
+    records = list((await session.execute(query)).scalars().all())
+    by_family: dict[str, list[AnakAsuh]] = {}
+    for record in records:
+        by_family.setdefault(record.family_id, []).append(record)
+    growth: dict[str, rules.Growth] = {}
+    for desa_code in sorted({r.desa_code for r in records if r.category in CHILDREN}):
+        growth |= await growth_signs(upstreams.mentoring, desa_code)
+    changed = 0
+    for family_id, members in by_family.items():
+        body = await upstreams.registry.get_json(f"/v1/families/{family_id}")
+        family = RegistryFamily.model_validate(body) if body is not None else None
+        for anak_asuh in members:
+            if await _recheck_one(session, anak_asuh, family, growth, today):
+                changed += 1
     await session.commit()
-    return checked, changed
+    return len(records), changed
+
+
+async def _recheck_one(
+    session: AsyncSession,
+    anak_asuh: AnakAsuh,
+    family: RegistryFamily | None,
+    growth: dict[str, rules.Growth],
+    today: date,
+) -> bool:
+    """Re-assess one record; True when its category, priority or status changed."""
+    member = next((m for m in family.members if m.id == anak_asuh.member_id), None) if family else None
+    eligibility = assess(member, family, growth, today) if member and family else None
+    before = AnakAsuhCategory(anak_asuh.category)
+    if eligibility is None or eligibility.category is None:
+        anak_asuh.status = AnakAsuhStatus.INELIGIBLE.value
+        note = f"no longer eligible: {_why_ended(before, anak_asuh, eligibility, today)}; active matches ended"
+        await _end_matches(session, anak_asuh.id, today)
+    elif eligibility.category is not before:
+        note = f"{before.value} → {eligibility.category.value}: " + "; ".join(eligibility.reasons)
+        anak_asuh.category, anak_asuh.priority = eligibility.category.value, eligibility.priority
+        anak_asuh.reasons = eligibility.reasons
+    elif eligibility.priority != anak_asuh.priority:
+        note = f"priority {anak_asuh.priority} → {eligibility.priority}: " + "; ".join(eligibility.reasons)
+        anak_asuh.priority, anak_asuh.reasons = eligibility.priority, eligibility.reasons
+    else:
+        return False
+    anak_asuh.updated_at = utcnow()
+    session.add(_event(anak_asuh, today, "rechecked", note))
+    await session.flush()
+    await feed.record(
+        session, Entity.ANAK_ASUH, anak_asuh.id, anak_asuh.version, anak_asuh.desa_code, Operation.UPDATED
+    )
+    return True
+
+
+def _why_ended(
+    before: AnakAsuhCategory, anak_asuh: AnakAsuh, eligibility: rules.Eligibility | None, today: date
+) -> str:
+    if eligibility is None:
+        return "no longer a live member of the registry (moved out of the KK or removed)"
+    if eligibility.refusal and not eligibility.refusal.startswith("not an ibu hamil"):
+        return eligibility.refusal  # the family is no longer poor, or no longer a KRS
+    if before in CHILDREN:
+        return f"{rules.months_old(anak_asuh.birth_date, today)} months old: past 59 months"
+    if before is AnakAsuhCategory.IBU_HAMIL:
+        return "the pregnancy ended"
+    return "her youngest child is 24 months or older: no longer an ibu menyusui"
 
 
 async def _end_matches(session: AsyncSession, anak_asuh_id: str, today: date) -> None:

@@ -19,7 +19,7 @@ from kkb_shared.versioning import IfMatchHeader, versioned_response
 from mentoring.access import READ, RECORD
 from mentoring.assignments.models import Category
 from mentoring.visits import service
-from mentoring.visits.schemas import GrowthSeries, VisitCreate, VisitRead
+from mentoring.visits.schemas import GrowthSeries, LatestGrowth, VisitCreate, VisitRead
 
 router = APIRouter(tags=["visits"], responses=problem_responses(401, 403, 422))
 
@@ -126,3 +126,20 @@ async def child_growth(
     series = await service.growth_series(session=session, principal=principal, member_id=member_id)
     audit.read("growth", [member_id])
     return series
+
+
+@router.get("/children/latest-growth", response_model=Page[LatestGrowth], dependencies=[READ], tags=["growth"])
+async def latest_growth(
+    principal: PrincipalDep,
+    session: SessionDep,
+    audit: AuditDep,
+    region: RegionPrefixQuery = None,
+    cursor: Annotated[str | None, service.LATEST_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[LatestGrowth]:
+    """Each weighed child of the region (default: yours) with its last weighing: the last judged month's status
+    (T, 2T), weight-for-age and whether it is underweight. For services that rank many children at once
+    (GENTING's priority), instead of one growth series per child."""
+    page = await service.latest_growth(session=session, principal=principal, region=region, cursor=cursor, limit=limit)
+    audit.read("growth", [item.member_id for item in page.items])
+    return page

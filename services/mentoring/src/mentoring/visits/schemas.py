@@ -276,3 +276,16 @@ class VisitRead(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class LatestGrowth(BaseModel):
+    """A child's last weighing as the programs read it: T (not gaining) and underweight, for GENTING's priority."""
+
+    member_id: str
+    desa_code: str
+    measured_on: date = Field(description="The last weighing")
+    weighing_status: WeighingStatus | None = Field(description="The last judged month's N/T/O/B")
+    two_t: bool
+    waz: float | None
+    t: bool = Field(description="The last judged month is T (or 2T)")
+    underweight: bool = Field(description="Weight-for-age below -2 SD at the last weighing")

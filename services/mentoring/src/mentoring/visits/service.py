@@ -4,7 +4,7 @@ assignment and team, the rules derive what the reports count, and child visits g
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.scope import scoped, within_region
+from kkb_shared.scope import requested_region, scoped, within_region
 from kkb_shared.versioning import check_if_match, commit_versioned
 from mentoring.assignments import service as assignments
 from mentoring.assignments.models import CHILD_CATEGORIES, Assignment
@@ -27,6 +27,7 @@ from mentoring.growth import service as growth
 from mentoring.growth import weighing
 from mentoring.growth.rules import Flag
 from mentoring.growth.schemas import AssessmentRead, AssessmentRequest, Classifications
+from mentoring.growth.weighing import WeighingStatus
 from mentoring.growth.who import LAST_AGE_DAY
 from mentoring.settings import MentoringSettings
 from mentoring.teams import service as teams
@@ -39,6 +40,7 @@ from mentoring.visits.schemas import (
     GrowthPoint,
     GrowthSeries,
     IbuHamilVisit,
+    LatestGrowth,
     PascaPersalinanVisit,
     VisitRead,
 )
@@ -331,3 +333,48 @@ def growth_points(birth_date: date, measurements: Sequence[GrowthMeasurement]) -
             )
         )
     return points
+
+
+LATEST_CURSOR = Cursor("mentoring.latest-growth", RECORD_ID, str)
+UNDERWEIGHT_BELOW = -2  # weight-for-age z-score (WHO 2006)
+
+
+async def latest_growth(
+    *, session: AsyncSession, principal: Principal, region: str | None, cursor: str | None, limit: int
+) -> Page[LatestGrowth]:
+    """Each weighed child of the region with its last weighing's status, a page of children at a time (ordered
+    by member id): one query for the page's children, one for their measurements."""
+    prefix = requested_region(principal, region)
+    weighed = (
+        select(col(GrowthMeasurement.member_id))
+        .where(
+            col(GrowthMeasurement.deleted_at).is_(None),
+            col(GrowthMeasurement.weight_kg).is_not(None),
+            within_region(col(GrowthMeasurement.desa_code), prefix),
+        )
+        .group_by(col(GrowthMeasurement.member_id))
+        .order_by(col(GrowthMeasurement.member_id))
+        .limit(limit + 1)
+    )
+    if (after := LATEST_CURSOR.decode(cursor)) is not None:
+        weighed = weighed.where(col(GrowthMeasurement.member_id) > after)
+    member_ids = list((await session.execute(weighed)).scalars())
+    measured = await child_measurements(session, member_ids[:limit])
+    found: dict[str, LatestGrowth] = {}
+    for member_id, measurements in measured.items():
+        first = measurements[0]
+        born = first.measured_on - timedelta(days=first.age_days)
+        points = [p for p in growth_points(born, measurements) if p.weight_kg is not None]
+        judged = [p for p in points if p.weighing_status is not None]
+        last, status = points[-1], judged[-1] if judged else None
+        found[member_id] = LatestGrowth(
+            member_id=member_id,
+            desa_code=measurements[-1].desa_code,
+            measured_on=last.measured_on,
+            weighing_status=status.weighing_status if status else None,
+            two_t=bool(status and status.two_t),
+            waz=last.waz,
+            t=bool(status and status.weighing_status == WeighingStatus.TIDAK_NAIK),
+            underweight=last.waz is not None and last.waz < UNDERWEIGHT_BELOW,
+        )
+    return keyset_page(member_ids, limit, item=lambda m: found[m], key=lambda m: m, cursor=LATEST_CURSOR)
