@@ -161,7 +161,14 @@ async def target(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens
     )
     feedback = await genting.post(
         "/v1/feedback",
-        json={"desa_code": "6101042015", "ota_id": ota_id, "source": "family", "subject": "s", "message": "m"},
+        json={
+            "desa_code": "6101042015",
+            "ota_id": ota_id,
+            "source": "family",
+            "subject": "s",
+            "message": "m",
+            "for_sponsor": True,
+        },
         headers=operator(tokens),
     )
     for answer in (entry, delivery, support_match, support, feedback):

@@ -79,11 +79,13 @@ async def test_non_nutrition_aid_goes_step_by_step_with_evidence(
     assert verified.json()["evidence"] == ["foto-1.jpg", "ba-serah-terima.pdf"]
 
 
-async def test_feedback_workflow(genting: httpx.AsyncClient, tokens: TokenFactory) -> None:
-    ota = await create_ota(genting, tokens)
-    body = {"desa_code": "6101042015", "source": "ota", "subject": "Laporan", "message": "Mohon laporan bulanan"}
+async def test_feedback_workflow(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory) -> None:
+    w = await world(genting, registry, tokens)
+    ota = w["ota"]
+    body = {"anak_asuh_id": w["anak_asuh"]["id"], "source": "ota", "subject": "Laporan", "message": "Mohon laporan"}
     created = await genting.post("/v1/feedback", json=body, headers=sponsor(tokens, ota["id"]))
     assert created.status_code == 201 and created.json()["ota_id"] == ota["id"]
+    assert created.json()["desa_code"] == "6101042015"
     url = f"/v1/feedback/{created.json()['id']}/status"
     closed = await genting.post(url, json={"status": "closed", "note": "dikirim"}, headers=operator(tokens))
     assert closed.status_code == 200
@@ -91,6 +93,47 @@ async def test_feedback_workflow(genting: httpx.AsyncClient, tokens: TokenFactor
     assert reopened.status_code == 422 and reopened.json()["errors"][0]["field"] == "status"
     mine = await genting.get("/v1/feedback", headers=sponsor(tokens, ota["id"]))
     assert [f["status"] for f in mine.json()["items"]] == ["closed"]
+    assert all("by" not in step and "note" not in step for step in mine.json()["items"][0]["history"][1:])
+
+
+async def test_a_sponsor_reads_no_free_text_typed_by_others(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    ota, own = w["ota"]["id"], sponsor(tokens, w["ota"]["id"])
+    entry = expenditure(ota, w["aid"]["id"], "materials", 50_000) | {
+        "description": "Belanja telur di warung Bu Ani untuk Putri",
+        "note_for_sponsor": "Telur dan ikan, minggu 1",
+    }
+    assert (await genting.post("/v1/ledger/entries", json=entry, headers=operator(tokens))).status_code == 201
+    ledger = (await genting.get(f"/v1/otas/{ota}/ledger", headers=own)).json()["items"]
+    assert "Bu Ani" not in str(ledger) and ledger[-1]["note_for_sponsor"] == "Telur dan ikan, minggu 1"
+    assert all(e["description"] is None and e["created_by"] is None for e in ledger)
+    delivery = await _deliver(genting, tokens, w["aid"]["id"], late=False)
+    seen = (await genting.get(f"/v1/aids/{w['aid']['id']}/deliveries", headers=own)).json()["items"]
+    assert seen[0]["delivered_by"] is None and delivery["delivered_by"] == "Kader Yuli"
+    named = await genting.post(
+        f"/v1/deliveries/{delivery['id']}/confirm",
+        json={"confirmed_on": TODAY.isoformat(), "confirmed_by": "Siti Aminah"},
+        headers=operator(tokens),
+    )
+    assert named.status_code == 422 and named.json()["errors"][0]["field"] == "confirmed_by"
+
+    staff_only = {"desa_code": "6101042015", "ota_id": ota, "source": "family", "subject": "Keluhan Ibu Siti",
+                  "message": "Ibu Siti Aminah mengeluh"}  # fmt: skip
+    for_them = {**staff_only, "subject": "Jadwal pengiriman", "message": "Pengiriman bergeser", "for_sponsor": True}
+    for body in (staff_only, for_them):
+        assert (await genting.post("/v1/feedback", json=body, headers=operator(tokens))).status_code == 201
+    theirs = (await genting.get("/v1/feedback", headers=own)).json()["items"]
+    assert [f["subject"] for f in theirs] == ["Jadwal pengiriman"]
+
+    other = await poor_family(registry, tokens)
+    not_theirs = await enroll(genting, tokens, other["putri"]["id"])
+    about = {"anak_asuh_id": not_theirs["id"], "source": "ota", "subject": "x", "message": "y"}
+    assert (await genting.post("/v1/feedback", json=about, headers=own)).status_code == 404
+    anywhere = {"desa_code": "6101042001", "source": "ota", "subject": "x", "message": "y"}
+    refused = await genting.post("/v1/feedback", json=anywhere, headers=own)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "anak_asuh_id"
 
 
 async def test_dashboard_reflects_writes_at_once(

@@ -80,8 +80,21 @@ class LedgerEntry(SQLModel, table=True):
     reverses_seq: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     occurred_on: date
     description: str = Field(max_length=500)
+    note_for_sponsor: str | None = Field(default=None, max_length=300)  # the only text of it a sponsor reads
     created_by: str = Field(max_length=200)
     created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class ReceivedBy(StrEnum):
+    """Who in the family received a delivery, by role (no names reach a sponsor)."""
+
+    IBU = "ibu"
+    AYAH = "ayah"
+    WALI = "wali"
+    NENEK = "nenek"
+    KAKEK = "kakek"
+    ANGGOTA_KELUARGA = "anggota_keluarga"
+    KADER = "kader"
 
 
 class Delivery(SQLModel, table=True):
@@ -101,6 +114,6 @@ class Delivery(SQLModel, table=True):
     delivered_by: str = Field(max_length=120)
     kitchen_id: str | None = Field(default=None, max_length=36, description="A DASHAT kitchen as the supplier")
     confirmed_on: date | None = None
-    confirmed_by: str | None = Field(default=None, max_length=120, description="Who in the family received it")
+    confirmed_by: str | None = Field(default=None, max_length=20, description="Who received it, by role (ReceivedBy)")
     created_by: str = Field(max_length=200)
     created_at: datetime = Field(sa_type=UtcDateTime)

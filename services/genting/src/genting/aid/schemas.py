@@ -5,12 +5,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from genting.aid.models import AidStatus, EntryKind, Package
+from genting.aid.models import AidStatus, EntryKind, Package, ReceivedBy
 from genting.aid.rules import Category
 from kkb_shared.plain_text import non_blank
 
 Rupiah = Annotated[int, Field(gt=0, le=10**15, description="Integer rupiah")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank(500)]
+SponsorNote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), non_blank(300)]
+NOT_FOR_SPONSORS = "Not shown to a sponsor (null in its view)"
 
 
 class PackagePlan(BaseModel):
@@ -28,7 +30,7 @@ class AidCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     match_id: str = Field(max_length=36, description="A nutrition match")
-    description: Text = Field(description="The aid as agreed with the sponsor")
+    description: Text = Field(description="The aid as agreed with the sponsor; its sponsor reads it (no names)")
     packages: list[PackagePlan] = Field(min_length=1, max_length=20)
     starts_on: date
     ends_on: date
@@ -86,7 +88,10 @@ class EntryCreate(BaseModel):
     aid_id: str | None = Field(default=None, max_length=36, description="Expenditures: the aid they belong to")
     category: Category | None = Field(default=None, description="Expenditures: materials, management, ...")
     occurred_on: date
-    description: Text
+    description: Text = Field(description="For the platform's staff; a sponsor does not read it")
+    note_for_sponsor: SponsorNote | None = Field(
+        default=None, description="The one text of the entry its sponsor reads: write it for them (no names)"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Any:
@@ -117,8 +122,9 @@ class EntryRead(BaseModel):
     amount: int
     reverses_seq: int | None
     occurred_on: date
-    description: str
-    created_by: str
+    description: str | None = Field(description=NOT_FOR_SPONSORS)
+    note_for_sponsor: str | None
+    created_by: str | None = Field(description=NOT_FOR_SPONSORS)
     created_at: datetime
 
 
@@ -138,7 +144,7 @@ class DeliveryCreate(BaseModel):
 
     due_on: date = Field(description="When the delivery was planned (on time: delivered on or before it)")
     delivered_on: date
-    items: Text = Field(description="What was delivered")
+    items: Text = Field(description="What was delivered; its sponsor reads it: no names")
     portions: int = Field(ge=1, le=10_000)
     delivered_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]
     kitchen_id: str | None = Field(default=None, max_length=36, description="The DASHAT kitchen that supplied it")
@@ -154,9 +160,7 @@ class DeliveryConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     confirmed_on: date
-    confirmed_by: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)
-    ] = Field(description="Who in the family received it (a role such as 'ibu', not necessarily a name)")
+    confirmed_by: ReceivedBy = Field(description="Who received it, by role (no names: its sponsor reads it)")
 
 
 class DeliveryRead(BaseModel):
@@ -167,8 +171,8 @@ class DeliveryRead(BaseModel):
     on_time: bool
     items: str
     portions: int
-    delivered_by: str
+    delivered_by: str | None = Field(description=NOT_FOR_SPONSORS)
     kitchen_id: str | None
     confirmed_on: date | None
-    confirmed_by: str | None
+    confirmed_by: ReceivedBy | None
     created_at: datetime

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from genting import feed
-from genting.access import visible
+from genting.access import is_sponsor, visible
 from genting.aid import rules
 from genting.aid.models import Aid, AidStatus, Delivery, EntryKind, LedgerEntry
 from genting.aid.rules import Category, Spent
@@ -146,8 +146,10 @@ async def close_aid(*, session: AsyncSession, principal: Principal, aid_id: str,
 # ---- ledger ----------------------------------------------------------------------------------------
 
 
-def entry_read(entry: LedgerEntry) -> EntryRead:
-    return EntryRead.model_validate(entry.model_dump())
+def entry_read(entry: LedgerEntry, *, for_sponsor: bool = False) -> EntryRead:
+    """The entry; its sponsor reads only the note written for it, not the staff's description or names."""
+    read = EntryRead.model_validate(entry.model_dump())
+    return read.model_copy(update={"description": None, "created_by": None}) if for_sponsor else read
 
 
 async def record(*, session: AsyncSession, principal: Principal, data: EntryCreate) -> EntryRead:
@@ -180,6 +182,7 @@ async def record(*, session: AsyncSession, principal: Principal, data: EntryCrea
         amount=data.amount,
         occurred_on=data.occurred_on,
         description=data.description,
+        note_for_sponsor=data.note_for_sponsor,
         created_by=principal.subject,
         created_at=utcnow(),
     )
@@ -240,7 +243,10 @@ async def entries(
     if (after := LEDGER_CURSOR.decode(cursor)) is not None:
         query = query.where(col(LedgerEntry.seq) > after)
     rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=entry_read, key=lambda e: e.seq or 0, cursor=LEDGER_CURSOR)
+    sponsor = is_sponsor(principal)
+    return keyset_page(
+        rows, limit, item=lambda e: entry_read(e, for_sponsor=sponsor), key=lambda e: e.seq or 0, cursor=LEDGER_CURSOR
+    )
 
 
 async def balances(*, session: AsyncSession, principal: Principal, ota_id: str) -> Balances:
@@ -264,11 +270,13 @@ async def balances(*, session: AsyncSession, principal: Principal, ota_id: str) 
 # ---- deliveries ------------------------------------------------------------------------------------
 
 
-def delivery_read(delivery: Delivery) -> DeliveryRead:
-    return DeliveryRead(
+def delivery_read(delivery: Delivery, *, for_sponsor: bool = False) -> DeliveryRead:
+    """The delivery; its sponsor does not read who delivered it (a name typed by staff)."""
+    read = DeliveryRead(
         **delivery.model_dump(exclude={"ota_id", "desa_code", "created_by"}),
         on_time=delivery.delivered_on <= delivery.due_on,
     )
+    return read.model_copy(update={"delivered_by": None}) if for_sponsor else read
 
 
 async def deliver(*, session: AsyncSession, principal: Principal, aid_id: str, data: DeliveryCreate) -> DeliveryRead:
@@ -299,7 +307,10 @@ async def deliveries(
     if (after := DELIVERY_CURSOR.decode(cursor)) is not None:
         query = query.where(col(Delivery.id) > after)
     rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=delivery_read, key=lambda d: d.id, cursor=DELIVERY_CURSOR)
+    sponsor = is_sponsor(principal)
+    return keyset_page(
+        rows, limit, item=lambda d: delivery_read(d, for_sponsor=sponsor), key=lambda d: d.id, cursor=DELIVERY_CURSOR
+    )
 
 
 async def confirm_delivery(
@@ -318,7 +329,7 @@ async def confirm_delivery(
         raise Conflict("The delivery has already been confirmed")
     if data.confirmed_on < delivery.delivered_on:
         raise InvalidInput("confirmed_on", "must not be before delivered_on")
-    delivery.confirmed_on, delivery.confirmed_by = data.confirmed_on, data.confirmed_by
+    delivery.confirmed_on, delivery.confirmed_by = data.confirmed_on, data.confirmed_by.value
     await feed.record(session, Entity.DELIVERY, delivery.id, 2, delivery.desa_code, Operation.UPDATED)
     await session.commit()
-    return delivery_read(delivery)
+    return delivery_read(delivery, for_sponsor=is_sponsor(principal))

@@ -41,6 +41,8 @@ class Feedback(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=36)
     desa_code: str = Field(max_length=10)
     ota_id: str | None = Field(default=None, foreign_key="ota.id", max_length=36)
+    anak_asuh_id: str | None = Field(default=None, foreign_key="anak_asuh.id", max_length=36)
+    for_sponsor: bool = False  # staff wrote it for the sponsor to read
     source: str = Field(max_length=10)
     subject: str = Field(max_length=200)
     message: str = Field(max_length=2000)

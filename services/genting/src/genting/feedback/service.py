@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from genting import feed
 from genting.access import is_sponsor, visible
+from genting.anak_asuh import service as anak_asuh_service
 from genting.feed import Entity
 from genting.feedback.models import ALLOWED_MOVES, Feedback, FeedbackSource, FeedbackStatus
 from genting.feedback.schemas import FeedbackCreate, FeedbackMove, FeedbackRead
@@ -25,18 +26,43 @@ from kkb_shared.versioning import check_if_match, commit_versioned
 CURSOR = Cursor("genting.feedback", RECORD_ID, str)
 
 
-def read(feedback: Feedback) -> FeedbackRead:
-    return FeedbackRead.model_validate(feedback.model_dump())
+def read(feedback: Feedback, principal: Principal | None = None) -> FeedbackRead:
+    """The feedback as the caller may read it: a sponsor, only the history's moves and the notes for it."""
+    answer = FeedbackRead.model_validate(feedback.model_dump())
+    if principal is None or not is_sponsor(principal):
+        return answer
+    history = [
+        {"status": step["status"], "at": step["at"], **({"note": step["note"]} if step.get("for_sponsor") else {})}
+        for step in feedback.history
+    ]
+    return answer.model_copy(update={"history": history})
+
+
+def _sponsor_may_read() -> Any:
+    """Of its OTA's feedback, a sponsor reads what it filed and what staff wrote for it."""
+    return or_(col(Feedback.source) == FeedbackSource.OTA.value, col(Feedback.for_sponsor).is_(True))
 
 
 async def create(*, session: AsyncSession, principal: Principal, data: FeedbackCreate) -> FeedbackRead:
     ota_id = data.ota_id
+    desa_code = data.desa_code
+    if data.anak_asuh_id is not None:
+        anak_asuh = await anak_asuh_service.live(session, principal, data.anak_asuh_id)  # a sponsor: its own
+        if desa_code is not None and desa_code != anak_asuh.desa_code:
+            raise InvalidInput("desa_code", "not the anak asuh's desa")
+        desa_code = anak_asuh.desa_code
+    if desa_code is None:
+        raise InvalidInput("desa_code", "name the desa, or the anak asuh, the feedback is about")
     if is_sponsor(principal):
         if data.source is not FeedbackSource.OTA:
             raise InvalidInput("source", "a sponsor's feedback has source ota")
+        if data.anak_asuh_id is None:
+            raise InvalidInput("anak_asuh_id", "a sponsor files feedback about one of its own anak asuh")
+        if data.for_sponsor:
+            raise InvalidInput("for_sponsor", "marks what staff write for a sponsor")
         ota_id = principal.ota_id
-    elif not principal.covers(data.desa_code):
-        raise Forbidden(f"desa_code {data.desa_code} is outside your region")
+    elif not principal.covers(desa_code):
+        raise Forbidden(f"desa_code {desa_code} is outside your region")
     if principal.role is Role.TPK and data.source is FeedbackSource.OTA:
         raise InvalidInput("source", "a TPK records feedback from families or from itself")
     if ota_id is not None and not is_sponsor(principal):
@@ -44,13 +70,23 @@ async def create(*, session: AsyncSession, principal: Principal, data: FeedbackC
     now = utcnow()
     feedback = Feedback(
         id=new_id(),
-        desa_code=data.desa_code,
+        desa_code=desa_code,
+        anak_asuh_id=data.anak_asuh_id,
         ota_id=ota_id,
+        for_sponsor=data.for_sponsor,
         source=data.source.value,
         subject=data.subject,
         message=data.message,
         status=FeedbackStatus.OPEN.value,
-        history=[{"status": "open", "at": now.isoformat(), "by": principal.subject, "note": "received"}],
+        history=[
+            {
+                "status": "open",
+                "at": now.isoformat(),
+                "by": principal.subject,
+                "note": "received",
+                "for_sponsor": "true",
+            }
+        ],
         created_by=principal.subject,
         created_at=now,
         updated_at=now,
@@ -58,11 +94,12 @@ async def create(*, session: AsyncSession, principal: Principal, data: FeedbackC
     session.add(feedback)
     await feed.record(session, Entity.FEEDBACK, feedback.id, 1, feedback.desa_code, Operation.CREATED)
     await session.commit()
-    return read(feedback)
+    return read(feedback, principal)
 
 
 def _visible(principal: Principal) -> Select[Any]:
-    return visible(select(Feedback), principal, ota_column=col(Feedback.ota_id), desa_column=col(Feedback.desa_code))
+    query = visible(select(Feedback), principal, ota_column=col(Feedback.ota_id), desa_column=col(Feedback.desa_code))
+    return query.where(_sponsor_may_read()) if is_sponsor(principal) else query
 
 
 async def get(*, session: AsyncSession, principal: Principal, feedback_id: str) -> FeedbackRead:
@@ -70,7 +107,7 @@ async def get(*, session: AsyncSession, principal: Principal, feedback_id: str) 
     feedback = (await session.execute(_visible(principal).where(col(Feedback.id) == feedback_id))).scalar_one_or_none()
     if feedback is None:
         raise NotFound(f"No feedback {feedback_id}")
-    return read(feedback)
+    return read(feedback, principal)
 
 
 async def list_feedback(
@@ -82,7 +119,7 @@ async def list_feedback(
     if (after := CURSOR.decode(cursor)) is not None:
         query = query.where(col(Feedback.id) > after)
     rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=read, key=lambda f: f.id, cursor=CURSOR)
+    return keyset_page(rows, limit, item=lambda f: read(f, principal), key=lambda f: f.id, cursor=CURSOR)
 
 
 async def move(
@@ -98,11 +135,11 @@ async def move(
         raise InvalidInput("status", f"from {current.value} it may move to {allowed}")
     now = utcnow()
     feedback.status, feedback.updated_at = data.status.value, now
-    feedback.history = [
-        *feedback.history, {"status": data.status.value, "at": now.isoformat(), "by": principal.subject,
-                            "note": data.note}
-    ]  # fmt: skip
+    step = {"status": data.status.value, "at": now.isoformat(), "by": principal.subject, "note": data.note}
+    if data.for_sponsor or is_sponsor(principal):
+        step["for_sponsor"] = "true"
+    feedback.history = [*feedback.history, step]
     await session.flush()
     await feed.record(session, Entity.FEEDBACK, feedback.id, feedback.version, feedback.desa_code, Operation.UPDATED)
     await commit_versioned(session)
-    return read(feedback)
+    return read(feedback, principal)
