@@ -128,7 +128,13 @@ async def child_growth(
     return series
 
 
-@router.get("/children/latest-growth", response_model=Page[LatestGrowth], dependencies=[READ], tags=["growth"])
+@router.get(
+    "/children/latest-growth",
+    response_model=Page[LatestGrowth],
+    dependencies=[READ],
+    responses=problem_responses(404),
+    tags=["growth"],
+)
 async def latest_growth(
     principal: PrincipalDep,
     session: SessionDep,
