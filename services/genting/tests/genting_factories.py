@@ -79,11 +79,9 @@ async def confirm(genting: httpx.AsyncClient, tokens: TokenFactory, ota_id: str,
     return match
 
 
-async def nutrition_aid(
-    genting: httpx.AsyncClient, tokens: TokenFactory, match_id: str, value: int = 1_000_000
-) -> dict[str, Any]:
+def aid_body(match_id: str, value: int = 1_000_000) -> dict[str, Any]:
     today = date.today()
-    body = {
+    return {
         "match_id": match_id,
         "description": "Makan siang kaya protein hewani, 3x seminggu",
         "packages": [
@@ -98,7 +96,12 @@ async def nutrition_aid(
         "starts_on": today.isoformat(),
         "ends_on": (today + timedelta(days=90)).isoformat(),
     }
-    response = await genting.post("/v1/aids", json=body, headers=operator(tokens))
+
+
+async def nutrition_aid(
+    genting: httpx.AsyncClient, tokens: TokenFactory, match_id: str, value: int = 1_000_000
+) -> dict[str, Any]:
+    response = await genting.post("/v1/aids", json=aid_body(match_id, value), headers=operator(tokens))
     assert response.status_code == 201, response.text
     aid: dict[str, Any] = response.json()
     return aid

@@ -86,6 +86,11 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/v1/aids/{aid_id}"): Recipe("GET", _url("/v1/aids/{aid_id}"), OWN),
     ("POST", "/v1/aids/{aid_id}/close"): Recipe("POST", _url("/v1/aids/{aid_id}/close"), MANAGERS,
                                                 body=lambda w: {"closed_on": TODAY}),
+    ("POST", "/v1/pmt-periods"): Recipe("POST", _url("/v1/pmt-periods"), MANAGERS, 201, body=lambda w: {
+        "desa_code": "6101042015", "starts_on": "2029-01-01", "ends_on": "2029-02-01"}, elsewhere=403),
+    ("GET", "/v1/pmt-periods"): Recipe("GET", _url("/v1/pmt-periods"), MANAGERS, elsewhere=None),
+    ("DELETE", "/v1/pmt-periods/{period_id}"): Recipe(
+        "DELETE", _url("/v1/pmt-periods/{pmt_id}"), MANAGERS, 204),
     ("POST", "/v1/ledger/entries"): Recipe("POST", _url("/v1/ledger/entries"), MANAGERS, 201,
                                            body=lambda w: expenditure(w["ota_id"], w["aid_id"], "materials", 1_000)),
     ("POST", "/v1/ledger/entries/{seq}/reverse"): Recipe(
@@ -171,7 +176,12 @@ async def target(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens
         },
         headers=operator(tokens),
     )
-    for answer in (entry, delivery, support_match, support, feedback):
+    pmt = await genting.post(
+        "/v1/pmt-periods",
+        json={"desa_code": "6101042015", "starts_on": "2029-03-01", "ends_on": "2029-04-01"},
+        headers=operator(tokens),
+    )
+    for answer in (entry, delivery, support_match, support, feedback, pmt):
         assert answer.status_code == 201, answer.text
     return {
         "ota_id": ota_id,
@@ -183,6 +193,7 @@ async def target(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens
         "support_match_id": support_match.json()["id"],
         "support_id": support.json()["id"],
         "feedback_id": feedback.json()["id"],
+        "pmt_id": pmt.json()["id"],
         "mother_id": other["siti"]["id"],
     }
 

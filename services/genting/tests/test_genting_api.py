@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from kkb_shared.testing.tokens import TokenFactory
 
 from genting_factories import (
+    aid_body,
     confirm,
     create_ota,
     enroll,
@@ -286,3 +287,36 @@ async def test_an_expenditure_with_the_same_idempotency_key_is_booked_once(
     assert again.headers["idempotent-replayed"] == "true"
     totals = (await genting.get(f"/v1/aids/{w['aid']['id']}", headers=operator(tokens))).json()["totals"]
     assert totals["materials"] == 12_345
+
+
+async def test_nutrition_aid_is_for_the_1000_hpk_and_outside_the_pmt_periods(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    ota = await create_ota(genting, tokens)
+    older = await poor_family(registry, tokens, child_age_days=900)  # a balita of about 29 months
+    balita = await enroll(genting, tokens, older["putri"]["id"])
+    match = await confirm(genting, tokens, ota["id"], balita["id"])
+    refused = await genting.post("/v1/aids", json=aid_body(match["id"]), headers=operator(tokens))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "match_id"
+
+    people = await poor_family(registry, tokens)
+    baduta = await enroll(genting, tokens, people["putri"]["id"])
+    match = await confirm(genting, tokens, ota["id"], baduta["id"])
+    today = date.today()
+    pmt = {"desa_code": "6101042015", "starts_on": (today + timedelta(days=30)).isoformat(),
+           "ends_on": (today + timedelta(days=60)).isoformat(), "note": "PMT lokal Puskesmas Tebas"}  # fmt: skip
+    made = await genting.post("/v1/pmt-periods", json=pmt, headers=operator(tokens))
+    assert made.status_code == 201, made.text
+    overlapping = await genting.post("/v1/aids", json=aid_body(match["id"]), headers=operator(tokens))
+    assert overlapping.status_code == 422 and overlapping.json()["errors"][0]["field"] == "starts_on"
+    before = aid_body(match["id"]) | {"ends_on": (today + timedelta(days=29)).isoformat()}
+    assert (await genting.post("/v1/aids", json=before, headers=operator(tokens))).status_code == 201
+    too_long = aid_body(match["id"]) | {
+        "starts_on": (today + timedelta(days=61)).isoformat(),
+        "ends_on": (today + timedelta(days=700)).isoformat(),
+    }
+    late = await genting.post("/v1/aids", json=too_long, headers=operator(tokens))
+    assert late.status_code == 422 and late.json()["errors"][0]["field"] == "ends_on"
+    withdrawn = await genting.delete(f"/v1/pmt-periods/{made.json()['id']}", headers=operator(tokens))
+    assert withdrawn.status_code == 204
+    assert (await genting.post("/v1/aids", json=aid_body(match["id"]), headers=operator(tokens))).status_code == 201

@@ -133,3 +133,20 @@ def test_a_mother_is_found_by_her_childs_record_whatever_her_relation() -> None:
     assert nursing.category is AnakAsuhCategory.IBU_MENYUSUI
     not_hers = eligibility.assess(grandmother, family, family_is_krs=True, poverty_status="miskin", on=TODAY)
     assert not_hers.category is None  # the baby names its own mother
+
+
+@pytest.mark.parametrize(
+    ("category", "born", "ends_on", "problem"),
+    [
+        (AnakAsuhCategory.IBU_HAMIL, date(1998, 1, 1), date(2027, 6, 1), None),
+        (AnakAsuhCategory.IBU_MENYUSUI, date(1998, 1, 1), date(2027, 6, 1), None),
+        (AnakAsuhCategory.BADUTA, date(2025, 3, 10), date(2027, 3, 9), None),  # the day before it turns 24 months
+        (AnakAsuhCategory.BADUTA, date(2025, 3, 10), date(2027, 3, 10), "ends_on"),
+        (AnakAsuhCategory.BALITA, date(2024, 1, 1), date(2026, 12, 1), "match_id"),
+    ],
+)
+def test_nutrition_aid_stays_within_the_1000_hpk(
+    category: AnakAsuhCategory, born: date, ends_on: date, problem: str | None
+) -> None:
+    found = rules.outside_1000_hpk(category, born, ends_on)
+    assert (found[0] if found else None) == problem

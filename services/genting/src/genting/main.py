@@ -11,6 +11,7 @@ from genting.feed import router as changes_router
 from genting.feedback.routes import router as feedback_router
 from genting.matching.routes import router as matching_router
 from genting.monitoring.routes import router as monitoring_router
+from genting.pmt.routes import router as pmt_router
 from genting.settings import GentingSettings
 from genting.sponsors.routes import router as sponsors_router
 from genting.support.routes import router as support_router
@@ -54,6 +55,7 @@ def create_app(
             anak_asuh_router,
             matching_router,
             aid_router,
+            pmt_router,
             support_router,
             feedback_router,
             monitoring_router,

@@ -8,13 +8,23 @@ For a nutrition aid of value V:
 - when the aid is closed, its materials (bahan) spent are reported against 80% of V; below it, the aid is
   flagged. The comparison is exact (`materials * 100 >= V * 80`), no rounding.
 An amil body's fee is recorded apart: it is not part of V and counts in neither share.
+
+Nutrition aid is for targets within the 1000 HPK (the first 1000 days: pregnancy and the first 24 months): an
+ibu hamil, an ibu menyusui with her baduta, a baduta until the day before it turns 24 months. A balita (24-59
+months) is refused nutrition aid; non-nutrition aid stays open to it.
 """
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
+from genting.anak_asuh.models import AnakAsuhCategory
+
+BADUTA_MONTHS = 24
+WITHIN_1000_HPK = frozenset({AnakAsuhCategory.IBU_HAMIL, AnakAsuhCategory.IBU_MENYUSUI, AnakAsuhCategory.BADUTA})
 MANAGEMENT_PERCENT = 20
 MATERIALS_PERCENT = 80
 
@@ -70,3 +80,23 @@ def refusal(value: int, spent: Spent, category: Category, amount: int) -> str | 
 def materials_share_met(value: int, materials: int) -> bool:
     """At closing: materials spent reach 80% of the aid's value."""
     return materials * 100 >= value * MATERIALS_PERCENT
+
+
+def turns_months(birth_date: date, months: int) -> date:
+    """The day a child born on `birth_date` completes `months` months."""
+    year, month = divmod(birth_date.year * 12 + birth_date.month - 1 + months, 12)
+    return date(year, month + 1, min(birth_date.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def outside_1000_hpk(category: AnakAsuhCategory, birth_date: date, ends_on: date) -> tuple[str, str] | None:
+    """Why a nutrition aid for this anak asuh falls outside the 1000 HPK, as (field, reason); None when within."""
+    if category not in WITHIN_1000_HPK:
+        return "match_id", (
+            f"nutrition aid is for the 1000 HPK (pregnancy and baduta); a {category.value} (24-59 months) may have "
+            "non-nutrition aid"
+        )
+    if category is AnakAsuhCategory.BADUTA:
+        last_day = turns_months(birth_date, BADUTA_MONTHS) - timedelta(days=1)
+        if ends_on > last_day:
+            return "ends_on", f"after the baduta's 1000 HPK end ({last_day}, the day before it turns 24 months)"
+    return None

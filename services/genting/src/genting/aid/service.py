@@ -27,8 +27,10 @@ from genting.aid.schemas import (
     EntryRead,
     Reversal,
 )
+from genting.anak_asuh.models import AnakAsuh, AnakAsuhCategory
 from genting.feed import Entity
 from genting.matching import service as matching
+from genting.pmt import service as pmt
 from genting.sponsors import service as sponsors
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
@@ -89,6 +91,13 @@ async def create_aid(*, session: AsyncSession, principal: Principal, data: AidCr
     matching.nutrition_only(match)
     if match.status != "active":
         raise InvalidInput("match_id", "the match has ended")
+    anak_asuh = await session.get(AnakAsuh, match.anak_asuh_id)
+    assert anak_asuh is not None  # a match's foreign key
+    problem = rules.outside_1000_hpk(AnakAsuhCategory(anak_asuh.category), anak_asuh.birth_date, data.ends_on)
+    if problem is not None:
+        field, reason = problem
+        raise InvalidInput(field, reason)
+    await pmt.check_outside(session, match.desa_code, data.starts_on, data.ends_on)
     now = utcnow()
     aid = Aid(
         id=new_id(),
