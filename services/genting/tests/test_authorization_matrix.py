@@ -86,6 +86,16 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("GET", "/v1/aids/{aid_id}"): Recipe("GET", _url("/v1/aids/{aid_id}"), OWN),
     ("POST", "/v1/aids/{aid_id}/close"): Recipe("POST", _url("/v1/aids/{aid_id}/close"), MANAGERS,
                                                 body=lambda w: {"closed_on": TODAY}),
+    ("POST", "/v1/ota-prospects"): Recipe("POST", _url("/v1/ota-prospects"), MANAGERS, 201, body=lambda w: {
+        "name": "CV Maju", "kind": "swasta", "contact_name": "Pak Budi", "region_code": "6101"}, elsewhere=403),
+    ("GET", "/v1/ota-prospects"): Recipe("GET", _url("/v1/ota-prospects"), MANAGERS, elsewhere=None),
+    ("GET", "/v1/ota-prospects/{prospect_id}"): Recipe("GET", _url("/v1/ota-prospects/{prospect_id}"), MANAGERS),
+    ("POST", "/v1/ota-prospects/{prospect_id}/agreement"): Recipe(
+        "POST", _url("/v1/ota-prospects/{prospect_id}/agreement"), MANAGERS, 201, body=lambda w: {
+            "agreement_start": TODAY, "agreement_end": TODAY, "committed_amount": 1_000_000,
+            "aid_kinds": ["nutrition"], "anak_asuh_target": 1}),
+    ("POST", "/v1/ota-prospects/{prospect_id}/decline"): Recipe(
+        "POST", _url("/v1/ota-prospects/{prospect_id}/decline"), MANAGERS, body=lambda w: {"note": "belum siap"}),
     ("POST", "/v1/pmt-periods"): Recipe("POST", _url("/v1/pmt-periods"), MANAGERS, 201, body=lambda w: {
         "desa_code": "6101042015", "starts_on": "2029-01-01", "ends_on": "2029-02-01"}, elsewhere=403),
     ("GET", "/v1/pmt-periods"): Recipe("GET", _url("/v1/pmt-periods"), MANAGERS, elsewhere=None),
@@ -181,7 +191,12 @@ async def target(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens
         json={"desa_code": "6101042015", "starts_on": "2029-03-01", "ends_on": "2029-04-01"},
         headers=operator(tokens),
     )
-    for answer in (entry, delivery, support_match, support, feedback, pmt):
+    prospect = await genting.post(
+        "/v1/ota-prospects",
+        json={"name": "Toko Sembako Ani", "kind": "individu", "contact_name": "Ani", "region_code": "6101"},
+        headers=operator(tokens),
+    )
+    for answer in (entry, delivery, support_match, support, feedback, pmt, prospect):
         assert answer.status_code == 201, answer.text
     return {
         "ota_id": ota_id,
@@ -194,6 +209,7 @@ async def target(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens
         "support_id": support.json()["id"],
         "feedback_id": feedback.json()["id"],
         "pmt_id": pmt.json()["id"],
+        "prospect_id": prospect.json()["id"],
         "mother_id": other["siti"]["id"],
     }
 

@@ -320,3 +320,33 @@ async def test_nutrition_aid_is_for_the_1000_hpk_and_outside_the_pmt_periods(
     withdrawn = await genting.delete(f"/v1/pmt-periods/{made.json()['id']}", headers=operator(tokens))
     assert withdrawn.status_code == 204
     assert (await genting.post("/v1/aids", json=aid_body(match["id"]), headers=operator(tokens))).status_code == 201
+
+
+async def test_the_pokja_keeps_potential_sponsors_and_an_agreement_makes_one_an_ota(
+    genting: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    body = {"name": "Koperasi Tani Makmur", "kind": "swasta", "contact_name": "Pak Salim", "region_code": "610104",
+            "note": "Ditemui pada rapat Pokja 26 Mei"}  # fmt: skip
+    made = await genting.post("/v1/ota-prospects", json=body, headers=operator(tokens))
+    assert made.status_code == 201 and made.json()["status"] == "prospect" and made.json()["ota_id"] is None
+    listed = (await genting.get("/v1/ota-prospects", params={"status": "prospect"}, headers=operator(tokens))).json()
+    assert made.json()["id"] in [p["id"] for p in listed["items"]]
+    year_end = (date.today() + timedelta(days=365)).isoformat()
+    agreement = {"agreement_start": date.today().isoformat(), "agreement_end": year_end,
+                 "committed_amount": 12_000_000, "aid_kinds": ["nutrition"], "anak_asuh_target": 4}  # fmt: skip
+    url = f"/v1/ota-prospects/{made.json()['id']}"
+    signed = await genting.post(f"{url}/agreement", json=agreement, headers=operator(tokens))
+    assert signed.status_code == 201, signed.text
+    ota = signed.json()
+    assert (ota["name"], ota["contact_name"], ota["committed_amount"]) == (
+        "Koperasi Tani Makmur",
+        "Pak Salim",
+        12_000_000,
+    )
+    assert signed.headers["location"] == f"/v1/otas/{ota['id']}"
+    after = (await genting.get(url, headers=operator(tokens))).json()
+    assert (after["status"], after["ota_id"]) == ("agreed", ota["id"])
+    again = await genting.post(f"{url}/agreement", json=agreement, headers=operator(tokens))
+    assert again.status_code == 409
+    outside = await genting.post("/v1/ota-prospects", json={**body, "region_code": "3316"}, headers=operator(tokens))
+    assert outside.status_code == 403

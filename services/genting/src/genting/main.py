@@ -13,6 +13,7 @@ from genting.matching.routes import router as matching_router
 from genting.monitoring.routes import router as monitoring_router
 from genting.pmt.routes import router as pmt_router
 from genting.settings import GentingSettings
+from genting.sponsors.routes import prospect_router
 from genting.sponsors.routes import router as sponsors_router
 from genting.support.routes import router as support_router
 from kkb_shared.app import create_service_app
@@ -52,6 +53,7 @@ def create_app(
         settings=settings,
         routers=[
             sponsors_router,
+            prospect_router,
             anak_asuh_router,
             matching_router,
             aid_router,

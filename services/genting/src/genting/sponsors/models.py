@@ -53,3 +53,36 @@ class Ota(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
     __mapper_args__ = {"version_id_col": _ota_version}
+
+
+class ProspectStatus(StrEnum):
+    PROSPECT = "prospect"  # on the Pokja's list of potential sponsors
+    AGREED = "agreed"  # signed an agreement: an OTA now
+    DECLINED = "declined"
+
+
+_prospect_version = version_column()
+
+
+class Prospect(SQLModel, table=True):
+    """A potential sponsor (daftar orang tua asuh potensial) the Pokja keeps before any agreement is signed."""
+
+    __tablename__ = "ota_prospect"
+    __table_args__ = (Index("ix_ota_prospect_region_code", "region_code"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    contact_name: str = Field(max_length=120)
+    contact_phone: str | None = Field(default=None, max_length=30)
+    contact_email: str | None = Field(default=None, max_length=200)
+    region_code: str = Field(max_length=10)
+    note: str | None = Field(default=None, max_length=500)
+    status: str = Field(max_length=10)
+    ota_id: str | None = Field(default=None, foreign_key="ota.id", max_length=36)
+    version: int = Field(default=1, sa_column=_prospect_version)
+    created_by: str = Field(max_length=200)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    updated_at: datetime = Field(sa_type=UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": _prospect_version}

@@ -44,15 +44,21 @@ async def live_ota(session: AsyncSession, principal: Principal, ota_id: str, *, 
     return ota
 
 
-async def create(*, session: AsyncSession, principal: Principal, data: OtaCreate) -> OtaRead:
+async def add(session: AsyncSession, principal: Principal, data: OtaCreate) -> Ota:
+    """A new OTA in the session, with its change-feed entry (the caller commits)."""
     if not data.region_code.startswith(principal.region):
         raise Forbidden(f"region_code {data.region_code} is outside your region")
     now = utcnow()
-    ota = Ota(id=new_id(), **data.model_dump(mode="json"), created_by=principal.subject, created_at=now,
-              updated_at=now)  # fmt: skip
+    ota = Ota(id=new_id(), **data.model_dump(mode="json"), created_by=principal.subject, created_at=now, updated_at=now)
     ota.agreement_start, ota.agreement_end = data.agreement_start, data.agreement_end
     session.add(ota)
+    await session.flush()
     await feed.record(session, Entity.OTA, ota.id, ota.version, ota.region_code, Operation.CREATED)
+    return ota
+
+
+async def create(*, session: AsyncSession, principal: Principal, data: OtaCreate) -> OtaRead:
+    ota = await add(session, principal, data)
     await session.commit()
     return read(ota)
 
