@@ -8,6 +8,8 @@ import httpx
 
 from kkb_shared.testing.tokens import TokenFactory
 
+from registry_factories import family_payload, member_payload
+
 DUNGUN = "6101042015"
 
 
@@ -29,3 +31,14 @@ async def kitchen(dashat: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, 
 
 
 EGG_RICE = [{"ingredient_id": "tkpi-HR002", "grams": 60}, {"ingredient_id": "tkpi-AR001", "grams": 50}]
+
+
+def recipients_family(desa: str = DUNGUN, **overrides: Any) -> dict[str, Any]:
+    """A KRS family whose members are DASHAT recipients by the registry's facts: [0] a balita (30 months),
+    [1] a pregnant mother (ibu hamil), [2] a catin."""
+    balita = member_payload(age_days=30 * 31, sex="male", relation="anak", marital_status="belum_kawin")
+    mother = member_payload(age_days=30 * 365, is_pregnant=True)
+    catin = member_payload(
+        age_days=22 * 365 + 5, relation="anak", marital_status="belum_kawin", planned_marriage_date="2999-01-01"
+    )
+    return family_payload(desa, members=[balita, mother, catin], water_source="air_permukaan") | overrides

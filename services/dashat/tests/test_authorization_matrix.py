@@ -15,8 +15,7 @@ from fastapi import FastAPI
 
 from kkb_shared.testing.tokens import TokenFactory
 
-from dashat_factories import EGG_RICE, kitchen, operator
-from registry_factories import family_payload
+from dashat_factories import EGG_RICE, kitchen, operator, recipients_family
 
 TODAY = date.today()
 MONDAY = (TODAY - timedelta(days=TODAY.weekday())).isoformat()
@@ -81,9 +80,13 @@ RECIPES: dict[tuple[str, str], Recipe] = {
              "delivered_by": "Yuli"}]}),
     ("GET", "/v1/kitchens/{kitchen_id}/outbox"): Recipe("GET", _k("/outbox"), READERS),
     ("POST", "/v1/kitchens/{kitchen_id}/partners"): Recipe("POST", _k("/partners"), RUNNERS, 201, lambda w: {
-        "name": "Puskesmas Tebas", "helix": "government", "contribution": "training", "description": "pelatihan",
+        "name": "Puskesmas Tebas", "helix": "pemerintah", "contribution": "cadre_training", "description": "pelatihan",
         "mou_start": TODAY.isoformat(), "mou_end": TODAY.isoformat()}),
     ("GET", "/v1/kitchens/{kitchen_id}/partners"): Recipe("GET", _k("/partners"), READERS),
+    ("POST", "/v1/kitchens/{kitchen_id}/education-sessions"): Recipe("POST", _k("/education-sessions"), RUNNERS, 201,
+        lambda w: {"kind": "cooking_demo", "held_on": TODAY.isoformat(), "topic": "Nugget lele",
+                   "attendees": [{"group": "ibu_hamil", "count": 6}, {"group": "kader", "count": 2}]}),
+    ("GET", "/v1/kitchens/{kitchen_id}/education-sessions"): Recipe("GET", _k("/education-sessions"), READERS),
     ("PUT", "/v1/kitchens/{kitchen_id}/menu-plans/{week_start}"): Recipe(
         "PUT", _k("/menu-plans/" + MONDAY), RUNNERS, body=lambda w: {"days": {"0": [w["menu_id"]]}}),
     ("GET", "/v1/kitchens/{kitchen_id}/menu-plans/{week_start}"): Recipe("GET", _k("/menu-plans/" + MONDAY), READERS),
@@ -120,9 +123,9 @@ def test_every_route_has_a_recipe(dashat_app: FastAPI) -> None:
 @pytest.fixture
 async def world(dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, Any]:
     k = await kitchen(dashat, tokens)
-    family = await registry.post("/v1/families", json=family_payload(water_source="air_permukaan"),
+    family = await registry.post("/v1/families", json=recipients_family(),
                                  headers=tokens.headers("operator", "6101"))  # fmt: skip
-    line = {"member_id": family.json()["members"][0]["id"], "target_group": "catin", "portions": 1,
+    line = {"member_id": family.json()["members"][2]["id"], "target_group": "catin", "portions": 1,
             "delivered_by": "Yuli"}  # fmt: skip
     batch = await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches", headers=operator(tokens),
                               json={"distributed_on": TODAY.isoformat(), "lines": [line]})  # fmt: skip

@@ -15,14 +15,15 @@ from dashat.distribution.models import Distribution, DistributionBatch
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 
-from dashat_factories import EGG_RICE, kitchen, manager, operator
-from registry_factories import TEBAS_KUALA, family_payload
+from dashat_factories import EGG_RICE, kitchen, manager, operator, recipients_family
+from registry_factories import TEBAS_KUALA, member_payload
 
 TODAY = date.today().isoformat()
 
 
 async def _family(registry: httpx.AsyncClient, tokens: TokenFactory, *, krs: bool, desa: str = "6101042015") -> str:
-    body = family_payload(desa, water_source="air_permukaan" if krs else "ledeng")
+    """The pregnant mother of a family, KRS or not."""
+    body = recipients_family(desa, water_source="air_permukaan" if krs else "ledeng")
     answer = await registry.post("/v1/families", json=body, headers=tokens.headers("operator", "6101"))
     assert answer.status_code == 201, answer.text
     assert answer.json()["is_krs"] is krs
@@ -172,3 +173,38 @@ async def test_a_recipient_confirms_later_once(
     other = await kitchen(dashat, tokens)
     stranger = await dashat.post(f"/v1/distributions/{distribution}/confirm", headers=manager(tokens, other["id"]))
     assert stranger.status_code == 404
+
+
+async def test_a_lines_target_group_comes_from_the_registrys_facts_and_no_meals_under_6_months(
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    k = await kitchen(dashat, tokens)
+    body = recipients_family()
+    baby = member_payload(age_days=100, relation="anak", marital_status="belum_kawin")
+    nursing = member_payload(age_days=27 * 365, name="Ibu Menyusui")
+    infant = member_payload(age_days=300, relation="anak", marital_status="belum_kawin", mother_nik=nursing["nik"])
+    body["members"] += [baby, nursing, infant]
+    family = (await registry.post("/v1/families", json=body, headers=tokens.headers("operator", "6101"))).json()
+    balita, pregnant, catin, baby_id, nursing_id, infant_id = (m["id"] for m in family["members"])
+    lines = [
+        {"member_id": balita, "portions": 1, "delivered_by": "Yuli"},
+        {"member_id": pregnant, "portions": 1, "delivered_by": "Yuli"},
+        {"member_id": catin, "portions": 1, "delivered_by": "Yuli"},
+        {"member_id": baby_id, "portions": 1, "delivered_by": "Yuli"},  # 3 months: no meals
+        {"member_id": nursing_id, "portions": 1, "delivered_by": "Yuli"},
+        {"member_id": infant_id, "target_group": "ibu_hamil", "portions": 1, "delivered_by": "Yuli"},  # a baduta
+    ]
+    url = f"/v1/kitchens/{k['id']}/distribution-batches"
+    batch = (await dashat.post(url, json={"distributed_on": TODAY, "lines": lines}, headers=operator(tokens))).json()
+    assert (batch["accepted"], batch["rejected"]) == (4, 2)
+    reasons = {r["line"]: r["errors"][0] for r in batch["rejections"]}
+    assert reasons[3]["field"] == "lines[3].member_id" and "exclusive breastfeeding" in reasons[3]["message"]
+    assert reasons[5] == {"field": "lines[5].target_group", "message": "the registry's facts make this member baduta"}
+    async with dashat_app.state.database.sessionmaker() as session:
+        written = await session.execute(
+            select(col(Distribution.member_id), col(Distribution.target_group)).where(
+                col(Distribution.batch_id) == batch["id"]
+            )
+        )
+        groups = {member: group for member, group in written.all()}
+    assert groups == {balita: "balita", pregnant: "ibu_hamil", catin: "catin", nursing_id: "ibu_menyusui"}

@@ -18,8 +18,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 
-from dashat_factories import EGG_RICE, kitchen, operator
-from registry_factories import family_payload
+from dashat_factories import EGG_RICE, kitchen, operator, recipients_family
 
 AID = "0192f000-0000-7000-8000-0000000000a7"
 TODAY = date.today().isoformat()
@@ -69,13 +68,13 @@ async def _tagged_distribution(
         for ingredient, price in (("tkpi-HR002", 28_000), ("tkpi-AR001", 14_000)):
             await dashat.put(f"/v1/kitchens/{k['id']}/prices/{ingredient}", json={"price_per_kg": price},
                              headers=operator(tokens))  # fmt: skip
-    family = (await registry.post("/v1/families", json=family_payload(water_source="air_permukaan"),
+    family = (await registry.post("/v1/families", json=recipients_family(),
                                   headers=tokens.headers("operator", "6101"))).json()  # fmt: skip
-    member = family["members"][1]["id"]
+    member = family["members"][0]["id"]
     lines = [
         {"member_id": member, "target_group": "balita", "portions": 2, "delivered_by": "Yuli", "menu_id": menu["id"],
          "genting_aid_id": AID},
-        {"member_id": family["members"][0]["id"], "target_group": "catin", "portions": 1, "delivered_by": "Yuli"},
+        {"member_id": family["members"][2]["id"], "target_group": "catin", "portions": 1, "delivered_by": "Yuli"},
     ]  # fmt: skip
     batch = await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches",
                               json={"distributed_on": TODAY, "lines": lines}, headers=operator(tokens))  # fmt: skip

@@ -3,11 +3,13 @@ check, and scope (another kitchen's manager gets 404)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import httpx
 
 from kkb_shared.testing.tokens import TokenFactory
 
-from dashat_factories import EGG_RICE, kitchen, manager, operator
+from dashat_factories import EGG_RICE, kitchen, manager, operator, recipients_family
 
 
 async def test_menu_nutrition_cost_and_target_check(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
@@ -109,3 +111,28 @@ async def test_a_default_price_applies_until_the_kitchen_sets_its_own(
                          headers=admin)  # fmt: skip
     assert (await dashat.put("/v1/ingredients/tkpi-HR002/default-price", json={"default_price_per_kg": 1},
                              headers=operator(tokens))).status_code == 403  # fmt: skip
+
+
+async def test_an_education_session_records_who_came_and_the_registry_members_known(
+    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    k = await kitchen(dashat, tokens)
+    family = (await registry.post("/v1/families", json=recipients_family(),
+                                  headers=tokens.headers("operator", "6101"))).json()  # fmt: skip
+    mother = family["members"][1]["id"]
+    body = {
+        "kind": "isi_piringku",
+        "held_on": date.today().isoformat(),
+        "topic": "Isi Piringku untuk ibu hamil",
+        "facilitator": "Ahli gizi Puskesmas Tebas",
+        "attendees": [{"group": "ibu_hamil", "count": 5, "member_ids": [mother]}, {"group": "kader", "count": 2}],
+    }
+    url = f"/v1/kitchens/{k['id']}/education-sessions"
+    made = await dashat.post(url, json=body, headers=manager(tokens, k["id"]))
+    assert made.status_code == 201, made.text
+    assert made.json()["participants"] == 7 and made.json()["attendees"][0]["member_ids"] == [mother]
+    stranger = {**body, "attendees": [{"group": "ibu_hamil", "member_ids": ["0192f000-0000-7000-8000-00000000dead"]}]}
+    refused = await dashat.post(url, json=stranger, headers=manager(tokens, k["id"]))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "attendees[0].member_ids[0]"
+    listed = (await dashat.get(url, headers=operator(tokens))).json()["items"]
+    assert [s["kind"] for s in listed] == ["isi_piringku"]

@@ -8,9 +8,8 @@ import httpx
 
 from kkb_shared.testing.tokens import TokenFactory
 
-from dashat_factories import EGG_RICE, kitchen, manager, operator
+from dashat_factories import EGG_RICE, kitchen, manager, operator, recipients_family
 from mentoring_factories import assign, child_visit, create_team, kader_headers, register_family
-from registry_factories import family_payload
 
 TODAY = date.today()
 
@@ -28,7 +27,7 @@ async def test_a_month_of_one_kitchen_by_hand(
     made = await dashat.post(f"{base}/productions", json={"produced_on": TODAY.isoformat(), "menu_id": menu["id"],
                                                           "portions": 10}, headers=headers)  # fmt: skip
     assert made.status_code == 201
-    family = (await registry.post("/v1/families", json=family_payload(water_source="air_permukaan"),
+    family = (await registry.post("/v1/families", json=recipients_family(),
                                   headers=tokens.headers("operator", "6101"))).json()  # fmt: skip
     a, b = family["members"][0]["id"], family["members"][1]["id"]
     lines = [
@@ -39,8 +38,8 @@ async def test_a_month_of_one_kitchen_by_hand(
                                                                     "lines": lines}, headers=headers)  # fmt: skip
     assert batch.json()["accepted"] == 2
     for partner in (
-        {"name": "PT Sawit Lestari (CSR)", "helix": "business", "contribution": "money", "value": 5_000_000},
-        {"name": "Politeknik Negeri Sambas", "helix": "university", "contribution": "training"},
+        {"name": "PT Sawit Lestari (CSR)", "helix": "dunia_usaha", "contribution": "funding", "value": 5_000_000},
+        {"name": "Politeknik Negeri Sambas", "helix": "perguruan_tinggi", "contribution": "cadre_training"},
     ):
         body = partner | {"description": "MoU dapur sehat", "mou_start": (TODAY - timedelta(days=40)).isoformat(),
                           "mou_end": (TODAY + timedelta(days=300)).isoformat()}  # fmt: skip
@@ -60,7 +59,7 @@ async def test_a_month_of_one_kitchen_by_hand(
     assert row["portions_by_target_group"] == {"balita": 2, "ibu_hamil": 1} and row["unique_recipients"] == 2
     assert row["energy_kcal_per_recipient"] == 391.1  # 260.7 × 3 / 2 = 391.05, half up
     assert row["protein_g_per_recipient"] == 16.2  # 10.8 × 3 / 2
-    assert row["partner_contributions"] == {"business": 5_000_000, "university": 0}
+    assert row["partner_contributions"] == {"dunia_usaha": 5_000_000, "perguruan_tinggi": 0}
     assert (row["income"], row["self_sufficiency"]) == (11_900, 0.5)
     total = report.json()["total"]
     assert total["portions_produced"] >= 10 and total["unique_recipients"] >= 2

@@ -71,6 +71,9 @@ class RegistryMemberFacts(BaseModel):
     birth_date: date
     is_krs: bool
     poverty_status: str | None = None
+    is_pregnant: bool = False
+    nursing_baduta: bool = False
+    is_catin: bool = False
 
 
 class RegistryLookup(BaseModel):

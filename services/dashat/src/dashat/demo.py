@@ -75,8 +75,8 @@ async def load_demo_data(settings: DashatSettings, registry: ServiceClient, ment
             )  # fmt: skip
             await community.add_partner(
                 session=session, principal=operator, kitchen_id=DEMO_KITCHEN_ID,
-                data=PartnerCreate(name="PT Sawit Lestari (CSR)", helix=Helix.BUSINESS,
-                                   contribution=ContributionKind.MONEY, value=5_000_000,
+                data=PartnerCreate(name="PT Sawit Lestari (CSR)", helix=Helix.DUNIA_USAHA,
+                                   contribution=ContributionKind.FUNDING, value=5_000_000,
                                    description="Bahan pangan tiga bulan", mou_start=today - timedelta(days=30),
                                    mou_end=today + timedelta(days=335)),
             )  # fmt: skip
@@ -97,8 +97,8 @@ async def load_demo_data(settings: DashatSettings, registry: ServiceClient, ment
             )  # fmt: skip
             recipients = await _krs_members(registry)
             day = [
-                {"member_id": member_id, "target_group": "balita", "portions": 1, "menu_id": made[0].id,
-                 "delivered_by": "Kader Yuli", "received_confirmed": True}
+                {"member_id": member_id, "portions": 1, "menu_id": made[0].id, "delivered_by": "Kader Yuli",
+                 "received_confirmed": True}
                 for member_id in recipients[:20]
             ]  # fmt: skip
             batch = await distribution.distribute(
@@ -112,9 +112,13 @@ async def load_demo_data(settings: DashatSettings, registry: ServiceClient, ment
 
 
 async def _krs_members(registry: ServiceClient) -> list[str]:
-    page = await registry.get_json(f"/v1/families?region={DESA}&is_krs=true&limit=20") or {}
+    """A child of 6-59 months of each of the desa's first KRS families (their target group is the registry's)."""
+    page = await registry.get_json(f"/v1/families?region={DESA}&is_krs=true&limit=40") or {}
+    youngest_meal_age, oldest = date.today() - timedelta(days=183), date.today() - timedelta(days=59 * 30)
     members: list[str] = []
     for family in page.get("items", []):
         detail = await registry.get_json(f"/v1/families/{family['id']}") or {}
-        members.extend(str(m["id"]) for m in detail.get("members", [])[:1])
+        children = [m for m in detail.get("members", [])
+                    if oldest < date.fromisoformat(m["birth_date"]) <= youngest_meal_age]  # fmt: skip
+        members.extend(str(m["id"]) for m in children[:1])
     return members

@@ -1,4 +1,4 @@
-"""Partners of the 5 helix, weekly menu plans, sales."""
+"""Partners of the 5 helix, weekly menu plans, sales, education sessions and cadre trainings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,16 @@ from fastapi import APIRouter, Request, status
 from dashat.access import READ, RUN
 from dashat.community import planning, service
 from dashat.community.planning import PlanningInput, PlanningRead
-from dashat.community.schemas import MenuPlanRead, MenuPlanSet, PartnerCreate, PartnerRead, SaleCreate, SaleRead
+from dashat.community.schemas import (
+    EducationSessionCreate,
+    EducationSessionRead,
+    MenuPlanRead,
+    MenuPlanSet,
+    PartnerCreate,
+    PartnerRead,
+    SaleCreate,
+    SaleRead,
+)
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -25,8 +34,9 @@ router = APIRouter(prefix="/kitchens/{kitchen_id}", tags=["partners, plans and s
 async def add_partner(
     kitchen_id: RecordIdPath, data: PartnerCreate, principal: PrincipalDep, session: SessionDep
 ) -> PartnerRead:
-    """A partner (government, community, university, business/CSR, media/NGO) with its contribution (money,
-    goods, training) and MoU period."""
+    """A partner of one of the 5 helix (masyarakat, kader penggerak masyarakat, pemerintah, perguruan tinggi,
+    dunia usaha) with the scope of its partnership (policy support, funding, food materials, cadre training,
+    menu development) and MoU period."""
     return await service.add_partner(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
 
 
@@ -84,3 +94,41 @@ async def refresh_planning(
 async def get_planning(kitchen_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> PlanningRead:
     """The kitchen's planning record (its fields null until the first PUT)."""
     return await planning.get(session=session, principal=principal, kitchen_id=kitchen_id)
+
+
+@router.post(
+    "/education-sessions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EducationSessionRead,
+    dependencies=[RUN],
+    responses=problem_responses(503),
+)
+async def record_education_session(
+    kitchen_id: RecordIdPath,
+    data: EducationSessionCreate,
+    principal: PrincipalDep,
+    session: SessionDep,
+    request: Request,
+) -> EducationSessionRead:
+    """An education session on balanced meals (KIE, Isi Piringku, a cooking demonstration) or a cadre training:
+    date, topic, who attended by group and count, and the registry members among them where known."""
+    return await service.record_session(
+        session=session,
+        principal=principal,
+        registry=request.app.state.registry,
+        kitchen_id=kitchen_id,
+        data=data,
+    )
+
+
+@router.get("/education-sessions", response_model=Page[EducationSessionRead], dependencies=[READ])
+async def list_education_sessions(
+    kitchen_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    cursor: Annotated[str | None, service.SESSION_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[EducationSessionRead]:
+    return await service.education_sessions(
+        session=session, principal=principal, kitchen_id=kitchen_id, cursor=cursor, limit=limit
+    )

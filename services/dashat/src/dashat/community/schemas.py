@@ -5,7 +5,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from dashat.community.models import ContributionKind, Helix
+from dashat.community.models import AttendeeGroup, ContributionKind, Helix, SessionKind
+from kkb_shared.ids import RecordId
 from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import NotInFuture
 
@@ -27,8 +28,8 @@ class PartnerCreate(BaseModel):
     def _period(self) -> Any:
         if self.mou_end < self.mou_start:
             raise ValueError("mou_end: must not be before mou_start")
-        if self.contribution is ContributionKind.MONEY and self.value is None:
-            raise ValueError("value: a money contribution has a value")
+        if self.contribution is ContributionKind.FUNDING and self.value is None:
+            raise ValueError("value: funding has a value")
         return self
 
 
@@ -76,4 +77,47 @@ class SaleRead(BaseModel):
     product: str
     quantity: int
     amount: int
+    created_at: datetime
+
+
+class SessionAttendee(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    group: AttendeeGroup
+    count: int = Field(default=1, ge=1, le=1000)
+    member_ids: list[RecordId] = Field(
+        default_factory=list, max_length=1000, description="Registry members among them, where known"
+    )
+
+    @model_validator(mode="after")
+    def _members(self) -> Any:
+        if len(self.member_ids) > self.count:
+            raise ValueError(f"member_ids: more members than the count ({self.count})")
+        return self
+
+
+class EducationSessionCreate(BaseModel):
+    """An education session on balanced meals (KIE, Isi Piringku, a cooking demonstration) or a cadre
+    training, with who attended."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: SessionKind
+    held_on: NotInFuture
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), non_blank(300)]
+    facilitator: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank(200)] | None
+    ) = None
+    attendees: list[SessionAttendee] = Field(min_length=1, max_length=20, description="Who came, by group")
+
+
+class EducationSessionRead(BaseModel):
+    id: str
+    kitchen_id: str
+    kind: SessionKind
+    held_on: date
+    topic: str
+    facilitator: str | None
+    attendees: list[SessionAttendee]
+    participants: int = Field(description="The attendees' count")
     created_at: datetime

@@ -8,8 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from dashat.community.models import MenuPlan, Partner, Sale
-from dashat.community.schemas import MenuPlanRead, MenuPlanSet, PartnerCreate, PartnerRead, SaleCreate, SaleRead
+from dashat.community.models import EducationSession, MenuPlan, Partner, Sale
+from dashat.community.schemas import (
+    EducationSessionCreate,
+    EducationSessionRead,
+    MenuPlanRead,
+    MenuPlanSet,
+    PartnerCreate,
+    PartnerRead,
+    SaleCreate,
+    SaleRead,
+)
 from dashat.kitchens.service import live_kitchen
 from dashat.menus.models import Menu
 from kkb_shared.auth import Principal
@@ -17,6 +26,8 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import InvalidInput
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
+from kkb_shared.registry_api import lookup_members
+from kkb_shared.service_client import ServiceClient
 
 
 async def add_partner(
@@ -99,3 +110,66 @@ async def record_sale(*, session: AsyncSession, principal: Principal, kitchen_id
     session.add(sale)
     await session.commit()
     return SaleRead.model_validate(sale.model_dump())
+
+
+SESSION_CURSOR = Cursor("dashat.education-sessions", RECORD_ID, str)
+
+
+def _session_read(recorded: EducationSession) -> EducationSessionRead:
+    return EducationSessionRead.model_validate(recorded, from_attributes=True)
+
+
+async def record_session(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    registry: ServiceClient,
+    kitchen_id: str,
+    data: EducationSessionCreate,
+) -> EducationSessionRead:
+    """An education session or cadre training; registry members named among the attendees must be live members
+    of the kitchen's desa (asked in bulk, before anything is written)."""
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    named = sorted({m for attendee in data.attendees for m in attendee.member_ids})
+    if named:
+        found = await lookup_members(registry, named)
+        here = {item.id for item in found.items if item.desa_code == kitchen.desa_code}
+        for index, attendee in enumerate(data.attendees):
+            for position, member_id in enumerate(attendee.member_ids):
+                if member_id not in here:
+                    raise InvalidInput(
+                        f"attendees[{index}].member_ids[{position}]", "no live registry member of the kitchen's desa"
+                    )
+    recorded = EducationSession(
+        id=new_id(),
+        kitchen_id=kitchen.id,
+        desa_code=kitchen.desa_code,
+        kind=data.kind.value,
+        held_on=data.held_on,
+        topic=data.topic,
+        facilitator=data.facilitator,
+        attendees=[a.model_dump(mode="json") for a in data.attendees],
+        participants=sum(a.count for a in data.attendees),
+        created_by=principal.subject,
+        created_at=utcnow(),
+    )
+    session.add(recorded)
+    await session.commit()
+    return _session_read(recorded)
+
+
+async def education_sessions(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, cursor: str | None, limit: int
+) -> Page[EducationSessionRead]:
+    """The kitchen's sessions and trainings in the order they were recorded."""
+    kitchen = await live_kitchen(session, principal, kitchen_id)
+    query = (
+        select(EducationSession)
+        .where(col(EducationSession.kitchen_id) == kitchen.id)
+        .order_by(col(EducationSession.id))
+        .limit(limit + 1)
+    )
+    if (after := SESSION_CURSOR.decode(cursor)) is not None:
+        query = query.where(col(EducationSession.id) > after)
+    rows = list((await session.execute(query)).scalars())
+    return keyset_page(rows, limit, item=_session_read, key=lambda r: r.id, cursor=SESSION_CURSOR)

@@ -37,7 +37,12 @@ class DistributionLine(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     member_id: str = Field(max_length=36, description="A registry member of a KRS family of the kitchen's desa")
-    target_group: TargetGroup
+    target_group: TargetGroup | None = Field(
+        default=None,
+        description="Default (and if given, it must be one of them): the recipient's group by the registry's facts "
+        "on the day (a child of 6-23 months is baduta, of 24-59 balita; a pregnant woman ibu_hamil; a woman whose "
+        "youngest child is a baduta ibu_menyusui; a catin). A child under 6 months gets no meals",
+    )
     portions: int = Field(ge=1, le=20)
     menu_id: str | None = Field(default=None, max_length=36)
     delivered_by: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), non_blank(120)]

@@ -5,6 +5,7 @@ together with the batch, so a resubmission with the same Idempotency-Key replays
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -28,7 +29,7 @@ from dashat.feed import Entity
 from dashat.kitchens.models import Kitchen
 from dashat.kitchens.service import live_kitchen
 from dashat.menus import nutrition
-from dashat.menus.models import Menu
+from dashat.menus.models import Menu, TargetGroup
 from dashat.menus.service import menu_lines
 from dashat.outbox import OutboxMessage, OutboxStatus, genting_expenditure
 from kkb_shared.auth import Principal
@@ -130,6 +131,9 @@ async def distribute(
     batch_id, now = new_id(), utcnow()
     for index, line in parsed.items():
         reason = _refusal(line, facts.get(line.member_id), kitchen, menus, seen.get(line.member_id))
+        group = None
+        if reason is None:
+            group, reason = recipient_group(line.target_group, facts[line.member_id], data.distributed_on)
         if reason is None and line.genting_aid_id is not None:
             reason, cost = await _genting_cost(session, line, menus, costs)
         if reason is not None:
@@ -152,7 +156,7 @@ async def distribute(
             {
                 "id": distribution_id, "batch_id": batch_id, "line": index, "kitchen_id": kitchen.id,
                 "desa_code": kitchen.desa_code, "distributed_on": data.distributed_on, "member_id": line.member_id,
-                "target_group": line.target_group.value, "menu_id": line.menu_id, "portions": line.portions,
+                "target_group": group, "menu_id": line.menu_id, "portions": line.portions,
                 "delivered_by": line.delivered_by, "received_confirmed": line.received_confirmed,
                 "genting_aid_id": line.genting_aid_id, "created_at": now,
             }
@@ -193,6 +197,49 @@ async def _genting_cost(
     if not costs[key]:
         return ("menu_id", "the menu has ingredients without a price, so its cost for GENTING is unknown"), None
     return None, costs[key]
+
+
+MEALS_FROM_MONTHS = 6  # under 6 months: exclusive breastfeeding, no meals
+BADUTA_UNTIL_MONTHS = 24
+BALITA_UNTIL_MONTHS = 60
+
+
+def _months_old(birth: date, on: date) -> int:
+    months = (on.year - birth.year) * 12 + on.month - birth.month
+    return months - 1 if on.day < birth.day else months
+
+
+def recipient_groups(facts: dict[str, Any], on: date) -> list[TargetGroup]:
+    """The DASHAT target groups the registry's facts put a recipient in on a day."""
+    months = _months_old(date.fromisoformat(facts["birth_date"]), on)
+    if months < BADUTA_UNTIL_MONTHS:
+        return [TargetGroup.BADUTA] if months >= MEALS_FROM_MONTHS else []
+    if months < BALITA_UNTIL_MONTHS:
+        return [TargetGroup.BALITA]
+    groups = []
+    if facts.get("is_pregnant"):
+        groups.append(TargetGroup.IBU_HAMIL)
+    if facts.get("nursing_baduta"):
+        groups.append(TargetGroup.IBU_MENYUSUI)
+    if facts.get("is_catin"):
+        groups.append(TargetGroup.CATIN)
+    return groups
+
+
+def recipient_group(
+    asked: TargetGroup | None, facts: dict[str, Any], on: date
+) -> tuple[str | None, tuple[str, str] | None]:
+    """The line's group (the one asked, if the registry's facts allow it; else the first they give), or why not."""
+    months = _months_old(date.fromisoformat(facts["birth_date"]), on)
+    if months < MEALS_FROM_MONTHS:
+        return None, ("member_id", f"a child of {months} months gets no meals: exclusive breastfeeding to 6 months")
+    groups = recipient_groups(facts, on)
+    if not groups:
+        return None, ("member_id", "not in a DASHAT target group by the registry's facts (a child 6-59 months, "
+                                   "a pregnant woman, a mother of a baduta, a catin)")  # fmt: skip
+    if asked is not None and asked not in groups:
+        return None, ("target_group", f"the registry's facts make this member {', '.join(g.value for g in groups)}")
+    return (asked or groups[0]).value, None
 
 
 def _refusal(

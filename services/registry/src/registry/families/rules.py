@@ -176,17 +176,7 @@ def find_targets(members: Sequence[MemberFacts], on: date) -> list[Finding]:
     add(Target.IBU_HAMIL, "pregnant", [m for m in members if m.sex == Sex.FEMALE and m.is_pregnant])
     add(Target.BADUTA, "child aged 0-23 months", [m for m in members if is_baduta(m, on)])
     add(Target.BALITA, "child aged 24-59 months", [m for m in members if is_balita(m, on)])
-    add(
-        Target.CATIN,
-        "unmarried, with a planned marriage date",
-        [
-            m
-            for m in members
-            if m.marital_status != MaritalStatus.KAWIN
-            and m.planned_marriage_date is not None
-            and m.planned_marriage_date >= on
-        ],
-    )
+    add(Target.CATIN, "unmarried, with a planned marriage date", [m for m in members if is_catin(m, on)])
     return found
 
 
@@ -255,6 +245,24 @@ def motherhoods(members: Sequence[MemberFacts]) -> dict[str, Motherhood]:
         children = (*(own.children if own else ()), *(c for c in fallback if c is not mother))
         found[mother.id] = Motherhood(mother, children, by_fallback=True)
     return found
+
+
+def nursing_a_baduta(woman: MemberFacts, members: Sequence[MemberFacts], on: date) -> bool:
+    """A woman whose youngest child in the family is a baduta (an ibu menyusui of the programs)."""
+    held = motherhoods(members).get(woman.id)
+    if held is None or not held.children:
+        return False
+    youngest = max(held.children, key=lambda c: c.birth_date)
+    return is_baduta(youngest, on)
+
+
+def is_catin(member: MemberFacts, on: date) -> bool:
+    """Unmarried, with a planned marriage date from `on`."""
+    return (
+        member.marital_status != MaritalStatus.KAWIN
+        and member.planned_marriage_date is not None
+        and member.planned_marriage_date >= on
+    )
 
 
 def judged_women(members: Sequence[MemberFacts], on: date, mothers: dict[str, Motherhood]) -> list[MemberFacts]:

@@ -209,6 +209,9 @@ class MemberFacts(BaseModel):
     birth_date: date
     is_krs: bool
     poverty_status: PovertyStatus | None
+    is_pregnant: bool
+    nursing_baduta: bool = Field(description="A woman whose youngest child in the family is 0-23 months old")
+    is_catin: bool = Field(description="Unmarried, with a planned marriage date from today on")
 
 
 class MemberLookupResult(BaseModel):

@@ -371,10 +371,13 @@ async def get_member(*, session: AsyncSession, principal: Principal, member_id: 
 
 
 async def lookup_members(*, session: AsyncSession, principal: Principal, data: MemberLookup) -> MemberLookupResult:
-    """Many members at once, for services that check recipients in bulk: where each lives and its family's
-    KRS status (no NIK or name); ids without a live member in the caller's region are listed as missing."""
+    """Many members at once, for services that check recipients in bulk: where each lives, its family's KRS
+    status, and the facts that place it in a target group (pregnant, nursing a baduta, catin), without NIK or
+    name; ids without a live member in the caller's region are listed as missing."""
     wanted = list(dict.fromkeys(data.member_ids))
     found = await repository.get_members(session=session, principal=principal, member_ids=wanted)
+    households = await repository.live_members(session=session, family_ids=list({f.id for _, f in found}))
+    today = date.today()
     items = [
         MemberFacts(
             id=member.id,
@@ -384,6 +387,9 @@ async def lookup_members(*, session: AsyncSession, principal: Principal, data: M
             birth_date=member.birth_date,
             is_krs=family.is_krs,
             poverty_status=family.poverty_status,
+            is_pregnant=member.is_pregnant,
+            nursing_baduta=rules.nursing_a_baduta(member, households[family.id], today),
+            is_catin=rules.is_catin(member, today),
         )
         for member, family in found
     ]
