@@ -5,6 +5,7 @@ Here GENTING is a stand-in that books by key; tests/e2e runs the real one as a p
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -31,6 +32,7 @@ class FakeGenting:
     def __init__(self) -> None:
         self.up = True
         self.refuse = False
+        self.not_the_anak_asuh = False
         self.booked: dict[str, dict[str, Any]] = {}
         self.posts = 0
 
@@ -39,6 +41,11 @@ class FakeGenting:
             raise httpx.ConnectError("refused", request=request)
         if request.method == "GET":
             return httpx.Response(200, json={"id": AID, "ota_id": "ota-1"})
+        if request.url.path.endswith("/recipient-checks"):
+            reason = "the recipient is not the aid's anak asuh" if self.not_the_anak_asuh else None
+            verdicts = [{"aid_id": line["aid_id"], "member_id": line["member_id"], "accepted": reason is None,
+                         "reason": reason} for line in json.loads(request.content)["lines"]]  # fmt: skip
+            return httpx.Response(200, json={"items": verdicts})
         self.posts += 1
         if self.refuse:
             return httpx.Response(422, json={"detail": "amount: management would exceed 20%"})
@@ -53,13 +60,18 @@ def fake_genting() -> FakeGenting:
 
 
 @pytest.fixture
-def genting_client(fake_genting: FakeGenting) -> ServiceClient:
-    return ServiceClient("genting", "http://genting", StaticToken("t"), transport=httpx.MockTransport(fake_genting))
+def genting_client(fake_genting: FakeGenting, dashat_app: FastAPI) -> Iterator[ServiceClient]:
+    """The stand-in, as the app's own client of GENTING for the test (the list's check) and for the outbox."""
+    client = ServiceClient("genting", "http://genting", StaticToken("t"), transport=httpx.MockTransport(fake_genting))
+    own, dashat_app.state.genting = dashat_app.state.genting, client
+    yield client
+    dashat_app.state.genting = own
 
 
 async def _tagged_distribution(
     dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory, *, priced: bool = True
 ) -> dict[str, Any]:
+    """A day's list with a line booked as GENTING aid and an untagged one."""
     k = await kitchen(dashat, tokens)
     menu = (await dashat.post(f"/v1/kitchens/{k['id']}/menus",
                               json={"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE},
@@ -122,8 +134,10 @@ async def test_a_genting_outage_delays_the_booking_which_then_happens_once(
     assert message["status"] == "sent" and message["sent_at"] is not None
     assert list(fake_genting.booked.values()) == [
         {"ota_id": "ota-1", "kind": "expenditure", "aid_id": AID, "category": "materials", "amount": 4_760,
-         "occurred_on": TODAY, "description": message["payload"]["description"]}
+         "occurred_on": TODAY, "description": message["payload"]["description"],
+         "recipient": message["payload"]["recipient"]}
     ]  # fmt: skip
+    assert message["payload"]["recipient"]["desa_code"] == "6101042015"
 
     # Sent, but the service died before it noted so: sending again books nothing new.
     async with dashat_app.state.database.sessionmaker() as session:
@@ -149,6 +163,7 @@ async def test_a_refusal_is_kept_with_gentings_reason(
     assert message["status"] == "refused" and "20%" in message["last_error"]
 
 
+@pytest.mark.usefixtures("genting_client")
 async def test_a_tagged_line_needs_a_priced_menu(
     dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:
@@ -158,6 +173,7 @@ async def test_a_tagged_line_needs_a_priced_menu(
     assert await _outbox(dashat, tokens, made["kitchen"]["id"]) == []
 
 
+@pytest.mark.usefixtures("genting_client")
 async def test_the_outbox_backlog_is_a_metric(
     dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:
@@ -167,3 +183,27 @@ async def test_the_outbox_backlog_is_a_metric(
         line for line in text.splitlines() if line.startswith('kkb_outbox_messages{service="dashat",status="pending"}')
     )
     assert float(pending.split()[-1]) >= 1
+
+
+async def test_a_line_genting_refuses_is_refused_before_anything_is_written(
+    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory, fake_genting: FakeGenting,
+    genting_client: ServiceClient,
+) -> None:  # fmt: skip
+    fake_genting.not_the_anak_asuh = True
+    made = await _tagged_distribution(dashat, registry, tokens)
+    assert (made["batch"]["accepted"], made["batch"]["rejected"]) == (1, 1)
+    assert made["batch"]["rejections"][0]["errors"] == [
+        {"field": "lines[0].genting_aid_id", "message": "the recipient is not the aid's anak asuh"}
+    ]
+    assert await _outbox(dashat, tokens, made["kitchen"]["id"]) == []
+
+
+async def test_with_genting_down_tagged_lines_are_refused_and_the_others_go_through(
+    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory, fake_genting: FakeGenting,
+    genting_client: ServiceClient,
+) -> None:  # fmt: skip
+    fake_genting.up = False
+    made = await _tagged_distribution(dashat, registry, tokens)
+    assert (made["batch"]["accepted"], made["batch"]["rejected"]) == (1, 1)
+    (problem,) = made["batch"]["rejections"][0]["errors"]
+    assert problem["field"] == "lines[0].genting_aid_id" and "503" in problem["message"]

@@ -84,6 +84,9 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "packages": [{"kind": "snack", "description": "telur rebus", "count": 50, "unit_value": 10_000}],
         "starts_on": TODAY, "ends_on": TODAY}),
     ("GET", "/v1/aids/{aid_id}"): Recipe("GET", _url("/v1/aids/{aid_id}"), OWN),
+    ("POST", "/v1/aids/recipient-checks"): Recipe("POST", _url("/v1/aids/recipient-checks"), MANAGERS,
+        body=lambda w: {"lines": [{"aid_id": w["aid_id"], "member_id": "m", "family_id": "f",
+                                   "desa_code": "6101042015", "on": TODAY}]}, elsewhere=200),
     ("POST", "/v1/aids/{aid_id}/close"): Recipe("POST", _url("/v1/aids/{aid_id}/close"), MANAGERS,
                                                 body=lambda w: {"closed_on": TODAY}),
     ("POST", "/v1/ota-prospects"): Recipe("POST", _url("/v1/ota-prospects"), MANAGERS, 201, body=lambda w: {

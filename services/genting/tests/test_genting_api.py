@@ -350,3 +350,35 @@ async def test_the_pokja_keeps_potential_sponsors_and_an_agreement_makes_one_an_
     assert again.status_code == 409
     outside = await genting.post("/v1/ota-prospects", json={**body, "region_code": "3316"}, headers=operator(tokens))
     assert outside.status_code == 403
+
+
+async def test_a_kitchens_meals_are_booked_only_for_the_aids_anak_asuh(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    aid, child, family = w["aid"]["id"], w["people"]["putri"], w["people"]["family"]
+    today = date.today().isoformat()
+
+    def line(member_id: str, **overrides: str) -> dict[str, str]:
+        return {"aid_id": aid, "member_id": member_id, "family_id": family["id"], "desa_code": "6101042015",
+                "on": today} | overrides  # fmt: skip
+
+    lines = [
+        line(child["id"]),
+        line(w["people"]["ahmad"]["id"]),  # the father: not the anak asuh (a baduta's aid)
+        line(child["id"], desa_code="6101042001"),  # another desa's kitchen
+        line(child["id"], on="2020-01-01"),  # outside the aid's period
+        line(child["id"], aid_id="0192f000-0000-7000-8000-00000000dead"),
+    ]
+    verdicts = (await genting.post("/v1/aids/recipient-checks", json={"lines": lines}, headers=operator(tokens))).json()
+    assert [v["accepted"] for v in verdicts["items"]] == [True, False, False, False, False]
+    assert "not the aid's anak asuh" in verdicts["items"][1]["reason"]
+    assert verdicts["items"][4]["reason"] == "GENTING has no such aid"
+
+    booked = expenditure(w["ota"]["id"], aid, "materials", 10_000) | {
+        "recipient": {k: v for k, v in line(w["people"]["ahmad"]["id"]).items() if k != "aid_id"}
+    }
+    refused = await genting.post("/v1/ledger/entries", json=booked, headers=operator(tokens))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "recipient"
+    booked["recipient"]["member_id"] = child["id"]
+    assert (await genting.post("/v1/ledger/entries", json=booked, headers=operator(tokens))).status_code == 201

@@ -24,11 +24,13 @@ def _demo(args: argparse.Namespace, settings: ServiceSettings) -> None:
         tokens = own_token(settings)
         registry = client_of("registry", settings.registry_url, tokens, settings)
         mentoring = client_of("mentoring", settings.mentoring_url, tokens, settings)
+        genting = client_of("genting", settings.genting_url, tokens, settings)
         try:
-            return await load_demo_data(settings, registry, mentoring)
+            return await load_demo_data(settings, registry, mentoring, genting)
         finally:
             await registry.aclose()
             await mentoring.aclose()
+            await genting.aclose()
 
     print(asyncio.run(run()))
 

@@ -40,7 +40,9 @@ MENUS = {
 }  # fmt: skip
 
 
-async def load_demo_data(settings: DashatSettings, registry: ServiceClient, mentoring: ServiceClient) -> str:
+async def load_demo_data(
+    settings: DashatSettings, registry: ServiceClient, mentoring: ServiceClient, genting: ServiceClient
+) -> str:
     database = Database(settings.database_url)
     operator = Principal(subject="demo-loader", role=Role.ADMIN, region="")
     today = date.today()
@@ -102,7 +104,7 @@ async def load_demo_data(settings: DashatSettings, registry: ServiceClient, ment
                 for member_id in recipients[:20]
             ]  # fmt: skip
             batch = await distribution.distribute(
-                session=session, principal=operator, registry=registry, kitchen_id=DEMO_KITCHEN_ID,
+                session=session, principal=operator, registry=registry, genting=genting, kitchen_id=DEMO_KITCHEN_ID,
                 data=DistributionBatchCreate(distributed_on=today, lines=day),
             ) if day else None  # fmt: skip
     finally:

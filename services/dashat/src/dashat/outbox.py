@@ -53,14 +53,27 @@ GENTING_EXPENDITURE = "genting_expenditure"
 
 
 def genting_expenditure(
-    *, message_id: str, kitchen_id: str, aid_id: str, amount: int, occurred_on: str, description: str
+    *,
+    message_id: str,
+    kitchen_id: str,
+    aid_id: str,
+    amount: int,
+    occurred_on: str,
+    description: str,
+    recipient: dict[str, str] | None = None,
 ) -> OutboxMessage:
+    """A materials expenditure of a GENTING aid to book, with who received the meals (GENTING checks again)."""
     now = utcnow()
+    payload: dict[str, object] = {
+        "aid_id": aid_id, "amount": amount, "occurred_on": occurred_on, "description": description,
+    }  # fmt: skip
+    if recipient is not None:
+        payload["recipient"] = recipient
     return OutboxMessage(
         id=message_id,
         kitchen_id=kitchen_id,
         kind=GENTING_EXPENDITURE,
-        payload={"aid_id": aid_id, "amount": amount, "occurred_on": occurred_on, "description": description},
+        payload=payload,
         status=OutboxStatus.PENDING.value,
         next_attempt_at=now,
         created_at=now,
@@ -106,6 +119,7 @@ async def _send(session: AsyncSession, genting: ServiceClient, message: OutboxMe
                 "amount": payload["amount"],
                 "occurred_on": payload["occurred_on"],
                 "description": payload["description"],
+                **({"recipient": payload["recipient"]} if "recipient" in payload else {}),
             },
             headers={"Idempotency-Key": f"dashat-outbox-{message.id}"},
             safe=True,  # the key makes sending again harmless

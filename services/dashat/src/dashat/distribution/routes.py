@@ -62,8 +62,8 @@ async def submit_distribution(
 
     async def submit() -> Response:
         batch = await service.distribute(
-            session=session, principal=principal, registry=request.app.state.registry, kitchen_id=kitchen_id,
-            data=data,
+            session=session, principal=principal, registry=request.app.state.registry,
+            genting=request.app.state.genting, kitchen_id=kitchen_id, data=data,
         )  # fmt: skip
         audit.wrote("distribution", [batch.id], Action.CREATE)
         return JSONResponse(batch.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)

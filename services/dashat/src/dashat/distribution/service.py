@@ -35,7 +35,7 @@ from dashat.outbox import OutboxMessage, OutboxStatus, genting_expenditure
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, InvalidInput, NotFound, field_path
+from kkb_shared.errors import Conflict, DomainError, InvalidInput, NotFound, field_path
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.registry_api import lookup_members
@@ -101,7 +101,7 @@ async def _registry_facts(registry: ServiceClient, member_ids: Sequence[str]) ->
 
 
 async def distribute(
-    *, session: AsyncSession, principal: Principal, registry: ServiceClient, kitchen_id: str,
+    *, session: AsyncSession, principal: Principal, registry: ServiceClient, genting: ServiceClient, kitchen_id: str,
     data: DistributionBatchCreate,
 ) -> DistributionBatchRead:  # fmt: skip
     kitchen = await live_kitchen(session, principal, kitchen_id)
@@ -129,17 +129,25 @@ async def distribute(
     outbox: list[OutboxMessage] = []
     costs: dict[tuple[str, int], int | None] = {}
     batch_id, now = new_id(), utcnow()
+    checked: dict[int, str] = {}  # line → its target group, for lines that passed this service's checks
     for index, line in parsed.items():
         reason = _refusal(line, facts.get(line.member_id), kitchen, menus, seen.get(line.member_id))
         group = None
         if reason is None:
             group, reason = recipient_group(line.target_group, facts[line.member_id], data.distributed_on)
         if reason is None and line.genting_aid_id is not None:
-            reason, cost = await _genting_cost(session, line, menus, costs)
+            reason, _ = await _genting_cost(session, line, menus, costs)
         if reason is not None:
             problems[index] = [{"field": f"lines[{index}].{reason[0]}", "message": reason[1]}]
             continue
         seen[line.member_id] = index
+        checked[index] = group or ""
+    verdicts = await _genting_verdicts(genting, kitchen, data, parsed, checked, facts)
+    for index, group in checked.items():
+        line = parsed[index]
+        if index in verdicts:
+            problems[index] = [{"field": f"lines[{index}].genting_aid_id", "message": verdicts[index]}]
+            continue
         distribution_id = new_id()
         if line.genting_aid_id is not None:
             outbox.append(
@@ -147,9 +155,10 @@ async def distribute(
                     message_id=distribution_id,
                     kitchen_id=kitchen.id,
                     aid_id=line.genting_aid_id,
-                    amount=cost or 0,
+                    amount=costs[(line.menu_id or "", line.portions)] or 0,
                     occurred_on=data.distributed_on.isoformat(),
                     description=f"DASHAT {kitchen.name}: {line.portions} portion(s), {data.distributed_on}",
+                    recipient=_recipient(line, facts[line.member_id], kitchen, data),
                 )
             )
         accepted.append(
@@ -181,6 +190,42 @@ async def distribute(
     await feed.record(session, [(Entity.DISTRIBUTION, row["id"], 1, kitchen.desa_code) for row in accepted])
     await session.commit()
     return DistributionBatchRead(**batch.model_dump(exclude={"rejections", "created_by"}), rejections=rejections)
+
+
+def _recipient(
+    line: DistributionLine, facts: dict[str, Any], kitchen: Kitchen, data: DistributionBatchCreate
+) -> dict[str, str]:
+    return {
+        "member_id": line.member_id,
+        "family_id": str(facts["family_id"]),
+        "desa_code": kitchen.desa_code,
+        "on": data.distributed_on.isoformat(),
+    }
+
+
+async def _genting_verdicts(
+    genting: ServiceClient,
+    kitchen: Kitchen,
+    data: DistributionBatchCreate,
+    parsed: dict[int, DistributionLine],
+    checked: dict[int, str],
+    facts: dict[str, dict[str, Any]],
+) -> dict[int, str]:
+    """GENTING's refusals of the lines booked as its aid, by line, asked once for the whole list. GENTING down:
+    every such line is refused (to be sent again), and the others go through."""
+    tagged = [i for i in checked if parsed[i].genting_aid_id is not None]
+    if not tagged:
+        return {}
+    lines = [
+        {"aid_id": parsed[i].genting_aid_id, **_recipient(parsed[i], facts[parsed[i].member_id], kitchen, data)}
+        for i in tagged
+    ]
+    try:
+        answer = await genting.post_json("/v1/aids/recipient-checks", {"lines": lines})
+    except DomainError:
+        return dict.fromkeys(tagged, "GENTING is unavailable (503): send this line again later")
+    items = (answer or {}).get("items", [])
+    return {i: str(v["reason"]) for i, v in zip(tagged, items, strict=False) if not v.get("accepted")}
 
 
 async def _genting_cost(

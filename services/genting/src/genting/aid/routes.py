@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from genting.access import MANAGE, READ_OWN, RECORD_DELIVERY
+from genting.access import MANAGE, READ, READ_OWN, RECORD_DELIVERY
 from genting.aid import service
 from genting.aid.schemas import (
     AidCreate,
@@ -19,6 +19,8 @@ from genting.aid.schemas import (
     DeliveryRead,
     EntryCreate,
     EntryRead,
+    RecipientChecks,
+    RecipientVerdicts,
     Reversal,
 )
 from kkb_shared.auth import PrincipalDep
@@ -48,6 +50,14 @@ async def create_aid(data: AidCreate, principal: PrincipalDep, session: SessionD
     in integer rupiah (any amil fee is not part of V)."""
     aid = await service.create_aid(session=session, principal=principal, data=data)
     return versioned_response(aid, status.HTTP_201_CREATED, location=f"/v1/aids/{aid.id}")
+
+
+@router.post("/aids/recipient-checks", response_model=RecipientVerdicts, dependencies=[READ])
+async def check_recipients(data: RecipientChecks, principal: PrincipalDep, session: SessionDep) -> RecipientVerdicts:
+    """Whether meals given to these recipients may be booked on these aids (DASHAT asks before it records a
+    day's list): the aid must be open on the day and given in the recipient's desa, and its anak asuh must be
+    the recipient (for an ibu hamil's or ibu menyusui's aid: she or her family). Reads only; writes nothing."""
+    return await service.check_recipients(session=session, principal=principal, data=data)
 
 
 @router.get("/aids/{aid_id}", response_model=AidRead, dependencies=[READ_OWN], responses=problem_responses(404))

@@ -77,6 +77,38 @@ class AidRead(BaseModel):
     updated_at: datetime
 
 
+class Recipient(BaseModel):
+    """Who received a meal booked as GENTING aid, as the registry knows them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member_id: str = Field(max_length=36)
+    family_id: str = Field(max_length=36)
+    desa_code: str = Field(pattern=r"^\d{10}$", description="Where the meal was given (the kitchen's desa)")
+    on: date = Field(description="The day it was given")
+
+
+class RecipientCheck(Recipient):
+    aid_id: str = Field(max_length=36)
+
+
+class RecipientChecks(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[RecipientCheck] = Field(min_length=1, max_length=1000)
+
+
+class RecipientVerdict(BaseModel):
+    aid_id: str
+    member_id: str
+    accepted: bool
+    reason: str | None = Field(description="Why the line may not be booked on the aid")
+
+
+class RecipientVerdicts(BaseModel):
+    items: list[RecipientVerdict]
+
+
 class EntryCreate(BaseModel):
     """A commitment or a receipt of funds (per OTA), or an expenditure of an aid."""
 
@@ -89,6 +121,11 @@ class EntryCreate(BaseModel):
     category: Category | None = Field(default=None, description="Expenditures: materials, management, ...")
     occurred_on: date
     description: Text = Field(description="For the platform's staff; a sponsor does not read it")
+    recipient: Recipient | None = Field(
+        default=None,
+        description="An expenditure for meals a DASHAT kitchen gave: who received them, checked again against the "
+        "aid's anak asuh before it is booked",
+    )
     note_for_sponsor: SponsorNote | None = Field(
         default=None, description="The one text of the entry its sponsor reads: write it for them (no names)"
     )

@@ -25,11 +25,16 @@ from genting.aid.schemas import (
     DeliveryRead,
     EntryCreate,
     EntryRead,
+    Recipient,
+    RecipientChecks,
+    RecipientVerdict,
+    RecipientVerdicts,
     Reversal,
 )
 from genting.anak_asuh.models import AnakAsuh, AnakAsuhCategory
 from genting.feed import Entity
 from genting.matching import service as matching
+from genting.matching.models import Match
 from genting.pmt import service as pmt
 from genting.sponsors import service as sponsors
 from kkb_shared.auth import Principal
@@ -152,6 +157,60 @@ async def close_aid(*, session: AsyncSession, principal: Principal, aid_id: str,
     return await aid_read(session, aid)
 
 
+# ---- the kitchen-to-ledger link ---------------------------------------------------------------------
+
+MOTHERS = frozenset({AnakAsuhCategory.IBU_HAMIL, AnakAsuhCategory.IBU_MENYUSUI})
+
+
+def recipient_refusal(aid: Aid | None, anak_asuh: AnakAsuh | None, recipient: Recipient) -> str | None:
+    """Why a meal given to `recipient` may not be booked on `aid`, or None: the aid must be open on the day,
+    given in the recipient's desa, and its anak asuh the recipient (a mother's aid: herself or her family)."""
+    if aid is None or anak_asuh is None:
+        return "GENTING has no such aid"
+    if aid.status != AidStatus.OPEN.value:
+        return "the aid is closed"
+    if not aid.starts_on <= recipient.on <= aid.ends_on:
+        return f"the aid runs from {aid.starts_on} to {aid.ends_on}"
+    if aid.desa_code != recipient.desa_code:
+        return f"the aid is given in desa {aid.desa_code}, not the kitchen's"
+    if recipient.member_id == anak_asuh.member_id:
+        return None
+    if AnakAsuhCategory(anak_asuh.category) in MOTHERS and recipient.family_id == anak_asuh.family_id:
+        return None  # a mother's aid feeds her or her child
+    return "the recipient is not the aid's anak asuh (nor, for a mother's aid, of her family)"
+
+
+async def check_recipients(*, session: AsyncSession, principal: Principal, data: RecipientChecks) -> RecipientVerdicts:
+    """Each line's verdict, read in two queries (the aids, then their anak asuh)."""
+    wanted = {line.aid_id for line in data.lines}
+    aids = {
+        a.id: a
+        for a in (
+            await session.execute(
+                visible(
+                    select(Aid).where(col(Aid.id).in_(wanted)),
+                    principal,
+                    ota_column=col(Aid.ota_id),
+                    desa_column=col(Aid.desa_code),
+                )
+            )
+        ).scalars()
+    }
+    children = await session.execute(
+        select(col(Match.id), AnakAsuh)
+        .join(AnakAsuh, col(AnakAsuh.id) == col(Match.anak_asuh_id))
+        .where(col(Match.id).in_([a.match_id for a in aids.values()]))
+    )
+    by_match = {match_id: anak_asuh for match_id, anak_asuh in children.all()}
+    items = []
+    for line in data.lines:
+        aid = aids.get(line.aid_id)
+        reason = recipient_refusal(aid, by_match.get(aid.match_id) if aid else None, line)
+        verdict = RecipientVerdict(aid_id=line.aid_id, member_id=line.member_id, accepted=reason is None, reason=reason)
+        items.append(verdict)
+    return RecipientVerdicts(items=items)
+
+
 # ---- ledger ----------------------------------------------------------------------------------------
 
 
@@ -172,6 +231,12 @@ async def record(*, session: AsyncSession, principal: Principal, data: EntryCrea
             raise InvalidInput("aid_id", "the aid belongs to another OTA")
         if aid.status != AidStatus.OPEN.value:
             raise InvalidInput("aid_id", "the aid is closed")
+        if data.recipient is not None:  # a DASHAT kitchen's meals: checked again as they are booked
+            match = await session.get(Match, aid.match_id)
+            anak_asuh = await session.get(AnakAsuh, match.anak_asuh_id) if match else None
+            refusal = recipient_refusal(aid, anak_asuh, data.recipient)
+            if refusal is not None:
+                raise InvalidInput("recipient", refusal)
         spent, _ = await _spent(session, aid.id)
         refusal = rules.refusal(aid.value, spent, data.category, data.amount)
         if refusal is not None:
