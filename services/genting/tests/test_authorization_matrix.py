@@ -174,7 +174,12 @@ async def target(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens
     )
     support = await genting.post(
         "/v1/supports",
-        json={"match_id": support_match.json()["id"], "kind": "education", "description": "kelas", "cost": 100_000},
+        json={
+            "match_id": support_match.json()["id"],
+            "kind": "latrine_repair",
+            "description": "jamban",
+            "cost": 100_000,
+        },
         headers=operator(tokens),
     )
     feedback = await genting.post(

@@ -62,9 +62,10 @@ async def test_non_nutrition_aid_goes_step_by_step_with_evidence(
         headers=operator(tokens),
     )
     assert match.status_code == 201  # the same child may have a nutrition and a non-nutrition sponsor
-    body = {"match_id": match.json()["id"], "kind": "latrine_housing", "description": "Jamban leher angsa",
+    body = {"match_id": match.json()["id"], "kind": "latrine_repair", "description": "Jamban leher angsa",
             "cost": 3_500_000}  # fmt: skip
     support = (await genting.post("/v1/supports", json=body, headers=operator(tokens))).json()
+    assert support["family_id"] == people["family"]["id"]  # a latrine is the family's
     url = f"/v1/supports/{support['id']}/progress"
     skipped = await genting.post(url, json={"status": "done", "evidence": ["foto-1.jpg"]}, headers=operator(tokens))
     assert skipped.status_code == 422 and skipped.json()["errors"][0]["field"] == "status"
@@ -248,6 +249,33 @@ async def test_recheck_ends_a_pregnancy_and_a_nursing_mother_with_their_reasons(
         await recheck(session, genting_app.state.upstreams, TODAY)
     after = (await genting.get(f"/v1/anak-asuh/{enrolled['id']}", headers=operator(tokens))).json()
     assert after["status"] == "ineligible" and "the pregnancy ended" in after["history"][-1]["note"]
+
+
+async def test_education_goes_to_groups_and_family_aid_to_a_family_and_the_dashboard_counts_both(
+    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    ota = await create_ota(genting, tokens, name="Universitas Tanjungpura", kind="perguruan_tinggi")
+    viewer = tokens.headers("viewer", "6101042015")
+    before = (await genting.get("/v1/dashboard", headers=viewer)).json()
+    education = {"kind": "education", "ota_id": ota["id"], "desa_code": "6101042015",
+                 "description": "Kelas calon pengantin: gizi dan kesehatan reproduksi", "cost": 750_000,
+                 "audience": [{"group": "catin", "attended": 18}, {"group": "remaja", "attended": 25}]}  # fmt: skip
+    made = await genting.post("/v1/supports", json=education, headers=operator(tokens))
+    assert made.status_code == 201, made.text
+    assert made.json()["match_id"] is None and made.json()["audience"][0] == {"group": "catin", "attended": 18}
+    people = await poor_family(registry, tokens)
+    water = {"kind": "clean_water", "ota_id": ota["id"], "family_id": people["family"]["id"],
+             "description": "Sumur bor sampai air layak minum", "cost": 2_000_000}  # fmt: skip
+    assert (await genting.post("/v1/supports", json=water, headers=operator(tokens))).status_code == 201
+    unknown = {**water, "family_id": "0192f000-0000-7000-8000-00000000dead"}
+    refused = await genting.post("/v1/supports", json=unknown, headers=operator(tokens))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "family_id"
+    mixed = {**education, "family_id": people["family"]["id"]}
+    assert (await genting.post("/v1/supports", json=mixed, headers=operator(tokens))).status_code == 422
+    after = (await genting.get("/v1/dashboard", headers=viewer)).json()
+    assert after["money"]["non_nutrition"] - before["money"]["non_nutrition"] == 2_750_000
+    row = next(r for r in after["per_ota"] if r["ota_id"] == ota["id"])
+    assert row["non_nutrition"] == 2_750_000
 
 
 async def test_monthly_report_for_the_sponsor(

@@ -13,6 +13,9 @@ class Money(BaseModel):
     management: int = Field(description="Management and distribution")
     management_percent: float | None = Field(description="Management share of what was spent, 2 decimals")
     amil_fees: int
+    non_nutrition: int = Field(
+        default=0, description="Cost of non-nutrition aid (latrine, housing, water, education) planned in the period"
+    )
 
 
 class OtaMoney(Money):

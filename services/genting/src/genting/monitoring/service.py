@@ -25,6 +25,7 @@ from genting.matching.models import Match, MatchStatus
 from genting.monitoring.schemas import Dashboard, Money, MonthlyReport, OtaMoney
 from genting.sponsors import service as sponsors
 from genting.sponsors.models import Ota
+from genting.support.models import Support
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput
 from kkb_shared.scope import requested_region, within_region
@@ -97,6 +98,17 @@ def _in_period(column: Any, since: date | None, until: date | None) -> list[Any]
     return [*([column >= since] if since else []), *([column <= until] if until else [])]
 
 
+async def _support_costs(session: AsyncSession, prefix: str, since: date | None, until: date | None) -> dict[str, int]:
+    """Non-nutrition aid's cost per sponsor, of aid given in the region and planned in the period."""
+    planned = func.date(col(Support.created_at))
+    query = (
+        select(col(Support.ota_id), func.sum(col(Support.cost)))
+        .where(within_region(col(Support.desa_code), prefix), *_in_period(planned, since, until))
+        .group_by(col(Support.ota_id))
+    )
+    return {ota_id: int(total or 0) for ota_id, total in (await session.execute(query)).all()}
+
+
 async def dashboard(
     *,
     session: AsyncSession,
@@ -117,13 +129,24 @@ async def dashboard(
     per_ota_totals = await _ledger_totals(
         session, [_entries_of_region(prefix), *_in_period(col(LedgerEntry.occurred_on), since, until)]
     )
+    support_costs = await _support_costs(session, prefix, since, until)
     otas = list((await session.execute(ota_query)).scalars())
-    elsewhere = set(per_ota_totals) - {o.id for o in otas}
+    elsewhere = (set(per_ota_totals) | set(support_costs)) - {o.id for o in otas}
     if elsewhere:  # sponsors of other regions who gave aid here
         otas += list((await session.execute(select(Ota).where(col(Ota.id).in_(elsewhere)))).scalars())
     otas.sort(key=lambda o: (o.name, o.id))
-    per_ota = [OtaMoney(ota_id=o.id, name=o.name, **_money(per_ota_totals.get(o.id, {})).model_dump()) for o in otas]
-    region_money = _money(_sum(per_ota_totals.values()))
+    per_ota = [
+        OtaMoney(
+            ota_id=o.id,
+            name=o.name,
+            **_money(per_ota_totals.get(o.id, {})).model_dump(exclude={"non_nutrition"}),
+            non_nutrition=support_costs.get(o.id, 0),
+        )
+        for o in otas
+    ]
+    region_money = _money(_sum(per_ota_totals.values())).model_copy(
+        update={"non_nutrition": sum(support_costs.values())}
+    )
     deliveries = (
         await session.execute(
             select(

@@ -1,10 +1,11 @@
-"""Non-nutrition aid: latrine and housing, clean water, education."""
+"""Non-nutrition aid: latrine repair, livable housing and clean water for a family; education for groups."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
 from genting.access import MANAGE, READ_OWN
+from genting.deps import UpstreamsDep
 from genting.support import service
 from genting.support.schemas import SupportCreate, SupportProgress, SupportRead
 from kkb_shared.auth import PrincipalDep
@@ -17,12 +18,19 @@ router = APIRouter(prefix="/supports", tags=["non-nutrition aid"], responses=pro
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=SupportRead, dependencies=[MANAGE],
-    responses=problem_responses(404),
-)  # fmt: skip
-async def create_support(data: SupportCreate, principal: PrincipalDep, session: SessionDep) -> Response:
-    """Plan non-nutrition aid for a non-nutrition match, with its cost."""
-    support = await service.create(session=session, principal=principal, data=data)
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SupportRead,
+    dependencies=[MANAGE],
+    responses=problem_responses(404, 503),
+)
+async def create_support(
+    data: SupportCreate, principal: PrincipalDep, session: SessionDep, upstreams: UpstreamsDep
+) -> Response:
+    """Plan non-nutrition aid with its cost: latrine repair, livable housing or clean water for a family (through
+    a non-nutrition match of its anak asuh, or naming the registry family and the sponsor), or education for
+    groups of a desa (teenagers, catin, pregnant women, parents) with who attended, tied to no match."""
+    support = await service.create(session=session, principal=principal, registry=upstreams.registry, data=data)
     return versioned_response(support, status.HTTP_201_CREATED, location=f"/v1/supports/{support.id}")
 
 

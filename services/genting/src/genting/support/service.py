@@ -9,16 +9,19 @@ from sqlmodel import col
 
 from genting import feed
 from genting.access import visible
+from genting.anak_asuh.models import AnakAsuh
 from genting.feed import Entity
 from genting.matching import service as matching
+from genting.sponsors import service as sponsors
 from genting.sponsors.models import AidKind
 from genting.support.models import NEXT_STATUS, Support, SupportStatus
 from genting.support.schemas import SupportCreate, SupportProgress, SupportRead
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import InvalidInput, NotFound
+from kkb_shared.errors import Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
+from kkb_shared.service_client import ServiceClient
 from kkb_shared.versioning import check_if_match, commit_versioned
 
 NEEDS_EVIDENCE = frozenset({SupportStatus.DONE, SupportStatus.VERIFIED})
@@ -32,16 +35,43 @@ def _step(status: SupportStatus, who: str) -> dict[str, str]:
     return {"status": status.value, "at": utcnow().isoformat(), "by": who}
 
 
-async def create(*, session: AsyncSession, principal: Principal, data: SupportCreate) -> SupportRead:
-    match = await matching.live_match(session, principal, data.match_id)
-    if match.aid_kind != AidKind.NON_NUTRITION.value:
-        raise InvalidInput("match_id", "non-nutrition aid needs a non-nutrition match")
+async def _recipient(
+    session: AsyncSession, principal: Principal, registry: ServiceClient, data: SupportCreate
+) -> tuple[str | None, str, str, str | None]:
+    """(match id, sponsor, desa, family) of the aid, each checked."""
+    if data.match_id is not None:
+        match = await matching.live_match(session, principal, data.match_id)
+        if match.aid_kind != AidKind.NON_NUTRITION.value:
+            raise InvalidInput("match_id", "non-nutrition aid needs a non-nutrition match")
+        anak_asuh = await session.get(AnakAsuh, match.anak_asuh_id)
+        return match.id, match.ota_id, match.desa_code, anak_asuh.family_id if anak_asuh else None
+    assert data.ota_id is not None  # the schema requires it without a match
+    ota = await sponsors.live_ota(session, principal, data.ota_id)
+    if AidKind.NON_NUTRITION.value not in ota.aid_kinds:
+        raise InvalidInput("ota_id", "the sponsor's agreement has no non-nutrition aid")
+    if data.family_id is not None:
+        family = await registry.get_json(f"/v1/families/{data.family_id}")
+        if family is None or not principal.covers(str(family["desa_code"])):
+            raise InvalidInput("family_id", "no live registry family in your region has this id")
+        return None, ota.id, str(family["desa_code"]), data.family_id
+    assert data.desa_code is not None  # the schema requires it for education
+    if not principal.covers(data.desa_code):
+        raise Forbidden(f"desa_code {data.desa_code} is outside your region")
+    return None, ota.id, data.desa_code, None
+
+
+async def create(
+    *, session: AsyncSession, principal: Principal, registry: ServiceClient, data: SupportCreate
+) -> SupportRead:
+    match_id, ota_id, desa_code, family_id = await _recipient(session, principal, registry, data)
     now = utcnow()
     support = Support(
         id=new_id(),
-        match_id=match.id,
-        ota_id=match.ota_id,
-        desa_code=match.desa_code,
+        match_id=match_id,
+        ota_id=ota_id,
+        desa_code=desa_code,
+        family_id=family_id,
+        audience=[a.model_dump(mode="json") for a in data.audience],
         kind=data.kind.value,
         description=data.description,
         cost=data.cost,
