@@ -60,14 +60,19 @@ async def check_recipients(data: RecipientChecks, principal: PrincipalDep, sessi
     return await service.check_recipients(session=session, principal=principal, data=data)
 
 
-@router.get("/aids/{aid_id}", response_model=AidRead, dependencies=[READ_OWN], responses=problem_responses(404))
+@router.get(
+    "/aids/{aid_id:record_id}", response_model=AidRead, dependencies=[READ_OWN], responses=problem_responses(404)
+)
 async def get_aid(aid_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
     """The aid with what it has spent: materials, management (distribution included) against its 20% cap."""
     return versioned_response(await service.get_aid(session=session, principal=principal, aid_id=aid_id))
 
 
 @router.post(
-    "/aids/{aid_id}/close", response_model=AidRead, dependencies=[MANAGE], responses=problem_responses(404, 409)
+    "/aids/{aid_id:record_id}/close",
+    response_model=AidRead,
+    dependencies=[MANAGE],
+    responses=problem_responses(404, 409),
 )
 async def close_aid(aid_id: RecordIdPath, data: AidClose, principal: PrincipalDep, session: SessionDep) -> Response:
     """Close the aid; `materials_share_met` says whether materials reached 80% of its value."""
@@ -134,7 +139,7 @@ async def get_balances(ota_id: RecordIdPath, principal: PrincipalDep, session: S
 
 
 @router.post(
-    "/aids/{aid_id}/deliveries",
+    "/aids/{aid_id:record_id}/deliveries",
     status_code=status.HTTP_201_CREATED,
     response_model=DeliveryRead,
     dependencies=[RECORD_DELIVERY],
@@ -148,7 +153,7 @@ async def record_delivery(
     return await service.deliver(session=session, principal=principal, aid_id=aid_id, data=data)
 
 
-@router.get("/aids/{aid_id}/deliveries", response_model=Page[DeliveryRead], dependencies=[READ_OWN])
+@router.get("/aids/{aid_id:record_id}/deliveries", response_model=Page[DeliveryRead], dependencies=[READ_OWN])
 async def list_deliveries(
     aid_id: RecordIdPath,
     principal: PrincipalDep,
