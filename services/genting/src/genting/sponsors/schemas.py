@@ -77,8 +77,8 @@ class ProspectRead(BaseModel):
     updated_at: datetime
 
 
-class OtaFields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class OtaFields(Agreement):
+    """A sponsor: who, what kind, whom to contact, where it gives, and its agreement."""
 
     name: Name
     kind: OtaKind
@@ -86,19 +86,6 @@ class OtaFields(BaseModel):
     contact_phone: Phone | None = None
     contact_email: Email | None = None
     region_code: str = Field(pattern=REGION_CODE_PATTERN, description="Region of interest (2, 4, 6 or 10 digits)")
-    agreement_start: date
-    agreement_end: date
-    committed_amount: Rupiah
-    aid_kinds: list[AidKind] = Field(min_length=1, max_length=2)
-    anak_asuh_target: int = Field(ge=0, le=100_000, description="Number of anak asuh agreed")
-
-    @model_validator(mode="after")
-    def _agreement(self) -> Any:
-        if self.agreement_end < self.agreement_start:
-            raise ValueError("agreement_end: must not be before agreement_start")
-        if len(set(self.aid_kinds)) != len(self.aid_kinds):
-            raise ValueError("aid_kinds: each kind once")
-        return self
 
 
 class OtaCreate(OtaFields):
