@@ -11,7 +11,8 @@ from kkb_shared.schema_checks import PartialUpdate
 from kkb_shared.scope import REGION_CODE_PATTERN
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), non_blank(200)]
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)]
+_EMAIL_PART = r"[^@\s\u0000-\u001f\u007f-\u009f\ufffe\uffff]+"  # no control characters, as every text field
+Email = Annotated[str, StringConstraints(pattern=rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$", max_length=200)]
 Rupiah = Annotated[int, Field(ge=0, le=10**15, description="Integer rupiah")]
 
 
