@@ -10,11 +10,13 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from genting.aid import rules
 from genting.aid import service as aid_service
 from genting.aid.models import EntryKind, Package
 from genting.aid.rules import Category
 from genting.aid.schemas import AidCreate, DeliveryCreate, EntryCreate, PackagePlan
 from genting.anak_asuh import service as anak_asuh_service
+from genting.anak_asuh.models import AnakAsuhCategory
 from genting.deps import Upstreams
 from genting.matching import service as matching
 from genting.matching.schemas import MatchCreate
@@ -66,6 +68,8 @@ async def load_demo_data(settings: GentingSettings, upstreams: Upstreams) -> str
             await book.entry(EntryKind.RECEIPT, CHILDREN * AID_VALUE // 2, "transfer tahap 1")
             enrolled = 0
             for candidate in candidates.items:
+                if candidate.category not in rules.WITHIN_1000_HPK:
+                    continue  # nutrition aid is for the 1000 HPK: pregnancy and baduta
                 record = await anak_asuh_service.enroll(
                     session=session, principal=operator, upstreams=upstreams, member_id=candidate.member_id
                 )
@@ -96,7 +100,7 @@ async def load_demo_data(settings: GentingSettings, upstreams: Upstreams) -> str
                             ),
                         ],
                         starts_on=today - timedelta(days=30),
-                        ends_on=today + timedelta(days=60),
+                        ends_on=_aid_end(record.category, record.birth_date, today + timedelta(days=60)),
                     ),
                 )
                 await book.expenditure(aid.id, Category.MATERIALS, 480_000 + enrolled * 20_000)
@@ -120,6 +124,13 @@ async def load_demo_data(settings: GentingSettings, upstreams: Upstreams) -> str
     finally:
         await database.dispose()
     return f"genting demo data: 1 OTA, {enrolled} anak asuh matched with nutrition aid"
+
+
+def _aid_end(category: AnakAsuhCategory, birth_date: date, planned: date) -> date:
+    """The planned end, or the day before a baduta turns 24 months if that comes first (the 1000 HPK)."""
+    if category is AnakAsuhCategory.BADUTA:
+        return min(planned, rules.turns_months(birth_date, rules.BADUTA_MONTHS) - timedelta(days=1))
+    return planned
 
 
 class _Booker:
