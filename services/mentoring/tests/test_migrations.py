@@ -57,9 +57,14 @@ async def _seed(url: str) -> None:
                         "updated_at) VALUES (:id, 'a', 'tm', '6101042015', 'm', :category, :day, false, false, "
                         ":details, 1, 'test', :now, :now)"
                     ),
-                    {"id": visit_id, "category": category, "day": date(2026, 10, 20), "details": json.dumps(details),
-                     "now": NOW},
-                )  # fmt: skip
+                    {
+                        "id": visit_id,
+                        "category": category,
+                        "day": date(2026, 10, 20),
+                        "details": json.dumps(details),
+                        "now": NOW,
+                    },
+                )
     finally:
         await database.dispose()
 
@@ -75,7 +80,10 @@ async def _visits(url: str) -> dict[str, sa.Row[tuple[object, ...]]]:
 
 
 def _details(value: object) -> dict[str, object]:
-    return dict(json.loads(value) if isinstance(value, str) else value)  # type: ignore[call-overload]
+    """A JSON column as read: text on SQLite, already decoded on PostgreSQL."""
+    decoded = json.loads(value) if isinstance(value, str) else value
+    assert isinstance(decoded, dict)
+    return decoded
 
 
 async def test_stored_visits_are_carried_forward_and_back(database_factory: Callable[[str], str]) -> None:

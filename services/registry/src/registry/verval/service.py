@@ -238,7 +238,7 @@ async def mark(
 
 
 def _insert_new(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> Any:
-    table = FamilyVerification.__table__  # type: ignore[attr-defined]
+    """INSERT ... ON CONFLICT DO NOTHING in the database's own dialect."""
     dialect = session.get_bind().dialect.name
-    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table).values(list(rows))
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(FamilyVerification).values(list(rows))
     return statement.on_conflict_do_nothing(index_elements=["round_id", "family_id"])
