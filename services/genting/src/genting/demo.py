@@ -22,6 +22,7 @@ from genting.matching import service as matching
 from genting.matching.schemas import MatchCreate
 from genting.settings import GentingSettings
 from genting.sponsors.models import AidKind, Ota, OtaKind
+from kkb_shared.ages import shift_months
 from kkb_shared.auth import Principal, Role
 from kkb_shared.db import Database, utcnow
 
@@ -129,7 +130,7 @@ async def load_demo_data(settings: GentingSettings, upstreams: Upstreams) -> str
 def _aid_end(category: AnakAsuhCategory, birth_date: date, planned: date) -> date:
     """The planned end, or the day before a baduta turns 24 months if that comes first (the 1000 HPK)."""
     if category is AnakAsuhCategory.BADUTA:
-        return min(planned, rules.turns_months(birth_date, rules.BADUTA_MONTHS) - timedelta(days=1))
+        return min(planned, shift_months(birth_date, rules.BADUTA_MONTHS) - timedelta(days=1))
     return planned
 
 

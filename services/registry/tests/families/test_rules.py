@@ -67,20 +67,6 @@ def codes(findings: list[rules.Finding]) -> set[str]:
     return {f.code for f in findings}
 
 
-class TestAge:
-    @pytest.mark.parametrize(
-        ("birth", "on", "months"),
-        [
-            (date(2024, 1, 31), date(2024, 2, 29), 0),
-            (date(2024, 1, 31), date(2024, 3, 31), 2),
-            (date(2024, 6, 15), date(2026, 6, 14), 23),
-            (date(2024, 6, 15), date(2026, 6, 15), 24),
-        ],
-    )
-    def test_completed_months(self, birth: date, on: date, months: int) -> None:
-        assert rules.age_in_months(birth, on) == months
-
-
 class TestTargets:
     @pytest.mark.parametrize(
         ("age_years", "days_before", "is_pus"),

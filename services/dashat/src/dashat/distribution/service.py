@@ -32,6 +32,7 @@ from dashat.menus import nutrition
 from dashat.menus.models import Menu, TargetGroup
 from dashat.menus.service import menu_lines
 from dashat.outbox import OutboxMessage, OutboxStatus, genting_expenditure
+from kkb_shared.ages import completed_months
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
@@ -249,14 +250,9 @@ BADUTA_UNTIL_MONTHS = 24
 BALITA_UNTIL_MONTHS = 60
 
 
-def _months_old(birth: date, on: date) -> int:
-    months = (on.year - birth.year) * 12 + on.month - birth.month
-    return months - 1 if on.day < birth.day else months
-
-
 def recipient_groups(facts: dict[str, Any], on: date) -> list[TargetGroup]:
     """The DASHAT target groups the registry's facts put a recipient in on a day."""
-    months = _months_old(date.fromisoformat(facts["birth_date"]), on)
+    months = completed_months(date.fromisoformat(facts["birth_date"]), on)
     if months < BADUTA_UNTIL_MONTHS:
         return [TargetGroup.BADUTA] if months >= MEALS_FROM_MONTHS else []
     if months < BALITA_UNTIL_MONTHS:
@@ -275,13 +271,16 @@ def recipient_group(
     asked: TargetGroup | None, facts: dict[str, Any], on: date
 ) -> tuple[str | None, tuple[str, str] | None]:
     """The line's group (the one asked, if the registry's facts allow it; else the first they give), or why not."""
-    months = _months_old(date.fromisoformat(facts["birth_date"]), on)
+    months = completed_months(date.fromisoformat(facts["birth_date"]), on)
     if months < MEALS_FROM_MONTHS:
         return None, ("member_id", f"a child of {months} months gets no meals: exclusive breastfeeding to 6 months")
     groups = recipient_groups(facts, on)
     if not groups:
-        return None, ("member_id", "not in a DASHAT target group by the registry's facts (a child 6-59 months, "
-                                   "a pregnant woman, a mother of a baduta, a catin)")  # fmt: skip
+        return None, (
+            "member_id",
+            "not in a DASHAT target group by the registry's facts (a child 6-59 months, "
+            "a pregnant woman, a mother of a baduta, a catin)",
+        )
     if asked is not None and asked not in groups:
         return None, ("target_group", f"the registry's facts make this member {', '.join(g.value for g in groups)}")
     return (asked or groups[0]).value, None

@@ -16,12 +16,12 @@ months) is refused nutrition aid; non-nutrition aid stays open to it.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from genting.anak_asuh.models import AnakAsuhCategory
+from kkb_shared.ages import shift_months
 
 BADUTA_MONTHS = 24
 WITHIN_1000_HPK = frozenset({AnakAsuhCategory.IBU_HAMIL, AnakAsuhCategory.IBU_MENYUSUI, AnakAsuhCategory.BADUTA})
@@ -82,12 +82,6 @@ def materials_share_met(value: int, materials: int) -> bool:
     return materials * 100 >= value * MATERIALS_PERCENT
 
 
-def turns_months(birth_date: date, months: int) -> date:
-    """The day a child born on `birth_date` completes `months` months."""
-    year, month = divmod(birth_date.year * 12 + birth_date.month - 1 + months, 12)
-    return date(year, month + 1, min(birth_date.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def outside_1000_hpk(category: AnakAsuhCategory, birth_date: date, ends_on: date) -> tuple[str, str] | None:
     """Why a nutrition aid for this anak asuh falls outside the 1000 HPK, as (field, reason); None when within."""
     if category not in WITHIN_1000_HPK:
@@ -96,7 +90,7 @@ def outside_1000_hpk(category: AnakAsuhCategory, birth_date: date, ends_on: date
             "non-nutrition aid"
         )
     if category is AnakAsuhCategory.BADUTA:
-        last_day = turns_months(birth_date, BADUTA_MONTHS) - timedelta(days=1)
+        last_day = shift_months(birth_date, BADUTA_MONTHS) - timedelta(days=1)
         if ends_on > last_day:
             return "ends_on", f"after the baduta's 1000 HPK end ({last_day}, the day before it turns 24 months)"
     return None

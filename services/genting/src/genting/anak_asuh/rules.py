@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from genting.anak_asuh.models import AnakAsuhCategory
+from kkb_shared.ages import completed_months
 
 BADUTA_UNTIL_MONTHS = 24
 BALITA_UNTIL_MONTHS = 60
@@ -60,13 +61,8 @@ class Eligibility:
     refusal: str | None = None
 
 
-def months_old(birth_date: date, on: date) -> int:
-    months = (on.year - birth_date.year) * 12 + on.month - birth_date.month
-    return months - 1 if on.day < birth_date.day else months
-
-
 def child_category(birth_date: date, on: date) -> AnakAsuhCategory | None:
-    months = months_old(birth_date, on)
+    months = completed_months(birth_date, on)
     if 0 <= months < BADUTA_UNTIL_MONTHS:
         return AnakAsuhCategory.BADUTA
     if BADUTA_UNTIL_MONTHS <= months < BALITA_UNTIL_MONTHS:
@@ -92,7 +88,7 @@ def assess(
     growth = growth or Growth()
     category = child_category(person.birth_date, on)
     if category is not None:
-        reasons.insert(0, f"{category.value}, {months_old(person.birth_date, on)} months old")
+        reasons.insert(0, f"{category.value}, {completed_months(person.birth_date, on)} months old")
     elif person.sex == "female" and person.is_pregnant:
         category = AnakAsuhCategory.IBU_HAMIL
         reasons.insert(0, "pregnant")
@@ -122,7 +118,7 @@ def children_of(mother: Person, family: Sequence[Person], on: date) -> list[Pers
     recorded = [p for p in family if mother.nik is not None and p.mother_nik == mother.nik]
     if mother.relation in ("istri", "kepala_keluarga"):
         child_relation = "anak"
-    elif mother.relation in ("anak", "menantu") and months_old(mother.birth_date, on) >= ADULT_MONTHS:
+    elif mother.relation in ("anak", "menantu") and completed_months(mother.birth_date, on) >= ADULT_MONTHS:
         child_relation = "cucu"
     else:
         return recorded

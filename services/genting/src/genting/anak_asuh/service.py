@@ -26,6 +26,7 @@ from genting.anak_asuh.schemas import (
 from genting.deps import Upstreams
 from genting.feed import Entity
 from genting.matching.models import Match, MatchStatus
+from kkb_shared.ages import completed_months
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
@@ -347,7 +348,7 @@ def _why_ended(
     if eligibility.refusal and not eligibility.refusal.startswith("not an ibu hamil"):
         return eligibility.refusal  # the family is no longer poor, or no longer a KRS
     if before in CHILDREN:
-        return f"{rules.months_old(anak_asuh.birth_date, today)} months old: past 59 months"
+        return f"{completed_months(anak_asuh.birth_date, today)} months old: past 59 months"
     if before is AnakAsuhCategory.IBU_HAMIL:
         return "the pregnancy ended"
     return "her youngest child is 24 months or older: no longer an ibu menyusui"

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from kkb_shared.ages import completed_months
+
 # Minimum weight gain in grams by age in completed months at the later weighing; 12 months and older: 200 g.
 KBM_GRAMS = {1: 800, 2: 900, 3: 800, 4: 600, 5: 500, 6: 400, 7: 400, 8: 300, 9: 300, 10: 300, 11: 200}
 KBM_FROM_12_MONTHS = 200
@@ -40,11 +42,6 @@ class Judged:
     gain_grams: int | None
     kbm_grams: int | None
     two_t: bool
-
-
-def completed_months(birth_date: date, on: date) -> int:
-    months = (on.year - birth_date.year) * 12 + (on.month - birth_date.month)
-    return months - 1 if on.day < birth_date.day else months
 
 
 def kbm_grams(age_months: int) -> int:

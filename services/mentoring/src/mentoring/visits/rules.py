@@ -3,11 +3,12 @@ boundaries."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+
+from kkb_shared.ages import shift_months
 
 KEK_LILA_BELOW_CM = 23.5  # KEK (chronic energy deficiency): LILA < 23.5 cm
 SCREENING_MONTHS_BEFORE_MARRIAGE = 3  # catin are screened at least 3 months before the marriage
@@ -48,16 +49,9 @@ def bmi(weight_kg: float, height_cm: float) -> float:
     return round(weight_kg / (height_cm / 100) ** 2, 1)
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day `months` calendar months earlier (the month's last day where that day does not exist)."""
-    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last_day = calendar.monthrange(year, month_index + 1)[1]
-    return date(year, month_index + 1, min(day.day, last_day))
-
-
 def screened_too_late(screening_date: date, planned_marriage_date: date) -> bool:
     """True when the catin was screened less than 3 months before the planned marriage."""
-    return screening_date > months_before(planned_marriage_date, SCREENING_MONTHS_BEFORE_MARRIAGE)
+    return screening_date > shift_months(planned_marriage_date, -SCREENING_MONTHS_BEFORE_MARRIAGE)
 
 
 def mp_asi_too_early(mp_asi: bool | None, age_days: int) -> bool:

@@ -13,6 +13,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Protocol, TypeVar
 
+from kkb_shared.ages import completed_months
 from registry.families.enums import (
     Latrine,
     MaritalStatus,
@@ -131,16 +132,8 @@ class KrsAssessment:
         return self.is_sasaran and bool(self.risk_factors)
 
 
-def age_in_months(birth_date: date, on: date) -> int:
-    """Completed months from birth to `on`."""
-    months = (on.year - birth_date.year) * 12 + (on.month - birth_date.month)
-    if on.day < birth_date.day:
-        months -= 1
-    return months
-
-
 def age_in_years(birth_date: date, on: date) -> int:
-    return age_in_months(birth_date, on) // 12
+    return completed_months(birth_date, on) // 12
 
 
 def is_pus_wife(member: MemberFacts, on: date) -> bool:
@@ -153,7 +146,7 @@ def is_pus_wife(member: MemberFacts, on: date) -> bool:
 
 
 def _is_child_under(member: MemberFacts, on: date, youngest: int, below: int) -> bool:
-    return youngest <= age_in_months(member.birth_date, on) < below
+    return youngest <= completed_months(member.birth_date, on) < below
 
 
 def is_baduta(member: MemberFacts, on: date) -> bool:
@@ -283,16 +276,16 @@ def _terlalu_dekat(woman: MemberFacts, held: Motherhood | None, on: date) -> str
     started when her youngest was under 24 months old."""
     births = held.births() if held else []
     for earlier, later in pairwise(births):
-        spacing = age_in_months(earlier[0].birth_date, later[0].birth_date)
+        spacing = completed_months(earlier[0].birth_date, later[0].birth_date)
         if spacing < TERLALU_DEKAT_BELOW_MONTHS:
             return f"two consecutive births {spacing} months apart (under 24)"
     if woman.is_pregnant and births:
         youngest = births[-1][0]
         if woman.pregnancy_start_date is not None:
-            gap = age_in_months(youngest.birth_date, woman.pregnancy_start_date)
+            gap = completed_months(youngest.birth_date, woman.pregnancy_start_date)
             if gap < TERLALU_DEKAT_BELOW_MONTHS:
                 return f"pregnant when her youngest child was {gap} months old (under 24)"
-        elif age_in_months(youngest.birth_date, on) < TERLALU_DEKAT_BELOW_MONTHS:
+        elif completed_months(youngest.birth_date, on) < TERLALU_DEKAT_BELOW_MONTHS:
             return "pregnant while her youngest child is under 24 months old"
     return None
 

@@ -3,7 +3,6 @@ and the contraception of the PUS of KRS families."""
 
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 from collections.abc import Iterable, Iterator
@@ -14,6 +13,7 @@ from sqlalchemy import ColumnElement, Row, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from kkb_shared.ages import shift_months
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.scope import requested_region, within_region
@@ -103,12 +103,6 @@ def report_csv(report: KrsReport) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def born_after(today: date, months: int) -> date:
-    """The birth date of a child who turns `months` months old today: born after it, the child is younger."""
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    return date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
 
@@ -147,11 +141,11 @@ async def target_report(
                 (col(Member.marital_status) != MaritalStatus.KAWIN) & (col(Member.planned_marriage_date) >= today)
             ),
             "ibu_hamil": _count(krs & (col(Member.sex) == Sex.FEMALE) & col(Member.is_pregnant).is_(True)),
-            "baduta": _count(krs & child & (born > born_after(today, rules.BADUTA_BELOW_MONTHS))),
+            "baduta": _count(krs & child & (born > shift_months(today, -rules.BADUTA_BELOW_MONTHS))),
             "balita": _count(
                 krs
-                & (born <= born_after(today, rules.BADUTA_BELOW_MONTHS))
-                & (born > born_after(today, rules.BALITA_BELOW_MONTHS))
+                & (born <= shift_months(today, -rules.BADUTA_BELOW_MONTHS))
+                & (born > shift_months(today, -rules.BALITA_BELOW_MONTHS))
             ),
         },
     )
@@ -193,8 +187,8 @@ async def kb_report(
         col(Family.is_krs).is_(True)
         & (col(Member.sex) == Sex.FEMALE)
         & (col(Member.marital_status) == MaritalStatus.KAWIN)
-        & (col(Member.birth_date) <= born_after(today, rules.PUS_MIN_AGE * 12))
-        & (col(Member.birth_date) > born_after(today, (rules.PUS_MAX_AGE + 1) * 12))
+        & (col(Member.birth_date) <= shift_months(today, -(rules.PUS_MIN_AGE * 12)))
+        & (col(Member.birth_date) > shift_months(today, -(rules.PUS_MAX_AGE + 1) * 12))
     )
     rows = await _member_counts(
         session,
