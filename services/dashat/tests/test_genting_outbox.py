@@ -43,8 +43,10 @@ class FakeGenting:
             return httpx.Response(200, json={"id": AID, "ota_id": "ota-1"})
         if request.url.path.endswith("/recipient-checks"):
             reason = "the recipient is not the aid's anak asuh" if self.not_the_anak_asuh else None
-            verdicts = [{"aid_id": line["aid_id"], "member_id": line["member_id"], "accepted": reason is None,
-                         "reason": reason} for line in json.loads(request.content)["lines"]]  # fmt: skip
+            verdicts = [
+                {"aid_id": line["aid_id"], "member_id": line["member_id"], "accepted": reason is None, "reason": reason}
+                for line in json.loads(request.content)["lines"]
+            ]
             return httpx.Response(200, json={"items": verdicts})
         self.posts += 1
         if self.refuse:
@@ -186,9 +188,12 @@ async def test_the_outbox_backlog_is_a_metric(
 
 
 async def test_a_line_genting_refuses_is_refused_before_anything_is_written(
-    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory, fake_genting: FakeGenting,
+    dashat: httpx.AsyncClient,
+    registry: httpx.AsyncClient,
+    tokens: TokenFactory,
+    fake_genting: FakeGenting,
     genting_client: ServiceClient,
-) -> None:  # fmt: skip
+) -> None:
     fake_genting.not_the_anak_asuh = True
     made = await _tagged_distribution(dashat, registry, tokens)
     assert (made["batch"]["accepted"], made["batch"]["rejected"]) == (1, 1)
@@ -199,9 +204,12 @@ async def test_a_line_genting_refuses_is_refused_before_anything_is_written(
 
 
 async def test_with_genting_down_tagged_lines_are_refused_and_the_others_go_through(
-    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory, fake_genting: FakeGenting,
+    dashat: httpx.AsyncClient,
+    registry: httpx.AsyncClient,
+    tokens: TokenFactory,
+    fake_genting: FakeGenting,
     genting_client: ServiceClient,
-) -> None:  # fmt: skip
+) -> None:
     fake_genting.up = False
     made = await _tagged_distribution(dashat, registry, tokens)
     assert (made["batch"]["accepted"], made["batch"]["rejected"]) == (1, 1)

@@ -117,8 +117,9 @@ async def test_an_education_session_records_who_came_and_the_registry_members_kn
     dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:
     k = await kitchen(dashat, tokens)
-    family = (await registry.post("/v1/families", json=recipients_family(),
-                                  headers=tokens.headers("operator", "6101"))).json()  # fmt: skip
+    family = (
+        await registry.post("/v1/families", json=recipients_family(), headers=tokens.headers("operator", "6101"))
+    ).json()
     mother = family["members"][1]["id"]
     body = {
         "kind": "isi_piringku",

@@ -120,8 +120,13 @@ async def test_a_sponsor_reads_no_free_text_typed_by_others(
     )
     assert named.status_code == 422 and named.json()["errors"][0]["field"] == "confirmed_by"
 
-    staff_only = {"desa_code": "6101042015", "ota_id": ota, "source": "family", "subject": "Keluhan Ibu Siti",
-                  "message": "Ibu Siti Aminah mengeluh"}  # fmt: skip
+    staff_only = {
+        "desa_code": "6101042015",
+        "ota_id": ota,
+        "source": "family",
+        "subject": "Keluhan Ibu Siti",
+        "message": "Ibu Siti Aminah mengeluh",
+    }
     for_them = {**staff_only, "subject": "Jadwal pengiriman", "message": "Pengiriman bergeser", "for_sponsor": True}
     for body in (staff_only, for_them):
         assert (await genting.post("/v1/feedback", json=body, headers=operator(tokens))).status_code == 201
@@ -161,8 +166,14 @@ MONEY = ("committed", "received", "spent", "materials", "management", "amil_fees
 
 
 def _entry(ota_id: str, kind: str, amount: int, on: date, **extra: Any) -> dict[str, Any]:
-    return {"ota_id": ota_id, "kind": kind, "amount": amount, "occurred_on": on.isoformat(),
-            "description": f"{kind} {amount}", **extra}  # fmt: skip
+    return {
+        "ota_id": ota_id,
+        "kind": kind,
+        "amount": amount,
+        "occurred_on": on.isoformat(),
+        "description": f"{kind} {amount}",
+        **extra,
+    }
 
 
 @pytest.mark.parametrize(
@@ -257,15 +268,25 @@ async def test_education_goes_to_groups_and_family_aid_to_a_family_and_the_dashb
     ota = await create_ota(genting, tokens, name="Universitas Tanjungpura", kind="perguruan_tinggi")
     viewer = tokens.headers("viewer", "6101042015")
     before = (await genting.get("/v1/dashboard", headers=viewer)).json()
-    education = {"kind": "education", "ota_id": ota["id"], "desa_code": "6101042015",
-                 "description": "Kelas calon pengantin: gizi dan kesehatan reproduksi", "cost": 750_000,
-                 "audience": [{"group": "catin", "attended": 18}, {"group": "remaja", "attended": 25}]}  # fmt: skip
+    education = {
+        "kind": "education",
+        "ota_id": ota["id"],
+        "desa_code": "6101042015",
+        "description": "Kelas calon pengantin: gizi dan kesehatan reproduksi",
+        "cost": 750_000,
+        "audience": [{"group": "catin", "attended": 18}, {"group": "remaja", "attended": 25}],
+    }
     made = await genting.post("/v1/supports", json=education, headers=operator(tokens))
     assert made.status_code == 201, made.text
     assert made.json()["match_id"] is None and made.json()["audience"][0] == {"group": "catin", "attended": 18}
     people = await poor_family(registry, tokens)
-    water = {"kind": "clean_water", "ota_id": ota["id"], "family_id": people["family"]["id"],
-             "description": "Sumur bor sampai air layak minum", "cost": 2_000_000}  # fmt: skip
+    water = {
+        "kind": "clean_water",
+        "ota_id": ota["id"],
+        "family_id": people["family"]["id"],
+        "description": "Sumur bor sampai air layak minum",
+        "cost": 2_000_000,
+    }
     assert (await genting.post("/v1/supports", json=water, headers=operator(tokens))).status_code == 201
     unknown = {**water, "family_id": "0192f000-0000-7000-8000-00000000dead"}
     refused = await genting.post("/v1/supports", json=unknown, headers=operator(tokens))

@@ -303,8 +303,12 @@ async def test_nutrition_aid_is_for_the_1000_hpk_and_outside_the_pmt_periods(
     baduta = await enroll(genting, tokens, people["putri"]["id"])
     match = await confirm(genting, tokens, ota["id"], baduta["id"])
     today = date.today()
-    pmt = {"desa_code": "6101042015", "starts_on": (today + timedelta(days=30)).isoformat(),
-           "ends_on": (today + timedelta(days=60)).isoformat(), "note": "PMT lokal Puskesmas Tebas"}  # fmt: skip
+    pmt = {
+        "desa_code": "6101042015",
+        "starts_on": (today + timedelta(days=30)).isoformat(),
+        "ends_on": (today + timedelta(days=60)).isoformat(),
+        "note": "PMT lokal Puskesmas Tebas",
+    }
     made = await genting.post("/v1/pmt-periods", json=pmt, headers=operator(tokens))
     assert made.status_code == 201, made.text
     overlapping = await genting.post("/v1/aids", json=aid_body(match["id"]), headers=operator(tokens))
@@ -325,8 +329,13 @@ async def test_nutrition_aid_is_for_the_1000_hpk_and_outside_the_pmt_periods(
 async def test_the_pokja_keeps_potential_sponsors_and_an_agreement_makes_one_an_ota(
     genting: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:
-    body = {"name": "Koperasi Tani Makmur", "kind": "swasta", "contact_name": "Pak Salim", "region_code": "610104",
-            "note": "Ditemui pada rapat Pokja 26 Mei"}  # fmt: skip
+    body = {
+        "name": "Koperasi Tani Makmur",
+        "kind": "swasta",
+        "contact_name": "Pak Salim",
+        "region_code": "610104",
+        "note": "Ditemui pada rapat Pokja 26 Mei",
+    }
     made = await genting.post("/v1/ota-prospects", json=body, headers=operator(tokens))
     assert made.status_code == 201 and made.json()["status"] == "prospect" and made.json()["ota_id"] is None
     listed, cursor = [], None  # other tests' prospects come too: the whole list, page by page
@@ -338,8 +347,13 @@ async def test_the_pokja_keeps_potential_sponsors_and_an_agreement_makes_one_an_
             break
     assert made.json()["id"] in listed
     year_end = (date.today() + timedelta(days=365)).isoformat()
-    agreement = {"agreement_start": date.today().isoformat(), "agreement_end": year_end,
-                 "committed_amount": 12_000_000, "aid_kinds": ["nutrition"], "anak_asuh_target": 4}  # fmt: skip
+    agreement = {
+        "agreement_start": date.today().isoformat(),
+        "agreement_end": year_end,
+        "committed_amount": 12_000_000,
+        "aid_kinds": ["nutrition"],
+        "anak_asuh_target": 4,
+    }
     url = f"/v1/ota-prospects/{made.json()['id']}"
     signed = await genting.post(f"{url}/agreement", json=agreement, headers=operator(tokens))
     assert signed.status_code == 201, signed.text
@@ -366,8 +380,13 @@ async def test_a_kitchens_meals_are_booked_only_for_the_aids_anak_asuh(
     today = date.today().isoformat()
 
     def line(member_id: str, **overrides: str) -> dict[str, str]:
-        return {"aid_id": aid, "member_id": member_id, "family_id": family["id"], "desa_code": "6101042015",
-                "on": today} | overrides  # fmt: skip
+        return {
+            "aid_id": aid,
+            "member_id": member_id,
+            "family_id": family["id"],
+            "desa_code": "6101042015",
+            "on": today,
+        } | overrides
 
     lines = [
         line(child["id"]),

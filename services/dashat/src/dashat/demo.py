@@ -120,7 +120,8 @@ async def _krs_members(registry: ServiceClient) -> list[str]:
     members: list[str] = []
     for family in page.get("items", []):
         detail = await registry.get_json(f"/v1/families/{family['id']}") or {}
-        children = [m for m in detail.get("members", [])
-                    if oldest < date.fromisoformat(m["birth_date"]) <= youngest_meal_age]  # fmt: skip
+        children = [
+            m for m in detail.get("members", []) if oldest < date.fromisoformat(m["birth_date"]) <= youngest_meal_age
+        ]
         members.extend(str(m["id"]) for m in children[:1])
     return members

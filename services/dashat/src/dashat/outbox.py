@@ -65,8 +65,11 @@ def genting_expenditure(
     """A materials expenditure of a GENTING aid to book, with who received the meals (GENTING checks again)."""
     now = utcnow()
     payload: dict[str, object] = {
-        "aid_id": aid_id, "amount": amount, "occurred_on": occurred_on, "description": description,
-    }  # fmt: skip
+        "aid_id": aid_id,
+        "amount": amount,
+        "occurred_on": occurred_on,
+        "description": description,
+    }
     if recipient is not None:
         payload["recipient"] = recipient
     return OutboxMessage(

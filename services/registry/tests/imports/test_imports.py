@@ -128,9 +128,15 @@ async def test_mothers_and_children_born_alive_import_and_a_file_without_them_ke
     kk = "6101040101950009"
     mother = person(kk, "6101044703950009", "Rina", jumlah_anak_lahir_hidup="4")
     baby = person(
-        kk, "6101041501250009", "Bayu", jenis_kelamin="L", tanggal_lahir="2025-01-15", hubungan_keluarga="anak",
-        status_kawin="belum_kawin", nik_ibu="6101044703950009",
-    )  # fmt: skip
+        kk,
+        "6101041501250009",
+        "Bayu",
+        jenis_kelamin="L",
+        tanggal_lahir="2025-01-15",
+        hubungan_keluarga="anak",
+        status_kawin="belum_kawin",
+        nik_ibu="6101044703950009",
+    )
     job = await finished(client, admin, await upload(client, admin, csv_file([mother, baby])))
     assert job["rows_inserted"] == 2, job
     found = (await client.get("/v1/members", params={"q": kk}, headers=admin)).json()["items"]
@@ -158,13 +164,24 @@ async def test_a_row_naming_a_mother_outside_its_family_is_rejected_with_its_fam
     kk = "6101040101950010"
     mother = person(kk, "6101044703950010", "Rina", jumlah_anak_lahir_hidup="0")
     baby = person(
-        kk, "6101041501250010", "Bayu", jenis_kelamin="L", tanggal_lahir="2025-01-15", hubungan_keluarga="anak",
-        status_kawin="belum_kawin", nik_ibu="6101044703950010",
-    )  # fmt: skip
+        kk,
+        "6101041501250010",
+        "Bayu",
+        jenis_kelamin="L",
+        tanggal_lahir="2025-01-15",
+        hubungan_keluarga="anak",
+        status_kawin="belum_kawin",
+        nik_ibu="6101044703950010",
+    )
     stray = person(
-        "6101040101950011", "6101041501250011", "Dewi", tanggal_lahir="2025-01-15", hubungan_keluarga="anak",
-        status_kawin="belum_kawin", nik_ibu="6101044703950010",
-    )  # fmt: skip
+        "6101040101950011",
+        "6101041501250011",
+        "Dewi",
+        tanggal_lahir="2025-01-15",
+        hubungan_keluarga="anak",
+        status_kawin="belum_kawin",
+        nik_ibu="6101044703950010",
+    )
     job = await finished(client, admin, await upload(client, admin, csv_file([mother, baby, stray])))
     assert job["rows_rejected"] == 3
     reasons = await rejections(client, admin, job["id"])

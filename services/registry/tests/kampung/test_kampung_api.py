@@ -81,8 +81,13 @@ async def test_the_pokja_s_structure_and_who_signs_its_sk(client: httpx.AsyncCli
     assert set(profile["attributes"]) == {"kelompok_tani", "karang_taruna", "kelompok_masyarakat_lain"}
     assert "pengarah" in profile["pokja_missing"] and len(profile["pokja_missing"]) == 9
     url = f"/v1/kampung-kb/{profile['id']}"
-    for role, name in (("pengarah", "Kepala Desa"), ("ketua", "Hj. Rahmah"), ("wakil_ketua", "Salim"),
-                       ("sekretaris", "Yusuf"), ("bendahara", "Aminah")):  # fmt: skip
+    for role, name in (
+        ("pengarah", "Kepala Desa"),
+        ("ketua", "Hj. Rahmah"),
+        ("wakil_ketua", "Salim"),
+        ("sekretaris", "Yusuf"),
+        ("bendahara", "Aminah"),
+    ):
         assert (await client.post(f"{url}/pokja", json={"name": name, "role": role}, headers=admin)).status_code == 201
     second = await client.post(f"{url}/pokja", json={"name": "Budi", "role": "ketua"}, headers=admin)
     assert second.status_code == 409 and second.json()["errors"][0]["field"] == "role"
@@ -114,16 +119,24 @@ async def test_a_pokja_meeting_records_who_came_by_role(client: httpx.AsyncClien
     url = f"/v1/kampung-kb/{profile['id']}"
     ketua = (await client.post(f"{url}/pokja", json={"name": "Hj. Rahmah", "role": "ketua"}, headers=admin)).json()
     attendees = [
-        {"role": "kepala_desa"}, {"role": "ketua_tp_pkk"}, {"role": "bidan_desa"}, {"role": "kader_poktan", "count": 3},
-        {"role": "duta_genre"}, {"role": "kader_tpk", "count": 2}, {"role": "bpd"}, {"role": "kepala_dusun"},
+        {"role": "kepala_desa"},
+        {"role": "ketua_tp_pkk"},
+        {"role": "bidan_desa"},
+        {"role": "kader_poktan", "count": 3},
+        {"role": "duta_genre"},
+        {"role": "kader_tpk", "count": 2},
+        {"role": "bpd"},
+        {"role": "kepala_dusun"},
         {"role": "pokja", "pokja_member_id": ketua["id"]},
-    ]  # fmt: skip
+    ]
     meeting = {"held_on": "2026-05-26", "topic": "GENTING", "attendees": attendees}
     made = await client.post(f"{url}/activities", json=meeting, headers=admin)
     assert made.status_code == 201, made.text
     assert made.json()["participants"] == 12 and made.json()["attendees"][3] == {
-        "role": "kader_poktan", "count": 3, "pokja_member_id": None,
-    }  # fmt: skip
+        "role": "kader_poktan",
+        "count": 3,
+        "pokja_member_id": None,
+    }
     wrong = await client.post(f"{url}/activities", json={**meeting, "participants": 10}, headers=admin)
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "participants"
     stranger = {**meeting, "attendees": [{"role": "pokja", "pokja_member_id": "0192f000-0000-7000-8000-000000000001"}]}

@@ -106,7 +106,12 @@ async def get(*, session: AsyncSession, principal: Principal, kitchen_id: str) -
     record = await session.get(PlanningRecord, kitchen.id)
     if record is None:  # not filled in yet
         return PlanningRead(
-            kitchen_id=kitchen.id, desa_code=kitchen.desa_code, krs=None, stunting=None, food_access=None,
-            earlier_kitchens=None, updated_at=None,
-        )  # fmt: skip
+            kitchen_id=kitchen.id,
+            desa_code=kitchen.desa_code,
+            krs=None,
+            stunting=None,
+            food_access=None,
+            earlier_kitchens=None,
+            updated_at=None,
+        )
     return PlanningRead(desa_code=kitchen.desa_code, **record.model_dump(exclude={"updated_by"}))
