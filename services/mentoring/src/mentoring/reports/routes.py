@@ -16,7 +16,7 @@ from kkb_shared.scope import RegionPrefixQuery
 from kkb_shared.versioning import IfMatchHeader, versioned_response
 from mentoring.access import MANAGE, READ, REPORTS
 from mentoring.deps import RegistryDep
-from mentoring.reports import service
+from mentoring.reports import kb_targets, service
 from mentoring.reports.schemas import (
     AchievementReport,
     KbTargetRead,
@@ -122,7 +122,7 @@ async def set_kb_target(
 ) -> Response:
     """A region's yearly target of KB pasca persalinan acceptors (e.g. 107 for a kecamatan in 2025). The
     outcomes report sets each row's acceptors against it. PUT again to change it."""
-    target = await service.set_kb_target(
+    target = await kb_targets.set_target(
         session=session,
         principal=principal,
         registry=registry,
@@ -140,10 +140,10 @@ async def list_kb_targets(
     session: SessionDep,
     region: RegionPrefixQuery = None,
     year: Annotated[int | None, Query(ge=2000, le=2999)] = None,
-    cursor: Annotated[str | None, service.TARGET_CURSOR.query()] = None,
+    cursor: Annotated[str | None, kb_targets.TARGET_CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[KbTargetRead]:
     """The acceptor targets set inside your region."""
-    return await service.list_kb_targets(
+    return await kb_targets.list_targets(
         session=session, principal=principal, region=region, year=year, cursor=cursor, limit=limit
     )
