@@ -33,6 +33,7 @@ class FakeGenting:
         self.up = True
         self.refuse = False
         self.not_the_anak_asuh = False
+        self.no_verdicts = False
         self.booked: dict[str, dict[str, Any]] = {}
         self.posts = 0
 
@@ -47,7 +48,7 @@ class FakeGenting:
                 {"aid_id": line["aid_id"], "member_id": line["member_id"], "accepted": reason is None, "reason": reason}
                 for line in json.loads(request.content)["lines"]
             ]
-            return httpx.Response(200, json={"items": verdicts})
+            return httpx.Response(200, json={"items": [] if self.no_verdicts else verdicts})
         self.posts += 1
         if self.refuse:
             return httpx.Response(422, json={"detail": "amount: management would exceed 20%"})
@@ -215,3 +216,16 @@ async def test_with_genting_down_tagged_lines_are_refused_and_the_others_go_thro
     assert (made["batch"]["accepted"], made["batch"]["rejected"]) == (1, 1)
     (problem,) = made["batch"]["rejections"][0]["errors"]
     assert problem["field"] == "lines[0].genting_aid_id" and "503" in problem["message"]
+
+
+async def test_a_line_genting_gives_no_verdict_for_is_not_taken_as_accepted(
+    dashat: httpx.AsyncClient,
+    registry: httpx.AsyncClient,
+    tokens: TokenFactory,
+    fake_genting: FakeGenting,
+    genting_client: ServiceClient,
+) -> None:
+    fake_genting.no_verdicts = True
+    made = await _tagged_distribution(dashat, registry, tokens)
+    assert (made["batch"]["accepted"], made["batch"]["rejected"]) == (1, 1)
+    assert made["batch"]["rejections"][0]["errors"][0]["field"] == "lines[0].genting_aid_id"

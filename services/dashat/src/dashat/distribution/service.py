@@ -226,7 +226,9 @@ async def _genting_verdicts(
     except DomainError:
         return dict.fromkeys(tagged, "GENTING is unavailable (503): send this line again later")
     items = (answer or {}).get("items", [])
-    return {i: str(v["reason"]) for i, v in zip(tagged, items, strict=False) if not v.get("accepted")}
+    if len(items) != len(tagged):  # every line needs GENTING's own verdict; none is taken for granted
+        return dict.fromkeys(tagged, "GENTING gave no verdict for this line: send it again later")
+    return {i: str(v["reason"]) for i, v in zip(tagged, items, strict=True) if not v.get("accepted")}
 
 
 async def _genting_cost(
