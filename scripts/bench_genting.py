@@ -89,7 +89,7 @@ async def run_clients(url: str, ota_id: str, aid_ids: list[str], clients: int, p
     tokens = TokenFactory()
     unused = ServiceClient("unused", "http://127.0.0.1:9", StaticToken("unused"))
     app = create_app(GentingSettings(database_url=url, database_pool_size=clients), verifier=tokens.verifier(),
-                     upstreams=Upstreams(registry=unused, mentoring=unused))  # fmt: skip
+                     upstreams=Upstreams(registry=unused, mentoring=unused, dashat=unused))  # fmt: skip
     headers = tokens.headers("operator", "6101")
     statuses: dict[int, int] = {}
 

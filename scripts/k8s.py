@@ -24,11 +24,11 @@ CALLERS = {  # who may open connections to each service, besides the gateway
     "registry": ["mentoring", "genting", "dashat"],
     "mentoring": ["genting", "dashat"],
     "genting": ["dashat"],
-    "dashat": [],
+    "dashat": ["genting"],
 }
 CALLS_OTHERS = {
     "mentoring": ["registry"],
-    "genting": ["registry", "mentoring"],
+    "genting": ["registry", "mentoring", "dashat"],
     "dashat": ["registry", "mentoring", "genting"],
 }
 LABEL = "app.kubernetes.io/name"

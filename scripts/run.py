@@ -40,6 +40,7 @@ def environment() -> dict[str, str]:
     env.setdefault("KKB_DASHAT_MENTORING_URL", f"http://127.0.0.1:{port_of('mentoring', 8002)}")
     env.setdefault("KKB_DASHAT_GENTING_URL", f"http://127.0.0.1:{port_of('genting', 8003)}")
     env.setdefault("KKB_GENTING_MENTORING_URL", f"http://127.0.0.1:{port_of('mentoring', 8002)}")
+    env.setdefault("KKB_GENTING_DASHAT_URL", f"http://127.0.0.1:{port_of('dashat', 8004)}")
     return env
 
 

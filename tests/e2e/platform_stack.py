@@ -91,8 +91,12 @@ def platform(
             f"{prefix_}CLIENT_SECRET": password,
             f"{prefix_}REGISTRY_URL": urls["registry"],
         }
-    env |= {"KKB_GENTING_MENTORING_URL": urls["mentoring"], "KKB_DASHAT_GENTING_URL": urls["genting"],
-            "KKB_DASHAT_MENTORING_URL": urls["mentoring"]}  # fmt: skip
+    env |= {
+        "KKB_GENTING_MENTORING_URL": urls["mentoring"],
+        "KKB_GENTING_DASHAT_URL": urls["dashat"],
+        "KKB_DASHAT_GENTING_URL": urls["genting"],
+        "KKB_DASHAT_MENTORING_URL": urls["mentoring"],
+    }
     env |= extra_env
     running = Stack(urls, env, {}, databases, password)
     try:

@@ -79,7 +79,14 @@ def test_a_tagged_distribution_is_checked_by_genting_and_booked_once(stack: Stac
                 "description": "makan siang",
                 "starts_on": TODAY.isoformat(),
                 "ends_on": (TODAY + timedelta(days=60)).isoformat(),
-                "packages": [{"kind": "complete_meal", "description": "nasi telur", "count": 40, "unit_value": 25_000}],
+                "packages": [
+                    {
+                        "kind": "complete_meal",
+                        "ingredient_ids": ["tkpi-AR001", "tkpi-HR002"],
+                        "count": 40,
+                        "unit_value": 25_000,
+                    }
+                ],
             },
         )
     )

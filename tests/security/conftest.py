@@ -27,7 +27,7 @@ from genting.main import create_app as create_genting
 from genting.settings import GentingSettings
 from kkb_shared.auth import StaticKeys, TokenVerifier
 from kkb_shared.migrations import upgrade
-from kkb_shared.testing.services import in_process
+from kkb_shared.testing.services import Later, in_process
 from kkb_shared.testing.tokens import AUDIENCE, ISSUER, StaticToken, TokenFactory
 from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC
 from mentoring.main import create_app as create_mentoring
@@ -61,7 +61,10 @@ async def platform(
         upgrade(ini, urls[name])
     service_token = StaticToken(
         tokens.token(
-            "integration", "", sub="client:svc", scope="registry:read mentoring:read genting:read genting:write"
+            "integration",
+            "",
+            sub="client:svc",
+            scope="registry:read mentoring:read genting:read genting:write dashat:read",
         )
     )
     registry = create_registry(RegistrySettings(database_url=urls["registry"]), verifier=verifier)
@@ -70,12 +73,14 @@ async def platform(
         verifier=verifier,
         registry=in_process("registry", registry, service_token),
     )
+    dashat_later = Later()
     genting = create_genting(
         GentingSettings(database_url=urls["genting"]),
         verifier=verifier,
         upstreams=Upstreams(
             registry=in_process("registry", registry, service_token),
             mentoring=in_process("mentoring", mentoring, service_token),
+            dashat=in_process("dashat", dashat_later, service_token),
         ),
     )
     dashat = create_dashat(
@@ -85,6 +90,7 @@ async def platform(
         mentoring=in_process("mentoring", mentoring, service_token),
         genting=in_process("genting", genting, service_token),
     )
+    dashat_later.app = dashat
     services = {"registry": registry, "mentoring": mentoring, "genting": genting, "dashat": dashat}
     settings = GatewaySettings(
         database_url=urls["gateway"],

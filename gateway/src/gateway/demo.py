@@ -71,8 +71,9 @@ DEMO_CLIENTS = (
     DemoClient(DEMO_CLIENT_ID, "61", DEMO_CLIENT_SCOPES),
     # The mentoring service's own account: it reads registry members to check assignments.
     DemoClient("svc-mentoring", "", "registry:read"),
-    # The genting service's: registry members and families, the mentoring service's priority children.
-    DemoClient("svc-genting", "", "registry:read mentoring:read"),
+    # The genting service's: registry members and families, the mentoring service's priority children, the
+    # DASHAT food list that nutrition aid packages are named from.
+    DemoClient("svc-genting", "", "registry:read mentoring:read dashat:read"),
     # The dashat service's: registry members (distribution recipients), GENTING aid (its outbox books costs).
     DemoClient("svc-dashat", "", "registry:read mentoring:read genting:read genting:write"),
 )

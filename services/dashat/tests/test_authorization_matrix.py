@@ -72,6 +72,8 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "name": "Nasi telur 2", "target_group": "catin", "items": EGG_RICE}),
     ("GET", "/v1/kitchens/{kitchen_id}/menus"): Recipe("GET", _k("/menus"), READERS),
     ("GET", "/v1/menus/{menu_id}"): Recipe("GET", "/v1/menus/{menu_id}", READERS),
+    ("POST", "/v1/food-lookups"): Recipe("POST", "/v1/food-lookups", READERS, body=lambda w: {
+        "menu_ids": [w["menu_id"]], "ingredient_ids": ["tkpi-CP077"]}, elsewhere=None),
     ("POST", "/v1/kitchens/{kitchen_id}/productions"): Recipe("POST", _k("/productions"), RUNNERS, 201, lambda w: {
         "produced_on": TODAY.isoformat(), "menu_id": w["menu_id"], "portions": 5}),
     ("POST", "/v1/kitchens/{kitchen_id}/distribution-batches"): Recipe(

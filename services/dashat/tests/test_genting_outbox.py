@@ -14,8 +14,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import update
 
-from dashat.outbox import OutboxMessage, deliver_due
+from dashat.outbox import OutboxMessage, deliver_due, genting_expenditure
 from kkb_shared.db import utcnow
+from kkb_shared.ids import new_id
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 
@@ -229,3 +230,31 @@ async def test_a_line_genting_gives_no_verdict_for_is_not_taken_as_accepted(
     made = await _tagged_distribution(dashat, registry, tokens)
     assert (made["batch"]["accepted"], made["batch"]["rejected"]) == (1, 1)
     assert made["batch"]["rejections"][0]["errors"][0]["field"] == "lines[0].genting_aid_id"
+
+
+async def test_the_outbox_list_pages_oldest_or_newest_first(
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, tokens: TokenFactory
+) -> None:
+    k = await kitchen(dashat, tokens)
+    made = [new_id() for _ in range(5)]  # time-ordered ids: the order they were made
+    async with dashat_app.state.database.sessionmaker() as session:
+        for n, message_id in enumerate(made):
+            session.add(genting_expenditure(message_id=message_id, kitchen_id=k["id"], aid_id=AID, amount=1_000 + n,
+                                            occurred_on=TODAY, description="bahan"))  # fmt: skip
+        await session.commit()
+
+    async def every_page(order: str) -> list[str]:
+        seen: list[str] = []
+        cursor = ""
+        while True:
+            url = f"/v1/kitchens/{k['id']}/outbox?limit=2&order={order}{cursor}"
+            page = (await dashat.get(url, headers=operator(tokens))).json()
+            seen += [m["id"] for m in page["items"]]
+            if page["next_cursor"] is None:
+                return seen
+            cursor = f"&cursor={page['next_cursor']}"
+
+    assert await every_page("oldest") == made
+    assert await every_page("newest") == made[::-1]
+    bad = await dashat.get(f"/v1/kitchens/{k['id']}/outbox?order=latest", headers=operator(tokens))
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "order"

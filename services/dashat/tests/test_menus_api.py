@@ -137,3 +137,30 @@ async def test_an_education_session_records_who_came_and_the_registry_members_kn
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "attendees[0].member_ids[0]"
     listed = (await dashat.get(url, headers=operator(tokens))).json()["items"]
     assert [s["kind"] for s in listed] == ["isi_piringku"]
+
+
+async def test_food_lookup_names_menus_and_ingredients_with_their_animal_protein(
+    dashat: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    k = await kitchen(dashat, tokens)
+    body = {"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE}
+    menu = (await dashat.post(f"/v1/kitchens/{k['id']}/menus", json=body, headers=operator(tokens))).json()
+    lele = {"name": "Ikan lele, segar", "food_group": "Ikan", "animal_protein": True, "bdd_pct": 60,
+            "energy_kcal": 105, "protein_g": 18.7, "source": "label pemasok"}  # fmt: skip
+    own = (await dashat.post(f"/v1/kitchens/{k['id']}/ingredients", json=lele, headers=operator(tokens))).json()
+    lookup = {"menu_ids": [menu["id"], "no-such-menu"], "ingredient_ids": ["tkpi-CP077", own["id"], "tkpi-XX999"]}
+    found = await dashat.post("/v1/food-lookups", json=lookup, headers=operator(tokens))
+    assert found.status_code == 200, found.text
+    [contents] = found.json()["menus"]
+    assert [(i["name"], i["animal_protein"]) for i in contents["items"]] == [
+        ("Telur ayam ras, segar", True),
+        ("Beras giling, mentah", False),
+    ]
+    ingredients = {i["ingredient_id"]: i["animal_protein"] for i in found.json()["ingredients"]}
+    assert ingredients == {"tkpi-CP077": False, own["id"]: True}  # tempe is plant protein; unknown ids left out
+    blora = await dashat.post("/v1/food-lookups", json=lookup, headers=tokens.headers("operator", "3316"))
+    assert blora.json()["menus"] == []  # a kitchen outside the caller's region: its menu and its own food too
+    assert [i["ingredient_id"] for i in blora.json()["ingredients"]] == ["tkpi-CP077"]
+    too_many = await dashat.post("/v1/food-lookups", json={"ingredient_ids": ["tkpi-CP077"] * 201},
+                                 headers=operator(tokens))  # fmt: skip
+    assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "ingredient_ids"

@@ -79,6 +79,17 @@ async def confirm(genting: httpx.AsyncClient, tokens: TokenFactory, ota_id: str,
     return match
 
 
+# DASHAT's shared TKPI list, which nutrition aid packages are named from.
+RICE, EGG, PATIN, MORINGA, BANANA, TEMPE = (
+    "tkpi-AR001",
+    "tkpi-HR002",
+    "tkpi-GR053",
+    "tkpi-DR038",
+    "tkpi-ER074",
+    "tkpi-CP077",
+)
+
+
 def aid_body(match_id: str, value: int = 1_000_000) -> dict[str, Any]:
     today = date.today()
     return {
@@ -87,11 +98,11 @@ def aid_body(match_id: str, value: int = 1_000_000) -> dict[str, Any]:
         "packages": [
             {
                 "kind": "complete_meal",
-                "description": "nasi, telur, lele goreng, sayur kelor",
+                "ingredient_ids": [RICE, EGG, PATIN, MORINGA],
                 "count": 36,
                 "unit_value": value // 40,
             },
-            {"kind": "snack", "description": "bolu pisang dan telur rebus", "count": 4, "unit_value": value // 40},
+            {"kind": "snack", "ingredient_ids": [BANANA, EGG], "count": 4, "unit_value": value // 40},
         ],
         "starts_on": today.isoformat(),
         "ends_on": (today + timedelta(days=90)).isoformat(),

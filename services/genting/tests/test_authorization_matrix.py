@@ -81,7 +81,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
                                                    body=lambda w: {"ends_on": TODAY}),
     ("POST", "/v1/aids"): Recipe("POST", _url("/v1/aids"), MANAGERS, 201, body=lambda w: {
         "match_id": w["match_id"], "description": "kudapan",
-        "packages": [{"kind": "snack", "description": "telur rebus", "count": 50, "unit_value": 10_000}],
+        "packages": [{"kind": "snack", "ingredient_ids": ["tkpi-HR002"], "count": 50, "unit_value": 10_000}],
         "starts_on": TODAY, "ends_on": TODAY}),
     ("GET", "/v1/aids/{aid_id}"): Recipe("GET", _url("/v1/aids/{aid_id}"), OWN),
     ("POST", "/v1/aids/recipient-checks"): Recipe("POST", _url("/v1/aids/recipient-checks"), MANAGERS,

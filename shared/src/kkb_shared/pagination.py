@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -66,6 +67,13 @@ class Cursor(Generic[K]):
         if position == cursor or not re.fullmatch(self.position, position):
             raise InvalidInput("cursor", f"not a cursor of this list ({self.list}.…)")
         return self.convert(position)
+
+
+class ListOrder(StrEnum):
+    """Which end of a list its first page shows; a cursor continues in the same direction."""
+
+    OLDEST = "oldest"
+    NEWEST = "newest"
 
 
 class Page(BaseModel, Generic[T]):

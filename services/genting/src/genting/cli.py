@@ -30,8 +30,7 @@ def _recheck(args: argparse.Namespace, settings: ServiceSettings) -> None:
             async with database.write_sessionmaker() as session:
                 return await recheck(session, upstreams, date.today())
         finally:
-            await upstreams.registry.aclose()
-            await upstreams.mentoring.aclose()
+            await upstreams.aclose()
             await database.dispose()
 
     checked, changed = asyncio.run(run())
@@ -39,7 +38,8 @@ def _recheck(args: argparse.Namespace, settings: ServiceSettings) -> None:
 
 
 def _demo(args: argparse.Namespace, settings: ServiceSettings) -> None:
-    """Needs the gateway, the registry and the mentoring service running: they say who is eligible."""
+    """Needs the gateway, the registry and the mentoring service (they say who is eligible) and DASHAT (its
+    food list names the packages) running."""
     from genting.demo import load_demo_data
     from genting.main import upstreams_of
 
@@ -52,8 +52,7 @@ def _demo(args: argparse.Namespace, settings: ServiceSettings) -> None:
         try:
             return await load_demo_data(settings, upstreams)
         finally:
-            await upstreams.registry.aclose()
-            await upstreams.mentoring.aclose()
+            await upstreams.aclose()
 
     print(asyncio.run(run()))
 

@@ -1,7 +1,8 @@
 """Demo GENTING data for `make run` (never in production): the demo sponsor (the gateway's `ota` user belongs
 to it), the first candidates of Desa Dungun Perapakan enrolled and matched, nutrition aid with its ledger
-and deliveries. It runs once the registry and the mentoring service are up (they say who is eligible), and
-goes through the service layer, so every rule applies as for real input."""
+and deliveries. It runs once the registry, the mentoring service (they say who is eligible) and DASHAT (whose
+food list names the packages) are up, and goes through the service layer, so every rule applies as for real
+input."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from genting.aid import rules
+from genting.aid import food, rules
 from genting.aid import service as aid_service
 from genting.aid.models import EntryKind, Package
 from genting.aid.rules import Category
@@ -30,6 +31,22 @@ DEMO_OTA_ID = "0192f000-0000-7000-8000-000000000001"  # the gateway's demo `ota`
 DESA = "6101042015"  # Dungun Perapakan
 CHILDREN = 6
 AID_VALUE = 1_500_000  # rupiah per child over three months
+PACKAGES = [  # named from DASHAT's shared TKPI list: rice, egg, patin, moringa leaves; banana and egg
+    PackagePlan(
+        kind=Package.COMPLETE_MEAL,
+        ingredient_ids=["tkpi-AR001", "tkpi-HR002", "tkpi-GR053", "tkpi-DR038"],
+        description="nasi, telur, patin goreng, sayur kelor",
+        count=36,
+        unit_value=AID_VALUE // 40,
+    ),
+    PackagePlan(
+        kind=Package.SNACK,
+        ingredient_ids=["tkpi-ER074", "tkpi-HR002"],
+        description="bolu pisang, telur rebus",
+        count=4,
+        unit_value=AID_VALUE // 40,
+    ),
+]
 
 
 async def load_demo_data(settings: GentingSettings, upstreams: Upstreams) -> str:
@@ -80,30 +97,15 @@ async def load_demo_data(settings: GentingSettings, upstreams: Upstreams) -> str
                     data=MatchCreate(ota_id=DEMO_OTA_ID, anak_asuh_id=record.id, aid_kind=AidKind.NUTRITION,
                                      starts_on=today - timedelta(days=30)),
                 )  # fmt: skip
-                aid = await aid_service.create_aid(
-                    session=session,
-                    principal=operator,
-                    data=AidCreate(
-                        match_id=match.id,
-                        description="Makan siang kaya protein hewani, tiga kali seminggu",
-                        packages=[
-                            PackagePlan(
-                                kind=Package.COMPLETE_MEAL,
-                                description="nasi, telur, lele, sayur kelor",
-                                count=36,
-                                unit_value=AID_VALUE // 40,
-                            ),
-                            PackagePlan(
-                                kind=Package.SNACK,
-                                description="bolu pisang, telur rebus",
-                                count=4,
-                                unit_value=AID_VALUE // 40,
-                            ),
-                        ],
-                        starts_on=today - timedelta(days=30),
-                        ends_on=_aid_end(record.category, record.birth_date, today + timedelta(days=60)),
-                    ),
+                data = AidCreate(
+                    match_id=match.id,
+                    description="Makan siang kaya protein hewani, tiga kali seminggu",
+                    packages=PACKAGES,
+                    starts_on=today - timedelta(days=30),
+                    ends_on=_aid_end(record.category, record.birth_date, today + timedelta(days=60)),
                 )
+                contents = await food.package_contents(upstreams.dashat, data.packages)
+                aid = await aid_service.create_aid(session=session, principal=operator, data=data, contents=contents)
                 await book.expenditure(aid.id, Category.MATERIALS, 480_000 + enrolled * 20_000)
                 await book.expenditure(aid.id, Category.DISTRIBUTION, 60_000)
                 for week in range(4):

@@ -1,4 +1,5 @@
-"""Request dependencies of the genting service: the services it asks, with its own token."""
+"""Request dependencies of the genting service: the services it asks (the registry, the mentoring service and
+DASHAT), with its own token."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from kkb_shared.service_client import ServiceClient
 class Upstreams:
     registry: ServiceClient
     mentoring: ServiceClient
+    dashat: ServiceClient
+
+    async def aclose(self) -> None:
+        for client in (self.registry, self.mentoring, self.dashat):
+            await client.aclose()
 
 
 def get_upstreams(request: Request) -> Upstreams:

@@ -24,11 +24,12 @@ from kkb_shared.service_client import client_of, own_token
 
 
 def upstreams_of(settings: GentingSettings) -> Upstreams:
-    """The registry and the mentoring service, called with this service's own token (never the caller's)."""
+    """The registry, the mentoring service and DASHAT, called with this service's own token (never the caller's)."""
     tokens = own_token(settings)
     return Upstreams(
         registry=client_of("registry", settings.registry_url, tokens, settings),
         mentoring=client_of("mentoring", settings.mentoring_url, tokens, settings),
+        dashat=client_of("dashat", settings.dashat_url, tokens, settings),
     )
 
 
@@ -42,8 +43,7 @@ def create_app(
     clients = upstreams or upstreams_of(settings)
 
     async def close_clients(_: FastAPI) -> None:
-        await clients.registry.aclose()
-        await clients.mentoring.aclose()
+        await clients.aclose()
 
     app = create_service_app(
         title="Genting",

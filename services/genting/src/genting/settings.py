@@ -13,3 +13,4 @@ class GentingSettings(CallingServiceSettings):
     # Eligibility comes from the registry and the mentoring service, asked with this service's own token.
     client_id: str = "svc-genting"
     mentoring_url: str = "http://127.0.0.1:8002"
+    dashat_url: str = "http://127.0.0.1:8004"  # nutrition aid packages name their food from DASHAT's list

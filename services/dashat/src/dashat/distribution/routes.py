@@ -24,7 +24,7 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
-from kkb_shared.pagination import LimitQuery, Page
+from kkb_shared.pagination import LimitQuery, ListOrder, Page
 
 router = APIRouter(prefix="/kitchens/{kitchen_id}", tags=["production and distribution"],
                    responses=problem_responses(401, 403, 404, 422))  # fmt: skip
@@ -77,13 +77,23 @@ async def list_outbox(
     principal: PrincipalDep,
     session: SessionDep,
     status_filter: Annotated[OutboxStatus | None, Query(alias="status")] = None,
+    order: Annotated[
+        ListOrder,
+        Query(description="`oldest` first (the order they were made) or `newest` first; keep it while paging"),
+    ] = ListOrder.OLDEST,
     cursor: Annotated[str | None, service.OUTBOX_CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[OutboxRead]:
     """The kitchen's messages to GENTING: pending (with the last error and the next attempt), sent, or refused
-    by GENTING (with its reason)."""
+    by GENTING (with its reason), page by page."""
     return await service.outbox(
-        session=session, principal=principal, kitchen_id=kitchen_id, status=status_filter, cursor=cursor, limit=limit
+        session=session,
+        principal=principal,
+        kitchen_id=kitchen_id,
+        status=status_filter,
+        newest_first=order is ListOrder.NEWEST,
+        cursor=cursor,
+        limit=limit,
     )
 
 

@@ -317,17 +317,20 @@ async def outbox(
     principal: Principal,
     kitchen_id: str,
     status: OutboxStatus | None,
+    newest_first: bool,
     cursor: str | None,
     limit: int,
 ) -> Page[OutboxRead]:
-    """The kitchen's messages in the order they were made."""
+    """The kitchen's messages in the order they were made, or newest first."""
     kitchen = await live_kitchen(session, principal, kitchen_id)
     query = select(OutboxMessage).where(col(OutboxMessage.kitchen_id) == kitchen.id)
     if status is not None:
         query = query.where(col(OutboxMessage.status) == status.value)
+    key = col(OutboxMessage.id)
     if (after := OUTBOX_CURSOR.decode(cursor)) is not None:
-        query = query.where(col(OutboxMessage.id) > after)
-    rows = list((await session.execute(query.order_by(col(OutboxMessage.id)).limit(limit + 1))).scalars())
+        query = query.where(key < after if newest_first else key > after)
+    query = query.order_by(key.desc() if newest_first else key).limit(limit + 1)
+    rows = list((await session.execute(query)).scalars())
     return keyset_page(
         rows, limit, item=lambda m: OutboxRead.model_validate(m.model_dump()), key=lambda m: m.id, cursor=OUTBOX_CURSOR
     )

@@ -10,6 +10,8 @@ from dashat.access import READ, RUN, SET_DEFAULT_PRICES
 from dashat.menus import service
 from dashat.menus.schemas import (
     DefaultPriceSet,
+    FoodLookup,
+    FoodLookupRead,
     IngredientCreate,
     IngredientRead,
     MenuCreate,
@@ -132,3 +134,11 @@ async def get_menu(menu_id: RecordIdPath, request: Request, principal: Principal
     return await service.get_menu(
         session=session, principal=principal, settings=request.app.state.settings, menu_id=menu_id
     )
+
+
+@router.post("/food-lookups", response_model=FoodLookupRead, dependencies=[READ])
+async def look_up_food(data: FoodLookup, principal: PrincipalDep, session: SessionDep) -> FoodLookupRead:
+    """Menus and ingredients by id, each item with its food group and whether it is animal protein: GENTING
+    asks before it records a nutrition aid's packages, which name their food from this list. Reads only;
+    writes nothing. Ids that name no menu or ingredient you can see are left out of the answer."""
+    return await service.look_up_food(session=session, principal=principal, data=data)

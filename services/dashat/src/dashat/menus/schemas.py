@@ -13,6 +13,7 @@ from kkb_shared.schema_checks import Amount
 # Quantities are JSON numbers (exact decimals inside): per 100 g to 2 places, grams and percentages to 1.
 Nutrient = Annotated[Decimal, Amount(places=2, minimum=0, maximum=100_000)]
 Measured = Annotated[Decimal, Amount(places=2)]
+LookupId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9-]+$")]
 
 
 class IngredientCreate(BaseModel):
@@ -139,3 +140,31 @@ class MenuRead(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class FoodLookup(BaseModel):
+    """Menus and ingredients to look up by id (GENTING asks before it records a nutrition aid's packages)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    menu_ids: list[LookupId] = Field(default=[], max_length=20)
+    ingredient_ids: list[LookupId] = Field(default=[], max_length=200, description="e.g. tkpi-HR002")
+
+
+class FoodItem(BaseModel):
+    ingredient_id: str
+    name: str
+    food_group: str
+    animal_protein: bool = Field(description="Meat, poultry, fish, eggs, milk and their products")
+
+
+class MenuContents(BaseModel):
+    id: str
+    kitchen_id: str
+    name: str
+    items: list[FoodItem] = Field(description="In the recipe's order")
+
+
+class FoodLookupRead(BaseModel):
+    menus: list[MenuContents] = Field(description="The menus found; an id not here names no menu you can see")
+    ingredients: list[FoodItem] = Field(description="The ingredients found: the shared list and kitchens' own")

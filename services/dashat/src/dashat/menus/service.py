@@ -10,14 +10,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from dashat import feed
+from dashat.access import visible
 from dashat.feed import Entity
+from dashat.kitchens.models import Kitchen
 from dashat.kitchens.service import live_kitchen
 from dashat.menus import nutrition
 from dashat.menus.models import Ingredient, IngredientPrice, Menu, MenuItem, TargetGroup
 from dashat.menus.schemas import (
     DefaultPriceSet,
+    FoodItem,
+    FoodLookup,
+    FoodLookupRead,
     IngredientCreate,
     IngredientRead,
+    MenuContents,
     MenuCreate,
     MenuItemRead,
     MenuRead,
@@ -131,7 +137,7 @@ async def list_prices(
     )
     if (after := PRICE_CURSOR.decode(cursor)) is not None:
         query = query.where(col(Ingredient.id) > after)
-    rows = list((await session.execute(query)).tuples())
+    rows = list((await session.execute(query)).all())
     return keyset_page(
         rows,
         limit,
@@ -301,3 +307,47 @@ async def list_menus(
     rows = list((await session.execute(query)).scalars())
     page = keyset_page(rows, limit, item=lambda m: m, key=lambda m: m.id, cursor=MENU_CURSOR)
     return Page(items=await _reads(session, settings, page.items), next_cursor=page.next_cursor)
+
+
+async def look_up_food(*, session: AsyncSession, principal: Principal, data: FoodLookup) -> FoodLookupRead:
+    """The menus (of kitchens the caller can see) and ingredients (the shared list, or a visible kitchen's
+    own) with these ids, each item saying whether it is animal protein. Ids that name nothing are left out."""
+    kitchens = visible(
+        select(col(Kitchen.id)).where(col(Kitchen.deleted_at).is_(None)),
+        principal,
+        kitchen_column=col(Kitchen.id),
+        desa_column=col(Kitchen.desa_code),
+    )
+    menus: list[MenuContents] = []
+    if data.menu_ids:
+        menu_query = select(Menu).where(
+            col(Menu.id).in_(set(data.menu_ids)), col(Menu.deleted_at).is_(None), col(Menu.kitchen_id).in_(kitchens)
+        )
+        found = list((await session.execute(menu_query.order_by(col(Menu.id)))).scalars())
+        item_query = (
+            select(col(MenuItem.menu_id), Ingredient)
+            .join(Ingredient, col(Ingredient.id) == col(MenuItem.ingredient_id))
+            .where(col(MenuItem.menu_id).in_([m.id for m in found]))
+            .order_by(col(MenuItem.menu_id), col(MenuItem.position))
+        )
+        items: dict[str, list[FoodItem]] = {}
+        for menu_id, ingredient in (await session.execute(item_query)).all():
+            items.setdefault(menu_id, []).append(_food_item(ingredient))
+        menus = [MenuContents(id=m.id, kitchen_id=m.kitchen_id, name=m.name, items=items.get(m.id, [])) for m in found]
+    ingredients: list[FoodItem] = []
+    if data.ingredient_ids:
+        query = select(Ingredient).where(
+            col(Ingredient.id).in_(set(data.ingredient_ids)),
+            or_(col(Ingredient.kitchen_id).is_(None), col(Ingredient.kitchen_id).in_(kitchens)),
+        )
+        ingredients = [_food_item(i) for i in (await session.execute(query.order_by(col(Ingredient.id)))).scalars()]
+    return FoodLookupRead(menus=menus, ingredients=ingredients)
+
+
+def _food_item(ingredient: Ingredient) -> FoodItem:
+    return FoodItem(
+        ingredient_id=ingredient.id,
+        name=ingredient.name,
+        food_group=ingredient.food_group,
+        animal_protein=ingredient.animal_protein,
+    )

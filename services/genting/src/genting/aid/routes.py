@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from genting.access import MANAGE, READ, READ_OWN, RECORD_DELIVERY
-from genting.aid import service
+from genting.aid import food, service
 from genting.aid.schemas import (
     AidCreate,
     AidRead,
@@ -23,6 +23,7 @@ from genting.aid.schemas import (
     RecipientVerdicts,
     Reversal,
 )
+from genting.deps import UpstreamsDep
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -42,13 +43,21 @@ class AidClose(BaseModel):
 
 
 @router.post(
-    "/aids", status_code=status.HTTP_201_CREATED, response_model=AidRead, dependencies=[MANAGE],
-    responses=problem_responses(404),
-)  # fmt: skip
-async def create_aid(data: AidCreate, principal: PrincipalDep, session: SessionDep) -> Response:
+    "/aids",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AidRead,
+    dependencies=[MANAGE],
+    responses=problem_responses(404, 502, 503),
+)
+async def create_aid(
+    data: AidCreate, principal: PrincipalDep, session: SessionDep, upstreams: UpstreamsDep
+) -> Response:
     """Nutrition aid for a nutrition match: packages of protein-rich local food over the 1000 HPK, of value V
-    in integer rupiah (any amil fee is not part of V)."""
-    aid = await service.create_aid(session=session, principal=principal, data=data)
+    in integer rupiah (any amil fee is not part of V). Each package names its food from DASHAT's list (a menu
+    or ingredients) and must hold an item of animal protein; DASHAT is asked first (unavailable: 503, nothing
+    written). Refused for a target outside the 1000 HPK and for a period overlapping the desa's PMT."""
+    contents = await food.package_contents(upstreams.dashat, data.packages)
+    aid = await service.create_aid(session=session, principal=principal, data=data, contents=contents)
     return versioned_response(aid, status.HTTP_201_CREATED, location=f"/v1/aids/{aid.id}")
 
 

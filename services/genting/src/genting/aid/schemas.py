@@ -15,15 +15,65 @@ SponsorNote = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 NOT_FOR_SPONSORS = "Not shown to a sponsor (null in its view)"
 
 
+FoodId = Annotated[str, StringConstraints(min_length=1, max_length=36, pattern=r"^[A-Za-z0-9-]+$")]
+
+
 class PackagePlan(BaseModel):
-    """Planned packages of one kind: protein-rich local food as complete meals or snacks."""
+    """Planned packages of one kind: protein-rich local food as complete meals or snacks, named from DASHAT's
+    food list: a menu, or ingredients (the shared TKPI list, e.g. `tkpi-HR002` for eggs, or a kitchen's own).
+    At least one item must be animal protein."""
 
     model_config = ConfigDict(extra="forbid")
 
     kind: Package
-    description: Text = Field(description="e.g. nasi, telur, lele goreng, sayur kelor")
+    menu_id: FoodId | None = Field(default=None, description="A DASHAT menu whose recipe the package is")
+    ingredient_ids: list[FoodId] = Field(default=[], max_length=10, description="Or DASHAT ingredients")
+    description: Text | None = Field(default=None, description="A note, e.g. how it is cooked or packed")
     count: int = Field(ge=1, le=5_000, description="How many packages")
     unit_value: Rupiah = Field(description="Value of one package, integer rupiah")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Any:
+        if (self.menu_id is None) == (not self.ingredient_ids):
+            raise ValueError("menu_id: name a DASHAT menu or ingredient_ids, one of the two")
+        if len(set(self.ingredient_ids)) != len(self.ingredient_ids):
+            raise ValueError("ingredient_ids: an ingredient is named twice")
+        return self
+
+
+class PackageItem(BaseModel):
+    ingredient_id: str
+    name: str
+    animal_protein: bool
+
+
+class PackageRead(BaseModel):
+    kind: Package
+    menu_id: str | None
+    menu_name: str | None = Field(description="The menu's name when the aid was made")
+    items: list[PackageItem] = Field(
+        description="The food as DASHAT named it when the aid was made; empty for aid recorded before packages "
+        "named their food"
+    )
+    animal_protein: bool | None = Field(description="An item is animal protein; null: not named")
+    description: str | None
+    count: int
+    unit_value: int
+
+    @classmethod
+    def of(cls, stored: dict[str, Any]) -> PackageRead:
+        """A stored package; one recorded before packages named their food has no items."""
+        items = [PackageItem.model_validate(i) for i in stored.get("items", [])]
+        return cls(
+            kind=stored["kind"],
+            menu_id=stored.get("menu_id"),
+            menu_name=stored.get("menu_name"),
+            items=items,
+            animal_protein=any(i.animal_protein for i in items) if items else None,
+            description=stored.get("description"),
+            count=stored["count"],
+            unit_value=stored["unit_value"],
+        )
 
 
 class AidCreate(BaseModel):
@@ -61,7 +111,7 @@ class AidRead(BaseModel):
     id: str
     match_id: str
     ota_id: str
-    packages: list[PackagePlan]
+    packages: list[PackageRead]
     description: str
     value: int = Field(description="V: the packages' total")
     planned_materials: int = Field(description="V minus the management cap: at least 80% for materials")

@@ -3,6 +3,7 @@ against its aid's 80/20 rule with the aid row locked, so concurrent expenditures
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import case, func, select
@@ -13,6 +14,7 @@ from sqlmodel import col
 from genting import feed
 from genting.access import is_sponsor, visible
 from genting.aid import rules
+from genting.aid.food import Contents
 from genting.aid.models import Aid, AidStatus, Delivery, EntryKind, LedgerEntry
 from genting.aid.rules import Category, Spent
 from genting.aid.schemas import (
@@ -25,6 +27,7 @@ from genting.aid.schemas import (
     DeliveryRead,
     EntryCreate,
     EntryRead,
+    PackageRead,
     Recipient,
     RecipientChecks,
     RecipientVerdict,
@@ -84,14 +87,18 @@ async def aid_read(session: AsyncSession, aid: Aid) -> AidRead:
     )
     cap = rules.management_cap(aid.value)
     return AidRead(
-        **aid.model_dump(exclude={"desa_code", "created_by"}),
+        **aid.model_dump(exclude={"desa_code", "created_by", "packages"}),
+        packages=[PackageRead.of(stored) for stored in aid.packages],
         planned_materials=aid.value - cap,
         planned_management=cap,
         totals=totals,
     )
 
 
-async def create_aid(*, session: AsyncSession, principal: Principal, data: AidCreate) -> AidRead:
+async def create_aid(
+    *, session: AsyncSession, principal: Principal, data: AidCreate, contents: Sequence[Contents]
+) -> AidRead:
+    """The aid, its packages stored with their `contents` as DASHAT named them (asked before this)."""
     match = await matching.live_match(session, principal, data.match_id)
     matching.nutrition_only(match)
     if match.status != "active":
@@ -109,7 +116,10 @@ async def create_aid(*, session: AsyncSession, principal: Principal, data: AidCr
         match_id=match.id,
         ota_id=match.ota_id,
         desa_code=match.desa_code,
-        packages=[p.model_dump(mode="json") for p in data.packages],
+        packages=[
+            {**plan.model_dump(mode="json", exclude={"ingredient_ids"}), **named.model_dump(mode="json")}
+            for plan, named in zip(data.packages, contents, strict=True)
+        ],
         description=data.description,
         value=data.value,
         starts_on=data.starts_on,

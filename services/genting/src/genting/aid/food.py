@@ -1,0 +1,73 @@
+"""What a nutrition aid's packages contain, from DASHAT's food list: each package names a DASHAT menu or
+ingredients of DASHAT's list (the shared TKPI list or a kitchen's own), and GENTING keeps what they were
+when the aid was made. Nutrition aid is food rich in animal protein (BKKBN's GENTING guidance), so a package
+without an animal-protein item is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, Field, ValidationError
+
+from genting.aid.schemas import PackageItem, PackagePlan
+from kkb_shared.errors import BadGateway, FieldError, InvalidInput
+from kkb_shared.service_client import ServiceClient
+
+NO_ANIMAL_PROTEIN = "no item of animal protein (egg, fish, poultry, meat, milk): nutrition aid is food rich in it"
+
+
+class _Menu(BaseModel):
+    id: str
+    name: str
+    items: list[PackageItem]
+
+
+class _Lookup(BaseModel):
+    menus: list[_Menu]
+    ingredients: list[PackageItem]
+
+
+class Contents(BaseModel):
+    """One package's food as DASHAT named it when the aid was made."""
+
+    menu_name: str | None = None
+    items: list[PackageItem] = Field(min_length=1)
+
+
+async def package_contents(dashat: ServiceClient, packages: Sequence[PackagePlan]) -> list[Contents]:
+    """Each package's contents, in order; one 422 naming every package or item that DASHAT does not know or
+    that lacks animal protein. DASHAT down: 503 (the caller has written nothing yet)."""
+    lookup = {
+        "menu_ids": sorted({p.menu_id for p in packages if p.menu_id}),
+        "ingredient_ids": sorted({i for p in packages for i in p.ingredient_ids}),
+    }
+    answer = await dashat.post_json("/v1/food-lookups", lookup)
+    try:
+        found = _Lookup.model_validate(answer)
+    except ValidationError as exc:
+        raise BadGateway("The dashat service gave an unexpected answer to a food lookup") from exc
+    menus = {m.id: m for m in found.menus}
+    ingredients = {i.ingredient_id: i for i in found.ingredients}
+    contents: list[Contents] = []
+    errors: list[FieldError] = []
+    for n, package in enumerate(packages):
+        where = f"packages[{n}]"
+        if package.menu_id:
+            menu = menus.get(package.menu_id)
+            if menu is None:
+                errors.append(FieldError(f"{where}.menu_id", "no DASHAT menu you can see has this id"))
+                continue
+            package_items, menu_name = menu.items, menu.name
+        else:
+            missing = [k for k, i in enumerate(package.ingredient_ids) if i not in ingredients]
+            errors += [FieldError(f"{where}.ingredient_ids[{k}]", "not on DASHAT's ingredient list") for k in missing]
+            if missing:
+                continue
+            package_items, menu_name = [ingredients[i] for i in package.ingredient_ids], None
+        if not any(item.animal_protein for item in package_items):
+            errors.append(FieldError(where, NO_ANIMAL_PROTEIN))
+            continue
+        contents.append(Contents(menu_name=menu_name, items=package_items))
+    if errors:
+        raise InvalidInput.of(errors)
+    return contents
