@@ -84,6 +84,7 @@ async def test_a_days_list_is_checked_line_by_line_and_resubmitted_safely(
     batch = first.json()
     assert (batch["lines"], batch["accepted"], batch["rejected"]) == (7, 1, 6)
     fields = {r["line"]: r["errors"][0]["field"] for r in batch["rejections"]}
+    assert {r["status"] for r in batch["rejections"]} == {422}
     assert fields == {1: "lines[1].member_id", 2: "lines[2].member_id", 3: "lines[3].member_id",
                       4: "lines[4].portions", 5: "lines[5].member_id", 6: "lines[6].menu_id"}  # fmt: skip
     again = await dashat.post(url, json={"distributed_on": TODAY, "lines": lines}, headers=headers)

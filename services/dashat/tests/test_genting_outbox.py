@@ -199,8 +199,12 @@ async def test_a_line_genting_refuses_is_refused_before_anything_is_written(
     fake_genting.not_the_anak_asuh = True
     made = await _tagged_distribution(dashat, registry, tokens)
     assert (made["batch"]["accepted"], made["batch"]["rejected"]) == (1, 1)
-    assert made["batch"]["rejections"][0]["errors"] == [
-        {"field": "lines[0].genting_aid_id", "message": "the recipient is not the aid's anak asuh"}
+    assert made["batch"]["rejections"] == [
+        {
+            "line": 0,
+            "status": 422,
+            "errors": [{"field": "lines[0].genting_aid_id", "message": "the recipient is not the aid's anak asuh"}],
+        }
     ]
     assert await _outbox(dashat, tokens, made["kitchen"]["id"]) == []
 
@@ -215,8 +219,9 @@ async def test_with_genting_down_tagged_lines_are_refused_and_the_others_go_thro
     fake_genting.up = False
     made = await _tagged_distribution(dashat, registry, tokens)
     assert (made["batch"]["accepted"], made["batch"]["rejected"]) == (1, 1)
-    (problem,) = made["batch"]["rejections"][0]["errors"]
-    assert problem["field"] == "lines[0].genting_aid_id" and "503" in problem["message"]
+    [rejection] = made["batch"]["rejections"]
+    assert rejection["status"] == 503 and rejection["errors"][0]["field"] == "lines[0].genting_aid_id"
+    assert "send this line again" in rejection["errors"][0]["message"]
 
 
 async def test_a_line_genting_gives_no_verdict_for_is_not_taken_as_accepted(
@@ -229,7 +234,8 @@ async def test_a_line_genting_gives_no_verdict_for_is_not_taken_as_accepted(
     fake_genting.no_verdicts = True
     made = await _tagged_distribution(dashat, registry, tokens)
     assert (made["batch"]["accepted"], made["batch"]["rejected"]) == (1, 1)
-    assert made["batch"]["rejections"][0]["errors"][0]["field"] == "lines[0].genting_aid_id"
+    [rejection] = made["batch"]["rejections"]
+    assert rejection["status"] == 503 and rejection["errors"][0]["field"] == "lines[0].genting_aid_id"
 
 
 async def test_the_outbox_list_pages_oldest_or_newest_first(

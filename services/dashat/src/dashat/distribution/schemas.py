@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from dashat.menus.models import TargetGroup
+from kkb_shared.errors import FieldErrorModel
 from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import NotInFuture
 
@@ -69,7 +70,11 @@ class DistributionBatchCreate(BaseModel):
 
 class LineProblem(BaseModel):
     line: int = Field(description="0-based index in `lines`")
-    errors: list[dict[str, str]]
+    status: Literal[422, 503] = Field(
+        description="422: the line is refused, as its errors say; 503: a service it needs (GENTING) is unavailable, "
+        "send the line again later"
+    )
+    errors: list[FieldErrorModel] = Field(description="Each field of the line at fault, and why")
 
 
 class DistributionBatchRead(BaseModel):

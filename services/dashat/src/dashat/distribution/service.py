@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import insert, select
@@ -36,7 +36,7 @@ from kkb_shared.ages import completed_months
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, DomainError, InvalidInput, NotFound, field_path
+from kkb_shared.errors import Conflict, DomainError, FieldErrorModel, InvalidInput, NotFound, field_path
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.registry_api import lookup_members
@@ -106,16 +106,19 @@ async def distribute(
     data: DistributionBatchCreate,
 ) -> DistributionBatchRead:  # fmt: skip
     kitchen = await live_kitchen(session, principal, kitchen_id)
-    problems: dict[int, list[dict[str, str]]] = {}
+    problems: dict[int, LineProblem] = {}
     parsed: dict[int, DistributionLine] = {}
     for index, raw in enumerate(data.lines):
         try:
             parsed[index] = LINE.validate_python(raw)
         except ValidationError as exc:
-            problems[index] = [
-                {"field": f"lines[{index}].{field_path(e['loc'])}", "message": e["msg"].removeprefix("Value error, ")}
+            errors = [
+                FieldErrorModel(
+                    field=f"lines[{index}].{field_path(e['loc'])}", message=e["msg"].removeprefix("Value error, ")
+                )
                 for e in exc.errors()
             ]
+            problems[index] = LineProblem(line=index, status=422, errors=errors)
     menus = {
         m.id
         for m in (
@@ -139,7 +142,7 @@ async def distribute(
         if reason is None and line.genting_aid_id is not None:
             reason, _ = await _genting_cost(session, line, menus, costs)
         if reason is not None:
-            problems[index] = [{"field": f"lines[{index}].{reason[0]}", "message": reason[1]}]
+            problems[index] = _problem(index, 422, reason[0], reason[1])
             continue
         seen[line.member_id] = index
         checked[index] = group or ""
@@ -147,7 +150,7 @@ async def distribute(
     for index, group in checked.items():
         line = parsed[index]
         if index in verdicts:
-            problems[index] = [{"field": f"lines[{index}].genting_aid_id", "message": verdicts[index]}]
+            problems[index] = _problem(index, *verdicts[index])
             continue
         distribution_id = new_id()
         if line.genting_aid_id is not None:
@@ -171,7 +174,7 @@ async def distribute(
                 "genting_aid_id": line.genting_aid_id, "created_at": now,
             }
         )  # fmt: skip
-    rejections = [LineProblem(line=i, errors=problems[i]) for i in sorted(problems)]
+    rejections = [problems[i] for i in sorted(problems)]
     batch = DistributionBatch(
         id=batch_id,
         kitchen_id=kitchen.id,
@@ -193,6 +196,12 @@ async def distribute(
     return DistributionBatchRead(**batch.model_dump(exclude={"rejections", "created_by"}), rejections=rejections)
 
 
+def _problem(index: int, status: Literal[422, 503], field: str, message: str) -> LineProblem:
+    return LineProblem(
+        line=index, status=status, errors=[FieldErrorModel(field=f"lines[{index}].{field}", message=message)]
+    )
+
+
 def _recipient(
     line: DistributionLine, facts: dict[str, Any], kitchen: Kitchen, data: DistributionBatchCreate
 ) -> dict[str, str]:
@@ -211,9 +220,9 @@ async def _genting_verdicts(
     parsed: dict[int, DistributionLine],
     checked: dict[int, str],
     facts: dict[str, dict[str, Any]],
-) -> dict[int, str]:
-    """GENTING's refusals of the lines booked as its aid, by line, asked once for the whole list. GENTING down:
-    every such line is refused (to be sent again), and the others go through."""
+) -> dict[int, tuple[Literal[422, 503], str, str]]:
+    """GENTING's refusals of the lines booked as its aid, by line (status, field, why), asked once for the whole
+    list. GENTING down: every such line is refused with 503 (to be sent again), and the others go through."""
     tagged = [i for i in checked if parsed[i].genting_aid_id is not None]
     if not tagged:
         return {}
@@ -224,11 +233,15 @@ async def _genting_verdicts(
     try:
         answer = await genting.post_json("/v1/aids/recipient-checks", {"lines": lines})
     except DomainError:
-        return dict.fromkeys(tagged, "GENTING is unavailable (503): send this line again later")
+        return dict.fromkeys(tagged, (503, "genting_aid_id", "GENTING is unavailable: send this line again later"))
     items = (answer or {}).get("items", [])
     if len(items) != len(tagged):  # every line needs GENTING's own verdict; none is taken for granted
-        return dict.fromkeys(tagged, "GENTING gave no verdict for this line: send it again later")
-    return {i: str(v["reason"]) for i, v in zip(tagged, items, strict=True) if not v.get("accepted")}
+        return dict.fromkeys(tagged, (503, "genting_aid_id", "GENTING gave no verdict for this line: send it again"))
+    return {
+        i: (422, "genting_aid_id", str(v["reason"]))
+        for i, v in zip(tagged, items, strict=True)
+        if not v.get("accepted")
+    }
 
 
 async def _genting_cost(
