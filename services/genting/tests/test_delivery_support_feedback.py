@@ -78,6 +78,10 @@ async def test_non_nutrition_aid_goes_step_by_step_with_evidence(
     assert done.status_code == verified.status_code == 200
     assert [h["status"] for h in verified.json()["history"]] == ["planned", "in_progress", "done", "verified"]
     assert verified.json()["evidence"] == ["foto-1.jpg", "ba-serah-terima.pdf"]
+    assert all(step["by"] for step in verified.json()["history"])
+    seen = (await genting.get(f"/v1/supports/{support['id']}", headers=sponsor(tokens, ota["id"]))).json()
+    assert seen["evidence"] == [] and all("by" not in step for step in seen["history"])  # typed by staff
+    assert [h["status"] for h in seen["history"]] == ["planned", "in_progress", "done", "verified"]
 
 
 async def test_feedback_workflow(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory) -> None:

@@ -28,7 +28,9 @@ class PackagePlan(BaseModel):
     kind: Package
     menu_id: FoodId | None = Field(default=None, description="A DASHAT menu whose recipe the package is")
     ingredient_ids: list[FoodId] = Field(default=[], max_length=10, description="Or DASHAT ingredients")
-    description: Text | None = Field(default=None, description="A note, e.g. how it is cooked or packed")
+    description: Text | None = Field(
+        default=None, description="A note, e.g. how it is cooked or packed; its sponsor reads it: no names"
+    )
     count: int = Field(ge=1, le=5_000, description="How many packages")
     unit_value: Rupiah = Field(description="Value of one package, integer rupiah")
 

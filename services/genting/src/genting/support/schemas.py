@@ -30,7 +30,9 @@ class SupportCreate(BaseModel):
     ota_id: str | None = Field(default=None, max_length=36, description="Without a match: the sponsor")
     desa_code: str | None = Field(default=None, pattern=r"^\d{10}$", description="Education: where it is given")
     audience: list[AudienceGroup] = Field(default_factory=list, max_length=4, description="Education: who attended")
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank(500)]
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), non_blank(500)
+    ] = Field(description="What the aid is; its sponsor reads it: no names")
     cost: int = Field(ge=0, le=10**15, description="Integer rupiah")
 
     @model_validator(mode="after")
@@ -70,8 +72,8 @@ class SupportRead(BaseModel):
     description: str
     cost: int
     status: SupportStatus
-    evidence: list[str]
-    history: list[dict[str, str]]
+    evidence: list[str] = Field(description="References to photos or documents; empty in a sponsor's view")
+    history: list[dict[str, str]] = Field(description="Each step: status, at, and (not in a sponsor's view) by whom")
     version: int
     created_at: datetime
     updated_at: datetime

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from genting import feed
-from genting.access import visible
+from genting.access import is_sponsor, visible
 from genting.anak_asuh.models import AnakAsuh
 from genting.feed import Entity
 from genting.matching import service as matching
@@ -27,8 +27,14 @@ from kkb_shared.versioning import check_if_match, commit_versioned
 NEEDS_EVIDENCE = frozenset({SupportStatus.DONE, SupportStatus.VERIFIED})
 
 
-def read(support: Support) -> SupportRead:
-    return SupportRead.model_validate(support.model_dump())
+def read(support: Support, *, for_sponsor: bool = False) -> SupportRead:
+    """The aid as staff see it; a sponsor's view leaves out what staff typed that is not for it: the evidence
+    references and who moved each step."""
+    found = SupportRead.model_validate(support.model_dump())
+    if not for_sponsor:
+        return found
+    steps = [{"status": step["status"], "at": step["at"]} for step in found.history]
+    return found.model_copy(update={"evidence": [], "history": steps})
 
 
 def _step(status: SupportStatus, who: str) -> dict[str, str]:
@@ -102,7 +108,7 @@ async def _live(session: AsyncSession, principal: Principal, support_id: str) ->
 
 
 async def get(*, session: AsyncSession, principal: Principal, support_id: str) -> SupportRead:
-    return read(await _live(session, principal, support_id))
+    return read(await _live(session, principal, support_id), for_sponsor=is_sponsor(principal))
 
 
 async def progress(
