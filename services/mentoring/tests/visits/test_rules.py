@@ -1,4 +1,4 @@
-"""The mentoring rules of domain.md, each at its boundary."""
+"""The mentoring rules (the TPK's guidance and the WHO and health-ministry thresholds), each at its boundary."""
 
 from __future__ import annotations
 

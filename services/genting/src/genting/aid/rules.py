@@ -1,5 +1,5 @@
-"""The 80/20 rule of GENTING nutrition aid (domain.md, GENTING; the GENTING seed: "Komposisi penggunaan bantuan
-80% untuk bahan, 20% untuk pengelolaan, termasuk distribusi"), in integer rupiah.
+"""The 80/20 rule of GENTING nutrition aid (BKKBN's GENTING guidance: "Komposisi penggunaan bantuan 80% untuk
+bahan, 20% untuk pengelolaan, termasuk distribusi"), in integer rupiah.
 
 For a nutrition aid of value V:
 - management expenditures (pengelolaan, distribution included) in total never exceed 20% of V, rounded
