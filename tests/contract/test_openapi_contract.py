@@ -10,7 +10,7 @@ processes (the gateway and the four services, each on its own database from its 
 - every `Location` a create answers is an address that reads the record through the gateway.
 
 `KKB_CONTRACT_EXAMPLES` bounds schemathesis's examples per operation (5 by default, to keep the suite fast);
-the README gives the command for a longer run."""
+docs/testing.md gives the command for a longer run."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The README's configuration reference names every setting of every program: a setting added to a settings
-class without a line in the README fails here."""
+"""The configuration reference (docs/operations.md) names every setting of every program: a setting added to a
+settings class without a line there fails here."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from genting.settings import GentingSettings
 from mentoring.settings import MentoringSettings
 from registry.settings import RegistrySettings
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 
 
 def _configuration_section() -> str:
-    text = README.read_text()
+    text = REFERENCE.read_text()
     start = text.index("\n## Configuration")
     return text[start : text.index("\n## ", start + 1)]
 
@@ -31,4 +31,4 @@ def test_every_setting_is_in_the_readme(settings: type[BaseSettings]) -> None:
     prefix = str(settings.model_config.get("env_prefix"))
     assert prefix in section
     missing = [name.upper() for name in settings.model_fields if f"`{name.upper()}`" not in section]
-    assert missing == [], f"{settings.__name__}: {missing} are not in the README's configuration reference"
+    assert missing == [], f"{settings.__name__}: {missing} are not in the configuration reference"

@@ -12,7 +12,7 @@ class PortionTarget(BaseModel):
 
 
 # One portion is one of three main meals: a third of the daily need, from AKG 2019 (Permenkes 28/2019) as the
-# secondary sources in the README give it (daily: women 19-29 y 2250 kcal / 60 g; pregnant, 2nd trimester
+# secondary sources in docs/dashat.md give it (daily: women 19-29 y 2250 kcal / 60 g; pregnant, 2nd trimester
 # +300 / +10; breastfeeding, first 6 months +330 / +20; children 1-3 y 1350 / 20; 4-6 y 1400 / 25). The
 # third is our assumption; both are defaults to override (KKB_DASHAT_PORTION_TARGETS, JSON), not truth.
 DEFAULT_PORTION_TARGETS = {

@@ -119,7 +119,9 @@ class PerPortion(BaseModel):
 
 
 class TargetCheck(BaseModel):
-    energy_kcal: float = Field(description="Target per portion for the group (settings; README cites the source)")
+    energy_kcal: float = Field(
+        description="Target per portion for the group (settings; docs/dashat.md cites the source)"
+    )
     protein_g: float
     meets_energy: bool
     meets_protein: bool
