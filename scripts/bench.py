@@ -74,10 +74,23 @@ def report(title: str, samples: dict[str, list[float]]) -> None:
     verdict = "met" if p50_g - p50_d < 1.0 else "NOT met"
     print(f"  gateway adds {p50_g - p50_d:.2f} ms at p50 (goal < 1 ms: {verdict})")
     print(f"  a bare relay adds {p50_r - p50_d:.2f} ms (the floor here); the gateway's own: {p50_g - p50_r:.2f} ms")
-    record(f"{title} via bare relay, p50", p50_r, "ms", reference="direct", reference_value=p50_d,
-           goal=f"the floor of any relay here (adds {p50_r - p50_d:.2f})")  # fmt: skip
-    record(f"{title} via gateway, p50", p50_g, "ms", reference="direct", reference_value=p50_d,
-           goal=f"adds < 1 ms (adds {p50_g - p50_d:.2f})", met=p50_g - p50_d < 1.0)  # fmt: skip
+    record(
+        f"{title} via bare relay, p50",
+        p50_r,
+        "ms",
+        reference="direct",
+        reference_value=p50_d,
+        goal=f"the floor of any relay here (adds {p50_r - p50_d:.2f})",
+    )
+    record(
+        f"{title} via gateway, p50",
+        p50_g,
+        "ms",
+        reference="direct",
+        reference_value=p50_d,
+        goal=f"adds < 1 ms (adds {p50_g - p50_d:.2f})",
+        met=p50_g - p50_d < 1.0,
+    )
     record(f"{title} via gateway, p99", p99_g, "ms", reference="direct", reference_value=p99_d)
 
 

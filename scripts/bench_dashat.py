@@ -31,8 +31,18 @@ DESA = "6101042015"
 def stub_registry(request: httpx.Request) -> httpx.Response:
     """Every member asked about lives in the kitchen's desa, in a KRS family."""
     ids = json.loads(request.content)["member_ids"]
-    items = [{"id": i, "family_id": i, "desa_code": DESA, "sex": "female", "birth_date": "2024-01-01",
-              "is_krs": True, "poverty_status": "miskin"} for i in ids]  # fmt: skip
+    items = [
+        {
+            "id": i,
+            "family_id": i,
+            "desa_code": DESA,
+            "sex": "female",
+            "birth_date": "2024-01-01",
+            "is_krs": True,
+            "poverty_status": "miskin",
+        }
+        for i in ids
+    ]
     return httpx.Response(200, json={"items": items, "missing": []})
 
 
@@ -43,22 +53,37 @@ async def run(lines: int, rounds: int) -> None:
     try:
         await asyncio.to_thread(upgrade, ALEMBIC_INI, url)
         tokens = TokenFactory()
-        registry = ServiceClient("registry", "http://registry", StaticToken("t"),
-                                 transport=httpx.MockTransport(stub_registry))  # fmt: skip
+        registry = ServiceClient(
+            "registry", "http://registry", StaticToken("t"), transport=httpx.MockTransport(stub_registry)
+        )
         app = create_app(DashatSettings(database_url=url), verifier=tokens.verifier(), registry=registry)
         headers = tokens.headers("operator", "6101")
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://dashat",
-                                     timeout=600) as http:  # fmt: skip
-            kitchen = {"desa_code": DESA, "name": "Bench", "managing_group": "pkk", "address": "Balai desa",
-                       "capacity_per_day": 10_000, "status": "active"}  # fmt: skip
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://dashat", timeout=600
+        ) as http:
+            kitchen = {
+                "desa_code": DESA,
+                "name": "Bench",
+                "managing_group": "pkk",
+                "address": "Balai desa",
+                "capacity_per_day": 10_000,
+                "status": "active",
+            }
             kitchen_id = (await http.post("/v1/kitchens", json=kitchen, headers=headers)).json()["id"]
             rates = []
             for _ in range(rounds):
                 body = {
                     "distributed_on": date.today().isoformat(),
-                    "lines": [{"member_id": str(uuid.uuid4()), "target_group": "balita", "portions": 1,
-                               "delivered_by": "Kader"} for _ in range(lines)],
-                }  # fmt: skip
+                    "lines": [
+                        {
+                            "member_id": str(uuid.uuid4()),
+                            "target_group": "balita",
+                            "portions": 1,
+                            "delivered_by": "Kader",
+                        }
+                        for _ in range(lines)
+                    ],
+                }
                 began = time.perf_counter()
                 answer = await http.post(f"/v1/kitchens/{kitchen_id}/distribution-batches", json=body, headers=headers)
                 elapsed = time.perf_counter() - began

@@ -55,30 +55,77 @@ async def seed(url: str, aids: int) -> tuple[str, list[str]]:
     aid_ids = []
     async with database.sessionmaker() as session:
         session.add(
-            Ota(id=ota_id, name="Bench OTA", kind="swasta", contact_name="Bench", region_code="6101",
-                agreement_start=today - timedelta(days=1), agreement_end=today + timedelta(days=365),
-                committed_amount=aids * AID_VALUE, aid_kinds=["nutrition"], anak_asuh_target=aids,
-                created_by="bench", created_at=now, updated_at=now)
-        )  # fmt: skip
+            Ota(
+                id=ota_id,
+                name="Bench OTA",
+                kind="swasta",
+                contact_name="Bench",
+                region_code="6101",
+                agreement_start=today - timedelta(days=1),
+                agreement_end=today + timedelta(days=365),
+                committed_amount=aids * AID_VALUE,
+                aid_kinds=["nutrition"],
+                anak_asuh_target=aids,
+                created_by="bench",
+                created_at=now,
+                updated_at=now,
+            )
+        )
         for index in range(aids):
             child, match, aid = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
             session.add(
-                AnakAsuh(id=child, member_id=str(uuid.uuid4()), family_id=str(uuid.uuid4()), desa_code="6101042015",
-                         desa_name="Dungun Perapakan", alias=f"AA-{index:06d}", category="baduta", sex="female",
-                         birth_date=today - timedelta(days=300), status="active", priority=3, reasons=["bench"],
-                         enrolled_on=today, created_by="bench", created_at=now, updated_at=now)
-            )  # fmt: skip
+                AnakAsuh(
+                    id=child,
+                    member_id=str(uuid.uuid4()),
+                    family_id=str(uuid.uuid4()),
+                    desa_code="6101042015",
+                    desa_name="Dungun Perapakan",
+                    alias=f"AA-{index:06d}",
+                    category="baduta",
+                    sex="female",
+                    birth_date=today - timedelta(days=300),
+                    status="active",
+                    priority=3,
+                    reasons=["bench"],
+                    enrolled_on=today,
+                    created_by="bench",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             await session.flush()
             session.add(
-                Match(id=match, ota_id=ota_id, anak_asuh_id=child, desa_code="6101042015", aid_kind="nutrition",
-                      starts_on=today, status="active", created_by="bench", created_at=now, updated_at=now)
-            )  # fmt: skip
+                Match(
+                    id=match,
+                    ota_id=ota_id,
+                    anak_asuh_id=child,
+                    desa_code="6101042015",
+                    aid_kind="nutrition",
+                    starts_on=today,
+                    status="active",
+                    created_by="bench",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             await session.flush()
             session.add(
-                Aid(id=aid, match_id=match, ota_id=ota_id, desa_code="6101042015", packages=PACKAGES,
-                    description="bench", value=AID_VALUE, starts_on=today, ends_on=today + timedelta(days=90),
-                    status="open", created_by="bench", created_at=now, updated_at=now)
-            )  # fmt: skip
+                Aid(
+                    id=aid,
+                    match_id=match,
+                    ota_id=ota_id,
+                    desa_code="6101042015",
+                    packages=PACKAGES,
+                    description="bench",
+                    value=AID_VALUE,
+                    starts_on=today,
+                    ends_on=today + timedelta(days=90),
+                    status="open",
+                    created_by="bench",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             aid_ids.append(aid)
         await session.commit()
     await database.dispose()
@@ -88,8 +135,11 @@ async def seed(url: str, aids: int) -> tuple[str, list[str]]:
 async def run_clients(url: str, ota_id: str, aid_ids: list[str], clients: int, per_client: int) -> dict[int, int]:
     tokens = TokenFactory()
     unused = ServiceClient("unused", "http://127.0.0.1:9", StaticToken("unused"))
-    app = create_app(GentingSettings(database_url=url, database_pool_size=clients), verifier=tokens.verifier(),
-                     upstreams=Upstreams(registry=unused, mentoring=unused, dashat=unused))  # fmt: skip
+    app = create_app(
+        GentingSettings(database_url=url, database_pool_size=clients),
+        verifier=tokens.verifier(),
+        upstreams=Upstreams(registry=unused, mentoring=unused, dashat=unused),
+    )
     headers = tokens.headers("operator", "6101")
     statuses: dict[int, int] = {}
 
@@ -98,10 +148,14 @@ async def run_clients(url: str, ota_id: str, aid_ids: list[str], clients: int, p
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://genting") as http:
             for _ in range(per_client):
                 body = {
-                    "ota_id": ota_id, "kind": "expenditure", "aid_id": rng.choice(aid_ids),
-                    "category": rng.choice(CATEGORIES), "amount": rng.randint(50_000, 400_000),
-                    "occurred_on": date.today().isoformat(), "description": "bench",
-                }  # fmt: skip
+                    "ota_id": ota_id,
+                    "kind": "expenditure",
+                    "aid_id": rng.choice(aid_ids),
+                    "category": rng.choice(CATEGORIES),
+                    "amount": rng.randint(50_000, 400_000),
+                    "occurred_on": date.today().isoformat(),
+                    "description": "bench",
+                }
                 answer = await http.post("/v1/ledger/entries", json=body, headers=headers)
                 statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
 
@@ -112,10 +166,16 @@ async def run_clients(url: str, ota_id: str, aid_ids: list[str], clients: int, p
     total = sum(statuses.values())
     print(f"\nGENTING expenditures: {clients} concurrent clients, {total:,} requests against {len(aid_ids)} aids")
     others = [(code, count) for code, count in statuses.items() if code not in (201, 422)]
-    record(f"ledger expenditures, {clients} concurrent clients", total / elapsed, "writes/s",
-           goal="never above 20% management")  # fmt: skip
-    print(f"  {total / elapsed:,.0f} expenditures/s ({statuses.get(201, 0):,} booked, {statuses.get(422, 0):,} "
-          f"refused by the 80/20 rule, other answers: {others})")  # fmt: skip
+    record(
+        f"ledger expenditures, {clients} concurrent clients",
+        total / elapsed,
+        "writes/s",
+        goal="never above 20% management",
+    )
+    print(
+        f"  {total / elapsed:,.0f} expenditures/s ({statuses.get(201, 0):,} booked, {statuses.get(422, 0):,} "
+        f"refused by the 80/20 rule, other answers: {others})"
+    )
     return statuses
 
 
@@ -126,8 +186,10 @@ async def check(url: str) -> None:
         broken = [r for r in rows if r.management > r.value * 20 // 100 or r.spent > r.value]
     await database.dispose()
     capped = sum(1 for r in rows if r.management == r.value * 20 // 100)
-    print(f"  invariant (management <= 20% of V, spent <= V) on {len(rows)} aids: "
-          f"{'held' if not broken else f'BROKEN on {len(broken)}'}; {capped} aids exactly at the 20% cap")  # fmt: skip
+    print(
+        f"  invariant (management <= 20% of V, spent <= V) on {len(rows)} aids: "
+        f"{'held' if not broken else f'BROKEN on {len(broken)}'}; {capped} aids exactly at the 20% cap"
+    )
 
 
 async def run(clients: int, per_client: int, aids: int) -> None:

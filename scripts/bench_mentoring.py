@@ -70,15 +70,50 @@ GROUP BY 1
 """,
 )
 ASSIGNMENT_COLUMNS = [
-    "id", "team_id", "desa_code", "member_id", "category", "started_on", "ended_on", "family_id", "sex",
-    "birth_date", "family_is_krs", "family_poor", "terlalu_muda", "terlalu_tua", "terlalu_dekat", "terlalu_banyak",
-    "version", "created_by", "created_at", "updated_at", "deleted_at",
-]  # fmt: skip
+    "id",
+    "team_id",
+    "desa_code",
+    "member_id",
+    "category",
+    "started_on",
+    "ended_on",
+    "family_id",
+    "sex",
+    "birth_date",
+    "family_is_krs",
+    "family_poor",
+    "terlalu_muda",
+    "terlalu_tua",
+    "terlalu_dekat",
+    "terlalu_banyak",
+    "version",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+]
 VISIT_COLUMNS = [
-    "id", "assignment_id", "team_member_id", "desa_code", "member_id", "category", "visited_on", "notes", "referred",
-    "referral_to", "bansos_facilitated", "details", "kek", "anemia", "mkjp", "version", "created_by", "created_at",
-    "updated_at", "deleted_at",
-]  # fmt: skip
+    "id",
+    "assignment_id",
+    "team_member_id",
+    "desa_code",
+    "member_id",
+    "category",
+    "visited_on",
+    "notes",
+    "referred",
+    "referral_to",
+    "bansos_facilitated",
+    "details",
+    "kek",
+    "anemia",
+    "mkjp",
+    "version",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+]
 
 
 def _desa() -> list[str]:
@@ -122,24 +157,66 @@ async def load(url: str, visits: int) -> None:
                 ended = None
             birth = today - timedelta(days=rng.randint(30, 1700) if category in ("baduta", "balita") else 9000)
             assignments.append(
-                (assignment_id, teams[desa], desa, member_id, category, start, ended, str(uuid.uuid4()),
-                 rng.choice("MF"), birth, True, rng.random() < 0.3, False, False, False, False, 1, "bench", now, now,
-                 None)
-            )  # fmt: skip
+                (
+                    assignment_id,
+                    teams[desa],
+                    desa,
+                    member_id,
+                    category,
+                    start,
+                    ended,
+                    str(uuid.uuid4()),
+                    rng.choice("MF"),
+                    birth,
+                    True,
+                    rng.random() < 0.3,
+                    False,
+                    False,
+                    False,
+                    False,
+                    1,
+                    "bench",
+                    now,
+                    now,
+                    None,
+                )
+            )
             last = ended or today
             for _ in range(VISITS_PER_ASSIGNMENT):
                 day = start + timedelta(days=rng.randint(0, max((last - start).days, 0)))
                 visit_rows.append(
-                    (str(uuid.uuid4()), assignment_id, member_of_team[desa], desa, member_id, category, day, None,
-                     False, None, False, json.dumps({}), None, None, None, 1, "bench", now, now, None)
-                )  # fmt: skip
+                    (
+                        str(uuid.uuid4()),
+                        assignment_id,
+                        member_of_team[desa],
+                        desa,
+                        member_id,
+                        category,
+                        day,
+                        None,
+                        False,
+                        None,
+                        False,
+                        json.dumps({}),
+                        None,
+                        None,
+                        None,
+                        1,
+                        "bench",
+                        now,
+                        now,
+                        None,
+                    )
+                )
         await connection.copy_records_to_table("assignment", records=assignments, columns=ASSIGNMENT_COLUMNS)
         await connection.copy_records_to_table("visit", records=visit_rows, columns=VISIT_COLUMNS)
         await connection.execute("VACUUM (ANALYZE) assignment")
         await connection.execute("VACUUM (ANALYZE) visit")
         seconds = time.perf_counter() - started
-        print(f"loaded {len(assignments):,} assignments / {len(visit_rows):,} visits in {len(teams)} desa with COPY "
-              f"in {seconds:.0f} s")  # fmt: skip
+        print(
+            f"loaded {len(assignments):,} assignments / {len(visit_rows):,} visits in {len(teams)} desa with COPY "
+            f"in {seconds:.0f} s"
+        )
     finally:
         await connection.close()
 
@@ -158,8 +235,11 @@ async def report_timings(url: str, rounds: int) -> None:
     month = date.today().strftime("%Y-%m")
     start, end = period_bounds(month, Span.YTD)
     bounds: dict[str, Any] = {
-        "start": start, "end": end, "low": KABUPATEN.ljust(10, "0"), "high": KABUPATEN.ljust(10, "9")
-    }  # fmt: skip
+        "start": start,
+        "end": end,
+        "low": KABUPATEN.ljust(10, "0"),
+        "high": KABUPATEN.ljust(10, "9"),
+    }
     api, raw = [], []
     async with database.sessionmaker() as session:
         for _ in range(rounds):
@@ -180,11 +260,18 @@ async def report_timings(url: str, rounds: int) -> None:
             raw.append((time.perf_counter() - began) * 1000)
     await database.dispose()
     p50_api, p50_raw = statistics.median(api), statistics.median(raw)
-    print(f"\nSasaran vs capaian, Kabupaten {KABUPATEN} per desa, {start} to {end} ({rounds} runs, "
-          f"{len(report.rows)} desa rows)")  # fmt: skip
+    print(
+        f"\nSasaran vs capaian, Kabupaten {KABUPATEN} per desa, {start} to {end} ({rounds} runs, "
+        f"{len(report.rows)} desa rows)"
+    )
     print(f"  service p50 {p50_api:.1f} ms   raw SQL p50 {p50_raw:.1f} ms   ratio {p50_api / p50_raw:.2f}x")
-    record("sasaran vs capaian report, kabupaten per desa, p50", p50_api, "ms", reference="raw SQL",
-           reference_value=p50_raw)  # fmt: skip
+    record(
+        "sasaran vs capaian report, kabupaten per desa, p50",
+        p50_api,
+        "ms",
+        reference="raw SQL",
+        reference_value=p50_raw,
+    )
 
 
 def z_score_throughput(count: int) -> None:
@@ -213,8 +300,13 @@ def z_score_throughput(count: int) -> None:
     print(f"\nWHO z-scores ({count:,} measurements: length-for-age, weight-for-age, weight-for-length/height)")
     print(f"  assessment (classifications and flags, as stored visits): {service_rate:,.0f} measurements/s")
     print(f"  z-scores alone: {bare_rate:,.0f} measurements/s")
-    record("WHO z-scores with classifications", service_rate, "measurements/s", reference="z-scores alone",
-           reference_value=bare_rate)  # fmt: skip
+    record(
+        "WHO z-scores with classifications",
+        service_rate,
+        "measurements/s",
+        reference="z-scores alone",
+        reference_value=bare_rate,
+    )
 
 
 async def run(visits: int, rounds: int, measurements: int) -> None:

@@ -97,9 +97,11 @@ def _families(count: int, desa: list[str], seed: int) -> tuple[list[tuple[Any, .
         for relation, sex, age_days, marital in (
             (Relation.KEPALA_KELUARGA, Sex.MALE, (wife_age + 3) * 365, MaritalStatus.KAWIN),
             (Relation.ISTRI, Sex.FEMALE, wife_age * 365, MaritalStatus.KAWIN),
-            *((Relation.ANAK, generator.choice(list(Sex)), generator.randint(0, 15 * 365), MaritalStatus.BELUM_KAWIN)
-              for _ in range(generator.choice((1, 2, 2, 2, 3)))),
-        ):  # fmt: skip
+            *(
+                (Relation.ANAK, generator.choice(list(Sex)), generator.randint(0, 15 * 365), MaritalStatus.BELUM_KAWIN)
+                for _ in range(generator.choice((1, 2, 2, 2, 3)))
+            ),
+        ):
             serial += 1
             birth = today - timedelta(days=age_days)
             people.append(
@@ -116,29 +118,97 @@ def _families(count: int, desa: list[str], seed: int) -> tuple[list[tuple[Any, .
         assessment = rules.classify_family_risk(facts, people, today)
         flags = rules.assessment_flags(assessment)
         families.append(
-            (family_id, f"{index + 1:016d}", desa[index % len(desa)], "Jl. Bench", None, None, facts.water_source,
-             facts.latrine, facts.poverty_status, assessment.is_krs, assessment.is_sasaran, today, *flags.values(), 1,
-             "bench", now, now, None)
-        )  # fmt: skip
+            (
+                family_id,
+                f"{index + 1:016d}",
+                desa[index % len(desa)],
+                "Jl. Bench",
+                None,
+                None,
+                facts.water_source,
+                facts.latrine,
+                facts.poverty_status,
+                assessment.is_krs,
+                assessment.is_sasaran,
+                today,
+                *flags.values(),
+                1,
+                "bench",
+                now,
+                now,
+                None,
+            )
+        )
         for person in people:
             members.append(
-                (person.id, family_id, person.nik, person.name, person.name.lower(), person.sex, person.birth_date,
-                 person.relation, person.marital_status, False, None, None, None, None, None, "", 1, now, now, None)
-            )  # fmt: skip
+                (
+                    person.id,
+                    family_id,
+                    person.nik,
+                    person.name,
+                    person.name.lower(),
+                    person.sex,
+                    person.birth_date,
+                    person.relation,
+                    person.marital_status,
+                    False,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "",
+                    1,
+                    now,
+                    now,
+                    None,
+                )
+            )
     return families, members
 
 
 FAMILY_COLUMNS = [
-    "id", "kk_number", "desa_code", "address", "rt", "rw", "water_source", "latrine", "poverty_status", "is_krs",
-    "is_sasaran", "krs_assessed_on", *rules.FLAG_COLUMNS.values(), "version", "created_by", "created_at",
-    "updated_at", "deleted_at",
-]  # fmt: skip
+    "id",
+    "kk_number",
+    "desa_code",
+    "address",
+    "rt",
+    "rw",
+    "water_source",
+    "latrine",
+    "poverty_status",
+    "is_krs",
+    "is_sasaran",
+    "krs_assessed_on",
+    *rules.FLAG_COLUMNS.values(),
+    "version",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+]
 MEMBER_COLUMNS = [
-    "id", "family_id", "nik", "name", "name_key", "sex", "birth_date", "relation", "marital_status", "is_pregnant",
-    "pregnancy_start_date", "contraception", "planned_marriage_date", "mother_nik", "children_born_alive",
-    "data_quality_flags", "version", "created_at",
-    "updated_at", "deleted_at",
-]  # fmt: skip
+    "id",
+    "family_id",
+    "nik",
+    "name",
+    "name_key",
+    "sex",
+    "birth_date",
+    "relation",
+    "marital_status",
+    "is_pregnant",
+    "pregnancy_start_date",
+    "contraception",
+    "planned_marriage_date",
+    "mother_nik",
+    "children_born_alive",
+    "data_quality_flags",
+    "version",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+]
 
 
 async def _connect(url: str) -> asyncpg.Connection:
@@ -193,8 +263,15 @@ async def report_timings(url: str, rounds: int) -> None:
     print(f"  service p50 {p50_api:.1f} ms   raw SQL p50 {p50_raw:.1f} ms   ratio {p50_api / p50_raw:.2f}x")
     met = p50_api <= 1.5 * p50_raw and p50_api < 300
     print(f"  goal (within 1.5x of raw SQL and under 300 ms): {'met' if met else 'NOT met'}")
-    record("KRS report, kabupaten by kecamatan, p50", p50_api, "ms", reference="raw SQL", reference_value=p50_raw,
-           goal="<= 1.5x raw SQL and < 300 ms", met=met)  # fmt: skip
+    record(
+        "KRS report, kabupaten by kecamatan, p50",
+        p50_api,
+        "ms",
+        reference="raw SQL",
+        reference_value=p50_raw,
+        goal="<= 1.5x raw SQL and < 300 ms",
+        met=met,
+    )
 
 
 def _import_csv(rows: int, first_serial: int) -> bytes:
@@ -234,11 +311,15 @@ async def _copy_seconds(url: str, content: bytes, *, keyed: bool) -> float:
 
 
 IMPORTED = (  # what the import of `_import_csv` wrote: (table, read it, delete it)
-    ("change_event", "SELECT * FROM change_event WHERE entity_id IN (SELECT id FROM family WHERE address = 'Jl. Impor'"
-     " UNION ALL SELECT id FROM member WHERE name LIKE 'Impor %')", "DELETE FROM change_event WHERE seq = ANY($1)"),
+    (
+        "change_event",
+        "SELECT * FROM change_event WHERE entity_id IN (SELECT id FROM family WHERE address = 'Jl. Impor'"
+        " UNION ALL SELECT id FROM member WHERE name LIKE 'Impor %')",
+        "DELETE FROM change_event WHERE seq = ANY($1)",
+    ),
     ("member", "SELECT * FROM member WHERE name LIKE 'Impor %'", "DELETE FROM member WHERE id = ANY($1)"),
     ("family", "SELECT * FROM family WHERE address = 'Jl. Impor'", "DELETE FROM family WHERE id = ANY($1)"),
-)  # fmt: skip
+)
 
 
 async def _records_copy_seconds(url: str) -> float:
@@ -291,8 +372,15 @@ async def import_rate(url: str, rows: int) -> None:
     print(f"   ratio {api_rate / keyed_rate:.3f}; COPY of the import's own records, read back from the registry, into")
     print(f"   its family, member and change_event tables: {floor_rate:,.0f} rows/s, the most any import could do)")
     print(f"  goal (at least 1/3 of COPY): {'met' if api_rate >= copy_rate / 3 else 'NOT met'}")
-    record(f"import of {rows:,} CSV rows through the API", api_rate, "rows/s", reference="COPY",
-           reference_value=copy_rate, goal=">= 1/3 of COPY", met=api_rate >= copy_rate / 3)  # fmt: skip
+    record(
+        f"import of {rows:,} CSV rows through the API",
+        api_rate,
+        "rows/s",
+        reference="COPY",
+        reference_value=copy_rate,
+        goal=">= 1/3 of COPY",
+        met=api_rate >= copy_rate / 3,
+    )
     print(f"  peak memory of this process (the file and the import): {peak:.0f} MB (goal for 200,000 rows: < 300 MB)")
     record(f"peak memory, import of {rows:,} rows", peak, "MB", goal="< 300 MB at 200,000 rows")
 

@@ -42,11 +42,22 @@ def main() -> int:
     for caller, bearer in bearers.items():
         print(f"\n=== schemathesis as {caller} ===", flush=True)
         run = subprocess.run(
-            [str(Path(sys.executable).parent / "st"), "--config-file", str(CONTRACT / "schemathesis.toml"), "run",
-             f"{args.gateway}/openapi.json", "--header", f"Authorization: Bearer {bearer}",
-             "--max-examples", args.max_examples, "--workers", "1"],
-            env=env, check=False,
-        )  # fmt: skip
+            [
+                str(Path(sys.executable).parent / "st"),
+                "--config-file",
+                str(CONTRACT / "schemathesis.toml"),
+                "run",
+                f"{args.gateway}/openapi.json",
+                "--header",
+                f"Authorization: Bearer {bearer}",
+                "--max-examples",
+                args.max_examples,
+                "--workers",
+                "1",
+            ],
+            env=env,
+            check=False,
+        )
         if run.returncode:
             failed.append(caller)
     print("\nfailures as: " + ", ".join(failed) if failed else "\nno failures as any caller")

@@ -44,16 +44,29 @@ def _env(program: str) -> list[dict[str, Any]]:
         {"name": f"{prefix}ENVIRONMENT", "value": "production"},
         {"name": f"{prefix}HOST", "value": "0.0.0.0"},
         {"name": f"{prefix}PORT", "value": str(PROGRAMS[program])},
-        {"name": f"{prefix}DATABASE_URL", "valueFrom": {"secretKeyRef": {"name": "kkb-secrets",
-                                                                          "key": f"{program}-database-url"}}},
-    ]  # fmt: skip
+        {
+            "name": f"{prefix}DATABASE_URL",
+            "valueFrom": {"secretKeyRef": {"name": "kkb-secrets", "key": f"{program}-database-url"}},
+        },
+    ]
     if program == "gateway":
-        env.append({"name": "KKB_GATEWAY_SIGNING_KEY",
-                    "valueFrom": {"secretKeyRef": {"name": "kkb-secrets", "key": "gateway-signing-key"}}})  # fmt: skip
-        env += [{"name": f"KKB_GATEWAY_{p.upper()}_URL", "value": f"http://{p}:{port}"}
-                for p, port in PROGRAMS.items() if p != "gateway"]  # fmt: skip
-        env.append({"name": "KKB_GATEWAY_METRICS_TOKEN",
-                    "valueFrom": {"secretKeyRef": {"name": "kkb-secrets", "key": "metrics-token"}}})  # fmt: skip
+        env.append(
+            {
+                "name": "KKB_GATEWAY_SIGNING_KEY",
+                "valueFrom": {"secretKeyRef": {"name": "kkb-secrets", "key": "gateway-signing-key"}},
+            }
+        )
+        env += [
+            {"name": f"KKB_GATEWAY_{p.upper()}_URL", "value": f"http://{p}:{port}"}
+            for p, port in PROGRAMS.items()
+            if p != "gateway"
+        ]
+        env.append(
+            {
+                "name": "KKB_GATEWAY_METRICS_TOKEN",
+                "valueFrom": {"secretKeyRef": {"name": "kkb-secrets", "key": "metrics-token"}},
+            }
+        )
         return env
     env.append({"name": f"{prefix}JWKS_URL", "value": "http://gateway:8000/.well-known/jwks.json"})
     if program == "registry":  # uploads wait for their import job on the pod's writable /tmp
@@ -62,11 +75,15 @@ def _env(program: str) -> list[dict[str, Any]]:
         env += [
             {"name": f"{prefix}TOKEN_URL", "value": "http://gateway:8000/auth/token"},
             {"name": f"{prefix}CLIENT_ID", "value": f"svc-{program}"},
-            {"name": f"{prefix}CLIENT_SECRET",
-             "valueFrom": {"secretKeyRef": {"name": "kkb-secrets", "key": f"{program}-client-secret"}}},
-        ]  # fmt: skip
-        env += [{"name": f"{prefix}{other.upper()}_URL", "value": f"http://{other}:{PROGRAMS[other]}"}
-                for other in CALLS_OTHERS[program]]  # fmt: skip
+            {
+                "name": f"{prefix}CLIENT_SECRET",
+                "valueFrom": {"secretKeyRef": {"name": "kkb-secrets", "key": f"{program}-client-secret"}},
+            },
+        ]
+        env += [
+            {"name": f"{prefix}{other.upper()}_URL", "value": f"http://{other}:{PROGRAMS[other]}"}
+            for other in CALLS_OTHERS[program]
+        ]
     return env
 
 
@@ -76,10 +93,15 @@ def _container(program: str, command: list[str]) -> dict[str, Any]:
         "image": IMAGE,
         "command": command,
         "env": _env(program),
-        "securityContext": {"runAsNonRoot": True, "runAsUser": 10001, "allowPrivilegeEscalation": False,
-                            "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]}},
+        "securityContext": {
+            "runAsNonRoot": True,
+            "runAsUser": 10001,
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
         "resources": {"requests": {"cpu": "100m", "memory": "192Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
-    }  # fmt: skip
+    }
 
 
 def program_documents(program: str) -> list[dict[str, Any]]:
@@ -87,67 +109,123 @@ def program_documents(program: str) -> list[dict[str, Any]]:
     container = _container(program, [f"kkb-{program}", "serve"])
     container["ports"] = [{"name": "http", "containerPort": port}]
     container["readinessProbe"] = {"httpGet": {"path": "/readyz", "port": "http"}, "periodSeconds": 10}
-    container["livenessProbe"] = {"httpGet": {"path": "/healthz", "port": "http"}, "periodSeconds": 20,
-                                  "failureThreshold": 3}  # fmt: skip
+    container["livenessProbe"] = {
+        "httpGet": {"path": "/healthz", "port": "http"},
+        "periodSeconds": 20,
+        "failureThreshold": 3,
+    }
     container["volumeMounts"] = [{"name": "tmp", "mountPath": "/tmp"}]  # noqa: S108 - the pod's own emptyDir
     return [
-        {"apiVersion": "apps/v1", "kind": "Deployment",
-         "metadata": {"name": program, "namespace": NAMESPACE, "labels": _labels(program)},
-         "spec": {"replicas": 2, "selector": {"matchLabels": {LABEL: program}},
-                  "template": {"metadata": {"labels": _labels(program),
-                                            "annotations": {"prometheus.io/scrape": "true",
-                                                            "prometheus.io/port": str(port),
-                                                            "prometheus.io/path": "/metrics"}},
-                               "spec": {"automountServiceAccountToken": False, "containers": [container],
-                                        "volumes": [{"name": "tmp", "emptyDir": {}}]}}}},
-        {"apiVersion": "v1", "kind": "Service",
-         "metadata": {"name": program, "namespace": NAMESPACE, "labels": _labels(program)},
-         "spec": {"selector": {LABEL: program}, "ports": [{"name": "http", "port": port, "targetPort": "http"}]}},
-        {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
-         "metadata": {"name": program, "namespace": NAMESPACE},
-         "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": program},
-                  "minReplicas": 2, "maxReplicas": 10,
-                  "metrics": [{"type": "Resource", "resource": {"name": "cpu",
-                                                                "target": {"type": "Utilization",
-                                                                           "averageUtilization": 70}}}]}},
-    ]  # fmt: skip
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": program, "namespace": NAMESPACE, "labels": _labels(program)},
+            "spec": {
+                "replicas": 2,
+                "selector": {"matchLabels": {LABEL: program}},
+                "template": {
+                    "metadata": {
+                        "labels": _labels(program),
+                        "annotations": {
+                            "prometheus.io/scrape": "true",
+                            "prometheus.io/port": str(port),
+                            "prometheus.io/path": "/metrics",
+                        },
+                    },
+                    "spec": {
+                        "automountServiceAccountToken": False,
+                        "containers": [container],
+                        "volumes": [{"name": "tmp", "emptyDir": {}}],
+                    },
+                },
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": program, "namespace": NAMESPACE, "labels": _labels(program)},
+            "spec": {"selector": {LABEL: program}, "ports": [{"name": "http", "port": port, "targetPort": "http"}]},
+        },
+        {
+            "apiVersion": "autoscaling/v2",
+            "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": program, "namespace": NAMESPACE},
+            "spec": {
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": program},
+                "minReplicas": 2,
+                "maxReplicas": 10,
+                "metrics": [
+                    {
+                        "type": "Resource",
+                        "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+                    }
+                ],
+            },
+        },
+    ]
 
 
 def migration_job() -> dict[str, Any]:
     containers = [_container(p, [f"kkb-{p}", "migrate"]) for p in PROGRAMS]
-    return {"apiVersion": "batch/v1", "kind": "Job",
-            "metadata": {"name": "migrate", "namespace": NAMESPACE, "labels": _labels("migrate")},
-            "spec": {"backoffLimit": 3, "template": {"metadata": {"labels": _labels("migrate")},
-                                                     "spec": {"restartPolicy": "OnFailure",
-                                                              "automountServiceAccountToken": False,
-                                                              "initContainers": containers[:-1],
-                                                              "containers": containers[-1:]}}}}  # fmt: skip
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "migrate", "namespace": NAMESPACE, "labels": _labels("migrate")},
+        "spec": {
+            "backoffLimit": 3,
+            "template": {
+                "metadata": {"labels": _labels("migrate")},
+                "spec": {
+                    "restartPolicy": "OnFailure",
+                    "automountServiceAccountToken": False,
+                    "initContainers": containers[:-1],
+                    "containers": containers[-1:],
+                },
+            },
+        },
+    }
 
 
 def secrets_template() -> dict[str, Any]:
     keys = [f"{p}-database-url" for p in PROGRAMS] + [f"{p}-client-secret" for p in CALLS_OTHERS]
     keys += ["gateway-signing-key", "metrics-token"]
-    return {"apiVersion": "v1", "kind": "Secret",
-            "metadata": {"name": "kkb-secrets", "namespace": NAMESPACE,
-                         "annotations": {"kampung-kb/template": "fill every value; never commit real ones"}},
-            "type": "Opaque", "stringData": dict.fromkeys(keys, "CHANGE-ME")}  # fmt: skip
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {
+            "name": "kkb-secrets",
+            "namespace": NAMESPACE,
+            "annotations": {"kampung-kb/template": "fill every value; never commit real ones"},
+        },
+        "type": "Opaque",
+        "stringData": dict.fromkeys(keys, "CHANGE-ME"),
+    }
 
 
 def network_policies() -> list[dict[str, Any]]:
     def policy(name: str, selector: dict[str, Any], ingress: list[dict[str, Any]]) -> dict[str, Any]:
-        return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-                "metadata": {"name": name, "namespace": NAMESPACE},
-                "spec": {"podSelector": selector, "policyTypes": ["Ingress"], "ingress": ingress}}  # fmt: skip
+        return {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": name, "namespace": NAMESPACE},
+            "spec": {"podSelector": selector, "policyTypes": ["Ingress"], "ingress": ingress},
+        }
 
     documents = [
         policy("default-deny-ingress", {}, []),
-        policy("gateway-from-anywhere", {"matchLabels": {LABEL: "gateway"}},
-               [{"ports": [{"port": PROGRAMS["gateway"]}]}]),
-    ]  # fmt: skip
+        policy(
+            "gateway-from-anywhere", {"matchLabels": {LABEL: "gateway"}}, [{"ports": [{"port": PROGRAMS["gateway"]}]}]
+        ),
+    ]
     for service, callers in CALLERS.items():
         sources = [{"podSelector": {"matchLabels": {LABEL: p}}} for p in ["gateway", *callers]]
-        documents.append(policy(f"{service}-from-gateway-and-callers", {"matchLabels": {LABEL: service}},
-                                [{"from": sources, "ports": [{"port": PROGRAMS[service]}]}]))  # fmt: skip
+        documents.append(
+            policy(
+                f"{service}-from-gateway-and-callers",
+                {"matchLabels": {LABEL: service}},
+                [{"from": sources, "ports": [{"port": PROGRAMS[service]}]}],
+            )
+        )
     return documents
 
 
@@ -160,8 +238,14 @@ def files() -> dict[str, list[dict[str, Any]]]:
         **{f"{p}.yaml": program_documents(p) for p in PROGRAMS},
     }
     resources = [name for name in written if name != "secrets.template.yaml"]
-    written["kustomization.yaml"] = [{"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
-                                      "namespace": NAMESPACE, "resources": resources}]  # fmt: skip
+    written["kustomization.yaml"] = [
+        {
+            "apiVersion": "kustomize.config.k8s.io/v1beta1",
+            "kind": "Kustomization",
+            "namespace": NAMESPACE,
+            "resources": resources,
+        }
+    ]
     return written
 
 

@@ -57,9 +57,12 @@ def test_merge_keeps_each_services_schemas_apart() -> None:
     }
     merged = merge_documents(
         own,
-        {"registry": service_document("registry", "family"), "mentoring": service_document("mentoring", "visit"),
-         "genting": None},
-    )  # fmt: skip
+        {
+            "registry": service_document("registry", "family"),
+            "mentoring": service_document("mentoring", "visit"),
+            "genting": None,
+        },
+    )
     assert set(merged["paths"]) == {"/auth/token", "/registry/v1/things", "/mentoring/v1/things"}
     registry_op = merged["paths"]["/registry/v1/things"]["get"]
     mentoring_op = merged["paths"]["/mentoring/v1/things"]["get"]

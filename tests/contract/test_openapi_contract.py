@@ -66,10 +66,20 @@ def generate_client(stack: Stack, into: Path) -> Any:
     document.write_bytes(merged.content)
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     generated = subprocess.run(
-        [str(BIN / "openapi-python-client"), "generate", "--path", str(document), "--output-path",
-         str(into / "client"), "--overwrite"],
-        capture_output=True, text=True, env=env, timeout=300,
-    )  # fmt: skip
+        [
+            str(BIN / "openapi-python-client"),
+            "generate",
+            "--path",
+            str(document),
+            "--output-path",
+            str(into / "client"),
+            "--overwrite",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     output = generated.stdout + generated.stderr
     assert generated.returncode == 0 and "Warning" not in output and "Error" not in output, output
     _every_operation_and_answer_generated(merged.json(), into / "client" / "kampung_kb_platform_api_client" / "api")
@@ -118,11 +128,21 @@ def test_a_generated_client_signs_in_pages_creates_and_reads_problems(stack: Sta
 
     for serial in (1, 2):  # two families, so the list has a second page
         body = {
-            "kk_number": f"610104120315900{serial}", "desa_code": "6101042015", "address": "Jl. Dungun No. 9",
+            "kk_number": f"610104120315900{serial}",
+            "desa_code": "6101042015",
+            "address": "Jl. Dungun No. 9",
             "latrine": "tidak_ada",
-            "members": [{"nik": f"610104520399900{serial}", "name": "Rohani", "sex": "female",
-                         "birth_date": "1999-03-12", "relation": "istri", "marital_status": "kawin"}],
-        }  # fmt: skip
+            "members": [
+                {
+                    "nik": f"610104520399900{serial}",
+                    "name": "Rohani",
+                    "sex": "female",
+                    "birth_date": "1999-03-12",
+                    "relation": "istri",
+                    "marital_status": "kawin",
+                }
+            ],
+        }
         created = create_op.sync(client=client, body=models.RegistryFamilyCreate.from_dict(body))
         assert isinstance(created, models.RegistryFamilyDetail), created
         assert created.kk_number == body["kk_number"]
@@ -144,10 +164,19 @@ def test_every_location_reads_through_the_gateway(stack: Stack) -> None:
     created = httpx.post(
         f"{base}/genting/v1/otas",
         headers=operator,
-        json={"name": "PT Contoh", "kind": "swasta", "contact_name": "Ani", "contact_phone": "0812345678",
-              "region_code": "6101", "agreement_start": "2026-01-01", "agreement_end": "2026-12-31",
-              "committed_amount": 1_000_000, "aid_kinds": ["nutrition"], "anak_asuh_target": 2},
-    )  # fmt: skip
+        json={
+            "name": "PT Contoh",
+            "kind": "swasta",
+            "contact_name": "Ani",
+            "contact_phone": "0812345678",
+            "region_code": "6101",
+            "agreement_start": "2026-01-01",
+            "agreement_end": "2026-12-31",
+            "committed_amount": 1_000_000,
+            "aid_kinds": ["nutrition"],
+            "anak_asuh_target": 2,
+        },
+    )
     assert created.status_code == 201, created.text
     location = created.headers["location"]
     assert location.startswith("/genting/v1/otas/")
@@ -158,12 +187,31 @@ def test_every_location_reads_through_the_gateway(stack: Stack) -> None:
 def _schemathesis(stack: Stack, token: str, tmp_path: Path) -> tuple[int, str]:
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "st_hooks", "PYTHONPATH": str(HERE)}
     run = subprocess.run(
-        [str(BIN / "st"), "--config-file", str(HERE / "schemathesis.toml"), "run",
-         f"{stack.urls['gateway']}/openapi.json", "--header", f"Authorization: Bearer {token}",
-         "--mode", "all", "--max-examples", EXAMPLES, "--workers", "1",
-         "--generation-deterministic", "--no-color", "--output-truncate", "false"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=1800,
-    )  # fmt: skip
+        [
+            str(BIN / "st"),
+            "--config-file",
+            str(HERE / "schemathesis.toml"),
+            "run",
+            f"{stack.urls['gateway']}/openapi.json",
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--mode",
+            "all",
+            "--max-examples",
+            EXAMPLES,
+            "--workers",
+            "1",
+            "--generation-deterministic",
+            "--no-color",
+            "--output-truncate",
+            "false",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=1800,
+    )
     return run.returncode, run.stdout + run.stderr
 
 

@@ -24,8 +24,13 @@ from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC
 
 SERVICES = ("registry", "mentoring", "genting", "dashat")
-ALEMBIC = {"gateway": GATEWAY_ALEMBIC, "registry": REGISTRY_ALEMBIC, "mentoring": MENTORING_ALEMBIC,
-           "genting": GENTING_ALEMBIC, "dashat": DASHAT_ALEMBIC}  # fmt: skip
+ALEMBIC = {
+    "gateway": GATEWAY_ALEMBIC,
+    "registry": REGISTRY_ALEMBIC,
+    "mentoring": MENTORING_ALEMBIC,
+    "genting": GENTING_ALEMBIC,
+    "dashat": DASHAT_ALEMBIC,
+}
 
 
 @dataclass
@@ -80,8 +85,11 @@ def platform(
     }
     for name in ALEMBIC:
         prefix_ = f"KKB_{name.upper()}_"
-        env |= {f"{prefix_}PORT": str(ports[name]), f"{prefix_}DATABASE_URL": databases[name],
-                f"{prefix_}LOG_LEVEL": "WARNING"}  # fmt: skip
+        env |= {
+            f"{prefix_}PORT": str(ports[name]),
+            f"{prefix_}DATABASE_URL": databases[name],
+            f"{prefix_}LOG_LEVEL": "WARNING",
+        }
     for name in SERVICES:
         prefix_ = f"KKB_{name.upper()}_"
         env |= {

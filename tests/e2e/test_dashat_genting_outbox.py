@@ -46,22 +46,55 @@ def _eventually(check: Callable[[], bool], seconds: float = 30) -> None:
 
 def test_a_tagged_distribution_is_checked_by_genting_and_booked_once(stack: Stack) -> None:
     gw, headers = stack.urls["gateway"], stack.bearer("operator")
-    family = _ok(httpx.post(f"{gw}/registry/v1/families", headers=headers, json={
-        "kk_number": "6101041203150777", "desa_code": "6101042015", "address": "Jl. Dungun 7",
-        "water_source": "air_permukaan", "poverty_status": "miskin",
-        "members": [
-            {"nik": "6101045203990777", "name": "Rohani", "sex": "female", "birth_date": "1999-03-12",
-             "relation": "istri", "marital_status": "kawin"},
-            {"nik": "6101041501250777", "name": "Putri", "sex": "female",
-             "birth_date": (TODAY - timedelta(days=300)).isoformat(), "relation": "anak",
-             "marital_status": "belum_kawin"},
-        ]}))  # fmt: skip
+    family = _ok(
+        httpx.post(
+            f"{gw}/registry/v1/families",
+            headers=headers,
+            json={
+                "kk_number": "6101041203150777",
+                "desa_code": "6101042015",
+                "address": "Jl. Dungun 7",
+                "water_source": "air_permukaan",
+                "poverty_status": "miskin",
+                "members": [
+                    {
+                        "nik": "6101045203990777",
+                        "name": "Rohani",
+                        "sex": "female",
+                        "birth_date": "1999-03-12",
+                        "relation": "istri",
+                        "marital_status": "kawin",
+                    },
+                    {
+                        "nik": "6101041501250777",
+                        "name": "Putri",
+                        "sex": "female",
+                        "birth_date": (TODAY - timedelta(days=300)).isoformat(),
+                        "relation": "anak",
+                        "marital_status": "belum_kawin",
+                    },
+                ],
+            },
+        )
+    )
     child = next(m for m in family["members"] if m["name"] == "Putri")
-    ota = _ok(httpx.post(f"{gw}/genting/v1/otas", headers=headers, json={
-        "name": "PT E2E", "kind": "swasta", "contact_name": "Ratna", "region_code": "6101",
-        "agreement_start": (TODAY - timedelta(days=10)).isoformat(),
-        "agreement_end": (TODAY + timedelta(days=300)).isoformat(), "committed_amount": 10_000_000,
-        "aid_kinds": ["nutrition"], "anak_asuh_target": 5}))  # fmt: skip
+    ota = _ok(
+        httpx.post(
+            f"{gw}/genting/v1/otas",
+            headers=headers,
+            json={
+                "name": "PT E2E",
+                "kind": "swasta",
+                "contact_name": "Ratna",
+                "region_code": "6101",
+                "agreement_start": (TODAY - timedelta(days=10)).isoformat(),
+                "agreement_end": (TODAY + timedelta(days=300)).isoformat(),
+                "committed_amount": 10_000_000,
+                "aid_kinds": ["nutrition"],
+                "anak_asuh_target": 5,
+            },
+        )
+    )
     anak_asuh = _ok(httpx.post(f"{gw}/genting/v1/anak-asuh", headers=headers, json={"member_id": child["id"]}))
     match = _ok(
         httpx.post(
@@ -120,8 +153,14 @@ def test_a_tagged_distribution_is_checked_by_genting_and_booked_once(stack: Stac
         _ok(httpx.put(f"{base}/prices/{ingredient}", headers=headers, json={"price_per_kg": price}), 200)
 
     stack.stop("genting")
-    line = {"member_id": child["id"], "target_group": "baduta", "portions": 3, "delivered_by": "Yuli",
-            "menu_id": menu["id"], "genting_aid_id": aid["id"]}  # fmt: skip
+    line = {
+        "member_id": child["id"],
+        "target_group": "baduta",
+        "portions": 3,
+        "delivered_by": "Yuli",
+        "menu_id": menu["id"],
+        "genting_aid_id": aid["id"],
+    }
     day = {"distributed_on": TODAY.isoformat(), "lines": [line]}
     refused = _ok(httpx.post(f"{base}/distribution-batches", headers=headers | {"Idempotency-Key": "e2e-1"}, json=day))
     assert refused["accepted"] == 0 and refused["rejections"][0]["status"] == 503

@@ -41,10 +41,16 @@ def _family(serial: int) -> dict[str, Any]:
         ("6101042", "Nur", "female", "2020-02-01", "anak", "belum_kawin"),
     )
     members = [
-        {"nik": f"{prefix}{serial:09d}", "name": name, "sex": sex, "birth_date": born, "relation": relation,
-         "marital_status": marital}
+        {
+            "nik": f"{prefix}{serial:09d}",
+            "name": name,
+            "sex": sex,
+            "birth_date": born,
+            "relation": relation,
+            "marital_status": marital,
+        }
         for prefix, name, sex, born, relation, marital in people
-    ]  # fmt: skip
+    ]
     return {
         "kk_number": f"61010401{serial % 100000000:08d}",
         "desa_code": TEBAS_KUALA,

@@ -75,6 +75,9 @@ def test_migrations_build_what_the_models_describe(service: str, database_factor
     alembic_ini: Path = cli.ALEMBIC_INI
     url = database_factory(f"schema_{service}")
     upgrade(alembic_ini, url)
-    differences = [d for d in _differences(url, _service_tables(service)) if d[0] != "remove_table"
-                   or d[1].name != "alembic_version"]  # fmt: skip
+    differences = [
+        d
+        for d in _differences(url, _service_tables(service))
+        if d[0] != "remove_table" or d[1].name != "alembic_version"
+    ]
     assert differences == []

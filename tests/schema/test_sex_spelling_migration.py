@@ -15,10 +15,18 @@ from kkb_shared.testing.plugin import run_async
 
 GENTING_INI = Path(__file__).resolve().parents[2] / "services" / "genting" / "alembic.ini"
 ROW = {
-    "member_id": "m", "family_id": "f1", "desa_code": "6101042015", "desa_name": "Dungun Perapakan",
-    "alias": "AA-1", "category": "baduta", "birth_date": "2025-01-01", "status": "active", "priority": 1,
-    "reasons": "[]", "enrolled_on": "2026-01-01",
-}  # fmt: skip
+    "member_id": "m",
+    "family_id": "f1",
+    "desa_code": "6101042015",
+    "desa_name": "Dungun Perapakan",
+    "alias": "AA-1",
+    "category": "baduta",
+    "birth_date": "2025-01-01",
+    "status": "active",
+    "priority": 1,
+    "reasons": "[]",
+    "enrolled_on": "2026-01-01",
+}
 
 
 async def _insert(url: str) -> None:
@@ -35,9 +43,20 @@ async def _insert(url: str) -> None:
             # A row pointing at an anak asuh: the table is rebuilt on SQLite, which its foreign keys must survive.
             event = sa.table(
                 "anak_asuh_event",
-                *(sa.column(name) for name in ("id", "anak_asuh_id", "happened_on", "kind", "category", "status",
-                                               "note", "created_at")),
-            )  # fmt: skip
+                *(
+                    sa.column(name)
+                    for name in (
+                        "id",
+                        "anak_asuh_id",
+                        "happened_on",
+                        "kind",
+                        "category",
+                        "status",
+                        "note",
+                        "created_at",
+                    )
+                ),
+            )
             await connection.execute(
                 event.insert().values(
                     **_typed(

@@ -22,8 +22,14 @@ def manager(tokens: TokenFactory, kitchen_id: str) -> dict[str, str]:
 
 
 async def kitchen(dashat: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, Any]:
-    body = {"desa_code": DUNGUN, "name": "Dapur Sehat Dungun", "managing_group": "pkk", "address": "Balai desa",
-            "capacity_per_day": 60, "status": "active"}  # fmt: skip
+    body = {
+        "desa_code": DUNGUN,
+        "name": "Dapur Sehat Dungun",
+        "managing_group": "pkk",
+        "address": "Balai desa",
+        "capacity_per_day": 60,
+        "status": "active",
+    }
     response = await dashat.post("/v1/kitchens", json=body, headers=operator(tokens))
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()

@@ -54,62 +54,150 @@ def _k(path: str) -> str:
 
 
 RECIPES: dict[tuple[str, str], Recipe] = {
-    ("POST", "/v1/kitchens"): Recipe("POST", "/v1/kitchens", MANAGERS, 201, lambda w: {
-        "desa_code": "6101042015", "name": "Dapur 2", "managing_group": "kader", "address": "RT 2",
-        "capacity_per_day": 20}, elsewhere=403),
+    ("POST", "/v1/kitchens"): Recipe(
+        "POST",
+        "/v1/kitchens",
+        MANAGERS,
+        201,
+        lambda w: {
+            "desa_code": "6101042015",
+            "name": "Dapur 2",
+            "managing_group": "kader",
+            "address": "RT 2",
+            "capacity_per_day": 20,
+        },
+        elsewhere=403,
+    ),
     ("GET", "/v1/kitchens"): Recipe("GET", "/v1/kitchens", READERS, elsewhere=None),
     ("GET", "/v1/kitchens/{kitchen_id}"): Recipe("GET", _k(""), READERS),
-    ("PATCH", "/v1/kitchens/{kitchen_id}"): Recipe("PATCH", _k(""), RUNNERS, body=lambda w: {"capacity_per_day": 80},
-                                                   if_match=True),
+    ("PATCH", "/v1/kitchens/{kitchen_id}"): Recipe(
+        "PATCH", _k(""), RUNNERS, body=lambda w: {"capacity_per_day": 80}, if_match=True
+    ),
     ("GET", "/v1/ingredients"): Recipe("GET", "/v1/ingredients?kitchen_id={kitchen_id}", READERS),
-    ("POST", "/v1/kitchens/{kitchen_id}/ingredients"): Recipe("POST", _k("/ingredients"), RUNNERS, 201, lambda w: {
-        "name": "Lele", "food_group": "Ikan", "animal_protein": True, "bdd_pct": 60, "energy_kcal": 105,
-        "protein_g": 18.7, "source": "label pemasok"}),
+    ("POST", "/v1/kitchens/{kitchen_id}/ingredients"): Recipe(
+        "POST",
+        _k("/ingredients"),
+        RUNNERS,
+        201,
+        lambda w: {
+            "name": "Lele",
+            "food_group": "Ikan",
+            "animal_protein": True,
+            "bdd_pct": 60,
+            "energy_kcal": 105,
+            "protein_g": 18.7,
+            "source": "label pemasok",
+        },
+    ),
     ("PUT", "/v1/kitchens/{kitchen_id}/prices/{ingredient_id}"): Recipe(
-        "PUT", _k("/prices/tkpi-CP077"), RUNNERS, body=lambda w: {"price_per_kg": 16_000}),
+        "PUT", _k("/prices/tkpi-CP077"), RUNNERS, body=lambda w: {"price_per_kg": 16_000}
+    ),
     ("GET", "/v1/kitchens/{kitchen_id}/prices"): Recipe("GET", _k("/prices"), READERS),
-    ("POST", "/v1/kitchens/{kitchen_id}/menus"): Recipe("POST", _k("/menus"), RUNNERS, 201, lambda w: {
-        "name": "Nasi telur 2", "target_group": "catin", "items": EGG_RICE}),
+    ("POST", "/v1/kitchens/{kitchen_id}/menus"): Recipe(
+        "POST",
+        _k("/menus"),
+        RUNNERS,
+        201,
+        lambda w: {"name": "Nasi telur 2", "target_group": "catin", "items": EGG_RICE},
+    ),
     ("GET", "/v1/kitchens/{kitchen_id}/menus"): Recipe("GET", _k("/menus"), READERS),
     ("GET", "/v1/menus/{menu_id}"): Recipe("GET", "/v1/menus/{menu_id}", READERS),
-    ("POST", "/v1/food-lookups"): Recipe("POST", "/v1/food-lookups", READERS, body=lambda w: {
-        "menu_ids": [w["menu_id"]], "ingredient_ids": ["tkpi-CP077"]}, elsewhere=None),
-    ("POST", "/v1/kitchens/{kitchen_id}/productions"): Recipe("POST", _k("/productions"), RUNNERS, 201, lambda w: {
-        "produced_on": TODAY.isoformat(), "menu_id": w["menu_id"], "portions": 5}),
+    ("POST", "/v1/food-lookups"): Recipe(
+        "POST",
+        "/v1/food-lookups",
+        READERS,
+        body=lambda w: {"menu_ids": [w["menu_id"]], "ingredient_ids": ["tkpi-CP077"]},
+        elsewhere=None,
+    ),
+    ("POST", "/v1/kitchens/{kitchen_id}/productions"): Recipe(
+        "POST",
+        _k("/productions"),
+        RUNNERS,
+        201,
+        lambda w: {"produced_on": TODAY.isoformat(), "menu_id": w["menu_id"], "portions": 5},
+    ),
     ("POST", "/v1/kitchens/{kitchen_id}/distribution-batches"): Recipe(
-        "POST", _k("/distribution-batches"), RUNNERS, 201, lambda w: {"distributed_on": TODAY.isoformat(), "lines": [
-            {"member_id": "0192f000-0000-7000-8000-00000000dead", "target_group": "balita", "portions": 1,
-             "delivered_by": "Yuli"}]}),
+        "POST",
+        _k("/distribution-batches"),
+        RUNNERS,
+        201,
+        lambda w: {
+            "distributed_on": TODAY.isoformat(),
+            "lines": [
+                {
+                    "member_id": "0192f000-0000-7000-8000-00000000dead",
+                    "target_group": "balita",
+                    "portions": 1,
+                    "delivered_by": "Yuli",
+                }
+            ],
+        },
+    ),
     ("GET", "/v1/kitchens/{kitchen_id}/outbox"): Recipe("GET", _k("/outbox"), READERS),
-    ("POST", "/v1/kitchens/{kitchen_id}/partners"): Recipe("POST", _k("/partners"), RUNNERS, 201, lambda w: {
-        "name": "Puskesmas Tebas", "helix": "pemerintah", "contribution": "cadre_training", "description": "pelatihan",
-        "mou_start": TODAY.isoformat(), "mou_end": TODAY.isoformat()}),
+    ("POST", "/v1/kitchens/{kitchen_id}/partners"): Recipe(
+        "POST",
+        _k("/partners"),
+        RUNNERS,
+        201,
+        lambda w: {
+            "name": "Puskesmas Tebas",
+            "helix": "pemerintah",
+            "contribution": "cadre_training",
+            "description": "pelatihan",
+            "mou_start": TODAY.isoformat(),
+            "mou_end": TODAY.isoformat(),
+        },
+    ),
     ("GET", "/v1/kitchens/{kitchen_id}/partners"): Recipe("GET", _k("/partners"), READERS),
-    ("POST", "/v1/kitchens/{kitchen_id}/education-sessions"): Recipe("POST", _k("/education-sessions"), RUNNERS, 201,
-        lambda w: {"kind": "cooking_demo", "held_on": TODAY.isoformat(), "topic": "Nugget lele",
-                   "attendees": [{"group": "ibu_hamil", "count": 6}, {"group": "kader", "count": 2}]}),
+    ("POST", "/v1/kitchens/{kitchen_id}/education-sessions"): Recipe(
+        "POST",
+        _k("/education-sessions"),
+        RUNNERS,
+        201,
+        lambda w: {
+            "kind": "cooking_demo",
+            "held_on": TODAY.isoformat(),
+            "topic": "Nugget lele",
+            "attendees": [{"group": "ibu_hamil", "count": 6}, {"group": "kader", "count": 2}],
+        },
+    ),
     ("GET", "/v1/kitchens/{kitchen_id}/education-sessions"): Recipe("GET", _k("/education-sessions"), READERS),
     ("PUT", "/v1/kitchens/{kitchen_id}/menu-plans/{week_start}"): Recipe(
-        "PUT", _k("/menu-plans/" + MONDAY), RUNNERS, body=lambda w: {"days": {"0": [w["menu_id"]]}}),
+        "PUT", _k("/menu-plans/" + MONDAY), RUNNERS, body=lambda w: {"days": {"0": [w["menu_id"]]}}
+    ),
     ("GET", "/v1/kitchens/{kitchen_id}/menu-plans/{week_start}"): Recipe("GET", _k("/menu-plans/" + MONDAY), READERS),
-    ("POST", "/v1/kitchens/{kitchen_id}/sales"): Recipe("POST", _k("/sales"), RUNNERS, 201, lambda w: {
-        "sold_on": TODAY.isoformat(), "product": "Nugget lele", "quantity": 3, "amount": 15_000}),
-    ("PUT", "/v1/kitchens/{kitchen_id}/planning"): Recipe("PUT", _k("/planning"), RUNNERS, body=lambda w: {
-        "food_access": "pasar dekat", "earlier_kitchens": "belum ada"}),
+    ("POST", "/v1/kitchens/{kitchen_id}/sales"): Recipe(
+        "POST",
+        _k("/sales"),
+        RUNNERS,
+        201,
+        lambda w: {"sold_on": TODAY.isoformat(), "product": "Nugget lele", "quantity": 3, "amount": 15_000},
+    ),
+    ("PUT", "/v1/kitchens/{kitchen_id}/planning"): Recipe(
+        "PUT", _k("/planning"), RUNNERS, body=lambda w: {"food_access": "pasar dekat", "earlier_kitchens": "belum ada"}
+    ),
     ("GET", "/v1/kitchens/{kitchen_id}/planning"): Recipe("GET", _k("/planning"), READERS),
     ("PUT", "/v1/ingredients/{ingredient_id}/default-price"): Recipe(
-        "PUT", "/v1/ingredients/tkpi-CP077/default-price", {"admin", "integration"},
-        body=lambda w: {"default_price_per_kg": 15_000}),
+        "PUT",
+        "/v1/ingredients/tkpi-CP077/default-price",
+        {"admin", "integration"},
+        body=lambda w: {"default_price_per_kg": 15_000},
+    ),
     ("POST", "/v1/distributions/{distribution_id}/confirm"): Recipe(
-        "POST", "/v1/distributions/{distribution_id}/confirm", RUNNERS),
+        "POST", "/v1/distributions/{distribution_id}/confirm", RUNNERS
+    ),
     ("GET", "/v1/changes"): Recipe("GET", "/v1/changes", MANAGERS, elsewhere=None),
     ("GET", "/v1/audit-events"): Recipe("GET", "/v1/audit-events", {"admin"}, elsewhere=None),
     ("GET", "/v1/reports/kitchens"): Recipe(
-        "GET", "/v1/reports/kitchens?from=" + TODAY.isoformat() + "&to=" + TODAY.isoformat(), READERS, elsewhere=None),
+        "GET", "/v1/reports/kitchens?from=" + TODAY.isoformat() + "&to=" + TODAY.isoformat(), READERS, elsewhere=None
+    ),
     ("GET", "/v1/reports/kitchens.csv"): Recipe(
-        "GET", "/v1/reports/kitchens.csv?from=" + TODAY.isoformat() + "&to=" + TODAY.isoformat(), READERS,
-        elsewhere=None),
-}  # fmt: skip
+        "GET",
+        "/v1/reports/kitchens.csv?from=" + TODAY.isoformat() + "&to=" + TODAY.isoformat(),
+        READERS,
+        elsewhere=None,
+    ),
+}
 
 
 def test_every_route_has_a_recipe(dashat_app: FastAPI) -> None:
@@ -125,17 +213,29 @@ def test_every_route_has_a_recipe(dashat_app: FastAPI) -> None:
 @pytest.fixture
 async def world(dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, Any]:
     k = await kitchen(dashat, tokens)
-    family = await registry.post("/v1/families", json=recipients_family(),
-                                 headers=tokens.headers("operator", "6101"))  # fmt: skip
-    line = {"member_id": family.json()["members"][2]["id"], "target_group": "catin", "portions": 1,
-            "delivered_by": "Yuli"}  # fmt: skip
-    batch = await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches", headers=operator(tokens),
-                              json={"distributed_on": TODAY.isoformat(), "lines": [line]})  # fmt: skip
+    family = await registry.post("/v1/families", json=recipients_family(), headers=tokens.headers("operator", "6101"))
+    line = {
+        "member_id": family.json()["members"][2]["id"],
+        "target_group": "catin",
+        "portions": 1,
+        "delivered_by": "Yuli",
+    }
+    batch = await dashat.post(
+        f"/v1/kitchens/{k['id']}/distribution-batches",
+        headers=operator(tokens),
+        json={"distributed_on": TODAY.isoformat(), "lines": [line]},
+    )
     assert batch.json()["accepted"] == 1, batch.text
-    menu = await dashat.post(f"/v1/kitchens/{k['id']}/menus", headers=operator(tokens),
-                             json={"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE})  # fmt: skip
-    planning = await dashat.put(f"/v1/kitchens/{k['id']}/planning", headers=operator(tokens),
-                                json={"food_access": "pasar", "earlier_kitchens": "belum"})  # fmt: skip
+    menu = await dashat.post(
+        f"/v1/kitchens/{k['id']}/menus",
+        headers=operator(tokens),
+        json={"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE},
+    )
+    planning = await dashat.put(
+        f"/v1/kitchens/{k['id']}/planning",
+        headers=operator(tokens),
+        json={"food_access": "pasar", "earlier_kitchens": "belum"},
+    )
     assert menu.status_code == 201 and planning.status_code == 200, planning.text
     changes = (await dashat.get("/v1/changes?limit=500", headers=tokens.headers("admin"))).json()["items"]
     distribution = [c["id"] for c in changes if c["entity"] == "distribution"][-1]

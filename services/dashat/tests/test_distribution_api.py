@@ -51,8 +51,9 @@ async def test_production_uses_the_menu_and_the_prices(dashat: httpx.AsyncClient
     k = await kitchen(dashat, tokens)
     menu = await _menu(dashat, tokens, k["id"])
     for ingredient, price in (("tkpi-HR002", 28_000), ("tkpi-AR001", 14_000)):
-        await dashat.put(f"/v1/kitchens/{k['id']}/prices/{ingredient}", json={"price_per_kg": price},
-                         headers=operator(tokens))  # fmt: skip
+        await dashat.put(
+            f"/v1/kitchens/{k['id']}/prices/{ingredient}", json={"price_per_kg": price}, headers=operator(tokens)
+        )
     body = {"produced_on": TODAY, "menu_id": menu["id"], "portions": 10}
     made = await dashat.post(f"/v1/kitchens/{k['id']}/productions", json=body, headers=manager(tokens, k["id"]))
     assert made.status_code == 201, made.text
@@ -85,8 +86,14 @@ async def test_a_days_list_is_checked_line_by_line_and_resubmitted_safely(
     assert (batch["lines"], batch["accepted"], batch["rejected"]) == (7, 1, 6)
     fields = {r["line"]: r["errors"][0]["field"] for r in batch["rejections"]}
     assert {r["status"] for r in batch["rejections"]} == {422}
-    assert fields == {1: "lines[1].member_id", 2: "lines[2].member_id", 3: "lines[3].member_id",
-                      4: "lines[4].portions", 5: "lines[5].member_id", 6: "lines[6].menu_id"}  # fmt: skip
+    assert fields == {
+        1: "lines[1].member_id",
+        2: "lines[2].member_id",
+        3: "lines[3].member_id",
+        4: "lines[4].portions",
+        5: "lines[5].member_id",
+        6: "lines[6].menu_id",
+    }
     again = await dashat.post(url, json={"distributed_on": TODAY, "lines": lines}, headers=headers)
     assert again.status_code == 201 and again.json()["id"] == batch["id"]
     async with dashat_app.state.database.sessionmaker() as session:
@@ -105,8 +112,9 @@ async def test_registry_down_writes_nothing(
         raise httpx.ConnectError("refused", request=request)
 
     working = dashat_app.state.registry
-    dashat_app.state.registry = ServiceClient("registry", "http://registry", StaticToken("t"),
-                                              transport=httpx.MockTransport(unreachable))  # fmt: skip
+    dashat_app.state.registry = ServiceClient(
+        "registry", "http://registry", StaticToken("t"), transport=httpx.MockTransport(unreachable)
+    )
     try:
         answer = await dashat.post(
             f"/v1/kitchens/{k['id']}/distribution-batches",
@@ -124,8 +132,9 @@ async def test_registry_down_writes_nothing(
 async def test_another_kitchens_manager_gets_404(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
     mine, theirs = await kitchen(dashat, tokens), await kitchen(dashat, tokens)
     body = {"distributed_on": TODAY, "lines": [_line("x")]}
-    answer = await dashat.post(f"/v1/kitchens/{theirs['id']}/distribution-batches", json=body,
-                               headers=manager(tokens, mine["id"]))  # fmt: skip
+    answer = await dashat.post(
+        f"/v1/kitchens/{theirs['id']}/distribution-batches", json=body, headers=manager(tokens, mine["id"])
+    )
     assert answer.status_code == 404
 
 
@@ -135,8 +144,11 @@ async def test_the_change_feed_lists_kitchens_menus_and_distributions(
     k = await kitchen(dashat, tokens)
     menu = await _menu(dashat, tokens, k["id"])
     member = await _family(registry, tokens, krs=True)
-    batch = await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches", headers=operator(tokens),
-                              json={"distributed_on": TODAY, "lines": [_line(member)]})  # fmt: skip
+    batch = await dashat.post(
+        f"/v1/kitchens/{k['id']}/distribution-batches",
+        headers=operator(tokens),
+        json={"distributed_on": TODAY, "lines": [_line(member)]},
+    )
     assert batch.json()["accepted"] == 1
     seen, cursor = [], ""
     while True:
@@ -147,8 +159,9 @@ async def test_the_change_feed_lists_kitchens_menus_and_distributions(
         cursor = f"&cursor={page['next_cursor']}"
     assert ("kitchen", k["id"]) in seen and ("menu", menu["id"]) in seen
     assert sum(1 for entity, _ in seen if entity == "distribution") >= 1
-    assert (await dashat.get("/v1/changes", headers=tokens.headers("dashat", "6101042015", kitchen_id=k["id"]))
-            ).status_code == 403  # fmt: skip
+    assert (
+        await dashat.get("/v1/changes", headers=tokens.headers("dashat", "6101042015", kitchen_id=k["id"]))
+    ).status_code == 403
 
 
 async def test_a_recipient_confirms_later_once(
@@ -156,12 +169,18 @@ async def test_a_recipient_confirms_later_once(
 ) -> None:
     k = await kitchen(dashat, tokens)
     member = await _family(registry, tokens, krs=True)
-    await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches", headers=operator(tokens),
-                      json={"distributed_on": TODAY, "lines": [_line(member)]})  # fmt: skip
+    await dashat.post(
+        f"/v1/kitchens/{k['id']}/distribution-batches",
+        headers=operator(tokens),
+        json={"distributed_on": TODAY, "lines": [_line(member)]},
+    )
     changes, cursor = [], None  # the whole feed: other tests' changes may come first
     while True:
-        page = (await dashat.get("/v1/changes", params={"limit": 500, **({"cursor": cursor} if cursor else {})},
-                                 headers=operator(tokens))).json()  # fmt: skip
+        page = (
+            await dashat.get(
+                "/v1/changes", params={"limit": 500, **({"cursor": cursor} if cursor else {})}, headers=operator(tokens)
+            )
+        ).json()
         if not page["items"]:
             break
         changes += page["items"]

@@ -77,23 +77,38 @@ async def _tagged_distribution(
 ) -> dict[str, Any]:
     """A day's list with a line booked as GENTING aid and an untagged one."""
     k = await kitchen(dashat, tokens)
-    menu = (await dashat.post(f"/v1/kitchens/{k['id']}/menus",
-                              json={"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE},
-                              headers=operator(tokens))).json()  # fmt: skip
+    menu = (
+        await dashat.post(
+            f"/v1/kitchens/{k['id']}/menus",
+            json={"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE},
+            headers=operator(tokens),
+        )
+    ).json()
     if priced:
         for ingredient, price in (("tkpi-HR002", 28_000), ("tkpi-AR001", 14_000)):
-            await dashat.put(f"/v1/kitchens/{k['id']}/prices/{ingredient}", json={"price_per_kg": price},
-                             headers=operator(tokens))  # fmt: skip
-    family = (await registry.post("/v1/families", json=recipients_family(),
-                                  headers=tokens.headers("operator", "6101"))).json()  # fmt: skip
+            await dashat.put(
+                f"/v1/kitchens/{k['id']}/prices/{ingredient}", json={"price_per_kg": price}, headers=operator(tokens)
+            )
+    family = (
+        await registry.post("/v1/families", json=recipients_family(), headers=tokens.headers("operator", "6101"))
+    ).json()
     member = family["members"][0]["id"]
     lines = [
-        {"member_id": member, "target_group": "balita", "portions": 2, "delivered_by": "Yuli", "menu_id": menu["id"],
-         "genting_aid_id": AID},
+        {
+            "member_id": member,
+            "target_group": "balita",
+            "portions": 2,
+            "delivered_by": "Yuli",
+            "menu_id": menu["id"],
+            "genting_aid_id": AID,
+        },
         {"member_id": family["members"][2]["id"], "target_group": "catin", "portions": 1, "delivered_by": "Yuli"},
-    ]  # fmt: skip
-    batch = await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches",
-                              json={"distributed_on": TODAY, "lines": lines}, headers=operator(tokens))  # fmt: skip
+    ]
+    batch = await dashat.post(
+        f"/v1/kitchens/{k['id']}/distribution-batches",
+        json={"distributed_on": TODAY, "lines": lines},
+        headers=operator(tokens),
+    )
     assert batch.status_code == 201, batch.text
     return {"kitchen": k, "batch": batch.json()}
 
@@ -137,10 +152,17 @@ async def test_a_genting_outage_delays_the_booking_which_then_happens_once(
     [message] = await _outbox(dashat, tokens, kitchen_id)
     assert message["status"] == "sent" and message["sent_at"] is not None
     assert list(fake_genting.booked.values()) == [
-        {"ota_id": "ota-1", "kind": "expenditure", "aid_id": AID, "category": "materials", "amount": 4_760,
-         "occurred_on": TODAY, "description": message["payload"]["description"],
-         "recipient": message["payload"]["recipient"]}
-    ]  # fmt: skip
+        {
+            "ota_id": "ota-1",
+            "kind": "expenditure",
+            "aid_id": AID,
+            "category": "materials",
+            "amount": 4_760,
+            "occurred_on": TODAY,
+            "description": message["payload"]["description"],
+            "recipient": message["payload"]["recipient"],
+        }
+    ]
     assert message["payload"]["recipient"]["desa_code"] == "6101042015"
 
     # Sent, but the service died before it noted so: sending again books nothing new.
@@ -245,8 +267,16 @@ async def test_the_outbox_list_pages_oldest_or_newest_first(
     made = [new_id() for _ in range(5)]  # time-ordered ids: the order they were made
     async with dashat_app.state.database.sessionmaker() as session:
         for n, message_id in enumerate(made):
-            session.add(genting_expenditure(message_id=message_id, kitchen_id=k["id"], aid_id=AID, amount=1_000 + n,
-                                            occurred_on=TODAY, description="bahan"))  # fmt: skip
+            session.add(
+                genting_expenditure(
+                    message_id=message_id,
+                    kitchen_id=k["id"],
+                    aid_id=AID,
+                    amount=1_000 + n,
+                    occurred_on=TODAY,
+                    description="bahan",
+                )
+            )
         await session.commit()
 
     async def every_page(order: str) -> list[str]:

@@ -27,8 +27,9 @@ async def test_menu_nutrition_cost_and_target_check(dashat: httpx.AsyncClient, t
     assert menu["check"]["has_animal_protein"] is True
     assert menu["check"]["flags"] == ["below_energy_target"]  # 260.7 < 466.7 kcal for a balita's portion
     for ingredient, price in (("tkpi-HR002", 28_000), ("tkpi-AR001", 14_000)):
-        answer = await dashat.put(f"/v1/kitchens/{k['id']}/prices/{ingredient}", json={"price_per_kg": price},
-                                  headers=headers)  # fmt: skip
+        answer = await dashat.put(
+            f"/v1/kitchens/{k['id']}/prices/{ingredient}", json={"price_per_kg": price}, headers=headers
+        )
         assert answer.status_code == 200
     again = await dashat.get(f"/v1/menus/{menu['id']}", headers=headers)
     assert again.json()["cost_per_portion"] == 2_380  # prices apply at once
@@ -44,8 +45,15 @@ async def test_a_menu_without_animal_protein_is_flagged(dashat: httpx.AsyncClien
 
 async def test_a_kitchen_adds_its_own_ingredient(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
     k = await kitchen(dashat, tokens)
-    lele = {"name": "Ikan lele, segar", "food_group": "Ikan", "animal_protein": True, "bdd_pct": 60,
-            "energy_kcal": 105, "protein_g": 18.7, "source": "label pemasok, diperiksa kader gizi"}  # fmt: skip
+    lele = {
+        "name": "Ikan lele, segar",
+        "food_group": "Ikan",
+        "animal_protein": True,
+        "bdd_pct": 60,
+        "energy_kcal": 105,
+        "protein_g": 18.7,
+        "source": "label pemasok, diperiksa kader gizi",
+    }
     added = await dashat.post(f"/v1/kitchens/{k['id']}/ingredients", json=lele, headers=manager(tokens, k["id"]))
     assert added.status_code == 201
     own = added.json()["id"]
@@ -80,11 +88,15 @@ async def test_invalid_menus_name_the_field(dashat: httpx.AsyncClient, tokens: T
     for body, field in (
         ({"name": "x", "target_group": "lansia", "items": EGG_RICE}, "target_group"),
         ({"name": "x", "target_group": "balita", "items": []}, "items"),
-        ({"name": "x", "target_group": "balita", "items": [{"ingredient_id": "tkpi-HR002", "grams": 0}]},
-         "items[0].grams"),
-        ({"name": "x", "target_group": "balita", "items": [{"ingredient_id": "nope", "grams": 10}]},
-         "items[0].ingredient_id"),
-    ):  # fmt: skip
+        (
+            {"name": "x", "target_group": "balita", "items": [{"ingredient_id": "tkpi-HR002", "grams": 0}]},
+            "items[0].grams",
+        ),
+        (
+            {"name": "x", "target_group": "balita", "items": [{"ingredient_id": "nope", "grams": 10}]},
+            "items[0].ingredient_id",
+        ),
+    ):
         answer = await dashat.post(url, json=body, headers=operator(tokens))
         assert answer.status_code == 422, answer.text
         assert field in [e["field"] for e in answer.json()["errors"]]
@@ -95,22 +107,28 @@ async def test_a_default_price_applies_until_the_kitchen_sets_its_own(
 ) -> None:
     admin = tokens.headers("admin")
     for ingredient, price in (("tkpi-HR002", 30_000), ("tkpi-AR001", 15_000)):
-        answer = await dashat.put(f"/v1/ingredients/{ingredient}/default-price",
-                                  json={"default_price_per_kg": price}, headers=admin)  # fmt: skip
+        answer = await dashat.put(
+            f"/v1/ingredients/{ingredient}/default-price", json={"default_price_per_kg": price}, headers=admin
+        )
         assert answer.status_code == 200 and answer.json()["default_price_per_kg"] == price
     k = await kitchen(dashat, tokens)
     body = {"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE}
     menu = (await dashat.post(f"/v1/kitchens/{k['id']}/menus", json=body, headers=operator(tokens))).json()
     assert menu["cost_per_portion"] == 60 * 30 + 50 * 15  # 1,800 + 750 at the defaults
-    await dashat.put(f"/v1/kitchens/{k['id']}/prices/tkpi-HR002", json={"price_per_kg": 28_000},
-                     headers=operator(tokens))  # fmt: skip
+    await dashat.put(
+        f"/v1/kitchens/{k['id']}/prices/tkpi-HR002", json={"price_per_kg": 28_000}, headers=operator(tokens)
+    )
     again = (await dashat.get(f"/v1/menus/{menu['id']}", headers=operator(tokens))).json()
     assert again["cost_per_portion"] == 1_680 + 750  # the kitchen's own price wins
     for ingredient in ("tkpi-HR002", "tkpi-AR001"):  # leave the shared list as it was for other tests
-        await dashat.put(f"/v1/ingredients/{ingredient}/default-price", json={"default_price_per_kg": None},
-                         headers=admin)  # fmt: skip
-    assert (await dashat.put("/v1/ingredients/tkpi-HR002/default-price", json={"default_price_per_kg": 1},
-                             headers=operator(tokens))).status_code == 403  # fmt: skip
+        await dashat.put(
+            f"/v1/ingredients/{ingredient}/default-price", json={"default_price_per_kg": None}, headers=admin
+        )
+    assert (
+        await dashat.put(
+            "/v1/ingredients/tkpi-HR002/default-price", json={"default_price_per_kg": 1}, headers=operator(tokens)
+        )
+    ).status_code == 403
 
 
 async def test_an_education_session_records_who_came_and_the_registry_members_known(
@@ -145,8 +163,15 @@ async def test_food_lookup_names_menus_and_ingredients_with_their_animal_protein
     k = await kitchen(dashat, tokens)
     body = {"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE}
     menu = (await dashat.post(f"/v1/kitchens/{k['id']}/menus", json=body, headers=operator(tokens))).json()
-    lele = {"name": "Ikan lele, segar", "food_group": "Ikan", "animal_protein": True, "bdd_pct": 60,
-            "energy_kcal": 105, "protein_g": 18.7, "source": "label pemasok"}  # fmt: skip
+    lele = {
+        "name": "Ikan lele, segar",
+        "food_group": "Ikan",
+        "animal_protein": True,
+        "bdd_pct": 60,
+        "energy_kcal": 105,
+        "protein_g": 18.7,
+        "source": "label pemasok",
+    }
     own = (await dashat.post(f"/v1/kitchens/{k['id']}/ingredients", json=lele, headers=operator(tokens))).json()
     lookup = {"menu_ids": [menu["id"], "no-such-menu"], "ingredient_ids": ["tkpi-CP077", own["id"], "tkpi-XX999"]}
     found = await dashat.post("/v1/food-lookups", json=lookup, headers=operator(tokens))
@@ -161,6 +186,7 @@ async def test_food_lookup_names_menus_and_ingredients_with_their_animal_protein
     blora = await dashat.post("/v1/food-lookups", json=lookup, headers=tokens.headers("operator", "3316"))
     assert blora.json()["menus"] == []  # a kitchen outside the caller's region: its menu and its own food too
     assert [i["ingredient_id"] for i in blora.json()["ingredients"]] == ["tkpi-CP077"]
-    too_many = await dashat.post("/v1/food-lookups", json={"ingredient_ids": ["tkpi-CP077"] * 201},
-                                 headers=operator(tokens))  # fmt: skip
+    too_many = await dashat.post(
+        "/v1/food-lookups", json={"ingredient_ids": ["tkpi-CP077"] * 201}, headers=operator(tokens)
+    )
     assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "ingredient_ids"

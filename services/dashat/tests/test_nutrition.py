@@ -9,8 +9,9 @@ from dashat.menus.nutrition import Line, portion
 D = Decimal
 
 
-def _line(name: str, grams: str, bdd: str | None, energy: str | None, protein: str, price: int | None,
-          animal: bool = False) -> Line:  # fmt: skip
+def _line(
+    name: str, grams: str, bdd: str | None, energy: str | None, protein: str, price: int | None, animal: bool = False
+) -> Line:
     return Line(
         name=name,
         grams=D(grams),

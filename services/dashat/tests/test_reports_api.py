@@ -19,30 +19,40 @@ async def test_a_month_of_one_kitchen_by_hand(
 ) -> None:
     k = await kitchen(dashat, tokens)
     base, headers = f"/v1/kitchens/{k['id']}", manager(tokens, k["id"])
-    menu = (await dashat.post(f"{base}/menus", json={"name": "Nasi telur", "target_group": "balita",
-                                                     "items": EGG_RICE}, headers=headers)).json()  # fmt: skip
+    menu = (
+        await dashat.post(
+            f"{base}/menus", json={"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE}, headers=headers
+        )
+    ).json()
     for ingredient, price, source in (("tkpi-HR002", 28_000, "peternak"), ("tkpi-AR001", 14_000, "pasar")):
-        await dashat.put(f"{base}/prices/{ingredient}", json={"price_per_kg": price, "source": source},
-                         headers=headers)  # fmt: skip
-    made = await dashat.post(f"{base}/productions", json={"produced_on": TODAY.isoformat(), "menu_id": menu["id"],
-                                                          "portions": 10}, headers=headers)  # fmt: skip
+        await dashat.put(f"{base}/prices/{ingredient}", json={"price_per_kg": price, "source": source}, headers=headers)
+    made = await dashat.post(
+        f"{base}/productions",
+        json={"produced_on": TODAY.isoformat(), "menu_id": menu["id"], "portions": 10},
+        headers=headers,
+    )
     assert made.status_code == 201
-    family = (await registry.post("/v1/families", json=recipients_family(),
-                                  headers=tokens.headers("operator", "6101"))).json()  # fmt: skip
+    family = (
+        await registry.post("/v1/families", json=recipients_family(), headers=tokens.headers("operator", "6101"))
+    ).json()
     a, b = family["members"][0]["id"], family["members"][1]["id"]
     lines = [
         {"member_id": a, "target_group": "balita", "portions": 2, "menu_id": menu["id"], "delivered_by": "Yuli"},
         {"member_id": b, "target_group": "ibu_hamil", "portions": 1, "menu_id": menu["id"], "delivered_by": "Yuli"},
     ]
-    batch = await dashat.post(f"{base}/distribution-batches", json={"distributed_on": TODAY.isoformat(),
-                                                                    "lines": lines}, headers=headers)  # fmt: skip
+    batch = await dashat.post(
+        f"{base}/distribution-batches", json={"distributed_on": TODAY.isoformat(), "lines": lines}, headers=headers
+    )
     assert batch.json()["accepted"] == 2
     for partner in (
         {"name": "PT Sawit Lestari (CSR)", "helix": "dunia_usaha", "contribution": "funding", "value": 5_000_000},
         {"name": "Politeknik Negeri Sambas", "helix": "perguruan_tinggi", "contribution": "cadre_training"},
     ):
-        body = partner | {"description": "MoU dapur sehat", "mou_start": (TODAY - timedelta(days=40)).isoformat(),
-                          "mou_end": (TODAY + timedelta(days=300)).isoformat()}  # fmt: skip
+        body = partner | {
+            "description": "MoU dapur sehat",
+            "mou_start": (TODAY - timedelta(days=40)).isoformat(),
+            "mou_end": (TODAY + timedelta(days=300)).isoformat(),
+        }
         assert (await dashat.post(f"{base}/partners", json=body, headers=headers)).status_code == 201
     sale = {"sold_on": TODAY.isoformat(), "product": "Nugget lele", "quantity": 17, "amount": 11_900}
     assert (await dashat.post(f"{base}/sales", json=sale, headers=headers)).status_code == 201
@@ -70,10 +80,20 @@ async def test_a_month_of_one_kitchen_by_hand(
 
 async def test_weekly_plans_name_the_kitchens_menus(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
     mine, other = await kitchen(dashat, tokens), await kitchen(dashat, tokens)
-    menu = (await dashat.post(f"/v1/kitchens/{mine['id']}/menus", json={"name": "Nasi telur", "target_group":
-                              "balita", "items": EGG_RICE}, headers=operator(tokens))).json()  # fmt: skip
-    elsewhere = (await dashat.post(f"/v1/kitchens/{other['id']}/menus", json={"name": "x", "target_group": "balita",
-                                   "items": EGG_RICE}, headers=operator(tokens))).json()  # fmt: skip
+    menu = (
+        await dashat.post(
+            f"/v1/kitchens/{mine['id']}/menus",
+            json={"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE},
+            headers=operator(tokens),
+        )
+    ).json()
+    elsewhere = (
+        await dashat.post(
+            f"/v1/kitchens/{other['id']}/menus",
+            json={"name": "x", "target_group": "balita", "items": EGG_RICE},
+            headers=operator(tokens),
+        )
+    ).json()
     monday = TODAY - timedelta(days=TODAY.weekday())
     url = f"/v1/kitchens/{mine['id']}/menu-plans/{monday.isoformat()}"
     saved = await dashat.put(url, json={"days": {"0": [menu["id"]], "2": [menu["id"]]}}, headers=operator(tokens))

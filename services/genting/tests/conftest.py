@@ -39,8 +39,11 @@ async def genting_upstreams(
 ) -> AsyncIterator[dict[str, FastAPI]]:
     registry_url, mentoring_url = database_factory("registry_for_genting"), database_factory("mentoring_for_genting")
     dashat_url = database_factory("dashat_for_genting")
-    for ini, url in ((REGISTRY_ALEMBIC_INI, registry_url), (MENTORING_ALEMBIC_INI, mentoring_url),
-                     (DASHAT_ALEMBIC_INI, dashat_url)):  # fmt: skip
+    for ini, url in (
+        (REGISTRY_ALEMBIC_INI, registry_url),
+        (MENTORING_ALEMBIC_INI, mentoring_url),
+        (DASHAT_ALEMBIC_INI, dashat_url),
+    ):
         upgrade(ini, url)
     registry = create_registry_app(RegistrySettings(database_url=registry_url), verifier=tokens.verifier())
     mentoring_token = StaticToken(tokens.token("integration", "", sub="client:svc-mentoring", scope="registry:read"))

@@ -65,80 +65,176 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("POST", "/v1/otas"): Recipe("POST", _url("/v1/otas"), MANAGERS, 201, body=lambda w: ota_payload(), elsewhere=403),
     ("GET", "/v1/otas"): Recipe("GET", _url("/v1/otas"), OWN, elsewhere=None),
     ("GET", "/v1/otas/{ota_id}"): Recipe("GET", _url("/v1/otas/{ota_id}"), OWN),
-    ("PATCH", "/v1/otas/{ota_id}"): Recipe("PATCH", _url("/v1/otas/{ota_id}"), MANAGERS,
-                                           body=lambda w: {"anak_asuh_target": 12}, if_match=True),
+    ("PATCH", "/v1/otas/{ota_id}"): Recipe(
+        "PATCH", _url("/v1/otas/{ota_id}"), MANAGERS, body=lambda w: {"anak_asuh_target": 12}, if_match=True
+    ),
     ("GET", "/v1/anak-asuh/candidates"): Recipe("GET", _url("/v1/anak-asuh/candidates?desa=6101042015"), MANAGERS),
-    ("POST", "/v1/anak-asuh"): Recipe("POST", _url("/v1/anak-asuh"), MANAGERS, 201,
-                                      body=lambda w: {"member_id": w["mother_id"]}, elsewhere=422),
+    ("POST", "/v1/anak-asuh"): Recipe(
+        "POST", _url("/v1/anak-asuh"), MANAGERS, 201, body=lambda w: {"member_id": w["mother_id"]}, elsewhere=422
+    ),
     ("GET", "/v1/anak-asuh"): Recipe("GET", _url("/v1/anak-asuh"), OWN, elsewhere=None),
     ("GET", "/v1/anak-asuh/{anak_asuh_id}"): Recipe("GET", _url("/v1/anak-asuh/{anak_asuh_id}"), OWN),
     ("GET", "/v1/matching/suggestions"): Recipe("GET", _url("/v1/matching/suggestions?ota_id={ota_id}"), MANAGERS),
-    ("POST", "/v1/matches"): Recipe("POST", _url("/v1/matches"), MANAGERS, 201, body=lambda w: {
-        "ota_id": w["ota_id"], "anak_asuh_id": w["anak_asuh_id"], "aid_kind": "non_nutrition"}),
+    ("POST", "/v1/matches"): Recipe(
+        "POST",
+        _url("/v1/matches"),
+        MANAGERS,
+        201,
+        body=lambda w: {"ota_id": w["ota_id"], "anak_asuh_id": w["anak_asuh_id"], "aid_kind": "non_nutrition"},
+    ),
     ("GET", "/v1/matches"): Recipe("GET", _url("/v1/matches"), OWN, elsewhere=None),
     ("GET", "/v1/matches/{match_id}"): Recipe("GET", _url("/v1/matches/{match_id}"), OWN),
-    ("POST", "/v1/matches/{match_id}/end"): Recipe("POST", _url("/v1/matches/{match_id}/end"), MANAGERS,
-                                                   body=lambda w: {"ends_on": TODAY}),
-    ("POST", "/v1/aids"): Recipe("POST", _url("/v1/aids"), MANAGERS, 201, body=lambda w: {
-        "match_id": w["match_id"], "description": "kudapan",
-        "packages": [{"kind": "snack", "ingredient_ids": ["tkpi-HR002"], "count": 50, "unit_value": 10_000}],
-        "starts_on": TODAY, "ends_on": TODAY}),
+    ("POST", "/v1/matches/{match_id}/end"): Recipe(
+        "POST", _url("/v1/matches/{match_id}/end"), MANAGERS, body=lambda w: {"ends_on": TODAY}
+    ),
+    ("POST", "/v1/aids"): Recipe(
+        "POST",
+        _url("/v1/aids"),
+        MANAGERS,
+        201,
+        body=lambda w: {
+            "match_id": w["match_id"],
+            "description": "kudapan",
+            "packages": [{"kind": "snack", "ingredient_ids": ["tkpi-HR002"], "count": 50, "unit_value": 10_000}],
+            "starts_on": TODAY,
+            "ends_on": TODAY,
+        },
+    ),
     ("GET", "/v1/aids/{aid_id}"): Recipe("GET", _url("/v1/aids/{aid_id}"), OWN),
-    ("POST", "/v1/aids/recipient-checks"): Recipe("POST", _url("/v1/aids/recipient-checks"), MANAGERS,
-        body=lambda w: {"lines": [{"aid_id": w["aid_id"], "member_id": "m", "family_id": "f",
-                                   "desa_code": "6101042015", "on": TODAY}]}, elsewhere=200),
-    ("POST", "/v1/aids/{aid_id}/close"): Recipe("POST", _url("/v1/aids/{aid_id}/close"), MANAGERS,
-                                                body=lambda w: {"closed_on": TODAY}),
-    ("POST", "/v1/ota-prospects"): Recipe("POST", _url("/v1/ota-prospects"), MANAGERS, 201, body=lambda w: {
-        "name": "CV Maju", "kind": "swasta", "contact_name": "Pak Budi", "region_code": "6101"}, elsewhere=403),
+    ("POST", "/v1/aids/recipient-checks"): Recipe(
+        "POST",
+        _url("/v1/aids/recipient-checks"),
+        MANAGERS,
+        body=lambda w: {
+            "lines": [
+                {"aid_id": w["aid_id"], "member_id": "m", "family_id": "f", "desa_code": "6101042015", "on": TODAY}
+            ]
+        },
+        elsewhere=200,
+    ),
+    ("POST", "/v1/aids/{aid_id}/close"): Recipe(
+        "POST", _url("/v1/aids/{aid_id}/close"), MANAGERS, body=lambda w: {"closed_on": TODAY}
+    ),
+    ("POST", "/v1/ota-prospects"): Recipe(
+        "POST",
+        _url("/v1/ota-prospects"),
+        MANAGERS,
+        201,
+        body=lambda w: {"name": "CV Maju", "kind": "swasta", "contact_name": "Pak Budi", "region_code": "6101"},
+        elsewhere=403,
+    ),
     ("GET", "/v1/ota-prospects"): Recipe("GET", _url("/v1/ota-prospects"), MANAGERS, elsewhere=None),
     ("GET", "/v1/ota-prospects/{prospect_id}"): Recipe("GET", _url("/v1/ota-prospects/{prospect_id}"), MANAGERS),
     ("POST", "/v1/ota-prospects/{prospect_id}/agreement"): Recipe(
-        "POST", _url("/v1/ota-prospects/{prospect_id}/agreement"), MANAGERS, 201, body=lambda w: {
-            "agreement_start": TODAY, "agreement_end": TODAY, "committed_amount": 1_000_000,
-            "aid_kinds": ["nutrition"], "anak_asuh_target": 1}),
+        "POST",
+        _url("/v1/ota-prospects/{prospect_id}/agreement"),
+        MANAGERS,
+        201,
+        body=lambda w: {
+            "agreement_start": TODAY,
+            "agreement_end": TODAY,
+            "committed_amount": 1_000_000,
+            "aid_kinds": ["nutrition"],
+            "anak_asuh_target": 1,
+        },
+    ),
     ("POST", "/v1/ota-prospects/{prospect_id}/decline"): Recipe(
-        "POST", _url("/v1/ota-prospects/{prospect_id}/decline"), MANAGERS, body=lambda w: {"note": "belum siap"}),
-    ("POST", "/v1/pmt-periods"): Recipe("POST", _url("/v1/pmt-periods"), MANAGERS, 201, body=lambda w: {
-        "desa_code": "6101042015", "starts_on": "2029-01-01", "ends_on": "2029-02-01"}, elsewhere=403),
+        "POST", _url("/v1/ota-prospects/{prospect_id}/decline"), MANAGERS, body=lambda w: {"note": "belum siap"}
+    ),
+    ("POST", "/v1/pmt-periods"): Recipe(
+        "POST",
+        _url("/v1/pmt-periods"),
+        MANAGERS,
+        201,
+        body=lambda w: {"desa_code": "6101042015", "starts_on": "2029-01-01", "ends_on": "2029-02-01"},
+        elsewhere=403,
+    ),
     ("GET", "/v1/pmt-periods"): Recipe("GET", _url("/v1/pmt-periods"), MANAGERS, elsewhere=None),
-    ("DELETE", "/v1/pmt-periods/{period_id}"): Recipe(
-        "DELETE", _url("/v1/pmt-periods/{pmt_id}"), MANAGERS, 204),
-    ("POST", "/v1/ledger/entries"): Recipe("POST", _url("/v1/ledger/entries"), MANAGERS, 201,
-                                           body=lambda w: expenditure(w["ota_id"], w["aid_id"], "materials", 1_000)),
+    ("DELETE", "/v1/pmt-periods/{period_id}"): Recipe("DELETE", _url("/v1/pmt-periods/{pmt_id}"), MANAGERS, 204),
+    ("POST", "/v1/ledger/entries"): Recipe(
+        "POST",
+        _url("/v1/ledger/entries"),
+        MANAGERS,
+        201,
+        body=lambda w: expenditure(w["ota_id"], w["aid_id"], "materials", 1_000),
+    ),
     ("POST", "/v1/ledger/entries/{seq}/reverse"): Recipe(
-        "POST", _url("/v1/ledger/entries/{seq}/reverse"), MANAGERS, 201,
-        body=lambda w: {"occurred_on": TODAY, "description": "salah catat"}),
+        "POST",
+        _url("/v1/ledger/entries/{seq}/reverse"),
+        MANAGERS,
+        201,
+        body=lambda w: {"occurred_on": TODAY, "description": "salah catat"},
+    ),
     ("GET", "/v1/otas/{ota_id}/ledger"): Recipe("GET", _url("/v1/otas/{ota_id}/ledger"), OWN),
     ("GET", "/v1/otas/{ota_id}/ledger/balances"): Recipe("GET", _url("/v1/otas/{ota_id}/ledger/balances"), OWN),
     ("POST", "/v1/aids/{aid_id}/deliveries"): Recipe(
-        "POST", _url("/v1/aids/{aid_id}/deliveries"), FIELD_WORKERS, 201, body=lambda w: {
-            "due_on": TODAY, "delivered_on": TODAY, "items": "telur", "portions": 1, "delivered_by": "Yuli"}),
+        "POST",
+        _url("/v1/aids/{aid_id}/deliveries"),
+        FIELD_WORKERS,
+        201,
+        body=lambda w: {
+            "due_on": TODAY,
+            "delivered_on": TODAY,
+            "items": "telur",
+            "portions": 1,
+            "delivered_by": "Yuli",
+        },
+    ),
     ("GET", "/v1/aids/{aid_id}/deliveries"): Recipe("GET", _url("/v1/aids/{aid_id}/deliveries"), OWN),
     ("POST", "/v1/deliveries/{delivery_id}/confirm"): Recipe(
-        "POST", _url("/v1/deliveries/{delivery_id}/confirm"), FIELD_WORKERS,
-        body=lambda w: {"confirmed_on": TODAY, "confirmed_by": "ibu"}),
-    ("POST", "/v1/supports"): Recipe("POST", _url("/v1/supports"), MANAGERS, 201, body=lambda w: {
-        "match_id": w["support_match_id"], "kind": "clean_water", "description": "sumur bor", "cost": 2_000_000}),
+        "POST",
+        _url("/v1/deliveries/{delivery_id}/confirm"),
+        FIELD_WORKERS,
+        body=lambda w: {"confirmed_on": TODAY, "confirmed_by": "ibu"},
+    ),
+    ("POST", "/v1/supports"): Recipe(
+        "POST",
+        _url("/v1/supports"),
+        MANAGERS,
+        201,
+        body=lambda w: {
+            "match_id": w["support_match_id"],
+            "kind": "clean_water",
+            "description": "sumur bor",
+            "cost": 2_000_000,
+        },
+    ),
     ("GET", "/v1/supports/{support_id}"): Recipe("GET", _url("/v1/supports/{support_id}"), OWN),
     ("POST", "/v1/supports/{support_id}/progress"): Recipe(
-        "POST", _url("/v1/supports/{support_id}/progress"), MANAGERS, body=lambda w: {"status": "in_progress"}),
-    ("POST", "/v1/feedback"): Recipe("POST", _url("/v1/feedback"), OWN | {"tpk"}, 201, body=lambda w: {
-        "desa_code": "6101042015", "source": "family", "subject": "Paket", "message": "Paket terlambat"},
-        elsewhere=403, expected_for={"ota": 422, "ota_other": 422}),  # a sponsor's feedback has source ota
+        "POST", _url("/v1/supports/{support_id}/progress"), MANAGERS, body=lambda w: {"status": "in_progress"}
+    ),
+    ("POST", "/v1/feedback"): Recipe(
+        "POST",
+        _url("/v1/feedback"),
+        OWN | {"tpk"},
+        201,
+        body=lambda w: {
+            "desa_code": "6101042015",
+            "source": "family",
+            "subject": "Paket",
+            "message": "Paket terlambat",
+        },
+        elsewhere=403,
+        expected_for={"ota": 422, "ota_other": 422},
+    ),  # a sponsor's feedback has source ota
     ("GET", "/v1/feedback"): Recipe("GET", _url("/v1/feedback"), OWN | {"tpk"}, elsewhere=None),
     ("GET", "/v1/feedback/{feedback_id}"): Recipe("GET", _url("/v1/feedback/{feedback_id}"), OWN | {"tpk"}),
     ("POST", "/v1/feedback/{feedback_id}/status"): Recipe(
-        "POST", _url("/v1/feedback/{feedback_id}/status"), MANAGERS,
-        body=lambda w: {"status": "in_progress", "note": "ditangani"}),
+        "POST",
+        _url("/v1/feedback/{feedback_id}/status"),
+        MANAGERS,
+        body=lambda w: {"status": "in_progress", "note": "ditangani"},
+    ),
     ("GET", "/v1/changes"): Recipe("GET", _url("/v1/changes"), MANAGERS, elsewhere=None),
     ("GET", "/v1/audit-events"): Recipe("GET", _url("/v1/audit-events"), {"admin"}, elsewhere=None),
     ("GET", "/v1/dashboard"): Recipe("GET", _url("/v1/dashboard"), MANAGERS | {"viewer"}, elsewhere=None),
     ("GET", "/v1/otas/{ota_id}/reports/monthly"): Recipe(
-        "GET", _url("/v1/otas/{ota_id}/reports/monthly?month=" + MONTH), OWN),
+        "GET", _url("/v1/otas/{ota_id}/reports/monthly?month=" + MONTH), OWN
+    ),
     ("GET", "/v1/otas/{ota_id}/reports/monthly.csv"): Recipe(
-        "GET", _url("/v1/otas/{ota_id}/reports/monthly.csv?month=" + MONTH), OWN),
-}  # fmt: skip
+        "GET", _url("/v1/otas/{ota_id}/reports/monthly.csv?month=" + MONTH), OWN
+    ),
+}
 ELSEWHERE = {"operator_elsewhere", "ota_other"}
 
 

@@ -62,8 +62,12 @@ async def test_non_nutrition_aid_goes_step_by_step_with_evidence(
         headers=operator(tokens),
     )
     assert match.status_code == 201  # the same child may have a nutrition and a non-nutrition sponsor
-    body = {"match_id": match.json()["id"], "kind": "latrine_repair", "description": "Jamban leher angsa",
-            "cost": 3_500_000}  # fmt: skip
+    body = {
+        "match_id": match.json()["id"],
+        "kind": "latrine_repair",
+        "description": "Jamban leher angsa",
+        "cost": 3_500_000,
+    }
     support = (await genting.post("/v1/supports", json=body, headers=operator(tokens))).json()
     assert support["family_id"] == people["family"]["id"]  # a latrine is the family's
     url = f"/v1/supports/{support['id']}/progress"
@@ -73,8 +77,9 @@ async def test_non_nutrition_aid_goes_step_by_step_with_evidence(
     bare = await genting.post(url, json={"status": "done"}, headers=operator(tokens))
     assert bare.status_code == 422 and bare.json()["errors"][0]["field"] == "evidence"
     done = await genting.post(url, json={"status": "done", "evidence": ["foto-1.jpg"]}, headers=operator(tokens))
-    verified = await genting.post(url, json={"status": "verified", "evidence": ["ba-serah-terima.pdf"]},
-                                  headers=operator(tokens))  # fmt: skip
+    verified = await genting.post(
+        url, json={"status": "verified", "evidence": ["ba-serah-terima.pdf"]}, headers=operator(tokens)
+    )
     assert done.status_code == verified.status_code == 200
     assert [h["status"] for h in verified.json()["history"]] == ["planned", "in_progress", "done", "verified"]
     assert verified.json()["evidence"] == ["foto-1.jpg", "ba-serah-terima.pdf"]

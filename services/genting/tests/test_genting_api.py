@@ -130,18 +130,22 @@ async def test_management_may_reach_exactly_20_percent_and_not_a_rupiah_more(
 ) -> None:
     w = await world(genting, registry, tokens)
     ota, aid = w["ota"]["id"], w["aid"]["id"]
-    ok = await genting.post("/v1/ledger/entries", json=expenditure(ota, aid, "management", 150_000),
-                            headers=operator(tokens))  # fmt: skip
+    ok = await genting.post(
+        "/v1/ledger/entries", json=expenditure(ota, aid, "management", 150_000), headers=operator(tokens)
+    )
     assert ok.status_code == 201
-    ok = await genting.post("/v1/ledger/entries", json=expenditure(ota, aid, "distribution", 50_000),
-                            headers=operator(tokens))  # fmt: skip
+    ok = await genting.post(
+        "/v1/ledger/entries", json=expenditure(ota, aid, "distribution", 50_000), headers=operator(tokens)
+    )
     assert ok.status_code == 201  # Rp 200,000: exactly 20.00% of Rp 1,000,000
-    over = await genting.post("/v1/ledger/entries", json=expenditure(ota, aid, "management", 1),
-                              headers=operator(tokens))  # fmt: skip
+    over = await genting.post(
+        "/v1/ledger/entries", json=expenditure(ota, aid, "management", 1), headers=operator(tokens)
+    )
     assert over.status_code == 422 and over.json()["errors"][0]["field"] == "amount"
     assert "Rp 200,001" in over.json()["detail"]
-    amil = await genting.post("/v1/ledger/entries", json=expenditure(ota, aid, "amil_fee", 25_000),
-                              headers=operator(tokens))  # fmt: skip
+    amil = await genting.post(
+        "/v1/ledger/entries", json=expenditure(ota, aid, "amil_fee", 25_000), headers=operator(tokens)
+    )
     assert amil.status_code == 201  # apart from the rule
     # A correction is a reversing entry: it makes room again.
     reversed_ = await genting.post(
@@ -158,8 +162,12 @@ async def test_management_may_reach_exactly_20_percent_and_not_a_rupiah_more(
     assert twice.status_code == 409
     read = await genting.get(f"/v1/aids/{aid}", headers=operator(tokens))
     assert read.json()["totals"] == {
-        "materials": 0, "management": 150_000, "amil_fee": 25_000, "management_cap": 200_000, "remaining": 850_000
-    }  # fmt: skip
+        "materials": 0,
+        "management": 150_000,
+        "amil_fee": 25_000,
+        "management_cap": 200_000,
+        "remaining": 850_000,
+    }
 
 
 async def test_closing_reports_the_materials_share(
@@ -260,9 +268,13 @@ async def test_the_change_feed_lists_what_was_written_in_the_callers_region(
         if not page["items"]:
             break
         cursor = f"&cursor={page['next_cursor']}"
-    for entity, record_id in (("ota", w["ota"]["id"]), ("anak_asuh", w["anak_asuh"]["id"]),
-                              ("match", w["match"]["id"]), ("aid", w["aid"]["id"]),
-                              ("ledger_entry", str(entry["seq"]))):  # fmt: skip
+    for entity, record_id in (
+        ("ota", w["ota"]["id"]),
+        ("anak_asuh", w["anak_asuh"]["id"]),
+        ("match", w["match"]["id"]),
+        ("aid", w["aid"]["id"]),
+        ("ledger_entry", str(entry["seq"])),
+    ):
         assert (entity, record_id) in seen
     blora = (await genting.get("/v1/changes?limit=500", headers=operator(tokens, "3316"))).json()
     assert all(c["desa_code"].startswith("3316") for c in blora["items"])
@@ -275,8 +287,13 @@ async def test_aid_value_is_the_planned_packages_total_split_80_20(
     aid = w["aid"]
     assert aid["value"] == 36 * 25_000 + 4 * 25_000 == 1_000_000
     assert (aid["planned_materials"], aid["planned_management"]) == (800_000, 200_000)
-    body = {"match_id": w["match"]["id"], "description": "kosong", "packages": [], "starts_on": "2026-01-01",
-            "ends_on": "2026-02-01"}  # fmt: skip
+    body = {
+        "match_id": w["match"]["id"],
+        "description": "kosong",
+        "packages": [],
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-02-01",
+    }
     empty = await genting.post("/v1/aids", json=body, headers=operator(tokens))
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "packages"
 
@@ -435,17 +452,37 @@ async def test_packages_name_their_food_from_dashat_with_animal_protein(
         ("Telur ayam ras, segar", True),
     ]
     assert meal["animal_protein"] is True and meal["menu_id"] is None and len(meal["items"]) == 4
-    kitchen = await dashat.post("/v1/kitchens", headers=operator(tokens), json={
-        "desa_code": "6101042015", "name": "Dapur Dungun", "managing_group": "pkk", "address": "Balai desa",
-        "capacity_per_day": 60})  # fmt: skip
+    kitchen = await dashat.post(
+        "/v1/kitchens",
+        headers=operator(tokens),
+        json={
+            "desa_code": "6101042015",
+            "name": "Dapur Dungun",
+            "managing_group": "pkk",
+            "address": "Balai desa",
+            "capacity_per_day": 60,
+        },
+    )
     assert kitchen.status_code == 201, kitchen.text
     menus = f"/v1/kitchens/{kitchen.json()['id']}/menus"
-    egg_rice = await dashat.post(menus, headers=operator(tokens), json={
-        "name": "Nasi telur", "target_group": "baduta",
-        "items": [{"ingredient_id": RICE, "grams": 50}, {"ingredient_id": EGG, "grams": 55}]})  # fmt: skip
-    mung_beans = await dashat.post(menus, headers=operator(tokens), json={
-        "name": "Bubur kacang hijau", "target_group": "baduta", "items": [{"ingredient_id": "tkpi-CR014", "grams": 40}]
-    })  # fmt: skip
+    egg_rice = await dashat.post(
+        menus,
+        headers=operator(tokens),
+        json={
+            "name": "Nasi telur",
+            "target_group": "baduta",
+            "items": [{"ingredient_id": RICE, "grams": 50}, {"ingredient_id": EGG, "grams": 55}],
+        },
+    )
+    mung_beans = await dashat.post(
+        menus,
+        headers=operator(tokens),
+        json={
+            "name": "Bubur kacang hijau",
+            "target_group": "baduta",
+            "items": [{"ingredient_id": "tkpi-CR014", "grams": 40}],
+        },
+    )
     body = aid_body(w["match"]["id"])
     by_menu = {"kind": "complete_meal", "menu_id": egg_rice.json()["id"], "count": 40, "unit_value": 25_000}
     made = await genting.post("/v1/aids", json=body | {"packages": [by_menu]}, headers=operator(tokens))

@@ -85,8 +85,15 @@ BOTH, EITHER, NEITHER = Growth(t=True, underweight=True), Growth(t=False, underw
         (BADUTA, [MOTHER, BADUTA], True, "miskin", BOTH, AnakAsuhCategory.BADUTA, 1),
         (BADUTA, [MOTHER, BADUTA], True, "miskin", EITHER, AnakAsuhCategory.BADUTA, 2),  # T or underweight
         (BADUTA, [MOTHER, BADUTA], True, "miskin", Growth(t=True), AnakAsuhCategory.BADUTA, 2),
-        (Person("p", "female", date(1998, 5, 5), "istri", True), [], True, "miskin", NEITHER,
-         AnakAsuhCategory.IBU_HAMIL, 3),
+        (
+            Person("p", "female", date(1998, 5, 5), "istri", True),
+            [],
+            True,
+            "miskin",
+            NEITHER,
+            AnakAsuhCategory.IBU_HAMIL,
+            3,
+        ),
         (BADUTA, [MOTHER, BADUTA], True, "miskin", NEITHER, AnakAsuhCategory.BADUTA, 4),
         (MOTHER, [MOTHER, BADUTA], True, "miskin", NEITHER, AnakAsuhCategory.IBU_MENYUSUI, 5),
         (BALITA, [MOTHER, BALITA], True, "miskin_ekstrem", BOTH, AnakAsuhCategory.BALITA, 6),
@@ -98,7 +105,7 @@ BOTH, EITHER, NEITHER = Growth(t=True, underweight=True), Growth(t=False, underw
         (Person("s", "female", _born(12 * 8), "anak"), [MOTHER, BADUTA], True, "miskin", NEITHER, None, 0),
         (Person("k", "male", _born(5), "famili_lain"), [], True, "miskin", NEITHER, AnakAsuhCategory.BADUTA, 4),
     ],
-)  # fmt: skip
+)
 def test_eligibility_and_priority(
     person: Person,
     family: list[Person],

@@ -46,20 +46,30 @@ class Recipe:
 BIDAN = {"user_id": "bidan-tpk-2", "name": "Bidan Rina", "role": "bidan"}
 RECIPES: dict[tuple[str, str], Recipe] = {
     ("POST", "/v1/teams"): Recipe(
-        "POST", lambda w: "/v1/teams", MANAGERS, 201,
-        body=lambda w: {"desa_code": DUNGUN_PERAPAKAN, "name": "TPK 2", "members": [BIDAN]}, scoped=False,
+        "POST",
+        lambda w: "/v1/teams",
+        MANAGERS,
+        201,
+        body=lambda w: {"desa_code": DUNGUN_PERAPAKAN, "name": "TPK 2", "members": [BIDAN]},
+        scoped=False,
     ),
     ("GET", "/v1/teams"): Recipe("GET", lambda w: "/v1/teams", READERS),
     ("GET", "/v1/teams/{team_id}"): Recipe("GET", lambda w: f"/v1/teams/{w['team']['id']}", READERS),
     ("POST", "/v1/teams/{team_id}/members"): Recipe(
-        "POST", lambda w: f"/v1/teams/{w['team']['id']}/members", MANAGERS, 201,
+        "POST",
+        lambda w: f"/v1/teams/{w['team']['id']}/members",
+        MANAGERS,
+        201,
         body=lambda w: {"user_id": "user-new", "name": "Kader Baru", "role": "kader_pkk"},
     ),
     ("DELETE", "/v1/teams/{team_id}/members/{member_id}"): Recipe(
         "DELETE", lambda w: f"/v1/teams/{w['team']['id']}/members/{w['team']['members'][0]['id']}", MANAGERS, 204
     ),
     ("POST", "/v1/assignments"): Recipe(
-        "POST", lambda w: "/v1/assignments", READERS, 201,
+        "POST",
+        lambda w: "/v1/assignments",
+        READERS,
+        201,
         body=lambda w: {"team_id": w["team"]["id"], "member_id": w["people"]["mother"]["id"], "category": "ibu_hamil"},
     ),
     ("GET", "/v1/assignments"): Recipe("GET", lambda w: "/v1/assignments", READERS),
@@ -67,14 +77,19 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "GET", lambda w: f"/v1/assignments/{w['assignment']['id']}", READERS
     ),
     ("POST", "/v1/assignments/{assignment_id}/end"): Recipe(
-        "POST", lambda w: f"/v1/assignments/{w['assignment']['id']}/end", READERS,
+        "POST",
+        lambda w: f"/v1/assignments/{w['assignment']['id']}/end",
+        READERS,
         body=lambda w: {"ended_on": days_ago(0)},
     ),
     ("DELETE", "/v1/assignments/{assignment_id}"): Recipe(
         "DELETE", lambda w: f"/v1/assignments/{w['spare']['id']}", READERS, 204
     ),
     ("POST", "/v1/visits"): Recipe(
-        "POST", lambda w: "/v1/visits", READERS, 201,
+        "POST",
+        lambda w: "/v1/visits",
+        READERS,
+        201,
         body=lambda w: child_visit(w["assignment"]["id"], team_member_id=w["team"]["members"][1]["id"]),
     ),
     ("GET", "/v1/visits"): Recipe("GET", lambda w: "/v1/visits", READERS),
@@ -84,8 +99,11 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "GET", lambda w: f"/v1/children/{w['people']['child']['id']}/growth", READERS
     ),
     ("POST", "/v1/growth/assessments"): Recipe(
-        "POST", lambda w: "/v1/growth/assessments", EVERYONE | {"integration_without_scope"},
-        body=lambda w: {"sex": "female", "age_days": 300, "weight_kg": 8.0}, scoped=False,
+        "POST",
+        lambda w: "/v1/growth/assessments",
+        EVERYONE | {"integration_without_scope"},
+        body=lambda w: {"sex": "female", "age_days": 300, "weight_kg": 8.0},
+        scoped=False,
     ),
     ("GET", "/v1/reports/achievement"): Recipe(
         "GET", lambda w: "/v1/reports/achievement", READERS | {"viewer"}, scoped=False
@@ -94,17 +112,18 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         "GET", lambda w: "/v1/reports/outcomes", READERS | {"viewer"}, scoped=False
     ),
     ("PUT", "/v1/kb-targets/{region_code}/{year}"): Recipe(
-        "PUT", lambda w: f"/v1/kb-targets/{DUNGUN_PERAPAKAN}/2026", MANAGERS, body=lambda w: {"acceptors": 107},
+        "PUT",
+        lambda w: f"/v1/kb-targets/{DUNGUN_PERAPAKAN}/2026",
+        MANAGERS,
+        body=lambda w: {"acceptors": 107},
         scoped=False,
     ),
     ("GET", "/v1/kb-targets"): Recipe("GET", lambda w: "/v1/kb-targets", READERS | {"viewer"}, scoped=False),
     ("GET", "/v1/priority-children"): Recipe("GET", lambda w: "/v1/priority-children", READERS, scoped=False),
-    ("GET", "/v1/children/latest-growth"): Recipe(
-        "GET", lambda w: "/v1/children/latest-growth", READERS, scoped=False
-    ),
+    ("GET", "/v1/children/latest-growth"): Recipe("GET", lambda w: "/v1/children/latest-growth", READERS, scoped=False),
     ("GET", "/v1/changes"): Recipe("GET", lambda w: "/v1/changes", READERS),
     ("GET", "/v1/audit-events"): Recipe("GET", lambda w: "/v1/audit-events", {"admin"}),
-}  # fmt: skip
+}
 
 
 def test_every_route_has_a_recipe(mentoring_app: FastAPI) -> None:

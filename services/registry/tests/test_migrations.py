@@ -29,12 +29,28 @@ async def test_upgrade_then_downgrade_to_base(database_factory: Callable[[str], 
     url = database_factory("registry_migrations")
     upgrade(ALEMBIC_INI, url)
     assert await _tables(url) == {
-        "region", "family", "member", "change_event", "idempotency_record", "audit_event", "audit_record",
-        "import_job", "import_row", "import_rejection",
-        "kampung_kb", "pokja_member", "kampung_kb_activity",
-        "poktan", "poktan_member", "poktan_meeting", "poktan_attendance",
-        "verval_round", "family_verification", "verval_snapshot", "poktan_reported_coverage",
-    }  # fmt: skip
+        "region",
+        "family",
+        "member",
+        "change_event",
+        "idempotency_record",
+        "audit_event",
+        "audit_record",
+        "import_job",
+        "import_row",
+        "import_rejection",
+        "kampung_kb",
+        "pokja_member",
+        "kampung_kb_activity",
+        "poktan",
+        "poktan_member",
+        "poktan_meeting",
+        "poktan_attendance",
+        "verval_round",
+        "family_verification",
+        "verval_snapshot",
+        "poktan_reported_coverage",
+    }
     downgrade(ALEMBIC_INI, url)
     assert await _tables(url) == set()
 

@@ -16,8 +16,15 @@ from pydantic import TypeAdapter
 from kkb_shared.errors import DomainError, FieldError, field_path
 from kkb_shared.plain_text import NO_JSON_BODY, written_json
 
-JSON_TYPES = {"integer": "an integer", "number": "a number", "string": "text", "boolean": "true or false",
-              "array": "a list", "object": "an object", "null": "null"}  # fmt: skip
+JSON_TYPES = {
+    "integer": "an integer",
+    "number": "a number",
+    "string": "text",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+}
 
 
 class WrongJsonType(DomainError):

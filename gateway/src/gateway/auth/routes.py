@@ -62,8 +62,15 @@ async def token(
     and refresh_token grants. Refresh tokens rotate on every use. Failed attempts are throttled per caller
     address, per user at an address and per user (429 with Retry-After). Every refused request answers with
     RFC 6749's `error` (`invalid_request`, `invalid_client`, `invalid_grant`, `unsupported_grant_type`)."""
-    fields = {"grant_type": grant_type, "username": username, "password": password, "client_id": client_id,
-              "client_secret": client_secret, "refresh_token": refresh_token, "scope": scope}  # fmt: skip
+    fields = {
+        "grant_type": grant_type,
+        "username": username,
+        "password": password,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "refresh_token": refresh_token,
+        "scope": scope,
+    }
     for name, value in fields.items():
         if value is not None and len(value) > MAX_FIELD_LENGTH:
             raise OAuthError("invalid_request", f"{name} is longer than {MAX_FIELD_LENGTH} characters")

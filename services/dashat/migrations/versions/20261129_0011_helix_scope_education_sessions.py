@@ -22,12 +22,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 HELIX = {"government": "pemerintah", "community": "masyarakat", "university": "perguruan_tinggi",
-         "business": "dunia_usaha", "media_ngo": "masyarakat"}  # fmt: skip
+         "business": "dunia_usaha", "media_ngo": "masyarakat"}
 HELIX_BACK = {"pemerintah": "government", "masyarakat": "community", "perguruan_tinggi": "university",
-              "dunia_usaha": "business", "kader_penggerak_masyarakat": "community"}  # fmt: skip
+              "dunia_usaha": "business", "kader_penggerak_masyarakat": "community"}
 SCOPE = {"money": "funding", "goods": "food_materials", "training": "cadre_training"}
 SCOPE_BACK = {"funding": "money", "food_materials": "goods", "cadre_training": "training",
-              "policy_support": "training", "menu_development": "training"}  # fmt: skip
+              "policy_support": "training", "menu_development": "training"}
 
 partner = sa.table("partner", sa.column("helix", sa.String), sa.column("contribution", sa.String))
 

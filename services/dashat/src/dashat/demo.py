@@ -28,16 +28,26 @@ from kkb_shared.service_client import ServiceClient
 DEMO_KITCHEN_ID = "0192f000-0000-7000-8000-000000000002"  # the gateway's demo `dapur` user carries this kitchen_id
 DESA = "6101042015"
 PRICES = {  # rupiah per kg, as a market in Kabupaten Sambas might sell them (illustrative)
-    "tkpi-AR001": 14_000, "tkpi-HR002": 28_000, "tkpi-CP077": 16_000, "tkpi-DR038": 10_000,
-    "tkpi-CR014": 24_000, "tkpi-MP007": 17_000, "tkpi-KR012": 18_000, "tkpi-GR068": 60_000,
-}  # fmt: skip
+    "tkpi-AR001": 14_000,
+    "tkpi-HR002": 28_000,
+    "tkpi-CP077": 16_000,
+    "tkpi-DR038": 10_000,
+    "tkpi-CR014": 24_000,
+    "tkpi-MP007": 17_000,
+    "tkpi-KR012": 18_000,
+    "tkpi-GR068": 60_000,
+}
 MENUS = {
-    "Nasi telur sayur kelor": (TargetGroup.BALITA, {"tkpi-AR001": 50, "tkpi-HR002": 60, "tkpi-DR038": 20,
-                                                     "tkpi-KR012": 5}),
-    "Nasi tempe teri": (TargetGroup.IBU_HAMIL, {"tkpi-AR001": 120, "tkpi-CP077": 60, "tkpi-GR068": 30,
-                                               "tkpi-DR038": 40, "tkpi-KR012": 10}),
+    "Nasi telur sayur kelor": (
+        TargetGroup.BALITA,
+        {"tkpi-AR001": 50, "tkpi-HR002": 60, "tkpi-DR038": 20, "tkpi-KR012": 5},
+    ),
+    "Nasi tempe teri": (
+        TargetGroup.IBU_HAMIL,
+        {"tkpi-AR001": 120, "tkpi-CP077": 60, "tkpi-GR068": 30, "tkpi-DR038": 40, "tkpi-KR012": 10},
+    ),
     "Bubur kacang hijau": (TargetGroup.BADUTA, {"tkpi-CR014": 40, "tkpi-MP007": 10}),
-}  # fmt: skip
+}
 
 
 async def load_demo_data(
@@ -52,61 +62,109 @@ async def load_demo_data(
                 return "dashat demo data: already there"
             now = utcnow()
             session.add(
-                Kitchen(id=DEMO_KITCHEN_ID, desa_code=DESA, name="Dapur Sehat Dungun Perapakan",
-                        managing_group=ManagingGroup.PKK.value, address="Balai Desa Dungun Perapakan",
-                        capacity_per_day=60, status=KitchenStatus.ACTIVE.value, created_by=operator.subject,
-                        created_at=now, updated_at=now)
-            )  # fmt: skip
+                Kitchen(
+                    id=DEMO_KITCHEN_ID,
+                    desa_code=DESA,
+                    name="Dapur Sehat Dungun Perapakan",
+                    managing_group=ManagingGroup.PKK.value,
+                    address="Balai Desa Dungun Perapakan",
+                    capacity_per_day=60,
+                    status=KitchenStatus.ACTIVE.value,
+                    created_by=operator.subject,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
             await session.commit()
             for ingredient, price in PRICES.items():
-                await menus.set_price(session=session, principal=operator, kitchen_id=DEMO_KITCHEN_ID,
-                                      ingredient_id=ingredient, data=PriceSet(price_per_kg=price))  # fmt: skip
+                await menus.set_price(
+                    session=session,
+                    principal=operator,
+                    kitchen_id=DEMO_KITCHEN_ID,
+                    ingredient_id=ingredient,
+                    data=PriceSet(price_per_kg=price),
+                )
             made = []
             for name, (group, items) in MENUS.items():
                 lines = [MenuItemIn(ingredient_id=i, grams=Decimal(g)) for i, g in items.items()]
                 made.append(
                     await menus.create_menu(
-                        session=session, principal=operator, settings=settings, kitchen_id=DEMO_KITCHEN_ID,
+                        session=session,
+                        principal=operator,
+                        settings=settings,
+                        kitchen_id=DEMO_KITCHEN_ID,
                         data=MenuCreate(name=name, target_group=group, items=lines),
                     )
-                )  # fmt: skip
+                )
             monday = today - timedelta(days=today.weekday())
             await community.set_plan(
-                session=session, principal=operator, kitchen_id=DEMO_KITCHEN_ID, week_start=monday,
+                session=session,
+                principal=operator,
+                kitchen_id=DEMO_KITCHEN_ID,
+                week_start=monday,
                 data=MenuPlanSet(days={str(day): [made[day % len(made)].id] for day in range(5)}),
-            )  # fmt: skip
+            )
             await community.add_partner(
-                session=session, principal=operator, kitchen_id=DEMO_KITCHEN_ID,
-                data=PartnerCreate(name="PT Sawit Lestari (CSR)", helix=Helix.DUNIA_USAHA,
-                                   contribution=ContributionKind.FUNDING, value=5_000_000,
-                                   description="Bahan pangan tiga bulan", mou_start=today - timedelta(days=30),
-                                   mou_end=today + timedelta(days=335)),
-            )  # fmt: skip
+                session=session,
+                principal=operator,
+                kitchen_id=DEMO_KITCHEN_ID,
+                data=PartnerCreate(
+                    name="PT Sawit Lestari (CSR)",
+                    helix=Helix.DUNIA_USAHA,
+                    contribution=ContributionKind.FUNDING,
+                    value=5_000_000,
+                    description="Bahan pangan tiga bulan",
+                    mou_start=today - timedelta(days=30),
+                    mou_end=today + timedelta(days=335),
+                ),
+            )
             for menu in made:
                 await distribution.produce(
-                    session=session, principal=operator, kitchen_id=DEMO_KITCHEN_ID,
+                    session=session,
+                    principal=operator,
+                    kitchen_id=DEMO_KITCHEN_ID,
                     data=ProductionCreate(produced_on=today, menu_id=menu.id, portions=20),
-                )  # fmt: skip
+                )
             await community.record_sale(
-                session=session, principal=operator, kitchen_id=DEMO_KITCHEN_ID,
-                data=SaleCreate(sold_on=today, product="Nugget lele", quantity=25, amount=125_000),
-            )  # fmt: skip
-            await planning.refresh(
-                session=session, principal=operator, registry=registry, mentoring=mentoring,
+                session=session,
+                principal=operator,
                 kitchen_id=DEMO_KITCHEN_ID,
-                data=planning.PlanningInput(food_access="Pasar Tebas 5 km; telur, tempe dan teri mudah didapat",
-                                            earlier_kitchens="Posyandu pernah membagi PMT lokal pada 2024"),
-            )  # fmt: skip
+                data=SaleCreate(sold_on=today, product="Nugget lele", quantity=25, amount=125_000),
+            )
+            await planning.refresh(
+                session=session,
+                principal=operator,
+                registry=registry,
+                mentoring=mentoring,
+                kitchen_id=DEMO_KITCHEN_ID,
+                data=planning.PlanningInput(
+                    food_access="Pasar Tebas 5 km; telur, tempe dan teri mudah didapat",
+                    earlier_kitchens="Posyandu pernah membagi PMT lokal pada 2024",
+                ),
+            )
             recipients = await _krs_members(registry)
             day = [
-                {"member_id": member_id, "portions": 1, "menu_id": made[0].id, "delivered_by": "Kader Yuli",
-                 "received_confirmed": True}
+                {
+                    "member_id": member_id,
+                    "portions": 1,
+                    "menu_id": made[0].id,
+                    "delivered_by": "Kader Yuli",
+                    "received_confirmed": True,
+                }
                 for member_id in recipients[:20]
-            ]  # fmt: skip
-            batch = await distribution.distribute(
-                session=session, principal=operator, registry=registry, genting=genting, kitchen_id=DEMO_KITCHEN_ID,
-                data=DistributionBatchCreate(distributed_on=today, lines=day),
-            ) if day else None  # fmt: skip
+            ]
+            batch = (
+                await distribution.distribute(
+                    session=session,
+                    principal=operator,
+                    registry=registry,
+                    genting=genting,
+                    kitchen_id=DEMO_KITCHEN_ID,
+                    data=DistributionBatchCreate(distributed_on=today, lines=day),
+                )
+                if day
+                else None
+            )
     finally:
         await database.dispose()
     given = batch.accepted if batch else 0

@@ -101,7 +101,7 @@ def upgrade() -> None:
     op.create_index(
         "uq_match_active", "match", ["anak_asuh_id", "aid_kind"], unique=True, sqlite_where=ACTIVE,
         postgresql_where=ACTIVE,
-    )  # fmt: skip
+    )
     op.create_index("ix_match_ota_id", "match", ["ota_id"])
 
     op.create_table(
@@ -139,7 +139,7 @@ def upgrade() -> None:
         sa.Column("description", sa.String(500), nullable=False),
         sa.Column("created_by", sa.String(200), nullable=False),
         sa.Column("created_at", TS, nullable=False),
-    )  # fmt: skip
+    )
     op.create_index("ix_ledger_entry_ota_id_seq", "ledger_entry", ["ota_id", "seq"])
     op.create_index("ix_ledger_entry_aid_id", "ledger_entry", ["aid_id"])
     op.create_index("uq_ledger_entry_reverses", "ledger_entry", ["reverses_seq"], unique=True)

@@ -94,9 +94,13 @@ async def load_demo_data(settings: GentingSettings, upstreams: Upstreams) -> str
                 match = await matching.confirm(
                     session=session,
                     principal=operator,
-                    data=MatchCreate(ota_id=DEMO_OTA_ID, anak_asuh_id=record.id, aid_kind=AidKind.NUTRITION,
-                                     starts_on=today - timedelta(days=30)),
-                )  # fmt: skip
+                    data=MatchCreate(
+                        ota_id=DEMO_OTA_ID,
+                        anak_asuh_id=record.id,
+                        aid_kind=AidKind.NUTRITION,
+                        starts_on=today - timedelta(days=30),
+                    ),
+                )
                 data = AidCreate(
                     match_id=match.id,
                     description="Makan siang kaya protein hewani, tiga kali seminggu",
@@ -146,14 +150,22 @@ class _Booker:
         await aid_service.record(
             session=self.session,
             principal=self.principal,
-            data=EntryCreate(ota_id=DEMO_OTA_ID, kind=kind, amount=amount, occurred_on=self.today,
-                             description=description),
-        )  # fmt: skip
+            data=EntryCreate(
+                ota_id=DEMO_OTA_ID, kind=kind, amount=amount, occurred_on=self.today, description=description
+            ),
+        )
 
     async def expenditure(self, aid_id: str, category: Category, amount: int) -> None:
         await aid_service.record(
             session=self.session,
             principal=self.principal,
-            data=EntryCreate(ota_id=DEMO_OTA_ID, kind=EntryKind.EXPENDITURE, aid_id=aid_id, category=category,
-                             amount=amount, occurred_on=self.today, description=f"{category.value}, minggu 1-4"),
-        )  # fmt: skip
+            data=EntryCreate(
+                ota_id=DEMO_OTA_ID,
+                kind=EntryKind.EXPENDITURE,
+                aid_id=aid_id,
+                category=category,
+                amount=amount,
+                occurred_on=self.today,
+                description=f"{category.value}, minggu 1-4",
+            ),
+        )

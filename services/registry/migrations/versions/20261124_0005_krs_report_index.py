@@ -20,7 +20,7 @@ COUNTED = (
     "is_krs", "krs_assessed_on", "target_pus", "target_ibu_hamil", "target_baduta", "target_balita", "target_catin",
     "risk_air_minum_tidak_layak", "risk_jamban_tidak_layak", "risk_terlalu_muda", "risk_terlalu_tua",
     "risk_terlalu_dekat", "risk_terlalu_banyak", "risk_miskin",
-)  # fmt: skip
+)
 
 
 def upgrade() -> None:

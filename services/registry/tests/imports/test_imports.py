@@ -32,11 +32,22 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"
 
 def person(kk: str, nik: str, name: str, *, desa: str = DUNGUN_PERAPAKAN, **overrides: Any) -> dict[str, Any]:
     row = {
-        "no_kk": kk, "kode_desa": desa, "alamat": "Jl. Parit Baru No. 2", "rt": "1", "rw": "2",
-        "sumber_air_minum": "sumur_terlindung", "jamban": "sendiri_layak", "status_kesejahteraan": "miskin",
-        "nik": nik, "nama": name, "jenis_kelamin": "P", "tanggal_lahir": "1995-03-07",
-        "hubungan_keluarga": "istri", "status_kawin": "kawin", "sedang_hamil": "tidak",
-    }  # fmt: skip
+        "no_kk": kk,
+        "kode_desa": desa,
+        "alamat": "Jl. Parit Baru No. 2",
+        "rt": "1",
+        "rw": "2",
+        "sumber_air_minum": "sumur_terlindung",
+        "jamban": "sendiri_layak",
+        "status_kesejahteraan": "miskin",
+        "nik": nik,
+        "nama": name,
+        "jenis_kelamin": "P",
+        "tanggal_lahir": "1995-03-07",
+        "hubungan_keluarga": "istri",
+        "status_kawin": "kawin",
+        "sedang_hamil": "tidak",
+    }
     row.update(overrides)
     return row
 
@@ -84,10 +95,16 @@ async def stored(app: FastAPI) -> tuple[int, int]:
 
 GOOD = [
     person("6101040101250001", "6101044703950001", "Siti Aminah"),
-    person("6101040101250001", "6101040502930001", "Ahmad Hidayat", jenis_kelamin="L", tanggal_lahir="1993-02-05",
-           hubungan_keluarga="kepala_keluarga"),
+    person(
+        "6101040101250001",
+        "6101040502930001",
+        "Ahmad Hidayat",
+        jenis_kelamin="L",
+        tanggal_lahir="1993-02-05",
+        hubungan_keluarga="kepala_keluarga",
+    ),
     person("6101040101250002", "6101045008000001", "Rohani", tanggal_lahir="10-08-2000", jamban="tidak_ada"),
-]  # fmt: skip
+]
 
 
 async def test_a_good_file_imports_and_importing_it_again_changes_nothing(
@@ -367,15 +384,23 @@ async def test_xlsx_with_excel_dates_and_numbers(
 @pytest.mark.parametrize(
     ("content", "errors"),
     [
-        (csv_file([], ["no_kk", "kode_desa", "alamat", "nama", "foo"]),
-         {("nik", "missing column"), ("jenis_kelamin", "missing column"), ("tanggal_lahir", "missing column"),
-          ("hubungan_keluarga", "missing column"), ("status_kawin", "missing column"), ("foo", "unknown column")}),
+        (
+            csv_file([], ["no_kk", "kode_desa", "alamat", "nama", "foo"]),
+            {
+                ("nik", "missing column"),
+                ("jenis_kelamin", "missing column"),
+                ("tanggal_lahir", "missing column"),
+                ("hubungan_keluarga", "missing column"),
+                ("status_kawin", "missing column"),
+                ("foo", "unknown column"),
+            },
+        ),
         (csv_file([], [*HEADERS, "nik"]), {("nik", "column given twice")}),
         (b"", {("file", "the file is empty")}),
         (PNG, {("file", "the file is neither a CSV text file nor an XLSX workbook")}),
         (b"PK\x03\x04 this is no zip", {("file", "the file looks like a workbook but cannot be opened as XLSX")}),
     ],
-)  # fmt: skip
+)
 async def test_files_that_cannot_be_imported_are_refused_at_once(
     client: httpx.AsyncClient,
     admin: dict[str, str],
@@ -416,8 +441,17 @@ async def test_a_job_cut_off_by_a_restart_is_reported_failed(
     registry_app: FastAPI, client: httpx.AsyncClient, admin: dict[str, str]
 ) -> None:
     async with registry_app.state.database.sessionmaker() as session:
-        session.add(ImportJob(id="0192f000-0000-7000-8000-0000000000aa", status=ImportStatus.RUNNING, file_name="x.csv",
-                              file_kind="csv", created_by="a", region="", created_at=utcnow()))  # fmt: skip
+        session.add(
+            ImportJob(
+                id="0192f000-0000-7000-8000-0000000000aa",
+                status=ImportStatus.RUNNING,
+                file_name="x.csv",
+                file_kind="csv",
+                created_by="a",
+                region="",
+                created_at=utcnow(),
+            )
+        )
         await session.commit()
     assert await fail_interrupted(registry_app.state.database) == 1
     job = (await client.get("/v1/imports/0192f000-0000-7000-8000-0000000000aa", headers=admin)).json()

@@ -26,8 +26,9 @@ from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.schema_checks import ServedDate
 
-router = APIRouter(prefix="/kitchens/{kitchen_id}", tags=["partners, plans and sales"],
-                   responses=problem_responses(401, 403, 404, 422))  # fmt: skip
+router = APIRouter(
+    prefix="/kitchens/{kitchen_id}", tags=["partners, plans and sales"], responses=problem_responses(401, 403, 404, 422)
+)
 
 
 @router.post("/partners", status_code=status.HTTP_201_CREATED, response_model=PartnerRead, dependencies=[RUN])
@@ -85,9 +86,13 @@ async def refresh_planning(
     """The kitchen's planning record: the desa's KRS counts and stunting figures read afresh from the registry
     and the mentoring service, with what the village knows of food access and earlier kitchens."""
     return await planning.refresh(
-        session=session, principal=principal, registry=request.app.state.registry,
-        mentoring=request.app.state.mentoring, kitchen_id=kitchen_id, data=data,
-    )  # fmt: skip
+        session=session,
+        principal=principal,
+        registry=request.app.state.registry,
+        mentoring=request.app.state.mentoring,
+        kitchen_id=kitchen_id,
+        data=data,
+    )
 
 
 @router.get("/planning", response_model=PlanningRead, dependencies=[READ])

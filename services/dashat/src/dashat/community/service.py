@@ -34,8 +34,13 @@ async def add_partner(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, data: PartnerCreate
 ) -> PartnerRead:
     kitchen = await live_kitchen(session, principal, kitchen_id)
-    partner = Partner(id=new_id(), kitchen_id=kitchen.id, **data.model_dump(mode="json"),
-                      created_by=principal.subject, created_at=utcnow())  # fmt: skip
+    partner = Partner(
+        id=new_id(),
+        kitchen_id=kitchen.id,
+        **data.model_dump(mode="json"),
+        created_by=principal.subject,
+        created_at=utcnow(),
+    )
     partner.mou_start, partner.mou_end = data.mou_start, data.mou_end
     session.add(partner)
     await session.commit()
@@ -86,8 +91,13 @@ async def set_plan(
                 raise InvalidInput(f"days.{day}[{index}]", "no menu of this kitchen has this id")
     plan = await session.get(MenuPlan, (kitchen.id, week_start))
     if plan is None:
-        plan = MenuPlan(kitchen_id=kitchen.id, week_start=week_start, days=data.days, updated_by=principal.subject,
-                        updated_at=utcnow())  # fmt: skip
+        plan = MenuPlan(
+            kitchen_id=kitchen.id,
+            week_start=week_start,
+            days=data.days,
+            updated_by=principal.subject,
+            updated_at=utcnow(),
+        )
         session.add(plan)
     else:
         plan.days, plan.updated_by, plan.updated_at = data.days, principal.subject, utcnow()
@@ -105,8 +115,9 @@ async def get_plan(*, session: AsyncSession, principal: Principal, kitchen_id: s
 
 async def record_sale(*, session: AsyncSession, principal: Principal, kitchen_id: str, data: SaleCreate) -> SaleRead:
     kitchen = await live_kitchen(session, principal, kitchen_id)
-    sale = Sale(id=new_id(), kitchen_id=kitchen.id, **data.model_dump(), created_by=principal.subject,
-                created_at=utcnow())  # fmt: skip
+    sale = Sale(
+        id=new_id(), kitchen_id=kitchen.id, **data.model_dump(), created_by=principal.subject, created_at=utcnow()
+    )
     session.add(sale)
     await session.commit()
     return SaleRead.model_validate(sale.model_dump())

@@ -26,8 +26,11 @@ from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import LimitQuery, ListOrder, Page
 
-router = APIRouter(prefix="/kitchens/{kitchen_id}", tags=["production and distribution"],
-                   responses=problem_responses(401, 403, 404, 422))  # fmt: skip
+router = APIRouter(
+    prefix="/kitchens/{kitchen_id}",
+    tags=["production and distribution"],
+    responses=problem_responses(401, 403, 404, 422),
+)
 
 
 @router.post("/productions", status_code=status.HTTP_201_CREATED, response_model=ProductionRead, dependencies=[RUN])
@@ -62,9 +65,13 @@ async def submit_distribution(
 
     async def submit() -> Response:
         batch = await service.distribute(
-            session=session, principal=principal, registry=request.app.state.registry,
-            genting=request.app.state.genting, kitchen_id=kitchen_id, data=data,
-        )  # fmt: skip
+            session=session,
+            principal=principal,
+            registry=request.app.state.registry,
+            genting=request.app.state.genting,
+            kitchen_id=kitchen_id,
+            data=data,
+        )
         audit.wrote("distribution", [batch.id], Action.CREATE)
         return JSONResponse(batch.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
 

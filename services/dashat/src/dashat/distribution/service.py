@@ -87,8 +87,13 @@ async def produce(
 def _used(line: nutrition.Line) -> dict[str, Any]:
     """A stock movement: what was used, and what it cost at the kitchen's price then (None: no price)."""
     cost = nutrition.portion([line]).cost
-    return {"name": line.name, "food_group": line.food_group, "grams": str(line.grams), "cost": cost,
-            "source": line.price_source}  # fmt: skip
+    return {
+        "name": line.name,
+        "food_group": line.food_group,
+        "grams": str(line.grams),
+        "cost": cost,
+        "source": line.price_source,
+    }
 
 
 async def _registry_facts(registry: ServiceClient, member_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -102,9 +107,14 @@ async def _registry_facts(registry: ServiceClient, member_ids: Sequence[str]) ->
 
 
 async def distribute(
-    *, session: AsyncSession, principal: Principal, registry: ServiceClient, genting: ServiceClient, kitchen_id: str,
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    registry: ServiceClient,
+    genting: ServiceClient,
+    kitchen_id: str,
     data: DistributionBatchCreate,
-) -> DistributionBatchRead:  # fmt: skip
+) -> DistributionBatchRead:
     kitchen = await live_kitchen(session, principal, kitchen_id)
     problems: dict[int, LineProblem] = {}
     parsed: dict[int, DistributionLine] = {}
@@ -167,13 +177,22 @@ async def distribute(
             )
         accepted.append(
             {
-                "id": distribution_id, "batch_id": batch_id, "line": index, "kitchen_id": kitchen.id,
-                "desa_code": kitchen.desa_code, "distributed_on": data.distributed_on, "member_id": line.member_id,
-                "target_group": group, "menu_id": line.menu_id, "portions": line.portions,
-                "delivered_by": line.delivered_by, "received_confirmed": line.received_confirmed,
-                "genting_aid_id": line.genting_aid_id, "created_at": now,
+                "id": distribution_id,
+                "batch_id": batch_id,
+                "line": index,
+                "kitchen_id": kitchen.id,
+                "desa_code": kitchen.desa_code,
+                "distributed_on": data.distributed_on,
+                "member_id": line.member_id,
+                "target_group": group,
+                "menu_id": line.menu_id,
+                "portions": line.portions,
+                "delivered_by": line.delivered_by,
+                "received_confirmed": line.received_confirmed,
+                "genting_aid_id": line.genting_aid_id,
+                "created_at": now,
             }
-        )  # fmt: skip
+        )
     rejections = [problems[i] for i in sorted(problems)]
     batch = DistributionBatch(
         id=batch_id,

@@ -44,8 +44,9 @@ async def create(*, session: AsyncSession, principal: Principal, data: KitchenCr
     if not principal.covers(data.desa_code):
         raise Forbidden(f"desa_code {data.desa_code} is outside your region")
     now = utcnow()
-    kitchen = Kitchen(id=new_id(), **data.model_dump(mode="json"), created_by=principal.subject, created_at=now,
-                      updated_at=now)  # fmt: skip
+    kitchen = Kitchen(
+        id=new_id(), **data.model_dump(mode="json"), created_by=principal.subject, created_at=now, updated_at=now
+    )
     session.add(kitchen)
     await feed.record(session, [(Entity.KITCHEN, kitchen.id, 1, kitchen.desa_code)])
     await session.commit()

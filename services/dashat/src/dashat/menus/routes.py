@@ -124,9 +124,13 @@ async def list_menus(
     limit: LimitQuery = 50,
 ) -> Page[MenuRead]:
     return await service.list_menus(
-        session=session, principal=principal, settings=request.app.state.settings, kitchen_id=kitchen_id,
-        cursor=cursor, limit=limit,
-    )  # fmt: skip
+        session=session,
+        principal=principal,
+        settings=request.app.state.settings,
+        kitchen_id=kitchen_id,
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @router.get("/menus/{menu_id}", response_model=MenuRead, dependencies=[READ], responses=problem_responses(404))

@@ -103,14 +103,24 @@ async def set_price(
     ingredient = await _usable_ingredient(session, kitchen.id, ingredient_id, "ingredient_id")
     price = await session.get(IngredientPrice, (kitchen.id, ingredient.id))
     if price is None:
-        price = IngredientPrice(kitchen_id=kitchen.id, ingredient_id=ingredient.id, price_per_kg=data.price_per_kg,
-                                source=data.source, updated_at=utcnow())  # fmt: skip
+        price = IngredientPrice(
+            kitchen_id=kitchen.id,
+            ingredient_id=ingredient.id,
+            price_per_kg=data.price_per_kg,
+            source=data.source,
+            updated_at=utcnow(),
+        )
         session.add(price)
     else:
         price.price_per_kg, price.source, price.updated_at = data.price_per_kg, data.source, utcnow()
     await session.commit()
-    return PriceRead(ingredient_id=ingredient.id, name=ingredient.name, price_per_kg=price.price_per_kg,
-                     source=price.source, updated_at=price.updated_at)  # fmt: skip
+    return PriceRead(
+        ingredient_id=ingredient.id,
+        name=ingredient.name,
+        price_per_kg=price.price_per_kg,
+        source=price.source,
+        updated_at=price.updated_at,
+    )
 
 
 async def set_default_price(*, session: AsyncSession, ingredient_id: str, data: DefaultPriceSet) -> IngredientRead:
@@ -142,12 +152,15 @@ async def list_prices(
         rows,
         limit,
         item=lambda row: PriceRead(
-            ingredient_id=row[1].id, name=row[1].name, price_per_kg=row[0].price_per_kg, source=row[0].source,
+            ingredient_id=row[1].id,
+            name=row[1].name,
+            price_per_kg=row[0].price_per_kg,
+            source=row[0].source,
             updated_at=row[0].updated_at,
         ),
         key=lambda row: row[1].id,
         cursor=PRICE_CURSOR,
-    )  # fmt: skip
+    )
 
 
 async def menu_reads(session: AsyncSession, settings: DashatSettings, menu_ids: Sequence[str]) -> list[MenuRead]:
@@ -163,8 +176,15 @@ async def create_menu(
     for index, item in enumerate(data.items):
         await _usable_ingredient(session, kitchen.id, item.ingredient_id, f"items[{index}].ingredient_id")
     now = utcnow()
-    menu = Menu(id=new_id(), kitchen_id=kitchen.id, name=data.name, target_group=data.target_group.value,
-                created_by=principal.subject, created_at=now, updated_at=now)  # fmt: skip
+    menu = Menu(
+        id=new_id(),
+        kitchen_id=kitchen.id,
+        name=data.name,
+        target_group=data.target_group.value,
+        created_by=principal.subject,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(menu)
     await session.flush()
     session.add_all(

@@ -34,9 +34,13 @@ async def kitchens_report(
     recipients, energy and protein delivered per recipient, cost per portion, ingredient spend by food group,
     partner contributions by helix, income and self-sufficiency (income over cost)."""
     return await service.kitchens_report(
-        session=session, principal=principal, settings=request.app.state.settings, region=region, start=start,
+        session=session,
+        principal=principal,
+        settings=request.app.state.settings,
+        region=region,
+        start=start,
         end=end,
-    )  # fmt: skip
+    )
 
 
 @router.get("/kitchens.csv", dependencies=[READ], responses={200: {"content": {"text/csv": {}}}})
@@ -49,9 +53,13 @@ async def kitchens_report_csv(
     region: RegionPrefixQuery = None,
 ) -> StreamingResponse:
     report = await service.kitchens_report(
-        session=session, principal=principal, settings=request.app.state.settings, region=region, start=start,
+        session=session,
+        principal=principal,
+        settings=request.app.state.settings,
+        region=region,
+        start=start,
         end=end,
-    )  # fmt: skip
+    )
     name = f"dashat-{report.region or 'indonesia'}-{start}-{end}.csv"
     return StreamingResponse(
         service.report_csv(report),

@@ -58,9 +58,12 @@ async def kitchens_report(
         )
     )
     return KitchenReport(
-        region=prefix, period_start=start, period_end=end, rows=rows,
+        region=prefix,
+        period_start=start,
+        period_end=end,
+        rows=rows,
         total=_total(rows, int(recipients.scalar_one())),
-    )  # fmt: skip
+    )
 
 
 def _added(rows: list[KitchenReportRow], name: str) -> dict[str, int]:
@@ -131,15 +134,19 @@ async def _row(
     distributed = list(
         (
             await session.execute(
-                select(col(Distribution.member_id), col(Distribution.target_group), col(Distribution.portions),
-                       col(Distribution.menu_id)).where(
+                select(
+                    col(Distribution.member_id),
+                    col(Distribution.target_group),
+                    col(Distribution.portions),
+                    col(Distribution.menu_id),
+                ).where(
                     col(Distribution.kitchen_id) == kitchen.id,
                     col(Distribution.distributed_on) >= start,
                     col(Distribution.distributed_on) <= end,
                 )
             )
         ).all()
-    )  # fmt: skip
+    )
     by_group: dict[str, int] = {}
     for _, group, portions, _ in distributed:
         by_group[group] = by_group.get(group, 0) + portions
@@ -191,18 +198,31 @@ async def _row(
 
 
 COLUMNS = [
-    "kitchen_id", "name", "desa_code", "portions_produced", "production_cost", "cost_per_portion",
-    "portions_distributed", "unique_recipients", "energy_kcal_per_recipient", "protein_g_per_recipient", "income",
+    "kitchen_id",
+    "name",
+    "desa_code",
+    "portions_produced",
+    "production_cost",
+    "cost_per_portion",
+    "portions_distributed",
+    "unique_recipients",
+    "energy_kcal_per_recipient",
+    "protein_g_per_recipient",
+    "income",
     "self_sufficiency",
-]  # fmt: skip
+]
 
 
 def report_csv(report: KitchenReport) -> Iterator[str]:
     """One line per kitchen (the nested figures as `key=value;...`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    nested = ["portions_by_target_group", "ingredient_spend_by_food_group", "ingredient_spend_by_source",
-              "partner_contributions"]  # fmt: skip
+    nested = [
+        "portions_by_target_group",
+        "ingredient_spend_by_food_group",
+        "ingredient_spend_by_source",
+        "partner_contributions",
+    ]
     writer.writerow([*COLUMNS, *nested])
     for row in report.rows:
         values = row.model_dump(mode="json")

@@ -63,8 +63,9 @@ def expense_account(category: Category) -> str:
 
 async def _spent(session: AsyncSession, aid_id: str) -> tuple[Spent, int]:
     """What the aid has spent, net of reversals, and its amil fees."""
-    signed = case((col(LedgerEntry.kind) == EntryKind.REVERSAL.value, -col(LedgerEntry.amount)),
-                  else_=col(LedgerEntry.amount))  # fmt: skip
+    signed = case(
+        (col(LedgerEntry.kind) == EntryKind.REVERSAL.value, -col(LedgerEntry.amount)), else_=col(LedgerEntry.amount)
+    )
     query = (
         select(col(LedgerEntry.category), func.sum(signed))
         .where(col(LedgerEntry.aid_id) == aid_id)

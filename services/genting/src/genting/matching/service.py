@@ -65,8 +65,10 @@ async def suggestions(*, session: AsyncSession, principal: Principal, ota_id: st
         .limit(min(places, MAX_SUGGESTIONS))
     )
     rows = (await session.execute(scoped(query, col(AnakAsuh.desa_code), principal))).scalars()
-    items = [Suggestion(anak_asuh_id=a.id, **a.model_dump(include={"alias", "category", "desa_code", "priority",
-                                                                     "reasons"})) for a in rows]  # fmt: skip
+    items = [
+        Suggestion(anak_asuh_id=a.id, **a.model_dump(include={"alias", "category", "desa_code", "priority", "reasons"}))
+        for a in rows
+    ]
     return Suggestions(ota_id=ota.id, places_left=places, amount_left=amount_left, items=items)
 
 

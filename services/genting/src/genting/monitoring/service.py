@@ -249,10 +249,11 @@ async def monthly_report(*, session: AsyncSession, principal: Principal, ota_id:
     ).one()
     active = await session.execute(
         select(func.count(func.distinct(col(Match.anak_asuh_id)))).where(
-            col(Match.ota_id) == ota.id, col(Match.starts_on) <= end,
+            col(Match.ota_id) == ota.id,
+            col(Match.starts_on) <= end,
             (col(Match.ends_on).is_(None)) | (col(Match.ends_on) >= start),
         )
-    )  # fmt: skip
+    )
     return MonthlyReport(
         ota_id=ota.id,
         name=ota.name,

@@ -40,9 +40,11 @@ async def get_support(support_id: RecordIdPath, principal: PrincipalDep, session
 
 
 @router.post(
-    "/{support_id}/progress", response_model=SupportRead, dependencies=[MANAGE],
+    "/{support_id}/progress",
+    response_model=SupportRead,
+    dependencies=[MANAGE],
     responses=problem_responses(404, 412),
-)  # fmt: skip
+)
 async def progress_support(
     support_id: RecordIdPath,
     data: SupportProgress,

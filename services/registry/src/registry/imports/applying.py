@@ -302,9 +302,14 @@ def _kinship_problems(valid: ValidFamily, held: dict[str, Member]) -> dict[int, 
 
 MEMBER_VALUES = attrgetter(*MemberCreate.model_fields)
 MEMBER_RECORD_COLUMNS = (
-    *MemberCreate.model_fields, *families_service.DERIVED_MEMBER_COLUMNS, "version", "created_at", "updated_at", "id",
+    *MemberCreate.model_fields,
+    *families_service.DERIVED_MEMBER_COLUMNS,
+    "version",
+    "created_at",
+    "updated_at",
+    "id",
     "family_id",
-)  # fmt: skip
+)
 
 
 def _new_family(

@@ -75,8 +75,15 @@ DIGIT_FIELDS = frozenset({"kk_number", "desa_code", "nik", "rt", "rw", "mother_n
 HEADER_OF = {c.field: c.header for c in COLUMNS}
 _BY_NAME = {name: c.field for c in COLUMNS for name in (c.field, c.header)}
 
-SEX_WORDS = {"l": "male", "laki-laki": "male", "laki laki": "male", "male": "male",
-             "p": "female", "perempuan": "female", "female": "female"}  # fmt: skip
+SEX_WORDS = {
+    "l": "male",
+    "laki-laki": "male",
+    "laki laki": "male",
+    "male": "male",
+    "p": "female",
+    "perempuan": "female",
+    "female": "female",
+}
 TRUE_WORDS = {"ya", "y", "true", "1", "yes", "hamil"}
 FALSE_WORDS = {"tidak", "t", "false", "0", "no", ""}
 

@@ -140,6 +140,11 @@ async def list_activities(
     limit: LimitQuery = 50,
 ) -> Page[ActivityRead]:
     return await service.list_activities(
-        session=session, principal=principal, kampung_id=kampung_id, since=since, until=until, cursor=cursor,
+        session=session,
+        principal=principal,
+        kampung_id=kampung_id,
+        since=since,
+        until=until,
+        cursor=cursor,
         limit=limit,
-    )  # fmt: skip
+    )
