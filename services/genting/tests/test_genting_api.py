@@ -91,7 +91,7 @@ async def test_candidates_of_a_desa_come_by_priority(
     poor = await poor_family(registry, tokens)
     ranked, cursor = [], None  # the whole ranked list, page by page (other tests' candidates come too)
     while True:
-        params = {"desa": "6101042015", "limit": 7, **({"cursor": cursor} if cursor else {})}
+        params = {"desa": "6101042015", "limit": 50, **({"cursor": cursor} if cursor else {})}
         page = await genting.get("/v1/anak-asuh/candidates", params=params, headers=operator(tokens))
         assert page.status_code == 200, page.text
         ranked += page.json()["items"]

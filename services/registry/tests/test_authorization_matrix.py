@@ -97,6 +97,13 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ),
     ("GET", "/v1/changes"): Recipe("GET", lambda t: "/v1/changes", 200, "list"),
     ("GET", "/v1/audit-events"): Recipe("GET", lambda t: f"/v1/audit-events?record_id={t['id']}", 200, "admin"),
+    ("POST", "/v1/families/lookup"): Recipe(
+        "POST",
+        lambda t: "/v1/families/lookup",
+        200,
+        "list",
+        body=lambda t: {"family_ids": [t["id"]]},
+    ),
     ("POST", "/v1/members/lookup"): Recipe(
         "POST",
         lambda t: "/v1/members/lookup",

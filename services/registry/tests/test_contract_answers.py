@@ -61,6 +61,8 @@ async def test_a_method_a_path_lacks_is_405_with_all_its_methods(client: httpx.A
     # A fixed segment beside an id keeps its own methods: PATCH /members/lookup is not PATCH /members/{id}.
     lookup = await client.patch("/v1/members/lookup", json={})
     assert lookup.status_code == 405 and lookup.headers["allow"] == "POST"
+    families = await client.get("/v1/families/lookup")
+    assert families.status_code == 405 and families.headers["allow"] == "POST"
 
 
 async def test_if_match_is_required_where_published_and_held_to_its_format(

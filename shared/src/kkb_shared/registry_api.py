@@ -89,3 +89,25 @@ async def lookup_members(registry: ServiceClient, member_ids: list[str]) -> Regi
         return RegistryLookup.model_validate(body)
     except ValidationError as exc:
         raise BadGateway("The registry gave an answer this service cannot read") from exc
+
+
+class _FamilyLookup(BaseModel):
+    items: list[RegistryFamily]
+    missing: list[str]
+
+
+FAMILY_LOOKUP_LIMIT = 500
+
+
+async def lookup_families(registry: ServiceClient, family_ids: list[str]) -> list[RegistryFamily]:
+    """Families with their live members and KRS (`POST /v1/families/lookup`), asked 500 at a time; ids not live
+    in the caller's region are left out. An answer of another shape is a 502, never "not found"."""
+    families: list[RegistryFamily] = []
+    for start in range(0, len(family_ids), FAMILY_LOOKUP_LIMIT):
+        chunk = family_ids[start : start + FAMILY_LOOKUP_LIMIT]
+        body = await registry.post_json("/v1/families/lookup", {"family_ids": chunk})
+        try:
+            families += _FamilyLookup.model_validate(body).items
+        except ValidationError as exc:
+            raise BadGateway("The registry gave an answer this service cannot read") from exc
+    return families

@@ -428,6 +428,26 @@ class TestScope:
         assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
 
 
+async def test_families_are_looked_up_in_bulk_as_each_is_read(
+    client: httpx.AsyncClient, admin: dict[str, str], tokens: TokenFactory
+) -> None:
+    sambas = [(await client.post("/v1/families", json=family_payload(), headers=admin)).json() for _ in range(2)]
+    blora = (await client.post("/v1/families", json=family_payload(BLORA_DESA), headers=admin)).json()
+    ids = [sambas[1]["id"], sambas[0]["id"], blora["id"], "0192f000-0000-7000-8000-00000000dead", sambas[0]["id"]]
+    operator = tokens.headers("operator", "6101")
+    answer = await client.post("/v1/families/lookup", json={"family_ids": ids}, headers=operator)
+    assert answer.status_code == 200, answer.text
+    one_by_one = [(await client.get(f"/v1/families/{f['id']}", headers=operator)).json() for f in sambas]
+    assert answer.json()["items"] == sorted(one_by_one, key=lambda f: f["id"])  # members and KRS, in id order
+    assert set(answer.json()["missing"]) == {blora["id"], ids[3]}  # Blora's is outside the caller's region
+    audited = await client.get(f"/v1/audit-events?record_id={sambas[0]['id']}", headers=admin)
+    assert any(e["route"] == "/v1/families/lookup" for e in audited.json()["items"])
+    too_many = await client.post("/v1/families/lookup", json={"family_ids": ["0"] * 501}, headers=admin)
+    assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "family_ids"
+    viewer = await client.post("/v1/families/lookup", json={"family_ids": ids}, headers=tokens.headers("viewer", "61"))
+    assert viewer.status_code == 403
+
+
 async def test_members_are_looked_up_in_bulk_without_personal_details(
     client: httpx.AsyncClient, admin: dict[str, str], tokens: TokenFactory
 ) -> None:

@@ -33,7 +33,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, DomainError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page, offset_page
-from kkb_shared.registry_api import RegistryFamily, RegistryMember, member_with_family
+from kkb_shared.registry_api import RegistryFamily, RegistryMember, lookup_families, member_with_family
 from kkb_shared.scope import scoped
 from kkb_shared.service_client import ServiceClient
 
@@ -256,12 +256,9 @@ async def candidates(
         ).scalars()
     )
     found: list[Candidate] = []
-    families = upstreams.registry.items("/v1/families", {"region": desa_code, "is_krs": "true", "limit": "500"})
-    async for summary in families:
-        body = await upstreams.registry.get_json(f"/v1/families/{summary['id']}")
-        if body is None:
-            continue
-        family = RegistryFamily.model_validate(body)
+    summaries = upstreams.registry.items("/v1/families", {"region": desa_code, "is_krs": "true", "limit": "500"})
+    family_ids = [summary["id"] async for summary in summaries]
+    for family in await lookup_families(upstreams.registry, family_ids):
         for member in family.members:
             if member.id in enrolled:
                 continue
@@ -281,7 +278,7 @@ async def candidates(
 
 
 async def recheck(session: AsyncSession, upstreams: Upstreams, today: date) -> tuple[int, int]:
-    """Re-check every active anak asuh against the registry as it stands today, a family at a time: a baduta
+    """Re-check every active anak asuh against the registry as it stands today (families read 500 at a time): a baduta
     turning 24 months becomes a balita, a balita past 59 months, an ibu menyusui whose youngest child is 24
     months, a pregnancy that ended (unless she now nurses a baduta) and a family no longer poor KRS end it, with
     the reason; priorities follow the children's last weighing. Ended ones have their active matches ended.
@@ -297,9 +294,9 @@ async def recheck(session: AsyncSession, upstreams: Upstreams, today: date) -> t
     for desa_code in sorted({r.desa_code for r in records if r.category in CHILDREN}):
         growth |= await growth_signs(upstreams.mentoring, desa_code)
     changed = 0
+    families = {family.id: family for family in await lookup_families(upstreams.registry, sorted(by_family))}
     for family_id, members in by_family.items():
-        body = await upstreams.registry.get_json(f"/v1/families/{family_id}")
-        family = RegistryFamily.model_validate(body) if body is not None else None
+        family = families.get(family_id)  # None: gone from the registry
         for anak_asuh in members:
             if await _recheck_one(session, anak_asuh, family, growth, today):
                 changed += 1

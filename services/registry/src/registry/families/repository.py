@@ -19,6 +19,14 @@ async def get_family(*, session: AsyncSession, principal: Principal, family_id: 
     return (await session.execute(scoped(query, col(Family.desa_code), principal))).scalar_one_or_none()
 
 
+async def get_families(*, session: AsyncSession, principal: Principal, family_ids: Iterable[str]) -> list[Family]:
+    """Live families with these ids inside the caller's region, in id order; the others are left out."""
+    query = select(Family).where(col(Family.id).in_(list(family_ids)), col(Family.deleted_at).is_(None))
+    return list(
+        (await session.execute(scoped(query, col(Family.desa_code), principal).order_by(col(Family.id)))).scalars()
+    )
+
+
 async def list_families(
     *,
     session: AsyncSession,

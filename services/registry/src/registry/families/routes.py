@@ -19,6 +19,8 @@ from registry.families import service
 from registry.families.schemas import (
     FamilyCreate,
     FamilyDetail,
+    FamilyLookup,
+    FamilyLookupResult,
     FamilyRead,
     FamilyUpdate,
     MemberCreate,
@@ -73,8 +75,20 @@ async def list_families(
     return page
 
 
+@router.post("/families/lookup", response_model=FamilyLookupResult, dependencies=[READ])
+async def lookup_families(
+    data: FamilyLookup, principal: PrincipalDep, session: SessionDep, audit: AuditDep
+) -> FamilyLookupResult:
+    """Up to 500 families at once, each as `GET /families/{id}` gives it (live members, KRS assessment as of
+    today), for services that read a desa's families in bulk; ids not found in your region come back as missing."""
+    result = await service.lookup_families(session=session, principal=principal, data=data)
+    audit.read("family", [family.id for family in result.items])
+    audit.read("member", [member.id for family in result.items for member in family.members])
+    return result
+
+
 @router.get(
-    "/families/{family_id}",
+    "/families/{family_id:record_id}",
     response_model=FamilyDetail,
     dependencies=[READ],
     responses=problem_responses(404),
@@ -90,7 +104,7 @@ async def get_family(
 
 
 @router.patch(
-    "/families/{family_id}",
+    "/families/{family_id:record_id}",
     response_model=FamilyDetail,
     dependencies=[WRITE],
     responses=problem_responses(404, 409, 412, 428),
@@ -111,7 +125,7 @@ async def update_family(
 
 
 @router.delete(
-    "/families/{family_id}",
+    "/families/{family_id:record_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=[WRITE],
     responses=problem_responses(404, 412),
@@ -130,7 +144,7 @@ async def delete_family(
 
 
 @router.get(
-    "/families/{family_id}/members",
+    "/families/{family_id:record_id}/members",
     response_model=Page[MemberRead],
     dependencies=[READ],
     responses=problem_responses(404),
@@ -151,7 +165,7 @@ async def list_members(
 
 
 @router.post(
-    "/families/{family_id}/members",
+    "/families/{family_id:record_id}/members",
     status_code=status.HTTP_201_CREATED,
     response_model=MemberRead,
     dependencies=[WRITE],

@@ -192,6 +192,17 @@ class FamilyDetail(FamilyRead):
     krs: KrsRead
 
 
+class FamilyLookup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    family_ids: list[RecordId] = Field(min_length=1, max_length=500)
+
+
+class FamilyLookupResult(BaseModel):
+    items: list[FamilyDetail] = Field(description="In id order")
+    missing: list[str] = Field(description="Ids with no live family in your region")
+
+
 class MemberLookup(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

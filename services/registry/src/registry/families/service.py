@@ -22,6 +22,8 @@ from registry.families.models import Family, Member
 from registry.families.schemas import (
     FamilyCreate,
     FamilyDetail,
+    FamilyLookup,
+    FamilyLookupResult,
     FamilyRead,
     FamilyUpdate,
     FindingRead,
@@ -195,6 +197,18 @@ async def get_family(*, session: AsyncSession, principal: Principal, family_id: 
     family = await _live_family(session=session, principal=principal, family_id=family_id)
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
     return family_detail(family, members, date.today())
+
+
+async def lookup_families(*, session: AsyncSession, principal: Principal, data: FamilyLookup) -> FamilyLookupResult:
+    """Many families at once with their live members and KRS assessment, for services that read a desa's
+    families in bulk; ids without a live family in the caller's region are listed as missing."""
+    wanted = list(dict.fromkeys(data.family_ids))
+    families = await repository.get_families(session=session, principal=principal, family_ids=wanted)
+    households = await repository.live_members(session=session, family_ids=[f.id for f in families])
+    today = date.today()
+    items = [family_detail(family, households[family.id], today) for family in families]
+    seen = {item.id for item in items}
+    return FamilyLookupResult(items=items, missing=[i for i in wanted if i not in seen])
 
 
 async def list_families(
