@@ -1,4 +1,4 @@
-# The front door: `make run`, `make test`, `make bench`, `make fmt`, `make migrate`.
+# The front door: `make run`, `make test` (`make test-fast` while working), `make bench`, `make fmt`, `make migrate`.
 # uv comes from PyPI; if it is not on PATH it is installed into .tools/ first. uv uses this machine's
 # Python 3.11 and never downloads an interpreter of its own.
 export UV_PYTHON_DOWNLOADS := never
@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck test-sqlite test-postgresql bench contract fmt migrate sync
+.PHONY: run test test-fast lint typecheck test-sqlite test-postgresql bench contract fmt migrate sync
 
 .tools/bin/uv:
 	python3 -m venv .tools && .tools/bin/pip install --quiet uv
@@ -26,6 +26,10 @@ lint:
 
 typecheck:
 	$(PY) -m mypy shared/src gateway/src services/*/src scripts
+
+# The quick loop while working: unit and API tests on SQLite, without the real-process suites and slow tests.
+test-fast: sync
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --db sqlite -m "not e2e and not slow"
 
 test-sqlite:
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --db sqlite

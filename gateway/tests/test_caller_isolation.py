@@ -90,6 +90,7 @@ async def send_raw(port: int, request: bytes) -> bytes:
         writer.close()
 
 
+@pytest.mark.slow
 async def test_no_request_shape_changes_another_callers_answer(gateway_port: int) -> None:
     done = asyncio.Event()
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kkb_shared.spreadsheet import neutralise, restore, safe_row
+from kkb_shared.spreadsheet import csv_download, neutralise, restore, safe_row
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,10 @@ def test_every_text_comes_back_unchanged(text: str) -> None:
 
 def test_numbers_in_a_report_row_stay_numbers() -> None:
     assert safe_row(["=bad", -5, 2.5, None, "ok"]) == ["'=bad", -5, 2.5, None, "ok"]
+
+
+def test_a_csv_download_is_utf8_csv_with_its_text_neutralised() -> None:
+    answer = csv_download([["name", "count"], ["=HYPERLINK(1)", 3], ["Siti Aisyah", -2]], "laporan.csv")
+    assert answer.media_type == "text/csv; charset=utf-8"
+    assert answer.headers["content-disposition"] == 'attachment; filename="laporan.csv"'
+    assert bytes(answer.body).decode() == "name,count\r\n'=HYPERLINK(1),3\r\nSiti Aisyah,-2\r\n"

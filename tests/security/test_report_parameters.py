@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from security_helpers import Bearer
@@ -56,6 +57,7 @@ def _value(parameter: dict[str, Any], components: dict[str, Any]) -> st.SearchSt
 _known: dict[str, Any] = {}  # the routes and the admin's headers, fetched once for every example
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(data=st.data())
 async def test_report_routes_never_answer_5xx_to_any_date_or_number(

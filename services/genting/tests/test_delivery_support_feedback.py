@@ -151,6 +151,7 @@ async def test_a_sponsor_reads_no_free_text_typed_by_others(
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "anak_asuh_id"
 
 
+@pytest.mark.slow
 async def test_dashboard_reflects_writes_at_once(
     genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:
@@ -185,6 +186,7 @@ def _entry(ota_id: str, kind: str, amount: int, on: date, **extra: Any) -> dict[
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("region", "period"),
     [
@@ -271,6 +273,7 @@ async def test_recheck_ends_a_pregnancy_and_a_nursing_mother_with_their_reasons(
     assert after["status"] == "ineligible" and "the pregnancy ended" in after["history"][-1]["note"]
 
 
+@pytest.mark.slow
 async def test_education_goes_to_groups_and_family_aid_to_a_family_and_the_dashboard_counts_both(
     genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:

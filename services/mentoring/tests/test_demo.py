@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from gateway.demo import DEMO_USERS
@@ -25,6 +26,7 @@ def test_the_teams_members_are_the_gateways_demo_tpk_users() -> None:
     assert (ids["kader"], ids["bidan"]) == (demo.KADER_USER_ID, demo.BIDAN_USER_ID)
 
 
+@pytest.mark.slow
 async def test_demo_data_loads_once_through_the_service_rules(
     mentoring_app: FastAPI,
     mentoring: httpx.AsyncClient,

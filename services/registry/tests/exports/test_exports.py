@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -110,6 +111,7 @@ def unchanged(job: dict[str, Any]) -> tuple[int, int, int]:
     return job["rows_read"], job["rows_unchanged"], job["rows_rejected"]
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=st.lists(ONE_LINE, min_size=1, max_size=3), address=LINES)
 async def test_any_accepted_text_survives_export_and_reimport(

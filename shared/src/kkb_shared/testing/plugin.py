@@ -1,5 +1,6 @@
 """pytest plugin: `--db sqlite|postgresql` (or KKB_TEST_DB), a fresh database per service and worker,
-created before the run and dropped after it. PostgreSQL unreachable is an error, never a skip."""
+created before the run and dropped after it. PostgreSQL unreachable is an error, never a skip. The markers
+`e2e` (given to the real-process suites) and `slow` let `make test-fast` run the quick part alone."""
 
 from __future__ import annotations
 
@@ -29,6 +30,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("KKB_TEST_DB", "sqlite"),
         help="database backend the suite runs against",
     )
+
+
+REAL_PROCESS_SUITES = {("tests", "e2e"), ("tests", "contract")}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "e2e: runs the platform's programs as real processes (tests/e2e, tests/contract)"
+    )
+    config.addinivalue_line("markers", "slow: takes seconds on its own; `make test-fast` leaves it out")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test of the real-process suites is `e2e`, so `-m "not e2e"` runs the unit and API tests alone."""
+    for item in items:
+        try:
+            parts = item.path.relative_to(config.rootpath).parts
+        except ValueError:
+            continue
+        if parts[:2] in REAL_PROCESS_SUITES:
+            item.add_marker(pytest.mark.e2e)
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

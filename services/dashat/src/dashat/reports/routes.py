@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Query, Request, Response
 
 from dashat.access import READ
 from dashat.reports import service
@@ -15,6 +14,7 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.schema_checks import SERVED_YEARS, ServedDate
 from kkb_shared.scope import RegionPrefixQuery
+from kkb_shared.spreadsheet import csv_answer, csv_download
 
 router = APIRouter(prefix="/reports", tags=["reports"], responses=problem_responses(401, 403, 404, 422))
 FromQuery = Annotated[ServedDate, Query(alias="from", description=f"First day of the period, {SERVED_YEARS}")]
@@ -43,7 +43,7 @@ async def kitchens_report(
     )
 
 
-@router.get("/kitchens.csv", dependencies=[READ], responses={200: {"content": {"text/csv": {}}}})
+@router.get("/kitchens.csv", dependencies=[READ], responses=csv_answer("The report as CSV, a line per kitchen"))
 async def kitchens_report_csv(
     request: Request,
     principal: PrincipalDep,
@@ -51,7 +51,7 @@ async def kitchens_report_csv(
     start: FromQuery,
     end: ToQuery,
     region: RegionPrefixQuery = None,
-) -> StreamingResponse:
+) -> Response:
     report = await service.kitchens_report(
         session=session,
         principal=principal,
@@ -60,9 +60,4 @@ async def kitchens_report_csv(
         start=start,
         end=end,
     )
-    name = f"dashat-{report.region or 'indonesia'}-{start}-{end}.csv"
-    return StreamingResponse(
-        service.report_csv(report),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(service.report_rows(report), f"dashat-{report.region or 'indonesia'}-{start}-{end}.csv")

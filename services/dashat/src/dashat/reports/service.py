@@ -3,11 +3,10 @@ ingredient spend, partners, income and self-sufficiency. Counts only: viewers re
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +23,6 @@ from dashat.settings import DashatSettings
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput
 from kkb_shared.scope import requested_region, within_region
-from kkb_shared.spreadsheet import safe_row
 
 CENT = Decimal("0.01")
 ONE_DECIMAL = Decimal("0.1")
@@ -213,23 +211,17 @@ COLUMNS = [
 ]
 
 
-def report_csv(report: KitchenReport) -> Iterator[str]:
-    """One line per kitchen (the nested figures as `key=value;...`)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def report_rows(report: KitchenReport) -> Iterator[list[Any]]:
+    """The header, then one line per kitchen (the nested figures as `key=value;...`)."""
     nested = [
         "portions_by_target_group",
         "ingredient_spend_by_food_group",
         "ingredient_spend_by_source",
         "partner_contributions",
     ]
-    writer.writerow([*COLUMNS, *nested])
+    yield [*COLUMNS, *nested]
     for row in report.rows:
         values = row.model_dump(mode="json")
-        writer.writerow(
-            safe_row(
-                [values[c] if values[c] is not None else "" for c in COLUMNS]
-                + [";".join(f"{k}={v}" for k, v in values[n].items()) for n in nested]
-            )
-        )
-    yield buffer.getvalue()
+        yield [values[c] if values[c] is not None else "" for c in COLUMNS] + [
+            ";".join(f"{k}={v}" for k, v in values[n].items()) for n in nested
+        ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Query, Response
 
 from genting.access import READ_OWN, REPORTS
 from genting.deps import UpstreamsDep
@@ -17,6 +16,7 @@ from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.schema_checks import MONTH_PATTERN, SERVED_YEARS, ServedDate
 from kkb_shared.scope import RegionPrefixQuery
+from kkb_shared.spreadsheet import csv_answer, csv_download
 
 router = APIRouter(tags=["monitoring"], responses=problem_responses(401, 403, 404, 422))
 
@@ -51,14 +51,12 @@ async def monthly_report(
 
 
 @router.get(
-    "/otas/{ota_id}/reports/monthly.csv", dependencies=[READ_OWN], responses={200: {"content": {"text/csv": {}}}}
+    "/otas/{ota_id}/reports/monthly.csv",
+    dependencies=[READ_OWN],
+    responses=csv_answer("The sponsor's month as CSV, a line per figure"),
 )
 async def monthly_report_csv(
     ota_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, month: MonthQuery
-) -> StreamingResponse:
+) -> Response:
     report = await service.monthly_report(session=session, principal=principal, ota_id=ota_id, month=month)
-    return StreamingResponse(
-        service.report_csv(report),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="genting-{ota_id}-{month}.csv"'},
-    )
+    return csv_download(service.report_rows(report), f"genting-{ota_id}-{month}.csv")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import calendar
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -29,7 +27,6 @@ from genting.support.models import Support
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput
 from kkb_shared.scope import requested_region, within_region
-from kkb_shared.spreadsheet import safe_row
 
 GROWTH_LOOKUPS_AT_ONCE = 10
 SIGNED = case(
@@ -274,11 +271,8 @@ async def monthly_report(*, session: AsyncSession, principal: Principal, ota_id:
     )
 
 
-def report_csv(report: MonthlyReport) -> Iterator[str]:
-    """One line per figure: `item,value`, for a spreadsheet."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["item", "value"])
+def report_rows(report: MonthlyReport) -> Iterator[list[Any]]:
+    """The header, then one line per figure: `item,value`, for a spreadsheet."""
+    yield ["item", "value"]
     for name, value in report.model_dump(mode="json").items():
-        writer.writerow(safe_row([name, value]))
-    yield buffer.getvalue()
+        yield [name, value]

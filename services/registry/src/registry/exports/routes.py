@@ -15,6 +15,7 @@ from kkb_shared.audit import Action, AuditDep
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.errors import problem_responses
 from kkb_shared.scope import RegionPrefixQuery
+from kkb_shared.spreadsheet import CSV_MEDIA_TYPE, csv_answer
 from registry.exports import service
 
 READ = require(Role.ADMIN, Role.OPERATOR, Role.TPK, Role.INTEGRATION, scopes=["registry:read"])
@@ -60,7 +61,7 @@ async def _export(
     )
 
 
-@router.get("/families.csv", dependencies=[READ], responses={200: {"content": {"text/csv": {}}}})
+@router.get("/families.csv", dependencies=[READ], responses=csv_answer("One row per member, in the import's layout"))
 async def export_csv(
     request: Request,
     principal: PrincipalDep,
@@ -69,7 +70,7 @@ async def export_csv(
     is_krs: KrsQuery = None,
 ) -> FileResponse:
     """One row per member, the family's columns repeated: the import layout, so the file re-imports as is."""
-    return await _export(request, principal, audit, region, is_krs, "csv", "text/csv; charset=utf-8")
+    return await _export(request, principal, audit, region, is_krs, "csv", CSV_MEDIA_TYPE)
 
 
 @router.get("/families.xlsx", dependencies=[READ], responses={200: {"content": {XLSX: {}}}})

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, UploadFile, status
@@ -16,7 +14,7 @@ from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import LimitQuery, Page
-from kkb_shared.spreadsheet import safe_row
+from kkb_shared.spreadsheet import CSV_MEDIA_TYPE, csv_answer, csv_download
 from registry.imports import service, templates
 from registry.imports.schemas import ImportJobRead, RejectionRead
 
@@ -27,12 +25,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 router = APIRouter(prefix="/imports", tags=["imports"], responses=problem_responses(401, 403, 422))
 
 
-@router.get("/template.csv", dependencies=[READ], responses={200: {"content": {"text/csv": {}}}})
+@router.get("/template.csv", dependencies=[READ], responses=csv_answer("The empty template"))
 async def template_csv() -> Response:
     """Empty CSV template: `#` lines describe the columns (the importer skips them), then the header row."""
     return Response(
         templates.template_csv(),
-        media_type="text/csv; charset=utf-8",
+        media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": 'attachment; filename="template-keluarga.csv"'},
     )
 
@@ -104,16 +102,9 @@ async def list_errors(
 @router.get(
     "/{job_id}/errors.csv",
     dependencies=[READ],
-    responses={200: {"content": {"text/csv": {}}}, **problem_responses(404)},
+    responses={**csv_answer("The refused rows: row, column, reason"), **problem_responses(404)},
 )
 async def errors_csv(job_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
     page = await service.list_rejections(session=session, principal=principal, job_id=job_id, cursor=None, limit=None)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["row", "column", "reason"])
-    writer.writerows(safe_row([r.row, r.column, r.reason]) for r in page.items)
-    return Response(
-        buffer.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="import-{job_id}-errors.csv"'},
-    )
+    rows: list[list[object]] = [["row", "column", "reason"], *([r.row, r.column, r.reason] for r in page.items)]
+    return csv_download(rows, f"import-{job_id}-errors.csv")

@@ -3,14 +3,14 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Query, Response
 
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordId
 from kkb_shared.scope import REGION_CODE_PATTERN
+from kkb_shared.spreadsheet import csv_answer, csv_download
 from registry.regions.models import RegionLevel
 from registry.reports import service
 from registry.reports.schemas import KbReport, KrsReport, TargetReport
@@ -49,9 +49,9 @@ async def krs_report(
 
 @router.get(
     "/krs.csv",
-    response_class=StreamingResponse,
+    response_class=Response,
     dependencies=[READ_REPORTS],
-    responses={200: {"content": {"text/csv": {}}, "description": "The report as CSV, with a total row"}},
+    responses=csv_answer("The report as CSV, with a total row"),
 )
 async def krs_report_csv(
     principal: PrincipalDep,
@@ -59,17 +59,13 @@ async def krs_report_csv(
     level: LevelQuery,
     region: RegionQuery = None,
     round_id: RoundQuery = None,
-) -> StreamingResponse:
+) -> Response:
     report = await service.krs_report(
         session=session, principal=principal, region=region, level=level, round_id=round_id
     )
     shown = f"-verval-{report.round.year}" if report.round else ""
     filename = f"krs-{report.region or 'indonesia'}-{level.value}{shown}.csv"
-    return StreamingResponse(
-        service.report_csv(report),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_download(service.report_rows(report), filename)
 
 
 @router.get("/tpk-targets", response_model=TargetReport, dependencies=[READ_REPORTS])

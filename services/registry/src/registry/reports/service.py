@@ -3,8 +3,6 @@ and the contraception of the PUS of KRS families."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -17,7 +15,6 @@ from kkb_shared.ages import shift_months
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.scope import requested_region, within_region
-from kkb_shared.spreadsheet import safe_row
 from registry.families import rules
 from registry.families.enums import Contraception, MaritalStatus, Sex
 from registry.families.models import Family, Member
@@ -92,15 +89,12 @@ def _sum(values: Iterable[int | None]) -> int | None:
     return None if numbers and all(n is None for n in numbers) else sum(n or 0 for n in numbers)
 
 
-def report_csv(report: KrsReport) -> Iterator[str]:
-    """The report as CSV lines: a header, a row per region, and a total row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+def report_rows(report: KrsReport) -> Iterator[list[Any]]:
+    """The header, a row per region, and a total row."""
+    yield list(COLUMNS)
     for row in report.rows:
-        writer.writerow(safe_row([getattr(row, column) for column in COLUMNS]))
-    writer.writerow(["", "total", *(getattr(report.total, column) for column in COLUMNS[2:])])
-    yield buffer.getvalue()
+        yield [getattr(row, column) for column in COLUMNS]
+    yield ["", "total", *(getattr(report.total, column) for column in COLUMNS[2:])]
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
