@@ -138,7 +138,7 @@ async def run_clients(url: str, ota_id: str, aid_ids: list[str], clients: int, p
     app = create_app(
         GentingSettings(database_url=url, database_pool_size=clients),
         verifier=tokens.verifier(),
-        upstreams=Upstreams(registry=unused, mentoring=unused, dashat=unused),
+        upstreams=Upstreams.of(registry=unused, mentoring=unused, dashat=unused),
     )
     headers = tokens.headers("operator", "6101")
     statuses: dict[int, int] = {}

@@ -1,5 +1,6 @@
 """Calling another service: a broken pooled connection is retried once for safe requests only; a 401 refetches
-the token once; 5xx and unreachable are 503s."""
+the token once; 5xx and unreachable are 503s; a 422 or 409 is passed on, other refusals and unreadable answers
+are 502s."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from pydantic import BaseModel
 
-from kkb_shared.errors import UpstreamUnavailable
+from kkb_shared.errors import BadGateway, Conflict, DomainError, InvalidInput, UpstreamUnavailable
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.tokens import StaticToken
 
@@ -68,3 +70,39 @@ async def test_items_follow_the_cursor_page_after_page() -> None:
     items = [item["id"] async for item in _client(handler).items("/v1/x", {"region": "6101"})]
     assert items == [1, 2, 3]
     assert seen == ["region=6101", "region=6101&cursor=abc"]
+
+
+class _Thing(BaseModel):
+    id: str
+    count: int
+
+
+@pytest.mark.parametrize(
+    ("answer", "raised", "status", "fields"),
+    [
+        (
+            httpx.Response(422, json={"detail": "x", "errors": [{"field": "member_ids[3]", "message": "bad"}]}),
+            InvalidInput,
+            422,
+            ["member_ids[3]"],
+        ),
+        (httpx.Response(422, content=b"not json"), InvalidInput, 422, ["body"]),
+        (httpx.Response(409, json={"detail": "taken"}), Conflict, 409, []),
+        (httpx.Response(403, json={"detail": "scope"}), BadGateway, 502, []),
+        (httpx.Response(200, json={"id": "a", "count": "many"}), BadGateway, 502, []),
+    ],
+)
+async def test_refusals_are_passed_on_and_unreadable_answers_are_502(
+    answer: httpx.Response, raised: type[DomainError], status: int, fields: list[str]
+) -> None:
+    with pytest.raises(raised) as refusal:
+        await _client(lambda request: answer).post_as(_Thing, "/v1/things/lookup", {})
+    assert refusal.value.status == status and [e.field for e in refusal.value.errors] == fields
+    assert "other" in str(refusal.value.detail)
+
+
+async def test_a_typed_read_gives_the_model_or_none_for_404() -> None:
+    answers = iter([httpx.Response(200, json={"id": "a", "count": 2}), httpx.Response(404)])
+    client = _client(lambda request: next(answers))
+    assert await client.get_as(_Thing, "/v1/things/a") == _Thing(id="a", count=2)
+    assert await client.get_as(_Thing, "/v1/things/b") is None

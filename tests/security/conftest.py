@@ -77,7 +77,7 @@ async def platform(
     genting = create_genting(
         GentingSettings(database_url=urls["genting"]),
         verifier=verifier,
-        upstreams=Upstreams(
+        upstreams=Upstreams.of(
             registry=in_process("registry", registry, service_token),
             mentoring=in_process("mentoring", mentoring, service_token),
             dashat=in_process("dashat", dashat_later, service_token),

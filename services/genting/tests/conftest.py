@@ -82,7 +82,7 @@ async def genting_app(
     app = create_app(
         GentingSettings(database_url=url),
         verifier=tokens.verifier(),
-        upstreams=Upstreams(
+        upstreams=Upstreams.of(
             registry=in_process("registry", genting_upstreams["registry"], token),
             mentoring=in_process("mentoring", genting_upstreams["mentoring"], token),
             dashat=in_process("dashat", genting_upstreams["dashat"], token),

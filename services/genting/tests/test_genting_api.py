@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from genting.clients.dashat import DashatClient
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 
@@ -518,7 +519,7 @@ async def test_dashat_down_refuses_the_aid_with_503_and_writes_nothing(
         raise httpx.ConnectError("connection refused", request=request)
 
     down = ServiceClient("dashat", "http://dashat", StaticToken("t"), transport=httpx.MockTransport(unreachable))
-    genting_app.state.upstreams = replace(upstreams, dashat=down)
+    genting_app.state.upstreams = replace(upstreams, dashat=DashatClient(down))
     try:
         answer = await genting.post("/v1/aids", json=aid_body(w["match"]["id"]), headers=operator(tokens))
     finally:

@@ -1,8 +1,10 @@
 """Calling another service as this service: a client-credentials token of its own from the gateway (never
 the caller's), cached until shortly before it expires, and answers mapped to problem+json errors.
 
-An unreachable service, a timeout or a 5xx answer is a 503 for our caller (nothing written, retry later);
-an answer we cannot use is a 502.
+An unreachable service, a timeout or a 5xx answer is a 503 for our caller (nothing written, retry later); a
+422 or 409 is passed on as the other service gave it (its detail and field names); any other refusal, and an
+answer we cannot read, is a 502. Each consuming service wraps this in typed clients (`clients/`) whose answers
+are pydantic models: `get_as`, `post_as` and `items_as` read an answer into one.
 """
 
 from __future__ import annotations
@@ -11,17 +13,19 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 import httpx
+from pydantic import BaseModel, ValidationError
 
-from kkb_shared.errors import BadGateway, UpstreamUnavailable
+from kkb_shared.errors import BadGateway, Conflict, FieldError, InvalidInput, UpstreamUnavailable
 from kkb_shared.settings import CallingServiceSettings
 
 logger = logging.getLogger(__name__)
 
 EXPIRY_MARGIN_SECONDS = 30
+M = TypeVar("M", bound=BaseModel)
 
 
 class TokenSource(Protocol):
@@ -101,6 +105,30 @@ class ServiceClient:
         """POST a JSON body (a lookup that reads); the answer's JSON object, or None on 404."""
         return await self._json("POST", path, body)
 
+    async def get_as(self, model: type[M], path: str) -> M | None:
+        """The answer read into `model`, or None on 404; an answer of another shape is a 502."""
+        return self._read(model, await self.get_json(path))
+
+    async def post_as(self, model: type[M], path: str, body: dict[str, Any]) -> M | None:
+        """A POSTed lookup's answer read into `model`, or None on 404; another shape is a 502."""
+        return self._read(model, await self.post_json(path, body))
+
+    async def items_as(self, model: type[M], path: str, params: dict[str, str]) -> AsyncIterator[M]:
+        """Every item of a paginated list, each read into `model`."""
+        async for item in self.items(path, params):
+            read = self._read(model, item)
+            assert read is not None
+            yield read
+
+    def _read(self, model: type[M], answer: dict[str, Any] | None) -> M | None:
+        if answer is None:
+            return None
+        try:
+            return model.model_validate(answer)
+        except ValidationError as exc:
+            logger.error("%s gave an answer this service cannot read: %s", self.name, exc)
+            raise BadGateway(f"The {self.name} service gave an answer this service cannot read") from exc
+
     async def request(
         self,
         method: str,
@@ -140,6 +168,8 @@ class ServiceClient:
         response = await self.request(method, path, json=body, safe=True)  # reads, also the POSTed lookups
         if response.status_code == 404:
             return None
+        if response.status_code in (409, 422):
+            raise self._passed_on(response)
         if response.status_code != 200:
             logger.error("%s answered %s to %s %s", self.name, response.status_code, method, path)
             raise BadGateway(f"The {self.name} service refused this service's request")
@@ -150,6 +180,26 @@ class ServiceClient:
         if not isinstance(answer, dict):
             raise BadGateway(f"The {self.name} service gave an unexpected answer")
         return answer
+
+    def _passed_on(self, response: httpx.Response) -> InvalidInput | Conflict:
+        """The other service's refusal of what we asked for it: its detail and field names, as it gave them."""
+        try:
+            problem = response.json()
+        except ValueError:
+            problem = None
+        if not isinstance(problem, dict):
+            problem = {}
+        detail = f"The {self.name} service refused: {problem.get('detail') or response.reason_phrase}"
+        if response.status_code == 409:
+            return Conflict(detail)
+        errors = [
+            FieldError(str(e.get("field", "body")), str(e.get("message", "")))
+            for e in problem.get("errors") or []
+            if isinstance(e, dict)
+        ]
+        refused = InvalidInput.of(errors) if errors else InvalidInput("body", detail)
+        refused.detail = detail
+        return refused
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -1,5 +1,5 @@
 """Request dependencies of the genting service: the services it asks (the registry, the mentoring service and
-DASHAT), with its own token."""
+DASHAT), each through its typed client, with this service's own token."""
 
 from __future__ import annotations
 
@@ -8,14 +8,22 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from genting.clients.dashat import DashatClient
+from genting.clients.mentoring import MentoringClient
+from genting.clients.registry import RegistryClient
 from kkb_shared.service_client import ServiceClient
 
 
 @dataclass(frozen=True)
 class Upstreams:
-    registry: ServiceClient
-    mentoring: ServiceClient
-    dashat: ServiceClient
+    registry: RegistryClient
+    mentoring: MentoringClient
+    dashat: DashatClient
+
+    @classmethod
+    def of(cls, *, registry: ServiceClient, mentoring: ServiceClient, dashat: ServiceClient) -> Upstreams:
+        """The typed clients over these connections (each already carrying this service's token)."""
+        return cls(RegistryClient(registry), MentoringClient(mentoring), DashatClient(dashat))
 
     async def aclose(self) -> None:
         for client in (self.registry, self.mentoring, self.dashat):

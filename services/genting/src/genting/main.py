@@ -26,7 +26,7 @@ from kkb_shared.service_client import client_of, own_token
 def upstreams_of(settings: GentingSettings) -> Upstreams:
     """The registry, the mentoring service and DASHAT, called with this service's own token (never the caller's)."""
     tokens = own_token(settings)
-    return Upstreams(
+    return Upstreams.of(
         registry=client_of("registry", settings.registry_url, tokens, settings),
         mentoring=client_of("mentoring", settings.mentoring_url, tokens, settings),
         dashat=client_of("dashat", settings.dashat_url, tokens, settings),

@@ -7,24 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from genting.aid.schemas import PackageItem, PackagePlan
-from kkb_shared.errors import BadGateway, FieldError, InvalidInput
-from kkb_shared.service_client import ServiceClient
+from genting.clients.dashat import DashatClient, FoodItem
+from kkb_shared.errors import FieldError, InvalidInput
 
 NO_ANIMAL_PROTEIN = "no item of animal protein (egg, fish, poultry, meat, milk): nutrition aid is food rich in it"
-
-
-class _Menu(BaseModel):
-    id: str
-    name: str
-    items: list[PackageItem]
-
-
-class _Lookup(BaseModel):
-    menus: list[_Menu]
-    ingredients: list[PackageItem]
 
 
 class Contents(BaseModel):
@@ -34,18 +23,13 @@ class Contents(BaseModel):
     items: list[PackageItem] = Field(min_length=1)
 
 
-async def package_contents(dashat: ServiceClient, packages: Sequence[PackagePlan]) -> list[Contents]:
+async def package_contents(dashat: DashatClient, packages: Sequence[PackagePlan]) -> list[Contents]:
     """Each package's contents, in order; one 422 naming every package or item that DASHAT does not know or
     that lacks animal protein. DASHAT down: 503 (the caller has written nothing yet)."""
-    lookup = {
-        "menu_ids": sorted({p.menu_id for p in packages if p.menu_id}),
-        "ingredient_ids": sorted({i for p in packages for i in p.ingredient_ids}),
-    }
-    answer = await dashat.post_json("/v1/food-lookups", lookup)
-    try:
-        found = _Lookup.model_validate(answer)
-    except ValidationError as exc:
-        raise BadGateway("The dashat service gave an unexpected answer to a food lookup") from exc
+    found = await dashat.food(
+        menu_ids=sorted({p.menu_id for p in packages if p.menu_id}),
+        ingredient_ids=sorted({i for p in packages for i in p.ingredient_ids}),
+    )
     menus = {m.id: m for m in found.menus}
     ingredients = {i.ingredient_id: i for i in found.ingredients}
     contents: list[Contents] = []
@@ -67,7 +51,11 @@ async def package_contents(dashat: ServiceClient, packages: Sequence[PackagePlan
         if not any(item.animal_protein for item in package_items):
             errors.append(FieldError(where, NO_ANIMAL_PROTEIN))
             continue
-        contents.append(Contents(menu_name=menu_name, items=package_items))
+        contents.append(Contents(menu_name=menu_name, items=[_kept(item) for item in package_items]))
     if errors:
         raise InvalidInput.of(errors)
     return contents
+
+
+def _kept(item: FoodItem) -> PackageItem:
+    return PackageItem(ingredient_id=item.ingredient_id, name=item.name, animal_protein=item.animal_protein)

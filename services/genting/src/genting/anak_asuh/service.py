@@ -23,6 +23,7 @@ from genting.anak_asuh.schemas import (
     GrowthTrend,
     SponsoredView,
 )
+from genting.clients.mentoring import MentoringClient
 from genting.deps import Upstreams
 from genting.feed import Entity
 from genting.matching.models import Match, MatchStatus
@@ -33,9 +34,8 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, DomainError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page, offset_page
-from kkb_shared.registry_api import RegistryFamily, RegistryMember, lookup_families, member_with_family
+from kkb_shared.registry_api import RegistryFamily, RegistryMember
 from kkb_shared.scope import scoped
-from kkb_shared.service_client import ServiceClient
 
 CURSOR = Cursor("genting.anak-asuh", RECORD_ID, str)
 CANDIDATE_CURSOR = Cursor("genting.candidates", SEQUENCE, int)  # a position in the ranked list
@@ -49,13 +49,11 @@ def _person(member: RegistryMember) -> rules.Person:
     )
 
 
-async def growth_signs(mentoring: ServiceClient, desa_code: str) -> dict[str, rules.Growth]:
-    """Each weighed child of the desa: T at its last judged month, and underweight, by the mentoring service
-    (a page of children per call)."""
-    listed = mentoring.items("/v1/children/latest-growth", {"region": desa_code, "limit": "200"})
+async def growth_signs(mentoring: MentoringClient, desa_code: str) -> dict[str, rules.Growth]:
+    """Each weighed child of the desa: T at its last judged month, and underweight, by the mentoring service."""
     return {
-        str(item["member_id"]): rules.Growth(t=bool(item["t"]), underweight=bool(item["underweight"]))
-        async for item in listed
+        child.member_id: rules.Growth(t=child.t, underweight=child.underweight)
+        for child in await mentoring.latest_growth(desa_code)
     }
 
 
@@ -73,7 +71,7 @@ def assess(
 
 
 async def enroll(*, session: AsyncSession, principal: Principal, upstreams: Upstreams, member_id: str) -> AnakAsuhRead:
-    found = await member_with_family(upstreams.registry, member_id)
+    found = await upstreams.registry.member_with_family(member_id)
     if found is None or not principal.covers(found[1].desa_code):
         raise InvalidInput("member_id", "no live registry member in your region has this id")
     member, family = found
@@ -81,7 +79,7 @@ async def enroll(*, session: AsyncSession, principal: Principal, upstreams: Upst
     eligibility = assess(member, family, await growth_signs(upstreams.mentoring, family.desa_code), today)
     if eligibility.category is None:
         raise InvalidInput("member_id", f"not eligible: {eligibility.refusal}")
-    region = await upstreams.registry.get_json(f"/v1/regions/{family.desa_code}")
+    region = await upstreams.registry.region(family.desa_code)
     now = utcnow()
     record_id = new_id()
     anak_asuh = AnakAsuh(
@@ -89,7 +87,7 @@ async def enroll(*, session: AsyncSession, principal: Principal, upstreams: Upst
         member_id=member.id,
         family_id=family.id,
         desa_code=family.desa_code,
-        desa_name=str((region or {}).get("name", family.desa_code)),
+        desa_name=region.name if region else family.desa_code,
         alias=f"AA-{record_id[-6:].upper()}",
         category=eligibility.category.value,
         sex=member.sex,
@@ -199,7 +197,7 @@ async def list_anak_asuh(
     return keyset_page(rows, limit, item=lambda a: read(a, history.get(a.id, [])), key=lambda a: a.id, cursor=CURSOR)
 
 
-async def sponsored_view(mentoring: ServiceClient, anak_asuh: AnakAsuh) -> SponsoredView:
+async def sponsored_view(mentoring: MentoringClient, anak_asuh: AnakAsuh) -> SponsoredView:
     return SponsoredView(
         id=anak_asuh.id,
         alias=anak_asuh.alias,
@@ -210,25 +208,24 @@ async def sponsored_view(mentoring: ServiceClient, anak_asuh: AnakAsuh) -> Spons
     )
 
 
-async def growth_trend(mentoring: ServiceClient, anak_asuh: AnakAsuh) -> GrowthTrend:
+async def growth_trend(mentoring: MentoringClient, anak_asuh: AnakAsuh) -> GrowthTrend:
     """Weight-for-age at the last measurement against the one at enrollment (the last before it, or else the
     first after): improving when higher. Unknown for mothers, without two measurements, or mentoring down."""
     if anak_asuh.category not in CHILDREN:
         return GrowthTrend.UNKNOWN
     try:
-        series = await mentoring.get_json(f"/v1/children/{anak_asuh.member_id}/growth")
+        series = await mentoring.growth_series(anak_asuh.member_id)
     except DomainError:
         return GrowthTrend.UNKNOWN
-    points = [p for p in (series or {}).get("points", []) if p.get("waz") is not None]
+    points = [(p.measured_on, p.waz) for p in (series.points if series else []) if p.waz is not None]
     if len(points) < 2:
         return GrowthTrend.UNKNOWN
-    enrolled = anak_asuh.enrolled_on.isoformat()
-    before = [p for p in points if p["measured_on"] <= enrolled]
+    before = [p for p in points if p[0] <= anak_asuh.enrolled_on]
     baseline = before[-1] if before else points[0]
     last = points[-1]
     if last is baseline:
         return GrowthTrend.UNKNOWN
-    return GrowthTrend.IMPROVING if last["waz"] > baseline["waz"] else GrowthTrend.NOT_IMPROVING
+    return GrowthTrend.IMPROVING if last[1] > baseline[1] else GrowthTrend.NOT_IMPROVING
 
 
 async def candidates(
@@ -256,9 +253,8 @@ async def candidates(
         ).scalars()
     )
     found: list[Candidate] = []
-    summaries = upstreams.registry.items("/v1/families", {"region": desa_code, "is_krs": "true", "limit": "500"})
-    family_ids = [summary["id"] async for summary in summaries]
-    for family in await lookup_families(upstreams.registry, family_ids):
+    family_ids = await upstreams.registry.krs_family_ids(desa_code)
+    for family in await upstreams.registry.families(family_ids):
         for member in family.members:
             if member.id in enrolled:
                 continue
@@ -294,7 +290,7 @@ async def recheck(session: AsyncSession, upstreams: Upstreams, today: date) -> t
     for desa_code in sorted({r.desa_code for r in records if r.category in CHILDREN}):
         growth |= await growth_signs(upstreams.mentoring, desa_code)
     changed = 0
-    families = {family.id: family for family in await lookup_families(upstreams.registry, sorted(by_family))}
+    families = {family.id: family for family in await upstreams.registry.families(sorted(by_family))}
     for family_id, members in by_family.items():
         family = families.get(family_id)  # None: gone from the registry
         for anak_asuh in members:

@@ -10,6 +10,7 @@ from sqlmodel import col
 from genting import feed
 from genting.access import is_sponsor, visible
 from genting.anak_asuh.models import AnakAsuh
+from genting.clients.registry import RegistryClient
 from genting.feed import Entity
 from genting.matching import service as matching
 from genting.sponsors import service as sponsors
@@ -21,7 +22,6 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.service_client import ServiceClient
 from kkb_shared.versioning import check_if_match, commit_versioned
 
 NEEDS_EVIDENCE = frozenset({SupportStatus.DONE, SupportStatus.VERIFIED})
@@ -42,7 +42,7 @@ def _step(status: SupportStatus, who: str) -> dict[str, str]:
 
 
 async def _recipient(
-    session: AsyncSession, principal: Principal, registry: ServiceClient, data: SupportCreate
+    session: AsyncSession, principal: Principal, registry: RegistryClient, data: SupportCreate
 ) -> tuple[str | None, str, str, str | None]:
     """(match id, sponsor, desa, family) of the aid, each checked."""
     if data.match_id is not None:
@@ -56,10 +56,10 @@ async def _recipient(
     if AidKind.NON_NUTRITION.value not in ota.aid_kinds:
         raise InvalidInput("ota_id", "the sponsor's agreement has no non-nutrition aid")
     if data.family_id is not None:
-        family = await registry.get_json(f"/v1/families/{data.family_id}")
-        if family is None or not principal.covers(str(family["desa_code"])):
+        family = await registry.family(data.family_id)
+        if family is None or not principal.covers(family.desa_code):
             raise InvalidInput("family_id", "no live registry family in your region has this id")
-        return None, ota.id, str(family["desa_code"]), data.family_id
+        return None, ota.id, family.desa_code, data.family_id
     assert data.desa_code is not None  # the schema requires it for education
     if not principal.covers(data.desa_code):
         raise Forbidden(f"desa_code {data.desa_code} is outside your region")
@@ -67,7 +67,7 @@ async def _recipient(
 
 
 async def create(
-    *, session: AsyncSession, principal: Principal, registry: ServiceClient, data: SupportCreate
+    *, session: AsyncSession, principal: Principal, registry: RegistryClient, data: SupportCreate
 ) -> SupportRead:
     match_id, ota_id, desa_code, family_id = await _recipient(session, principal, registry, data)
     now = utcnow()
