@@ -8,6 +8,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -192,17 +193,19 @@ async def test_api10_a_service_answering_garbage_is_502_never_a_crash(
 ) -> None:
     """DASHAT checks distribution recipients with the registry: here the registry answers nonsense, and
     nothing of the list is written."""
+    from dashat.clients.registry import RegistryClient
     from kkb_shared.service_client import ServiceClient
     from kkb_shared.testing.tokens import StaticToken
 
     dashat = platform.services["dashat"]
-    honest = dashat.state.registry
-    dashat.state.registry = ServiceClient(
+    honest = dashat.state.upstreams
+    lying = ServiceClient(
         "registry",
         "http://registry",
         StaticToken(tokens.token("integration", "", scope="registry:read")),
         transport=httpx.MockTransport(lambda request: garbage),
     )
+    dashat.state.upstreams = replace(honest, registry=RegistryClient(lying))
     try:
         async with platform.client("dashat") as client:
             kitchen = await client.post(
@@ -226,8 +229,8 @@ async def test_api10_a_service_answering_garbage_is_502_never_a_crash(
             problem(response, status)
             assert await _written(client, tokens) == written_before
     finally:
-        await dashat.state.registry.aclose()
-        dashat.state.registry = honest
+        await lying.aclose()
+        dashat.state.upstreams = honest
 
 
 async def _written(dashat: httpx.AsyncClient, tokens: TokenFactory) -> int:

@@ -3,6 +3,7 @@ idempotent resubmission, the registry-down path, and scope."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from dashat.clients.registry import RegistryClient
 from dashat.distribution.models import Distribution, DistributionBatch
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
@@ -111,10 +113,9 @@ async def test_registry_down_writes_nothing(
     def unreachable(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    working = dashat_app.state.registry
-    dashat_app.state.registry = ServiceClient(
-        "registry", "http://registry", StaticToken("t"), transport=httpx.MockTransport(unreachable)
-    )
+    working = dashat_app.state.upstreams
+    down = ServiceClient("registry", "http://registry", StaticToken("t"), transport=httpx.MockTransport(unreachable))
+    dashat_app.state.upstreams = replace(working, registry=RegistryClient(down))
     try:
         answer = await dashat.post(
             f"/v1/kitchens/{k['id']}/distribution-batches",
@@ -122,7 +123,7 @@ async def test_registry_down_writes_nothing(
             headers=operator(tokens),
         )
     finally:
-        dashat_app.state.registry = working
+        dashat_app.state.upstreams = working
     assert answer.status_code == 503
     async with dashat_app.state.database.sessionmaker() as session:
         count = await session.execute(select(func.count()).where(col(DistributionBatch.kitchen_id) == k["id"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import update
 
+from dashat.clients.genting import GentingClient
 from dashat.outbox import OutboxMessage, deliver_due, genting_expenditure
 from kkb_shared.db import utcnow
 from kkb_shared.ids import new_id
@@ -64,12 +66,14 @@ def fake_genting() -> FakeGenting:
 
 
 @pytest.fixture
-def genting_client(fake_genting: FakeGenting, dashat_app: FastAPI) -> Iterator[ServiceClient]:
+def genting_client(fake_genting: FakeGenting, dashat_app: FastAPI) -> Iterator[GentingClient]:
     """The stand-in, as the app's own client of GENTING for the test (the list's check) and for the outbox."""
-    client = ServiceClient("genting", "http://genting", StaticToken("t"), transport=httpx.MockTransport(fake_genting))
-    own, dashat_app.state.genting = dashat_app.state.genting, client
+    http = ServiceClient("genting", "http://genting", StaticToken("t"), transport=httpx.MockTransport(fake_genting))
+    client = GentingClient(http)
+    own = dashat_app.state.upstreams
+    dashat_app.state.upstreams = replace(own, genting=client)
     yield client
-    dashat_app.state.genting = own
+    dashat_app.state.upstreams = own
 
 
 async def _tagged_distribution(
@@ -132,7 +136,7 @@ async def test_a_genting_outage_delays_the_booking_which_then_happens_once(
     registry: httpx.AsyncClient,
     tokens: TokenFactory,
     fake_genting: FakeGenting,
-    genting_client: ServiceClient,
+    genting_client: GentingClient,
 ) -> None:
     made = await _tagged_distribution(dashat, registry, tokens)
     kitchen_id = made["kitchen"]["id"]
@@ -179,7 +183,7 @@ async def test_a_refusal_is_kept_with_gentings_reason(
     registry: httpx.AsyncClient,
     tokens: TokenFactory,
     fake_genting: FakeGenting,
-    genting_client: ServiceClient,
+    genting_client: GentingClient,
 ) -> None:
     made = await _tagged_distribution(dashat, registry, tokens)
     fake_genting.refuse = True
@@ -216,7 +220,7 @@ async def test_a_line_genting_refuses_is_refused_before_anything_is_written(
     registry: httpx.AsyncClient,
     tokens: TokenFactory,
     fake_genting: FakeGenting,
-    genting_client: ServiceClient,
+    genting_client: GentingClient,
 ) -> None:
     fake_genting.not_the_anak_asuh = True
     made = await _tagged_distribution(dashat, registry, tokens)
@@ -236,7 +240,7 @@ async def test_with_genting_down_tagged_lines_are_refused_and_the_others_go_thro
     registry: httpx.AsyncClient,
     tokens: TokenFactory,
     fake_genting: FakeGenting,
-    genting_client: ServiceClient,
+    genting_client: GentingClient,
 ) -> None:
     fake_genting.up = False
     made = await _tagged_distribution(dashat, registry, tokens)
@@ -251,7 +255,7 @@ async def test_a_line_genting_gives_no_verdict_for_is_not_taken_as_accepted(
     registry: httpx.AsyncClient,
     tokens: TokenFactory,
     fake_genting: FakeGenting,
-    genting_client: ServiceClient,
+    genting_client: GentingClient,
 ) -> None:
     fake_genting.no_verdicts = True
     made = await _tagged_distribution(dashat, registry, tokens)

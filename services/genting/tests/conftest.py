@@ -62,8 +62,7 @@ async def genting_upstreams(
     )
     yield {"registry": registry, "mentoring": mentoring, "dashat": dashat}
     await mentoring.state.registry.aclose()
-    for client in (dashat.state.registry, dashat.state.mentoring, dashat.state.genting):
-        await client.aclose()
+    await dashat.state.upstreams.aclose()
     for app in (registry, mentoring, dashat):
         await app.state.database.dispose()
 

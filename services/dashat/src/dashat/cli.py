@@ -12,8 +12,9 @@ ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
 def _demo(args: argparse.Namespace, settings: ServiceSettings) -> None:
-    """Needs the gateway, the registry and the mentoring service running."""
+    """Needs the gateway, the registry, the mentoring service and GENTING running."""
     from dashat.demo import load_demo_data
+    from dashat.deps import Upstreams
     from kkb_shared.service_client import client_of, own_token
 
     if settings.is_production:
@@ -22,15 +23,15 @@ def _demo(args: argparse.Namespace, settings: ServiceSettings) -> None:
 
     async def run() -> str:
         tokens = own_token(settings)
-        registry = client_of("registry", settings.registry_url, tokens, settings)
-        mentoring = client_of("mentoring", settings.mentoring_url, tokens, settings)
-        genting = client_of("genting", settings.genting_url, tokens, settings)
+        upstreams = Upstreams.of(
+            registry=client_of("registry", settings.registry_url, tokens, settings),
+            mentoring=client_of("mentoring", settings.mentoring_url, tokens, settings),
+            genting=client_of("genting", settings.genting_url, tokens, settings),
+        )
         try:
-            return await load_demo_data(settings, registry, mentoring, genting)
+            return await load_demo_data(settings, upstreams)
         finally:
-            await registry.aclose()
-            await mentoring.aclose()
-            await genting.aclose()
+            await upstreams.aclose()
 
     print(asyncio.run(run()))
 

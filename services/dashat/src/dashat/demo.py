@@ -10,10 +10,12 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from dashat.clients.registry import RegistryClient
 from dashat.community import planning
 from dashat.community import service as community
 from dashat.community.models import ContributionKind, Helix
 from dashat.community.schemas import MenuPlanSet, PartnerCreate, SaleCreate
+from dashat.deps import Upstreams
 from dashat.distribution import service as distribution
 from dashat.distribution.schemas import DistributionBatchCreate, ProductionCreate
 from dashat.kitchens.models import Kitchen, KitchenStatus, ManagingGroup
@@ -23,7 +25,6 @@ from dashat.menus.schemas import MenuCreate, MenuItemIn, PriceSet
 from dashat.settings import DashatSettings
 from kkb_shared.auth import Principal, Role
 from kkb_shared.db import Database, utcnow
-from kkb_shared.service_client import ServiceClient
 
 DEMO_KITCHEN_ID = "0192f000-0000-7000-8000-000000000002"  # the gateway's demo `dapur` user carries this kitchen_id
 DESA = "6101042015"
@@ -50,9 +51,7 @@ MENUS = {
 }
 
 
-async def load_demo_data(
-    settings: DashatSettings, registry: ServiceClient, mentoring: ServiceClient, genting: ServiceClient
-) -> str:
+async def load_demo_data(settings: DashatSettings, upstreams: Upstreams) -> str:
     database = Database(settings.database_url)
     operator = Principal(subject="demo-loader", role=Role.ADMIN, region="")
     today = date.today()
@@ -134,15 +133,14 @@ async def load_demo_data(
             await planning.refresh(
                 session=session,
                 principal=operator,
-                registry=registry,
-                mentoring=mentoring,
+                upstreams=upstreams,
                 kitchen_id=DEMO_KITCHEN_ID,
                 data=planning.PlanningInput(
                     food_access="Pasar Tebas 5 km; telur, tempe dan teri mudah didapat",
                     earlier_kitchens="Posyandu pernah membagi PMT lokal pada 2024",
                 ),
             )
-            recipients = await _krs_members(registry)
+            recipients = await _krs_members(upstreams.registry)
             day = [
                 {
                     "member_id": member_id,
@@ -157,8 +155,7 @@ async def load_demo_data(
                 await distribution.distribute(
                     session=session,
                     principal=operator,
-                    registry=registry,
-                    genting=genting,
+                    upstreams=upstreams,
                     kitchen_id=DEMO_KITCHEN_ID,
                     data=DistributionBatchCreate(distributed_on=today, lines=day),
                 )
@@ -171,15 +168,11 @@ async def load_demo_data(
     return f"dashat demo data: 1 kitchen, {len(made)} menus, {given} portions distributed"
 
 
-async def _krs_members(registry: ServiceClient) -> list[str]:
+async def _krs_members(registry: RegistryClient) -> list[str]:
     """A child of 6-59 months of each of the desa's first KRS families (their target group is the registry's)."""
-    page = await registry.get_json(f"/v1/families?region={DESA}&is_krs=true&limit=40") or {}
     youngest_meal_age, oldest = date.today() - timedelta(days=183), date.today() - timedelta(days=59 * 30)
     members: list[str] = []
-    for family in page.get("items", []):
-        detail = await registry.get_json(f"/v1/families/{family['id']}") or {}
-        children = [
-            m for m in detail.get("members", []) if oldest < date.fromisoformat(m["birth_date"]) <= youngest_meal_age
-        ]
-        members.extend(str(m["id"]) for m in children[:1])
+    for family in await registry.krs_families(DESA, limit=40):
+        children = [m for m in family.members if oldest < m.birth_date <= youngest_meal_age]
+        members.extend(m.id for m in children[:1])
     return members

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from dashat.community.routes import router as community_router
+from dashat.deps import Upstreams
 from dashat.distribution.routes import confirmations
 from dashat.distribution.routes import router as distribution_router
 from dashat.feed import router as changes_router
@@ -32,21 +33,21 @@ def create_app(
 ) -> FastAPI:
     settings = settings or DashatSettings()
     tokens = own_token(settings)
-    client = registry or client_of("registry", settings.registry_url, tokens, settings)
-    genting_client = genting or client_of("genting", settings.genting_url, tokens, settings)
-    mentoring_client = mentoring or client_of("mentoring", settings.mentoring_url, tokens, settings)
+    upstreams = Upstreams.of(
+        registry=registry or client_of("registry", settings.registry_url, tokens, settings),
+        mentoring=mentoring or client_of("mentoring", settings.mentoring_url, tokens, settings),
+        genting=genting or client_of("genting", settings.genting_url, tokens, settings),
+    )
 
     async def start_outbox(app: FastAPI) -> None:
         if settings.outbox_enabled:
-            app.state.outbox = OutboxWorker(app.state.database, genting_client, settings.outbox_interval_seconds)
+            app.state.outbox = OutboxWorker(app.state.database, upstreams.genting, settings.outbox_interval_seconds)
             app.state.outbox.start()
 
     async def stop(app: FastAPI) -> None:
         if getattr(app.state, "outbox", None) is not None:
             await app.state.outbox.stop()
-        await client.aclose()
-        await genting_client.aclose()
-        await mentoring_client.aclose()
+        await upstreams.aclose()
 
     app = create_service_app(
         title="Dashat",
@@ -70,9 +71,7 @@ def create_app(
         metrics_refreshers=[outbox_backlog],
         on_shutdown=[stop],
     )
-    app.state.registry = client
-    app.state.genting = genting_client
-    app.state.mentoring = mentoring_client
+    app.state.upstreams = upstreams
     return app
 
 

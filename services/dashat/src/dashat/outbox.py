@@ -17,9 +17,9 @@ from sqlalchemy import JSON, Column, Index, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel, col
 
+from dashat.clients.genting import Booked, GentingClient
 from kkb_shared.db import Database, UtcDateTime, utcnow
 from kkb_shared.errors import DomainError
-from kkb_shared.service_client import ServiceClient
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def genting_expenditure(
     )
 
 
-async def deliver_due(database: Database, genting: ServiceClient) -> int:
+async def deliver_due(database: Database, genting: GentingClient) -> int:
     """Send the messages that are due; returns how many were sent (booked or replayed) this round."""
     sent = 0
     async with database.sessionmaker() as session:
@@ -104,37 +104,18 @@ async def deliver_due(database: Database, genting: ServiceClient) -> int:
     return sent
 
 
-async def _send(session: AsyncSession, genting: ServiceClient, message: OutboxMessage) -> int:
-    payload = message.payload
+async def _send(session: AsyncSession, genting: GentingClient, message: OutboxMessage) -> int:
     message.attempts += 1
     try:
-        aid = await genting.get_json(f"/v1/aids/{payload['aid_id']}")
-        if aid is None:
-            return _refused(message, "GENTING has no such aid")
-        answer = await genting.request(
-            "POST",
-            "/v1/ledger/entries",
-            json={
-                "ota_id": aid["ota_id"],
-                "kind": "expenditure",
-                "aid_id": payload["aid_id"],
-                "category": "materials",
-                "amount": payload["amount"],
-                "occurred_on": payload["occurred_on"],
-                "description": payload["description"],
-                **({"recipient": payload["recipient"]} if "recipient" in payload else {}),
-            },
-            headers={"Idempotency-Key": f"dashat-outbox-{message.id}"},
-            safe=True,  # the key makes sending again harmless
-        )
+        booking = await genting.book_materials(key=f"dashat-outbox-{message.id}", payload=message.payload)
     except DomainError as exc:  # unreachable, timed out, 5xx, or an answer we cannot read: try again later
         return _later(message, str(exc))
-    if answer.status_code in (200, 201):
+    if booking.outcome is Booked.BOOKED:
         message.status, message.sent_at, message.last_error = OutboxStatus.SENT.value, utcnow(), None
         return 1
-    if answer.status_code == 409:  # the same key is still being booked: ask again later
-        return _later(message, "GENTING is still booking this message")
-    return _refused(message, f"GENTING answered {answer.status_code}: {answer.text[:900]}")
+    if booking.outcome is Booked.BUSY:
+        return _later(message, booking.reason or "GENTING is busy")
+    return _refused(message, booking.reason or "refused by GENTING")
 
 
 def _later(message: OutboxMessage, error: str) -> int:
@@ -154,7 +135,7 @@ def _refused(message: OutboxMessage, error: str) -> int:
 class OutboxWorker:
     """Sends due messages every `interval` seconds while the service runs."""
 
-    def __init__(self, database: Database, genting: ServiceClient, interval: float) -> None:
+    def __init__(self, database: Database, genting: GentingClient, interval: float) -> None:
         self.database, self.genting, self.interval = database, genting, interval
         self._task: asyncio.Task[None] | None = None
 

@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field as ModelField
 from sqlmodel import SQLModel
 
+from dashat.deps import Upstreams
 from dashat.kitchens.service import live_kitchen
 from kkb_shared.auth import Principal
 from kkb_shared.db import UtcDateTime, utcnow
 from kkb_shared.plain_text import non_blank
-from kkb_shared.service_client import ServiceClient
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), non_blank(2000)]
 
@@ -60,8 +60,7 @@ async def refresh(
     *,
     session: AsyncSession,
     principal: Principal,
-    registry: ServiceClient,
-    mentoring: ServiceClient,
+    upstreams: Upstreams,
     kitchen_id: str,
     data: PlanningInput,
 ) -> PlanningRead:
@@ -69,14 +68,12 @@ async def refresh(
     nothing written) and keep them with the village's notes."""
     kitchen = await live_kitchen(session, principal, kitchen_id)
     desa = kitchen.desa_code
-    krs_report = await registry.get_json(f"/v1/reports/krs?region={desa}&level=desa") or {}
-    month = date.today().strftime("%Y-%m")
-    outcomes = await mentoring.get_json(f"/v1/reports/outcomes?region={desa}&level=desa&month={month}&span=ytd") or {}
-    krs_row: dict[str, Any] = next((row for row in krs_report.get("rows", []) if row.get("code") == desa), {})
-    outcome_row: dict[str, Any] = next((row for row in outcomes.get("rows", []) if row.get("code") == desa), {})
+    krs_row = await upstreams.registry.desa_krs(desa)
+    outcomes = await upstreams.mentoring.desa_stunting(desa, date.today().strftime("%Y-%m"))
+    outcome_row = outcomes.row
     stunting = {
-        "period_start": outcomes.get("period_start"),
-        "period_end": outcomes.get("period_end"),
+        "period_start": outcomes.period_start.isoformat() if outcomes.period_start else None,
+        "period_end": outcomes.period_end.isoformat() if outcomes.period_end else None,
         "children_measured": outcome_row.get("children_measured", 0),
         "stunted": outcome_row.get("stunted", {"count": 0, "percent": None}),
         "underweight": outcome_row.get("underweight", {"count": 0, "percent": None}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 
 from dashat.access import READ, RUN
 from dashat.community import planning, service
@@ -19,6 +19,7 @@ from dashat.community.schemas import (
     SaleCreate,
     SaleRead,
 )
+from dashat.deps import UpstreamsDep
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -81,15 +82,14 @@ async def record_sale(
 
 @router.put("/planning", response_model=PlanningRead, dependencies=[RUN], responses=problem_responses(503))
 async def refresh_planning(
-    kitchen_id: RecordIdPath, data: PlanningInput, request: Request, principal: PrincipalDep, session: SessionDep
+    kitchen_id: RecordIdPath, data: PlanningInput, principal: PrincipalDep, session: SessionDep, upstreams: UpstreamsDep
 ) -> PlanningRead:
     """The kitchen's planning record: the desa's KRS counts and stunting figures read afresh from the registry
     and the mentoring service, with what the village knows of food access and earlier kitchens."""
     return await planning.refresh(
         session=session,
         principal=principal,
-        registry=request.app.state.registry,
-        mentoring=request.app.state.mentoring,
+        upstreams=upstreams,
         kitchen_id=kitchen_id,
         data=data,
     )
@@ -113,14 +113,14 @@ async def record_education_session(
     data: EducationSessionCreate,
     principal: PrincipalDep,
     session: SessionDep,
-    request: Request,
+    upstreams: UpstreamsDep,
 ) -> EducationSessionRead:
     """An education session on balanced meals (KIE, Isi Piringku, a cooking demonstration) or a cadre training:
     date, topic, who attended by group and count, and the registry members among them where known."""
     return await service.record_session(
         session=session,
         principal=principal,
-        registry=request.app.state.registry,
+        registry=upstreams.registry,
         kitchen_id=kitchen_id,
         data=data,
     )

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from dashat.clients.registry import RegistryClient
 from dashat.community.models import EducationSession, MenuPlan, Partner, Sale
 from dashat.community.schemas import (
     EducationSessionCreate,
@@ -26,8 +27,6 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import InvalidInput
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.registry_api import lookup_members
-from kkb_shared.service_client import ServiceClient
 
 
 async def add_partner(
@@ -134,7 +133,7 @@ async def record_session(
     *,
     session: AsyncSession,
     principal: Principal,
-    registry: ServiceClient,
+    registry: RegistryClient,
     kitchen_id: str,
     data: EducationSessionCreate,
 ) -> EducationSessionRead:
@@ -143,8 +142,8 @@ async def record_session(
     kitchen = await live_kitchen(session, principal, kitchen_id)
     named = sorted({m for attendee in data.attendees for m in attendee.member_ids})
     if named:
-        found = await lookup_members(registry, named)
-        here = {item.id for item in found.items if item.desa_code == kitchen.desa_code}
+        found = await registry.member_facts(named)
+        here = {item.id for item in found if item.desa_code == kitchen.desa_code}
         for index, attendee in enumerate(data.attendees):
             for position, member_id in enumerate(attendee.member_ids):
                 if member_id not in here:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from dashat.access import READ, RUN
+from dashat.deps import UpstreamsDep
 from dashat.distribution import service
 from dashat.distribution.schemas import (
     DistributionBatchCreate,
@@ -52,9 +53,9 @@ async def record_production(
 async def submit_distribution(
     kitchen_id: RecordIdPath,
     data: DistributionBatchCreate,
-    request: Request,
     principal: PrincipalDep,
     session: SessionDep,
+    upstreams: UpstreamsDep,
     idempotency: IdempotencyDep,
     audit: AuditDep,
 ) -> Response:
@@ -67,8 +68,7 @@ async def submit_distribution(
         batch = await service.distribute(
             session=session,
             principal=principal,
-            registry=request.app.state.registry,
-            genting=request.app.state.genting,
+            upstreams=upstreams,
             kitchen_id=kitchen_id,
             data=data,
         )

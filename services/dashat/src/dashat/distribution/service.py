@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from dashat import feed
+from dashat.clients.genting import GentingClient
+from dashat.clients.registry import RegistryClient
+from dashat.deps import Upstreams
 from dashat.distribution.models import Distribution, DistributionBatch, Production
 from dashat.distribution.schemas import (
     DistributionBatchCreate,
@@ -39,10 +42,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, DomainError, FieldErrorModel, InvalidInput, NotFound, field_path
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.registry_api import lookup_members
-from kkb_shared.service_client import ServiceClient
 
-LOOKUP_CHUNK = 1_000  # the registry's limit per lookup
 LINE = TypeAdapter(DistributionLine)
 
 
@@ -96,22 +96,16 @@ def _used(line: nutrition.Line) -> dict[str, Any]:
     }
 
 
-async def _registry_facts(registry: ServiceClient, member_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """What the registry says about each member (in the caller's service scope), asked in chunks."""
-    facts: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(member_ids), LOOKUP_CHUNK):
-        chunk = list(member_ids[start : start + LOOKUP_CHUNK])
-        for item in (await lookup_members(registry, chunk)).items:
-            facts[item.id] = item.model_dump(mode="json")
-    return facts
+async def _registry_facts(registry: RegistryClient, member_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """What the registry says about each member (in the caller's service scope)."""
+    return {item.id: item.model_dump(mode="json") for item in await registry.member_facts(list(member_ids))}
 
 
 async def distribute(
     *,
     session: AsyncSession,
     principal: Principal,
-    registry: ServiceClient,
-    genting: ServiceClient,
+    upstreams: Upstreams,
     kitchen_id: str,
     data: DistributionBatchCreate,
 ) -> DistributionBatchRead:
@@ -137,7 +131,7 @@ async def distribute(
             )
         ).scalars()
     }
-    facts = await _registry_facts(registry, sorted({line.member_id for line in parsed.values()}))
+    facts = await _registry_facts(upstreams.registry, sorted({line.member_id for line in parsed.values()}))
     seen: dict[str, int] = {}
     accepted: list[dict[str, Any]] = []
     outbox: list[OutboxMessage] = []
@@ -156,7 +150,7 @@ async def distribute(
             continue
         seen[line.member_id] = index
         checked[index] = group or ""
-    verdicts = await _genting_verdicts(genting, kitchen, data, parsed, checked, facts)
+    verdicts = await _genting_verdicts(upstreams.genting, kitchen, data, parsed, checked, facts)
     for index, group in checked.items():
         line = parsed[index]
         if index in verdicts:
@@ -233,7 +227,7 @@ def _recipient(
 
 
 async def _genting_verdicts(
-    genting: ServiceClient,
+    genting: GentingClient,
     kitchen: Kitchen,
     data: DistributionBatchCreate,
     parsed: dict[int, DistributionLine],
@@ -250,16 +244,15 @@ async def _genting_verdicts(
         for i in tagged
     ]
     try:
-        answer = await genting.post_json("/v1/aids/recipient-checks", {"lines": lines})
+        verdicts = await genting.recipient_verdicts(lines)
     except DomainError:
         return dict.fromkeys(tagged, (503, "genting_aid_id", "GENTING is unavailable: send this line again later"))
-    items = (answer or {}).get("items", [])
-    if len(items) != len(tagged):  # every line needs GENTING's own verdict; none is taken for granted
+    if len(verdicts) != len(tagged):  # every line needs GENTING's own verdict; none is taken for granted
         return dict.fromkeys(tagged, (503, "genting_aid_id", "GENTING gave no verdict for this line: send it again"))
     return {
-        i: (422, "genting_aid_id", str(v["reason"]))
-        for i, v in zip(tagged, items, strict=True)
-        if not v.get("accepted")
+        i: (422, "genting_aid_id", verdict.reason or "refused by GENTING")
+        for i, verdict in zip(tagged, verdicts, strict=True)
+        if not verdict.accepted
     }
 
 
