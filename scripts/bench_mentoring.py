@@ -19,9 +19,10 @@ import sys
 import time
 import uuid
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any
 
 import asyncpg
+import httpx
 from bench_results import record
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -31,8 +32,10 @@ from kkb_shared.db import Database, utcnow
 from kkb_shared.migrations import upgrade
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.plugin import postgres_admin, postgres_admin_url
+from kkb_shared.testing.tokens import StaticToken
 from mentoring.assignments.models import Category
 from mentoring.cli import ALEMBIC_INI
+from mentoring.clients.registry import RegistryClient
 from mentoring.growth import service as growth
 from mentoring.growth import who
 from mentoring.growth.schemas import AssessmentRequest
@@ -221,12 +224,12 @@ async def load(url: str, visits: int) -> None:
         await connection.close()
 
 
-class NoSasaran:
+def no_sasaran() -> RegistryClient:
     """The registry's side of the report (its sasaran, one query there) is not in this figure: the report is
     timed on the mentoring database alone, against the same mentoring SQL run raw."""
-
-    async def get_json(self, path: str) -> dict[str, Any]:
-        return {"on": date.today().isoformat(), "rows": []}
+    answer = httpx.Response(200, json={"on": date.today().isoformat(), "rows": []})
+    transport = httpx.MockTransport(lambda request: answer)
+    return RegistryClient(ServiceClient("registry", "http://registry", StaticToken("bench"), transport=transport))
 
 
 async def report_timings(url: str, rounds: int) -> None:
@@ -247,7 +250,7 @@ async def report_timings(url: str, rounds: int) -> None:
             report = await achievement(
                 session=session,
                 principal=principal,
-                registry=cast(ServiceClient, NoSasaran()),
+                registry=no_sasaran(),
                 region=KABUPATEN,
                 level=Level.DESA,
                 month=month,

@@ -14,6 +14,7 @@ from kkb_shared.migrations import upgrade
 from kkb_shared.testing.services import in_process
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 from mentoring import demo
+from mentoring.clients.registry import RegistryClient
 from mentoring.settings import MentoringSettings
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
 from registry.demo import load_demo_data as load_registry_demo
@@ -38,7 +39,7 @@ async def test_demo_data_loads_once_through_the_service_rules(
     upgrade(REGISTRY_ALEMBIC_INI, url)
     await load_registry_demo(url, count=60)
     registry_app = create_registry_app(RegistrySettings(database_url=url), verifier=tokens.verifier())
-    registry = in_process("registry", registry_app, service_token)
+    registry = RegistryClient(in_process("registry", registry_app, service_token))
     settings: MentoringSettings = mentoring_app.state.settings
     try:
         loaded = await demo.load_demo_data(settings, registry)

@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from kkb_shared.auth import Principal, Role
 from kkb_shared.db import Database
 from kkb_shared.errors import DomainError
-from kkb_shared.service_client import ServiceClient
 from mentoring.assignments import service as assignments
 from mentoring.assignments.models import Category
 from mentoring.assignments.schemas import AssignmentCreate
+from mentoring.clients.registry import RegistryClient
 from mentoring.growth import who
 from mentoring.growth.who import Position, Sex
 from mentoring.settings import MentoringSettings
@@ -47,13 +47,8 @@ def _length(sex: Sex, age_days: int, z: float) -> float:
     return round(lms.m * (1 + lms.s * z), 1)  # L = 1 in the length tables
 
 
-async def _members(registry: ServiceClient) -> list[dict[str, Any]]:
-    page = await registry.get_json(f"/v1/families?region={DESA}&limit=200")
-    members: list[dict[str, Any]] = []
-    for family in (page or {}).get("items", []):
-        detail = await registry.get_json(f"/v1/families/{family['id']}")
-        members.extend((detail or {}).get("members", []))
-    return members
+async def _members(registry: RegistryClient) -> list[dict[str, Any]]:
+    return [member.model_dump(mode="json") for member in await registry.desa_members(DESA, families=200)]
 
 
 def _category(member: dict[str, Any], today: date) -> Category | None:
@@ -69,7 +64,7 @@ def _category(member: dict[str, Any], today: date) -> Category | None:
     return None
 
 
-async def load_demo_data(settings: MentoringSettings, registry: ServiceClient) -> str:
+async def load_demo_data(settings: MentoringSettings, registry: RegistryClient) -> str:
     database = Database(settings.database_url)
     rng = random.Random(SEED)
     today = date.today()

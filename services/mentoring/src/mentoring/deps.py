@@ -1,15 +1,15 @@
-"""Request dependencies of the mentoring service."""
+"""Request dependencies of the mentoring service: the registry, through its typed client."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from kkb_shared.service_client import ServiceClient
+from mentoring.clients.registry import RegistryClient
 
 
-def get_registry(request: Request) -> ServiceClient:
-    registry: ServiceClient = request.app.state.registry
+def get_registry(request: Request) -> RegistryClient:
+    registry: RegistryClient = request.app.state.registry
     return registry
 
 
-RegistryDep = Annotated[ServiceClient, Depends(get_registry)]
+RegistryDep = Annotated[RegistryClient, Depends(get_registry)]

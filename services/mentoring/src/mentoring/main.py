@@ -10,6 +10,7 @@ from kkb_shared.auth import TokenVerifier
 from kkb_shared.observability import configure_logging
 from kkb_shared.service_client import ServiceClient, client_of, own_token
 from mentoring.assignments.routes import router as assignments_router
+from mentoring.clients.registry import RegistryClient
 from mentoring.feed import router as changes_router
 from mentoring.growth.routes import router as growth_router
 from mentoring.reports.routes import router as reports_router
@@ -18,9 +19,9 @@ from mentoring.teams.routes import router as teams_router
 from mentoring.visits.routes import router as visits_router
 
 
-def registry_client(settings: MentoringSettings) -> ServiceClient:
+def registry_client(settings: MentoringSettings) -> RegistryClient:
     """The registry, called with this service's own client-credentials token (never the caller's)."""
-    return client_of("registry", settings.registry_url, own_token(settings), settings)
+    return RegistryClient(client_of("registry", settings.registry_url, own_token(settings), settings))
 
 
 def create_app(
@@ -30,7 +31,7 @@ def create_app(
     registry: ServiceClient | None = None,
 ) -> FastAPI:
     settings = settings or MentoringSettings()
-    client = registry or registry_client(settings)
+    client = RegistryClient(registry) if registry else registry_client(settings)
 
     async def close_registry(_: FastAPI) -> None:
         await client.aclose()

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
+from mentoring.clients.registry import RegistryClient
 
 from mentoring_factories import (
     KADER,
@@ -171,7 +172,7 @@ async def test_registry_down_is_503_with_nothing_written_and_the_retry_succeeds_
     working = mentoring_app.state.registry
     body = {"team_id": team["id"], "member_id": people["mother"]["id"], "category": "ibu_hamil"}
     headers = kader_headers(tokens) | {"Idempotency-Key": "assign-siti-1"}
-    mentoring_app.state.registry = down
+    mentoring_app.state.registry = RegistryClient(down)
     try:
         failed = await mentoring.post("/v1/assignments", json=body, headers=headers)
     finally:
@@ -200,7 +201,7 @@ async def test_registry_is_asked_with_the_services_own_token_not_the_callers(
     people = await register_family(registry, tokens)
     team = await create_team(mentoring, tokens)
     seen: list[str] = []
-    working: ServiceClient = mentoring_app.state.registry
+    working: ServiceClient = mentoring_app.state.registry.http
 
     async def spy(path: str) -> object:
         seen.append(path)

@@ -19,13 +19,12 @@ from kkb_shared.errors import Conflict, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped, within_region
-from kkb_shared.service_client import ServiceClient
 from kkb_shared.versioning import check_if_match, commit_versioned
 from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
 from mentoring.assignments.schemas import AncContactRead, AncSummary, AssignmentCreate, AssignmentEnd, AssignmentRead
+from mentoring.clients.registry import RegistryClient, RegistryMember
 from mentoring.feed import Entity
 from mentoring.growth.weighing import completed_months
-from mentoring.registry import RegistryMember, fetch_member
 from mentoring.teams import service as teams
 from mentoring.visits import rules
 from mentoring.visits.models import Visit
@@ -63,11 +62,11 @@ def check_category(category: Category, member: RegistryMember, on: date) -> None
 
 
 async def create(
-    *, session: AsyncSession, principal: Principal, registry: ServiceClient, data: AssignmentCreate
+    *, session: AsyncSession, principal: Principal, registry: RegistryClient, data: AssignmentCreate
 ) -> AssignmentRead:
     team = await teams.live_team(session, principal, data.team_id)
     started_on = data.started_on or date.today()
-    member = await fetch_member(registry, data.member_id)  # 503 when the registry is down: nothing written
+    member = await registry.member(data.member_id)  # 503 when the registry is down: nothing written
     if member is None:
         raise InvalidInput("member_id", "no live registry member has this id")
     if member.desa_code != team.desa_code:

@@ -11,8 +11,8 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, InvalidInput
 from kkb_shared.pagination import SEQUENCE, Cursor, Page, offset_page
 from kkb_shared.scope import scoped, within_region
-from kkb_shared.service_client import ServiceClient
 from kkb_shared.versioning import check_if_match, commit_versioned
+from mentoring.clients.registry import RegistryClient
 from mentoring.reports.models import KbTarget
 from mentoring.reports.schemas import KbTargetRead, KbTargetWrite
 
@@ -40,7 +40,7 @@ async def set_target(
     *,
     session: AsyncSession,
     principal: Principal,
-    registry: ServiceClient,
+    registry: RegistryClient,
     region_code: str,
     year: int,
     data: KbTargetWrite,
@@ -50,7 +50,7 @@ async def set_target(
     sent, must name the current version (there is none before the first PUT)."""
     if not principal.covers(region_code):
         raise Forbidden(f"Region {region_code} is outside your region")
-    if await registry.get_json(f"/v1/regions/{region_code}") is None:  # asked before any transaction opens
+    if not await registry.region_exists(region_code):  # asked before any transaction opens
         raise InvalidInput("region_code", "no region of the Kemendagri list has this code")
     target = await session.get(KbTarget, (region_code, year))
     check_if_match(if_match, target.version if target else 0, required=False)

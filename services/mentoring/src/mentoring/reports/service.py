@@ -10,7 +10,6 @@ import calendar
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from sqlalchemy import Integer, and_, case, cast, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,8 +19,8 @@ from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.pagination import SEQUENCE, Cursor, Page, offset_page
 from kkb_shared.scope import requested_region, scoped, within_region
-from kkb_shared.service_client import ServiceClient
 from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
+from mentoring.clients.registry import RegistryClient
 from mentoring.growth.weighing import WeighingStatus
 from mentoring.reports import kb_targets
 from mentoring.reports.schemas import (
@@ -83,22 +82,21 @@ KRS_LISTED = frozenset({Category.IBU_HAMIL, Category.BADUTA, Category.BALITA})  
 
 
 async def _registry_sasaran(
-    registry: ServiceClient, prefix: str, level: Level
+    registry: RegistryClient, prefix: str, level: Level
 ) -> tuple[date, dict[str, dict[str, int]]]:
     """The registry's TPK targets per region: {code: {category: count}}, and the day they were counted."""
-    params = {"level": level.value, **({"region": prefix} if prefix else {})}
-    report = await registry.get_json(f"/v1/reports/tpk-targets?{urlencode(params)}")
+    report = await registry.tpk_targets(prefix, level.value)
     if report is None:
         raise NotFound(f"No region {prefix}")
-    rows = {row["code"]: {c.value: int(row[c.value]) for c in LISTED_IN_REGISTRY} for row in report["rows"]}
-    return date.fromisoformat(report["on"]), rows
+    counts = [(row.code, row.model_dump()) for row in report.rows]
+    return report.on, {code: {c.value: int(row[c.value]) for c in LISTED_IN_REGISTRY} for code, row in counts}
 
 
 async def achievement(
     *,
     session: AsyncSession,
     principal: Principal,
-    registry: ServiceClient,
+    registry: RegistryClient,
     region: str | None,
     level: Level,
     month: str,

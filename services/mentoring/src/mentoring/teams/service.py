@@ -17,7 +17,7 @@ from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, Not
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped, within_region
-from kkb_shared.service_client import ServiceClient
+from mentoring.clients.registry import RegistryClient
 from mentoring.feed import Entity
 from mentoring.teams.models import Team, TeamMember, TeamRole
 from mentoring.teams.schemas import TeamCreate, TeamMemberCreate, TeamMemberRead, TeamRead
@@ -52,10 +52,12 @@ async def _members(session: AsyncSession, team_ids: Sequence[str]) -> list[TeamM
     return list((await session.execute(query)).scalars())
 
 
-async def create(*, session: AsyncSession, principal: Principal, registry: ServiceClient, data: TeamCreate) -> TeamRead:
+async def create(
+    *, session: AsyncSession, principal: Principal, registry: RegistryClient, data: TeamCreate
+) -> TeamRead:
     if not principal.covers(data.desa_code):
         raise Forbidden(f"desa_code {data.desa_code} is outside your region")
-    if await registry.get_json(f"/v1/regions/{data.desa_code}") is None:
+    if not await registry.region_exists(data.desa_code):
         raise InvalidInput("desa_code", "no desa/kelurahan has this code")
     _no_repeated_users(data.members)
     now = utcnow()

@@ -1,0 +1,93 @@
+"""What the mentoring service reads from the registry: an assigned member with its family's facts, whether a
+region exists, the TPK targets per region, and (for the demo) a desa's members."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, ConfigDict
+
+from kkb_shared.registry_api import RegistryMember as Member
+from kkb_shared.registry_api import lookup_families, member_with_family
+from kkb_shared.service_client import ServiceClient
+
+FOUR_TERLALU = ("terlalu_muda", "terlalu_tua", "terlalu_dekat", "terlalu_banyak")  # each names the mothers
+
+
+class RegistryMember(BaseModel):
+    """A live member and the facts of the family the reports and the priority list need."""
+
+    member_id: str
+    family_id: str
+    desa_code: str
+    sex: str
+    birth_date: date
+    family_is_krs: bool
+    family_poor: bool
+    terlalu_muda: bool
+    terlalu_tua: bool
+    terlalu_dekat: bool
+    terlalu_banyak: bool
+
+
+class _Region(BaseModel):
+    code: str
+
+
+class TargetRow(BaseModel):
+    model_config = ConfigDict(extra="allow")  # one count per category the registry lists
+
+    code: str
+
+
+class TpkTargets(BaseModel):
+    on: date
+    rows: list[TargetRow]
+
+
+class _FamilySummary(BaseModel):
+    id: str
+
+
+class _FamilyPage(BaseModel):
+    items: list[_FamilySummary]
+
+
+class RegistryClient:
+    def __init__(self, http: ServiceClient) -> None:
+        self.http = http
+
+    async def member(self, member_id: str) -> RegistryMember | None:
+        """The member if it exists and is live, else None."""
+        found = await member_with_family(self.http, member_id)
+        if found is None:
+            return None
+        member, family = found
+        return RegistryMember(
+            member_id=member.id,
+            family_id=family.id,
+            desa_code=family.desa_code,
+            sex=member.sex,
+            birth_date=member.birth_date,
+            family_is_krs=family.krs.is_krs,
+            family_poor=family.krs.has("miskin"),
+            **{code: family.krs.has(code, member.id) for code in FOUR_TERLALU},
+        )
+
+    async def region_exists(self, code: str) -> bool:
+        return await self.http.get_as(_Region, f"/v1/regions/{code}") is not None
+
+    async def tpk_targets(self, prefix: str, level: str) -> TpkTargets | None:
+        """The registry's TPK targets per region at `level` inside `prefix`; None: no such region."""
+        params = {"level": level, **({"region": prefix} if prefix else {})}
+        return await self.http.get_as(TpkTargets, f"/v1/reports/tpk-targets?{urlencode(params)}")
+
+    async def desa_members(self, desa_code: str, families: int) -> list[Member]:
+        """The members of the desa's first families (one page of at most `families`)."""
+        page = await self.http.get_as(_FamilyPage, f"/v1/families?region={desa_code}&limit={families}")
+        found = await lookup_families(self.http, [f.id for f in page.items] if page else [])
+        return [member for family in found for member in family.members]
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
