@@ -111,3 +111,20 @@ async def lookup_families(registry: ServiceClient, family_ids: list[str]) -> lis
         except ValidationError as exc:
             raise BadGateway("The registry gave an answer this service cannot read") from exc
     return families
+
+
+class _FamilySummary(BaseModel):
+    id: str
+
+
+class _FamilyPage(BaseModel):
+    items: list[_FamilySummary]
+
+
+async def first_families(
+    registry: ServiceClient, *, region: str, limit: int, is_krs: bool | None = None
+) -> list[RegistryFamily]:
+    """The region's first families (one page of at most `limit`, KRS ones only if asked) with their members."""
+    query = f"/v1/families?region={region}&limit={limit}" + ("" if is_krs is None else f"&is_krs={str(is_krs).lower()}")
+    page = await registry.get_as(_FamilyPage, query)
+    return await lookup_families(registry, [family.id for family in page.items] if page else [])

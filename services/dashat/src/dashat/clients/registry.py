@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from kkb_shared.registry_api import RegistryFamily, RegistryMemberFacts, lookup_families, lookup_members
+from kkb_shared.registry_api import RegistryFamily, RegistryMemberFacts, first_families, lookup_members
 from kkb_shared.service_client import ServiceClient
 
 MEMBERS_PER_LOOKUP = 1_000  # the registry's limit per lookup
@@ -21,14 +21,6 @@ class _ReportRow(BaseModel):
 
 class _Report(BaseModel):
     rows: list[_ReportRow]
-
-
-class _FamilySummary(BaseModel):
-    id: str
-
-
-class _FamilyPage(BaseModel):
-    items: list[_FamilySummary]
 
 
 class RegistryClient:
@@ -50,8 +42,7 @@ class RegistryClient:
 
     async def krs_families(self, desa_code: str, limit: int) -> list[RegistryFamily]:
         """The desa's first KRS families (one page of at most `limit`) with their members."""
-        page = await self.http.get_as(_FamilyPage, f"/v1/families?region={desa_code}&is_krs=true&limit={limit}")
-        return await lookup_families(self.http, [family.id for family in page.items] if page else [])
+        return await first_families(self.http, region=desa_code, limit=limit, is_krs=True)
 
     async def aclose(self) -> None:
         await self.http.aclose()

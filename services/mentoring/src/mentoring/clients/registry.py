@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, ConfigDict
 
 from kkb_shared.registry_api import RegistryMember as Member
-from kkb_shared.registry_api import lookup_families, member_with_family
+from kkb_shared.registry_api import first_families, member_with_family
 from kkb_shared.service_client import ServiceClient
 
 FOUR_TERLALU = ("terlalu_muda", "terlalu_tua", "terlalu_dekat", "terlalu_banyak")  # each names the mothers
@@ -46,14 +46,6 @@ class TpkTargets(BaseModel):
     rows: list[TargetRow]
 
 
-class _FamilySummary(BaseModel):
-    id: str
-
-
-class _FamilyPage(BaseModel):
-    items: list[_FamilySummary]
-
-
 class RegistryClient:
     def __init__(self, http: ServiceClient) -> None:
         self.http = http
@@ -85,8 +77,7 @@ class RegistryClient:
 
     async def desa_members(self, desa_code: str, families: int) -> list[Member]:
         """The members of the desa's first families (one page of at most `families`)."""
-        page = await self.http.get_as(_FamilyPage, f"/v1/families?region={desa_code}&limit={families}")
-        found = await lookup_families(self.http, [f.id for f in page.items] if page else [])
+        found = await first_families(self.http, region=desa_code, limit=families)
         return [member for family in found for member in family.members]
 
     async def aclose(self) -> None:
