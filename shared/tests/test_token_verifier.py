@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from kkb_shared.auth import JwksCache, Role, TokenVerifier
+from kkb_shared.auth import JwksCache, Role, TokenVerifier, principal_from_claims
 from kkb_shared.errors import Unauthorized, UpstreamUnavailable
 from kkb_shared.testing.tokens import TokenFactory
 
@@ -124,3 +124,20 @@ class TestJwksCache:
         async with httpx.AsyncClient(transport=self._transport(tokens, [], fail=True)) as client:
             with pytest.raises(UpstreamUnavailable):
                 await JwksCache("http://gw/jwks", client=client).key_for(tokens.kid)
+
+
+def test_a_programs_own_claims_are_the_principals_attributes() -> None:
+    claims = {
+        "sub": "user:ratna",
+        "role": "ota",
+        "region": "6101",
+        "jti": "t-1",
+        "scope": "",
+        "ota_id": "o-1",
+        "kitchen_id": None,
+        "exp": 1,
+    }
+    principal = principal_from_claims(claims)
+    assert principal.attribute("ota_id") == "o-1"
+    assert principal.attribute("kitchen_id") is None and principal.attribute("exp") is None  # not text / standard
+    assert principal.attributes == (("ota_id", "o-1"),)

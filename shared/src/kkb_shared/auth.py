@@ -34,19 +34,24 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: role and region prefix ('' = national), from a verified token."""
+    """Who is calling: role and region prefix ('' = national), from a verified token. A program's own facts
+    about the caller (GENTING's sponsor, DASHAT's kitchen) are the token's other string claims, in
+    `attributes`; each program reads its own through a typed accessor of its `access` module."""
 
     subject: str
     role: Role
     region: str
     scopes: frozenset[str] = field(default_factory=frozenset)
-    ota_id: str | None = None
-    kitchen_id: str | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
     token_id: str = ""
 
     def covers(self, region_code: str) -> bool:
         """True when the region code lies inside the caller's region prefix."""
         return region_code.startswith(self.region)
+
+    def attribute(self, name: str) -> str | None:
+        """A program's fact about the caller from its token (e.g. `ota_id`), or None."""
+        return dict(self.attributes).get(name)
 
 
 class KeySource(Protocol):
@@ -161,6 +166,10 @@ class TokenVerifier:
         return principal_from_claims(claims)
 
 
+# Claims every token has (RFC 7519 and the platform's own); the others are programs' attributes of the caller.
+STANDARD_CLAIMS = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "role", "region", "scope"})
+
+
 def principal_from_claims(claims: dict[str, Any]) -> Principal:
     try:
         role = Role(claims["role"])
@@ -170,13 +179,17 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     if not isinstance(region, str) or not (region == "" or region.isdigit()):
         raise InvalidToken("Token has no valid region")
     scope = claims.get("scope", "")
+    attributes = tuple(
+        sorted(
+            (name, value) for name, value in claims.items() if name not in STANDARD_CLAIMS and isinstance(value, str)
+        )
+    )
     return Principal(
         subject=str(claims["sub"]),
         role=role,
         region=region,
         scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
-        ota_id=claims.get("ota_id"),
-        kitchen_id=claims.get("kitchen_id"),
+        attributes=attributes,
         token_id=str(claims["jti"]),
     )
 

@@ -119,6 +119,6 @@ async def me(principal: PrincipalDep) -> Me:
         role=principal.role,
         region=principal.region,
         scopes=sorted(principal.scopes),
-        ota_id=principal.ota_id,
-        kitchen_id=principal.kitchen_id,
+        ota_id=principal.attribute("ota_id"),
+        kitchen_id=principal.attribute("kitchen_id"),
     )

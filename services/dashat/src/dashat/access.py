@@ -16,8 +16,13 @@ SET_DEFAULT_PRICES = require(Role.ADMIN, Role.INTEGRATION, scopes=["dashat:write
 READ = require(Role.ADMIN, Role.OPERATOR, Role.DASHAT, Role.VIEWER, Role.INTEGRATION, scopes=["dashat:read"])
 
 
+def own_kitchen(principal: Principal) -> str:
+    """The kitchen a `dashat` user manages (its token's `kitchen_id`); empty for anyone else, matching no row."""
+    return principal.attribute("kitchen_id") or ""
+
+
 def visible(query: Select[Any], principal: Principal, *, kitchen_column: Any, desa_column: Any) -> Select[Any]:
     """A kitchen manager sees its own kitchen's rows; everyone else the rows of its region."""
     if principal.role is Role.DASHAT:
-        return query.where(kitchen_column == (principal.kitchen_id or ""))
+        return query.where(kitchen_column == own_kitchen(principal))
     return scoped(query, desa_column, principal)

@@ -25,8 +25,13 @@ def is_sponsor(principal: Principal) -> bool:
     return principal.role is Role.OTA
 
 
+def sponsor_id(principal: Principal) -> str:
+    """The OTA an `ota` user belongs to (its token's `ota_id`); empty for anyone else, which matches no row."""
+    return principal.attribute("ota_id") or ""
+
+
 def visible(query: Select[Any], principal: Principal, *, ota_column: Any, desa_column: Any) -> Select[Any]:
     """A sponsor sees its own OTA's rows; everyone else the rows of its region."""
     if is_sponsor(principal):
-        return query.where(ota_column == (principal.ota_id or ""))
+        return query.where(ota_column == sponsor_id(principal))
     return scoped(query, desa_column, principal)

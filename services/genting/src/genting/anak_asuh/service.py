@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from genting import feed
-from genting.access import is_sponsor
+from genting.access import is_sponsor, sponsor_id
 from genting.anak_asuh import rules
 from genting.anak_asuh.models import AnakAsuh, AnakAsuhCategory, AnakAsuhEvent, AnakAsuhStatus
 from genting.anak_asuh.schemas import (
@@ -147,7 +147,7 @@ async def _history(session: AsyncSession, ids: Sequence[str]) -> dict[str, list[
 
 def _sponsored(principal: Principal) -> Any:
     """The anak asuh a sponsor has (or had) a match with."""
-    return select(col(Match.anak_asuh_id)).where(col(Match.ota_id) == (principal.ota_id or ""))
+    return select(col(Match.anak_asuh_id)).where(col(Match.ota_id) == sponsor_id(principal))
 
 
 async def live(session: AsyncSession, principal: Principal, anak_asuh_id: str) -> AnakAsuh:

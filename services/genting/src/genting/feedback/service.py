@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from genting import feed
-from genting.access import is_sponsor, visible
+from genting.access import is_sponsor, sponsor_id, visible
 from genting.anak_asuh import service as anak_asuh_service
 from genting.feed import Entity
 from genting.feedback.models import ALLOWED_MOVES, Feedback, FeedbackSource, FeedbackStatus
@@ -60,7 +60,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: FeedbackC
             raise InvalidInput("anak_asuh_id", "a sponsor files feedback about one of its own anak asuh")
         if data.for_sponsor:
             raise InvalidInput("for_sponsor", "marks what staff write for a sponsor")
-        ota_id = principal.ota_id
+        ota_id = sponsor_id(principal)
     elif not principal.covers(desa_code):
         raise Forbidden(f"desa_code {desa_code} is outside your region")
     if principal.role is Role.TPK and data.source is FeedbackSource.OTA:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from genting import feed
-from genting.access import is_sponsor
+from genting.access import is_sponsor, sponsor_id
 from genting.feed import Entity
 from genting.sponsors.models import Ota
 from genting.sponsors.schemas import OtaCreate, OtaRead, OtaUpdate
@@ -29,7 +29,7 @@ def read(ota: Ota) -> OtaRead:
 def _visible(principal: Principal) -> Select[Ota]:
     query = select(Ota).where(col(Ota.deleted_at).is_(None))
     if is_sponsor(principal):
-        return query.where(col(Ota.id) == (principal.ota_id or ""))
+        return query.where(col(Ota.id) == sponsor_id(principal))
     return query.where(col(Ota.region_code).startswith(principal.region)) if principal.region else query
 
 
