@@ -3,17 +3,20 @@ idempotent resubmission, the registry-down path, and scope."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import col
 
 from dashat.clients.registry import RegistryClient
 from dashat.distribution.models import Distribution, DistributionBatch
+from dashat.kitchens.models import Kitchen
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 
@@ -229,3 +232,37 @@ async def test_a_lines_target_group_comes_from_the_registrys_facts_and_no_meals_
         )
         groups = {member: group for member, group in written.all()}
     assert groups == {balita: "balita", pregnant: "ibu_hamil", catin: "catin", nursing_id: "ibu_menyusui"}
+
+
+async def test_no_lock_of_dashats_database_is_held_while_the_registry_is_asked(
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> None:
+    """Another writer commits while the list waits for the registry (on SQLite, a request that held the write
+    lock across the call would keep it waiting until the timeout)."""
+    k = await kitchen(dashat, tokens)
+    family = (await registry.post("/v1/families", json=recipients_family(), headers=operator(tokens))).json()
+    working = dashat_app.state.upstreams
+    service_headers = tokens.headers("integration", "", scope="registry:read")
+
+    async def registry_meanwhile(request: httpx.Request) -> httpx.Response:
+        async with asyncio.timeout(5), dashat_app.state.database.write_sessionmaker() as other:
+            await other.execute(update(Kitchen).where(col(Kitchen.id) == k["id"]).values(capacity_per_day=61))
+            await other.commit()
+        answer = await registry.post("/v1/members/lookup", json=json.loads(request.content), headers=service_headers)
+        return httpx.Response(answer.status_code, json=answer.json())
+
+    slow = ServiceClient(
+        "registry", "http://registry", StaticToken("t"), transport=httpx.MockTransport(registry_meanwhile)
+    )
+    dashat_app.state.upstreams = replace(working, registry=RegistryClient(slow))
+    try:
+        answer = await dashat.post(
+            f"/v1/kitchens/{k['id']}/distribution-batches",
+            json={"distributed_on": TODAY, "lines": [_line(family["members"][1]["id"])]},
+            headers=operator(tokens) | {"Idempotency-Key": f"meanwhile-{k['id']}"},
+        )
+    finally:
+        dashat_app.state.upstreams = working
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["accepted"] == 1
+    assert (await dashat.get(f"/v1/kitchens/{k['id']}", headers=operator(tokens))).json()["capacity_per_day"] == 61

@@ -198,6 +198,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def get_database(request: Request) -> Database:
+    """The service's database, for a use case that reads in a transaction of its own before it writes (so that
+    no lock is held while it asks another service)."""
+    database: Database = request.app.state.database
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
 class UtcDateTime(TypeDecorator[datetime]):
     """A timestamp stored with its time zone and always read back as aware UTC, SQLite included."""
 

@@ -153,6 +153,7 @@ async def load_demo_data(settings: DashatSettings, upstreams: Upstreams) -> str:
             ]
             batch = (
                 await distribution.distribute(
+                    database=database,
                     session=session,
                     principal=operator,
                     upstreams=upstreams,

@@ -21,7 +21,7 @@ from dashat.distribution.schemas import (
 from dashat.outbox import OutboxStatus
 from kkb_shared.audit import Action, AuditDep
 from kkb_shared.auth import PrincipalDep
-from kkb_shared.db import SessionDep
+from kkb_shared.db import DatabaseDep, SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
@@ -54,6 +54,7 @@ async def submit_distribution(
     kitchen_id: RecordIdPath,
     data: DistributionBatchCreate,
     principal: PrincipalDep,
+    database: DatabaseDep,
     session: SessionDep,
     upstreams: UpstreamsDep,
     idempotency: IdempotencyDep,
@@ -66,6 +67,7 @@ async def submit_distribution(
 
     async def submit() -> Response:
         batch = await service.distribute(
+            database=database,
             session=session,
             principal=principal,
             upstreams=upstreams,

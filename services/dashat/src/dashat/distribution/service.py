@@ -38,7 +38,7 @@ from dashat.outbox import OutboxMessage, OutboxStatus, genting_expenditure
 from kkb_shared.ages import completed_months
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
-from kkb_shared.db import utcnow
+from kkb_shared.db import Database, utcnow
 from kkb_shared.errors import Conflict, DomainError, FieldErrorModel, InvalidInput, NotFound, field_path
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
@@ -103,13 +103,16 @@ async def _registry_facts(registry: RegistryClient, member_ids: Sequence[str]) -
 
 async def distribute(
     *,
+    database: Database,
     session: AsyncSession,
     principal: Principal,
     upstreams: Upstreams,
     kitchen_id: str,
     data: DistributionBatchCreate,
 ) -> DistributionBatchRead:
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    """Read first, then write: the kitchen, its menus and the tagged lines' costs in a read transaction of
+    their own, then the registry and GENTING over HTTP, and only then the batch, its lines and its outbox rows
+    in `session`'s one transaction. No lock of this database is held while another service is asked."""
     problems: dict[int, LineProblem] = {}
     parsed: dict[int, DistributionLine] = {}
     for index, raw in enumerate(data.lines):
@@ -123,19 +126,15 @@ async def distribute(
                 for e in exc.errors()
             ]
             problems[index] = LineProblem(line=index, status=422, errors=errors)
-    menus = {
-        m.id
-        for m in (
-            await session.execute(
-                select(Menu).where(col(Menu.kitchen_id) == kitchen.id, col(Menu.deleted_at).is_(None))
-            )
-        ).scalars()
-    }
+    async with database.sessionmaker() as reads:
+        kitchen = await live_kitchen(reads, principal, kitchen_id)
+        query = select(col(Menu.id)).where(col(Menu.kitchen_id) == kitchen.id, col(Menu.deleted_at).is_(None))
+        menus = set((await reads.execute(query)).scalars())
+        costs = await _costs(reads, menus, [line for line in parsed.values() if line.genting_aid_id is not None])
     facts = await _registry_facts(upstreams.registry, sorted({line.member_id for line in parsed.values()}))
     seen: dict[str, int] = {}
     accepted: list[dict[str, Any]] = []
     outbox: list[OutboxMessage] = []
-    costs: dict[tuple[str, int], int | None] = {}
     batch_id, now = new_id(), utcnow()
     checked: dict[int, str] = {}  # line → its target group, for lines that passed this service's checks
     for index, line in parsed.items():
@@ -144,7 +143,7 @@ async def distribute(
         if reason is None:
             group, reason = recipient_group(line.target_group, facts[line.member_id], data.distributed_on)
         if reason is None and line.genting_aid_id is not None:
-            reason, _ = await _genting_cost(session, line, menus, costs)
+            reason = _cost_refusal(line, menus, costs)
         if reason is not None:
             problems[index] = _problem(index, 422, reason[0], reason[1])
             continue
@@ -256,20 +255,30 @@ async def _genting_verdicts(
     }
 
 
-async def _genting_cost(
-    session: AsyncSession, line: DistributionLine, menus: set[str], costs: dict[tuple[str, int], int | None]
-) -> tuple[tuple[str, str] | None, int | None]:
-    """The kitchen's cost of a GENTING-tagged line: its menu's, for its portions, at today's prices."""
+async def _costs(
+    session: AsyncSession, menus: set[str], tagged: list[DistributionLine]
+) -> dict[tuple[str, int], int | None]:
+    """The kitchen's cost of each (menu, portions) the GENTING-tagged lines name: the menu's, at today's prices
+    (None while an ingredient has no price)."""
+    costs: dict[tuple[str, int], int | None] = {}
+    for line in tagged:
+        key = (line.menu_id or "", line.portions)
+        if line.menu_id in menus and key not in costs:
+            menu = await session.get(Menu, line.menu_id)
+            assert menu is not None  # in `menus`
+            costs[key] = nutrition.portion(await menu_lines(session, menu, portions=line.portions)).cost
+    return costs
+
+
+def _cost_refusal(
+    line: DistributionLine, menus: set[str], costs: dict[tuple[str, int], int | None]
+) -> tuple[str, str] | None:
+    """Why a GENTING-tagged line cannot be booked: no menu of the kitchen, or a menu whose cost is unknown."""
     if line.menu_id is None or line.menu_id not in menus:
-        return ("menu_id", "a line tagged as GENTING aid names its menu, whose cost is booked"), None
-    key = (line.menu_id, line.portions)
-    if key not in costs:
-        menu = await session.get(Menu, line.menu_id)
-        assert menu is not None  # in `menus`
-        costs[key] = nutrition.portion(await menu_lines(session, menu, portions=line.portions)).cost
-    if not costs[key]:
-        return ("menu_id", "the menu has ingredients without a price, so its cost for GENTING is unknown"), None
-    return None, costs[key]
+        return "menu_id", "a line tagged as GENTING aid names its menu, whose cost is booked"
+    if not costs.get((line.menu_id, line.portions)):
+        return "menu_id", "the menu has ingredients without a price, so its cost for GENTING is unknown"
+    return None
 
 
 MEALS_FROM_MONTHS = 6  # under 6 months: exclusive breastfeeding, no meals
