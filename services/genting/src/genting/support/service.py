@@ -44,7 +44,9 @@ def _step(status: SupportStatus, who: str) -> dict[str, str]:
 async def _recipient(
     session: AsyncSession, principal: Principal, registry: RegistryClient, data: SupportCreate
 ) -> tuple[str | None, str, str, str | None]:
-    """(match id, sponsor, desa, family) of the aid, each checked."""
+    """(match id, sponsor, desa, family) of the aid, each checked. The registry is asked first, before this
+    database is touched, so no lock is held while it answers."""
+    family = await registry.family(data.family_id) if data.family_id is not None else None
     if data.match_id is not None:
         match = await matching.live_match(session, principal, data.match_id)
         if match.aid_kind != AidKind.NON_NUTRITION.value:
@@ -56,7 +58,6 @@ async def _recipient(
     if AidKind.NON_NUTRITION.value not in ota.aid_kinds:
         raise InvalidInput("ota_id", "the sponsor's agreement has no non-nutrition aid")
     if data.family_id is not None:
-        family = await registry.family(data.family_id)
         if family is None or not principal.covers(family.desa_code):
             raise InvalidInput("family_id", "no live registry family in your region has this id")
         return None, ota.id, family.desa_code, data.family_id

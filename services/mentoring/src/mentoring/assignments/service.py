@@ -64,9 +64,11 @@ def check_category(category: Category, member: RegistryMember, on: date) -> None
 async def create(
     *, session: AsyncSession, principal: Principal, registry: RegistryClient, data: AssignmentCreate
 ) -> AssignmentRead:
+    # The registry first, before this database is touched: no lock is held while it is asked (503 when it is
+    # down: nothing written).
+    member = await registry.member(data.member_id)
     team = await teams.live_team(session, principal, data.team_id)
     started_on = data.started_on or date.today()
-    member = await registry.member(data.member_id)  # 503 when the registry is down: nothing written
     if member is None:
         raise InvalidInput("member_id", "no live registry member has this id")
     if member.desa_code != team.desa_code:
