@@ -283,6 +283,7 @@ async def recheck(session: AsyncSession, upstreams: Upstreams, today: date) -> t
         col(AnakAsuh.deleted_at).is_(None), col(AnakAsuh.status) == AnakAsuhStatus.ACTIVE.value
     )
     records = list((await session.execute(query)).scalars().all())
+    await session.commit()  # the read ends here: no lock is held while the registry and mentoring answer
     by_family: dict[str, list[AnakAsuh]] = {}
     for record in records:
         by_family.setdefault(record.family_id, []).append(record)
