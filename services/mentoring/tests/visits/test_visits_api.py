@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from sqlalchemy import update
 
 from kkb_shared.testing.tokens import TokenFactory
+from mentoring.growth.models import GrowthMeasurement
 from mentoring.growth.recompute import recompute_outdated
-from mentoring.visits.models import GrowthMeasurement
 
 from mentoring_factories import (
     assign,

@@ -9,8 +9,8 @@ from sqlmodel import col
 
 from kkb_shared.db import Session
 from mentoring.growth import service, who
+from mentoring.growth.models import GrowthMeasurement
 from mentoring.growth.schemas import AssessmentRequest
-from mentoring.visits.models import GrowthMeasurement
 
 BATCH = 1000
 

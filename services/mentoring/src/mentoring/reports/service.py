@@ -21,6 +21,7 @@ from kkb_shared.pagination import SEQUENCE, Cursor, Page, offset_page
 from kkb_shared.scope import requested_region, scoped, within_region
 from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
 from mentoring.clients.registry import RegistryClient
+from mentoring.growth.models import GrowthMeasurement
 from mentoring.growth.weighing import WeighingStatus
 from mentoring.reports import kb_targets
 from mentoring.reports.schemas import (
@@ -37,7 +38,7 @@ from mentoring.reports.schemas import (
 )
 from mentoring.teams.models import Team, TeamMember, TeamRole
 from mentoring.visits import service as visits
-from mentoring.visits.models import GrowthMeasurement, Visit
+from mentoring.visits.models import Visit
 from mentoring.visits.rules import KbMethod
 
 PRIORITY_CURSOR = Cursor("mentoring.priority-children", SEQUENCE, int)  # a position in the ranked list

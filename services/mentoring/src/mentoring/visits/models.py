@@ -1,4 +1,4 @@
-"""Mentoring visits and the growth measurements of child visits. Never hard-deleted: reports count them.
+"""Mentoring visits. Never hard-deleted: reports count them (a child visit's measurement is in `growth.models`).
 
 A visit keeps what every category has in columns, its category's own fields in `details` (validated by the
 category's schema on the way in), and the few derived facts the reports count (KEK, anemia, MKJP) in columns.
@@ -50,31 +50,3 @@ class Visit(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
     __mapper_args__ = {"version_id_col": _visit_version}
-
-
-class GrowthMeasurement(SQLModel, table=True):
-    """One child measurement with its WHO z-scores and the table version they were computed with."""
-
-    __tablename__ = "growth_measurement"
-    __table_args__ = (Index("ix_growth_member_measured", "member_id", "measured_on"),)
-
-    visit_id: str = Field(primary_key=True, foreign_key="visit.id", max_length=36)
-    member_id: str = Field(max_length=36)
-    desa_code: str = Field(max_length=10, index=True)
-    measured_on: date
-    age_days: int
-    sex: str = Field(max_length=6)
-    weight_kg: float | None = None
-    length_cm: float | None = None
-    position: str | None = Field(default=None, max_length=10)
-    length_used_cm: float | None = None
-    haz: float | None = None
-    waz: float | None = None
-    whz: float | None = None
-    length_for_age: str | None = Field(default=None, max_length=30)
-    weight_for_age: str | None = Field(default=None, max_length=30)
-    weight_for_length: str | None = Field(default=None, max_length=30)
-    flags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    implausible_confirmed: bool = False
-    table_version: str = Field(max_length=40)
-    deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

@@ -25,6 +25,7 @@ from mentoring.assignments.models import CHILD_CATEGORIES, Assignment
 from mentoring.feed import Entity
 from mentoring.growth import service as growth
 from mentoring.growth import weighing
+from mentoring.growth.models import GrowthMeasurement
 from mentoring.growth.rules import Flag
 from mentoring.growth.schemas import AssessmentRead, AssessmentRequest, Classifications
 from mentoring.growth.weighing import WeighingStatus
@@ -33,7 +34,7 @@ from mentoring.settings import MentoringSettings
 from mentoring.teams import service as teams
 from mentoring.teams.models import TeamMember
 from mentoring.visits import rules
-from mentoring.visits.models import GrowthMeasurement, Visit
+from mentoring.visits.models import Visit
 from mentoring.visits.schemas import (
     CatinVisit,
     ChildVisit,
