@@ -15,6 +15,7 @@ from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.scope import RegionPrefixQuery
 from kkb_shared.versioning import IfMatchHeader, versioned_response
+from mentoring import flows
 from mentoring.access import READ, RECORD
 from mentoring.assignments import service
 from mentoring.assignments.models import Category
@@ -85,7 +86,7 @@ async def get_assignment(
 ) -> Response:
     """The assignment; for an ibu hamil, the pregnancy's distinct ANC contacts against the 6-contact (1-2-3) and
     doctor rules."""
-    assignment = await service.get(session=session, principal=principal, assignment_id=assignment_id)
+    assignment = await flows.assignment(session=session, principal=principal, assignment_id=assignment_id)
     audit.read("assignment", [assignment.id])
     return versioned_response(assignment)
 
@@ -120,5 +121,5 @@ async def delete_assignment(
     assignment_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
 ) -> Response:
     """Withdraw an assignment made in error (soft delete); one with visits is a 409: end it instead."""
-    await service.delete(session=session, principal=principal, assignment_id=assignment_id, if_match=if_match)
+    await flows.delete_assignment(session=session, principal=principal, assignment_id=assignment_id, if_match=if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -21,13 +21,11 @@ from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped, within_region
 from kkb_shared.versioning import check_if_match, commit_versioned
 from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
-from mentoring.assignments.schemas import AncContactRead, AncSummary, AssignmentCreate, AssignmentEnd, AssignmentRead
+from mentoring.assignments.schemas import AncSummary, AssignmentCreate, AssignmentEnd, AssignmentRead
 from mentoring.clients.registry import RegistryClient, RegistryMember
 from mentoring.feed import Entity
 from mentoring.growth.weighing import completed_months
 from mentoring.teams import service as teams
-from mentoring.visits import rules
-from mentoring.visits.models import Visit
 
 CURSOR = Cursor("mentoring.assignments", RECORD_ID, str)
 
@@ -103,40 +101,6 @@ async def _record(session: AsyncSession, assignment: Assignment, operation: Oper
     )
 
 
-async def get(*, session: AsyncSession, principal: Principal, assignment_id: str) -> AssignmentRead:
-    assignment = await live_assignment(session, principal, assignment_id)
-    anc = await anc_summary(session, assignment) if assignment.category == Category.IBU_HAMIL else None
-    return read(assignment, anc)
-
-
-async def anc_summary(session: AsyncSession, assignment: Assignment) -> AncSummary:
-    """The pregnancy's distinct ANC contacts, from every live visit in the order they were made."""
-    query = (
-        select(col(Visit.details))
-        .where(col(Visit.assignment_id) == assignment.id, col(Visit.deleted_at).is_(None))
-        .order_by(col(Visit.visited_on), col(Visit.created_at))
-    )
-    reported = [
-        rules.AncContact(
-            number=contact["number"],
-            contacted_on=date.fromisoformat(contact["contacted_on"]),
-            trimester=contact["trimester"],
-            with_doctor=contact["with_doctor"],
-        )
-        for details in (await session.execute(query)).scalars()
-        for contact in details.get("anc_contacts", [])
-    ]
-    status = rules.anc_status(reported)
-    return AncSummary(
-        contacts=[AncContactRead(**vars(c)) for c in status.contacts],
-        count=len(status.contacts),
-        by_trimester=status.by_trimester,
-        with_doctor_by_trimester=status.with_doctor_by_trimester,
-        six_contact_rule_met=status.six_contact_rule_met,
-        doctor_rule_met=status.doctor_rule_met,
-    )
-
-
 async def list_assignments(
     *,
     session: AsyncSession,
@@ -184,13 +148,10 @@ async def end(
     return read(assignment)
 
 
-async def delete(*, session: AsyncSession, principal: Principal, assignment_id: str, if_match: str | None) -> None:
-    """Soft delete (an assignment made in error): it leaves lists and the reports' targets."""
-    assignment = await live_assignment(session, principal, assignment_id)
+async def delete(*, session: AsyncSession, assignment: Assignment, if_match: str | None) -> None:
+    """Soft delete (an assignment made in error): it leaves lists and the reports' targets. The caller has
+    checked that it has no visits (`mentoring.flows.delete_assignment`)."""
     check_if_match(if_match, assignment.version, required=False)
-    visits = select(col(Visit.id)).where(col(Visit.assignment_id) == assignment.id, col(Visit.deleted_at).is_(None))
-    if (await session.execute(visits.limit(1))).first() is not None:
-        raise Conflict("The assignment has visits, which the reports count: end it instead")
     assignment.deleted_at = assignment.updated_at = utcnow()
     await session.flush()
     await _record(session, assignment, Operation.DELETED)
