@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from genting.anak_asuh.service import recheck
+from genting.flows import recheck
 from kkb_shared.testing.tokens import TokenFactory
 
 from genting_factories import create_ota, enroll, expenditure, operator, poor_family, sponsor, world

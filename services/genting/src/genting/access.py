@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
+from sqlmodel import col
 
+from genting.matching.models import Match
 from kkb_shared.auth import Principal, Role, require
 from kkb_shared.scope import scoped
 
@@ -28,6 +30,11 @@ def is_sponsor(principal: Principal) -> bool:
 def sponsor_id(principal: Principal) -> str:
     """The OTA an `ota` user belongs to (its token's `ota_id`); empty for anyone else, which matches no row."""
     return principal.attribute("ota_id") or ""
+
+
+def sponsored_anak_asuh(principal: Principal) -> Any:
+    """The anak asuh a sponsor has (or had) a match with: the ones it may see."""
+    return select(col(Match.anak_asuh_id)).where(col(Match.ota_id) == sponsor_id(principal))
 
 
 def visible(query: Select[Any], principal: Principal, *, ota_column: Any, desa_column: Any) -> Select[Any]:

@@ -17,7 +17,7 @@ def _recheck(args: argparse.Namespace, settings: ServiceSettings) -> None:
     service must be up."""
     from datetime import date
 
-    from genting.anak_asuh.service import recheck
+    from genting.flows import recheck
     from genting.main import upstreams_of
     from kkb_shared.db import Database
 

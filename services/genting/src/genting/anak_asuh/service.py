@@ -4,8 +4,8 @@ service (T and underweight), both asked with this service's own token; the recor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from genting import feed
-from genting.access import is_sponsor, sponsor_id
+from genting.access import is_sponsor, sponsored_anak_asuh
 from genting.anak_asuh import rules
 from genting.anak_asuh.models import AnakAsuh, AnakAsuhCategory, AnakAsuhEvent, AnakAsuhStatus
 from genting.anak_asuh.schemas import (
@@ -26,7 +26,6 @@ from genting.anak_asuh.schemas import (
 from genting.clients.mentoring import MentoringClient
 from genting.deps import Upstreams
 from genting.feed import Entity
-from genting.matching.models import Match, MatchStatus
 from kkb_shared.ages import completed_months
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
@@ -145,15 +144,10 @@ async def _history(session: AsyncSession, ids: Sequence[str]) -> dict[str, list[
     return found
 
 
-def _sponsored(principal: Principal) -> Any:
-    """The anak asuh a sponsor has (or had) a match with."""
-    return select(col(Match.anak_asuh_id)).where(col(Match.ota_id) == sponsor_id(principal))
-
-
 async def live(session: AsyncSession, principal: Principal, anak_asuh_id: str) -> AnakAsuh:
     query = select(AnakAsuh).where(col(AnakAsuh.id) == anak_asuh_id, col(AnakAsuh.deleted_at).is_(None))
     if is_sponsor(principal):
-        query = query.where(col(AnakAsuh.id).in_(_sponsored(principal)))
+        query = query.where(col(AnakAsuh.id).in_(sponsored_anak_asuh(principal)))
     else:
         query = scoped(query, col(AnakAsuh.desa_code), principal)
     found = (await session.execute(query)).scalar_one_or_none()
@@ -182,7 +176,7 @@ async def list_anak_asuh(
 ) -> Page[AnakAsuhRead] | Page[SponsoredView]:
     query = select(AnakAsuh).where(col(AnakAsuh.deleted_at).is_(None)).order_by(col(AnakAsuh.id)).limit(limit + 1)
     if is_sponsor(principal):
-        query = query.where(col(AnakAsuh.id).in_(_sponsored(principal)))
+        query = query.where(col(AnakAsuh.id).in_(sponsored_anak_asuh(principal)))
     else:
         query = scoped(query, col(AnakAsuh.desa_code), principal)
     if status is not None:
@@ -273,12 +267,19 @@ async def candidates(
     return offset_page(ranked, limit, cursor=cursor, kind=CANDIDATE_CURSOR)
 
 
-async def recheck(session: AsyncSession, upstreams: Upstreams, today: date) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Recheck:
+    checked: int
+    changed: int
+    ended: list[str]  # anak asuh no longer eligible, whose active matches end too (`genting.flows.recheck`)
+
+
+async def recheck(session: AsyncSession, upstreams: Upstreams, today: date) -> Recheck:
     """Re-check every active anak asuh against the registry as it stands today (families read 500 at a time): a baduta
     turning 24 months becomes a balita, a balita past 59 months, an ibu menyusui whose youngest child is 24
     months, a pregnancy that ended (unless she now nurses a baduta) and a family no longer poor KRS end it, with
-    the reason; priorities follow the children's last weighing. Ended ones have their active matches ended.
-    Each change is a history event. Returns (checked, changed)."""
+    the reason; priorities follow the children's last weighing. Each change is a history event. Nothing is
+    committed: the caller ends the ended ones' matches in the same transaction."""
     query = select(AnakAsuh).where(
         col(AnakAsuh.deleted_at).is_(None), col(AnakAsuh.status) == AnakAsuhStatus.ACTIVE.value
     )
@@ -290,15 +291,16 @@ async def recheck(session: AsyncSession, upstreams: Upstreams, today: date) -> t
     growth: dict[str, rules.Growth] = {}
     for desa_code in sorted({r.desa_code for r in records if r.category in CHILDREN}):
         growth |= await growth_signs(upstreams.mentoring, desa_code)
-    changed = 0
+    changed, ended = 0, []
     families = {family.id: family for family in await upstreams.registry.families(sorted(by_family))}
     for family_id, members in by_family.items():
         family = families.get(family_id)  # None: gone from the registry
         for anak_asuh in members:
             if await _recheck_one(session, anak_asuh, family, growth, today):
                 changed += 1
-    await session.commit()
-    return len(records), changed
+                if anak_asuh.status == AnakAsuhStatus.INELIGIBLE.value:
+                    ended.append(anak_asuh.id)
+    return Recheck(len(records), changed, ended)
 
 
 async def _recheck_one(
@@ -315,7 +317,6 @@ async def _recheck_one(
     if eligibility is None or eligibility.category is None:
         anak_asuh.status = AnakAsuhStatus.INELIGIBLE.value
         note = f"no longer eligible: {_why_ended(before, anak_asuh, eligibility, today)}; active matches ended"
-        await _end_matches(session, anak_asuh.id, today)
     elif eligibility.category is not before:
         note = f"{before.value} → {eligibility.category.value}: " + "; ".join(eligibility.reasons)
         anak_asuh.category, anak_asuh.priority = eligibility.category.value, eligibility.priority
@@ -346,11 +347,3 @@ def _why_ended(
     if before is AnakAsuhCategory.IBU_HAMIL:
         return "the pregnancy ended"
     return "her youngest child is 24 months or older: no longer an ibu menyusui"
-
-
-async def _end_matches(session: AsyncSession, anak_asuh_id: str, today: date) -> None:
-    query = select(Match).where(col(Match.anak_asuh_id) == anak_asuh_id, col(Match.status) == MatchStatus.ACTIVE)
-    for match in (await session.execute(query)).scalars().all():
-        match.status, match.ends_on, match.updated_at = MatchStatus.ENDED.value, today, utcnow()
-        await session.flush()
-        await feed.record(session, Entity.MATCH, match.id, match.version, match.desa_code, Operation.UPDATED)

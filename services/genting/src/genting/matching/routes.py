@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from genting import flows
 from genting.access import MANAGE, READ, READ_OWN
 from genting.matching import service
 from genting.matching.models import MatchStatus
@@ -26,7 +27,7 @@ async def suggest(
 ) -> Suggestions:
     """Unmatched active anak asuh in the OTA's region of interest, by priority, as many as its agreement
     still allows."""
-    return await service.suggestions(session=session, principal=principal, ota_id=ota_id)
+    return await flows.suggestions(session=session, principal=principal, ota_id=ota_id)
 
 
 @router.post(

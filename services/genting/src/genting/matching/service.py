@@ -3,6 +3,7 @@ remaining places; a confirmed match is the only active one of its anak asuh and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import func, select
@@ -12,12 +13,11 @@ from sqlmodel import col
 
 from genting import feed
 from genting.access import visible
-from genting.aid.models import Aid
 from genting.anak_asuh import service as anak_asuh_service
-from genting.anak_asuh.models import AnakAsuh, AnakAsuhStatus
+from genting.anak_asuh.models import AnakAsuhStatus
 from genting.feed import Entity
 from genting.matching.models import Match, MatchStatus
-from genting.matching.schemas import MatchCreate, MatchEnd, MatchRead, Suggestion, Suggestions
+from genting.matching.schemas import MatchCreate, MatchEnd, MatchRead
 from genting.sponsors import service as sponsors
 from genting.sponsors.models import AidKind
 from kkb_shared.auth import Principal
@@ -26,50 +26,20 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.scope import scoped
 from kkb_shared.versioning import check_if_match, commit_versioned
 
 CURSOR = Cursor("genting.matches", RECORD_ID, str)
-
-MAX_SUGGESTIONS = 200
 
 
 def read(match: Match) -> MatchRead:
     return MatchRead.model_validate(match.model_dump())
 
 
-async def _active_count(session: AsyncSession, ota_id: str) -> int:
+async def active_count(session: AsyncSession, ota_id: str) -> int:
     query = select(func.count(func.distinct(col(Match.anak_asuh_id)))).where(
         col(Match.ota_id) == ota_id, col(Match.status) == MatchStatus.ACTIVE.value
     )
     return int((await session.execute(query)).scalar_one())
-
-
-async def suggestions(*, session: AsyncSession, principal: Principal, ota_id: str) -> Suggestions:
-    ota = await sponsors.live_ota(session, principal, ota_id)
-    places = max(ota.anak_asuh_target - await _active_count(session, ota.id), 0)
-    given = select(func.coalesce(func.sum(col(Aid.value)), 0)).where(col(Aid.ota_id) == ota.id)
-    amount_left = ota.committed_amount - int((await session.execute(given)).scalar_one())
-    if amount_left <= 0:
-        places = 0
-    matched = select(col(Match.anak_asuh_id)).where(col(Match.status) == MatchStatus.ACTIVE.value)
-    query = (
-        select(AnakAsuh)
-        .where(
-            col(AnakAsuh.deleted_at).is_(None),
-            col(AnakAsuh.status) == AnakAsuhStatus.ACTIVE.value,
-            col(AnakAsuh.desa_code).startswith(ota.region_code),
-            col(AnakAsuh.id).not_in(matched),
-        )
-        .order_by(col(AnakAsuh.priority), col(AnakAsuh.enrolled_on), col(AnakAsuh.id))
-        .limit(min(places, MAX_SUGGESTIONS))
-    )
-    rows = (await session.execute(scoped(query, col(AnakAsuh.desa_code), principal))).scalars()
-    items = [
-        Suggestion(anak_asuh_id=a.id, **a.model_dump(include={"alias", "category", "desa_code", "priority", "reasons"}))
-        for a in rows
-    ]
-    return Suggestions(ota_id=ota.id, places_left=places, amount_left=amount_left, items=items)
 
 
 async def confirm(*, session: AsyncSession, principal: Principal, data: MatchCreate) -> MatchRead:
@@ -172,3 +142,16 @@ async def end(
 def nutrition_only(match: Match) -> None:
     if match.aid_kind != AidKind.NUTRITION.value:
         raise InvalidInput("match_id", "nutrition aid needs a nutrition match")
+
+
+async def end_active(session: AsyncSession, anak_asuh_ids: Sequence[str], today: date) -> None:
+    """End the active matches of these anak asuh today (they are no longer eligible)."""
+    if not anak_asuh_ids:
+        return
+    query = select(Match).where(
+        col(Match.anak_asuh_id).in_(list(anak_asuh_ids)), col(Match.status) == MatchStatus.ACTIVE.value
+    )
+    for match in (await session.execute(query)).scalars().all():
+        match.status, match.ends_on, match.updated_at = MatchStatus.ENDED.value, today, utcnow()
+        await session.flush()
+        await feed.record(session, Entity.MATCH, match.id, match.version, match.desa_code, Operation.UPDATED)
