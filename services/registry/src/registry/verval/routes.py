@@ -14,6 +14,7 @@ from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import LimitQuery, Page
 from kkb_shared.versioning import IfMatchHeader, versioned_response
+from registry import flows
 from registry.verval import service
 from registry.verval.models import RoundStatus, VerificationStatus
 from registry.verval.schemas import RoundCreate, RoundRead, VerificationRead, VerificationWrite
@@ -72,7 +73,7 @@ async def close_round(
 ) -> Response:
     """Close the round: its tables per desa are frozen as they stand (`GET /v1/reports/krs?round=`), and
     later edits of families do not change them."""
-    verval = await service.close_round(session=session, principal=principal, round_id=round_id, if_match=if_match)
+    verval = await flows.close_round(session=session, principal=principal, round_id=round_id, if_match=if_match)
     return versioned_response(verval)
 
 
@@ -92,7 +93,7 @@ async def verify_family(
 ) -> Response:
     """What the round found of a family: `found`, `moved`, `not_found` or `new`. Moved and not-found families
     leave the round's tables and are counted apart. A closed round is 409."""
-    verification = await service.verify_family(
+    verification = await flows.verify_family(
         session=session, principal=principal, round_id=round_id, family_id=family_id, data=data, if_match=if_match
     )
     return versioned_response(verification)

@@ -21,9 +21,7 @@ from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import within_region
 from kkb_shared.versioning import check_if_match, commit_versioned
-from registry.families import repository as families
 from registry.regions.models import Region
-from registry.reports import counting
 from registry.verval.models import FamilyVerification, RoundStatus, VerificationStatus, VervalRound
 from registry.verval.schemas import RoundCreate, RoundRead, VerificationRead, VerificationWrite
 
@@ -110,15 +108,21 @@ async def get_round(*, session: AsyncSession, principal: Principal, round_id: st
     return round_read(await visible_round(session, principal, round_id))
 
 
-async def close_round(*, session: AsyncSession, principal: Principal, round_id: str, if_match: str | None) -> RoundRead:
-    """Freeze the round: its tables per desa are stored as they stand, and later edits do not change them."""
+async def round_to_close(
+    *, session: AsyncSession, principal: Principal, round_id: str, if_match: str | None
+) -> VervalRound:
+    """The open round the caller may close (`registry.flows.close_round` freezes its tables, then `closed`)."""
     verval = await visible_round(session, principal, round_id)
     if not principal.covers(verval.region_code):
         raise Forbidden("Only a caller whose region holds the round's region may close it")
     check_if_match(if_match, verval.version, required=False)
     if verval.status != RoundStatus.OPEN:
         raise Conflict("The round is already closed")
-    await counting.freeze(session, verval.id, verval.region_code)
+    return verval
+
+
+async def closed(*, session: AsyncSession, principal: Principal, verval: VervalRound) -> RoundRead:
+    """The round closed, its tables frozen already."""
     verval.status = RoundStatus.CLOSED
     verval.closed_by, verval.closed_at = principal.subject, utcnow()
     await session.flush()
@@ -132,24 +136,25 @@ async def verify_family(
     principal: Principal,
     round_id: str,
     family_id: str,
+    desa_code: str | None,
     data: VerificationWrite,
     if_match: str | None,
 ) -> VerificationRead:
-    """Set what the round found of a family (a repeated PUT leaves the same state)."""
+    """Set what the round found of a family (a repeated PUT leaves the same state). `desa_code`: where the live
+    family is in the caller's region, or None when it is not (`registry.flows.verify_family` looks it up)."""
     verval = await visible_round(session, principal, round_id)
-    family = await families.get_family(session=session, principal=principal, family_id=family_id)
-    if family is None or not family.desa_code.startswith(verval.region_code):
+    if desa_code is None or not desa_code.startswith(verval.region_code):
         raise NotFound(f"No family {family_id} in the round's region")
     if verval.status != RoundStatus.OPEN:
         raise Conflict("The round is closed: its tables are frozen")
-    found = await session.get(FamilyVerification, (verval.id, family.id))
+    found = await session.get(FamilyVerification, (verval.id, family_id))
     now = utcnow()
     if found is None:
         check_if_match(if_match, 0, required=False)
         found = FamilyVerification(
             round_id=verval.id,
-            family_id=family.id,
-            desa_code=family.desa_code,
+            family_id=family_id,
+            desa_code=desa_code,
             status=data.status,
             note=data.note,
             verified_by=principal.subject,
