@@ -24,6 +24,7 @@ from genting.anak_asuh.schemas import (
     SponsoredView,
 )
 from genting.clients.mentoring import MentoringClient
+from genting.clients.registry import RegistryFamily, RegistryMember
 from genting.deps import Upstreams
 from genting.feed import Entity
 from kkb_shared.ages import completed_months
@@ -33,7 +34,6 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, DomainError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page, offset_page
-from kkb_shared.registry_api import RegistryFamily, RegistryMember
 from kkb_shared.scope import scoped
 
 CURSOR = Cursor("genting.anak-asuh", RECORD_ID, str)

@@ -8,11 +8,53 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict
 
-from kkb_shared.registry_api import RegistryMember as Member
-from kkb_shared.registry_api import first_families, member_with_family
 from kkb_shared.service_client import ServiceClient
 
 FOUR_TERLALU = ("terlalu_muda", "terlalu_tua", "terlalu_dekat", "terlalu_banyak")  # each names the mothers
+
+
+class Member(BaseModel):
+    """A member as the registry gives it (what this service reads of it)."""
+
+    id: str
+    family_id: str
+    sex: str
+    birth_date: date
+    is_pregnant: bool = False
+    planned_marriage_date: date | None = None
+
+
+class _Finding(BaseModel):
+    code: str
+    member_ids: list[str] = []
+
+
+class _Krs(BaseModel):
+    is_krs: bool
+    risk_factors: list[_Finding]
+
+    def has(self, code: str, member_id: str | None = None) -> bool:
+        """The family has this risk factor (about this member, when one is given)."""
+        return any(f.code == code and (member_id is None or member_id in f.member_ids) for f in self.risk_factors)
+
+
+class _Family(BaseModel):
+    id: str
+    desa_code: str
+    krs: _Krs
+    members: list[Member]
+
+
+class _FamilySummary(BaseModel):
+    id: str
+
+
+class _FamilyPage(BaseModel):
+    items: list[_FamilySummary]
+
+
+class _FamilyLookup(BaseModel):
+    items: list[_Family]
 
 
 class RegistryMember(BaseModel):
@@ -52,10 +94,10 @@ class RegistryClient:
 
     async def member(self, member_id: str) -> RegistryMember | None:
         """The member if it exists and is live, else None."""
-        found = await member_with_family(self.http, member_id)
-        if found is None:
+        member = await self.http.get_as(Member, f"/v1/members/{member_id}")  # 404 for a soft-deleted one
+        family = await self.http.get_as(_Family, f"/v1/families/{member.family_id}") if member else None
+        if member is None or family is None:
             return None
-        member, family = found
         return RegistryMember(
             member_id=member.id,
             family_id=family.id,
@@ -77,8 +119,10 @@ class RegistryClient:
 
     async def desa_members(self, desa_code: str, families: int) -> list[Member]:
         """The members of the desa's first families (one page of at most `families`)."""
-        found = await first_families(self.http, region=desa_code, limit=families)
-        return [member for family in found for member in family.members]
+        page = await self.http.get_as(_FamilyPage, f"/v1/families?region={desa_code}&limit={families}")
+        ids = [family.id for family in page.items] if page else []
+        found = await self.http.post_as(_FamilyLookup, "/v1/families/lookup", {"family_ids": ids}) if ids else None
+        return [member for family in (found.items if found else []) for member in family.members]
 
     async def aclose(self) -> None:
         await self.http.aclose()
