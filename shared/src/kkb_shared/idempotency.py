@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
@@ -17,15 +17,24 @@ from sqlalchemy import Column, ColumnElement, Text, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel, col
 
+from kkb_shared.audit import Action, Audit
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import Database, Session, SessionDep, UtcDateTime, rows_affected, utcnow
 from kkb_shared.errors import Conflict, InvalidInput
+from kkb_shared.versioning import Versioned, versioned_response
 
 # A claim older than this is taken to belong to a request that died, and may be taken over (the default of
 # the IDEMPOTENCY_LEASE_SECONDS setting).
 IN_PROGRESS_LEASE = timedelta(seconds=60)
 REPLAYED_HEADERS = ("etag", "location", "content-type")
 RETRY_SOON = {"Retry-After": "1"}
+
+
+class _Created(Versioned, Protocol):
+    id: str
+
+
+Record = TypeVar("Record", bound=_Created)
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -83,6 +92,27 @@ class Idempotency:
                 await self._release()
                 raise
         return response
+
+    async def create(
+        self,
+        make: Callable[[], Awaitable[Record]],
+        *,
+        location: str,
+        audit: Audit | None = None,
+        written: Callable[[Record], Mapping[str, list[str]]] | None = None,
+    ) -> Response:
+        """A create run once per key (`run`): `make` writes the record; the answer is 201 with the record, its
+        version as the ETag and `Location` (`location` with `{id}` filled in). For personal data, `written`
+        names what the create wrote, by entity, for the audit trail."""
+
+        async def action() -> Response:
+            record = await make()
+            if audit is not None and written is not None:
+                for entity, ids in written(record).items():
+                    audit.wrote(entity, ids, Action.CREATE)
+            return versioned_response(record, 201, location=location.format(id=record.id))
+
+        return await self.run(action)
 
     async def _claim(self) -> Response | None:
         """None when this request now holds the key; the first answer when it has one; else a 409 or 422."""

@@ -26,11 +26,9 @@ async def create_kitchen(
 ) -> Response:
     """A community kitchen of a desa, run by a local group, with its capacity in portions a day."""
 
-    async def create() -> Response:
-        kitchen = await service.create(session=session, principal=principal, data=data)
-        return versioned_response(kitchen, status.HTTP_201_CREATED, location=f"/v1/kitchens/{kitchen.id}")
-
-    return await idempotency.run(create)
+    return await idempotency.create(
+        lambda: service.create(session=session, principal=principal, data=data), location="/v1/kitchens/{id}"
+    )
 
 
 @router.get("", response_model=Page[KitchenRead], dependencies=[READ])

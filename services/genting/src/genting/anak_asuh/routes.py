@@ -11,14 +11,13 @@ from genting.anak_asuh import service
 from genting.anak_asuh.models import AnakAsuhStatus
 from genting.anak_asuh.schemas import AnakAsuhRead, Candidate, Enrollment, SponsoredView
 from genting.deps import UpstreamsDep
-from kkb_shared.audit import Action, AuditDep
+from kkb_shared.audit import AuditDep
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import LimitQuery, Page
-from kkb_shared.versioning import versioned_response
 
 router = APIRouter(prefix="/anak-asuh", tags=["anak asuh"], responses=problem_responses(401, 403, 422))
 
@@ -59,14 +58,12 @@ async def enroll(
 ) -> Response:
     """Enroll a registry member; one who is not eligible is a 422 with the reason."""
 
-    async def create() -> Response:
-        record = await service.enroll(
-            session=session, principal=principal, upstreams=upstreams, member_id=data.member_id
-        )
-        audit.wrote("anak_asuh", [record.id], Action.CREATE)
-        return versioned_response(record, status.HTTP_201_CREATED, location=f"/v1/anak-asuh/{record.id}")
-
-    return await idempotency.run(create)
+    return await idempotency.create(
+        lambda: service.enroll(session=session, principal=principal, upstreams=upstreams, member_id=data.member_id),
+        location="/v1/anak-asuh/{id}",
+        audit=audit,
+        written=lambda record: {"anak_asuh": [record.id]},
+    )
 
 
 @router.get("", response_model=Page[AnakAsuhRead] | Page[SponsoredView], dependencies=[READ_OWN])

@@ -36,11 +36,9 @@ async def create_ota(
     """A sponsor with its agreement (kesepakatan) with the TPG: period, committed rupiah, aid kinds and the
     number of anak asuh. Send `Idempotency-Key` to retry safely."""
 
-    async def create() -> Response:
-        ota = await service.create(session=session, principal=principal, data=data)
-        return versioned_response(ota, status.HTTP_201_CREATED, location=f"/v1/otas/{ota.id}")
-
-    return await idempotency.run(create)
+    return await idempotency.create(
+        lambda: service.create(session=session, principal=principal, data=data), location="/v1/otas/{id}"
+    )
 
 
 @router.get("", response_model=Page[OtaRead], dependencies=[READ_OWN])

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from kkb_shared.audit import Action, AuditDep
+from kkb_shared.audit import AuditDep
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -44,12 +44,12 @@ async def create_assignment(
     token, whether the member exists, is live and lives in the team's desa; when it cannot be reached the
     answer is 503 and nothing is written, so a retry with the same `Idempotency-Key` later succeeds once."""
 
-    async def create() -> Response:
-        assignment = await service.create(session=session, principal=principal, registry=registry, data=data)
-        audit.wrote("assignment", [assignment.id], Action.CREATE)
-        return versioned_response(assignment, status.HTTP_201_CREATED, location=f"/v1/assignments/{assignment.id}")
-
-    return await idempotency.run(create)
+    return await idempotency.create(
+        lambda: service.create(session=session, principal=principal, registry=registry, data=data),
+        location="/v1/assignments/{id}",
+        audit=audit,
+        written=lambda assignment: {"assignment": [assignment.id]},
+    )
 
 
 @router.get("", response_model=Page[AssignmentRead], dependencies=[READ])

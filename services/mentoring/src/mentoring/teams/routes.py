@@ -35,11 +35,10 @@ async def create_team(
     """A TPK of a desa (checked against the registry's regions) with its members, each a gateway user of
     role `tpk`. Send `Idempotency-Key` to retry safely."""
 
-    async def create() -> Response:
-        team = await service.create(session=session, principal=principal, registry=registry, data=data)
-        return versioned_response(team, status.HTTP_201_CREATED, location=f"/v1/teams/{team.id}")
-
-    return await idempotency.run(create)
+    return await idempotency.create(
+        lambda: service.create(session=session, principal=principal, registry=registry, data=data),
+        location="/v1/teams/{id}",
+    )
 
 
 @router.get("", response_model=Page[TeamRead], dependencies=[READ])

@@ -43,14 +43,12 @@ async def create_visit(
     measurement gets its WHO 2006 z-scores; one WHO flags as implausible is a 422 unless
     `confirm_implausible` is true, then it is kept and marked. Send `Idempotency-Key` to retry safely."""
 
-    async def create() -> Response:
-        visit = await service.create(
-            session=session, principal=principal, settings=request.app.state.settings, data=data
-        )
-        audit.wrote("visit", [visit.id], Action.CREATE)
-        return versioned_response(visit, status.HTTP_201_CREATED, location=f"/v1/visits/{visit.id}")
-
-    return await idempotency.run(create)
+    return await idempotency.create(
+        lambda: service.create(session=session, principal=principal, settings=request.app.state.settings, data=data),
+        location="/v1/visits/{id}",
+        audit=audit,
+        written=lambda visit: {"visit": [visit.id]},
+    )
 
 
 @router.get("/visits", response_model=Page[VisitRead], dependencies=[READ])

@@ -49,13 +49,12 @@ async def create_family(
 ) -> Response:
     """Register a family with its members (all or nothing). Send `Idempotency-Key` to retry safely."""
 
-    async def create() -> Response:
-        family = await service.create_family(session=session, principal=principal, data=data)
-        audit.wrote("family", [family.id], Action.CREATE)
-        audit.wrote("member", [member.id for member in family.members], Action.CREATE)
-        return versioned_response(family, status.HTTP_201_CREATED, location=f"/v1/families/{family.id}")
-
-    return await idempotency.run(create)
+    return await idempotency.create(
+        lambda: service.create_family(session=session, principal=principal, data=data),
+        location="/v1/families/{id}",
+        audit=audit,
+        written=lambda family: {"family": [family.id], "member": [member.id for member in family.members]},
+    )
 
 
 @router.get("/families", response_model=Page[FamilyRead], dependencies=[READ])
@@ -179,12 +178,12 @@ async def add_member(
     idempotency: IdempotencyDep,
     audit: AuditDep,
 ) -> Response:
-    async def create() -> Response:
-        member = await service.add_member(session=session, principal=principal, family_id=family_id, data=data)
-        audit.wrote("member", [member.id], Action.CREATE)
-        return versioned_response(member, status.HTTP_201_CREATED, location=f"/v1/members/{member.id}")
-
-    return await idempotency.run(create)
+    return await idempotency.create(
+        lambda: service.add_member(session=session, principal=principal, family_id=family_id, data=data),
+        location="/v1/members/{id}",
+        audit=audit,
+        written=lambda member: {"member": [member.id]},
+    )
 
 
 @router.get("/members", response_model=Page[MemberRead], dependencies=[READ])

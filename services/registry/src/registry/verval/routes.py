@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Response
 
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
@@ -35,11 +35,9 @@ async def open_round(
     registered in its region are `new` in it and families imported or edited are `found`; a region (or one
     inside or around it) has one open round at a time, and one round per year."""
 
-    async def action() -> Response:
-        verval = await service.open_round(session=session, principal=principal, data=data)
-        return versioned_response(verval, status.HTTP_201_CREATED, location=f"/v1/verval-rounds/{verval.id}")
-
-    return await idempotency.run(action)
+    return await idempotency.create(
+        lambda: service.open_round(session=session, principal=principal, data=data), location="/v1/verval-rounds/{id}"
+    )
 
 
 @router.get("", response_model=Page[RoundRead], dependencies=[READ])
