@@ -36,6 +36,16 @@ async def kitchen(dashat: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, 
     return created
 
 
+# A kitchen's own ingredient (TKPI has no raw lele), with the source of its values.
+LELE = {
+    "name": "Ikan lele, segar",
+    "food_group": "Ikan",
+    "animal_protein": True,
+    "bdd_pct": 60,
+    "energy_kcal": 105,
+    "protein_g": 18.7,
+    "source": "label pemasok, diperiksa kader gizi",
+}
 EGG_RICE = [{"ingredient_id": "tkpi-HR002", "grams": 60}, {"ingredient_id": "tkpi-AR001", "grams": 50}]
 
 

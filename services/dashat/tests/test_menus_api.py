@@ -9,7 +9,7 @@ import httpx
 
 from kkb_shared.testing.tokens import TokenFactory
 
-from dashat_factories import EGG_RICE, kitchen, manager, operator, recipients_family
+from dashat_factories import EGG_RICE, LELE, kitchen, manager, operator, recipients_family
 
 
 async def test_menu_nutrition_cost_and_target_check(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
@@ -45,16 +45,7 @@ async def test_a_menu_without_animal_protein_is_flagged(dashat: httpx.AsyncClien
 
 async def test_a_kitchen_adds_its_own_ingredient(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
     k = await kitchen(dashat, tokens)
-    lele = {
-        "name": "Ikan lele, segar",
-        "food_group": "Ikan",
-        "animal_protein": True,
-        "bdd_pct": 60,
-        "energy_kcal": 105,
-        "protein_g": 18.7,
-        "source": "label pemasok, diperiksa kader gizi",
-    }
-    added = await dashat.post(f"/v1/kitchens/{k['id']}/ingredients", json=lele, headers=manager(tokens, k["id"]))
+    added = await dashat.post(f"/v1/kitchens/{k['id']}/ingredients", json=LELE, headers=manager(tokens, k["id"]))
     assert added.status_code == 201
     own = added.json()["id"]
     usable = await dashat.get(f"/v1/ingredients?kitchen_id={k['id']}&name=lele", headers=manager(tokens, k["id"]))
@@ -163,16 +154,7 @@ async def test_food_lookup_names_menus_and_ingredients_with_their_animal_protein
     k = await kitchen(dashat, tokens)
     body = {"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE}
     menu = (await dashat.post(f"/v1/kitchens/{k['id']}/menus", json=body, headers=operator(tokens))).json()
-    lele = {
-        "name": "Ikan lele, segar",
-        "food_group": "Ikan",
-        "animal_protein": True,
-        "bdd_pct": 60,
-        "energy_kcal": 105,
-        "protein_g": 18.7,
-        "source": "label pemasok",
-    }
-    own = (await dashat.post(f"/v1/kitchens/{k['id']}/ingredients", json=lele, headers=operator(tokens))).json()
+    own = (await dashat.post(f"/v1/kitchens/{k['id']}/ingredients", json=LELE, headers=operator(tokens))).json()
     lookup = {"menu_ids": [menu["id"], "no-such-menu"], "ingredient_ids": ["tkpi-CP077", own["id"], "tkpi-XX999"]}
     found = await dashat.post("/v1/food-lookups", json=lookup, headers=operator(tokens))
     assert found.status_code == 200, found.text
