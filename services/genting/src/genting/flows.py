@@ -19,7 +19,7 @@ from genting.matching.models import Match, MatchStatus
 from genting.matching.schemas import Suggestion, Suggestions
 from genting.sponsors import service as sponsors
 from kkb_shared.auth import Principal
-from kkb_shared.scope import scoped
+from kkb_shared.scope import scoped, within_region
 
 MAX_SUGGESTIONS = 200
 
@@ -37,7 +37,7 @@ async def suggestions(*, session: AsyncSession, principal: Principal, ota_id: st
         .where(
             col(AnakAsuh.deleted_at).is_(None),
             col(AnakAsuh.status) == AnakAsuhStatus.ACTIVE.value,
-            col(AnakAsuh.desa_code).startswith(ota.region_code),
+            within_region(col(AnakAsuh.desa_code), ota.region_code),
             col(AnakAsuh.id).not_in(matched),
         )
         .order_by(col(AnakAsuh.priority), col(AnakAsuh.enrolled_on), col(AnakAsuh.id))
