@@ -1,4 +1,4 @@
-"""Who may do what in GENTING (api-contract: roles and scope; issue: what each role sees).
+"""Who may do what in GENTING (docs/api.md: roles and scope; docs/genting.md: what each role sees).
 
 Operators of a region see everything of their region; an `ota` user sees only its own OTA (the token's
 `ota_id`): its anak asuh pseudonymised, its aid and its ledger."""

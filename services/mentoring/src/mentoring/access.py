@@ -1,4 +1,4 @@
-"""Who may do what in the mentoring service (api-contract: roles and scope). Visits and the people mentored
+"""Who may do what in the mentoring service (docs/api.md: roles and scope). Visits and the people mentored
 are health records (UU PDP 27/2022): viewers, sponsors and kitchens never read them, only the reports."""
 
 from kkb_shared.auth import Role, require
