@@ -1,4 +1,4 @@
-"""Change feeds (api-contract: `GET /{service}/v1/changes`): every service appends one row per created,
+"""Change feeds (docs/api.md, `GET /{service}/v1/changes`): every service appends one row per created,
 updated or deleted record, in the transaction that made the change, and serves them in commit order."""
 
 from __future__ import annotations
