@@ -133,11 +133,11 @@ async def test_the_answer_is_recorded_in_the_creates_own_transaction(
     database: Database = registry_app.state.database
     runs = 0
 
-    async def create() -> Response:  # a use case that commits what it writes (its row: one in the same database)
+    async def create() -> Response:  # a use case that writes a row (one in the same database) and flushes it
         nonlocal runs
         runs += 1
         session.add(IdempotencyRecord(subject="data", key="row", fingerprint="-", created_at=utcnow()))
-        await session.commit()
+        await session.flush()
         return JSONResponse({"ok": True}, status_code=201)
 
     async def die(*_: object) -> None:
@@ -148,7 +148,7 @@ async def test_the_answer_is_recorded_in_the_creates_own_transaction(
         monkeypatch.setattr(dying, "_record", die)
         with pytest.raises(asyncio.CancelledError):
             await dying.run(create)
-    assert not await _written(database, "row")  # its commit did not happen: nothing to write twice
+    assert not await _written(database, "row")  # its unit of work did not commit: nothing to write twice
 
     async with database.sessionmaker() as session:
         retry = Idempotency(database, subject="s", key="k-atomic", fingerprint="f", request_session=session)
@@ -169,7 +169,7 @@ async def test_a_create_that_outran_its_lease_and_was_taken_over_writes_nothing(
         assert (await retry.run(fast_create)).status_code == 201
         taken_over.set()
         session.add(IdempotencyRecord(subject="data", key="slow", fingerprint="-", created_at=utcnow()))
-        await session.commit()
+        await session.flush()
         return JSONResponse({"who": "first"}, status_code=201)
 
     async def fast_create() -> Response:

@@ -17,6 +17,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Result, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as SyncSession
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_
 from sqlmodel import SQLModel
@@ -120,31 +122,57 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 
 
 class Session(AsyncSession):
-    """The services' session. Inside `atomic()` a use case's own `commit()` only flushes, and the block commits
-    once at its end: what the caller writes around the use case (an idempotency key's recorded answer) lands in
-    the same transaction as the use case's rows, or nothing does."""
-
-    _atomic = False
-
-    async def commit(self) -> None:
-        if self._atomic:
-            await self.flush()
-        else:
-            await super().commit()
+    """The services' session. A request that writes does so in one unit of work, opened where a reader sees it
+    (`async with session.unit_of_work():` in the route, or the idempotency helper around a create): use cases
+    inside it flush and never commit, and the block commits once at its end, or rolls back when it raises.
+    `commit()` means commit; inside a unit of work it is a programming error."""
 
     @asynccontextmanager
-    async def atomic(self) -> AsyncIterator[None]:
-        if self._atomic:
-            raise RuntimeError("atomic() blocks do not nest")
-        self._atomic = True
+    async def unit_of_work(self) -> AsyncIterator[Session]:
+        """A versioned row that another request changed meanwhile fails the flush or the commit: a 412."""
+        if self.info.get(_IN_UNIT_OF_WORK):
+            raise RuntimeError("units of work do not nest")
+        self.info[_IN_UNIT_OF_WORK] = True
         try:
-            yield
+            yield self
+            self.info.pop(_IN_UNIT_OF_WORK)
+            await self.commit()
         except BaseException:
-            self._atomic = False
             await self.rollback()
             raise
-        self._atomic = False
-        await self.commit()
+        finally:
+            self.info.pop(_IN_UNIT_OF_WORK, None)
+
+    async def commit(self) -> None:
+        if self.info.get(_IN_UNIT_OF_WORK):
+            raise RuntimeError("commit() inside a unit of work: the unit of work commits at the end of its block")
+        await super().commit()
+
+
+_IN_UNIT_OF_WORK = "kkb_unit_of_work"
+_UNCOMMITTED = "kkb_uncommitted_writes"
+
+
+class _SyncSession(SyncSession):
+    """Remembers writes flushed and not yet committed or rolled back, so that a request that wrote outside a unit
+    of work fails loudly instead of losing its writes when its session closes."""
+
+
+@event.listens_for(_SyncSession, "after_flush")
+def _flushed(session: SyncSession, _context: Any) -> None:
+    session.info[_UNCOMMITTED] = True
+
+
+@event.listens_for(_SyncSession, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:  # a statement run through the session
+        state.session.info[_UNCOMMITTED] = True
+
+
+@event.listens_for(_SyncSession, "after_commit")
+@event.listens_for(_SyncSession, "after_rollback")
+def _ended(session: SyncSession) -> None:
+    session.info.pop(_UNCOMMITTED, None)
 
 
 class Database:
@@ -153,11 +181,14 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size)
-        self.sessionmaker = async_sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+        self.sessionmaker = async_sessionmaker(
+            self.engine, class_=Session, sync_session_class=_SyncSession, expire_on_commit=False
+        )
         # For background jobs that write in every transaction (imports, reassessment).
         self.write_sessionmaker = async_sessionmaker(
             self.engine.execution_options(**{SQLITE_BEGIN_IMMEDIATE: True}),
             class_=Session,
+            sync_session_class=_SyncSession,
             expire_on_commit=False,
         )
 
@@ -178,7 +209,8 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One session per request; whatever a use case did not commit is rolled back on close.
+    """One session per request. A request writes in its route's unit of work (`Session.unit_of_work`); writes
+    flushed outside one are rolled back and the request fails (a programming error, caught by the tests).
 
     On SQLite, a request that may write (any method but GET, HEAD and OPTIONS) begins IMMEDIATE, taking the
     write lock with its first statement: concurrent writers then queue for up to the busy timeout
@@ -193,6 +225,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         except BaseException:
             await session.rollback()
             raise
+        if session.info.get(_UNCOMMITTED):
+            await session.rollback()
+            raise RuntimeError(f"{request.method} {request.url.path} wrote outside a unit of work; nothing was kept")
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

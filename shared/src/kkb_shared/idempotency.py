@@ -72,12 +72,11 @@ class Idempotency:
         self._claimed_at = utcnow()  # set again when the key is claimed
 
     async def run(self, action: Callable[[], Awaitable[Response]], *, session: Session | None = None) -> Response:
-        """Run the create once per key. `session`: the one the action writes with, when it is not the
-        request's plain session (a write session). The action's commits and its recorded answer are one
-        transaction: a process that dies before it leaves neither, one that dies after it leaves both."""
-        if self.key is None:
-            return await action()
-        replay = await self._claim()
+        """Run the create once per key, as the request's unit of work. `session`: the one the action writes
+        with, when it is not the request's plain session (a write session). The action's writes and its recorded
+        answer are one transaction: a process that dies before it leaves neither, one that dies after it leaves
+        both. Without a key the action still runs in one unit of work."""
+        replay = await self._claim() if self.key is not None else None
         if replay is not None:
             return replay
         async with AsyncExitStack() as stack:
@@ -85,11 +84,13 @@ class Idempotency:
             if writer is None:  # an action that writes nothing of its own: the answer gets a session of its own
                 writer = await stack.enter_async_context(self.database.write_sessionmaker())
             try:
-                async with writer.atomic():  # rolled back on error: on SQLite it may hold the write lock
+                async with writer.unit_of_work():  # rolled back on error: on SQLite it may hold the write lock
                     response = await action()
-                    await self._record(writer, response)
+                    if self.key is not None:
+                        await self._record(writer, response)
             except BaseException:
-                await self._release()
+                if self.key is not None:
+                    await self._release()
                 raise
         return response
 

@@ -7,8 +7,6 @@ from typing import Annotated, Any, Protocol
 
 from fastapi import Header
 from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from kkb_shared.errors import InvalidInput, PreconditionFailed, PreconditionRequired
 
@@ -69,12 +67,3 @@ def check_if_match(if_match: str | None, current_version: int, *, required: bool
     versions = [int(tag.strip().removeprefix("W/").strip('"')) for tag in candidates]
     if current_version not in versions:
         raise PreconditionFailed(f"The record is at version {current_version}; read it again and retry")
-
-
-async def commit_versioned(session: AsyncSession) -> None:
-    """Commit a use case's writes; a versioned row changed meanwhile by another request is a 412."""
-    try:
-        await session.commit()
-    except StaleDataError as exc:
-        await session.rollback()
-        raise PreconditionFailed("The record was changed by another request; read it again and retry") from exc

@@ -33,7 +33,8 @@ router = APIRouter(
 
 @router.post("/users", status_code=201, response_model=UserRead, responses=problem_responses(409))
 async def create_user(data: UserCreate, session: SessionDep) -> Response:
-    return versioned_response(await service.create_user(session=session, data=data), status.HTTP_201_CREATED)
+    async with session.unit_of_work():
+        return versioned_response(await service.create_user(session=session, data=data), status.HTTP_201_CREATED)
 
 
 @router.get("/users", response_model=Page[UserRead])
@@ -54,13 +55,17 @@ async def update_user(
 ) -> Response:
     """Update or disable (`is_active: false`) a user; a password, role, region or status change revokes
     the user's refresh tokens."""
-    return versioned_response(await service.update_user(session=session, user_id=user_id, data=data, if_match=if_match))
+    async with session.unit_of_work():
+        return versioned_response(
+            await service.update_user(session=session, user_id=user_id, data=data, if_match=if_match)
+        )
 
 
 @router.post("/clients", status_code=201, response_model=ClientWithSecret, responses=problem_responses(409))
 async def create_client(data: ClientCreate, session: SessionDep) -> Response:
     """Create a machine client; its secret is in this answer only."""
-    return versioned_response(await service.create_client(session=session, data=data), status.HTTP_201_CREATED)
+    async with session.unit_of_work():
+        return versioned_response(await service.create_client(session=session, data=data), status.HTTP_201_CREATED)
 
 
 @router.get("/clients", response_model=Page[ClientRead])
@@ -75,6 +80,7 @@ async def update_client(
     client_id: RecordIdPath, data: ClientUpdate, session: SessionDep, if_match: IfMatchRequired
 ) -> Response:
     """Update, disable (`is_active: false`) or rotate the secret (`rotate_secret: true`) of a client."""
-    return versioned_response(
-        await service.update_client(session=session, client_id=client_id, data=data, if_match=if_match)
-    )
+    async with session.unit_of_work():
+        return versioned_response(
+            await service.update_client(session=session, client_id=client_id, data=data, if_match=if_match)
+        )

@@ -24,7 +24,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import ACCOUNT_NAME, Cursor, Page, keyset_page
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 
 USER_CURSOR = Cursor("gateway.users", ACCOUNT_NAME, str)
 CLIENT_CURSOR = Cursor("gateway.clients", ACCOUNT_NAME, str)
@@ -55,7 +55,7 @@ async def create_user(*, session: AsyncSession, data: UserCreate) -> UserRead:
         updated_at=now,
     )
     session.add(user)
-    await commit_versioned(session)
+    await session.flush()
     return user_read(user)
 
 
@@ -98,7 +98,7 @@ async def update_user(*, session: AsyncSession, user_id: str, data: UserUpdate, 
     user.updated_at = utcnow()
     if revoke:
         await auth_service.revoke_user_tokens(session=session, user_id=user.id)
-    await commit_versioned(session)
+    await session.flush()
     return user_read(user)
 
 
@@ -119,7 +119,7 @@ async def create_client(*, session: AsyncSession, data: ClientCreate) -> ClientW
         updated_at=now,
     )
     session.add(client)
-    await commit_versioned(session)
+    await session.flush()
     return ClientWithSecret(**client_read(client).model_dump(), client_secret=secret)
 
 
@@ -148,7 +148,7 @@ async def update_client(
     if secret:
         client.secret_hash = passwords.hash_secret(secret)
     client.updated_at = utcnow()
-    await commit_versioned(session)
+    await session.flush()
     if secret:
         return ClientWithSecret(**client_read(client).model_dump(), client_secret=secret)
     return client_read(client)

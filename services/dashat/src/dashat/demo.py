@@ -59,87 +59,91 @@ async def load_demo_data(settings: DashatSettings, upstreams: Upstreams) -> str:
         async with database.sessionmaker() as session:
             if (await session.execute(select(func.count()).select_from(Kitchen))).scalar_one():
                 return "dashat demo data: already there"
-            now = utcnow()
-            session.add(
-                Kitchen(
-                    id=DEMO_KITCHEN_ID,
-                    desa_code=DESA,
-                    name="Dapur Sehat Dungun Perapakan",
-                    managing_group=ManagingGroup.PKK.value,
-                    address="Balai Desa Dungun Perapakan",
-                    capacity_per_day=60,
-                    status=KitchenStatus.ACTIVE.value,
-                    created_by=operator.subject,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            await session.commit()
-            for ingredient, price in PRICES.items():
-                await menus.set_price(
-                    session=session,
-                    principal=operator,
-                    kitchen_id=DEMO_KITCHEN_ID,
-                    ingredient_id=ingredient,
-                    data=PriceSet(price_per_kg=price),
-                )
-            made = []
-            for name, (group, items) in MENUS.items():
-                lines = [MenuItemIn(ingredient_id=i, grams=Decimal(g)) for i, g in items.items()]
-                made.append(
-                    await menus.create_menu(
-                        session=session,
-                        principal=operator,
-                        settings=settings,
-                        kitchen_id=DEMO_KITCHEN_ID,
-                        data=MenuCreate(name=name, target_group=group, items=lines),
+            async with session.unit_of_work():
+                now = utcnow()
+                session.add(
+                    Kitchen(
+                        id=DEMO_KITCHEN_ID,
+                        desa_code=DESA,
+                        name="Dapur Sehat Dungun Perapakan",
+                        managing_group=ManagingGroup.PKK.value,
+                        address="Balai Desa Dungun Perapakan",
+                        capacity_per_day=60,
+                        status=KitchenStatus.ACTIVE.value,
+                        created_by=operator.subject,
+                        created_at=now,
+                        updated_at=now,
                     )
                 )
-            monday = today - timedelta(days=today.weekday())
-            await community.set_plan(
-                session=session,
-                principal=operator,
-                kitchen_id=DEMO_KITCHEN_ID,
-                week_start=monday,
-                data=MenuPlanSet(days={str(day): [made[day % len(made)].id] for day in range(5)}),
-            )
-            await community.add_partner(
-                session=session,
-                principal=operator,
-                kitchen_id=DEMO_KITCHEN_ID,
-                data=PartnerCreate(
-                    name="PT Sawit Lestari (CSR)",
-                    helix=Helix.DUNIA_USAHA,
-                    contribution=ContributionKind.FUNDING,
-                    value=5_000_000,
-                    description="Bahan pangan tiga bulan",
-                    mou_start=today - timedelta(days=30),
-                    mou_end=today + timedelta(days=335),
-                ),
-            )
-            for menu in made:
-                await distribution.produce(
+                for ingredient, price in PRICES.items():
+                    await menus.set_price(
+                        session=session,
+                        principal=operator,
+                        kitchen_id=DEMO_KITCHEN_ID,
+                        ingredient_id=ingredient,
+                        data=PriceSet(price_per_kg=price),
+                    )
+                made = []
+                for name, (group, items) in MENUS.items():
+                    lines = [MenuItemIn(ingredient_id=i, grams=Decimal(g)) for i, g in items.items()]
+                    made.append(
+                        await menus.create_menu(
+                            session=session,
+                            principal=operator,
+                            settings=settings,
+                            kitchen_id=DEMO_KITCHEN_ID,
+                            data=MenuCreate(name=name, target_group=group, items=lines),
+                        )
+                    )
+                monday = today - timedelta(days=today.weekday())
+                await community.set_plan(
                     session=session,
                     principal=operator,
                     kitchen_id=DEMO_KITCHEN_ID,
-                    data=ProductionCreate(produced_on=today, menu_id=menu.id, portions=20),
+                    week_start=monday,
+                    data=MenuPlanSet(days={str(day): [made[day % len(made)].id] for day in range(5)}),
                 )
-            await community.record_sale(
-                session=session,
-                principal=operator,
-                kitchen_id=DEMO_KITCHEN_ID,
-                data=SaleCreate(sold_on=today, product="Nugget lele", quantity=25, amount=125_000),
+                await community.add_partner(
+                    session=session,
+                    principal=operator,
+                    kitchen_id=DEMO_KITCHEN_ID,
+                    data=PartnerCreate(
+                        name="PT Sawit Lestari (CSR)",
+                        helix=Helix.DUNIA_USAHA,
+                        contribution=ContributionKind.FUNDING,
+                        value=5_000_000,
+                        description="Bahan pangan tiga bulan",
+                        mou_start=today - timedelta(days=30),
+                        mou_end=today + timedelta(days=335),
+                    ),
+                )
+                for menu in made:
+                    await distribution.produce(
+                        session=session,
+                        principal=operator,
+                        kitchen_id=DEMO_KITCHEN_ID,
+                        data=ProductionCreate(produced_on=today, menu_id=menu.id, portions=20),
+                    )
+                await community.record_sale(
+                    session=session,
+                    principal=operator,
+                    kitchen_id=DEMO_KITCHEN_ID,
+                    data=SaleCreate(sold_on=today, product="Nugget lele", quantity=25, amount=125_000),
+                )
+            figures = await planning.desa_figures(
+                database=database, principal=operator, upstreams=upstreams, kitchen_id=DEMO_KITCHEN_ID
             )
-            await planning.refresh(
-                session=session,
-                principal=operator,
-                upstreams=upstreams,
-                kitchen_id=DEMO_KITCHEN_ID,
-                data=planning.PlanningInput(
-                    food_access="Pasar Tebas 5 km; telur, tempe dan teri mudah didapat",
-                    earlier_kitchens="Posyandu pernah membagi PMT lokal pada 2024",
-                ),
-            )
+            async with session.unit_of_work():  # the figures read first, with no transaction open
+                await planning.keep(
+                    session=session,
+                    principal=operator,
+                    kitchen_id=DEMO_KITCHEN_ID,
+                    figures=figures,
+                    data=planning.PlanningInput(
+                        food_access="Pasar Tebas 5 km; telur, tempe dan teri mudah didapat",
+                        earlier_kitchens="Posyandu pernah membagi PMT lokal pada 2024",
+                    ),
+                )
             recipients = await _krs_members(upstreams.registry)
             day = [
                 {
@@ -151,18 +155,19 @@ async def load_demo_data(settings: DashatSettings, upstreams: Upstreams) -> str:
                 }
                 for member_id in recipients[:20]
             ]
-            batch = (
-                await distribution.distribute(
-                    database=database,
-                    session=session,
-                    principal=operator,
-                    upstreams=upstreams,
-                    kitchen_id=DEMO_KITCHEN_ID,
-                    data=DistributionBatchCreate(distributed_on=today, lines=day),
+            async with session.unit_of_work():  # reads in its own session, asks the registry, then writes
+                batch = (
+                    await distribution.distribute(
+                        database=database,
+                        session=session,
+                        principal=operator,
+                        upstreams=upstreams,
+                        kitchen_id=DEMO_KITCHEN_ID,
+                        data=DistributionBatchCreate(distributed_on=today, lines=day),
+                    )
+                    if day
+                    else None
                 )
-                if day
-                else None
-            )
     finally:
         await database.dispose()
     given = batch.accepted if batch else 0

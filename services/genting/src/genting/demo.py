@@ -57,77 +57,84 @@ async def load_demo_data(settings: GentingSettings, upstreams: Upstreams) -> str
         async with database.sessionmaker() as session:
             if (await session.execute(select(func.count()).select_from(Ota))).scalar_one():
                 return "genting demo data: already there"
-            now = utcnow()
-            session.add(
-                Ota(
-                    id=DEMO_OTA_ID,
-                    name="PT Pangan Sehat Kalbar (demo)",
-                    kind=OtaKind.SWASTA.value,
-                    contact_name="Ibu Ratna",
-                    contact_phone="+62 812 5555 0101",
-                    contact_email="csr@pangansehat.example",
-                    region_code="6101",
-                    agreement_start=today - timedelta(days=60),
-                    agreement_end=today + timedelta(days=305),
-                    committed_amount=CHILDREN * AID_VALUE,
-                    aid_kinds=[AidKind.NUTRITION.value],
-                    anak_asuh_target=CHILDREN,
-                    created_by=operator.subject,
-                    created_at=now,
-                    updated_at=now,
+            async with session.unit_of_work():
+                now = utcnow()
+                session.add(
+                    Ota(
+                        id=DEMO_OTA_ID,
+                        name="PT Pangan Sehat Kalbar (demo)",
+                        kind=OtaKind.SWASTA.value,
+                        contact_name="Ibu Ratna",
+                        contact_phone="+62 812 5555 0101",
+                        contact_email="csr@pangansehat.example",
+                        region_code="6101",
+                        agreement_start=today - timedelta(days=60),
+                        agreement_end=today + timedelta(days=305),
+                        committed_amount=CHILDREN * AID_VALUE,
+                        aid_kinds=[AidKind.NUTRITION.value],
+                        anak_asuh_target=CHILDREN,
+                        created_by=operator.subject,
+                        created_at=now,
+                        updated_at=now,
+                    )
                 )
-            )
-            await session.commit()
-            candidates = await anak_asuh_service.candidates(
-                session=session, principal=operator, upstreams=upstreams, desa_code=DESA, cursor=None, limit=CHILDREN
-            )
-            book = _Booker(session, operator, today)
-            await book.entry(EntryKind.COMMITMENT, CHILDREN * AID_VALUE, "kesepakatan dengan TPG")
-            await book.entry(EntryKind.RECEIPT, CHILDREN * AID_VALUE // 2, "transfer tahap 1")
-            enrolled = 0
-            for candidate in candidates.items:
-                if candidate.category not in rules.WITHIN_1000_HPK:
-                    continue  # nutrition aid is for the 1000 HPK: pregnancy and baduta
-                record = await anak_asuh_service.enroll(
-                    session=session, principal=operator, upstreams=upstreams, member_id=candidate.member_id
-                )
-                match = await matching.confirm(
+                candidates = await anak_asuh_service.candidates(
                     session=session,
                     principal=operator,
-                    data=MatchCreate(
-                        ota_id=DEMO_OTA_ID,
-                        anak_asuh_id=record.id,
-                        aid_kind=AidKind.NUTRITION,
-                        starts_on=today - timedelta(days=30),
-                    ),
+                    upstreams=upstreams,
+                    desa_code=DESA,
+                    cursor=None,
+                    limit=CHILDREN,
                 )
-                data = AidCreate(
-                    match_id=match.id,
-                    description="Makan siang kaya protein hewani, tiga kali seminggu",
-                    packages=PACKAGES,
-                    starts_on=today - timedelta(days=30),
-                    ends_on=_aid_end(record.category, record.birth_date, today + timedelta(days=60)),
-                )
-                contents = await food.package_contents(upstreams.dashat, data.packages)
-                aid = await aid_service.create_aid(session=session, principal=operator, data=data, contents=contents)
-                await book.expenditure(aid.id, Category.MATERIALS, 480_000 + enrolled * 20_000)
-                await book.expenditure(aid.id, Category.DISTRIBUTION, 60_000)
-                for week in range(4):
-                    due = today - timedelta(days=28 - 7 * week)
-                    await aid_service.deliver(
+                book = _Booker(session, operator, today)
+                await book.entry(EntryKind.COMMITMENT, CHILDREN * AID_VALUE, "kesepakatan dengan TPG")
+                await book.entry(EntryKind.RECEIPT, CHILDREN * AID_VALUE // 2, "transfer tahap 1")
+                enrolled = 0
+                for candidate in candidates.items:
+                    if candidate.category not in rules.WITHIN_1000_HPK:
+                        continue  # nutrition aid is for the 1000 HPK: pregnancy and baduta
+                    record = await anak_asuh_service.enroll(
+                        session=session, principal=operator, upstreams=upstreams, member_id=candidate.member_id
+                    )
+                    match = await matching.confirm(
                         session=session,
                         principal=operator,
-                        aid_id=aid.id,
-                        data=DeliveryCreate(
-                            due_on=due,
-                            delivered_on=due + timedelta(days=1 if (week + enrolled) % 4 == 0 else 0),
-                            items="nasi, telur, lele goreng, sayur kelor",
-                            portions=3,
-                            delivered_by="Dapur DASHAT Dungun Perapakan",
-                            kitchen_id="0192f000-0000-7000-8000-000000000002",
+                        data=MatchCreate(
+                            ota_id=DEMO_OTA_ID,
+                            anak_asuh_id=record.id,
+                            aid_kind=AidKind.NUTRITION,
+                            starts_on=today - timedelta(days=30),
                         ),
                     )
-                enrolled += 1
+                    data = AidCreate(
+                        match_id=match.id,
+                        description="Makan siang kaya protein hewani, tiga kali seminggu",
+                        packages=PACKAGES,
+                        starts_on=today - timedelta(days=30),
+                        ends_on=_aid_end(record.category, record.birth_date, today + timedelta(days=60)),
+                    )
+                    contents = await food.package_contents(upstreams.dashat, data.packages)
+                    aid = await aid_service.create_aid(
+                        session=session, principal=operator, data=data, contents=contents
+                    )
+                    await book.expenditure(aid.id, Category.MATERIALS, 480_000 + enrolled * 20_000)
+                    await book.expenditure(aid.id, Category.DISTRIBUTION, 60_000)
+                    for week in range(4):
+                        due = today - timedelta(days=28 - 7 * week)
+                        await aid_service.deliver(
+                            session=session,
+                            principal=operator,
+                            aid_id=aid.id,
+                            data=DeliveryCreate(
+                                due_on=due,
+                                delivered_on=due + timedelta(days=1 if (week + enrolled) % 4 == 0 else 0),
+                                items="nasi, telur, lele goreng, sayur kelor",
+                                portions=3,
+                                delivered_by="Dapur DASHAT Dungun Perapakan",
+                                kitchen_id="0192f000-0000-7000-8000-000000000002",
+                            ),
+                        )
+                    enrolled += 1
     finally:
         await database.dispose()
     return f"genting demo data: 1 OTA, {enrolled} anak asuh matched with nutrition aid"

@@ -74,41 +74,42 @@ async def load_demo_data(settings: MentoringSettings, registry: RegistryClient) 
         async with database.sessionmaker() as session:
             if (await session.execute(select(func.count()).select_from(Team))).scalar_one():
                 return "mentoring demo data: already there"
-            team = await create_team(
-                session=session,
-                principal=admin,
-                registry=registry,
-                data=TeamCreate(
-                    desa_code=DESA,
-                    name="TPK Dungun Perapakan",
-                    members=[
-                        TeamMemberCreate(user_id=BIDAN_USER_ID, name="Bidan Rina", role=TeamRole.BIDAN),
-                        TeamMemberCreate(user_id=KADER_USER_ID, name="Kader Yuli", role=TeamRole.KADER_KB),
-                    ],
-                ),
-            )
-            kader = next(m.id for m in team.members if m.user_id == KADER_USER_ID)
-            for member in await _members(registry):
-                category = _category(member, today)
-                if category is None:
-                    continue
-                birth = date.fromisoformat(member["birth_date"])
-                started = max(birth, today - timedelta(days=30 * MONTHS_OF_VISITS + 10))
-                try:
-                    assignment = await assignments.create(
-                        session=session,
-                        principal=admin,
-                        registry=registry,
-                        data=AssignmentCreate(
-                            team_id=team.id, member_id=member["id"], category=category, started_on=started
-                        ),
-                    )
-                except DomainError:
-                    continue  # e.g. a child who is too old for the category on the start date
-                counts["assignments"] += 1
-                for visit in _visits(rng, assignment.id, category, member, started, today, kader):
-                    await visits.create(session=session, principal=admin, settings=settings, data=visit)
-                    counts["visits"] += 1
+            async with session.unit_of_work():
+                team = await create_team(
+                    session=session,
+                    principal=admin,
+                    registry=registry,
+                    data=TeamCreate(
+                        desa_code=DESA,
+                        name="TPK Dungun Perapakan",
+                        members=[
+                            TeamMemberCreate(user_id=BIDAN_USER_ID, name="Bidan Rina", role=TeamRole.BIDAN),
+                            TeamMemberCreate(user_id=KADER_USER_ID, name="Kader Yuli", role=TeamRole.KADER_KB),
+                        ],
+                    ),
+                )
+                kader = next(m.id for m in team.members if m.user_id == KADER_USER_ID)
+                for member in await _members(registry):
+                    category = _category(member, today)
+                    if category is None:
+                        continue
+                    birth = date.fromisoformat(member["birth_date"])
+                    started = max(birth, today - timedelta(days=30 * MONTHS_OF_VISITS + 10))
+                    try:
+                        assignment = await assignments.create(
+                            session=session,
+                            principal=admin,
+                            registry=registry,
+                            data=AssignmentCreate(
+                                team_id=team.id, member_id=member["id"], category=category, started_on=started
+                            ),
+                        )
+                    except DomainError:
+                        continue  # e.g. a child who is too old for the category on the start date
+                    counts["assignments"] += 1
+                    for visit in _visits(rng, assignment.id, category, member, started, today, kader):
+                        await visits.create(session=session, principal=admin, settings=settings, data=visit)
+                        counts["visits"] += 1
     finally:
         await database.dispose()
     return f"mentoring demo data: 1 team, {counts['assignments']} assignments, {counts['visits']} visits"

@@ -221,8 +221,9 @@ async def load_demo_data(database_url: str, *, count: int = FAMILY_COUNT, seed: 
             existing = (await session.execute(select(func.count()).select_from(Family))).scalar_one()
             if existing:
                 return f"demo data not loaded: the registry already holds {existing} families"
-            for index in range(count):
-                await service.create_family(session=session, principal=admin, data=generator.family(index))
+            async with session.unit_of_work():
+                for index in range(count):
+                    await service.create_family(session=session, principal=admin, data=generator.family(index))
     finally:
         await database.dispose()
     return f"demo data loaded: {count} families in {len(DEMO_DESA)} desa of Kecamatan Tebas"

@@ -5,6 +5,7 @@ earlier kitchens."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -17,7 +18,7 @@ from sqlmodel import SQLModel
 from dashat.deps import Upstreams
 from dashat.kitchens.service import live_kitchen
 from kkb_shared.auth import Principal
-from kkb_shared.db import UtcDateTime, utcnow
+from kkb_shared.db import Database, UtcDateTime, utcnow
 from kkb_shared.plain_text import non_blank
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), non_blank(2000)]
@@ -56,18 +57,19 @@ class PlanningRead(BaseModel):
     updated_at: datetime | None
 
 
-async def refresh(
-    *,
-    session: AsyncSession,
-    principal: Principal,
-    upstreams: Upstreams,
-    kitchen_id: str,
-    data: PlanningInput,
-) -> PlanningRead:
-    """Read the desa's figures afresh from the registry and the mentoring service (503 when one is down:
-    nothing written) and keep them with the village's notes."""
-    kitchen = await live_kitchen(session, principal, kitchen_id)
-    desa = kitchen.desa_code
+@dataclass(frozen=True)
+class DesaFigures:
+    krs: dict[str, Any]
+    stunting: dict[str, Any]
+
+
+async def desa_figures(
+    *, database: Database, principal: Principal, upstreams: Upstreams, kitchen_id: str
+) -> DesaFigures:
+    """Read first: the kitchen in a read transaction of its own, then the desa's figures from the registry and
+    the mentoring service (503 when one is down), with no lock of this database held while they answer."""
+    async with database.sessionmaker() as reads:
+        desa = (await live_kitchen(reads, principal, kitchen_id)).desa_code
     krs_row = await upstreams.registry.desa_krs(desa)
     outcomes = await upstreams.mentoring.desa_stunting(desa, date.today().strftime("%Y-%m"))
     outcome_row = outcomes.row
@@ -79,10 +81,18 @@ async def refresh(
         "underweight": outcome_row.get("underweight", {"count": 0, "percent": None}),
         "wasted": outcome_row.get("wasted", {"count": 0, "percent": None}),
     }
+    return DesaFigures(krs=krs_row, stunting=stunting)
+
+
+async def keep(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, figures: DesaFigures, data: PlanningInput
+) -> PlanningRead:
+    """Then write: the figures with the village's notes (the kitchen read again, as it may have gone meanwhile)."""
+    kitchen = await live_kitchen(session, principal, kitchen_id)
     record = await session.get(PlanningRecord, kitchen.id)
     values: dict[str, Any] = {
-        "krs": krs_row,
-        "stunting": stunting,
+        "krs": figures.krs,
+        "stunting": figures.stunting,
         "food_access": data.food_access,
         "earlier_kitchens": data.earlier_kitchens,
         "updated_by": principal.subject,
@@ -94,8 +104,8 @@ async def refresh(
     else:
         for name, value in values.items():
             setattr(record, name, value)
-    await session.commit()
-    return PlanningRead(desa_code=desa, **record.model_dump(exclude={"updated_by"}))
+    await session.flush()
+    return PlanningRead(desa_code=kitchen.desa_code, **record.model_dump(exclude={"updated_by"}))
 
 
 async def get(*, session: AsyncSession, principal: Principal, kitchen_id: str) -> PlanningRead:

@@ -21,7 +21,7 @@ from dashat.community.schemas import (
 )
 from dashat.deps import UpstreamsDep
 from kkb_shared.auth import PrincipalDep
-from kkb_shared.db import SessionDep
+from kkb_shared.db import DatabaseDep, SessionDep
 from kkb_shared.errors import problem_responses
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import LimitQuery, Page
@@ -39,7 +39,8 @@ async def add_partner(
     """A partner of one of the 5 helix (masyarakat, kader penggerak masyarakat, pemerintah, perguruan tinggi,
     dunia usaha) with the scope of its partnership (policy support, funding, food materials, cadre training,
     menu development) and MoU period."""
-    return await service.add_partner(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
+    async with session.unit_of_work():
+        return await service.add_partner(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
 
 
 @router.get("/partners", response_model=Page[PartnerRead], dependencies=[READ])
@@ -60,9 +61,10 @@ async def set_menu_plan(
     kitchen_id: RecordIdPath, week_start: ServedDate, data: MenuPlanSet, principal: PrincipalDep, session: SessionDep
 ) -> MenuPlanRead:
     """The week's plan (the week starts on a Monday): for each day, the kitchen's menus to cook."""
-    return await service.set_plan(
-        session=session, principal=principal, kitchen_id=kitchen_id, week_start=week_start, data=data
-    )
+    async with session.unit_of_work():
+        return await service.set_plan(
+            session=session, principal=principal, kitchen_id=kitchen_id, week_start=week_start, data=data
+        )
 
 
 @router.get("/menu-plans/{week_start}", response_model=MenuPlanRead, dependencies=[READ])
@@ -77,22 +79,28 @@ async def record_sale(
     kitchen_id: RecordIdPath, data: SaleCreate, principal: PrincipalDep, session: SessionDep
 ) -> SaleRead:
     """A sale of the kitchen's products: income, for its self-sufficiency."""
-    return await service.record_sale(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
+    async with session.unit_of_work():
+        return await service.record_sale(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
 
 
 @router.put("/planning", response_model=PlanningRead, dependencies=[RUN], responses=problem_responses(503))
 async def refresh_planning(
-    kitchen_id: RecordIdPath, data: PlanningInput, principal: PrincipalDep, session: SessionDep, upstreams: UpstreamsDep
+    kitchen_id: RecordIdPath,
+    data: PlanningInput,
+    principal: PrincipalDep,
+    database: DatabaseDep,
+    session: SessionDep,
+    upstreams: UpstreamsDep,
 ) -> PlanningRead:
     """The kitchen's planning record: the desa's KRS counts and stunting figures read afresh from the registry
     and the mentoring service, with what the village knows of food access and earlier kitchens."""
-    return await planning.refresh(
-        session=session,
-        principal=principal,
-        upstreams=upstreams,
-        kitchen_id=kitchen_id,
-        data=data,
+    figures = await planning.desa_figures(
+        database=database, principal=principal, upstreams=upstreams, kitchen_id=kitchen_id
     )
+    async with session.unit_of_work():
+        return await planning.keep(
+            session=session, principal=principal, kitchen_id=kitchen_id, figures=figures, data=data
+        )
 
 
 @router.get("/planning", response_model=PlanningRead, dependencies=[READ])
@@ -112,18 +120,17 @@ async def record_education_session(
     kitchen_id: RecordIdPath,
     data: EducationSessionCreate,
     principal: PrincipalDep,
+    database: DatabaseDep,
     session: SessionDep,
     upstreams: UpstreamsDep,
 ) -> EducationSessionRead:
     """An education session on balanced meals (KIE, Isi Piringku, a cooking demonstration) or a cadre training:
     date, topic, who attended by group and count, and the registry members among them where known."""
-    return await service.record_session(
-        session=session,
-        principal=principal,
-        registry=upstreams.registry,
-        kitchen_id=kitchen_id,
-        data=data,
+    await service.check_attendees(
+        database=database, principal=principal, registry=upstreams.registry, kitchen_id=kitchen_id, data=data
     )
+    async with session.unit_of_work():
+        return await service.record_session(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
 
 
 @router.get("/education-sessions", response_model=Page[EducationSessionRead], dependencies=[READ])

@@ -23,7 +23,7 @@ from dashat.community.schemas import (
 from dashat.kitchens.service import live_kitchen
 from dashat.menus.models import Menu
 from kkb_shared.auth import Principal
-from kkb_shared.db import utcnow
+from kkb_shared.db import Database, utcnow
 from kkb_shared.errors import InvalidInput
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
@@ -42,7 +42,7 @@ async def add_partner(
     )
     partner.mou_start, partner.mou_end = data.mou_start, data.mou_end
     session.add(partner)
-    await session.commit()
+    await session.flush()
     return PartnerRead.model_validate(partner.model_dump())
 
 
@@ -100,7 +100,7 @@ async def set_plan(
         session.add(plan)
     else:
         plan.days, plan.updated_by, plan.updated_at = data.days, principal.subject, utcnow()
-    await session.commit()
+    await session.flush()
     return MenuPlanRead.model_validate(plan.model_dump())
 
 
@@ -118,7 +118,7 @@ async def record_sale(*, session: AsyncSession, principal: Principal, kitchen_id
         id=new_id(), kitchen_id=kitchen.id, **data.model_dump(), created_by=principal.subject, created_at=utcnow()
     )
     session.add(sale)
-    await session.commit()
+    await session.flush()
     return SaleRead.model_validate(sale.model_dump())
 
 
@@ -129,27 +129,30 @@ def _session_read(recorded: EducationSession) -> EducationSessionRead:
     return EducationSessionRead.model_validate(recorded, from_attributes=True)
 
 
-async def record_session(
-    *,
-    session: AsyncSession,
-    principal: Principal,
-    registry: RegistryClient,
-    kitchen_id: str,
-    data: EducationSessionCreate,
-) -> EducationSessionRead:
-    """An education session or cadre training; registry members named among the attendees must be live members
-    of the kitchen's desa (asked in bulk, before anything is written)."""
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+async def check_attendees(
+    *, database: Database, principal: Principal, registry: RegistryClient, kitchen_id: str, data: EducationSessionCreate
+) -> None:
+    """Read first: registry members named among the attendees must be live members of the kitchen's desa (the
+    kitchen read in a transaction of its own, the registry asked in bulk with no lock of this database held)."""
     named = sorted({m for attendee in data.attendees for m in attendee.member_ids})
-    if named:
-        found = await registry.member_facts(named)
-        here = {item.id for item in found if item.desa_code == kitchen.desa_code}
-        for index, attendee in enumerate(data.attendees):
-            for position, member_id in enumerate(attendee.member_ids):
-                if member_id not in here:
-                    raise InvalidInput(
-                        f"attendees[{index}].member_ids[{position}]", "no live registry member of the kitchen's desa"
-                    )
+    if not named:
+        return
+    async with database.sessionmaker() as reads:
+        desa = (await live_kitchen(reads, principal, kitchen_id)).desa_code
+    here = {item.id for item in await registry.member_facts(named) if item.desa_code == desa}
+    for index, attendee in enumerate(data.attendees):
+        for position, member_id in enumerate(attendee.member_ids):
+            if member_id not in here:
+                raise InvalidInput(
+                    f"attendees[{index}].member_ids[{position}]", "no live registry member of the kitchen's desa"
+                )
+
+
+async def record_session(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, data: EducationSessionCreate
+) -> EducationSessionRead:
+    """Then write: an education session or cadre training, its attendees checked (`check_attendees`)."""
+    kitchen = await live_kitchen(session, principal, kitchen_id)
     recorded = EducationSession(
         id=new_id(),
         kitchen_id=kitchen.id,
@@ -164,7 +167,7 @@ async def record_session(
         created_at=utcnow(),
     )
     session.add(recorded)
-    await session.commit()
+    await session.flush()
     return _session_read(recorded)
 
 

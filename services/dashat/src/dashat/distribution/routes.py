@@ -40,7 +40,8 @@ async def record_production(
 ) -> ProductionRead:
     """What was cooked: the menu and portions; the ingredients used (grams) and the cost follow from the menu
     and the kitchen's prices."""
-    return await service.produce(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
+    async with session.unit_of_work():
+        return await service.produce(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
 
 
 @router.post(
@@ -114,4 +115,5 @@ async def confirm_received(
     distribution_id: RecordIdPath, principal: PrincipalDep, session: SessionDep
 ) -> DistributionRead:
     """The recipient confirms having received the portions, after the day's list was sent."""
-    return await service.confirm_received(session=session, principal=principal, distribution_id=distribution_id)
+    async with session.unit_of_work():
+        return await service.confirm_received(session=session, principal=principal, distribution_id=distribution_id)

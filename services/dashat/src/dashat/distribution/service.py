@@ -80,7 +80,7 @@ async def produce(
     )
     session.add(production)
     await feed.record(session, [(Entity.PRODUCTION, production.id, 1, kitchen.desa_code)])
-    await session.commit()
+    await session.flush()
     return ProductionRead.model_validate(production.model_dump())
 
 
@@ -204,7 +204,7 @@ async def distribute(
         await session.execute(insert(Distribution), accepted)
     session.add_all(outbox)  # in the same transaction: a tagged distribution is never without its message
     await feed.record(session, [(Entity.DISTRIBUTION, row["id"], 1, kitchen.desa_code) for row in accepted])
-    await session.commit()
+    await session.flush()
     return DistributionBatchRead(**batch.model_dump(exclude={"rejections", "created_by"}), rejections=rejections)
 
 
@@ -383,5 +383,5 @@ async def confirm_received(*, session: AsyncSession, principal: Principal, distr
         raise Conflict("The distribution has already been confirmed as received")
     found.received_confirmed = True
     await feed.record(session, [(Entity.DISTRIBUTION, found.id, 2, found.desa_code)], Operation.UPDATED)
-    await session.commit()
+    await session.flush()
     return DistributionRead.model_validate(found.model_dump())

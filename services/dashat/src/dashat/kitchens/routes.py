@@ -57,7 +57,8 @@ async def update_kitchen(
     session: SessionDep,
     if_match: IfMatchRequired,
 ) -> Response:
-    kitchen = await service.update(
-        session=session, principal=principal, kitchen_id=kitchen_id, data=data, if_match=if_match
-    )
-    return versioned_response(kitchen)
+    async with session.unit_of_work():
+        kitchen = await service.update(
+            session=session, principal=principal, kitchen_id=kitchen_id, data=data, if_match=if_match
+        )
+        return versioned_response(kitchen)

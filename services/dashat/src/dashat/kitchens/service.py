@@ -17,7 +17,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 
 CURSOR = Cursor("dashat.kitchens", RECORD_ID, str)
 
@@ -49,7 +49,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: KitchenCr
     )
     session.add(kitchen)
     await feed.record(session, [(Entity.KITCHEN, kitchen.id, 1, kitchen.desa_code)])
-    await session.commit()
+    await session.flush()
     return read(kitchen)
 
 
@@ -82,5 +82,5 @@ async def update(
     kitchen.updated_at = utcnow()
     await session.flush()
     await feed.record(session, [(Entity.KITCHEN, kitchen.id, kitchen.version, kitchen.desa_code)], Operation.UPDATED)
-    await commit_versioned(session)
+    await session.flush()
     return read(kitchen)

@@ -54,7 +54,8 @@ async def add_ingredient(
     kitchen_id: RecordIdPath, data: IngredientCreate, principal: PrincipalDep, session: SessionDep
 ) -> IngredientRead:
     """An ingredient of the kitchen's own, with the source of its values."""
-    return await service.add_ingredient(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
+    async with session.unit_of_work():
+        return await service.add_ingredient(session=session, principal=principal, kitchen_id=kitchen_id, data=data)
 
 
 @router.put(
@@ -67,9 +68,10 @@ async def set_price(
     kitchen_id: RecordIdPath, ingredient_id: str, data: PriceSet, principal: PrincipalDep, session: SessionDep
 ) -> PriceRead:
     """The kitchen's local price per kg of an ingredient (as bought); menus' costs follow at once."""
-    return await service.set_price(
-        session=session, principal=principal, kitchen_id=kitchen_id, ingredient_id=ingredient_id, data=data
-    )
+    async with session.unit_of_work():
+        return await service.set_price(
+            session=session, principal=principal, kitchen_id=kitchen_id, ingredient_id=ingredient_id, data=data
+        )
 
 
 @router.put(
@@ -81,7 +83,8 @@ async def set_price(
 async def set_default_price(ingredient_id: str, data: DefaultPriceSet, session: SessionDep) -> IngredientRead:
     """A default price per kg of a shared ingredient (a province's reference price), used by menus of kitchens
     that have not set their own."""
-    return await service.set_default_price(session=session, ingredient_id=ingredient_id, data=data)
+    async with session.unit_of_work():
+        return await service.set_default_price(session=session, ingredient_id=ingredient_id, data=data)
 
 
 @router.get("/kitchens/{kitchen_id}/prices", response_model=Page[PriceRead], dependencies=[READ])
@@ -109,9 +112,10 @@ async def create_menu(
 ) -> MenuRead:
     """A recipe with grams per portion for a target group: nutrition and cost per portion are computed, and
     checked against the group's per-portion target; a menu without animal protein is flagged."""
-    return await service.create_menu(
-        session=session, principal=principal, settings=request.app.state.settings, kitchen_id=kitchen_id, data=data
-    )
+    async with session.unit_of_work():
+        return await service.create_menu(
+            session=session, principal=principal, settings=request.app.state.settings, kitchen_id=kitchen_id, data=data
+        )
 
 
 @router.get("/kitchens/{kitchen_id}/menus", response_model=Page[MenuRead], dependencies=[READ])

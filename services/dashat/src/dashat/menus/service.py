@@ -84,7 +84,7 @@ async def add_ingredient(
     kitchen = await live_kitchen(session, principal, kitchen_id)
     ingredient = Ingredient(id=new_id(), kitchen_id=kitchen.id, **data.model_dump(), created_at=utcnow())
     session.add(ingredient)
-    await session.commit()
+    await session.flush()
     return _ingredient_read(ingredient)
 
 
@@ -113,7 +113,7 @@ async def set_price(
         session.add(price)
     else:
         price.price_per_kg, price.source, price.updated_at = data.price_per_kg, data.source, utcnow()
-    await session.commit()
+    await session.flush()
     return PriceRead(
         ingredient_id=ingredient.id,
         name=ingredient.name,
@@ -129,7 +129,7 @@ async def set_default_price(*, session: AsyncSession, ingredient_id: str, data: 
     if ingredient is None or ingredient.kitchen_id is not None:
         raise NotFound(f"No shared ingredient {ingredient_id}")
     ingredient.default_price_per_kg = data.default_price_per_kg
-    await session.commit()
+    await session.flush()
     return _ingredient_read(ingredient)
 
 
@@ -192,7 +192,7 @@ async def create_menu(
         for n, item in enumerate(data.items)
     )
     await feed.record(session, [(Entity.MENU, menu.id, 1, kitchen.desa_code)])
-    await session.commit()
+    await session.flush()
     return (await _reads(session, settings, [menu]))[0]
 
 

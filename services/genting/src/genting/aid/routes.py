@@ -57,8 +57,9 @@ async def create_aid(
     or ingredients) and must hold an item of animal protein; DASHAT is asked first (unavailable: 503, nothing
     written). Refused for a target outside the 1000 HPK and for a period overlapping the desa's PMT."""
     contents = await food.package_contents(upstreams.dashat, data.packages)
-    aid = await service.create_aid(session=session, principal=principal, data=data, contents=contents)
-    return versioned_response(aid, status.HTTP_201_CREATED, location=f"/v1/aids/{aid.id}")
+    async with session.unit_of_work():
+        aid = await service.create_aid(session=session, principal=principal, data=data, contents=contents)
+        return versioned_response(aid, status.HTTP_201_CREATED, location=f"/v1/aids/{aid.id}")
 
 
 @router.post("/aids/recipient-checks", response_model=RecipientVerdicts, dependencies=[READ])
@@ -85,8 +86,9 @@ async def get_aid(aid_id: RecordIdPath, principal: PrincipalDep, session: Sessio
 )
 async def close_aid(aid_id: RecordIdPath, data: AidClose, principal: PrincipalDep, session: SessionDep) -> Response:
     """Close the aid; `materials_share_met` says whether materials reached 80% of its value."""
-    aid = await service.close_aid(session=session, principal=principal, aid_id=aid_id, closed_on=data.closed_on)
-    return versioned_response(aid)
+    async with session.unit_of_work():
+        aid = await service.close_aid(session=session, principal=principal, aid_id=aid_id, closed_on=data.closed_on)
+        return versioned_response(aid)
 
 
 @router.post(
@@ -126,7 +128,8 @@ async def reverse_entry(
     session: SessionDep,
 ) -> EntryRead:
     """Book the reversing entry of an entry (once)."""
-    return await service.reverse(session=session, principal=principal, seq=seq, data=data)
+    async with session.unit_of_work():
+        return await service.reverse(session=session, principal=principal, seq=seq, data=data)
 
 
 @router.get("/otas/{ota_id}/ledger", response_model=Page[EntryRead], dependencies=[READ_OWN])
@@ -159,7 +162,8 @@ async def record_delivery(
 ) -> DeliveryRead:
     """A delivery of the aid's packages: when planned and done, what, how many portions, by whom (a DASHAT
     kitchen as supplier by its id)."""
-    return await service.deliver(session=session, principal=principal, aid_id=aid_id, data=data)
+    async with session.unit_of_work():
+        return await service.deliver(session=session, principal=principal, aid_id=aid_id, data=data)
 
 
 @router.get("/aids/{aid_id:record_id}/deliveries", response_model=Page[DeliveryRead], dependencies=[READ_OWN])
@@ -183,4 +187,5 @@ async def confirm_delivery(
     delivery_id: RecordIdPath, data: DeliveryConfirm, principal: PrincipalDep, session: SessionDep
 ) -> DeliveryRead:
     """The receiving family's confirmation (recorded by the operator or the TPK who visits it)."""
-    return await service.confirm_delivery(session=session, principal=principal, delivery_id=delivery_id, data=data)
+    async with session.unit_of_work():
+        return await service.confirm_delivery(session=session, principal=principal, delivery_id=delivery_id, data=data)

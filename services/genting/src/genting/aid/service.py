@@ -132,7 +132,7 @@ async def create_aid(
     )
     session.add(aid)
     await feed.record(session, Entity.AID, aid.id, 1, aid.desa_code, Operation.CREATED)
-    await session.commit()
+    await session.flush()
     return await aid_read(session, aid)
 
 
@@ -164,7 +164,7 @@ async def close_aid(*, session: AsyncSession, principal: Principal, aid_id: str,
     aid.materials_share_met = rules.materials_share_met(aid.value, spent.materials)
     await session.flush()
     await feed.record(session, Entity.AID, aid.id, aid.version, aid.desa_code, Operation.UPDATED)
-    await session.commit()
+    await session.flush()
     return await aid_read(session, aid)
 
 
@@ -274,7 +274,7 @@ async def record(*, session: AsyncSession, principal: Principal, data: EntryCrea
     session.add(entry)
     await session.flush()
     await feed.record(session, Entity.LEDGER_ENTRY, entry.seq or 0, 1, place, Operation.CREATED)
-    await session.commit()
+    await session.flush()
     return entry_read(entry)
 
 
@@ -312,7 +312,7 @@ async def reverse(*, session: AsyncSession, principal: Principal, seq: int, data
         await session.rollback()
         raise Conflict(f"Entry {seq} has already been reversed") from exc
     await feed.record(session, Entity.LEDGER_ENTRY, entry.seq or 0, 1, place, Operation.CREATED)
-    await session.commit()
+    await session.flush()
     return entry_read(entry)
 
 
@@ -379,7 +379,7 @@ async def deliver(*, session: AsyncSession, principal: Principal, aid_id: str, d
     )
     session.add(delivery)
     await feed.record(session, Entity.DELIVERY, delivery.id, 1, delivery.desa_code, Operation.CREATED)
-    await session.commit()
+    await session.flush()
     return delivery_read(delivery)
 
 
@@ -416,5 +416,5 @@ async def confirm_delivery(
         raise InvalidInput("confirmed_on", "must not be before delivered_on")
     delivery.confirmed_on, delivery.confirmed_by = data.confirmed_on, data.confirmed_by.value
     await feed.record(session, Entity.DELIVERY, delivery.id, 2, delivery.desa_code, Operation.UPDATED)
-    await session.commit()
+    await session.flush()
     return delivery_read(delivery, for_sponsor=is_sponsor(principal))

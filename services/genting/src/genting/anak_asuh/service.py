@@ -108,7 +108,7 @@ async def enroll(*, session: AsyncSession, principal: Principal, upstreams: Upst
     event = _event(anak_asuh, today, "enrolled", "; ".join(eligibility.reasons))
     session.add(event)
     await feed.record(session, Entity.ANAK_ASUH, anak_asuh.id, 1, anak_asuh.desa_code, Operation.CREATED)
-    await session.commit()
+    await session.flush()
     return read(anak_asuh, [event])
 
 

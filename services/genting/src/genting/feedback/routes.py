@@ -29,8 +29,9 @@ router = APIRouter(prefix="/feedback", tags=["feedback"], responses=problem_resp
 )
 async def create_feedback(data: FeedbackCreate, principal: PrincipalDep, session: SessionDep) -> Response:
     """Feedback or a complaint; a sponsor's is about its own OTA."""
-    feedback = await service.create(session=session, principal=principal, data=data)
-    return versioned_response(feedback, status.HTTP_201_CREATED, location=f"/v1/feedback/{feedback.id}")
+    async with session.unit_of_work():
+        feedback = await service.create(session=session, principal=principal, data=data)
+        return versioned_response(feedback, status.HTTP_201_CREATED, location=f"/v1/feedback/{feedback.id}")
 
 
 @router.get(
@@ -65,7 +66,8 @@ async def move_feedback(
     if_match: IfMatchHeader = None,
 ) -> Response:
     """open → in_progress → resolved → closed; a resolved one may be reopened (in_progress)."""
-    feedback = await service.move(
-        session=session, principal=principal, feedback_id=feedback_id, data=data, if_match=if_match
-    )
-    return versioned_response(feedback)
+    async with session.unit_of_work():
+        feedback = await service.move(
+            session=session, principal=principal, feedback_id=feedback_id, data=data, if_match=if_match
+        )
+        return versioned_response(feedback)

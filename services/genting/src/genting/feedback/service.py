@@ -21,7 +21,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 
 CURSOR = Cursor("genting.feedback", RECORD_ID, str)
 
@@ -93,7 +93,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: FeedbackC
     )
     session.add(feedback)
     await feed.record(session, Entity.FEEDBACK, feedback.id, 1, feedback.desa_code, Operation.CREATED)
-    await session.commit()
+    await session.flush()
     return read(feedback, principal)
 
 
@@ -141,5 +141,5 @@ async def move(
     feedback.history = [*feedback.history, step]
     await session.flush()
     await feed.record(session, Entity.FEEDBACK, feedback.id, feedback.version, feedback.desa_code, Operation.UPDATED)
-    await commit_versioned(session)
+    await session.flush()
     return read(feedback, principal)

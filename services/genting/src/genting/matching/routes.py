@@ -40,8 +40,9 @@ async def suggest(
 async def confirm_match(data: MatchCreate, principal: PrincipalDep, session: SessionDep) -> Response:
     """An operator confirms a match. One anak asuh has at most one active OTA per aid kind: a second
     confirmation (also at the same moment) is a 409."""
-    match = await service.confirm(session=session, principal=principal, data=data)
-    return versioned_response(match, status.HTTP_201_CREATED, location=f"/v1/matches/{match.id}")
+    async with session.unit_of_work():
+        match = await service.confirm(session=session, principal=principal, data=data)
+        return versioned_response(match, status.HTTP_201_CREATED, location=f"/v1/matches/{match.id}")
 
 
 @router.get("/matches", response_model=Page[MatchRead], dependencies=[READ_OWN])
@@ -73,5 +74,6 @@ async def end_match(
     match_id: RecordIdPath, data: MatchEnd, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
 ) -> Response:
     """End a match; the anak asuh is free for another sponsor."""
-    match = await service.end(session=session, principal=principal, match_id=match_id, data=data, if_match=if_match)
-    return versioned_response(match)
+    async with session.unit_of_work():
+        match = await service.end(session=session, principal=principal, match_id=match_id, data=data, if_match=if_match)
+        return versioned_response(match)

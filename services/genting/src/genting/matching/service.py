@@ -26,7 +26,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 
 CURSOR = Cursor("genting.matches", RECORD_ID, str)
 
@@ -76,7 +76,7 @@ async def confirm(*, session: AsyncSession, principal: Principal, data: MatchCre
         await session.rollback()
         raise Conflict(f"The anak asuh already has an active {data.aid_kind.value} match") from exc
     await feed.record(session, Entity.MATCH, match.id, match.version, match.desa_code, Operation.CREATED)
-    await session.commit()
+    await session.flush()
     return read(match)
 
 
@@ -135,7 +135,7 @@ async def end(
     match.status, match.ends_on, match.updated_at = MatchStatus.ENDED.value, data.ends_on, utcnow()
     await session.flush()
     await feed.record(session, Entity.MATCH, match.id, match.version, match.desa_code, Operation.UPDATED)
-    await commit_versioned(session)
+    await session.flush()
     return read(match)
 
 

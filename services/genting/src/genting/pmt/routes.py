@@ -22,7 +22,8 @@ router = APIRouter(prefix="/pmt-periods", tags=["aid and ledger"], responses=pro
 @router.post("", status_code=201, response_model=PmtPeriodRead, dependencies=[MANAGE])
 async def create(data: PmtPeriodCreate, principal: PrincipalDep, session: SessionDep) -> PmtPeriodRead:
     """A desa's PMT period of the health ministry (PMT BOK Kemenkes); nutrition aid overlapping it is refused."""
-    return await service.create(session=session, principal=principal, data=data)
+    async with session.unit_of_work():
+        return await service.create(session=session, principal=principal, data=data)
 
 
 @router.get("", response_model=Page[PmtPeriodRead], dependencies=[READ])
@@ -39,5 +40,6 @@ async def list_periods(
 @router.delete("/{period_id}", status_code=204, dependencies=[MANAGE], responses=problem_responses(404))
 async def withdraw(period_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
     """Withdraw a period recorded in error (it is kept, marked withdrawn)."""
-    await service.withdraw(session=session, principal=principal, period_id=period_id)
-    return Response(status_code=204)
+    async with session.unit_of_work():
+        await service.withdraw(session=session, principal=principal, period_id=period_id)
+        return Response(status_code=204)

@@ -29,7 +29,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: PmtPeriod
         raise Forbidden(f"desa_code {data.desa_code} is outside your region")
     period = PmtPeriod(id=new_id(), **data.model_dump(), created_by=principal.subject, created_at=utcnow())
     session.add(period)
-    await session.commit()
+    await session.flush()
     return _read(period)
 
 
@@ -53,7 +53,7 @@ async def withdraw(*, session: AsyncSession, principal: Principal, period_id: st
     if period is None:
         raise NotFound(f"No PMT period {period_id}")
     period.withdrawn_at = utcnow()
-    await session.commit()
+    await session.flush()
 
 
 async def check_outside(session: AsyncSession, desa_code: str, starts_on: date, ends_on: date) -> None:

@@ -15,7 +15,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, Forbidden, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 
 CURSOR = Cursor("genting.ota-prospects", RECORD_ID, str)
 
@@ -37,7 +37,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: ProspectC
         updated_at=now,
     )
     session.add(prospect)
-    await session.commit()
+    await session.flush()
     return read(prospect)
 
 
@@ -88,7 +88,7 @@ async def agree(
     )
     ota = await sponsors.add(session, principal, fields)
     prospect.status, prospect.ota_id, prospect.updated_at = ProspectStatus.AGREED.value, ota.id, utcnow()
-    await commit_versioned(session)
+    await session.flush()
     return sponsors.read(ota)
 
 
@@ -100,5 +100,5 @@ async def decline(
     if prospect.status != ProspectStatus.PROSPECT:
         raise Conflict(f"The potential sponsor is already {prospect.status}")
     prospect.status, prospect.note, prospect.updated_at = ProspectStatus.DECLINED.value, data.note, utcnow()
-    await commit_versioned(session)
+    await session.flush()
     return read(prospect)

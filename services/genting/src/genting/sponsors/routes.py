@@ -63,8 +63,9 @@ async def get_ota(ota_id: RecordIdPath, principal: PrincipalDep, session: Sessio
 async def update_ota(
     ota_id: RecordIdPath, data: OtaUpdate, principal: PrincipalDep, session: SessionDep, if_match: IfMatchRequired
 ) -> Response:
-    ota = await service.update(session=session, principal=principal, ota_id=ota_id, data=data, if_match=if_match)
-    return versioned_response(ota)
+    async with session.unit_of_work():
+        ota = await service.update(session=session, principal=principal, ota_id=ota_id, data=data, if_match=if_match)
+        return versioned_response(ota)
 
 
 prospect_router = APIRouter(prefix="/ota-prospects", tags=["sponsors"], responses=problem_responses(401, 403, 422))
@@ -73,8 +74,9 @@ prospect_router = APIRouter(prefix="/ota-prospects", tags=["sponsors"], response
 @prospect_router.post("", status_code=status.HTTP_201_CREATED, response_model=ProspectRead, dependencies=[MANAGE])
 async def create_prospect(data: ProspectCreate, principal: PrincipalDep, session: SessionDep) -> Response:
     """A potential sponsor on the Pokja's list (daftar orang tua asuh potensial), before any agreement."""
-    prospect = await prospects.create(session=session, principal=principal, data=data)
-    return versioned_response(prospect, status.HTTP_201_CREATED, location=f"/v1/ota-prospects/{prospect.id}")
+    async with session.unit_of_work():
+        prospect = await prospects.create(session=session, principal=principal, data=data)
+        return versioned_response(prospect, status.HTTP_201_CREATED, location=f"/v1/ota-prospects/{prospect.id}")
 
 
 @prospect_router.get("", response_model=Page[ProspectRead], dependencies=[READ])
@@ -113,10 +115,11 @@ async def agree(
     if_match: IfMatchHeader = None,
 ) -> Response:
     """The potential sponsor signs its agreement with the TPG: it becomes an OTA (answered, with its address)."""
-    ota = await prospects.agree(
-        session=session, principal=principal, prospect_id=prospect_id, data=data, if_match=if_match
-    )
-    return versioned_response(ota, status.HTTP_201_CREATED, location=f"/v1/otas/{ota.id}")
+    async with session.unit_of_work():
+        ota = await prospects.agree(
+            session=session, principal=principal, prospect_id=prospect_id, data=data, if_match=if_match
+        )
+        return versioned_response(ota, status.HTTP_201_CREATED, location=f"/v1/otas/{ota.id}")
 
 
 @prospect_router.post(
@@ -133,7 +136,8 @@ async def decline(
     if_match: IfMatchHeader = None,
 ) -> Response:
     """The potential sponsor declined; the note says why."""
-    prospect = await prospects.decline(
-        session=session, principal=principal, prospect_id=prospect_id, data=data, if_match=if_match
-    )
-    return versioned_response(prospect)
+    async with session.unit_of_work():
+        prospect = await prospects.decline(
+            session=session, principal=principal, prospect_id=prospect_id, data=data, if_match=if_match
+        )
+        return versioned_response(prospect)

@@ -17,7 +17,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 
 CURSOR = Cursor("genting.otas", RECORD_ID, str)
 
@@ -59,7 +59,7 @@ async def add(session: AsyncSession, principal: Principal, data: OtaCreate) -> O
 
 async def create(*, session: AsyncSession, principal: Principal, data: OtaCreate) -> OtaRead:
     ota = await add(session, principal, data)
-    await session.commit()
+    await session.flush()
     return read(ota)
 
 
@@ -89,5 +89,5 @@ async def update(
     ota.updated_at = utcnow()
     await session.flush()
     await feed.record(session, Entity.OTA, ota.id, ota.version, ota.region_code, Operation.UPDATED)
-    await commit_versioned(session)
+    await session.flush()
     return read(ota)

@@ -30,8 +30,9 @@ async def create_support(
     """Plan non-nutrition aid with its cost: latrine repair, livable housing or clean water for a family (through
     a non-nutrition match of its anak asuh, or naming the registry family and the sponsor), or education for
     groups of a desa (teenagers, catin, pregnant women, parents) with who attended, tied to no match."""
-    support = await service.create(session=session, principal=principal, registry=upstreams.registry, data=data)
-    return versioned_response(support, status.HTTP_201_CREATED, location=f"/v1/supports/{support.id}")
+    async with session.unit_of_work():
+        support = await service.create(session=session, principal=principal, registry=upstreams.registry, data=data)
+        return versioned_response(support, status.HTTP_201_CREATED, location=f"/v1/supports/{support.id}")
 
 
 @router.get("/{support_id}", response_model=SupportRead, dependencies=[READ_OWN], responses=problem_responses(404))
@@ -53,7 +54,8 @@ async def progress_support(
     if_match: IfMatchHeader = None,
 ) -> Response:
     """The next step: planned → in_progress → done → verified; done and verified need evidence."""
-    support = await service.progress(
-        session=session, principal=principal, support_id=support_id, data=data, if_match=if_match
-    )
-    return versioned_response(support)
+    async with session.unit_of_work():
+        support = await service.progress(
+            session=session, principal=principal, support_id=support_id, data=data, if_match=if_match
+        )
+        return versioned_response(support)

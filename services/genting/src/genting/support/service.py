@@ -22,7 +22,7 @@ from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 
 NEEDS_EVIDENCE = frozenset({SupportStatus.DONE, SupportStatus.VERIFIED})
 
@@ -91,7 +91,7 @@ async def create(
     )
     session.add(support)
     await feed.record(session, Entity.SUPPORT, support.id, 1, support.desa_code, Operation.CREATED)
-    await session.commit()
+    await session.flush()
     return read(support)
 
 
@@ -129,5 +129,5 @@ async def progress(
     support.updated_at = utcnow()
     await session.flush()
     await feed.record(session, Entity.SUPPORT, support.id, support.version, support.desa_code, Operation.UPDATED)
-    await commit_versioned(session)
+    await session.flush()
     return read(support)

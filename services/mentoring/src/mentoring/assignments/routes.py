@@ -105,10 +105,11 @@ async def end_assignment(
     if_match: IfMatchHeader = None,
 ) -> Response:
     """End the mentoring of this target; it stays a target of the periods it was open in."""
-    assignment = await service.end(
-        session=session, principal=principal, assignment_id=assignment_id, data=data, if_match=if_match
-    )
-    return versioned_response(assignment)
+    async with session.unit_of_work():
+        assignment = await service.end(
+            session=session, principal=principal, assignment_id=assignment_id, data=data, if_match=if_match
+        )
+        return versioned_response(assignment)
 
 
 @router.delete(
@@ -121,5 +122,8 @@ async def delete_assignment(
     assignment_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
 ) -> Response:
     """Withdraw an assignment made in error (soft delete); one with visits is a 409: end it instead."""
-    await flows.delete_assignment(session=session, principal=principal, assignment_id=assignment_id, if_match=if_match)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    async with session.unit_of_work():
+        await flows.delete_assignment(
+            session=session, principal=principal, assignment_id=assignment_id, if_match=if_match
+        )
+        return Response(status_code=status.HTTP_204_NO_CONTENT)

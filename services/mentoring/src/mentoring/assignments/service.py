@@ -19,7 +19,7 @@ from kkb_shared.errors import Conflict, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped, within_region
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
 from mentoring.assignments.schemas import AncSummary, AssignmentCreate, AssignmentEnd, AssignmentRead
 from mentoring.clients.registry import RegistryClient, RegistryMember
@@ -91,7 +91,7 @@ async def create(
         await session.rollback()
         raise Conflict(f"The member already has an open {data.category.value} assignment") from exc
     await _record(session, assignment, Operation.CREATED)
-    await session.commit()
+    await session.flush()
     return read(assignment)
 
 
@@ -144,7 +144,7 @@ async def end(
     assignment.updated_at = utcnow()
     await session.flush()
     await _record(session, assignment, Operation.UPDATED)
-    await commit_versioned(session)
+    await session.flush()
     return read(assignment)
 
 
@@ -155,4 +155,4 @@ async def delete(*, session: AsyncSession, assignment: Assignment, if_match: str
     assignment.deleted_at = assignment.updated_at = utcnow()
     await session.flush()
     await _record(session, assignment, Operation.DELETED)
-    await commit_versioned(session)
+    await session.flush()

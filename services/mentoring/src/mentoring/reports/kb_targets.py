@@ -11,7 +11,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Forbidden, InvalidInput
 from kkb_shared.pagination import SEQUENCE, Cursor, Page, offset_page
 from kkb_shared.scope import scoped, within_region
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 from mentoring.clients.registry import RegistryClient
 from mentoring.reports.models import KbTarget
 from mentoring.reports.schemas import KbTargetRead, KbTargetWrite
@@ -66,7 +66,7 @@ async def set_target(
     elif target.acceptors != data.acceptors:
         target.acceptors, target.updated_by, target.updated_at = data.acceptors, principal.subject, utcnow()
     await session.flush()
-    await commit_versioned(session)
+    await session.flush()
     return KbTargetRead.model_validate(target, from_attributes=True)
 
 

@@ -122,16 +122,17 @@ async def set_kb_target(
 ) -> Response:
     """A region's yearly target of KB pasca persalinan acceptors (e.g. 107 for a kecamatan in 2025). The
     outcomes report sets each row's acceptors against it. PUT again to change it."""
-    target = await kb_targets.set_target(
-        session=session,
-        principal=principal,
-        registry=registry,
-        region_code=region_code,
-        year=year,
-        data=data,
-        if_match=if_match,
-    )
-    return versioned_response(target)
+    async with session.unit_of_work():
+        target = await kb_targets.set_target(
+            session=session,
+            principal=principal,
+            registry=registry,
+            region_code=region_code,
+            year=year,
+            data=data,
+            if_match=if_match,
+        )
+        return versioned_response(target)
 
 
 @router.get("/kb-targets", response_model=Page[KbTargetRead], dependencies=[REPORTS])

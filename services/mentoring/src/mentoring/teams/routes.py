@@ -68,7 +68,8 @@ async def add_team_member(
     team_id: RecordIdPath, data: TeamMemberCreate, principal: PrincipalDep, session: SessionDep
 ) -> TeamMemberRead:
     """Add a member; a user already in the team is a 409."""
-    return await service.add_member(session=session, principal=principal, team_id=team_id, data=data)
+    async with session.unit_of_work():
+        return await service.add_member(session=session, principal=principal, team_id=team_id, data=data)
 
 
 @router.delete(
@@ -81,5 +82,6 @@ async def remove_team_member(
     team_id: RecordIdPath, member_id: RecordIdPath, principal: PrincipalDep, session: SessionDep
 ) -> Response:
     """The member leaves the team; visits it made keep naming it."""
-    await service.remove_member(session=session, principal=principal, team_id=team_id, member_id=member_id)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    async with session.unit_of_work():
+        await service.remove_member(session=session, principal=principal, team_id=team_id, member_id=member_id)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -74,7 +74,7 @@ async def create(
     session.add_all(members)
     await session.flush()
     await changes.record_many(session=session, changes=[(Entity.TEAM, team, Operation.CREATED, team.desa_code)])
-    await session.commit()
+    await session.flush()
     return _read(team, members)
 
 
@@ -130,7 +130,7 @@ async def add_member(
             ) from exc
         raise Conflict(f"User {data.user_id} is already a member of this team") from exc
     await changes.record_many(session=session, changes=[(Entity.TEAM, team, Operation.UPDATED, team.desa_code)])
-    await session.commit()
+    await session.flush()
     return TeamMemberRead.model_validate(member.model_dump())
 
 
@@ -146,7 +146,7 @@ async def remove_member(*, session: AsyncSession, principal: Principal, team_id:
     member.deleted_at = team.updated_at = utcnow()
     await session.flush()
     await changes.record_many(session=session, changes=[(Entity.TEAM, team, Operation.UPDATED, team.desa_code)])
-    await session.commit()
+    await session.flush()
 
 
 async def _has_bidan(session: AsyncSession, team_id: str) -> bool:

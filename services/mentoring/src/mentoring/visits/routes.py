@@ -104,9 +104,10 @@ async def delete_visit(
     if_match: IfMatchHeader = None,
 ) -> Response:
     """Withdraw a visit recorded in error (soft delete: a tombstone in the change feed)."""
-    await service.delete(session=session, principal=principal, visit_id=visit_id, if_match=if_match)
-    audit.wrote("visit", [visit_id], Action.DELETE)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    async with session.unit_of_work():
+        await service.delete(session=session, principal=principal, visit_id=visit_id, if_match=if_match)
+        audit.wrote("visit", [visit_id], Action.DELETE)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(

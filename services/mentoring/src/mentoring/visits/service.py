@@ -19,7 +19,7 @@ from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import requested_region, scoped, within_region
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 from mentoring.assignments import service as assignments
 from mentoring.assignments.models import CHILD_CATEGORIES, Assignment
 from mentoring.feed import Entity
@@ -126,7 +126,7 @@ async def create(
     if measurement is not None:
         session.add(measurement)
     await changes.record_many(session=session, changes=[(Entity.VISIT, visit, Operation.CREATED, visit.desa_code)])
-    await session.commit()
+    await session.flush()
     return read(visit, measurement)
 
 
@@ -278,7 +278,7 @@ async def delete(*, session: AsyncSession, principal: Principal, visit_id: str, 
         measurement.deleted_at = visit.deleted_at
     await session.flush()
     await changes.record_many(session=session, changes=[(Entity.VISIT, visit, Operation.DELETED, visit.desa_code)])
-    await commit_versioned(session)
+    await session.flush()
 
 
 async def growth_series(*, session: AsyncSession, principal: Principal, member_id: str) -> GrowthSeries:

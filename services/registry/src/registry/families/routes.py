@@ -116,11 +116,12 @@ async def update_family(
     audit: AuditDep,
     if_match: IfMatchRequired,
 ) -> Response:
-    family = await service.update_family(
-        session=session, principal=principal, family_id=family_id, data=data, if_match=if_match
-    )
-    audit.wrote("family", [family.id])
-    return versioned_response(family)
+    async with session.unit_of_work():
+        family = await service.update_family(
+            session=session, principal=principal, family_id=family_id, data=data, if_match=if_match
+        )
+        audit.wrote("family", [family.id])
+        return versioned_response(family)
 
 
 @router.delete(
@@ -137,9 +138,10 @@ async def delete_family(
     if_match: IfMatchHeader = None,
 ) -> Response:
     """Soft delete: the family and its members leave lists and reads but stay for reports and history."""
-    await service.delete_family(session=session, principal=principal, family_id=family_id, if_match=if_match)
-    audit.wrote("family", [family_id], Action.DELETE)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    async with session.unit_of_work():
+        await service.delete_family(session=session, principal=principal, family_id=family_id, if_match=if_match)
+        audit.wrote("family", [family_id], Action.DELETE)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(
@@ -238,11 +240,12 @@ async def update_member(
     audit: AuditDep,
     if_match: IfMatchRequired,
 ) -> Response:
-    member = await service.update_member(
-        session=session, principal=principal, member_id=member_id, data=data, if_match=if_match
-    )
-    audit.wrote("member", [member.id])
-    return versioned_response(member)
+    async with session.unit_of_work():
+        member = await service.update_member(
+            session=session, principal=principal, member_id=member_id, data=data, if_match=if_match
+        )
+        audit.wrote("member", [member.id])
+        return versioned_response(member)
 
 
 @router.delete(
@@ -258,6 +261,7 @@ async def delete_member(
     audit: AuditDep,
     if_match: IfMatchHeader = None,
 ) -> Response:
-    await service.delete_member(session=session, principal=principal, member_id=member_id, if_match=if_match)
-    audit.wrote("member", [member_id], Action.DELETE)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+    async with session.unit_of_work():
+        await service.delete_member(session=session, principal=principal, member_id=member_id, if_match=if_match)
+        audit.wrote("member", [member_id], Action.DELETE)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -15,7 +15,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page, offset_page
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 from registry.families import repository, rules
 from registry.families.enums import DataQualityFlag
 from registry.families.models import Family, Member
@@ -182,7 +182,7 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
         session, [(family, family, Operation.CREATED), *((family, m, Operation.CREATED) for m in members)]
     )
     await verval.mark(session, [(family.id, family.desa_code)], VerificationStatus.NEW, by=principal.subject)
-    await commit_versioned(session)
+    await session.flush()
     return family_detail(family, members, today)
 
 
@@ -254,7 +254,7 @@ async def update_family(
     await session.flush()
     await log_change(session, family, family, Operation.UPDATED)
     await verval.mark(session, [(family.id, family.desa_code)], VerificationStatus.FOUND, by=principal.subject)
-    await commit_versioned(session)
+    await session.flush()
     return family_detail(family, members, today)
 
 
@@ -271,7 +271,7 @@ async def delete_family(*, session: AsyncSession, principal: Principal, family_i
     await log_changes(
         session, [*((family, m, Operation.DELETED) for m in members), (family, family, Operation.DELETED)]
     )
-    await commit_versioned(session)
+    await session.flush()
 
 
 KinshipKeys = set[tuple[str, str, str]]
@@ -324,7 +324,7 @@ async def _after_member_write(
     others = [(family, other, Operation.UPDATED) for other in also_updated]
     await log_changes(session, [(family, member, operation), *others, *updated_family])
     await verval.mark(session, [(family.id, family.desa_code)], VerificationStatus.FOUND, by=by)
-    await commit_versioned(session)
+    await session.flush()
 
 
 async def list_members(

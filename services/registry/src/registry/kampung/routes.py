@@ -77,17 +77,21 @@ async def update(
     session: SessionDep,
     if_match: IfMatchRequired,
 ) -> Response:
-    return _with_etag(
-        await service.update(session=session, principal=principal, kampung_id=kampung_id, data=data, if_match=if_match)
-    )
+    async with session.unit_of_work():
+        return _with_etag(
+            await service.update(
+                session=session, principal=principal, kampung_id=kampung_id, data=data, if_match=if_match
+            )
+        )
 
 
 @router.delete("/{kampung_id}", status_code=204, dependencies=[WRITE], responses=problem_responses(404, 412))
 async def delete(
     kampung_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, if_match: IfMatchHeader = None
 ) -> Response:
-    await service.delete(session=session, principal=principal, kampung_id=kampung_id, if_match=if_match)
-    return Response(status_code=204)
+    async with session.unit_of_work():
+        await service.delete(session=session, principal=principal, kampung_id=kampung_id, if_match=if_match)
+        return Response(status_code=204)
 
 
 @router.post(
@@ -100,7 +104,8 @@ async def delete(
 async def add_pokja_member(
     kampung_id: RecordIdPath, data: PokjaMemberCreate, principal: PrincipalDep, session: SessionDep
 ) -> PokjaMemberRead:
-    return await service.add_pokja_member(session=session, principal=principal, kampung_id=kampung_id, data=data)
+    async with session.unit_of_work():
+        return await service.add_pokja_member(session=session, principal=principal, kampung_id=kampung_id, data=data)
 
 
 @router.delete(
@@ -109,8 +114,11 @@ async def add_pokja_member(
 async def remove_pokja_member(
     kampung_id: RecordIdPath, pokja_id: RecordIdPath, principal: PrincipalDep, session: SessionDep
 ) -> Response:
-    await service.remove_pokja_member(session=session, principal=principal, kampung_id=kampung_id, pokja_id=pokja_id)
-    return Response(status_code=204)
+    async with session.unit_of_work():
+        await service.remove_pokja_member(
+            session=session, principal=principal, kampung_id=kampung_id, pokja_id=pokja_id
+        )
+        return Response(status_code=204)
 
 
 @router.post(
@@ -124,7 +132,8 @@ async def add_activity(
     kampung_id: RecordIdPath, data: ActivityCreate, principal: PrincipalDep, session: SessionDep
 ) -> ActivityRead:
     """A Pokja meeting or activity: date, participants, topic, follow-up plan."""
-    return await service.add_activity(session=session, principal=principal, kampung_id=kampung_id, data=data)
+    async with session.unit_of_work():
+        return await service.add_activity(session=session, principal=principal, kampung_id=kampung_id, data=data)
 
 
 @router.get(

@@ -15,7 +15,7 @@ from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, REGION_CODE, Cursor, Page, keyset_page
 from kkb_shared.scope import scoped, within_region
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 from registry.kampung.models import (
     SEKSI_COUNT,
     SINGLE_HOLDER_ROLES,
@@ -99,7 +99,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: KampungKb
         updated_at=now,
     )
     session.add(kampung)
-    await commit_versioned(session)
+    await session.flush()
     return await _read(session, kampung)
 
 
@@ -140,7 +140,7 @@ async def update(
     for name, value in changes.items():
         setattr(kampung, name, ",".join(sorted(set(value))) if name == "attributes" else value)
     kampung.updated_at = utcnow()
-    await commit_versioned(session)
+    await session.flush()
     return await _read(session, kampung)
 
 
@@ -148,7 +148,7 @@ async def delete(*, session: AsyncSession, principal: Principal, kampung_id: str
     kampung = await _live(session, principal, kampung_id)
     check_if_match(if_match, kampung.version, required=False)
     kampung.deleted_at = kampung.updated_at = utcnow()
-    await commit_versioned(session)
+    await session.flush()
 
 
 async def add_pokja_member(
@@ -168,7 +168,7 @@ async def add_pokja_member(
         id=new_id(), kampung_kb_id=kampung.id, name=data.name, role=data.role, seksi=data.seksi, created_at=utcnow()
     )
     session.add(member)
-    await commit_versioned(session)
+    await session.flush()
     return PokjaMemberRead(id=member.id, name=member.name, role=data.role, seksi=member.seksi)
 
 
@@ -178,7 +178,7 @@ async def remove_pokja_member(*, session: AsyncSession, principal: Principal, ka
     if member is None or member.kampung_kb_id != kampung.id or member.deleted_at is not None:
         raise NotFound(f"No Pokja member {pokja_id}")
     member.deleted_at = utcnow()
-    await commit_versioned(session)
+    await session.flush()
 
 
 async def add_activity(
@@ -201,7 +201,7 @@ async def add_activity(
         created_at=utcnow(),
     )
     session.add(activity)
-    await commit_versioned(session)
+    await session.flush()
     return _activity_read(activity)
 
 

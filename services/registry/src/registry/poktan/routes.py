@@ -39,7 +39,8 @@ router = APIRouter(tags=["poktan"], responses=problem_responses(401, 403, 422))
 
 @router.post("/poktan", status_code=201, response_model=PoktanRead, dependencies=[WRITE])
 async def create(data: PoktanCreate, principal: PrincipalDep, session: SessionDep) -> PoktanRead:
-    return await service.create(session=session, principal=principal, data=data)
+    async with session.unit_of_work():
+        return await service.create(session=session, principal=principal, data=data)
 
 
 @router.get("/poktan", response_model=Page[PoktanRead], dependencies=[READ_AGGREGATE])
@@ -65,8 +66,9 @@ async def get(poktan_id: RecordIdPath, principal: PrincipalDep, session: Session
 
 @router.delete("/poktan/{poktan_id}", status_code=204, dependencies=[WRITE], responses=problem_responses(404))
 async def delete(poktan_id: RecordIdPath, principal: PrincipalDep, session: SessionDep) -> Response:
-    await service.delete(session=session, principal=principal, poktan_id=poktan_id)
-    return Response(status_code=204)
+    async with session.unit_of_work():
+        await service.delete(session=session, principal=principal, poktan_id=poktan_id)
+        return Response(status_code=204)
 
 
 @router.post(
@@ -79,7 +81,8 @@ async def delete(poktan_id: RecordIdPath, principal: PrincipalDep, session: Sess
 async def add_member(
     poktan_id: RecordIdPath, data: PoktanMemberCreate, principal: PrincipalDep, session: SessionDep
 ) -> PoktanMemberRead:
-    return await service.add_member(session=session, principal=principal, poktan_id=poktan_id, data=data)
+    async with session.unit_of_work():
+        return await service.add_member(session=session, principal=principal, poktan_id=poktan_id, data=data)
 
 
 @router.get(
@@ -114,9 +117,10 @@ async def member_leaves(
     session: SessionDep,
 ) -> PoktanMemberRead:
     """The member left the group on `left_on`; earlier periods still count them."""
-    return await service.member_leaves(
-        session=session, principal=principal, poktan_id=poktan_id, member_id=member_id, left_on=data.left_on
-    )
+    async with session.unit_of_work():
+        return await service.member_leaves(
+            session=session, principal=principal, poktan_id=poktan_id, member_id=member_id, left_on=data.left_on
+        )
 
 
 @router.post(
@@ -130,7 +134,8 @@ async def add_meeting(
     poktan_id: RecordIdPath, data: MeetingCreate, principal: PrincipalDep, session: SessionDep
 ) -> MeetingRead:
     """A meeting and who attended it (ids of the poktan's members)."""
-    return await service.add_meeting(session=session, principal=principal, poktan_id=poktan_id, data=data)
+    async with session.unit_of_work():
+        return await service.add_meeting(session=session, principal=principal, poktan_id=poktan_id, data=data)
 
 
 @router.get(
@@ -176,7 +181,8 @@ async def report_coverage(
 ) -> ReportedCoverageRead:
     """The coverage the desa reports for the poktan in a month (families in the poktan over its target families),
     stored as reported. The coverage report holds it against the members recorded and their attendance."""
-    first_day = date(int(month[:4]), int(month[5:7]), 1)
-    return await service.report_coverage(
-        session=session, principal=principal, poktan_id=poktan_id, month=first_day, data=data
-    )
+    async with session.unit_of_work():
+        first_day = date(int(month[:4]), int(month[5:7]), 1)
+        return await service.report_coverage(
+            session=session, principal=principal, poktan_id=poktan_id, month=first_day, data=data
+        )

@@ -62,7 +62,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: PoktanCre
     now = utcnow()
     poktan = Poktan(id=new_id(), **data.model_dump(), created_at=now, updated_at=now)
     session.add(poktan)
-    await session.commit()
+    await session.flush()
     return _read(poktan)
 
 
@@ -94,7 +94,7 @@ async def list_poktan(
 async def delete(*, session: AsyncSession, principal: Principal, poktan_id: str) -> None:
     poktan = await _live(session, principal, poktan_id)
     poktan.deleted_at = poktan.updated_at = utcnow()
-    await session.commit()
+    await session.flush()
 
 
 async def add_member(
@@ -117,7 +117,7 @@ async def add_member(
         created_at=utcnow(),
     )
     session.add(member)
-    await session.commit()
+    await session.flush()
     return _member_read(member)
 
 
@@ -149,7 +149,7 @@ async def member_leaves(
     if left_on < member.joined_on:
         raise InvalidInput("left_on", "before the member joined")
     member.left_on = left_on
-    await session.commit()
+    await session.flush()
     return _member_read(member)
 
 
@@ -181,7 +181,7 @@ async def add_meeting(
     session.add(meeting)
     await session.flush()
     session.add_all(PoktanAttendance(meeting_id=meeting.id, poktan_member_id=i) for i in sorted(attendees))
-    await session.commit()
+    await session.flush()
     return MeetingRead(id=meeting.id, held_on=meeting.held_on, topic=meeting.topic, attendee_ids=sorted(attendees))
 
 
@@ -247,7 +247,7 @@ async def report_coverage(
     elif (claim.families, claim.target_families) != (data.families, data.target_families):
         claim.families, claim.target_families = data.families, data.target_families
         claim.reported_by, claim.reported_at = principal.subject, utcnow()
-    await session.commit()
+    await session.flush()
     return ReportedCoverageRead(
         poktan_id=claim.poktan_id,
         month=claim.month,

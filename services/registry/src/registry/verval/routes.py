@@ -71,8 +71,9 @@ async def close_round(
 ) -> Response:
     """Close the round: its tables per desa are frozen as they stand (`GET /v1/reports/krs?round=`), and
     later edits of families do not change them."""
-    verval = await flows.close_round(session=session, principal=principal, round_id=round_id, if_match=if_match)
-    return versioned_response(verval)
+    async with session.unit_of_work():
+        verval = await flows.close_round(session=session, principal=principal, round_id=round_id, if_match=if_match)
+        return versioned_response(verval)
 
 
 @router.put(
@@ -91,10 +92,11 @@ async def verify_family(
 ) -> Response:
     """What the round found of a family: `found`, `moved`, `not_found` or `new`. Moved and not-found families
     leave the round's tables and are counted apart. A closed round is 409."""
-    verification = await flows.verify_family(
-        session=session, principal=principal, round_id=round_id, family_id=family_id, data=data, if_match=if_match
-    )
-    return versioned_response(verification)
+    async with session.unit_of_work():
+        verification = await flows.verify_family(
+            session=session, principal=principal, round_id=round_id, family_id=family_id, data=data, if_match=if_match
+        )
+        return versioned_response(verification)
 
 
 @router.get(

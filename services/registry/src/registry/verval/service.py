@@ -20,7 +20,7 @@ from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, Not
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import within_region
-from kkb_shared.versioning import check_if_match, commit_versioned
+from kkb_shared.versioning import check_if_match
 from registry.regions.models import Region
 from registry.verval.models import FamilyVerification, RoundStatus, VerificationStatus, VervalRound
 from registry.verval.schemas import RoundCreate, RoundRead, VerificationRead, VerificationWrite
@@ -67,7 +67,7 @@ async def open_round(*, session: AsyncSession, principal: Principal, data: Round
     )
     session.add(verval)
     try:
-        await session.commit()
+        await session.flush()
     except IntegrityError as exc:
         await session.rollback()
         raise Conflict(
@@ -126,7 +126,7 @@ async def closed(*, session: AsyncSession, principal: Principal, verval: VervalR
     verval.status = RoundStatus.CLOSED
     verval.closed_by, verval.closed_at = principal.subject, utcnow()
     await session.flush()
-    await commit_versioned(session)
+    await session.flush()
     return round_read(verval)
 
 
@@ -171,7 +171,7 @@ async def verify_family(
                 now,
             )
     await session.flush()
-    await commit_versioned(session)
+    await session.flush()
     return VerificationRead.model_validate(found, from_attributes=True)
 
 

@@ -1,0 +1,80 @@
+"""The request's one unit of work: it commits at the end of its block or rolls back, `commit()` inside it is a
+programming error, and a request that writes outside one fails instead of losing its writes in silence."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+
+from kkb_shared.db import Database, SessionDep
+
+NOTES = Table("note", MetaData(), Column("id", Integer, primary_key=True), Column("text", String(50)))
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'uow.db'}")
+    async with database.engine.begin() as connection:
+        await connection.run_sync(NOTES.metadata.create_all)
+    yield database
+    await database.dispose()
+
+
+async def _notes(database: Database) -> list[str]:
+    async with database.sessionmaker() as session:
+        return list((await session.execute(select(NOTES.c.text).order_by(NOTES.c.id))).scalars())
+
+
+async def test_the_block_commits_at_its_end_and_rolls_back_when_it_raises(database: Database) -> None:
+    async with database.write_sessionmaker() as session:
+        async with session.unit_of_work():
+            await session.execute(insert(NOTES).values(text="kept"))
+        with pytest.raises(ValueError, match="refused"):
+            async with session.unit_of_work():
+                await session.execute(insert(NOTES).values(text="dropped"))
+                raise ValueError("refused")
+    assert await _notes(database) == ["kept"]
+
+
+async def test_commit_inside_a_unit_of_work_and_nesting_are_errors(database: Database) -> None:
+    async with database.write_sessionmaker() as session:
+        with pytest.raises(RuntimeError, match="commits at the end of its block"):
+            async with session.unit_of_work():
+                await session.execute(insert(NOTES).values(text="half"))
+                await session.commit()
+        with pytest.raises(RuntimeError, match="do not nest"):
+            async with session.unit_of_work(), session.unit_of_work():
+                pass
+        await session.execute(insert(NOTES).values(text="outside"))
+        await session.commit()  # outside a unit of work, commit means commit
+    assert await _notes(database) == ["outside"]
+
+
+async def test_a_request_that_writes_outside_a_unit_of_work_fails_and_keeps_nothing(database: Database) -> None:
+    app = FastAPI()
+    app.state.database = database
+
+    @app.post("/careless")
+    async def careless(session: SessionDep) -> dict[str, str]:
+        await session.execute(insert(NOTES).values(text="lost"))
+        return {"ok": "yes"}
+
+    @app.post("/careful")
+    async def careful(session: SessionDep) -> dict[str, str]:
+        async with session.unit_of_work():
+            await session.execute(insert(NOTES).values(text="careful"))
+        return {"ok": "yes"}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        assert (await client.post("/careful")).status_code == 200
+        with pytest.raises(RuntimeError, match="wrote outside a unit of work"):
+            await client.post("/careless")
+    assert await _notes(database) == ["careful"]
+    async with database.sessionmaker() as session:
+        assert (await session.execute(select(func.count()).select_from(NOTES))).scalar_one() == 1
