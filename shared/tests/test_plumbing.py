@@ -61,13 +61,21 @@ def test_if_match() -> None:
 @pytest.mark.parametrize(
     ("prefix", "bounds"),
     [
-        ("61", ("6100000000", "6199999999")),
+        ("61", ("61", "6199999999")),
         ("6101042015", ("6101042015", "6101042015")),
-        ("", ("0000000000", "9999999999")),
+        ("", ("", "9999999999")),
     ],
 )
 def test_region_bounds(prefix: str, bounds: tuple[str, str]) -> None:
     assert region_bounds(prefix) == bounds
+
+
+@pytest.mark.parametrize("prefix", ["", "6", "61", "6101", "610104", "6101042015", "6199999999", "62"])
+def test_the_bounds_hold_exactly_the_codes_that_start_with_the_prefix(prefix: str) -> None:
+    """Codes of every length a region can have (2, 4, 6, 10 digits): the range and `startswith` agree."""
+    codes = ["61", "6101", "610104", "6101042015", "6101042016", "6199999999", "6110", "62", "6200000000", "60"]
+    low, high = region_bounds(prefix)
+    assert [c for c in codes if low <= c <= high] == [c for c in codes if c.startswith(prefix)]
 
 
 def test_new_ids_are_distinct_uuid7_of_this_millisecond() -> None:

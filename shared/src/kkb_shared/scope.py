@@ -20,8 +20,10 @@ SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 
 
 def region_bounds(prefix: str) -> tuple[str, str]:
-    """The desa codes under `prefix` as an inclusive range, so an index serves it on every collation."""
-    return prefix.ljust(DESA_CODE_LENGTH, "0"), prefix.ljust(DESA_CODE_LENGTH, "9")
+    """The region codes under `prefix` as an inclusive range, so an index serves it on every collation. Codes are
+    digits of at most 10, so the range holds exactly the codes that start with `prefix`: desa codes, and the
+    shorter codes of a sponsor's or prospect's region (the prefix itself included)."""
+    return prefix, prefix.ljust(DESA_CODE_LENGTH, "9")
 
 
 def within_region(column: Any, prefix: str) -> ColumnElement[bool]:

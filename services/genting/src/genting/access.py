@@ -5,14 +5,17 @@ Operators of a region see everything of their region; an `ota` user sees only it
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import Select, select
 from sqlmodel import col
 
 from genting.matching.models import Match
 from kkb_shared.auth import Principal, Role, require
+from kkb_shared.repository import Repository
 from kkb_shared.scope import scoped
+
+ModelT = TypeVar("ModelT")
 
 MANAGE = require(Role.ADMIN, Role.OPERATOR, Role.INTEGRATION, scopes=["genting:write"])
 READ = require(Role.ADMIN, Role.OPERATOR, Role.INTEGRATION, scopes=["genting:read"])
@@ -42,3 +45,15 @@ def visible(query: Select[Any], principal: Principal, *, ota_column: Any, desa_c
     if is_sponsor(principal):
         return query.where(ota_column == sponsor_id(principal))
     return scoped(query, desa_column, principal)
+
+
+class SponsorScoped(Repository[ModelT]):
+    """A repository of rows that belong to a sponsor: a sponsor sees those of its own OTA, everyone else those of
+    its region."""
+
+    ota_column: ClassVar[str] = "ota_id"
+
+    def visible(self) -> Select[ModelT]:
+        if is_sponsor(self.principal):
+            return self.live().where(self.column(self.ota_column) == sponsor_id(self.principal))
+        return super().visible()

@@ -17,7 +17,7 @@ from genting.deps import Upstreams
 from genting.matching import service as matching
 from genting.matching.models import Match, MatchStatus
 from genting.matching.schemas import Suggestion, Suggestions
-from genting.sponsors import service as sponsors
+from genting.sponsors.repository import Otas
 from kkb_shared.auth import Principal
 from kkb_shared.scope import scoped, within_region
 
@@ -25,7 +25,7 @@ MAX_SUGGESTIONS = 200
 
 
 async def suggestions(*, session: AsyncSession, principal: Principal, ota_id: str) -> Suggestions:
-    ota = await sponsors.live_ota(session, principal, ota_id)
+    ota = await Otas(session, principal).get(ota_id)
     places = max(ota.anak_asuh_target - await matching.active_count(session, ota.id), 0)
     given = select(func.coalesce(func.sum(col(Aid.value)), 0)).where(col(Aid.ota_id) == ota.id)
     amount_left = ota.committed_amount - int((await session.execute(given)).scalar_one())

@@ -10,13 +10,14 @@ from kkb_shared.auth import Principal
 from kkb_shared.errors import Conflict
 from mentoring.assignments import service as assignments
 from mentoring.assignments.models import Category
+from mentoring.assignments.repository import Assignments
 from mentoring.assignments.schemas import AssignmentRead
 from mentoring.visits import anc
 
 
 async def assignment(*, session: AsyncSession, principal: Principal, assignment_id: str) -> AssignmentRead:
     """The assignment, and for an ibu hamil the pregnancy's distinct ANC contacts so far."""
-    found = await assignments.live_assignment(session, principal, assignment_id)
+    found = await Assignments(session, principal).get(assignment_id)
     summary = await anc.anc_summary(session, found) if found.category == Category.IBU_HAMIL else None
     return assignments.read(found, summary)
 
@@ -25,7 +26,7 @@ async def delete_assignment(
     *, session: AsyncSession, principal: Principal, assignment_id: str, if_match: str | None
 ) -> None:
     """Soft delete of an assignment made in error; one with visits, which the reports count, is ended instead."""
-    found = await assignments.live_assignment(session, principal, assignment_id)
+    found = await Assignments(session, principal).get(assignment_id)
     if await anc.has_visits(session, found.id):
         raise Conflict("The assignment has visits, which the reports count: end it instead")
-    await assignments.delete(session=session, assignment=found, if_match=if_match)
+    await assignments.delete(session=session, principal=principal, assignment=found, if_match=if_match)

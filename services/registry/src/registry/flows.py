@@ -23,7 +23,7 @@ async def verify_family(
     if_match: str | None,
 ) -> VerificationRead:
     """What the round found of a live family of the caller's region."""
-    family = await families.get_family(session=session, principal=principal, family_id=family_id)
+    family = await families.Families(session, principal).find(family_id)
     return await verval.verify_family(
         session=session,
         principal=principal,

@@ -16,7 +16,7 @@ from sqlmodel import Field as ModelField
 from sqlmodel import SQLModel
 
 from dashat.deps import Upstreams
-from dashat.kitchens.service import live_kitchen
+from dashat.kitchens.repository import Kitchens
 from kkb_shared.auth import Principal
 from kkb_shared.db import Database, UtcDateTime, utcnow
 from kkb_shared.plain_text import non_blank
@@ -69,7 +69,7 @@ async def desa_figures(
     """Read first: the kitchen in a read transaction of its own, then the desa's figures from the registry and
     the mentoring service (503 when one is down), with no lock of this database held while they answer."""
     async with database.sessionmaker() as reads:
-        desa = (await live_kitchen(reads, principal, kitchen_id)).desa_code
+        desa = (await Kitchens(reads, principal).get(kitchen_id)).desa_code
     krs_row = await upstreams.registry.desa_krs(desa)
     outcomes = await upstreams.mentoring.desa_stunting(desa, date.today().strftime("%Y-%m"))
     outcome_row = outcomes.row
@@ -88,7 +88,7 @@ async def keep(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, figures: DesaFigures, data: PlanningInput
 ) -> PlanningRead:
     """Then write: the figures with the village's notes (the kitchen read again, as it may have gone meanwhile)."""
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     record = await session.get(PlanningRecord, kitchen.id)
     values: dict[str, Any] = {
         "krs": figures.krs,
@@ -109,7 +109,7 @@ async def keep(
 
 
 async def get(*, session: AsyncSession, principal: Principal, kitchen_id: str) -> PlanningRead:
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     record = await session.get(PlanningRecord, kitchen.id)
     if record is None:  # not filled in yet
         return PlanningRead(

@@ -20,7 +20,7 @@ from dashat.community.schemas import (
     SaleCreate,
     SaleRead,
 )
-from dashat.kitchens.service import live_kitchen
+from dashat.kitchens.repository import Kitchens
 from dashat.menus.models import Menu
 from kkb_shared.auth import Principal
 from kkb_shared.db import Database, utcnow
@@ -32,7 +32,7 @@ from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 async def add_partner(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, data: PartnerCreate
 ) -> PartnerRead:
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     partner = Partner(
         id=new_id(),
         kitchen_id=kitchen.id,
@@ -53,7 +53,7 @@ async def partners(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, cursor: str | None, limit: int
 ) -> Page[PartnerRead]:
     """The kitchen's partners in the order they were recorded."""
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     query = select(Partner).where(col(Partner.kitchen_id) == kitchen.id).order_by(col(Partner.id)).limit(limit + 1)
     if (after := PARTNER_CURSOR.decode(cursor)) is not None:
         query = query.where(col(Partner.id) > after)
@@ -71,7 +71,7 @@ async def set_plan(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, week_start: date, data: MenuPlanSet
 ) -> MenuPlanRead:
     """Replace the week's plan; every menu named must be the kitchen's."""
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     if week_start.weekday() != 0:
         raise InvalidInput("week_start", "a week starts on a Monday")
     named = {menu_id for menus in data.days.values() for menu_id in menus}
@@ -105,7 +105,7 @@ async def set_plan(
 
 
 async def get_plan(*, session: AsyncSession, principal: Principal, kitchen_id: str, week_start: date) -> MenuPlanRead:
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     plan = await session.get(MenuPlan, (kitchen.id, week_start))
     if plan is None:
         return MenuPlanRead(kitchen_id=kitchen.id, week_start=week_start, days={}, updated_at=utcnow())
@@ -113,7 +113,7 @@ async def get_plan(*, session: AsyncSession, principal: Principal, kitchen_id: s
 
 
 async def record_sale(*, session: AsyncSession, principal: Principal, kitchen_id: str, data: SaleCreate) -> SaleRead:
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     sale = Sale(
         id=new_id(), kitchen_id=kitchen.id, **data.model_dump(), created_by=principal.subject, created_at=utcnow()
     )
@@ -138,7 +138,7 @@ async def check_attendees(
     if not named:
         return
     async with database.sessionmaker() as reads:
-        desa = (await live_kitchen(reads, principal, kitchen_id)).desa_code
+        desa = (await Kitchens(reads, principal).get(kitchen_id)).desa_code
     here = {item.id for item in await registry.member_facts(named) if item.desa_code == desa}
     for index, attendee in enumerate(data.attendees):
         for position, member_id in enumerate(attendee.member_ids):
@@ -152,7 +152,7 @@ async def record_session(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, data: EducationSessionCreate
 ) -> EducationSessionRead:
     """Then write: an education session or cadre training, its attendees checked (`check_attendees`)."""
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     recorded = EducationSession(
         id=new_id(),
         kitchen_id=kitchen.id,
@@ -175,7 +175,7 @@ async def education_sessions(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, cursor: str | None, limit: int
 ) -> Page[EducationSessionRead]:
     """The kitchen's sessions and trainings in the order they were recorded."""
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     query = (
         select(EducationSession)
         .where(col(EducationSession.kitchen_id) == kitchen.id)

@@ -18,6 +18,7 @@ from dashat.clients.genting import GentingClient
 from dashat.clients.registry import RegistryClient
 from dashat.deps import Upstreams
 from dashat.distribution.models import Distribution, DistributionBatch, Production
+from dashat.distribution.repository import Distributions
 from dashat.distribution.schemas import (
     DistributionBatchCreate,
     DistributionBatchRead,
@@ -30,7 +31,7 @@ from dashat.distribution.schemas import (
 )
 from dashat.feed import Entity
 from dashat.kitchens.models import Kitchen
-from dashat.kitchens.service import live_kitchen
+from dashat.kitchens.repository import Kitchens
 from dashat.menus import nutrition
 from dashat.menus.models import Menu, TargetGroup
 from dashat.menus.service import menu_lines
@@ -39,7 +40,7 @@ from kkb_shared.ages import completed_months
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import Database, utcnow
-from kkb_shared.errors import Conflict, DomainError, FieldErrorModel, InvalidInput, NotFound, field_path
+from kkb_shared.errors import Conflict, DomainError, FieldErrorModel, InvalidInput, field_path
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 
@@ -62,7 +63,7 @@ async def _kitchen_menu(session: AsyncSession, kitchen: Kitchen, menu_id: str, f
 async def produce(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, data: ProductionCreate
 ) -> ProductionRead:
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     menu = await _kitchen_menu(session, kitchen, data.menu_id, "menu_id")
     lines = await menu_lines(session, menu, portions=data.portions)
     cost = nutrition.portion(lines).cost
@@ -127,7 +128,7 @@ async def distribute(
             ]
             problems[index] = LineProblem(line=index, status=422, errors=errors)
     async with database.sessionmaker() as reads:
-        kitchen = await live_kitchen(reads, principal, kitchen_id)
+        kitchen = await Kitchens(reads, principal).get(kitchen_id)
         query = select(col(Menu.id)).where(col(Menu.kitchen_id) == kitchen.id, col(Menu.deleted_at).is_(None))
         menus = set((await reads.execute(query)).scalars())
         costs = await _costs(reads, menus, [line for line in parsed.values() if line.genting_aid_id is not None])
@@ -356,7 +357,7 @@ async def outbox(
     limit: int,
 ) -> Page[OutboxRead]:
     """The kitchen's messages in the order they were made, or newest first."""
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     query = select(OutboxMessage).where(col(OutboxMessage.kitchen_id) == kitchen.id)
     if status is not None:
         query = query.where(col(OutboxMessage.status) == status.value)
@@ -372,13 +373,7 @@ async def outbox(
 
 async def confirm_received(*, session: AsyncSession, principal: Principal, distribution_id: str) -> DistributionRead:
     """The recipient's confirmation, recorded after the day's list (e.g. at the next visit)."""
-    found = await session.get(Distribution, distribution_id)
-    if found is None:
-        raise NotFound(f"No distribution {distribution_id}")
-    try:
-        await live_kitchen(session, principal, found.kitchen_id)
-    except NotFound as exc:  # another kitchen's distribution reads as missing
-        raise NotFound(f"No distribution {distribution_id}") from exc
+    found = await Distributions(session, principal).get(distribution_id)
     if found.received_confirmed:
         raise Conflict("The distribution has already been confirmed as received")
     found.received_confirmed = True

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from dashat import feed
-from dashat.access import visible
 from dashat.feed import Entity
 from dashat.kitchens.models import Kitchen
+from dashat.kitchens.repository import Kitchens
 from dashat.kitchens.schemas import KitchenCreate, KitchenRead, KitchenUpdate
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Forbidden, NotFound
+from kkb_shared.errors import Forbidden
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page
 from kkb_shared.versioning import check_if_match
 
 CURSOR = Cursor("dashat.kitchens", RECORD_ID, str)
@@ -24,20 +22,6 @@ CURSOR = Cursor("dashat.kitchens", RECORD_ID, str)
 
 def read(kitchen: Kitchen) -> KitchenRead:
     return KitchenRead.model_validate(kitchen.model_dump())
-
-
-async def live_kitchen(session: AsyncSession, principal: Principal, kitchen_id: str) -> Kitchen:
-    """A kitchen the caller may see: its own for a manager, one of its region otherwise; 404 else."""
-    query = visible(
-        select(Kitchen).where(col(Kitchen.id) == kitchen_id, col(Kitchen.deleted_at).is_(None)),
-        principal,
-        kitchen_column=col(Kitchen.id),
-        desa_column=col(Kitchen.desa_code),
-    )
-    kitchen = (await session.execute(query)).scalar_one_or_none()
-    if kitchen is None:
-        raise NotFound(f"No kitchen {kitchen_id}")
-    return kitchen
 
 
 async def create(*, session: AsyncSession, principal: Principal, data: KitchenCreate) -> KitchenRead:
@@ -54,28 +38,20 @@ async def create(*, session: AsyncSession, principal: Principal, data: KitchenCr
 
 
 async def get(*, session: AsyncSession, principal: Principal, kitchen_id: str) -> KitchenRead:
-    return read(await live_kitchen(session, principal, kitchen_id))
+    return read(await Kitchens(session, principal).get(kitchen_id))
 
 
 async def list_kitchens(
     *, session: AsyncSession, principal: Principal, cursor: str | None, limit: int
 ) -> Page[KitchenRead]:
-    query = visible(
-        select(Kitchen).where(col(Kitchen.deleted_at).is_(None)).order_by(col(Kitchen.id)).limit(limit + 1),
-        principal,
-        kitchen_column=col(Kitchen.id),
-        desa_column=col(Kitchen.desa_code),
-    )
-    if (after := CURSOR.decode(cursor)) is not None:
-        query = query.where(col(Kitchen.id) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=read, key=lambda k: k.id, cursor=CURSOR)
+    kitchens = Kitchens(session, principal)
+    return await kitchens.page(kitchens.visible(), cursor=cursor, kind=CURSOR, limit=limit, item=read)
 
 
 async def update(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, data: KitchenUpdate, if_match: str | None
 ) -> KitchenRead:
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     check_if_match(if_match, kitchen.version)
     for name, value in data.model_dump(mode="json", exclude_unset=True).items():
         setattr(kitchen, name, value)

@@ -13,9 +13,10 @@ from dashat import feed
 from dashat.access import visible
 from dashat.feed import Entity
 from dashat.kitchens.models import Kitchen
-from dashat.kitchens.service import live_kitchen
+from dashat.kitchens.repository import Kitchens
 from dashat.menus import nutrition
 from dashat.menus.models import Ingredient, IngredientPrice, Menu, MenuItem, TargetGroup
+from dashat.menus.repository import Menus
 from dashat.menus.schemas import (
     DefaultPriceSet,
     FoodItem,
@@ -68,7 +69,7 @@ async def list_ingredients(
     if (after := INGREDIENT_CURSOR.decode(cursor)) is not None:
         query = query.where(col(Ingredient.id) > after)
     if kitchen_id:
-        await live_kitchen(session, principal, kitchen_id)
+        await Kitchens(session, principal).get(kitchen_id)
         query = query.where(_usable(kitchen_id))
     else:
         query = query.where(col(Ingredient.kitchen_id).is_(None))
@@ -81,7 +82,7 @@ async def list_ingredients(
 async def add_ingredient(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, data: IngredientCreate
 ) -> IngredientRead:
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     ingredient = Ingredient(id=new_id(), kitchen_id=kitchen.id, **data.model_dump(), created_at=utcnow())
     session.add(ingredient)
     await session.flush()
@@ -99,7 +100,7 @@ async def _usable_ingredient(session: AsyncSession, kitchen_id: str, ingredient_
 async def set_price(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, ingredient_id: str, data: PriceSet
 ) -> PriceRead:
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     ingredient = await _usable_ingredient(session, kitchen.id, ingredient_id, "ingredient_id")
     price = await session.get(IngredientPrice, (kitchen.id, ingredient.id))
     if price is None:
@@ -137,7 +138,7 @@ async def list_prices(
     *, session: AsyncSession, principal: Principal, kitchen_id: str, cursor: str | None, limit: int
 ) -> Page[PriceRead]:
     """The kitchen's prices, by ingredient id."""
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     query = (
         select(IngredientPrice, Ingredient)
         .join(Ingredient, col(Ingredient.id) == col(IngredientPrice.ingredient_id))
@@ -172,7 +173,7 @@ async def menu_reads(session: AsyncSession, settings: DashatSettings, menu_ids: 
 async def create_menu(
     *, session: AsyncSession, principal: Principal, settings: DashatSettings, kitchen_id: str, data: MenuCreate
 ) -> MenuRead:
-    kitchen = await live_kitchen(session, principal, kitchen_id)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
     for index, item in enumerate(data.items):
         await _usable_ingredient(session, kitchen.id, item.ingredient_id, f"items[{index}].ingredient_id")
     now = utcnow()
@@ -293,15 +294,7 @@ def _read(menu: Menu, lines: Priced, settings: DashatSettings) -> MenuRead:
 
 
 async def get_menu(*, session: AsyncSession, principal: Principal, settings: DashatSettings, menu_id: str) -> MenuRead:
-    menu = (
-        await session.execute(select(Menu).where(col(Menu.id) == menu_id, col(Menu.deleted_at).is_(None)))
-    ).scalar_one_or_none()
-    if menu is None:
-        raise NotFound(f"No menu {menu_id}")
-    try:
-        await live_kitchen(session, principal, menu.kitchen_id)
-    except NotFound as exc:  # another kitchen's menu reads as missing
-        raise NotFound(f"No menu {menu_id}") from exc
+    menu = await Menus(session, principal).get(menu_id)
     return (await _reads(session, settings, [menu]))[0]
 
 
@@ -315,17 +308,10 @@ async def list_menus(
     limit: int,
 ) -> Page[MenuRead]:
     """The kitchen's menus in the order they were made."""
-    kitchen = await live_kitchen(session, principal, kitchen_id)
-    query = (
-        select(Menu)
-        .where(col(Menu.kitchen_id) == kitchen.id, col(Menu.deleted_at).is_(None))
-        .order_by(col(Menu.id))
-        .limit(limit + 1)
-    )
-    if (after := MENU_CURSOR.decode(cursor)) is not None:
-        query = query.where(col(Menu.id) > after)
-    rows = list((await session.execute(query)).scalars())
-    page = keyset_page(rows, limit, item=lambda m: m, key=lambda m: m.id, cursor=MENU_CURSOR)
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
+    menus = Menus(session, principal)
+    query = menus.visible().where(col(Menu.kitchen_id) == kitchen.id)
+    page = await menus.page(query, cursor=cursor, kind=MENU_CURSOR, limit=limit, item=lambda m: m)
     return Page(items=await _reads(session, settings, page.items), next_cursor=page.next_cursor)
 
 

@@ -16,6 +16,7 @@ from genting.access import is_sponsor, visible
 from genting.aid import rules
 from genting.aid.food import Contents
 from genting.aid.models import Aid, AidStatus, Delivery, EntryKind, LedgerEntry
+from genting.aid.repository import Aids
 from genting.aid.rules import Category, Spent
 from genting.aid.schemas import (
     AidCreate,
@@ -38,8 +39,9 @@ from genting.anak_asuh.models import AnakAsuh, AnakAsuhCategory
 from genting.feed import Entity
 from genting.matching import service as matching
 from genting.matching.models import Match
+from genting.matching.repository import Matches
 from genting.pmt import service as pmt
-from genting.sponsors import service as sponsors
+from genting.sponsors.repository import Otas
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
@@ -100,7 +102,7 @@ async def create_aid(
     *, session: AsyncSession, principal: Principal, data: AidCreate, contents: Sequence[Contents]
 ) -> AidRead:
     """The aid, its packages stored with their `contents` as DASHAT named them (asked before this)."""
-    match = await matching.live_match(session, principal, data.match_id)
+    match = await Matches(session, principal).get(data.match_id)
     matching.nutrition_only(match)
     if match.status != "active":
         raise InvalidInput("match_id", "the match has ended")
@@ -136,25 +138,13 @@ async def create_aid(
     return await aid_read(session, aid)
 
 
-async def live_aid(session: AsyncSession, principal: Principal, aid_id: str, *, for_update: bool = False) -> Aid:
-    query = visible(
-        select(Aid).where(col(Aid.id) == aid_id), principal, ota_column=col(Aid.ota_id), desa_column=col(Aid.desa_code)
-    )
-    if for_update:
-        query = query.with_for_update()
-    aid = (await session.execute(query)).scalar_one_or_none()
-    if aid is None:
-        raise NotFound(f"No aid {aid_id}")
-    return aid
-
-
 async def get_aid(*, session: AsyncSession, principal: Principal, aid_id: str) -> AidRead:
-    return await aid_read(session, await live_aid(session, principal, aid_id))
+    return await aid_read(session, await Aids(session, principal).get(aid_id))
 
 
 async def close_aid(*, session: AsyncSession, principal: Principal, aid_id: str, closed_on: date) -> AidRead:
     """Close the aid: its materials share is reported against 80% of its value (flagged when below)."""
-    aid = await live_aid(session, principal, aid_id, for_update=True)
+    aid = await Aids(session, principal).get(aid_id, for_update=True)
     if aid.status == AidStatus.CLOSED.value:
         raise Conflict("The aid is already closed")
     if closed_on < aid.starts_on:
@@ -234,10 +224,10 @@ def entry_read(entry: LedgerEntry, *, for_sponsor: bool = False) -> EntryRead:
 async def record(*, session: AsyncSession, principal: Principal, data: EntryCreate) -> EntryRead:
     """Book a commitment, a receipt or an expenditure. An expenditure locks its aid, then checks the rule
     against what the aid has spent: one that would break it is a 422 with the figures."""
-    ota = await sponsors.live_ota(session, principal, data.ota_id)
+    ota = await Otas(session, principal).get(data.ota_id)
     if data.kind is EntryKind.EXPENDITURE:
         assert data.aid_id is not None and data.category is not None  # the schema requires both
-        aid = await live_aid(session, principal, data.aid_id, for_update=True)
+        aid = await Aids(session, principal).get(data.aid_id, for_update=True)
         if aid.ota_id != ota.id:
             raise InvalidInput("aid_id", "the aid belongs to another OTA")
         if aid.status != AidStatus.OPEN.value:
@@ -285,12 +275,12 @@ async def reverse(*, session: AsyncSession, principal: Principal, seq: int, data
     original = (await session.execute(query)).scalar_one_or_none()
     if original is None:
         raise NotFound(f"No ledger entry {seq}")
-    ota = await sponsors.live_ota(session, principal, original.ota_id)  # 404 outside the caller's scope
+    ota = await Otas(session, principal).get(original.ota_id)  # 404 outside the caller's scope
     if original.kind == EntryKind.REVERSAL.value:
         raise InvalidInput("seq", "a reversal is not reversed: book the entry again")
     place = ota.region_code
     if original.aid_id is not None:
-        place = (await live_aid(session, principal, original.aid_id, for_update=True)).desa_code
+        place = (await Aids(session, principal).get(original.aid_id, for_update=True)).desa_code
     entry = LedgerEntry(
         ota_id=original.ota_id,
         aid_id=original.aid_id,
@@ -323,7 +313,7 @@ DELIVERY_CURSOR = Cursor("genting.deliveries", RECORD_ID, str)
 async def entries(
     *, session: AsyncSession, principal: Principal, ota_id: str, cursor: str | None, limit: int
 ) -> Page[EntryRead]:
-    ota = await sponsors.live_ota(session, principal, ota_id)
+    ota = await Otas(session, principal).get(ota_id)
     query = select(LedgerEntry).where(col(LedgerEntry.ota_id) == ota.id).order_by(col(LedgerEntry.seq)).limit(limit + 1)
     if (after := LEDGER_CURSOR.decode(cursor)) is not None:
         query = query.where(col(LedgerEntry.seq) > after)
@@ -335,7 +325,7 @@ async def entries(
 
 
 async def balances(*, session: AsyncSession, principal: Principal, ota_id: str) -> Balances:
-    ota = await sponsors.live_ota(session, principal, ota_id)
+    ota = await Otas(session, principal).get(ota_id)
     accounts: dict[str, int] = {}
     for side, sign in ((col(LedgerEntry.debit_account), 1), (col(LedgerEntry.credit_account), -1)):
         query = select(side, func.sum(col(LedgerEntry.amount))).where(col(LedgerEntry.ota_id) == ota.id).group_by(side)
@@ -365,7 +355,7 @@ def delivery_read(delivery: Delivery, *, for_sponsor: bool = False) -> DeliveryR
 
 
 async def deliver(*, session: AsyncSession, principal: Principal, aid_id: str, data: DeliveryCreate) -> DeliveryRead:
-    aid = await live_aid(session, principal, aid_id)
+    aid = await Aids(session, principal).get(aid_id)
     if data.delivered_on < aid.starts_on:
         raise InvalidInput("delivered_on", f"before the aid started ({aid.starts_on})")
     delivery = Delivery(
@@ -387,7 +377,7 @@ async def deliveries(
     *, session: AsyncSession, principal: Principal, aid_id: str, cursor: str | None, limit: int
 ) -> Page[DeliveryRead]:
     """The aid's deliveries in the order they were recorded."""
-    aid = await live_aid(session, principal, aid_id)
+    aid = await Aids(session, principal).get(aid_id)
     query = select(Delivery).where(col(Delivery.aid_id) == aid.id).order_by(col(Delivery.id)).limit(limit + 1)
     if (after := DELIVERY_CURSOR.decode(cursor)) is not None:
         query = query.where(col(Delivery.id) > after)

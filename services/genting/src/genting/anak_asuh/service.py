@@ -16,6 +16,7 @@ from genting import feed
 from genting.access import is_sponsor, sponsored_anak_asuh
 from genting.anak_asuh import rules
 from genting.anak_asuh.models import AnakAsuh, AnakAsuhCategory, AnakAsuhEvent, AnakAsuhStatus
+from genting.anak_asuh.repository import AnakAsuhs
 from genting.anak_asuh.schemas import (
     AnakAsuhEventRead,
     AnakAsuhRead,
@@ -144,22 +145,10 @@ async def _history(session: AsyncSession, ids: Sequence[str]) -> dict[str, list[
     return found
 
 
-async def live(session: AsyncSession, principal: Principal, anak_asuh_id: str) -> AnakAsuh:
-    query = select(AnakAsuh).where(col(AnakAsuh.id) == anak_asuh_id, col(AnakAsuh.deleted_at).is_(None))
-    if is_sponsor(principal):
-        query = query.where(col(AnakAsuh.id).in_(sponsored_anak_asuh(principal)))
-    else:
-        query = scoped(query, col(AnakAsuh.desa_code), principal)
-    found = (await session.execute(query)).scalar_one_or_none()
-    if found is None:
-        raise NotFound(f"No anak asuh {anak_asuh_id}")
-    return found
-
-
 async def get(
     *, session: AsyncSession, principal: Principal, upstreams: Upstreams, anak_asuh_id: str
 ) -> AnakAsuhRead | SponsoredView:
-    anak_asuh = await live(session, principal, anak_asuh_id)
+    anak_asuh = await AnakAsuhs(session, principal).get(anak_asuh_id)
     if is_sponsor(principal):
         return await sponsored_view(upstreams.mentoring, anak_asuh)
     return read(anak_asuh, (await _history(session, [anak_asuh.id])).get(anak_asuh.id, []))

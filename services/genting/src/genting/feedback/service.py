@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from genting import feed
-from genting.access import is_sponsor, sponsor_id, visible
-from genting.anak_asuh import service as anak_asuh_service
+from genting.access import is_sponsor, sponsor_id
+from genting.anak_asuh.repository import AnakAsuhs
 from genting.feed import Entity
 from genting.feedback.models import ALLOWED_MOVES, Feedback, FeedbackSource, FeedbackStatus
+from genting.feedback.repository import Feedbacks
 from genting.feedback.schemas import FeedbackCreate, FeedbackMove, FeedbackRead
-from genting.sponsors import service as sponsors
+from genting.sponsors.repository import Otas
 from kkb_shared.auth import Principal, Role
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Forbidden, InvalidInput, NotFound
+from kkb_shared.errors import Forbidden, InvalidInput
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page
 from kkb_shared.versioning import check_if_match
 
 CURSOR = Cursor("genting.feedback", RECORD_ID, str)
@@ -38,16 +36,11 @@ def read(feedback: Feedback, principal: Principal | None = None) -> FeedbackRead
     return answer.model_copy(update={"history": history})
 
 
-def _sponsor_may_read() -> Any:
-    """Of its OTA's feedback, a sponsor reads what it filed and what staff wrote for it."""
-    return or_(col(Feedback.source) == FeedbackSource.OTA.value, col(Feedback.for_sponsor).is_(True))
-
-
 async def create(*, session: AsyncSession, principal: Principal, data: FeedbackCreate) -> FeedbackRead:
     ota_id = data.ota_id
     desa_code = data.desa_code
     if data.anak_asuh_id is not None:
-        anak_asuh = await anak_asuh_service.live(session, principal, data.anak_asuh_id)  # a sponsor: its own
+        anak_asuh = await AnakAsuhs(session, principal).get(data.anak_asuh_id)  # a sponsor: its own
         if desa_code is not None and desa_code != anak_asuh.desa_code:
             raise InvalidInput("desa_code", "not the anak asuh's desa")
         desa_code = anak_asuh.desa_code
@@ -66,7 +59,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: FeedbackC
     if principal.role is Role.TPK and data.source is FeedbackSource.OTA:
         raise InvalidInput("source", "a TPK records feedback from families or from itself")
     if ota_id is not None and not is_sponsor(principal):
-        await sponsors.live_ota(session, principal, ota_id)
+        await Otas(session, principal).get(ota_id)
     now = utcnow()
     feedback = Feedback(
         id=new_id(),
@@ -97,37 +90,25 @@ async def create(*, session: AsyncSession, principal: Principal, data: FeedbackC
     return read(feedback, principal)
 
 
-def _visible(principal: Principal) -> Select[Any]:
-    query = visible(select(Feedback), principal, ota_column=col(Feedback.ota_id), desa_column=col(Feedback.desa_code))
-    return query.where(_sponsor_may_read()) if is_sponsor(principal) else query
-
-
 async def get(*, session: AsyncSession, principal: Principal, feedback_id: str) -> FeedbackRead:
     """One feedback the caller may see (a sponsor: its own OTA's)."""
-    feedback = (await session.execute(_visible(principal).where(col(Feedback.id) == feedback_id))).scalar_one_or_none()
-    if feedback is None:
-        raise NotFound(f"No feedback {feedback_id}")
-    return read(feedback, principal)
+    return read(await Feedbacks(session, principal).get(feedback_id), principal)
 
 
 async def list_feedback(
     *, session: AsyncSession, principal: Principal, status: FeedbackStatus | None, cursor: str | None, limit: int
 ) -> Page[FeedbackRead]:
-    query = _visible(principal).order_by(col(Feedback.id)).limit(limit + 1)
+    feedbacks = Feedbacks(session, principal)
+    query = feedbacks.visible()
     if status is not None:
         query = query.where(col(Feedback.status) == status.value)
-    if (after := CURSOR.decode(cursor)) is not None:
-        query = query.where(col(Feedback.id) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=lambda f: read(f, principal), key=lambda f: f.id, cursor=CURSOR)
+    return await feedbacks.page(query, cursor=cursor, kind=CURSOR, limit=limit, item=lambda f: read(f, principal))
 
 
 async def move(
     *, session: AsyncSession, principal: Principal, feedback_id: str, data: FeedbackMove, if_match: str | None
 ) -> FeedbackRead:
-    feedback = (await session.execute(_visible(principal).where(col(Feedback.id) == feedback_id))).scalar_one_or_none()
-    if feedback is None:
-        raise NotFound(f"No feedback {feedback_id}")
+    feedback = await Feedbacks(session, principal).get(feedback_id)
     check_if_match(if_match, feedback.version, required=False)
     current = FeedbackStatus(feedback.status)
     if data.status not in ALLOWED_MOVES[current]:

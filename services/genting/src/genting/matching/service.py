@@ -12,20 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from genting import feed
-from genting.access import visible
-from genting.anak_asuh import service as anak_asuh_service
 from genting.anak_asuh.models import AnakAsuhStatus
+from genting.anak_asuh.repository import AnakAsuhs
 from genting.feed import Entity
 from genting.matching.models import Match, MatchStatus
+from genting.matching.repository import Matches
 from genting.matching.schemas import MatchCreate, MatchEnd, MatchRead
-from genting.sponsors import service as sponsors
 from genting.sponsors.models import AidKind
+from genting.sponsors.repository import Otas
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, InvalidInput, NotFound
+from kkb_shared.errors import Conflict, InvalidInput
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page
 from kkb_shared.versioning import check_if_match
 
 CURSOR = Cursor("genting.matches", RECORD_ID, str)
@@ -45,8 +45,8 @@ async def active_count(session: AsyncSession, ota_id: str) -> int:
 async def confirm(*, session: AsyncSession, principal: Principal, data: MatchCreate) -> MatchRead:
     """Two operators confirming the same anak asuh and aid kind at once: the unique index on active matches
     lets exactly one in; the other gets 409."""
-    ota = await sponsors.live_ota(session, principal, data.ota_id)
-    anak_asuh = await anak_asuh_service.live(session, principal, data.anak_asuh_id)
+    ota = await Otas(session, principal).get(data.ota_id)
+    anak_asuh = await AnakAsuhs(session, principal).get(data.anak_asuh_id)
     if anak_asuh.status != AnakAsuhStatus.ACTIVE.value:
         raise InvalidInput("anak_asuh_id", f"the anak asuh is {anak_asuh.status}")
     if data.aid_kind.value not in ota.aid_kinds:
@@ -80,21 +80,8 @@ async def confirm(*, session: AsyncSession, principal: Principal, data: MatchCre
     return read(match)
 
 
-async def live_match(session: AsyncSession, principal: Principal, match_id: str) -> Match:
-    query = visible(
-        select(Match).where(col(Match.id) == match_id),
-        principal,
-        ota_column=col(Match.ota_id),
-        desa_column=col(Match.desa_code),
-    )
-    match = (await session.execute(query)).scalar_one_or_none()
-    if match is None:
-        raise NotFound(f"No match {match_id}")
-    return match
-
-
 async def get(*, session: AsyncSession, principal: Principal, match_id: str) -> MatchRead:
-    return read(await live_match(session, principal, match_id))
+    return read(await Matches(session, principal).get(match_id))
 
 
 async def list_matches(
@@ -106,27 +93,20 @@ async def list_matches(
     cursor: str | None,
     limit: int,
 ) -> Page[MatchRead]:
-    query = visible(
-        select(Match).order_by(col(Match.id)).limit(limit + 1),
-        principal,
-        ota_column=col(Match.ota_id),
-        desa_column=col(Match.desa_code),
-    )
+    matches = Matches(session, principal)
+    query = matches.visible()
     if ota_id:
         query = query.where(col(Match.ota_id) == ota_id)
     if status:
         query = query.where(col(Match.status) == status.value)
-    if (after := CURSOR.decode(cursor)) is not None:
-        query = query.where(col(Match.id) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=read, key=lambda m: m.id, cursor=CURSOR)
+    return await matches.page(query, cursor=cursor, kind=CURSOR, limit=limit, item=read)
 
 
 async def end(
     *, session: AsyncSession, principal: Principal, match_id: str, data: MatchEnd, if_match: str | None
 ) -> MatchRead:
     """Ending a match frees the anak asuh for another sponsor of that aid kind."""
-    match = await live_match(session, principal, match_id)
+    match = await Matches(session, principal).get(match_id)
     check_if_match(if_match, match.version, required=False)
     if match.status != MatchStatus.ACTIVE.value:
         raise Conflict("The match has already ended")

@@ -21,8 +21,8 @@ from genting.deps import Upstreams
 from genting.feedback.models import Feedback, FeedbackStatus
 from genting.matching.models import Match, MatchStatus
 from genting.monitoring.schemas import Dashboard, Money, MonthlyReport, OtaMoney
-from genting.sponsors import service as sponsors
 from genting.sponsors.models import Ota
+from genting.sponsors.repository import Otas
 from genting.support.models import Support
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput
@@ -84,7 +84,7 @@ def _entries_of_region(prefix: str) -> Any:
     """The ledger entries a region's dashboard counts: those of aid given in the region, and those tied to no
     aid (commitments, receipts) of sponsors whose region of interest lies in it."""
     aids_here = select(col(Aid.id)).where(within_region(col(Aid.desa_code), prefix))
-    sponsors_here = select(col(Ota.id)).where(col(Ota.region_code).startswith(prefix))
+    sponsors_here = select(col(Ota.id)).where(within_region(col(Ota.region_code), prefix))
     return or_(
         col(LedgerEntry.aid_id).in_(aids_here),
         and_(col(LedgerEntry.aid_id).is_(None), col(LedgerEntry.ota_id).in_(sponsors_here)),
@@ -120,7 +120,7 @@ async def dashboard(
     prefix = requested_region(principal, region)
     if since and until and until < since:
         raise InvalidInput("to", "must not be before from")
-    ota_query = select(Ota).where(col(Ota.deleted_at).is_(None), col(Ota.region_code).startswith(prefix))
+    ota_query = select(Ota).where(col(Ota.deleted_at).is_(None), within_region(col(Ota.region_code), prefix))
     in_region = within_region(col(AnakAsuh.desa_code), prefix)
     live = col(AnakAsuh.deleted_at).is_(None)
     per_ota_totals = await _ledger_totals(
@@ -219,7 +219,7 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 
 async def monthly_report(*, session: AsyncSession, principal: Principal, ota_id: str, month: str) -> MonthlyReport:
-    ota = await sponsors.live_ota(session, principal, ota_id)
+    ota = await Otas(session, principal).get(ota_id)
     start, end = month_bounds(month)
     in_month = (col(LedgerEntry.occurred_on) >= start, col(LedgerEntry.occurred_on) <= end)
     money = _money((await _ledger_totals(session, [col(LedgerEntry.ota_id) == ota.id, *in_month])).get(ota.id, {}))

@@ -9,13 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from genting.pmt.models import PmtPeriod
+from genting.pmt.repository import PmtPeriods
 from genting.pmt.schemas import PmtPeriodCreate, PmtPeriodRead
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Forbidden, InvalidInput, NotFound
+from kkb_shared.errors import Forbidden, InvalidInput
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.scope import scoped, within_region
+from kkb_shared.pagination import RECORD_ID, Cursor, Page
+from kkb_shared.scope import within_region
 
 CURSOR = Cursor("genting.pmt-periods", RECORD_ID, str)
 
@@ -36,22 +37,16 @@ async def create(*, session: AsyncSession, principal: Principal, data: PmtPeriod
 async def list_periods(
     *, session: AsyncSession, principal: Principal, region: str | None, cursor: str | None, limit: int
 ) -> Page[PmtPeriodRead]:
-    query = select(PmtPeriod).where(col(PmtPeriod.withdrawn_at).is_(None)).order_by(col(PmtPeriod.id)).limit(limit + 1)
-    query = scoped(query, col(PmtPeriod.desa_code), principal)
+    periods = PmtPeriods(session, principal)
+    query = periods.visible()
     if region:
         query = query.where(within_region(col(PmtPeriod.desa_code), region))
-    if (after := CURSOR.decode(cursor)) is not None:
-        query = query.where(col(PmtPeriod.id) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=_read, key=lambda p: p.id, cursor=CURSOR)
+    return await periods.page(query, cursor=cursor, kind=CURSOR, limit=limit, item=_read)
 
 
 async def withdraw(*, session: AsyncSession, principal: Principal, period_id: str) -> None:
     """A period recorded in error leaves the checks (kept, marked withdrawn)."""
-    query = select(PmtPeriod).where(col(PmtPeriod.id) == period_id, col(PmtPeriod.withdrawn_at).is_(None))
-    period = (await session.execute(scoped(query, col(PmtPeriod.desa_code), principal))).scalar_one_or_none()
-    if period is None:
-        raise NotFound(f"No PMT period {period_id}")
+    period = await PmtPeriods(session, principal).get(period_id)
     period.withdrawn_at = utcnow()
     await session.flush()
 

@@ -3,18 +3,18 @@ turns a prospect into an OTA, in one transaction."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from genting.sponsors import service as sponsors
 from genting.sponsors.models import Prospect, ProspectStatus
+from genting.sponsors.repository import Prospects
 from genting.sponsors.schemas import Agreement, OtaCreate, OtaRead, ProspectCreate, ProspectDecline, ProspectRead
 from kkb_shared.auth import Principal
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, Forbidden, NotFound
+from kkb_shared.errors import Conflict, Forbidden
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page
 from kkb_shared.versioning import check_if_match
 
 CURSOR = Cursor("genting.ota-prospects", RECORD_ID, str)
@@ -41,39 +41,25 @@ async def create(*, session: AsyncSession, principal: Principal, data: ProspectC
     return read(prospect)
 
 
-async def _live(session: AsyncSession, principal: Principal, prospect_id: str) -> Prospect:
-    query = select(Prospect).where(col(Prospect.id) == prospect_id)
-    if principal.region:
-        query = query.where(col(Prospect.region_code).startswith(principal.region))
-    prospect = (await session.execute(query)).scalar_one_or_none()
-    if prospect is None:
-        raise NotFound(f"No potential sponsor {prospect_id}")
-    return prospect
-
-
 async def get(*, session: AsyncSession, principal: Principal, prospect_id: str) -> ProspectRead:
-    return read(await _live(session, principal, prospect_id))
+    return read(await Prospects(session, principal).get(prospect_id))
 
 
 async def list_prospects(
     *, session: AsyncSession, principal: Principal, status: ProspectStatus | None, cursor: str | None, limit: int
 ) -> Page[ProspectRead]:
-    query = select(Prospect).order_by(col(Prospect.id)).limit(limit + 1)
-    if principal.region:
-        query = query.where(col(Prospect.region_code).startswith(principal.region))
+    prospects = Prospects(session, principal)
+    query = prospects.visible()
     if status is not None:
         query = query.where(col(Prospect.status) == status.value)
-    if (after := CURSOR.decode(cursor)) is not None:
-        query = query.where(col(Prospect.id) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=read, key=lambda p: p.id, cursor=CURSOR)
+    return await prospects.page(query, cursor=cursor, kind=CURSOR, limit=limit, item=read)
 
 
 async def agree(
     *, session: AsyncSession, principal: Principal, prospect_id: str, data: Agreement, if_match: str | None
 ) -> OtaRead:
     """The prospect signs: an OTA with its details and the agreement, and the prospect marked agreed."""
-    prospect = await _live(session, principal, prospect_id)
+    prospect = await Prospects(session, principal).get(prospect_id)
     check_if_match(if_match, prospect.version, required=False)
     if prospect.status != ProspectStatus.PROSPECT:
         raise Conflict(f"The potential sponsor is already {prospect.status}")
@@ -95,7 +81,7 @@ async def agree(
 async def decline(
     *, session: AsyncSession, principal: Principal, prospect_id: str, data: ProspectDecline, if_match: str | None
 ) -> ProspectRead:
-    prospect = await _live(session, principal, prospect_id)
+    prospect = await Prospects(session, principal).get(prospect_id)
     check_if_match(if_match, prospect.version, required=False)
     if prospect.status != ProspectStatus.PROSPECT:
         raise Conflict(f"The potential sponsor is already {prospect.status}")

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from genting import feed
-from genting.access import is_sponsor, sponsor_id
 from genting.feed import Entity
 from genting.sponsors.models import Ota
+from genting.sponsors.repository import Otas
 from genting.sponsors.schemas import OtaCreate, OtaRead, OtaUpdate
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Forbidden, InvalidInput, NotFound
+from kkb_shared.errors import Forbidden, InvalidInput
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page
 from kkb_shared.versioning import check_if_match
 
 CURSOR = Cursor("genting.otas", RECORD_ID, str)
@@ -24,24 +22,6 @@ CURSOR = Cursor("genting.otas", RECORD_ID, str)
 
 def read(ota: Ota) -> OtaRead:
     return OtaRead.model_validate(ota.model_dump())
-
-
-def _visible(principal: Principal) -> Select[Ota]:
-    query = select(Ota).where(col(Ota.deleted_at).is_(None))
-    if is_sponsor(principal):
-        return query.where(col(Ota.id) == sponsor_id(principal))
-    return query.where(col(Ota.region_code).startswith(principal.region)) if principal.region else query
-
-
-async def live_ota(session: AsyncSession, principal: Principal, ota_id: str, *, for_update: bool = False) -> Ota:
-    """An OTA the caller may see: its own for a sponsor, one of its region for the others; 404 otherwise."""
-    query = _visible(principal).where(col(Ota.id) == ota_id)
-    if for_update:
-        query = query.with_for_update()
-    ota = (await session.execute(query)).scalar_one_or_none()
-    if ota is None:
-        raise NotFound(f"No OTA {ota_id}")
-    return ota
 
 
 async def add(session: AsyncSession, principal: Principal, data: OtaCreate) -> Ota:
@@ -64,21 +44,18 @@ async def create(*, session: AsyncSession, principal: Principal, data: OtaCreate
 
 
 async def get(*, session: AsyncSession, principal: Principal, ota_id: str) -> OtaRead:
-    return read(await live_ota(session, principal, ota_id))
+    return read(await Otas(session, principal).get(ota_id))
 
 
 async def list_otas(*, session: AsyncSession, principal: Principal, cursor: str | None, limit: int) -> Page[OtaRead]:
-    query = _visible(principal).order_by(col(Ota.id)).limit(limit + 1)
-    if (after := CURSOR.decode(cursor)) is not None:
-        query = query.where(col(Ota.id) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=read, key=lambda o: o.id, cursor=CURSOR)
+    otas = Otas(session, principal)
+    return await otas.page(otas.visible(), cursor=cursor, kind=CURSOR, limit=limit, item=read)
 
 
 async def update(
     *, session: AsyncSession, principal: Principal, ota_id: str, data: OtaUpdate, if_match: str | None
 ) -> OtaRead:
-    ota = await live_ota(session, principal, ota_id)
+    ota = await Otas(session, principal).get(ota_id)
     check_if_match(if_match, ota.version)
     changes = data.model_dump(exclude_unset=True)
     end = changes.get("agreement_end", ota.agreement_end)

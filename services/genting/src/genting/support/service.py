@@ -3,24 +3,23 @@ done and verified need evidence."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from genting import feed
-from genting.access import is_sponsor, visible
+from genting.access import is_sponsor
 from genting.anak_asuh.models import AnakAsuh
 from genting.clients.registry import RegistryClient
 from genting.feed import Entity
-from genting.matching import service as matching
-from genting.sponsors import service as sponsors
+from genting.matching.repository import Matches
 from genting.sponsors.models import AidKind
+from genting.sponsors.repository import Otas
 from genting.support.models import NEXT_STATUS, Support, SupportStatus
+from genting.support.repository import Supports
 from genting.support.schemas import SupportCreate, SupportProgress, SupportRead
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Forbidden, InvalidInput, NotFound
+from kkb_shared.errors import Forbidden, InvalidInput
 from kkb_shared.ids import new_id
 from kkb_shared.versioning import check_if_match
 
@@ -48,13 +47,13 @@ async def _recipient(
     database is touched, so no lock is held while it answers."""
     family = await registry.family(data.family_id) if data.family_id is not None else None
     if data.match_id is not None:
-        match = await matching.live_match(session, principal, data.match_id)
+        match = await Matches(session, principal).get(data.match_id)
         if match.aid_kind != AidKind.NON_NUTRITION.value:
             raise InvalidInput("match_id", "non-nutrition aid needs a non-nutrition match")
         anak_asuh = await session.get(AnakAsuh, match.anak_asuh_id)
         return match.id, match.ota_id, match.desa_code, anak_asuh.family_id if anak_asuh else None
     assert data.ota_id is not None  # the schema requires it without a match
-    ota = await sponsors.live_ota(session, principal, data.ota_id)
+    ota = await Otas(session, principal).get(data.ota_id)
     if AidKind.NON_NUTRITION.value not in ota.aid_kinds:
         raise InvalidInput("ota_id", "the sponsor's agreement has no non-nutrition aid")
     if data.family_id is not None:
@@ -95,27 +94,14 @@ async def create(
     return read(support)
 
 
-async def _live(session: AsyncSession, principal: Principal, support_id: str) -> Support:
-    query = visible(
-        select(Support).where(col(Support.id) == support_id),
-        principal,
-        ota_column=col(Support.ota_id),
-        desa_column=col(Support.desa_code),
-    )
-    support = (await session.execute(query)).scalar_one_or_none()
-    if support is None:
-        raise NotFound(f"No non-nutrition aid {support_id}")
-    return support
-
-
 async def get(*, session: AsyncSession, principal: Principal, support_id: str) -> SupportRead:
-    return read(await _live(session, principal, support_id), for_sponsor=is_sponsor(principal))
+    return read(await Supports(session, principal).get(support_id), for_sponsor=is_sponsor(principal))
 
 
 async def progress(
     *, session: AsyncSession, principal: Principal, support_id: str, data: SupportProgress, if_match: str | None
 ) -> SupportRead:
-    support = await _live(session, principal, support_id)
+    support = await Supports(session, principal).get(support_id)
     check_if_match(if_match, support.version, required=False)
     expected = NEXT_STATUS.get(SupportStatus(support.status))
     if data.status is not expected:

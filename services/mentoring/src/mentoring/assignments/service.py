@@ -3,10 +3,8 @@ anything is written."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -15,17 +13,18 @@ from kkb_shared import changes
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, InvalidInput, NotFound
+from kkb_shared.errors import Conflict, InvalidInput
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.scope import scoped, within_region
+from kkb_shared.pagination import RECORD_ID, Cursor, Page
+from kkb_shared.scope import within_region
 from kkb_shared.versioning import check_if_match
 from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
+from mentoring.assignments.repository import Assignments
 from mentoring.assignments.schemas import AncSummary, AssignmentCreate, AssignmentEnd, AssignmentRead
 from mentoring.clients.registry import RegistryClient, RegistryMember
 from mentoring.feed import Entity
 from mentoring.growth.weighing import completed_months
-from mentoring.teams import service as teams
+from mentoring.teams.repository import Teams
 
 CURSOR = Cursor("mentoring.assignments", RECORD_ID, str)
 
@@ -35,15 +34,6 @@ BALITA_UNTIL_MONTHS = 60  # balita: 0-59 months
 
 def read(assignment: Assignment, anc: AncSummary | None = None) -> AssignmentRead:
     return AssignmentRead(**assignment.model_dump(exclude={"deleted_at", "created_by"}), anc=anc)
-
-
-async def live_assignment(session: AsyncSession, principal: Principal, assignment_id: str) -> Assignment:
-    """A live assignment inside the caller's region; 404 otherwise."""
-    query = select(Assignment).where(col(Assignment.id) == assignment_id, col(Assignment.deleted_at).is_(None))
-    found = (await session.execute(scoped(query, col(Assignment.desa_code), principal))).scalar_one_or_none()
-    if found is None:
-        raise NotFound(f"No assignment {assignment_id}")
-    return found
 
 
 def check_category(category: Category, member: RegistryMember, on: date) -> None:
@@ -65,7 +55,7 @@ async def create(
     # The registry first, before this database is touched: no lock is held while it is asked (503 when it is
     # down: nothing written).
     member = await registry.member(data.member_id)
-    team = await teams.live_team(session, principal, data.team_id)
+    team = await Teams(session, principal).get(data.team_id)
     started_on = data.started_on or date.today()
     if member is None:
         raise InvalidInput("member_id", "no live registry member has this id")
@@ -113,8 +103,8 @@ async def list_assignments(
     cursor: str | None,
     limit: int,
 ) -> Page[AssignmentRead]:
-    query = select(Assignment).where(col(Assignment.deleted_at).is_(None)).order_by(col(Assignment.id)).limit(limit + 1)
-    query = scoped(query, col(Assignment.desa_code), principal)
+    assignments = Assignments(session, principal)
+    query = assignments.visible()
     if region:
         query = query.where(within_region(col(Assignment.desa_code), region))
     for column, value in ((Assignment.team_id, team_id), (Assignment.member_id, member_id)):
@@ -124,17 +114,14 @@ async def list_assignments(
         query = query.where(col(Assignment.category) == category.value)
     if open_only:
         query = query.where(col(Assignment.ended_on).is_(None))
-    if (after := CURSOR.decode(cursor)) is not None:
-        query = query.where(col(Assignment.id) > after)
-    rows: Sequence[Assignment] = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=read, key=lambda a: a.id, cursor=CURSOR)
+    return await assignments.page(query, cursor=cursor, kind=CURSOR, limit=limit, item=read)
 
 
 async def end(
     *, session: AsyncSession, principal: Principal, assignment_id: str, data: AssignmentEnd, if_match: str | None
 ) -> AssignmentRead:
     """Mentoring of this target ends (the pregnancy ended, the child turned 5, moved away...)."""
-    assignment = await live_assignment(session, principal, assignment_id)
+    assignment = await Assignments(session, principal).get(assignment_id)
     check_if_match(if_match, assignment.version, required=False)
     if assignment.ended_on is not None:
         raise Conflict("The assignment has already ended")
@@ -148,11 +135,10 @@ async def end(
     return read(assignment)
 
 
-async def delete(*, session: AsyncSession, assignment: Assignment, if_match: str | None) -> None:
+async def delete(*, session: AsyncSession, principal: Principal, assignment: Assignment, if_match: str | None) -> None:
     """Soft delete (an assignment made in error): it leaves lists and the reports' targets. The caller has
     checked that it has no visits (`mentoring.flows.delete_assignment`)."""
     check_if_match(if_match, assignment.version, required=False)
-    assignment.deleted_at = assignment.updated_at = utcnow()
-    await session.flush()
+    await Assignments(session, principal).soft_delete(assignment)
     await _record(session, assignment, Operation.DELETED)
     await session.flush()

@@ -16,10 +16,11 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.scope import scoped, within_region
+from kkb_shared.scope import within_region
 from mentoring.clients.registry import RegistryClient
 from mentoring.feed import Entity
 from mentoring.teams.models import Team, TeamMember, TeamRole
+from mentoring.teams.repository import Teams
 from mentoring.teams.schemas import TeamCreate, TeamMemberCreate, TeamMemberRead, TeamRead
 
 CURSOR = Cursor("mentoring.teams", RECORD_ID, str)
@@ -32,15 +33,6 @@ def _read(team: Team, members: Sequence[TeamMember]) -> TeamRead:
         members=[TeamMemberRead.model_validate(m.model_dump()) for m in live],
         complete=any(m.role == TeamRole.BIDAN for m in live),
     )
-
-
-async def live_team(session: AsyncSession, principal: Principal, team_id: str) -> Team:
-    """A live team inside the caller's region; 404 otherwise, as if it did not exist."""
-    query = select(Team).where(col(Team.id) == team_id, col(Team.deleted_at).is_(None))
-    team = (await session.execute(scoped(query, col(Team.desa_code), principal))).scalar_one_or_none()
-    if team is None:
-        raise NotFound(f"No team {team_id}")
-    return team
 
 
 async def _members(session: AsyncSession, team_ids: Sequence[str]) -> list[TeamMember]:
@@ -91,20 +83,18 @@ def _new_member(team_id: str, data: TeamMemberCreate) -> TeamMember:
 
 
 async def get(*, session: AsyncSession, principal: Principal, team_id: str) -> TeamRead:
-    team = await live_team(session, principal, team_id)
+    team = await Teams(session, principal).get(team_id)
     return _read(team, await _members(session, [team.id]))
 
 
 async def list_teams(
     *, session: AsyncSession, principal: Principal, region: str | None, cursor: str | None, limit: int
 ) -> Page[TeamRead]:
-    query = select(Team).where(col(Team.deleted_at).is_(None)).order_by(col(Team.id)).limit(limit + 1)
-    query = scoped(query, col(Team.desa_code), principal)
+    repository = Teams(session, principal)
+    query = repository.visible()
     if region:
         query = query.where(within_region(col(Team.desa_code), region))
-    if (after := CURSOR.decode(cursor)) is not None:
-        query = query.where(col(Team.id) > after)
-    teams = list((await session.execute(query)).scalars())
+    teams = await repository.after(query, cursor=cursor, kind=CURSOR, limit=limit)
     members = await _members(session, [t.id for t in teams[:limit]])
     by_team: dict[str, list[TeamMember]] = {}
     for member in members:
@@ -115,7 +105,7 @@ async def list_teams(
 async def add_member(
     *, session: AsyncSession, principal: Principal, team_id: str, data: TeamMemberCreate
 ) -> TeamMemberRead:
-    team = await live_team(session, principal, team_id)
+    team = await Teams(session, principal).get(team_id)
     team_id = team.id  # still readable after a rollback
     member = _new_member(team_id, data)
     session.add(member)
@@ -136,7 +126,7 @@ async def add_member(
 
 async def remove_member(*, session: AsyncSession, principal: Principal, team_id: str, member_id: str) -> None:
     """The member leaves the team; the visits it made keep naming it."""
-    team = await live_team(session, principal, team_id)
+    team = await Teams(session, principal).get(team_id)
     query = select(TeamMember).where(
         col(TeamMember.id) == member_id, col(TeamMember.team_id) == team.id, col(TeamMember.deleted_at).is_(None)
     )

@@ -20,8 +20,8 @@ from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
 from kkb_shared.scope import requested_region, scoped, within_region
 from kkb_shared.versioning import check_if_match
-from mentoring.assignments import service as assignments
 from mentoring.assignments.models import CHILD_CATEGORIES, Assignment
+from mentoring.assignments.repository import Assignments
 from mentoring.feed import Entity
 from mentoring.growth import service as growth
 from mentoring.growth import weighing
@@ -35,6 +35,7 @@ from mentoring.teams import service as teams
 from mentoring.teams.models import TeamMember
 from mentoring.visits import rules
 from mentoring.visits.models import Visit
+from mentoring.visits.repository import Visits
 from mentoring.visits.schemas import (
     CatinVisit,
     ChildVisit,
@@ -85,7 +86,7 @@ def read(visit: Visit, measurement: GrowthMeasurement | None = None) -> VisitRea
 async def create(
     *, session: AsyncSession, principal: Principal, settings: MentoringSettings, data: VisitData
 ) -> VisitRead:
-    assignment = await assignments.live_assignment(session, principal, data.assignment_id)
+    assignment = await Assignments(session, principal).get(data.assignment_id)
     if data.category != assignment.category:
         raise InvalidInput("category", f"the assignment is for {assignment.category}, not {data.category}")
     if data.visited_on < assignment.started_on:
@@ -221,16 +222,8 @@ def _measure(visit: Visit, data: ChildVisit, assignment: Assignment) -> GrowthMe
     )
 
 
-async def _live_visit(session: AsyncSession, principal: Principal, visit_id: str) -> Visit:
-    query = select(Visit).where(col(Visit.id) == visit_id, col(Visit.deleted_at).is_(None))
-    visit = (await session.execute(scoped(query, col(Visit.desa_code), principal))).scalar_one_or_none()
-    if visit is None:
-        raise NotFound(f"No visit {visit_id}")
-    return visit
-
-
 async def get(*, session: AsyncSession, principal: Principal, visit_id: str) -> VisitRead:
-    visit = await _live_visit(session, principal, visit_id)
+    visit = await Visits(session, principal).get(visit_id)
     return read(visit, await session.get(GrowthMeasurement, visit.id))
 
 
@@ -270,9 +263,10 @@ async def list_visits(
 
 async def delete(*, session: AsyncSession, principal: Principal, visit_id: str, if_match: str | None) -> None:
     """Soft delete of a visit recorded in error; its measurement leaves the growth chart and the reports."""
-    visit = await _live_visit(session, principal, visit_id)
+    visits = Visits(session, principal)
+    visit = await visits.get(visit_id)
     check_if_match(if_match, visit.version, required=False)
-    visit.deleted_at = visit.updated_at = utcnow()
+    await visits.soft_delete(visit)
     measurement = await session.get(GrowthMeasurement, visit.id)
     if measurement is not None:
         measurement.deleted_at = visit.deleted_at

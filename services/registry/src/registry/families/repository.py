@@ -5,18 +5,49 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from kkb_shared.auth import Principal
+from kkb_shared.errors import NotFound
+from kkb_shared.repository import Repository
 from kkb_shared.scope import scoped, within_region
 from registry.families.models import Family, Member
 
 
-async def get_family(*, session: AsyncSession, principal: Principal, family_id: str) -> Family | None:
-    query = select(Family).where(col(Family.id) == family_id, col(Family.deleted_at).is_(None))
-    return (await session.execute(scoped(query, col(Family.desa_code), principal))).scalar_one_or_none()
+class Families(Repository[Family]):
+    """Live families whose desa lies in the caller's region."""
+
+    model = Family
+    noun = "family"
+
+
+class Members(Repository[Member]):
+    """Live members of live families whose desa lies in the caller's region."""
+
+    model = Member
+    noun = "member"
+    region_column = ""  # a member is placed by its family's desa: `visible` scopes the join
+
+    def visible(self) -> Select[Member]:
+        query = (
+            self.live().join(Family, col(Member.family_id) == col(Family.id)).where(col(Family.deleted_at).is_(None))
+        )
+        return scoped(query.where(col(Family.deleted_at).is_(None)), col(Family.desa_code), self.principal)
+
+    async def find_in_desa(self, member_id: str, desa_code: str) -> Member | None:
+        query = self.visible().where(col(Member.id) == member_id, col(Family.desa_code) == desa_code)
+        found: Member | None = (await self.session.execute(query)).scalar_one_or_none()
+        return found
+
+    async def with_family(self, member_id: str) -> tuple[Member, Family]:
+        """The member and its family; a 404 when the caller may not see the member."""
+        member = await self.get(member_id)
+        family = await self.session.get(Family, member.family_id)  # live and in scope: `visible` joined it
+        if family is None:  # deleted between the two reads of this transaction: only on a read-committed engine
+            raise NotFound(f"No member {member_id}")
+        return member, family
 
 
 async def get_families(*, session: AsyncSession, principal: Principal, family_ids: Iterable[str]) -> list[Family]:
@@ -61,16 +92,6 @@ async def live_members(*, session: AsyncSession, family_ids: Iterable[str]) -> d
     for member in (await session.execute(query)).scalars():
         grouped[member.family_id].append(member)
     return grouped
-
-
-async def get_member(*, session: AsyncSession, principal: Principal, member_id: str) -> tuple[Member, Family] | None:
-    query = (
-        select(Member, Family)
-        .join(Family, col(Member.family_id) == col(Family.id))
-        .where(col(Member.id) == member_id, col(Member.deleted_at).is_(None), col(Family.deleted_at).is_(None))
-    )
-    row = (await session.execute(scoped(query, col(Family.desa_code), principal))).one_or_none()
-    return (row[0], row[1]) if row else None
 
 
 async def get_members(

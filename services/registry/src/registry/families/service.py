@@ -12,7 +12,7 @@ from kkb_shared import changes
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from kkb_shared.errors import Conflict, FieldError, Forbidden, InvalidInput
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page, offset_page
 from kkb_shared.versioning import check_if_match
@@ -186,15 +186,8 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
     return family_detail(family, members, today)
 
 
-async def _live_family(*, session: AsyncSession, principal: Principal, family_id: str) -> Family:
-    family = await repository.get_family(session=session, principal=principal, family_id=family_id)
-    if family is None:
-        raise NotFound(f"No family {family_id}")
-    return family
-
-
 async def get_family(*, session: AsyncSession, principal: Principal, family_id: str) -> FamilyDetail:
-    family = await _live_family(session=session, principal=principal, family_id=family_id)
+    family = await repository.Families(session, principal).get(family_id)
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
     return family_detail(family, members, date.today())
 
@@ -236,7 +229,7 @@ async def list_families(
 async def update_family(
     *, session: AsyncSession, principal: Principal, family_id: str, data: FamilyUpdate, if_match: str | None
 ) -> FamilyDetail:
-    family = await _live_family(session=session, principal=principal, family_id=family_id)
+    family = await repository.Families(session, principal).get(family_id)
     check_if_match(if_match, family.version)
     changes_requested: dict[str, Any] = data.model_dump(exclude_unset=True)
     if "desa_code" in changes_requested and changes_requested["desa_code"] != family.desa_code:
@@ -260,14 +253,13 @@ async def update_family(
 
 async def delete_family(*, session: AsyncSession, principal: Principal, family_id: str, if_match: str | None) -> None:
     """Soft delete: the family and its members leave reads and lists, stay for reports, and tombstone the feed."""
-    family = await _live_family(session=session, principal=principal, family_id=family_id)
+    families = repository.Families(session, principal)
+    family = await families.get(family_id)
     check_if_match(if_match, family.version, required=False)
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
-    now = utcnow()
-    for record in (family, *members):
-        record.deleted_at = now
-        record.updated_at = now
-    await session.flush()
+    for member in members:
+        await repository.Members(session, principal).soft_delete(member)
+    await families.soft_delete(family)
     await log_changes(
         session, [*((family, m, Operation.DELETED) for m in members), (family, family, Operation.DELETED)]
     )
@@ -331,13 +323,13 @@ async def list_members(
     *, session: AsyncSession, principal: Principal, family_id: str, cursor: str | None, limit: int
 ) -> Page[MemberRead]:
     """A family's live members (a family is small: they are read whole and paged here)."""
-    family = await _live_family(session=session, principal=principal, family_id=family_id)
+    family = await repository.Families(session, principal).get(family_id)
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
     return offset_page([member_read(m) for m in members], limit, cursor=cursor, kind=FAMILY_MEMBER_CURSOR)
 
 
 async def add_member(*, session: AsyncSession, principal: Principal, family_id: str, data: MemberCreate) -> MemberRead:
-    family = await _live_family(session=session, principal=principal, family_id=family_id)
+    family = await repository.Families(session, principal).get(family_id)
     if not principal.covers(family.desa_code):
         raise Forbidden("The family is outside your region")
     await _check_niks_free(session=session, niks={"nik": data.nik})
@@ -357,13 +349,6 @@ async def add_member(*, session: AsyncSession, principal: Principal, family_id: 
     return member_read(member)
 
 
-async def _live_member(*, session: AsyncSession, principal: Principal, member_id: str) -> tuple[Member, Family]:
-    found = await repository.get_member(session=session, principal=principal, member_id=member_id)
-    if found is None:
-        raise NotFound(f"No member {member_id}")
-    return found
-
-
 async def search_members(
     *, session: AsyncSession, principal: Principal, q: str, cursor: str | None, limit: int
 ) -> Page[MemberRead]:
@@ -380,7 +365,7 @@ async def search_members(
 
 
 async def get_member(*, session: AsyncSession, principal: Principal, member_id: str) -> MemberRead:
-    member, _ = await _live_member(session=session, principal=principal, member_id=member_id)
+    member, _ = await repository.Members(session, principal).with_family(member_id)
     return member_read(member)
 
 
@@ -414,7 +399,7 @@ async def lookup_members(*, session: AsyncSession, principal: Principal, data: M
 async def update_member(
     *, session: AsyncSession, principal: Principal, member_id: str, data: MemberUpdate, if_match: str | None
 ) -> MemberRead:
-    member, family = await _live_member(session=session, principal=principal, member_id=member_id)
+    member, family = await repository.Members(session, principal).with_family(member_id)
     check_if_match(if_match, member.version)
     requested = data.model_dump(exclude_unset=True)
     family_members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
@@ -452,10 +437,10 @@ async def update_member(
 
 
 async def delete_member(*, session: AsyncSession, principal: Principal, member_id: str, if_match: str | None) -> None:
-    member, family = await _live_member(session=session, principal=principal, member_id=member_id)
+    members = repository.Members(session, principal)
+    member, family = await members.with_family(member_id)
     check_if_match(if_match, member.version, required=False)
-    member.deleted_at = member.updated_at = utcnow()
-    await session.flush()
+    await members.soft_delete(member)
     await _after_member_write(
         session=session,
         family=family,

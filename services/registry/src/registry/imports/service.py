@@ -25,7 +25,7 @@ from sqlmodel import col
 from kkb_shared import changes
 from kkb_shared.auth import Principal
 from kkb_shared.db import Database, bulk_insert, utcnow
-from kkb_shared.errors import FieldError, InvalidInput, NotFound, PayloadTooLarge, RuleViolation
+from kkb_shared.errors import FieldError, InvalidInput, PayloadTooLarge, RuleViolation
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Cursor, Page
 from registry.imports import columns, reader
@@ -39,6 +39,7 @@ from registry.imports.applying import (
     validate_family,
 )
 from registry.imports.models import ImportJob, ImportRejection, ImportRow, ImportStatus
+from registry.imports.repository import ImportJobs
 from registry.imports.schemas import ImportJobRead, RejectionRead
 from registry.settings import RegistrySettings
 
@@ -395,10 +396,7 @@ async def fail_interrupted(database: Database) -> int:
 
 
 async def get_job(*, session: AsyncSession, principal: Principal, job_id: str) -> ImportJobRead:
-    job = await session.get(ImportJob, job_id)
-    if job is None or not job.region.startswith(principal.region):
-        raise NotFound(f"No import {job_id}")
-    return ImportJobRead.from_job(job)
+    return ImportJobRead.from_job(await ImportJobs(session, principal).get(job_id))
 
 
 async def list_rejections(

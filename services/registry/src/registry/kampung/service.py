@@ -14,7 +14,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, REGION_CODE, Cursor, Page, keyset_page
-from kkb_shared.scope import scoped, within_region
+from kkb_shared.scope import within_region
 from kkb_shared.versioning import check_if_match
 from registry.kampung.models import (
     SEKSI_COUNT,
@@ -25,6 +25,7 @@ from registry.kampung.models import (
     PokjaRole,
     sk_signer,
 )
+from registry.kampung.repository import Kampungs
 from registry.kampung.schemas import (
     ActivityCreate,
     ActivityRead,
@@ -75,14 +76,6 @@ async def _read(session: AsyncSession, kampung: KampungKb) -> KampungKbRead:
     )
 
 
-async def _live(session: AsyncSession, principal: Principal, kampung_id: str) -> KampungKb:
-    query = select(KampungKb).where(col(KampungKb.id) == kampung_id, col(KampungKb.deleted_at).is_(None))
-    found = (await session.execute(scoped(query, col(KampungKb.desa_code), principal))).scalar_one_or_none()
-    if found is None:
-        raise NotFound(f"No Kampung KB {kampung_id}")
-    return found
-
-
 async def create(*, session: AsyncSession, principal: Principal, data: KampungKbCreate) -> KampungKbRead:
     await regions.require_writable_desa(session=session, principal=principal, code=data.desa_code)
     taken = select(col(KampungKb.id)).where(
@@ -104,29 +97,24 @@ async def create(*, session: AsyncSession, principal: Principal, data: KampungKb
 
 
 async def get(*, session: AsyncSession, principal: Principal, kampung_id: str) -> KampungKbRead:
-    return await _read(session, await _live(session, principal, kampung_id))
+    return await _read(session, await Kampungs(session, principal).get(kampung_id))
 
 
 async def list_profiles(
     *, session: AsyncSession, principal: Principal, region: str | None, cursor: str | None, limit: int
 ) -> Page[KampungKbRead]:
-    query = (
-        select(KampungKb).where(col(KampungKb.deleted_at).is_(None)).order_by(col(KampungKb.desa_code)).limit(limit + 1)
-    )
-    query = scoped(query, col(KampungKb.desa_code), principal)
+    kampungs = Kampungs(session, principal)
+    query = kampungs.visible()
     if region:
         query = query.where(within_region(col(KampungKb.desa_code), region))
-    if (after := CURSOR.decode(cursor)) is not None:
-        query = query.where(col(KampungKb.desa_code) > after)
-    rows = list((await session.execute(query)).scalars())
-    page = keyset_page(rows, limit, item=lambda k: k, key=lambda k: k.desa_code, cursor=CURSOR)
+    page = await kampungs.page(query, cursor=cursor, kind=CURSOR, limit=limit, item=lambda k: k)
     return Page(items=[await _read(session, k) for k in page.items], next_cursor=page.next_cursor)
 
 
 async def update(
     *, session: AsyncSession, principal: Principal, kampung_id: str, data: KampungKbUpdate, if_match: str | None
 ) -> KampungKbRead:
-    kampung = await _live(session, principal, kampung_id)
+    kampung = await Kampungs(session, principal).get(kampung_id)
     check_if_match(if_match, kampung.version)
     changes = data.model_dump(exclude_unset=True)
     if "seksi" in changes:
@@ -145,16 +133,16 @@ async def update(
 
 
 async def delete(*, session: AsyncSession, principal: Principal, kampung_id: str, if_match: str | None) -> None:
-    kampung = await _live(session, principal, kampung_id)
+    kampungs = Kampungs(session, principal)
+    kampung = await kampungs.get(kampung_id)
     check_if_match(if_match, kampung.version, required=False)
-    kampung.deleted_at = kampung.updated_at = utcnow()
-    await session.flush()
+    await kampungs.soft_delete(kampung)
 
 
 async def add_pokja_member(
     *, session: AsyncSession, principal: Principal, kampung_id: str, data: PokjaMemberCreate
 ) -> PokjaMemberRead:
-    kampung = await _live(session, principal, kampung_id)
+    kampung = await Kampungs(session, principal).get(kampung_id)
     if data.seksi is not None and data.seksi not in kampung.seksi:
         raise InvalidInput("seksi", f"not a seksi of this Pokja ({', '.join(kampung.seksi) or 'none named yet'})")
     if data.role in SINGLE_HOLDER_ROLES:
@@ -173,7 +161,7 @@ async def add_pokja_member(
 
 
 async def remove_pokja_member(*, session: AsyncSession, principal: Principal, kampung_id: str, pokja_id: str) -> None:
-    kampung = await _live(session, principal, kampung_id)
+    kampung = await Kampungs(session, principal).get(kampung_id)
     member = await session.get(PokjaMember, pokja_id)
     if member is None or member.kampung_kb_id != kampung.id or member.deleted_at is not None:
         raise NotFound(f"No Pokja member {pokja_id}")
@@ -184,7 +172,7 @@ async def remove_pokja_member(*, session: AsyncSession, principal: Principal, ka
 async def add_activity(
     *, session: AsyncSession, principal: Principal, kampung_id: str, data: ActivityCreate
 ) -> ActivityRead:
-    kampung = await _live(session, principal, kampung_id)
+    kampung = await Kampungs(session, principal).get(kampung_id)
     members = {m.id for m in await _pokja(session, kampung.id)}
     for index, attendee in enumerate(data.attendees):
         if attendee.pokja_member_id is not None and attendee.pokja_member_id not in members:
@@ -220,7 +208,7 @@ async def list_activities(
     limit: int,
 ) -> Page[ActivityRead]:
     """The kampung's activities in the order they were recorded, optionally those held in a period."""
-    kampung = await _live(session, principal, kampung_id)
+    kampung = await Kampungs(session, principal).get(kampung_id)
     query = (
         select(Activity)
         .where(col(Activity.kampung_kb_id) == kampung.id, col(Activity.deleted_at).is_(None))

@@ -14,11 +14,12 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import FieldError, InvalidInput, NotFound, RuleViolation
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
-from kkb_shared.scope import requested_region, scoped, within_region
+from kkb_shared.scope import requested_region, within_region
 from registry.families import repository as families
 from registry.families.models import Family, Member
 from registry.poktan import rules
 from registry.poktan.models import Poktan, PoktanAttendance, PoktanMeeting, PoktanMember, ReportedCoverage
+from registry.poktan.repository import Poktans
 from registry.poktan.rules import PoktanKind
 from registry.poktan.schemas import (
     CoverageReport,
@@ -49,14 +50,6 @@ def _member_read(member: PoktanMember) -> PoktanMemberRead:
     return PoktanMemberRead.model_validate(member.model_dump())
 
 
-async def _live(session: AsyncSession, principal: Principal, poktan_id: str) -> Poktan:
-    query = select(Poktan).where(col(Poktan.id) == poktan_id, col(Poktan.deleted_at).is_(None))
-    found = (await session.execute(scoped(query, col(Poktan.desa_code), principal))).scalar_one_or_none()
-    if found is None:
-        raise NotFound(f"No poktan {poktan_id}")
-    return found
-
-
 async def create(*, session: AsyncSession, principal: Principal, data: PoktanCreate) -> PoktanRead:
     await regions.require_writable_desa(session=session, principal=principal, code=data.desa_code)
     now = utcnow()
@@ -67,7 +60,7 @@ async def create(*, session: AsyncSession, principal: Principal, data: PoktanCre
 
 
 async def get(*, session: AsyncSession, principal: Principal, poktan_id: str) -> PoktanRead:
-    return _read(await _live(session, principal, poktan_id))
+    return _read(await Poktans(session, principal).get(poktan_id))
 
 
 async def list_poktan(
@@ -79,34 +72,30 @@ async def list_poktan(
     cursor: str | None,
     limit: int,
 ) -> Page[PoktanRead]:
-    query = select(Poktan).where(col(Poktan.deleted_at).is_(None)).order_by(col(Poktan.id)).limit(limit + 1)
-    query = scoped(query, col(Poktan.desa_code), principal)
+    poktans = Poktans(session, principal)
+    query = poktans.visible()
     if region:
         query = query.where(within_region(col(Poktan.desa_code), region))
     if kind:
         query = query.where(col(Poktan.kind) == kind.value)
-    if (after := CURSOR.decode(cursor)) is not None:
-        query = query.where(col(Poktan.id) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=_read, key=lambda p: p.id, cursor=CURSOR)
+    return await poktans.page(query, cursor=cursor, kind=CURSOR, limit=limit, item=_read)
 
 
 async def delete(*, session: AsyncSession, principal: Principal, poktan_id: str) -> None:
-    poktan = await _live(session, principal, poktan_id)
-    poktan.deleted_at = poktan.updated_at = utcnow()
-    await session.flush()
+    poktans = Poktans(session, principal)
+    await poktans.soft_delete(await poktans.get(poktan_id))
 
 
 async def add_member(
     *, session: AsyncSession, principal: Principal, poktan_id: str, data: PoktanMemberCreate
 ) -> PoktanMemberRead:
-    poktan = await _live(session, principal, poktan_id)
+    poktan = await Poktans(session, principal).get(poktan_id)
     name = data.name
     if data.member_id is not None:
-        found = await families.get_member(session=session, principal=principal, member_id=data.member_id)
-        if found is None or found[1].desa_code != poktan.desa_code:
+        found = await families.Members(session, principal).find_in_desa(data.member_id, poktan.desa_code)
+        if found is None:
             raise InvalidInput("member_id", "no live registry member of this desa has this id")
-        name = name or found[0].name
+        name = name or found.name
     assert name is not None  # the schema requires a name or a member_id
     member = PoktanMember(
         id=new_id(),
@@ -125,7 +114,7 @@ async def list_members(
     *, session: AsyncSession, principal: Principal, poktan_id: str, cursor: str | None, limit: int
 ) -> Page[PoktanMemberRead]:
     """The poktan's members (those who left too, with the date) in the order they were recorded."""
-    poktan = await _live(session, principal, poktan_id)
+    poktan = await Poktans(session, principal).get(poktan_id)
     query = (
         select(PoktanMember)
         .where(col(PoktanMember.poktan_id) == poktan.id)
@@ -142,7 +131,7 @@ async def member_leaves(
     *, session: AsyncSession, principal: Principal, poktan_id: str, member_id: str, left_on: date
 ) -> PoktanMemberRead:
     """A member leaves: kept, with the date, so earlier periods still count them."""
-    poktan = await _live(session, principal, poktan_id)
+    poktan = await Poktans(session, principal).get(poktan_id)
     member = await session.get(PoktanMember, member_id)
     if member is None or member.poktan_id != poktan.id:
         raise NotFound(f"No member {member_id} in this poktan")
@@ -156,7 +145,7 @@ async def member_leaves(
 async def add_meeting(
     *, session: AsyncSession, principal: Principal, poktan_id: str, data: MeetingCreate
 ) -> MeetingRead:
-    poktan = await _live(session, principal, poktan_id)
+    poktan = await Poktans(session, principal).get(poktan_id)
     attendees = set(data.attendee_ids)
     if attendees:
         known = set(
@@ -237,7 +226,7 @@ async def report_coverage(
 ) -> ReportedCoverageRead:
     """Store the coverage a desa reports for a poktan in a month, as reported (a repeated PUT leaves the same
     state; a later PUT corrects it)."""
-    poktan = await _live(session, principal, poktan_id)
+    poktan = await Poktans(session, principal).get(poktan_id)
     claim = await session.get(ReportedCoverage, (poktan.id, month))
     if claim is None:
         claim = ReportedCoverage(

@@ -33,6 +33,7 @@ from registry.reports.schemas import (
 )
 from registry.verval import service as verval_service
 from registry.verval.models import RoundStatus
+from registry.verval.repository import Rounds
 
 COLUMNS = ["code", "name", *KrsCounts.model_fields]
 
@@ -54,7 +55,7 @@ async def krs_report(
 ) -> KrsReport:
     """The Verval KRS table per region of `level`: live, or as a Verval KRS round sees it (while open: live
     data without the families it found moved or not found; once closed: its frozen snapshot)."""
-    verval = await verval_service.visible_round(session, principal, round_id) if round_id else None
+    verval = await Rounds(session, principal).get(round_id) if round_id else None
     if verval is not None and region is None and principal.covers(verval.region_code):
         region = verval.region_code
     prefix, length = await _prefix_and_length(session, principal, region, level)

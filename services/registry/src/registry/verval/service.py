@@ -23,6 +23,7 @@ from kkb_shared.scope import within_region
 from kkb_shared.versioning import check_if_match
 from registry.regions.models import Region
 from registry.verval.models import FamilyVerification, RoundStatus, VerificationStatus, VervalRound
+from registry.verval.repository import Rounds
 from registry.verval.schemas import RoundCreate, RoundRead, VerificationRead, VerificationWrite
 
 ROUND_CURSOR = Cursor("registry.verval-rounds", RECORD_ID, str)
@@ -35,14 +36,6 @@ def _overlaps(a: str, b: str) -> bool:
 
 def round_read(verval: VervalRound) -> RoundRead:
     return RoundRead.model_validate(verval, from_attributes=True)
-
-
-async def visible_round(session: AsyncSession, principal: Principal, round_id: str) -> VervalRound:
-    """A round whose region overlaps the caller's (a kabupaten's round is seen by its desa and its province)."""
-    verval = await session.get(VervalRound, round_id)
-    if verval is None or not _overlaps(verval.region_code, principal.region):
-        raise NotFound(f"No Verval KRS round {round_id}")
-    return verval
 
 
 async def open_round(*, session: AsyncSession, principal: Principal, data: RoundCreate) -> RoundRead:
@@ -105,14 +98,14 @@ async def list_rounds(
 
 
 async def get_round(*, session: AsyncSession, principal: Principal, round_id: str) -> RoundRead:
-    return round_read(await visible_round(session, principal, round_id))
+    return round_read(await Rounds(session, principal).get(round_id))
 
 
 async def round_to_close(
     *, session: AsyncSession, principal: Principal, round_id: str, if_match: str | None
 ) -> VervalRound:
     """The open round the caller may close (`registry.flows.close_round` freezes its tables, then `closed`)."""
-    verval = await visible_round(session, principal, round_id)
+    verval = await Rounds(session, principal).get(round_id)
     if not principal.covers(verval.region_code):
         raise Forbidden("Only a caller whose region holds the round's region may close it")
     check_if_match(if_match, verval.version, required=False)
@@ -142,7 +135,7 @@ async def verify_family(
 ) -> VerificationRead:
     """Set what the round found of a family (a repeated PUT leaves the same state). `desa_code`: where the live
     family is in the caller's region, or None when it is not (`registry.flows.verify_family` looks it up)."""
-    verval = await visible_round(session, principal, round_id)
+    verval = await Rounds(session, principal).get(round_id)
     if desa_code is None or not desa_code.startswith(verval.region_code):
         raise NotFound(f"No family {family_id} in the round's region")
     if verval.status != RoundStatus.OPEN:
@@ -184,7 +177,7 @@ async def list_verifications(
     cursor: str | None,
     limit: int,
 ) -> Page[VerificationRead]:
-    verval = await visible_round(session, principal, round_id)
+    verval = await Rounds(session, principal).get(round_id)
     query = (
         select(FamilyVerification)
         .where(col(FamilyVerification.round_id) == verval.id)
