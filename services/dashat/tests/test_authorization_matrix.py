@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from kkb_shared.testing.matrix import Caller, Matrix, Recipe
 from kkb_shared.testing.tokens import TokenFactory
 
 from dashat_factories import EGG_RICE, kitchen, operator, recipients_family
@@ -20,33 +19,21 @@ from dashat_factories import EGG_RICE, kitchen, operator, recipients_family
 TODAY = date.today()
 MONDAY = (TODAY - timedelta(days=TODAY.weekday())).isoformat()
 OTHER_KITCHEN = "0192f000-0000-7000-8000-00000000cccc"
-CALLERS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "admin": ("admin", "", {}),
-    "operator": ("operator", "6101", {}),
-    "operator_elsewhere": ("operator", "3316", {}),
-    "manager": ("dashat", "6101042015", {}),  # the world's kitchen: its id is filled in
-    "manager_other": ("dashat", "6101042015", {"kitchen_id": OTHER_KITCHEN}),
-    "tpk": ("tpk", "6101042015", {}),
-    "viewer": ("viewer", "6101", {}),
-    "ota": ("ota", "6101", {"ota_id": "o-1"}),
-    "integration": ("integration", "61", {"scope": "dashat:read dashat:write"}),
-    "integration_without_scope": ("integration", "61", {}),
+CALLERS = {
+    "admin": Caller("admin"),
+    "operator": Caller("operator", "6101"),
+    "operator_elsewhere": Caller("operator", "3316", elsewhere=True),
+    "manager": Caller("dashat", "6101042015", claims_from_world=lambda w: {"kitchen_id": w["kitchen_id"]}),
+    "manager_other": Caller("dashat", "6101042015", {"kitchen_id": OTHER_KITCHEN}, elsewhere=True),
+    "tpk": Caller("tpk", "6101042015"),
+    "viewer": Caller("viewer", "6101"),
+    "ota": Caller("ota", "6101", {"ota_id": "o-1"}),
+    "integration": Caller("integration", "61", {"scope": "dashat:read dashat:write"}),
+    "integration_without_scope": Caller("integration", "61"),
 }
-ELSEWHERE = {"operator_elsewhere", "manager_other"}
 MANAGERS = {"admin", "operator", "operator_elsewhere", "integration"}
 RUNNERS = MANAGERS | {"manager", "manager_other"}
 READERS = RUNNERS | {"viewer"}
-
-
-@dataclass(frozen=True)
-class Recipe:
-    method: str
-    url: str  # formatted with the world
-    allowed: set[str]
-    success: int = 200
-    body: Callable[[dict[str, Any]], Any] | None = None
-    elsewhere: int | None = 404  # None: a list or report without the kitchen
-    if_match: bool = False
 
 
 def _k(path: str) -> str:
@@ -200,14 +187,11 @@ RECIPES: dict[tuple[str, str], Recipe] = {
 }
 
 
+MATRIX = Matrix(CALLERS, RECIPES, shown=lambda w: [w["kitchen_id"]])
+
+
 def test_every_route_has_a_recipe(dashat_app: FastAPI) -> None:
-    routes = {
-        (method.upper(), path)
-        for path, operations in dashat_app.openapi()["paths"].items()
-        if path.startswith("/v1/")
-        for method in operations
-    }
-    assert routes == set(RECIPES)
+    MATRIX.assert_covers(dashat_app)
 
 
 @pytest.fixture
@@ -247,22 +231,4 @@ async def world(dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: 
 async def test_route_by_role(
     dashat: httpx.AsyncClient, tokens: TokenFactory, world: dict[str, Any], route: tuple[str, str], caller: str
 ) -> None:
-    recipe = RECIPES[route]
-    role, region, extra = CALLERS[caller]
-    if caller == "manager":
-        extra = {"kitchen_id": world["kitchen_id"]}
-    headers = tokens.headers(role, region, **extra) | ({"If-Match": "*"} if recipe.if_match else {})
-    body = recipe.body(world) if recipe.body else None
-    response = await dashat.request(recipe.method, recipe.url.format(**world), json=body, headers=headers)
-    if caller not in recipe.allowed:
-        assert response.status_code == 403, response.text
-        assert response.headers["content-type"] == "application/problem+json"
-        return
-    if caller in ELSEWHERE:
-        if recipe.elsewhere is None:
-            assert response.status_code == 200, response.text
-            assert world["kitchen_id"] not in response.text
-        else:
-            assert response.status_code == recipe.elsewhere, response.text
-        return
-    assert response.status_code == recipe.success, response.text
+    await MATRIX.check(dashat, tokens, route, caller, world)

@@ -4,43 +4,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from kkb_shared.testing.matrix import Caller, Matrix, Recipe
 from kkb_shared.testing.tokens import TokenFactory
 
 from mentoring_factories import KADER, assign, child_visit, create_team, days_ago, register_family
 from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA
 
-CALLERS: dict[str, tuple[str, str, dict[str, Any]]] = {
-    "admin": ("admin", "", {}),
-    "operator": ("operator", "6101", {}),
-    "tpk": ("tpk", DUNGUN_PERAPAKAN, {"sub": KADER}),
-    "tpk_elsewhere": ("tpk", TEBAS_KUALA, {"sub": "user-kader-tebas"}),
-    "viewer": ("viewer", "6101", {}),
-    "ota": ("ota", "6101", {"ota_id": "o-1"}),
-    "dashat": ("dashat", DUNGUN_PERAPAKAN, {"kitchen_id": "k-1"}),
-    "integration": ("integration", "61", {"scope": "mentoring:read mentoring:write"}),
-    "integration_without_scope": ("integration", "61", {}),
+CALLERS = {
+    "admin": Caller("admin"),
+    "operator": Caller("operator", "6101"),
+    "tpk": Caller("tpk", DUNGUN_PERAPAKAN, {"sub": KADER}),
+    "tpk_elsewhere": Caller("tpk", TEBAS_KUALA, {"sub": "user-kader-tebas"}, elsewhere=True, like="tpk"),
+    "viewer": Caller("viewer", "6101"),
+    "ota": Caller("ota", "6101", {"ota_id": "o-1"}),
+    "dashat": Caller("dashat", DUNGUN_PERAPAKAN, {"kitchen_id": "k-1"}),
+    "integration": Caller("integration", "61", {"scope": "mentoring:read mentoring:write"}),
+    "integration_without_scope": Caller("integration", "61"),
 }
 READERS = {"admin", "operator", "tpk", "integration"}  # personal data and health records
 MANAGERS = {"admin", "operator", "integration"}
 EVERYONE = set(CALLERS) - {"tpk_elsewhere"}
-
-
-@dataclass(frozen=True)
-class Recipe:
-    method: str
-    url: Callable[[dict[str, Any]], str]
-    allowed: set[str]  # roles that may call it; the others get 403
-    success: int = 200
-    body: Callable[[dict[str, Any]], Any] | None = None
-    scoped: bool = True  # a tpk of another desa: a record route answers 404, a list shows nothing of it
 
 
 BIDAN = {"user_id": "bidan-tpk-2", "name": "Bidan Rina", "role": "bidan"}
@@ -51,9 +40,9 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         MANAGERS,
         201,
         body=lambda w: {"desa_code": DUNGUN_PERAPAKAN, "name": "TPK 2", "members": [BIDAN]},
-        scoped=False,
+        elsewhere=None,
     ),
-    ("GET", "/v1/teams"): Recipe("GET", lambda w: "/v1/teams", READERS),
+    ("GET", "/v1/teams"): Recipe("GET", lambda w: "/v1/teams", READERS, elsewhere=None),
     ("GET", "/v1/teams/{team_id}"): Recipe("GET", lambda w: f"/v1/teams/{w['team']['id']}", READERS),
     ("POST", "/v1/teams/{team_id}/members"): Recipe(
         "POST",
@@ -72,7 +61,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         201,
         body=lambda w: {"team_id": w["team"]["id"], "member_id": w["people"]["mother"]["id"], "category": "ibu_hamil"},
     ),
-    ("GET", "/v1/assignments"): Recipe("GET", lambda w: "/v1/assignments", READERS),
+    ("GET", "/v1/assignments"): Recipe("GET", lambda w: "/v1/assignments", READERS, elsewhere=None),
     ("GET", "/v1/assignments/{assignment_id}"): Recipe(
         "GET", lambda w: f"/v1/assignments/{w['assignment']['id']}", READERS
     ),
@@ -92,7 +81,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         201,
         body=lambda w: child_visit(w["assignment"]["id"], team_member_id=w["team"]["members"][1]["id"]),
     ),
-    ("GET", "/v1/visits"): Recipe("GET", lambda w: "/v1/visits", READERS),
+    ("GET", "/v1/visits"): Recipe("GET", lambda w: "/v1/visits", READERS, elsewhere=None),
     ("GET", "/v1/visits/{visit_id}"): Recipe("GET", lambda w: f"/v1/visits/{w['visit']['id']}", READERS),
     ("DELETE", "/v1/visits/{visit_id}"): Recipe("DELETE", lambda w: f"/v1/visits/{w['visit']['id']}", READERS, 204),
     ("GET", "/v1/children/{member_id}/growth"): Recipe(
@@ -103,37 +92,40 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         lambda w: "/v1/growth/assessments",
         EVERYONE | {"integration_without_scope"},
         body=lambda w: {"sex": "female", "age_days": 300, "weight_kg": 8.0},
-        scoped=False,
+        elsewhere=None,
     ),
     ("GET", "/v1/reports/achievement"): Recipe(
-        "GET", lambda w: "/v1/reports/achievement", READERS | {"viewer"}, scoped=False
+        "GET", lambda w: "/v1/reports/achievement", READERS | {"viewer"}, elsewhere=None
     ),
     ("GET", "/v1/reports/outcomes"): Recipe(
-        "GET", lambda w: "/v1/reports/outcomes", READERS | {"viewer"}, scoped=False
+        "GET", lambda w: "/v1/reports/outcomes", READERS | {"viewer"}, elsewhere=None
     ),
     ("PUT", "/v1/kb-targets/{region_code}/{year}"): Recipe(
         "PUT",
         lambda w: f"/v1/kb-targets/{DUNGUN_PERAPAKAN}/2026",
         MANAGERS,
         body=lambda w: {"acceptors": 107},
-        scoped=False,
+        elsewhere=None,
     ),
-    ("GET", "/v1/kb-targets"): Recipe("GET", lambda w: "/v1/kb-targets", READERS | {"viewer"}, scoped=False),
-    ("GET", "/v1/priority-children"): Recipe("GET", lambda w: "/v1/priority-children", READERS, scoped=False),
-    ("GET", "/v1/children/latest-growth"): Recipe("GET", lambda w: "/v1/children/latest-growth", READERS, scoped=False),
-    ("GET", "/v1/changes"): Recipe("GET", lambda w: "/v1/changes", READERS),
+    ("GET", "/v1/kb-targets"): Recipe("GET", lambda w: "/v1/kb-targets", READERS | {"viewer"}, elsewhere=None),
+    ("GET", "/v1/priority-children"): Recipe("GET", lambda w: "/v1/priority-children", READERS, elsewhere=None),
+    ("GET", "/v1/children/latest-growth"): Recipe(
+        "GET", lambda w: "/v1/children/latest-growth", READERS, elsewhere=None
+    ),
+    ("GET", "/v1/changes"): Recipe("GET", lambda w: "/v1/changes", READERS, elsewhere=None),
     ("GET", "/v1/audit-events"): Recipe("GET", lambda w: "/v1/audit-events", {"admin"}),
 }
 
 
+MATRIX = Matrix(
+    CALLERS,
+    RECIPES,
+    shown=lambda w: [w["people"]["child"]["id"], w["team"]["id"], w["assignment"]["id"], w["visit"]["id"]],
+)
+
+
 def test_every_route_has_a_recipe(mentoring_app: FastAPI) -> None:
-    routes = {
-        (method.upper(), path)
-        for path, operations in mentoring_app.openapi()["paths"].items()
-        if path.startswith("/v1/")
-        for method in operations
-    }
-    assert routes == set(RECIPES)
+    MATRIX.assert_covers(mentoring_app)
 
 
 @pytest.fixture
@@ -154,22 +146,4 @@ async def world(mentoring: httpx.AsyncClient, registry: httpx.AsyncClient, token
 async def test_route_by_role(
     mentoring: httpx.AsyncClient, tokens: TokenFactory, world: dict[str, Any], route: tuple[str, str], caller: str
 ) -> None:
-    recipe = RECIPES[route]
-    role, region, extra = CALLERS[caller]
-    body = recipe.body(world) if recipe.body else None
-    response = await mentoring.request(
-        recipe.method, recipe.url(world), json=body, headers=tokens.headers(role, region, **extra)
-    )
-    allowed = caller in recipe.allowed or (caller == "tpk_elsewhere" and "tpk" in recipe.allowed)
-    if not allowed:
-        assert response.status_code == 403, response.text
-        assert response.headers["content-type"] == "application/problem+json"
-        return
-    if caller == "tpk_elsewhere" and recipe.scoped:
-        if recipe.method == "GET" and "{" not in route[1]:
-            assert response.status_code == 200 and response.json()["items"] == [], response.text
-        else:
-            assert response.status_code == 404, response.text
-        return
-    expected = 403 if caller == "tpk_elsewhere" and route == ("POST", "/v1/teams") else recipe.success
-    assert response.status_code == expected, response.text
+    await MATRIX.check(mentoring, tokens, route, caller, world)
