@@ -10,7 +10,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
+from sqlmodel import col
 
+from dashat.distribution.models import Distribution
 from kkb_shared.testing.matrix import Caller, Matrix, Recipe
 from kkb_shared.testing.tokens import TokenFactory
 
@@ -195,7 +198,9 @@ def test_every_route_has_a_recipe(dashat_app: FastAPI) -> None:
 
 
 @pytest.fixture
-async def world(dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, Any]:
+async def world(
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+) -> dict[str, Any]:
     k = await kitchen(dashat, tokens)
     family = await registry.post("/v1/families", json=recipients_family(), headers=tokens.headers("operator", "6101"))
     line = {
@@ -221,8 +226,9 @@ async def world(dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: 
         json={"food_access": "pasar", "earlier_kitchens": "belum"},
     )
     assert menu.status_code == 201 and planning.status_code == 200, planning.text
-    changes = (await dashat.get("/v1/changes?limit=500", headers=tokens.headers("admin"))).json()["items"]
-    distribution = [c["id"] for c in changes if c["entity"] == "distribution"][-1]
+    async with dashat_app.state.database.sessionmaker() as session:  # the kitchen's one line (no route lists lines)
+        query = select(col(Distribution.id)).where(col(Distribution.kitchen_id) == k["id"])
+        distribution = (await session.execute(query)).scalar_one()
     return {"kitchen_id": k["id"], "menu_id": menu.json()["id"], "distribution_id": distribution}
 
 
