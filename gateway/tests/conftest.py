@@ -17,7 +17,7 @@ from gateway.keys import SigningKeys
 from gateway.main import create_app
 from gateway.settings import GatewaySettings
 from kkb_shared.migrations import upgrade
-from kkb_shared.testing.plugin import truncate
+from kkb_shared.testing.plugin import empty_tables
 
 from gateway_helpers import DEMO_PASSWORD, FakeUpstream, login
 
@@ -73,7 +73,7 @@ async def gateway(
     fake_upstream.handler = fake_upstream.echo
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway_app), base_url="http://gateway") as http:
         yield http
-    await truncate(gateway_app.state.database, ["refresh_token", "login_throttle", "user_account", "api_client"])
+    await empty_tables(gateway_app.state.database)
 
 
 @pytest.fixture

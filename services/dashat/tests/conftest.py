@@ -13,6 +13,7 @@ from dashat.cli import ALEMBIC_INI
 from dashat.main import create_app
 from dashat.settings import DashatSettings
 from kkb_shared.migrations import upgrade
+from kkb_shared.testing.plugin import empty_tables
 from kkb_shared.testing.services import in_process
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC_INI
@@ -21,6 +22,9 @@ from mentoring.settings import MentoringSettings
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
 from registry.main import create_app as create_registry_app
 from registry.settings import RegistrySettings
+
+from dashat_factories import DASHAT_SEEDED
+from registry_factories import REGISTRY_SEEDED
 
 
 @pytest.fixture(scope="session")
@@ -67,9 +71,19 @@ async def dashat_app(
     await app.state.database.dispose()
 
 
+@pytest.fixture(autouse=True)
+async def _empty_after_each_test(
+    dashat_app: FastAPI, registry_for_dashat: FastAPI, mentoring_for_dashat: FastAPI
+) -> AsyncIterator[None]:
+    """Every test starts from the migrated databases: DASHAT's (the TKPI list kept) and those it asks."""
+    yield
+    await empty_tables(dashat_app.state.database, seeded=DASHAT_SEEDED)
+    await empty_tables(registry_for_dashat.state.database, seeded=REGISTRY_SEEDED)
+    await empty_tables(mentoring_for_dashat.state.database)
+
+
 @pytest.fixture
 async def dashat(dashat_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """Each test makes its own kitchen and looks at it only."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=dashat_app), base_url="http://dashat") as http:
         yield http
 

@@ -10,6 +10,9 @@ from kkb_shared.testing.tokens import TokenFactory
 
 from registry_factories import family_payload, member_payload
 
+# The TKPI ingredient list is reference data of the migrations; tests add kitchens' own ingredients to it.
+DASHAT_SEEDED = {"ingredient": "kitchen_id IS NOT NULL"}
+
 DUNGUN = "6101042015"
 
 

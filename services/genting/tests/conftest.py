@@ -1,5 +1,6 @@
 """GENTING test fixtures: its database from its own migrations, and the registry, mentoring and DASHAT services
-as real apps (their own databases) that it asks in-process with its own token."""
+as real apps (their own databases) that it asks in-process with its own token; every database is emptied after
+each test."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from genting.deps import Upstreams
 from genting.main import create_app
 from genting.settings import GentingSettings
 from kkb_shared.migrations import upgrade
+from kkb_shared.testing.plugin import empty_tables
 from kkb_shared.testing.services import Later, in_process
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC_INI
@@ -25,6 +27,9 @@ from mentoring.settings import MentoringSettings
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
 from registry.main import create_app as create_registry_app
 from registry.settings import RegistrySettings
+
+from dashat_factories import DASHAT_SEEDED
+from registry_factories import REGISTRY_SEEDED
 
 
 @pytest.fixture(scope="session")
@@ -93,10 +98,19 @@ async def genting_app(
     await app.state.database.dispose()
 
 
+@pytest.fixture(autouse=True)
+async def _empty_after_each_test(genting_app: FastAPI, genting_upstreams: dict[str, FastAPI]) -> AsyncIterator[None]:
+    """Every test starts from the migrated databases: GENTING's (its append-only ledger included) and those of
+    the services it asks."""
+    yield
+    await empty_tables(genting_app.state.database)
+    await empty_tables(genting_upstreams["registry"].state.database, seeded=REGISTRY_SEEDED)
+    await empty_tables(genting_upstreams["mentoring"].state.database)
+    await empty_tables(genting_upstreams["dashat"].state.database, seeded=DASHAT_SEEDED)
+
+
 @pytest.fixture
 async def genting(genting_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """Nothing is emptied between tests: the ledger is append-only for tests too (the database refuses
-    DELETE), so each test makes its own OTA, anak asuh and aid and looks at those only."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=genting_app), base_url="http://genting") as http:
         yield http
 

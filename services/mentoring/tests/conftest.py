@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from kkb_shared.migrations import upgrade
-from kkb_shared.testing.plugin import truncate
+from kkb_shared.testing.plugin import empty_tables
 from kkb_shared.testing.services import in_process
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 from mentoring.cli import ALEMBIC_INI
@@ -20,18 +20,7 @@ from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC_INI
 from registry.main import create_app as create_registry_app
 from registry.settings import RegistrySettings
 
-WRITTEN_TABLES = [  # children before parents
-    "growth_measurement",
-    "visit",
-    "assignment",
-    "team_member",
-    "team",
-    "change_event",
-    "idempotency_record",
-]
-
-
-REGISTRY_WRITTEN_TABLES = ["change_event", "family_verification", "member", "family", "idempotency_record"]
+from registry_factories import REGISTRY_SEEDED
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +58,7 @@ async def mentoring_app(
 async def mentoring(mentoring_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=mentoring_app), base_url="http://mentoring") as http:
         yield http
-    await truncate(mentoring_app.state.database, WRITTEN_TABLES)
+    await empty_tables(mentoring_app.state.database)
 
 
 @pytest.fixture
@@ -79,4 +68,4 @@ async def registry(registry_service: FastAPI) -> AsyncIterator[httpx.AsyncClient
         transport=httpx.ASGITransport(app=registry_service), base_url="http://registry"
     ) as http:
         yield http
-    await truncate(registry_service.state.database, REGISTRY_WRITTEN_TABLES)
+    await empty_tables(registry_service.state.database, seeded=REGISTRY_SEEDED)

@@ -12,34 +12,13 @@ import pytest
 from fastapi import FastAPI
 
 from kkb_shared.migrations import upgrade
-from kkb_shared.testing.plugin import truncate
+from kkb_shared.testing.plugin import empty_tables
 from kkb_shared.testing.tokens import TokenFactory
 from registry.cli import ALEMBIC_INI
 from registry.main import create_app
 from registry.settings import RegistrySettings
 
-from registry_factories import DUNGUN_PERAPAKAN, family_payload
-
-WRITTEN_TABLES = [  # children before parents
-    "poktan_reported_coverage",
-    "poktan_attendance",
-    "poktan_meeting",
-    "poktan_member",
-    "poktan",
-    "kampung_kb_activity",
-    "pokja_member",
-    "kampung_kb",
-    "import_rejection",
-    "import_row",
-    "import_job",
-    "change_event",
-    "verval_snapshot",
-    "family_verification",
-    "verval_round",
-    "member",
-    "family",
-    "idempotency_record",
-]
+from registry_factories import DUNGUN_PERAPAKAN, REGISTRY_SEEDED, family_payload
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +44,7 @@ async def client(registry_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=transport, base_url="http://registry") as http:
         yield http
     await asyncio.gather(*registry_app.state.import_tasks)  # jobs a test started finish before cleanup
-    await truncate(registry_app.state.database, WRITTEN_TABLES)
+    await empty_tables(registry_app.state.database, seeded=REGISTRY_SEEDED)
 
 
 @pytest.fixture

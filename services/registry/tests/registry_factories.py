@@ -9,6 +9,8 @@ from typing import Any
 DUNGUN_PERAPAKAN = "6101042015"  # Kecamatan Tebas, Kabupaten Sambas
 TEBAS_KUALA = "6101042001"  # same kecamatan, another desa
 BLORA_DESA = "3316012001"  # Kabupaten Blora, Jawa Tengah
+# Reference data the registry's migrations fill in (tests write none of it): kept by the cleanup between tests.
+REGISTRY_SEEDED = {"region": "FALSE"}
 
 _serial = itertools.count(1)
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from kkb_shared.db import Database
@@ -114,12 +113,33 @@ def tokens() -> TokenFactory:
     return TokenFactory()
 
 
-async def truncate(database: Database, tables: list[str]) -> None:
-    """Empty the tables a test wrote to (reference data such as regions stays)."""
+async def empty_tables(database: Database, *, seeded: Mapping[str, str] | None = None) -> None:
+    """Empty every table the service's migrations made (read from the database itself, so a new table is
+    emptied with no list to keep), except the migration version. `seeded` names the tables its migrations fill
+    with reference data, each with the condition of the rows tests write there (`"FALSE"`: none).
+
+    Constraints and triggers (the append-only ledger refuses DELETE) do not apply to the cleanup: PostgreSQL
+    runs it as a replica, SQLite defers its foreign keys and sets the triggers aside for the transaction."""
+    seeded = dict(seeded or {})
+    triggers: list[tuple[str, str]] = []
     async with database.engine.begin() as connection:
         if database.is_sqlite:
-            for table in tables:
-                await connection.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608 - names from code
+            listed = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            kept = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            triggers = [(str(row[0]), str(row[1])) for row in (await connection.exec_driver_sql(kept)).all()]
+            await connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            for name, _ in triggers:
+                await connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
         else:
-            names = ", ".join(f'"{t}"' for t in tables)
-            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            listed = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            await connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        for (table,) in (await connection.exec_driver_sql(listed)).all():
+            if table != "alembic_version":
+                where = f" WHERE {seeded[table]}" if table in seeded else ""
+                await connection.exec_driver_sql(f'DELETE FROM "{table}"{where}')  # noqa: S608 - names from the database
+        for _, sql in triggers:
+            await connection.exec_driver_sql(sql)
+        if not database.is_sqlite:
+            sequences = "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+            for (sequence,) in (await connection.exec_driver_sql(sequences)).all():
+                await connection.exec_driver_sql(f'ALTER SEQUENCE "{sequence}" RESTART')
