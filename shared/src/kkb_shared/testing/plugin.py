@@ -126,7 +126,7 @@ async def empty_tables(database: Database, *, seeded: Mapping[str, str] | None =
         if database.is_sqlite:
             listed = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             kept = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
-            triggers = [(str(row[0]), str(row[1])) for row in (await connection.exec_driver_sql(kept)).all()]
+            triggers = [(str(row.name), str(row.sql)) for row in (await connection.execute(text(kept))).all()]
             await connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             for name, _ in triggers:
                 await connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
