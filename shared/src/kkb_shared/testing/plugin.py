@@ -11,6 +11,7 @@ from collections.abc import Callable, Coroutine, Iterator, Mapping
 from typing import Any, TypeVar
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from kkb_shared.db import Database
