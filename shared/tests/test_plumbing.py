@@ -5,13 +5,18 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from datetime import date
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
+from kkb_shared import clock
 from kkb_shared.errors import InvalidInput, PreconditionFailed, PreconditionRequired, field_path
 from kkb_shared.ids import new_ids
 from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor
+from kkb_shared.schema_checks import NotInFuture
 from kkb_shared.scope import region_bounds
+from kkb_shared.testing.plugin import FIXED_TODAY
 from kkb_shared.versioning import check_if_match, etag
 
 
@@ -88,3 +93,14 @@ def test_new_ids_are_distinct_uuid7_of_this_millisecond() -> None:
         assert str(parsed) == text and parsed.version == 7 and parsed.variant == uuid.RFC_4122
         assert before <= parsed.int >> 80 <= after  # the 48-bit Unix time in milliseconds
     assert new_ids(0) == []
+
+
+def test_rules_read_the_fixed_date_and_the_suite_fixes_one() -> None:
+    """`clock.today()` is the date rules read; the suite runs on a fixed one, whatever day it is."""
+    checked = TypeAdapter(NotInFuture)
+    assert clock.today() == FIXED_TODAY
+    with clock.fixed_today(date(2030, 1, 1)):
+        assert checked.validate_python("2030-01-01") == date(2030, 1, 1)
+        with pytest.raises(ValidationError):
+            checked.validate_python("2030-01-02")
+    assert clock.today() == FIXED_TODAY

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from dashat.distribution.models import Distribution
+from kkb_shared import clock
 from kkb_shared.testing.matrix import Caller, Matrix, Recipe
 from kkb_shared.testing.tokens import TokenFactory
 
 from dashat_factories import EGG_RICE, kitchen, operator, recipients_family
 
-TODAY = date.today()
+TODAY = clock.today()
 MONDAY = (TODAY - timedelta(days=TODAY.weekday())).isoformat()
 OTHER_KITCHEN = "0192f000-0000-7000-8000-00000000cccc"
 CALLERS = {

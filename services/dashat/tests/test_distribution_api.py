@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 import httpx
@@ -17,13 +16,14 @@ from sqlmodel import col
 from dashat.clients.registry import RegistryClient
 from dashat.distribution.models import Distribution, DistributionBatch
 from dashat.kitchens.models import Kitchen
+from kkb_shared import clock
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.tokens import StaticToken, TokenFactory
 
 from dashat_factories import EGG_RICE, kitchen, manager, operator, recipients_family
 from registry_factories import TEBAS_KUALA, member_payload
 
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 async def _family(registry: httpx.AsyncClient, tokens: TokenFactory, *, krs: bool, desa: str = "6101042015") -> str:

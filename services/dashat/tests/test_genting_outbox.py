@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 import httpx
@@ -17,6 +16,7 @@ from sqlalchemy import update
 
 from dashat.clients.genting import GentingClient
 from dashat.outbox import OutboxMessage, deliver_due, genting_expenditure
+from kkb_shared import clock
 from kkb_shared.db import utcnow
 from kkb_shared.ids import new_id
 from kkb_shared.service_client import ServiceClient
@@ -25,7 +25,7 @@ from kkb_shared.testing.tokens import StaticToken, TokenFactory
 from dashat_factories import EGG_RICE, kitchen, operator, recipients_family
 
 AID = "0192f000-0000-7000-8000-0000000000a7"
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 
 
 class FakeGenting:

@@ -3,10 +3,9 @@ check, and scope (another kitchen's manager gets 404)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import httpx
 
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 
 from dashat_factories import EGG_RICE, LELE, kitchen, manager, operator, recipients_family
@@ -132,7 +131,7 @@ async def test_an_education_session_records_who_came_and_the_registry_members_kn
     mother = family["members"][1]["id"]
     body = {
         "kind": "isi_piringku",
-        "held_on": date.today().isoformat(),
+        "held_on": clock.today().isoformat(),
         "topic": "Isi Piringku untuk ibu hamil",
         "facilitator": "Ahli gizi Puskesmas Tebas",
         "attendees": [{"group": "ibu_hamil", "count": 5, "member_ids": [mother]}, {"group": "kader", "count": 2}],

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 
 from dashat_factories import EGG_RICE, kitchen, manager, operator, recipients_family
 from mentoring_factories import assign, child_visit, create_team, kader_headers, register_family
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 async def test_a_month_of_one_kitchen_by_hand(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 
 from registry_factories import DUNGUN_PERAPAKAN, family_payload, member_payload
@@ -40,7 +41,7 @@ async def poor_family(
 
 
 def ota_payload(**overrides: Any) -> dict[str, Any]:
-    today = date.today()
+    today = clock.today()
     body = {
         "name": "PT Pangan Sehat",
         "kind": "swasta",
@@ -91,7 +92,7 @@ RICE, EGG, PATIN, MORINGA, BANANA, TEMPE = (
 
 
 def aid_body(match_id: str, value: int = 1_000_000) -> dict[str, Any]:
-    today = date.today()
+    today = clock.today()
     return {
         "match_id": match_id,
         "description": "Makan siang kaya protein hewani, 3x seminggu",
@@ -135,6 +136,6 @@ def expenditure(ota_id: str, aid_id: str, category: str, amount: int) -> dict[st
         "aid_id": aid_id,
         "category": category,
         "amount": amount,
-        "occurred_on": date.today().isoformat(),
+        "occurred_on": clock.today().isoformat(),
         "description": f"{category} for the week",
     }

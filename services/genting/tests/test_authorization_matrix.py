@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from kkb_shared import clock
 from kkb_shared.testing.matrix import Caller, Matrix, Recipe
 from kkb_shared.testing.tokens import TokenFactory
 
@@ -24,8 +24,8 @@ from genting_factories import (
     world,
 )
 
-TODAY = date.today().isoformat()
-MONTH = date.today().strftime("%Y-%m")
+TODAY = clock.today().isoformat()
+MONTH = clock.today().strftime("%Y-%m")
 OTHER_OTA = "0192f000-0000-7000-8000-00000000ffff"
 CALLERS = {
     "admin": Caller("admin"),

@@ -11,11 +11,12 @@ import pytest
 from fastapi import FastAPI
 
 from genting.flows import recheck
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 
 from genting_factories import create_ota, enroll, expenditure, operator, poor_family, sponsor, world
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 async def _deliver(genting: httpx.AsyncClient, tokens: TokenFactory, aid_id: str, *, late: bool) -> dict[str, Any]:

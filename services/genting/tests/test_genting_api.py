@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 
 from genting_factories import (
@@ -111,7 +112,7 @@ async def test_one_active_match_per_child_and_aid_kind_even_at_once(
     assert child["id"] not in [s["anak_asuh_id"] for s in suggestions.json()["items"]]
     assert suggestions.json()["amount_left"] == 50_000_000  # no aid given yet
     ended = await genting.post(
-        f"/v1/matches/{winner['id']}/end", json={"ends_on": date.today().isoformat()}, headers=operator(tokens)
+        f"/v1/matches/{winner['id']}/end", json={"ends_on": clock.today().isoformat()}, headers=operator(tokens)
     )
     assert ended.status_code == 200 and ended.json()["status"] == "ended"
     suggestions = await genting.get(f"/v1/matching/suggestions?ota_id={second['id']}", headers=operator(tokens))
@@ -144,13 +145,13 @@ async def test_management_may_reach_exactly_20_percent_and_not_a_rupiah_more(
     # A correction is a reversing entry: it makes room again.
     reversed_ = await genting.post(
         f"/v1/ledger/entries/{ok.json()['seq']}/reverse",
-        json={"occurred_on": date.today().isoformat(), "description": "booked twice"},
+        json={"occurred_on": clock.today().isoformat(), "description": "booked twice"},
         headers=operator(tokens),
     )
     assert reversed_.status_code == 201 and reversed_.json()["debit_account"] == "cash"
     twice = await genting.post(
         f"/v1/ledger/entries/{ok.json()['seq']}/reverse",
-        json={"occurred_on": date.today().isoformat(), "description": "again"},
+        json={"occurred_on": clock.today().isoformat(), "description": "again"},
         headers=operator(tokens),
     )
     assert twice.status_code == 409
@@ -171,7 +172,7 @@ async def test_closing_reports_the_materials_share(
     ota, aid = w["ota"]["id"], w["aid"]["id"]
     await genting.post("/v1/ledger/entries", json=expenditure(ota, aid, "materials", 799_999), headers=operator(tokens))
     closed = await genting.post(
-        f"/v1/aids/{aid}/close", json={"closed_on": date.today().isoformat()}, headers=operator(tokens)
+        f"/v1/aids/{aid}/close", json={"closed_on": clock.today().isoformat()}, headers=operator(tokens)
     )
     assert closed.status_code == 200 and closed.json()["materials_share_met"] is False  # one rupiah short of 80%
     late = await genting.post(
@@ -185,7 +186,7 @@ async def test_ledger_is_double_entry_and_append_only(
 ) -> None:
     w = await world(genting, registry, tokens)
     ota, aid = w["ota"]["id"], w["aid"]["id"]
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     for body in (
         {"ota_id": ota, "kind": "commitment", "amount": 5_000_000, "occurred_on": today, "description": "MoU"},
         {"ota_id": ota, "kind": "receipt", "amount": 2_000_000, "occurred_on": today, "description": "transfer"},
@@ -319,7 +320,7 @@ async def test_nutrition_aid_is_for_the_1000_hpk_and_outside_the_pmt_periods(
     people = await poor_family(registry, tokens)
     baduta = await enroll(genting, tokens, people["putri"]["id"])
     match = await confirm(genting, tokens, ota["id"], baduta["id"])
-    today = date.today()
+    today = clock.today()
     pmt = {
         "desa_code": "6101042015",
         "starts_on": (today + timedelta(days=30)).isoformat(),
@@ -363,9 +364,9 @@ async def test_the_pokja_keeps_potential_sponsors_and_an_agreement_makes_one_an_
         if (cursor := page["next_cursor"]) is None:
             break
     assert made.json()["id"] in listed
-    year_end = (date.today() + timedelta(days=365)).isoformat()
+    year_end = (clock.today() + timedelta(days=365)).isoformat()
     agreement = {
-        "agreement_start": date.today().isoformat(),
+        "agreement_start": clock.today().isoformat(),
         "agreement_end": year_end,
         "committed_amount": 12_000_000,
         "aid_kinds": ["nutrition"],
@@ -394,7 +395,7 @@ async def test_a_kitchens_meals_are_booked_only_for_the_aids_anak_asuh(
 ) -> None:
     w = await world(genting, registry, tokens)
     aid, child, family = w["aid"]["id"], w["people"]["putri"], w["people"]["family"]
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
 
     def line(member_id: str, **overrides: str) -> dict[str, str]:
         return {

@@ -3,11 +3,12 @@ A test changes only what it is about."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 
 from registry_factories import DUNGUN_PERAPAKAN, family_payload, member_payload
@@ -25,7 +26,7 @@ def operator_headers(tokens: TokenFactory, region: str = OPERATOR_REGION) -> dic
 
 
 def days_ago(days: int) -> str:
-    return (date.today() - timedelta(days=days)).isoformat()
+    return (clock.today() - timedelta(days=days)).isoformat()
 
 
 async def register_family(
@@ -96,7 +97,7 @@ def catin_visit(assignment_id: str, **overrides: Any) -> dict[str, Any]:
         "category": "catin",
         "visited_on": days_ago(1),
         "screening_date": days_ago(1),
-        "planned_marriage_date": (date.today() + timedelta(days=120)).isoformat(),
+        "planned_marriage_date": (clock.today() + timedelta(days=120)).isoformat(),
         "height_cm": 155.0,
         "weight_kg": 50.0,
         "lila_cm": 25.0,

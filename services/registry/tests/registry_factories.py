@@ -6,6 +6,8 @@ import itertools
 from datetime import date, timedelta
 from typing import Any
 
+from kkb_shared import clock
+
 DUNGUN_PERAPAKAN = "6101042015"  # Kecamatan Tebas, Kabupaten Sambas
 TEBAS_KUALA = "6101042001"  # same kecamatan, another desa
 BLORA_DESA = "3316012001"  # Kabupaten Blora, Jawa Tengah
@@ -21,7 +23,7 @@ def nik_for(birth_date: date, sex: str, kecamatan: str = "610104") -> str:
 
 
 def member_payload(*, age_days: int = 30 * 365, sex: str = "female", **overrides: Any) -> dict[str, Any]:
-    birth = overrides.pop("birth_date", date.today() - timedelta(days=age_days))
+    birth = overrides.pop("birth_date", clock.today() - timedelta(days=age_days))
     birth = date.fromisoformat(birth) if isinstance(birth, str) else birth
     body = {
         "nik": nik_for(birth, sex),

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from kkb_shared import clock
 from registry.demo import DEMO_DESA, FAMILY_COUNT, SEED, _Generator
 from registry.families import rules
 from registry.families.enums import RiskFactor, Target
 
 
 def test_demo_families_cover_every_target_and_risk_factor() -> None:
-    today = date.today()
+    today = clock.today()
     generator = _Generator(SEED, today)
     families = [generator.family(i) for i in range(FAMILY_COUNT)]
     targets: set[str] = set()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from kkb_shared import clock
 from kkb_shared.db import Database
 from kkb_shared.migrations import downgrade, upgrade
 from registry.cli import ALEMBIC_INI
@@ -68,7 +69,7 @@ async def test_assessments_made_by_the_earlier_reading_are_redone_and_fed(
 
     url = database_factory("registry_reassessed")
     upgrade(ALEMBIC_INI, url, "0007")
-    yesterday, now = date.today() - timedelta(days=1), datetime.now().astimezone()
+    yesterday, now = clock.today() - timedelta(days=1), datetime.now().astimezone()
     database = Database(url)
     try:
         async with database.engine.begin() as connection:  # a catin-only family, labelled KRS by the old rules
@@ -88,14 +89,14 @@ async def test_assessments_made_by_the_earlier_reading_are_redone_and_fed(
                     "'6101044703990001', 'Rina', 'female', :born, 'anak', 'belum_kawin', false, :wedding, 1, "
                     ":now, :now)"
                 ),
-                {"born": date(1999, 3, 7), "wedding": date.today() + timedelta(days=90), "now": now},
+                {"born": date(1999, 3, 7), "wedding": clock.today() + timedelta(days=90), "now": now},
             )
     finally:
         await database.dispose()
     upgrade(ALEMBIC_INI, url)
     database = Database(url)
     try:
-        assessed, changed = await reassess_stale(database.write_sessionmaker, today=date.today())
+        assessed, changed = await reassess_stale(database.write_sessionmaker, today=clock.today())
         assert (assessed, changed) == (1, 1)
         async with database.engine.connect() as connection:
             family = (await connection.execute(sa.text("SELECT is_krs, is_sasaran, version FROM family"))).one()

@@ -21,11 +21,13 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+from kkb_shared import clock
+
 Moment = TypeVar("Moment", date, datetime)
 
 
 def not_in_future(value: date | None, field: str) -> None:
-    if value is not None and value > date.today():
+    if value is not None and value > clock.today():
         raise ValueError(f"{field}: must not be in the future")
 
 
@@ -63,7 +65,7 @@ class PartialUpdate(BaseModel):
 
 
 def _today_or_earlier(value: date) -> date:
-    if value > date.today():
+    if value > clock.today():
         raise ValueError("must not be in the future")
     return value
 

@@ -5,7 +5,7 @@ the service layer, so every rule applies as for real input."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -23,6 +23,7 @@ from dashat.menus import service as menus
 from dashat.menus.models import TargetGroup
 from dashat.menus.schemas import MenuCreate, MenuItemIn, PriceSet
 from dashat.settings import DashatSettings
+from kkb_shared import clock
 from kkb_shared.auth import Principal, Role
 from kkb_shared.db import Database, utcnow
 
@@ -54,7 +55,7 @@ MENUS = {
 async def load_demo_data(settings: DashatSettings, upstreams: Upstreams) -> str:
     database = Database(settings.database_url)
     operator = Principal(subject="demo-loader", role=Role.ADMIN, region="")
-    today = date.today()
+    today = clock.today()
     try:
         async with database.sessionmaker() as session:
             if (await session.execute(select(func.count()).select_from(Kitchen))).scalar_one():
@@ -176,7 +177,7 @@ async def load_demo_data(settings: DashatSettings, upstreams: Upstreams) -> str:
 
 async def _krs_members(registry: RegistryClient) -> list[str]:
     """A child of 6-59 months of each of the desa's first KRS families (their target group is the registry's)."""
-    youngest_meal_age, oldest = date.today() - timedelta(days=183), date.today() - timedelta(days=59 * 30)
+    youngest_meal_age, oldest = clock.today() - timedelta(days=183), clock.today() - timedelta(days=59 * 30)
     members: list[str] = []
     for family in await registry.krs_families(DESA, limit=40):
         children = [m for m in family.members if oldest < m.birth_date <= youngest_meal_age]

@@ -5,6 +5,7 @@ import asyncio
 from pathlib import Path
 
 from genting.settings import GentingSettings
+from kkb_shared import clock
 from kkb_shared.cli import run_cli
 from kkb_shared.settings import ServiceSettings
 
@@ -15,7 +16,6 @@ def _recheck(args: argparse.Namespace, settings: ServiceSettings) -> None:
     """Run daily (cron, Kubernetes CronJob): every anak asuh is re-checked against the registry (age, pregnancy,
     a mother's youngest child, poverty and KRS) and the children's last weighing; the registry and the mentoring
     service must be up."""
-    from datetime import date
 
     from genting.flows import recheck
     from genting.main import upstreams_of
@@ -28,7 +28,7 @@ def _recheck(args: argparse.Namespace, settings: ServiceSettings) -> None:
         upstreams = upstreams_of(settings)
         try:
             async with database.write_sessionmaker() as session:
-                return await recheck(session, upstreams, date.today())
+                return await recheck(session, upstreams, clock.today())
         finally:
             await upstreams.aclose()
             await database.dispose()

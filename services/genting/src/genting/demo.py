@@ -23,6 +23,7 @@ from genting.matching import service as matching
 from genting.matching.schemas import MatchCreate
 from genting.settings import GentingSettings
 from genting.sponsors.models import AidKind, Ota, OtaKind
+from kkb_shared import clock
 from kkb_shared.ages import shift_months
 from kkb_shared.auth import Principal, Role
 from kkb_shared.db import Database, utcnow
@@ -52,7 +53,7 @@ PACKAGES = [  # named from DASHAT's shared TKPI list: rice, egg, patin, moringa 
 async def load_demo_data(settings: GentingSettings, upstreams: Upstreams) -> str:
     database = Database(settings.database_url)
     operator = Principal(subject="demo-loader", role=Role.ADMIN, region="")
-    today = date.today()
+    today = clock.today()
     try:
         async with database.sessionmaker() as session:
             if (await session.execute(select(func.count()).select_from(Ota))).scalar_one():

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from kkb_shared import clock
 from kkb_shared.auth import Principal, Role
 from kkb_shared.db import Database
 from kkb_shared.errors import DomainError
@@ -67,7 +68,7 @@ def _category(member: dict[str, Any], today: date) -> Category | None:
 async def load_demo_data(settings: MentoringSettings, registry: RegistryClient) -> str:
     database = Database(settings.database_url)
     rng = random.Random(SEED)
-    today = date.today()
+    today = clock.today()
     admin = Principal(subject="demo-loader", role=Role.ADMIN, region="")
     counts = {"assignments": 0, "visits": 0}
     try:

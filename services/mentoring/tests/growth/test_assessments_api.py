@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 from mentoring.growth import rules
 from mentoring.growth.who import Sex, by_age, by_length
@@ -30,7 +31,7 @@ async def test_a_severely_stunted_and_wasted_child(mentoring: httpx.AsyncClient,
 async def test_birth_and_measurement_dates_and_position_adjustment(
     mentoring: httpx.AsyncClient, tokens: TokenFactory
 ) -> None:
-    measured = date.today() - timedelta(days=10)
+    measured = clock.today() - timedelta(days=10)
     body = {
         "sex": "male",
         "birth_date": (measured - timedelta(days=800)).isoformat(),

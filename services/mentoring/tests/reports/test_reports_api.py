@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 
 from mentoring_factories import (
@@ -22,7 +23,7 @@ from mentoring_factories import (
 )
 from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA
 
-TODAY = date.today()
+TODAY = clock.today()
 THIS_MONTH = TODAY.strftime("%Y-%m")
 
 

@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import update
 
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 from mentoring.growth.models import GrowthMeasurement
 from mentoring.growth.recompute import recompute_outdated
@@ -54,7 +55,7 @@ async def test_catin_visit_derives_bmi_anemia_and_late_screening(
     mentoring: httpx.AsyncClient, tokens: TokenFactory, setting: dict[str, Any]
 ) -> None:
     assignment = await _assigned(mentoring, tokens, setting, "mother", "catin")
-    marriage = (date.today() + timedelta(days=30)).isoformat()
+    marriage = (clock.today() + timedelta(days=30)).isoformat()
     visit = await _visit(
         mentoring, tokens, catin_visit(assignment["id"], hb_g_dl=11.9, lila_cm=23.4, planned_marriage_date=marriage)
     )
@@ -115,7 +116,7 @@ async def test_pasca_persalinan_visit_says_whether_the_method_is_mkjp(
         ),
         ({"referral_to": "Puskesmas Tebas"}, "referred"),
         ({"visited_on": days_ago(400), "anc_contacts": []}, "visited_on"),  # before the assignment started
-        ({"visited_on": (date.today() + timedelta(days=1)).isoformat()}, "visited_on"),
+        ({"visited_on": (clock.today() + timedelta(days=1)).isoformat()}, "visited_on"),
         ({"danger_signs": ["pusing"]}, "danger_signs[0]"),
         ({"team_member_id": "0192f000-0000-7000-8000-00000000beef"}, "team_member_id"),
         ({"hb": 11}, "hb"),  # unknown field
@@ -141,7 +142,7 @@ async def test_child_visit_stores_z_scores_with_the_table_version(
     visit = await _visit(mentoring, tokens, child_visit(assignment["id"]))
     growth = visit["growth"]
     birth = date.fromisoformat(setting["people"]["child"]["birth_date"])
-    assert growth["age_days"] == (date.today() - timedelta(days=1) - birth).days
+    assert growth["age_days"] == (clock.today() - timedelta(days=1) - birth).days
     assert growth["table_version"] == "who-2006-anthro"
     calculator = await mentoring.post(
         "/v1/growth/assessments",
@@ -176,7 +177,7 @@ async def test_growth_series_is_in_date_order_with_kbm_status(
     mentoring: httpx.AsyncClient, tokens: TokenFactory, setting: dict[str, Any]
 ) -> None:
     assignment = await _assigned(mentoring, tokens, setting, "child", "baduta")
-    today = date.today()
+    today = clock.today()
     months = [date(today.year, today.month, 1) - timedelta(days=1)]
     months.insert(0, date(months[0].year, months[0].month, 1) - timedelta(days=1))
     months.insert(0, date(months[0].year, months[0].month, 1) - timedelta(days=1))

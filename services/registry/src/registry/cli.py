@@ -4,6 +4,7 @@ import argparse
 import asyncio
 from pathlib import Path
 
+from kkb_shared import clock
 from kkb_shared.cli import run_cli
 from kkb_shared.settings import ServiceSettings
 from registry.settings import RegistrySettings
@@ -21,7 +22,6 @@ def _demo(args: argparse.Namespace, settings: ServiceSettings) -> None:
 
 def _reassess(args: argparse.Namespace, settings: ServiceSettings) -> None:
     """Run daily (cron, Kubernetes CronJob): targets and risk factors move with age."""
-    from datetime import date
 
     from kkb_shared.db import Database
     from registry.families.reassessment import reassess_stale
@@ -29,7 +29,7 @@ def _reassess(args: argparse.Namespace, settings: ServiceSettings) -> None:
     async def run() -> tuple[int, int]:
         database = Database(settings.database_url)
         try:
-            return await reassess_stale(database.write_sessionmaker, today=date.today())
+            return await reassess_stale(database.write_sessionmaker, today=clock.today())
         finally:
             await database.dispose()
 

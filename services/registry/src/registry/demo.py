@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from kkb_shared import clock
 from kkb_shared.auth import Principal, Role
 from kkb_shared.db import Database
 from registry.families import service
@@ -215,7 +216,7 @@ async def load_demo_data(database_url: str, *, count: int = FAMILY_COUNT, seed: 
     """Load the demo families unless the registry already holds families."""
     database = Database(database_url)
     admin = Principal(subject="demo-loader", role=Role.ADMIN, region="")
-    generator = _Generator(seed, date.today())
+    generator = _Generator(seed, clock.today())
     try:
         async with database.sessionmaker() as session:
             existing = (await session.execute(select(func.count()).select_from(Family))).scalar_one()

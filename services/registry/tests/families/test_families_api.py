@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 from registry.families.models import Family, Member
 
@@ -56,16 +57,16 @@ class TestCreateFamily:
     @pytest.mark.parametrize(
         ("member", "field"),
         [
-            ({"birth_date": (date.today() + timedelta(days=1)).isoformat()}, "members[0].birth_date"),
+            ({"birth_date": (clock.today() + timedelta(days=1)).isoformat()}, "members[0].birth_date"),
             ({"sex": "male", "is_pregnant": True}, "members[0].is_pregnant"),
             (
-                {"pregnancy_start_date": (date.today() - timedelta(days=30)).isoformat()},
+                {"pregnancy_start_date": (clock.today() - timedelta(days=30)).isoformat()},
                 "members[0].pregnancy_start_date",
             ),
             (
                 {
                     "is_pregnant": True,
-                    "pregnancy_start_date": (date.today() - timedelta(weeks=44)).isoformat(),
+                    "pregnancy_start_date": (clock.today() - timedelta(weeks=44)).isoformat(),
                 },
                 "members[0].pregnancy_start_date",
             ),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 from registry.families.reassessment import reassess_stale
 
@@ -27,11 +28,11 @@ async def test_a_baduta_turning_24_months_is_reassessed_with_a_new_version(
     assert family["krs"]["is_krs"] is True and family["version"] == 1
     sessionmaker = registry_app.state.database.sessionmaker
 
-    assert await reassess_stale(sessionmaker, today=date.today()) == (0, 0)  # assessed today already
-    assessed, changed = await reassess_stale(sessionmaker, today=date.today() + timedelta(days=40))
+    assert await reassess_stale(sessionmaker, today=clock.today()) == (0, 0)  # assessed today already
+    assessed, changed = await reassess_stale(sessionmaker, today=clock.today() + timedelta(days=40))
     assert (assessed, changed) == (1, 1)
     after = (await client.get(f"/v1/families/{family['id']}", headers=admin)).json()
-    assert after["version"] == 2 and after["krs_assessed_on"] == (date.today() + timedelta(days=40)).isoformat()
+    assert after["version"] == 2 and after["krs_assessed_on"] == (clock.today() + timedelta(days=40)).isoformat()
     feed = (await client.get("/v1/changes", headers=admin)).json()["items"]
     assert [c["operation"] for c in feed if c["entity"] == "family"] == ["created", "updated"]
 

@@ -6,7 +6,7 @@ import asyncio
 import csv
 import io
 import os
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlmodel import col
 
+from kkb_shared import clock
 from kkb_shared.db import utcnow
 from kkb_shared.testing.tokens import TokenFactory
 from registry.families.models import Family, Member
@@ -209,7 +210,7 @@ async def test_a_row_naming_a_mother_outside_its_family_is_rejected_with_its_fam
 async def test_every_kind_of_bad_row_is_reported_and_its_family_not_written(
     client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI
 ) -> None:
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     rows = [
         person("6101040101250011", "6101044703950011", "Bad Nik Family"),  # row 2: sibling of a bad row
         person("6101040101250011", "61010447039", "Short Nik"),  # row 3

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 
 from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA, member_payload
 
 CreateFamily = Callable[..., Any]
-TODAY = date.today()
+TODAY = clock.today()
 
 
 async def make_poktan(client: httpx.AsyncClient, headers: dict[str, str], desa: str, kind: str) -> dict[str, Any]:

@@ -8,12 +8,15 @@ import asyncio
 import os
 import uuid
 from collections.abc import Callable, Coroutine, Iterator, Mapping
+from contextlib import ExitStack
+from datetime import date
 from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from kkb_shared import clock
 from kkb_shared.db import Database
 from kkb_shared.testing.tokens import TokenFactory
 from kkb_shared.threads import run_in_own_thread
@@ -33,9 +36,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 REAL_PROCESS_SUITES = {("tests", "e2e"), ("tests", "contract")}
+# The date the services' rules read in tests (`kkb_shared.clock`): a Monday in the middle of a month, so that
+# "this week" and "this month" hold the days around it whatever day the suite runs. The real-process suites talk
+# to servers on the system clock, and use the system date.
+FIXED_TODAY = date(2026, 11, 16)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    stack = ExitStack()
+    stack.enter_context(clock.fixed_today(FIXED_TODAY))
+    config.add_cleanup(stack.close)
     config.addinivalue_line(
         "markers", "e2e: runs the platform's programs as real processes (tests/e2e, tests/contract)"
     )

@@ -6,7 +6,7 @@ earlier kitchens."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 
 from dashat.deps import Upstreams
 from dashat.kitchens.repository import Kitchens
+from kkb_shared import clock
 from kkb_shared.auth import Principal
 from kkb_shared.db import Database, UtcDateTime, utcnow
 from kkb_shared.plain_text import non_blank
@@ -71,7 +72,7 @@ async def desa_figures(
     async with database.sessionmaker() as reads:
         desa = (await Kitchens(reads, principal).get(kitchen_id)).desa_code
     krs_row = await upstreams.registry.desa_krs(desa)
-    outcomes = await upstreams.mentoring.desa_stunting(desa, date.today().strftime("%Y-%m"))
+    outcomes = await upstreams.mentoring.desa_stunting(desa, clock.today().strftime("%Y-%m"))
     outcome_row = outcomes.row
     stunting = {
         "period_start": outcomes.period_start.isoformat() if outcomes.period_start else None,

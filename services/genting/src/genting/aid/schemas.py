@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from genting.aid.models import AidStatus, EntryKind, Package, ReceivedBy
 from genting.aid.rules import Category
+from kkb_shared import clock
 from kkb_shared.plain_text import non_blank
 
 Rupiah = Annotated[int, Field(gt=0, le=10**15, description="Integer rupiah")]
@@ -240,7 +241,7 @@ class DeliveryCreate(BaseModel):
 
     @model_validator(mode="after")
     def _not_in_future(self) -> Any:
-        if self.delivered_on > date.today():
+        if self.delivered_on > clock.today():
             raise ValueError("delivered_on: must not be in the future")
         return self
 

@@ -28,6 +28,7 @@ from genting.clients.mentoring import MentoringClient
 from genting.clients.registry import RegistryFamily, RegistryMember
 from genting.deps import Upstreams
 from genting.feed import Entity
+from kkb_shared import clock
 from kkb_shared.ages import completed_months
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
@@ -75,7 +76,7 @@ async def enroll(*, session: AsyncSession, principal: Principal, upstreams: Upst
     if found is None or not principal.covers(found[1].desa_code):
         raise InvalidInput("member_id", "no live registry member in your region has this id")
     member, family = found
-    today = date.today()
+    today = clock.today()
     eligibility = assess(member, family, await growth_signs(upstreams.mentoring, family.desa_code), today)
     if eligibility.category is None:
         raise InvalidInput("member_id", f"not eligible: {eligibility.refusal}")
@@ -224,7 +225,7 @@ async def candidates(
     CANDIDATE_CURSOR.decode(cursor)  # a cursor of another list is refused before any upstream call
     if not principal.covers(desa_code):
         raise NotFound(f"No desa {desa_code} in your region")
-    today = date.today()
+    today = clock.today()
     growth = await growth_signs(upstreams.mentoring, desa_code)
     enrolled = set(
         (

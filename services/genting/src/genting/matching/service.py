@@ -20,6 +20,7 @@ from genting.matching.repository import Matches
 from genting.matching.schemas import MatchCreate, MatchEnd, MatchRead
 from genting.sponsors.models import AidKind
 from genting.sponsors.repository import Otas
+from kkb_shared import clock
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
@@ -53,7 +54,7 @@ async def confirm(*, session: AsyncSession, principal: Principal, data: MatchCre
         raise InvalidInput("aid_kind", f"the OTA's agreement covers {', '.join(ota.aid_kinds)} aid only")
     if not anak_asuh.desa_code.startswith(ota.region_code):
         raise InvalidInput("anak_asuh_id", "the anak asuh lives outside the OTA's region of interest")
-    starts_on = data.starts_on or date.today()
+    starts_on = data.starts_on or clock.today()
     if not ota.agreement_start <= starts_on <= ota.agreement_end:
         raise InvalidInput("starts_on", f"outside the agreement ({ota.agreement_start} to {ota.agreement_end})")
     now = utcnow()

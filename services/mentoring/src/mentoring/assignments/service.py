@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from kkb_shared import changes
+from kkb_shared import changes, clock
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
@@ -56,7 +56,7 @@ async def create(
     # down: nothing written).
     member = await registry.member(data.member_id)
     team = await Teams(session, principal).get(data.team_id)
-    started_on = data.started_on or date.today()
+    started_on = data.started_on or clock.today()
     if member is None:
         raise InvalidInput("member_id", "no live registry member has this id")
     if member.desa_code != team.desa_code:

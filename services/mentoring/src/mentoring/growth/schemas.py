@@ -5,6 +5,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kkb_shared import clock
 from mentoring.growth.rules import Classification, Flag
 from mentoring.growth.who import LAST_AGE_DAY, Position, Sex
 
@@ -29,7 +30,7 @@ class AssessmentRequest(BaseModel):
             by_dates and (self.birth_date is None or self.measured_on is None)
         ):
             raise ValueError("age_days: give age_days, or both birth_date and measured_on")
-        if self.measured_on is not None and self.measured_on > date.today():
+        if self.measured_on is not None and self.measured_on > clock.today():
             raise ValueError("measured_on: must not be in the future")
         if self.birth_date is not None and self.measured_on is not None:
             days = (self.measured_on - self.birth_date).days

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from kkb_shared import clock
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -38,7 +38,7 @@ LevelQuery = Annotated[Level, Query(description="One row per region of this leve
 
 
 def _month(month: str | None) -> str:
-    return month or date.today().strftime("%Y-%m")
+    return month or clock.today().strftime("%Y-%m")
 
 
 @router.get(

@@ -15,6 +15,7 @@ from sqlalchemy import Integer, and_, case, cast, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from kkb_shared import clock
 from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.pagination import SEQUENCE, Cursor, Page, offset_page
@@ -452,7 +453,7 @@ async def priority_children(
     )
     children = list((await session.execute(scoped(query, col(Assignment.desa_code), principal))).scalars())
     measured = await visits.child_measurements(session, [child.member_id for child in children])
-    today = date.today()
+    today = clock.today()
     found = []
     for child in children:
         points = [p for p in visits.growth_points(child.birth_date, measured.get(child.member_id, [])) if p.weight_kg]

@@ -7,6 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from kkb_shared import clock
 from kkb_shared.ids import RecordId
 from kkb_shared.plain_text import Lines, OneLine
 from kkb_shared.schema_checks import PartialUpdate, not_in_future
@@ -69,7 +70,7 @@ def check_pregnancy(sex: Sex | str, is_pregnant: bool, start: date | None, birth
         raise ValueError("is_pregnant: only a female member can be pregnant")
     if start is not None and not is_pregnant:
         raise ValueError("pregnancy_start_date: given but is_pregnant is false")
-    if start is not None and start < date.today() - LONGEST_PREGNANCY:
+    if start is not None and start < clock.today() - LONGEST_PREGNANCY:
         raise ValueError("pregnancy_start_date: more than 43 weeks ago")
     if start is not None and start <= birth_date:
         raise ValueError("pregnancy_start_date: before the member's birth date")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kkb_shared import changes
+from kkb_shared import changes, clock
 from kkb_shared.auth import Principal
 from kkb_shared.changes import Operation
 from kkb_shared.db import utcnow
@@ -164,7 +164,7 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
         raise Conflict("A live family already has this No. KK", errors=[FieldError("kk_number", "already registered")])
     await _check_niks_free(session=session, niks={f"members[{i}].nik": m.nik for i, m in enumerate(data.members)})
 
-    now, today = utcnow(), date.today()
+    now, today = utcnow(), clock.today()
     family = Family(
         id=new_id(),
         **data.model_dump(exclude={"members"}),
@@ -189,7 +189,7 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
 async def get_family(*, session: AsyncSession, principal: Principal, family_id: str) -> FamilyDetail:
     family = await repository.Families(session, principal).get(family_id)
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
-    return family_detail(family, members, date.today())
+    return family_detail(family, members, clock.today())
 
 
 async def lookup_families(*, session: AsyncSession, principal: Principal, data: FamilyLookup) -> FamilyLookupResult:
@@ -198,7 +198,7 @@ async def lookup_families(*, session: AsyncSession, principal: Principal, data: 
     wanted = list(dict.fromkeys(data.family_ids))
     families = await repository.get_families(session=session, principal=principal, family_ids=wanted)
     households = await repository.live_members(session=session, family_ids=[f.id for f in families])
-    today = date.today()
+    today = clock.today()
     items = [family_detail(family, households[family.id], today) for family in families]
     seen = {item.id for item in items}
     return FamilyLookupResult(items=items, missing=[i for i in wanted if i not in seen])
@@ -241,7 +241,7 @@ async def update_family(
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
     for name, value in changes_requested.items():
         setattr(family, name, value)
-    today = date.today()
+    today = clock.today()
     reassess(family, members, today)
     family.updated_at = utcnow()
     await session.flush()
@@ -308,7 +308,7 @@ async def _after_member_write(
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
     if operation is not Operation.DELETED:
         _check_kinship(members, member, kinship_before, requested)
-    family_changed = reassess(family, members, date.today())
+    family_changed = reassess(family, members, clock.today())
     if family_changed:
         family.updated_at = utcnow()
     await session.flush()
@@ -376,7 +376,7 @@ async def lookup_members(*, session: AsyncSession, principal: Principal, data: M
     wanted = list(dict.fromkeys(data.member_ids))
     found = await repository.get_members(session=session, principal=principal, member_ids=wanted)
     households = await repository.live_members(session=session, family_ids=list({f.id for _, f in found}))
-    today = date.today()
+    today = clock.today()
     items = [
         MemberFacts(
             id=member.id,

@@ -22,7 +22,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from kkb_shared import changes
+from kkb_shared import changes, clock
 from kkb_shared.auth import Principal
 from kkb_shared.db import Database, bulk_insert, utcnow
 from kkb_shared.errors import FieldError, InvalidInput, PayloadTooLarge, RuleViolation
@@ -218,7 +218,7 @@ async def run(database: Database, job_id: str, path: Path) -> None:
         assert job is not None
         scan = await asyncio.to_thread(_scan, reader.spool(reader.rows(path, reader.FileKind(job.file_kind)), spool))
         await _set(database, job_id, rows_read=scan.rows, families_total=scan.families)
-        desa, today = DesaCache(job.region), date.today()  # one of each for the whole file, both passes
+        desa, today = DesaCache(job.region), clock.today()  # one of each for the whole file, both passes
         await _apply_file(database, job, FamilyReader(reader.spooled(spool), scan), desa, today)
         if scan.scattered:
             await _apply_staged(database, job, desa, today)

@@ -1,10 +1,10 @@
 """Aggregated reports: no personal data, so viewers of the region may read them."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from kkb_shared import clock
 from kkb_shared.auth import PrincipalDep, Role, require
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -75,7 +75,7 @@ async def tpk_targets(
     """The TPK's targets per region as the registry holds them today (the sasaran of the TPK report): catin,
     and the ibu hamil, baduta (0-23 months) and balita (24-59 months) of KRS families."""
     return await service.target_report(
-        session=session, principal=principal, region=region, level=level, today=date.today()
+        session=session, principal=principal, region=region, level=level, today=clock.today()
     )
 
 
@@ -84,4 +84,6 @@ async def kb_report(
     principal: PrincipalDep, session: SessionDep, level: LevelQuery, region: RegionQuery = None
 ) -> KbReport:
     """Contraception of the PUS of KRS families per region: MKJP and non-MKJP counts and shares."""
-    return await service.kb_report(session=session, principal=principal, region=region, level=level, today=date.today())
+    return await service.kb_report(
+        session=session, principal=principal, region=region, level=level, today=clock.today()
+    )
