@@ -22,13 +22,13 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import httpx
+import platform_processes as processes
 from bench_results import record
 from bench_stack import gateway_and_registry_env
 from sqlalchemy.engine import make_url
 
 from gateway.cli import ALEMBIC_INI as GATEWAY_ALEMBIC
 from gateway.demo import load_demo_users
-from kkb_shared import processes
 from kkb_shared.migrations import upgrade
 from kkb_shared.testing.plugin import postgres_admin, postgres_admin_url
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC

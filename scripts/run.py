@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from kkb_shared.processes import Supervisor, start, wait_healthy
+from platform_processes import Supervisor, start, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

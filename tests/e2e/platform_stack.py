@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import platform_processes as processes
 
 from dashat.cli import ALEMBIC_INI as DASHAT_ALEMBIC
 from gateway.cli import ALEMBIC_INI as GATEWAY_ALEMBIC
 from gateway.demo import load_demo_users
 from genting.cli import ALEMBIC_INI as GENTING_ALEMBIC
-from kkb_shared import processes
 from kkb_shared.migrations import upgrade
 from kkb_shared.testing.plugin import run_async
 from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC

@@ -17,13 +17,13 @@ from typing import Any
 
 import httpx
 import jwt
+import platform_processes as processes
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from gateway.cli import ALEMBIC_INI as GATEWAY_ALEMBIC
 from gateway.demo import load_demo_users
-from kkb_shared import processes
 from kkb_shared.migrations import upgrade
 from kkb_shared.testing.plugin import run_async
 from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC

@@ -26,7 +26,7 @@ def free_port() -> int:
 def start(name: str, env: Mapping[str, str], *, quiet: bool = False) -> subprocess.Popen[bytes]:
     """Run `kkb-<name> serve` from this environment."""
     output = subprocess.DEVNULL if quiet else None
-    return subprocess.Popen([str(BIN / f"kkb-{name}"), "serve"], env=dict(env), stdout=output)  # noqa: S603 - our own entry point
+    return subprocess.Popen([str(BIN / f"kkb-{name}"), "serve"], env=dict(env), stdout=output)
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], *, timeout: float = 60.0) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from kkb_shared.processes import Supervisor
+from platform_processes import Supervisor
 
 
 def test_an_exiting_process_is_restarted_with_a_growing_pause_and_stop_all_ends_everything() -> None:
