@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from kkb_shared.auth import PrincipalDep, Role, require
@@ -42,13 +42,9 @@ async def create(
     data: KampungKbCreate, principal: PrincipalDep, session: SessionDep, idempotency: IdempotencyDep
 ) -> Response:
     """The Kampung KB of a desa (one live profile per desa)."""
-
-    async def action() -> Response:
-        return _with_etag(
-            await service.create(session=session, principal=principal, data=data), status.HTTP_201_CREATED
-        )
-
-    return await idempotency.run(action)
+    return await idempotency.create(
+        lambda: service.create(session=session, principal=principal, data=data), location="/v1/kampung-kb/{id}"
+    )
 
 
 @router.get("", response_model=Page[KampungKbRead], dependencies=[READ])
