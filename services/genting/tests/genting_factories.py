@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from fakes import FakeRegistry
 
 from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
@@ -24,19 +25,14 @@ def sponsor(tokens: TokenFactory, ota_id: str) -> dict[str, str]:
     return tokens.headers("ota", SAMBAS, ota_id=ota_id)
 
 
-async def poor_family(
-    registry: httpx.AsyncClient, tokens: TokenFactory, *, poverty: str = "miskin", child_age_days: int = 300
-) -> dict[str, Any]:
-    """A KRS family (its drinking water is unsafe) with a father, a mother and a child; by first name."""
+def poor_family(registry: FakeRegistry, *, poverty: str = "miskin", child_age_days: int = 300) -> dict[str, Any]:
+    """A KRS family of the registry with a father, a mother and a child; by first name."""
     father = member_payload(sex="male", age_days=34 * 365, name="Ahmad Fauzi")
     mother = member_payload(age_days=29 * 365, name="Siti Aminah")
     child = member_payload(age_days=child_age_days, relation="anak", marital_status="belum_kawin", name="Putri Ayu")
-    body = family_payload(
-        DUNGUN_PERAPAKAN, members=[father, mother, child], poverty_status=poverty, water_source="air_permukaan"
+    family = registry.add_family(
+        family_payload(DUNGUN_PERAPAKAN, members=[father, mother, child], poverty_status=poverty)
     )
-    response = await registry.post("/v1/families", json=body, headers=operator(tokens))
-    assert response.status_code == 201, response.text
-    family = response.json()
     return {"family": family, **{m["name"].split()[0].lower(): m for m in family["members"]}}
 
 
@@ -119,9 +115,9 @@ async def nutrition_aid(
     return aid
 
 
-async def world(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, Any]:
+async def world(genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory) -> dict[str, Any]:
     """An OTA with a nutrition match for a poor family's baduta and an aid of Rp 1,000,000."""
-    people = await poor_family(registry, tokens)
+    people = poor_family(registry)
     ota = await create_ota(genting, tokens)
     anak_asuh = await enroll(genting, tokens, people["putri"]["id"])
     match = await confirm(genting, tokens, ota["id"], anak_asuh["id"])

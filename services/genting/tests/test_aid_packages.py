@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import httpx
+from fakes import FakeDashat, FakeRegistry
 from fastapi import FastAPI
 from sqlalchemy import text
 
@@ -25,8 +26,8 @@ async def _aids_of(genting_app: FastAPI, match_id: str) -> int:
 async def test_packages_name_their_food_from_dashat_with_animal_protein(
     genting: httpx.AsyncClient,
     genting_app: FastAPI,
-    registry: httpx.AsyncClient,
-    dashat: httpx.AsyncClient,
+    registry: FakeRegistry,
+    dashat: FakeDashat,
     tokens: TokenFactory,
 ) -> None:
     w = await world(genting, registry, tokens)
@@ -36,39 +37,10 @@ async def test_packages_name_their_food_from_dashat_with_animal_protein(
         ("Telur ayam ras, segar", True),
     ]
     assert meal["animal_protein"] is True and meal["menu_id"] is None and len(meal["items"]) == 4
-    kitchen = await dashat.post(
-        "/v1/kitchens",
-        headers=operator(tokens),
-        json={
-            "desa_code": "6101042015",
-            "name": "Dapur Dungun",
-            "managing_group": "pkk",
-            "address": "Balai desa",
-            "capacity_per_day": 60,
-        },
-    )
-    assert kitchen.status_code == 201, kitchen.text
-    menus = f"/v1/kitchens/{kitchen.json()['id']}/menus"
-    egg_rice = await dashat.post(
-        menus,
-        headers=operator(tokens),
-        json={
-            "name": "Nasi telur",
-            "target_group": "baduta",
-            "items": [{"ingredient_id": RICE, "grams": 50}, {"ingredient_id": EGG, "grams": 55}],
-        },
-    )
-    mung_beans = await dashat.post(
-        menus,
-        headers=operator(tokens),
-        json={
-            "name": "Bubur kacang hijau",
-            "target_group": "baduta",
-            "items": [{"ingredient_id": "tkpi-CR014", "grams": 40}],
-        },
-    )
+    egg_rice = dashat.add_menu("Nasi telur", [RICE, EGG])
+    mung_beans = dashat.add_menu("Bubur kacang hijau", ["tkpi-CR014"])
     body = aid_body(w["match"]["id"])
-    by_menu = {"kind": "complete_meal", "menu_id": egg_rice.json()["id"], "count": 40, "unit_value": 25_000}
+    by_menu = {"kind": "complete_meal", "menu_id": egg_rice, "count": 40, "unit_value": 25_000}
     made = await genting.post("/v1/aids", json=body | {"packages": [by_menu]}, headers=operator(tokens))
     assert made.status_code == 201, made.text
     [package] = made.json()["packages"]
@@ -81,8 +53,8 @@ async def test_packages_name_their_food_from_dashat_with_animal_protein(
         ([{**good, "ingredient_ids": [EGG, "tkpi-XX999"]}], "packages[0].ingredient_ids[1]"),
         ([{**good, "ingredient_ids": [EGG, EGG]}], "packages[0].ingredient_ids"),
         ([{**good, "ingredient_ids": [], "menu_id": "0192f000-0000-7000-8000-00000000dead"}], "packages[0].menu_id"),
-        ([{**good, "ingredient_ids": [], "menu_id": mung_beans.json()["id"]}], "packages[0]"),
-        ([{**good, "menu_id": egg_rice.json()["id"]}], "packages[0].menu_id"),  # a menu and ingredients
+        ([{**good, "ingredient_ids": [], "menu_id": mung_beans}], "packages[0]"),
+        ([{**good, "menu_id": egg_rice}], "packages[0].menu_id"),  # a menu and ingredients
         ([{**good, "ingredient_ids": []}], "packages[0].menu_id"),  # neither
         ([good, {**good, "ingredient_ids": [BANANA]}], "packages[1]"),
     ):
@@ -93,7 +65,7 @@ async def test_packages_name_their_food_from_dashat_with_animal_protein(
 
 
 async def test_dashat_down_refuses_the_aid_with_503_and_writes_nothing(
-    genting: httpx.AsyncClient, genting_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, genting_app: FastAPI, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     upstreams = genting_app.state.upstreams

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fakes import FakeRegistry
 from fastapi import FastAPI
 
 from kkb_shared import clock
@@ -226,7 +227,7 @@ def test_every_route_has_a_recipe(genting_app: FastAPI) -> None:
 
 
 @pytest.fixture
-async def target(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory) -> dict[str, Any]:
+async def target(genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory) -> dict[str, Any]:
     """A world with one of everything, in Kabupaten Sambas."""
     w = await world(genting, registry, tokens)
     ota_id, aid_id = w["ota"]["id"], w["aid"]["id"]
@@ -238,7 +239,7 @@ async def target(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens
         json={"due_on": TODAY, "delivered_on": TODAY, "items": "telur", "portions": 2, "delivered_by": "Yuli"},
         headers=operator(tokens),
     )
-    other = await poor_family(registry, tokens)
+    other = poor_family(registry)
     second_child = await enroll(genting, tokens, other["putri"]["id"])
     support_match = await genting.post(
         "/v1/matches",

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fakes import FakeRegistry
 from fastapi import FastAPI
 
 from genting.flows import recheck
@@ -35,7 +36,7 @@ async def _deliver(genting: httpx.AsyncClient, tokens: TokenFactory, aid_id: str
 
 
 async def test_deliveries_are_confirmed_once_by_the_family(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     delivery = await _deliver(genting, tokens, w["aid"]["id"], late=True)
@@ -52,9 +53,9 @@ async def test_deliveries_are_confirmed_once_by_the_family(
 
 
 async def test_non_nutrition_aid_goes_step_by_step_with_evidence(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
-    people = await poor_family(registry, tokens)
+    people = poor_family(registry)
     ota = await create_ota(genting, tokens)
     child = await enroll(genting, tokens, people["putri"]["id"])
     match = await genting.post(
@@ -90,7 +91,7 @@ async def test_non_nutrition_aid_goes_step_by_step_with_evidence(
     assert [h["status"] for h in seen["history"]] == ["planned", "in_progress", "done", "verified"]
 
 
-async def test_feedback_workflow(genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory) -> None:
+async def test_feedback_workflow(genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory) -> None:
     w = await world(genting, registry, tokens)
     ota = w["ota"]
     body = {"anak_asuh_id": w["anak_asuh"]["id"], "source": "ota", "subject": "Laporan", "message": "Mohon laporan"}
@@ -108,7 +109,7 @@ async def test_feedback_workflow(genting: httpx.AsyncClient, registry: httpx.Asy
 
 
 async def test_a_sponsor_reads_no_free_text_typed_by_others(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     ota, own = w["ota"]["id"], sponsor(tokens, w["ota"]["id"])
@@ -143,7 +144,7 @@ async def test_a_sponsor_reads_no_free_text_typed_by_others(
     theirs = (await genting.get("/v1/feedback", headers=own)).json()["items"]
     assert [f["subject"] for f in theirs] == ["Jadwal pengiriman"]
 
-    other = await poor_family(registry, tokens)
+    other = poor_family(registry)
     not_theirs = await enroll(genting, tokens, other["putri"]["id"])
     about = {"anak_asuh_id": not_theirs["id"], "source": "ota", "subject": "x", "message": "y"}
     assert (await genting.post("/v1/feedback", json=about, headers=own)).status_code == 404
@@ -154,7 +155,7 @@ async def test_a_sponsor_reads_no_free_text_typed_by_others(
 
 @pytest.mark.slow
 async def test_dashboard_reflects_writes_at_once(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     viewer = tokens.headers("viewer", "6101042015")
     before = (await genting.get("/v1/dashboard", headers=viewer)).json()
@@ -200,7 +201,7 @@ def _entry(ota_id: str, kind: str, amount: int, on: date, **extra: Any) -> dict[
 )
 async def test_dashboard_money_is_the_sum_of_the_sponsors_rows(
     genting: httpx.AsyncClient,
-    registry: httpx.AsyncClient,
+    registry: FakeRegistry,
     tokens: TokenFactory,
     region: str | None,
     period: dict[str, str],
@@ -244,9 +245,9 @@ async def test_dashboard_money_is_the_sum_of_the_sponsors_rows(
 
 
 async def test_recheck_ends_a_pregnancy_and_a_nursing_mother_with_their_reasons(
-    genting: httpx.AsyncClient, genting_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, genting_app: FastAPI, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
-    people = await poor_family(registry, tokens, child_age_days=600)  # her youngest is 19 months old
+    people = poor_family(registry, child_age_days=600)  # her youngest is 19 months old
     mother = await enroll(genting, tokens, people["siti"]["id"])
     assert mother["category"] == "ibu_menyusui"
     later = TODAY + timedelta(days=200)  # the child is 26 months old
@@ -256,18 +257,11 @@ async def test_recheck_ends_a_pregnancy_and_a_nursing_mother_with_their_reasons(
     assert ended["status"] == "ineligible"
     assert "youngest child is 24 months" in ended["history"][-1]["note"]
 
-    pregnant = await poor_family(registry, tokens, child_age_days=1200)
-    update = {"is_pregnant": True, "pregnancy_start_date": (TODAY - timedelta(days=60)).isoformat()}
-    headers = {**operator(tokens), "If-Match": '"1"'}
-    assert (
-        await registry.patch(f"/v1/members/{pregnant['siti']['id']}", json=update, headers=headers)
-    ).status_code == 200
+    pregnant = poor_family(registry, child_age_days=1200)
+    registry.update_member(pregnant["siti"]["id"], is_pregnant=True)
     enrolled = await enroll(genting, tokens, pregnant["siti"]["id"])
     assert enrolled["category"] == "ibu_hamil"
-    headers = {**operator(tokens), "If-Match": '"2"'}
-    assert (
-        await registry.patch(f"/v1/members/{pregnant['siti']['id']}", json={"is_pregnant": False}, headers=headers)
-    ).status_code == 200
+    registry.update_member(pregnant["siti"]["id"], is_pregnant=False)
     async with genting_app.state.database.write_sessionmaker() as session:
         await recheck(session, genting_app.state.upstreams, TODAY)
     after = (await genting.get(f"/v1/anak-asuh/{enrolled['id']}", headers=operator(tokens))).json()
@@ -276,7 +270,7 @@ async def test_recheck_ends_a_pregnancy_and_a_nursing_mother_with_their_reasons(
 
 @pytest.mark.slow
 async def test_education_goes_to_groups_and_family_aid_to_a_family_and_the_dashboard_counts_both(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     ota = await create_ota(genting, tokens, name="Universitas Tanjungpura", kind="perguruan_tinggi")
     viewer = tokens.headers("viewer", "6101042015")
@@ -292,7 +286,7 @@ async def test_education_goes_to_groups_and_family_aid_to_a_family_and_the_dashb
     made = await genting.post("/v1/supports", json=education, headers=operator(tokens))
     assert made.status_code == 201, made.text
     assert made.json()["match_id"] is None and made.json()["audience"][0] == {"group": "catin", "attended": 18}
-    people = await poor_family(registry, tokens)
+    people = poor_family(registry)
     water = {
         "kind": "clean_water",
         "ota_id": ota["id"],
@@ -313,7 +307,7 @@ async def test_education_goes_to_groups_and_family_aid_to_a_family_and_the_dashb
 
 
 async def test_monthly_report_for_the_sponsor(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     ota = w["ota"]["id"]
@@ -336,13 +330,13 @@ async def test_monthly_report_for_the_sponsor(
 async def test_recheck_moves_children_on_with_age(
     genting: httpx.AsyncClient,
     genting_app: FastAPI,
-    registry: httpx.AsyncClient,
+    registry: FakeRegistry,
     tokens: TokenFactory,
     age_days: int,
     category: str,
     status: str,
 ) -> None:
-    people = await poor_family(registry, tokens, child_age_days=700)
+    people = poor_family(registry, child_age_days=700)
     child = await enroll(genting, tokens, people["putri"]["id"])
     assert child["category"] == "baduta"
     later = TODAY + timedelta(days=age_days - 700)

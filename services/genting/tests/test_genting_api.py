@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fakes import FakeRegistry
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -60,9 +61,9 @@ async def test_invalid_otas_are_422_naming_the_field(
 
 
 async def test_enrollment_checks_eligibility_with_the_registry(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
-    poor = await poor_family(registry, tokens)
+    poor = poor_family(registry)
     record = await enroll(genting, tokens, poor["putri"]["id"])
     assert record["category"] == "baduta" and record["status"] == "active"
     assert record["desa_name"] and record["alias"].startswith("AA-")
@@ -72,7 +73,7 @@ async def test_enrollment_checks_eligibility_with_the_registry(
     mother = await enroll(genting, tokens, poor["siti"]["id"])
     assert mother["category"] == "ibu_menyusui"
 
-    not_poor = await poor_family(registry, tokens, poverty="tidak_miskin")
+    not_poor = poor_family(registry, poverty="tidak_miskin")
     refused = await genting.post("/v1/anak-asuh", json={"member_id": not_poor["putri"]["id"]}, headers=operator(tokens))
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "member_id" and "not poor" in refused.json()["detail"]
@@ -81,9 +82,9 @@ async def test_enrollment_checks_eligibility_with_the_registry(
 
 
 async def test_candidates_of_a_desa_come_by_priority(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
-    poor = await poor_family(registry, tokens)
+    poor = poor_family(registry)
     ranked, cursor = [], None  # the whole ranked list, page by page (other tests' candidates come too)
     while True:
         params = {"desa": "6101042015", "limit": 50, **({"cursor": cursor} if cursor else {})}
@@ -99,9 +100,9 @@ async def test_candidates_of_a_desa_come_by_priority(
 
 
 async def test_one_active_match_per_child_and_aid_kind_even_at_once(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
-    poor = await poor_family(registry, tokens)
+    poor = poor_family(registry)
     first, second = await create_ota(genting, tokens), await create_ota(genting, tokens, name="BUMD Sambas")
     child = await enroll(genting, tokens, poor["putri"]["id"])
     bodies = [{"ota_id": o["id"], "anak_asuh_id": child["id"], "aid_kind": "nutrition"} for o in (first, second)]
@@ -121,7 +122,7 @@ async def test_one_active_match_per_child_and_aid_kind_even_at_once(
 
 
 async def test_management_may_reach_exactly_20_percent_and_not_a_rupiah_more(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     ota, aid = w["ota"]["id"], w["aid"]["id"]
@@ -166,7 +167,7 @@ async def test_management_may_reach_exactly_20_percent_and_not_a_rupiah_more(
 
 
 async def test_closing_reports_the_materials_share(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     ota, aid = w["ota"]["id"], w["aid"]["id"]
@@ -182,7 +183,7 @@ async def test_closing_reports_the_materials_share(
 
 
 async def test_ledger_is_double_entry_and_append_only(
-    genting: httpx.AsyncClient, genting_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, genting_app: FastAPI, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     ota, aid = w["ota"]["id"], w["aid"]["id"]
@@ -211,7 +212,7 @@ async def test_ledger_is_double_entry_and_append_only(
 
 
 async def test_fifty_parallel_expenditures_never_overshoot(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory, backend: str
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory, backend: str
 ) -> None:
     w = await world(genting, registry, tokens)
     ota, aid = w["ota"]["id"], w["aid"]["id"]
@@ -227,7 +228,7 @@ async def test_fifty_parallel_expenditures_never_overshoot(
 
 
 async def test_a_sponsor_never_sees_nik_name_or_address(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     headers = sponsor(tokens, w["ota"]["id"])
@@ -250,7 +251,7 @@ async def test_a_sponsor_never_sees_nik_name_or_address(
 
 
 async def test_the_change_feed_lists_what_was_written_in_the_callers_region(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     body = expenditure(w["ota"]["id"], w["aid"]["id"], "materials", 10_000)
@@ -276,7 +277,7 @@ async def test_the_change_feed_lists_what_was_written_in_the_callers_region(
 
 
 async def test_aid_value_is_the_planned_packages_total_split_80_20(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     aid = w["aid"]
@@ -294,7 +295,7 @@ async def test_aid_value_is_the_planned_packages_total_split_80_20(
 
 
 async def test_an_expenditure_with_the_same_idempotency_key_is_booked_once(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     body = expenditure(w["ota"]["id"], w["aid"]["id"], "materials", 12_345)
@@ -308,16 +309,16 @@ async def test_an_expenditure_with_the_same_idempotency_key_is_booked_once(
 
 
 async def test_nutrition_aid_is_for_the_1000_hpk_and_outside_the_pmt_periods(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     ota = await create_ota(genting, tokens)
-    older = await poor_family(registry, tokens, child_age_days=900)  # a balita of about 29 months
+    older = poor_family(registry, child_age_days=900)  # a balita of about 29 months
     balita = await enroll(genting, tokens, older["putri"]["id"])
     match = await confirm(genting, tokens, ota["id"], balita["id"])
     refused = await genting.post("/v1/aids", json=aid_body(match["id"]), headers=operator(tokens))
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "match_id"
 
-    people = await poor_family(registry, tokens)
+    people = poor_family(registry)
     baduta = await enroll(genting, tokens, people["putri"]["id"])
     match = await confirm(genting, tokens, ota["id"], baduta["id"])
     today = clock.today()
@@ -391,7 +392,7 @@ async def test_the_pokja_keeps_potential_sponsors_and_an_agreement_makes_one_an_
 
 
 async def test_a_kitchens_meals_are_booked_only_for_the_aids_anak_asuh(
-    genting: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     w = await world(genting, registry, tokens)
     aid, child, family = w["aid"]["id"], w["people"]["putri"], w["people"]["family"]

@@ -21,8 +21,9 @@ def today() -> date:
 
 
 @contextmanager
-def fixed_today(day: date) -> Iterator[date]:
-    """Make `today()` answer `day` inside the block (tests only: the services never fix it)."""
+def fixed_today(day: date | None) -> Iterator[date | None]:
+    """Make `today()` answer `day` inside the block, or the system date for None (tests only: the services
+    never fix it)."""
     global _fixed
     before, _fixed = _fixed, day
     try:

@@ -52,6 +52,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: takes seconds on its own; `make test-fast` leaves it out")
 
 
+@pytest.fixture(autouse=True)
+def _system_date_for_real_processes(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The real-process suites' servers run on the system date, and so do those tests' factories."""
+    if request.node.get_closest_marker("e2e") is None:
+        yield
+        return
+    with clock.fixed_today(None):
+        yield
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test of the real-process suites is `e2e`, so `-m "not e2e"` runs the unit and API tests alone."""
     for item in items:
