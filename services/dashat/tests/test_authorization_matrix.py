@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from dashat_fakes import FakeRegistry
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlmodel import col
@@ -200,12 +201,12 @@ def test_every_route_has_a_recipe(dashat_app: FastAPI) -> None:
 
 @pytest.fixture
 async def world(
-    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: FakeRegistry, tokens: TokenFactory
 ) -> dict[str, Any]:
     k = await kitchen(dashat, tokens)
-    family = await registry.post("/v1/families", json=recipients_family(), headers=tokens.headers("operator", "6101"))
+    family = registry.add_family(recipients_family())
     line = {
-        "member_id": family.json()["members"][2]["id"],
+        "member_id": family["members"][2]["id"],
         "target_group": "catin",
         "portions": 1,
         "delivered_by": "Yuli",

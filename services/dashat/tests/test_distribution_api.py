@@ -4,16 +4,16 @@ idempotent resubmission, the registry-down path, and scope."""
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import replace
 from typing import Any
 
 import httpx
+from dashat_fakes import FakeRegistry
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
 from sqlmodel import col
 
-from dashat.clients.registry import RegistryClient
+from dashat.clients.registry import MemberFacts, RegistryClient
 from dashat.distribution.models import Distribution, DistributionBatch
 from dashat.kitchens.models import Kitchen
 from kkb_shared import clock
@@ -26,13 +26,9 @@ from registry_factories import TEBAS_KUALA, member_payload
 TODAY = clock.today().isoformat()
 
 
-async def _family(registry: httpx.AsyncClient, tokens: TokenFactory, *, krs: bool, desa: str = "6101042015") -> str:
+def _family(registry: FakeRegistry, *, krs: bool, desa: str = "6101042015") -> str:
     """The pregnant mother of a family, KRS or not."""
-    body = recipients_family(desa, water_source="air_permukaan" if krs else "ledeng")
-    answer = await registry.post("/v1/families", json=body, headers=tokens.headers("operator", "6101"))
-    assert answer.status_code == 201, answer.text
-    assert answer.json()["is_krs"] is krs
-    return str(answer.json()["members"][1]["id"])
+    return str(registry.add_family(recipients_family(desa), is_krs=krs)["members"][1]["id"])
 
 
 async def _menu(dashat: httpx.AsyncClient, tokens: TokenFactory, kitchen_id: str) -> dict[str, Any]:
@@ -67,13 +63,13 @@ async def test_production_uses_the_menu_and_the_prices(dashat: httpx.AsyncClient
 
 
 async def test_a_days_list_is_checked_line_by_line_and_resubmitted_safely(
-    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     k = await kitchen(dashat, tokens)
     menu = await _menu(dashat, tokens, k["id"])
-    krs = await _family(registry, tokens, krs=True)
-    not_krs = await _family(registry, tokens, krs=False)
-    elsewhere = await _family(registry, tokens, krs=True, desa=TEBAS_KUALA)
+    krs = _family(registry, krs=True)
+    not_krs = _family(registry, krs=False)
+    elsewhere = _family(registry, krs=True, desa=TEBAS_KUALA)
     lines = [
         _line(krs, menu_id=menu["id"], portions=2),
         _line(not_krs),
@@ -143,11 +139,11 @@ async def test_another_kitchens_manager_gets_404(dashat: httpx.AsyncClient, toke
 
 
 async def test_the_change_feed_lists_kitchens_menus_and_distributions(
-    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     k = await kitchen(dashat, tokens)
     menu = await _menu(dashat, tokens, k["id"])
-    member = await _family(registry, tokens, krs=True)
+    member = _family(registry, krs=True)
     batch = await dashat.post(
         f"/v1/kitchens/{k['id']}/distribution-batches",
         headers=operator(tokens),
@@ -169,10 +165,10 @@ async def test_the_change_feed_lists_kitchens_menus_and_distributions(
 
 
 async def test_a_recipient_confirms_later_once(
-    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     k = await kitchen(dashat, tokens)
-    member = await _family(registry, tokens, krs=True)
+    member = _family(registry, krs=True)
     await dashat.post(
         f"/v1/kitchens/{k['id']}/distribution-batches",
         headers=operator(tokens),
@@ -200,7 +196,7 @@ async def test_a_recipient_confirms_later_once(
 
 
 async def test_a_lines_target_group_comes_from_the_registrys_facts_and_no_meals_under_6_months(
-    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     k = await kitchen(dashat, tokens)
     body = recipients_family()
@@ -208,7 +204,7 @@ async def test_a_lines_target_group_comes_from_the_registrys_facts_and_no_meals_
     nursing = member_payload(age_days=27 * 365, name="Ibu Menyusui")
     infant = member_payload(age_days=300, relation="anak", marital_status="belum_kawin", mother_nik=nursing["nik"])
     body["members"] += [baby, nursing, infant]
-    family = (await registry.post("/v1/families", json=body, headers=tokens.headers("operator", "6101"))).json()
+    family = registry.add_family(body)
     balita, pregnant, catin, baby_id, nursing_id, infant_id = (m["id"] for m in family["members"])
     lines = [
         {"member_id": balita, "portions": 1, "delivered_by": "Yuli"},
@@ -235,26 +231,22 @@ async def test_a_lines_target_group_comes_from_the_registrys_facts_and_no_meals_
 
 
 async def test_no_lock_of_dashats_database_is_held_while_the_registry_is_asked(
-    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: httpx.AsyncClient, tokens: TokenFactory
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     """Another writer commits while the list waits for the registry (on SQLite, a request that held the write
     lock across the call would keep it waiting until the timeout)."""
     k = await kitchen(dashat, tokens)
-    family = (await registry.post("/v1/families", json=recipients_family(), headers=operator(tokens))).json()
+    family = registry.add_family(recipients_family())
     working = dashat_app.state.upstreams
-    service_headers = tokens.headers("integration", "", scope="registry:read")
 
-    async def registry_meanwhile(request: httpx.Request) -> httpx.Response:
-        async with asyncio.timeout(5), dashat_app.state.database.write_sessionmaker() as other:
-            await other.execute(update(Kitchen).where(col(Kitchen.id) == k["id"]).values(capacity_per_day=61))
-            await other.commit()
-        answer = await registry.post("/v1/members/lookup", json=json.loads(request.content), headers=service_headers)
-        return httpx.Response(answer.status_code, json=answer.json())
+    class RegistryMeanwhile(FakeRegistry):
+        async def member_facts(self, member_ids: list[str]) -> list[MemberFacts]:
+            async with asyncio.timeout(5), dashat_app.state.database.write_sessionmaker() as other:
+                await other.execute(update(Kitchen).where(col(Kitchen.id) == k["id"]).values(capacity_per_day=61))
+                await other.commit()
+            return await registry.member_facts(member_ids)
 
-    slow = ServiceClient(
-        "registry", "http://registry", StaticToken("t"), transport=httpx.MockTransport(registry_meanwhile)
-    )
-    dashat_app.state.upstreams = replace(working, registry=RegistryClient(slow))
+    dashat_app.state.upstreams = replace(working, registry=RegistryMeanwhile())
     try:
         answer = await dashat.post(
             f"/v1/kitchens/{k['id']}/distribution-batches",

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from dashat_fakes import FakeRegistry
 from fastapi import FastAPI
 from sqlalchemy import update
 
@@ -77,7 +78,7 @@ def genting_client(fake_genting: FakeGenting, dashat_app: FastAPI) -> Iterator[G
 
 
 async def _tagged_distribution(
-    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory, *, priced: bool = True
+    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory, *, priced: bool = True
 ) -> dict[str, Any]:
     """A day's list with a line booked as GENTING aid and an untagged one."""
     k = await kitchen(dashat, tokens)
@@ -93,9 +94,7 @@ async def _tagged_distribution(
             await dashat.put(
                 f"/v1/kitchens/{k['id']}/prices/{ingredient}", json={"price_per_kg": price}, headers=operator(tokens)
             )
-    family = (
-        await registry.post("/v1/families", json=recipients_family(), headers=tokens.headers("operator", "6101"))
-    ).json()
+    family = registry.add_family(recipients_family())
     member = family["members"][0]["id"]
     lines = [
         {
@@ -133,7 +132,7 @@ async def _make_due(dashat_app: FastAPI) -> None:
 async def test_a_genting_outage_delays_the_booking_which_then_happens_once(
     dashat: httpx.AsyncClient,
     dashat_app: FastAPI,
-    registry: httpx.AsyncClient,
+    registry: FakeRegistry,
     tokens: TokenFactory,
     fake_genting: FakeGenting,
     genting_client: GentingClient,
@@ -180,7 +179,7 @@ async def test_a_genting_outage_delays_the_booking_which_then_happens_once(
 async def test_a_refusal_is_kept_with_gentings_reason(
     dashat: httpx.AsyncClient,
     dashat_app: FastAPI,
-    registry: httpx.AsyncClient,
+    registry: FakeRegistry,
     tokens: TokenFactory,
     fake_genting: FakeGenting,
     genting_client: GentingClient,
@@ -195,7 +194,7 @@ async def test_a_refusal_is_kept_with_gentings_reason(
 
 @pytest.mark.usefixtures("genting_client")
 async def test_a_tagged_line_needs_a_priced_menu(
-    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     made = await _tagged_distribution(dashat, registry, tokens, priced=False)
     assert made["batch"]["accepted"] == 1
@@ -205,7 +204,7 @@ async def test_a_tagged_line_needs_a_priced_menu(
 
 @pytest.mark.usefixtures("genting_client")
 async def test_the_outbox_backlog_is_a_metric(
-    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     await _tagged_distribution(dashat, registry, tokens)
     text = (await dashat.get("/metrics")).text
@@ -217,7 +216,7 @@ async def test_the_outbox_backlog_is_a_metric(
 
 async def test_a_line_genting_refuses_is_refused_before_anything_is_written(
     dashat: httpx.AsyncClient,
-    registry: httpx.AsyncClient,
+    registry: FakeRegistry,
     tokens: TokenFactory,
     fake_genting: FakeGenting,
     genting_client: GentingClient,
@@ -237,7 +236,7 @@ async def test_a_line_genting_refuses_is_refused_before_anything_is_written(
 
 async def test_with_genting_down_tagged_lines_are_refused_and_the_others_go_through(
     dashat: httpx.AsyncClient,
-    registry: httpx.AsyncClient,
+    registry: FakeRegistry,
     tokens: TokenFactory,
     fake_genting: FakeGenting,
     genting_client: GentingClient,
@@ -252,7 +251,7 @@ async def test_with_genting_down_tagged_lines_are_refused_and_the_others_go_thro
 
 async def test_a_line_genting_gives_no_verdict_for_is_not_taken_as_accepted(
     dashat: httpx.AsyncClient,
-    registry: httpx.AsyncClient,
+    registry: FakeRegistry,
     tokens: TokenFactory,
     fake_genting: FakeGenting,
     genting_client: GentingClient,

@@ -4,6 +4,7 @@ check, and scope (another kitchen's manager gets 404)."""
 from __future__ import annotations
 
 import httpx
+from dashat_fakes import FakeRegistry
 
 from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
@@ -122,12 +123,10 @@ async def test_a_default_price_applies_until_the_kitchen_sets_its_own(
 
 
 async def test_an_education_session_records_who_came_and_the_registry_members_known(
-    dashat: httpx.AsyncClient, registry: httpx.AsyncClient, tokens: TokenFactory
+    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     k = await kitchen(dashat, tokens)
-    family = (
-        await registry.post("/v1/families", json=recipients_family(), headers=tokens.headers("operator", "6101"))
-    ).json()
+    family = registry.add_family(recipients_family())
     mother = family["members"][1]["id"]
     body = {
         "kind": "isi_piringku",

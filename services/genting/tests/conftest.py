@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
-from fakes import FakeDashat, FakeMentoring, FakeRegistry
 from fastapi import FastAPI
+from genting_fakes import FakeDashat, FakeMentoring, FakeRegistry
 
 from genting.cli import ALEMBIC_INI
 from genting.deps import Upstreams

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from fakes import FakeRegistry
+from genting_fakes import FakeRegistry
 
 from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory

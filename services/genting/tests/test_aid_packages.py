@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import httpx
-from fakes import FakeDashat, FakeRegistry
 from fastapi import FastAPI
+from genting_fakes import FakeDashat, FakeRegistry
 from sqlalchemy import text
 
 from genting.clients.dashat import DashatClient

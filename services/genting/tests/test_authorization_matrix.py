@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from fakes import FakeRegistry
 from fastapi import FastAPI
+from genting_fakes import FakeRegistry
 
 from kkb_shared import clock
 from kkb_shared.testing.matrix import Caller, Matrix, Recipe

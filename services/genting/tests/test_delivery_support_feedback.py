@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from fakes import FakeRegistry
 from fastapi import FastAPI
+from genting_fakes import FakeRegistry
 
 from genting.flows import recheck
 from kkb_shared import clock

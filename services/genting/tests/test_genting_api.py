@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
-from fakes import FakeRegistry
 from fastapi import FastAPI
+from genting_fakes import FakeRegistry
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 

@@ -30,10 +30,13 @@ def create_app(
     registry: ServiceClient | None = None,
     genting: ServiceClient | None = None,
     mentoring: ServiceClient | None = None,
+    upstreams: Upstreams | None = None,
 ) -> FastAPI:
+    """`upstreams`: typed clients to use instead (tests' fakes); otherwise clients over `registry`, `genting`
+    and `mentoring`, or over the configured URLs with the service's own token."""
     settings = settings or DashatSettings()
     tokens = own_token(settings)
-    upstreams = Upstreams.of(
+    upstreams = upstreams or Upstreams.of(
         registry=registry or client_of("registry", settings.registry_url, tokens, settings),
         mentoring=mentoring or client_of("mentoring", settings.mentoring_url, tokens, settings),
         genting=genting or client_of("genting", settings.genting_url, tokens, settings),

@@ -124,9 +124,9 @@ class FakeDashat(DashatClient):
         return menu.id
 
     async def food(self, menu_ids: list[str], ingredient_ids: list[str]) -> Food:
-        return Food(
-            menus=[self.menus[i] for i in menu_ids if i in self.menus],
-            ingredients=[self.ingredients[i] for i in ingredient_ids if i in self.ingredients],
+        return Food(  # as DASHAT answers: each known id once, in id order
+            menus=[self.menus[i] for i in sorted(set(menu_ids)) if i in self.menus],
+            ingredients=[self.ingredients[i] for i in sorted(set(ingredient_ids)) if i in self.ingredients],
         )
 
     def clear(self) -> None:
