@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 import httpx
 import uvicorn
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from kkb_shared.service_client import ServiceClient, TokenSource
 
@@ -18,19 +18,6 @@ from kkb_shared.service_client import ServiceClient, TokenSource
 def in_process(name: str, app: ASGIApp, tokens: TokenSource) -> ServiceClient:
     """A client of the service `name` whose requests go straight to `app`."""
     return ServiceClient(name, f"http://{name}", tokens, transport=httpx.ASGITransport(app=app))
-
-
-class Later:
-    """An app made after the one that calls it (GENTING and DASHAT ask each other): give `Later()` to
-    `in_process`, and set `app` once the called app exists."""
-
-    def __init__(self) -> None:
-        self.app: ASGIApp | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.app is None:
-            raise RuntimeError("the app called later has not been set")
-        await self.app(scope, receive, send)
 
 
 @asynccontextmanager
