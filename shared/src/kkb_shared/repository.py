@@ -32,11 +32,22 @@ class Repository(Generic[ModelT]):
     noun: ClassVar[str]  # in the 404's text: "No {noun} {id}"
     region_column: ClassVar[str] = "desa_code"  # the column scoping reads; "" for a model with no region
     soft_deleted: ClassVar[bool] = True  # has `deleted_at`, and lists and gets leave deleted rows out
+    id_column: ClassVar[str] = "id"  # the key `get` finds a record by
     list_key: ClassVar[str] = "id"  # the unique column lists are ordered and resumed by
 
-    def __init__(self, session: AsyncSession, principal: Principal) -> None:
+    def __init__(self, session: AsyncSession, principal: Principal | None = None) -> None:
+        """`principal`: the caller, whose region scopes every query; only a repository of records no region
+        holds (reference data, the gateway's accounts) may be made without one."""
+        if principal is None and self.region_column:
+            raise TypeError(f"{type(self).__name__} scopes by region: it needs the caller")
         self.session = session
-        self.principal = principal
+        self._principal = principal
+
+    @property
+    def principal(self) -> Principal:
+        if self._principal is None:
+            raise TypeError(f"{type(self).__name__} was made without a caller")
+        return self._principal
 
     def column(self, name: str) -> Any:
         return getattr(self.model, name)
@@ -53,7 +64,7 @@ class Repository(Generic[ModelT]):
         return scoped(query, self.column(self.region_column), self.principal) if self.region_column else query
 
     async def find(self, record_id: str, *, for_update: bool = False) -> ModelT | None:
-        query = self.visible().where(self.column("id") == record_id)
+        query = self.visible().where(self.column(self.id_column) == record_id)
         if for_update:  # PostgreSQL locks the row until the unit of work ends; SQLite's writer holds the file
             query = query.with_for_update()
         found: ModelT | None = (await self.session.execute(query)).scalar_one_or_none()

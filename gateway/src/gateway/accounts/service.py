@@ -8,6 +8,7 @@ from sqlmodel import col
 
 from gateway.accounts import passwords
 from gateway.accounts.models import ApiClient, UserAccount
+from gateway.accounts.repository import Clients, Users
 from gateway.accounts.schemas import (
     ClientCreate,
     ClientRead,
@@ -21,9 +22,9 @@ from gateway.accounts.schemas import (
 from gateway.auth import service as auth_service
 from kkb_shared.auth import Role
 from kkb_shared.db import utcnow
-from kkb_shared.errors import Conflict, FieldError, InvalidInput, NotFound
+from kkb_shared.errors import Conflict, FieldError, InvalidInput
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import ACCOUNT_NAME, Cursor, Page, keyset_page
+from kkb_shared.pagination import ACCOUNT_NAME, Cursor, Page
 from kkb_shared.versioning import check_if_match
 
 USER_CURSOR = Cursor("gateway.users", ACCOUNT_NAME, str)
@@ -60,27 +61,17 @@ async def create_user(*, session: AsyncSession, data: UserCreate) -> UserRead:
 
 
 async def list_users(*, session: AsyncSession, cursor: str | None, limit: int) -> Page[UserRead]:
-    query = select(UserAccount).order_by(col(UserAccount.username)).limit(limit + 1)
-    if (after := USER_CURSOR.decode(cursor)) is not None:
-        query = query.where(col(UserAccount.username) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=user_read, key=lambda u: u.username, cursor=USER_CURSOR)
-
-
-async def _user(session: AsyncSession, user_id: str) -> UserAccount:
-    user = await session.get(UserAccount, user_id)
-    if user is None:
-        raise NotFound(f"No user {user_id}")
-    return user
+    users = Users(session)
+    return await users.page(users.visible(), cursor=cursor, kind=USER_CURSOR, limit=limit, item=user_read)
 
 
 async def get_user(*, session: AsyncSession, user_id: str) -> UserRead:
-    return user_read(await _user(session, user_id))
+    return user_read(await Users(session).get(user_id))
 
 
 async def update_user(*, session: AsyncSession, user_id: str, data: UserUpdate, if_match: str | None) -> UserRead:
     """Change a user; a new password, a disabled account or a new role or region revokes its refresh tokens."""
-    user = await _user(session, user_id)
+    user = await Users(session).get(user_id)
     check_if_match(if_match, user.version)
     requested = data.model_dump(exclude_unset=True, exclude={"password"})
     role = Role(requested.get("role", user.role))
@@ -124,19 +115,14 @@ async def create_client(*, session: AsyncSession, data: ClientCreate) -> ClientW
 
 
 async def list_clients(*, session: AsyncSession, cursor: str | None, limit: int) -> Page[ClientRead]:
-    query = select(ApiClient).order_by(col(ApiClient.client_id)).limit(limit + 1)
-    if (after := CLIENT_CURSOR.decode(cursor)) is not None:
-        query = query.where(col(ApiClient.client_id) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=client_read, key=lambda c: c.client_id, cursor=CLIENT_CURSOR)
+    clients = Clients(session)
+    return await clients.page(clients.visible(), cursor=cursor, kind=CLIENT_CURSOR, limit=limit, item=client_read)
 
 
 async def update_client(
     *, session: AsyncSession, client_id: str, data: ClientUpdate, if_match: str | None
 ) -> ClientRead | ClientWithSecret:
-    client = await session.get(ApiClient, client_id)
-    if client is None:
-        raise NotFound(f"No client {client_id}")
+    client = await Clients(session).get(client_id)
     check_if_match(if_match, client.version)
     if data.region is not None:
         client.region = data.region

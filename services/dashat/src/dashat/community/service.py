@@ -10,6 +10,7 @@ from sqlmodel import col
 
 from dashat.clients.registry import RegistryClient
 from dashat.community.models import EducationSession, MenuPlan, Partner, Sale
+from dashat.community.repository import EducationSessions, Partners
 from dashat.community.schemas import (
     EducationSessionCreate,
     EducationSessionRead,
@@ -26,7 +27,7 @@ from kkb_shared.auth import Principal
 from kkb_shared.db import Database, utcnow
 from kkb_shared.errors import InvalidInput
 from kkb_shared.ids import new_id
-from kkb_shared.pagination import RECORD_ID, Cursor, Page, keyset_page
+from kkb_shared.pagination import RECORD_ID, Cursor, Page
 
 
 async def add_partner(
@@ -54,16 +55,14 @@ async def partners(
 ) -> Page[PartnerRead]:
     """The kitchen's partners in the order they were recorded."""
     kitchen = await Kitchens(session, principal).get(kitchen_id)
-    query = select(Partner).where(col(Partner.kitchen_id) == kitchen.id).order_by(col(Partner.id)).limit(limit + 1)
-    if (after := PARTNER_CURSOR.decode(cursor)) is not None:
-        query = query.where(col(Partner.id) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(
-        rows,
-        limit,
+    partners = Partners(session, principal)
+    query = partners.visible().where(col(Partner.kitchen_id) == kitchen.id)
+    return await partners.page(
+        query,
+        cursor=cursor,
+        kind=PARTNER_CURSOR,
+        limit=limit,
         item=lambda p: PartnerRead.model_validate(p.model_dump()),
-        key=lambda p: p.id,
-        cursor=PARTNER_CURSOR,
     )
 
 
@@ -176,13 +175,6 @@ async def education_sessions(
 ) -> Page[EducationSessionRead]:
     """The kitchen's sessions and trainings in the order they were recorded."""
     kitchen = await Kitchens(session, principal).get(kitchen_id)
-    query = (
-        select(EducationSession)
-        .where(col(EducationSession.kitchen_id) == kitchen.id)
-        .order_by(col(EducationSession.id))
-        .limit(limit + 1)
-    )
-    if (after := SESSION_CURSOR.decode(cursor)) is not None:
-        query = query.where(col(EducationSession.id) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(rows, limit, item=_session_read, key=lambda r: r.id, cursor=SESSION_CURSOR)
+    sessions = EducationSessions(session, principal)
+    query = sessions.visible().where(col(EducationSession.kitchen_id) == kitchen.id)
+    return await sessions.page(query, cursor=cursor, kind=SESSION_CURSOR, limit=limit, item=_session_read)

@@ -7,9 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from kkb_shared.auth import Principal
-from kkb_shared.errors import Forbidden, InvalidInput, NotFound
-from kkb_shared.pagination import REGION_CODE, Cursor, Page, keyset_page
+from kkb_shared.errors import Forbidden, InvalidInput
+from kkb_shared.pagination import REGION_CODE, Cursor, Page
 from registry.regions.models import CODE_LENGTH, Region, RegionLevel
+from registry.regions.repository import Regions
 from registry.regions.schemas import RegionRead
 
 CURSOR = Cursor("registry.regions", REGION_CODE, str)
@@ -17,10 +18,7 @@ CURSOR = Cursor("registry.regions", REGION_CODE, str)
 
 async def get(*, session: AsyncSession, code: str) -> Region:
     """The region with this code, or NotFound."""
-    region = await session.get(Region, code)
-    if region is None:
-        raise NotFound(f"No region with code {code}")
-    return region
+    return await Regions(session).get(code)
 
 
 async def require_desa(*, session: AsyncSession, code: str, field: str = "desa_code") -> Region:
@@ -63,20 +61,18 @@ async def list_regions(
     limit: int,
 ) -> Page[RegionRead]:
     """Regions ordered by code, filtered by parent, level and part of the name."""
-    query = select(Region).order_by(col(Region.code)).limit(limit + 1)
+    regions = Regions(session)
+    query = regions.visible()
     if parent_code is not None:
         query = query.where(col(Region.parent_code) == parent_code)
     if level is not None:
         query = query.where(col(Region.level) == level.value)
     if name_contains:
         query = query.where(func.lower(col(Region.name)).contains(name_contains.lower()))
-    if (after := CURSOR.decode(cursor)) is not None:
-        query = query.where(col(Region.code) > after)
-    rows = list((await session.execute(query)).scalars())
-    return keyset_page(
-        rows,
-        limit,
+    return await regions.page(
+        query,
+        cursor=cursor,
+        kind=CURSOR,
+        limit=limit,
         item=lambda r: RegionRead.model_validate(r, from_attributes=True),
-        key=lambda r: r.code,
-        cursor=CURSOR,
     )
