@@ -12,6 +12,7 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from security_helpers import DEMO_PASSWORD, SERVICES, ByHost, Platform, login
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dashat.cli import ALEMBIC_INI as DASHAT_ALEMBIC
 from dashat.main import create_app as create_dashat
@@ -27,7 +28,7 @@ from genting.main import create_app as create_genting
 from genting.settings import GentingSettings
 from kkb_shared.auth import StaticKeys, TokenVerifier
 from kkb_shared.migrations import upgrade
-from kkb_shared.testing.services import Later, in_process
+from kkb_shared.testing.services import in_process
 from kkb_shared.testing.tokens import AUDIENCE, ISSUER, StaticToken, TokenFactory
 from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC
 from mentoring.main import create_app as create_mentoring
@@ -35,6 +36,19 @@ from mentoring.settings import MentoringSettings
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC
 from registry.main import create_app as create_registry
 from registry.settings import RegistrySettings
+
+
+class Later:
+    """An app made after the one that calls it (GENTING and DASHAT ask each other): give `Later()` to
+    `in_process`, and set `app` once the called app exists."""
+
+    def __init__(self) -> None:
+        self.app: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.app is None:
+            raise RuntimeError("the app called later has not been set")
+        await self.app(scope, receive, send)
 
 
 def _verifier(tokens: TokenFactory, keys: SigningKeys) -> TokenVerifier:
