@@ -2,7 +2,8 @@
 default) with COPY, then print
 
 - the KRS report for a kabupaten (p50 ms) next to the same aggregation as one raw SQL query;
-- the import rate of a CSV through the API (rows/s) next to PostgreSQL's COPY of the same rows;
+- the import rate of a Verval KRS file through the API, CSV and XLSX (rows/s, 200,000 rows by default), next to
+  the floor any import has: COPY of the import's own records into the registry's tables, in the same run;
 - the peak memory of the importing process.
 
 The goals each figure is set against are in docs/benchmarks.md. Figures only: nothing here passes or fails.
@@ -27,6 +28,7 @@ from typing import Any
 import asyncpg
 import httpx
 from bench_results import record
+from openpyxl import Workbook
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -273,10 +275,9 @@ async def report_timings(url: str, rounds: int) -> None:
     )
 
 
-def _import_csv(rows: int, first_serial: int) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([c.header for c in COLUMNS])
+def _import_rows(rows: int, first_serial: int) -> list[list[str]]:
+    """A Verval KRS file's rows: families of four (a wife and three children), each row a new member."""
+    lines = []
     for i in range(rows):
         serial = first_serial + i
         relation = "istri" if i % 4 == 0 else "anak"
@@ -284,9 +285,29 @@ def _import_csv(rows: int, first_serial: int) -> bytes:
         kk = f"7{serial // 4:015d}"
         nik = f"8{serial:015d}"
         family = [kk, "6101042015", "Jl. Impor", "1", "1", "ledeng", "sendiri_layak", "miskin"]
-        person = [nik, f"Impor {i}", "P", "2001-04-05", relation, "kawin" if married else "belum_kawin", "tidak"]
-        writer.writerow([*family, *person, *[""] * (len(COLUMNS) - len(family) - len(person))])
+        person = [nik, f"Impor {serial}", "P", "2001-04-05", relation, "kawin" if married else "belum_kawin", "tidak"]
+        lines.append([*family, *person, *[""] * (len(COLUMNS) - len(family) - len(person))])
+    return lines
+
+
+def _import_csv(rows: int, first_serial: int) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([c.header for c in COLUMNS])
+    writer.writerows(_import_rows(rows, first_serial))
     return buffer.getvalue().encode()
+
+
+def _import_xlsx(rows: int, first_serial: int) -> bytes:
+    """The same rows as a workbook, as an office saves it (every cell text, as the template asks)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Verval KRS")
+    sheet.append([c.header for c in COLUMNS])
+    for line in _import_rows(rows, first_serial):
+        sheet.append(line)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 async def _copy_seconds(url: str, content: bytes, *, keyed: bool) -> float:
@@ -344,8 +365,21 @@ async def _records_copy_seconds(url: str) -> float:
         await connection.close()
 
 
+async def _import_seconds(
+    client: httpx.AsyncClient, app: Any, headers: dict[str, str], name: str, content: bytes
+) -> tuple[float, dict[str, Any]]:
+    started = time.perf_counter()
+    response = await client.post("/v1/imports", files={"file": (name, content)}, headers=headers)
+    await asyncio.gather(*app.state.import_tasks)
+    elapsed = time.perf_counter() - started
+    job: dict[str, Any] = (await client.get(response.headers["location"], headers=headers)).json()
+    return elapsed, job
+
+
 async def import_rate(url: str, rows: int) -> None:
-    content = _import_csv(rows, 1)
+    """A Verval KRS file of `rows` rows through the API, as CSV and as XLSX (new members each), beside the floor
+    any import has: COPY of the import's own records into the registry's tables, in the same run."""
+    csv_file, xlsx_file = _import_csv(rows, 1), _import_xlsx(rows, rows + 1)
     tokens = TokenFactory()
     app = create_app(RegistrySettings(database_url=url), verifier=tokens.verifier())
     headers = tokens.headers("admin")
@@ -354,34 +388,43 @@ async def import_rate(url: str, rows: int) -> None:
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://r", timeout=3600) as client,
     ):
-        started = time.perf_counter()
-        response = await client.post("/v1/imports", files={"file": ("bench.csv", content)}, headers=headers)
-        await asyncio.gather(*app.state.import_tasks)
-        elapsed = time.perf_counter() - started
-        job = (await client.get(response.headers["location"], headers=headers)).json()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the references load any rows
-    copy_rate = rows / await _copy_seconds(url, content, keyed=False)
-    keyed_rate = rows / await _copy_seconds(url, content, keyed=True)
-    floor_rate = rows / await _records_copy_seconds(url)
-    api_rate = rows / elapsed
-    outcome = f"{job['status']}, {job['rows_inserted']:,} inserted, {job['rows_rejected']} rejected"
-    print(f"\nImport of {rows:,} CSV rows ({outcome})")
-    print(f"  API {api_rate:,.0f} rows/s   COPY {copy_rate:,.0f} rows/s   ratio {api_rate / copy_rate:.3f}")
-    print(f"  (COPY into a logged table, dates typed, NIK primary key, No. KK indexed: {keyed_rate:,.0f} rows/s,")
-    print(f"   ratio {api_rate / keyed_rate:.3f}; COPY of the import's own records, read back from the registry, into")
-    print(f"   its family, member and change_event tables: {floor_rate:,.0f} rows/s, the most any import could do)")
-    print(f"  goal (at least 1/3 of COPY): {'met' if api_rate >= copy_rate / 3 else 'NOT met'}")
+        csv_seconds, csv_job = await _import_seconds(client, app, headers, "bench.csv", csv_file)
+        floor_rate = rows / await _records_copy_seconds(url)
+        xlsx_seconds, xlsx_job = await _import_seconds(client, app, headers, "bench.xlsx", xlsx_file)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    copy_rate = rows / await _copy_seconds(url, csv_file, keyed=False)
+    csv_rate, xlsx_rate = rows / csv_seconds, rows / xlsx_seconds
+    for kind, job in (("CSV", csv_job), ("XLSX", xlsx_job)):
+        print(
+            f"\nImport of {rows:,} {kind} rows: {job['status']}, {job['rows_inserted']:,} inserted, "
+            f"{job['rows_rejected']} rejected, {job['rows_per_second']:,.0f} rows/s as the job reports it"
+        )
+    print(
+        f"  CSV {csv_rate:,.0f} rows/s   floor (COPY of its records into the registry's tables) {floor_rate:,.0f} "
+        f"rows/s   ratio {csv_rate / floor_rate:.2f} (goal >= 0.5)"
+    )
+    print(f"  XLSX {xlsx_rate:,.0f} rows/s   ratio to CSV {xlsx_rate / csv_rate:.2f} (goal >= 0.8)")
+    print(f"  (COPY of the CSV into a bare temporary table: {copy_rate:,.0f} rows/s, the least a database does)")
     record(
         f"import of {rows:,} CSV rows through the API",
-        api_rate,
+        csv_rate,
         "rows/s",
-        reference="COPY",
-        reference_value=copy_rate,
-        goal=">= 1/3 of COPY",
-        met=api_rate >= copy_rate / 3,
+        reference="COPY of its records",
+        reference_value=floor_rate,
+        goal=">= 0.5 of the floor",
+        met=csv_rate >= floor_rate / 2,
     )
-    print(f"  peak memory of this process (the file and the import): {peak:.0f} MB (goal for 200,000 rows: < 300 MB)")
-    record(f"peak memory, import of {rows:,} rows", peak, "MB", goal="< 300 MB at 200,000 rows")
+    record(
+        f"import of {rows:,} XLSX rows through the API",
+        xlsx_rate,
+        "rows/s",
+        reference="the CSV import",
+        reference_value=csv_rate,
+        goal=">= 0.8 of CSV",
+        met=xlsx_rate >= 0.8 * csv_rate,
+    )
+    print(f"  peak memory of this process (the files and both imports): {peak:.0f} MB (goal < 300 MB)")
+    record(f"peak memory, import of {rows:,} rows", peak, "MB", goal="< 300 MB at 200,000 rows", met=peak < 300)
 
 
 async def run(families: int, import_rows: int, rounds: int) -> None:
@@ -401,7 +444,7 @@ async def run(families: int, import_rows: int, rounds: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--families", type=int, default=250_000)
-    parser.add_argument("--import-rows", type=int, default=100_000, help="0 skips the import measurement")
+    parser.add_argument("--import-rows", type=int, default=200_000, help="0 skips the import measurement")
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     asyncio.run(run(args.families, args.import_rows, args.rounds))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -25,6 +25,7 @@ from genting.clients.registry import RegistryClient as GentingRegistry
 from kkb_shared.service_client import ServiceClient
 from kkb_shared.testing.tokens import StaticToken
 
+from mentoring_factories import child_visit
 from registry_factories import DUNGUN_PERAPAKAN, family_payload, member_payload
 
 pytestmark = pytest.mark.xdist_group("e2e-clients")
@@ -50,6 +51,35 @@ def _family() -> dict[str, Any]:
     return family_payload(DUNGUN_PERAPAKAN, members=[mother, child, catin], poverty_status="miskin")
 
 
+def _weigh_twice(stack: Stack, headers: dict[str, str], child: str) -> list[dict[str, Any]]:
+    """The child assigned to a TPK of its desa and weighed this month and last, through the gateway."""
+    gw = f"{stack.urls['gateway']}/mentoring/v1"
+    members = [
+        {"user_id": "e2e-bidan", "name": "Bidan Rina", "role": "bidan"},
+        {"user_id": "e2e-kader", "name": "Kader Yuli", "role": "kader_kb"},
+    ]
+    team = httpx.post(
+        f"{gw}/teams", json={"desa_code": DUNGUN_PERAPAKAN, "name": "TPK", "members": members}, headers=headers
+    )
+    assert team.status_code == 201, team.text
+    started = (date.today() - timedelta(days=60)).isoformat()
+    body = {"team_id": team.json()["id"], "member_id": child, "category": "baduta", "started_on": started}
+    assignment = httpx.post(f"{gw}/assignments", json=body, headers=headers)
+    assert assignment.status_code == 201, assignment.text
+    recorded = []
+    for days, weight in ((32, 7.9), (2, 8.3)):
+        visit = child_visit(
+            assignment.json()["id"],
+            team_member_id=team.json()["members"][1]["id"],
+            visited_on=(date.today() - timedelta(days=days)).isoformat(),
+            weight_kg=weight,
+        )
+        answer = httpx.post(f"{gw}/visits", json=visit, headers=headers)
+        assert answer.status_code == 201, answer.text
+        recorded.append(answer.json())
+    return recorded
+
+
 def test_the_typed_clients_read_the_real_services_and_the_fakes_agree(stack: Stack) -> None:
     headers = stack.bearer("admin")
     token = StaticToken(headers["Authorization"].removeprefix("Bearer "))
@@ -59,6 +89,7 @@ def test_the_typed_clients_read_the_real_services_and_the_fakes_agree(stack: Sta
     family = answer.json()
     mother, child, catin = (m["id"] for m in family["members"])
     month = date.today().strftime("%Y-%m")
+    visits = _weigh_twice(stack, headers, child)
 
     def over(name: str) -> ServiceClient:
         return ServiceClient(name, stack.urls[name], token)
@@ -77,9 +108,13 @@ def test_the_typed_clients_read_the_real_services_and_the_fakes_agree(stack: Sta
         assert region is not None and region.name
 
         growth = GentingMentoring(over("mentoring"))
-        assert await growth.latest_growth(DUNGUN_PERAPAKAN) == []  # nobody weighed yet
-        series = await growth.growth_series(child)
-        assert series is None or series.points == []
+        [latest] = await growth.latest_growth(DUNGUN_PERAPAKAN)
+        assert latest.member_id == child
+        series = await growth.growth_series_of([child, UNKNOWN])
+        assert list(series) == [child]
+        assert [(p.measured_on.isoformat(), p.waz) for p in series[child].points] == [
+            (v["visited_on"], v["growth"]["waz"]) for v in visits
+        ]
 
         food = await DashatClient(over("dashat")).food([UNKNOWN], ["tkpi-HR002", "tkpi-AR001", "tkpi-XX999"])
         faked = await FakeDashat().food([UNKNOWN], ["tkpi-HR002", "tkpi-AR001", "tkpi-XX999"])
@@ -101,7 +136,8 @@ def test_the_typed_clients_read_the_real_services_and_the_fakes_agree(stack: Sta
         assert family["id"] in {f.id for f in listed}
 
         stunting = await DashatMentoring(over("mentoring")).desa_stunting(DUNGUN_PERAPAKAN, month)
-        assert stunting.row == {} or stunting.row.get("children_measured") == 0
+        assert stunting.row["code"] == DUNGUN_PERAPAKAN and stunting.row["children_measured"] == 1
+        assert {"stunted", "underweight", "wasted"} <= set(stunting.row) and stunting.period_start is not None
 
         line = {
             "aid_id": UNKNOWN,

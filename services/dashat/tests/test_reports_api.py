@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import httpx
 from dashat_fakes import FakeMentoring, FakeRegistry
+from fastapi import FastAPI
+from sqlalchemy import event
 
 from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
@@ -75,6 +77,54 @@ async def test_a_month_of_one_kitchen_by_hand(
     csv_answer = await dashat.get(f"/v1/reports/kitchens.csv?{period}", headers=viewer)
     assert csv_answer.headers["content-type"].startswith("text/csv") and k["id"] in csv_answer.text
     assert "nik" not in report.text and family["members"][0]["name"] not in report.text
+
+
+async def _a_kitchens_day(dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory) -> None:
+    k = await kitchen(dashat, tokens)
+    base = f"/v1/kitchens/{k['id']}"
+    body = {"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE}
+    menu = (await dashat.post(f"{base}/menus", json=body, headers=operator(tokens))).json()
+    made = {"produced_on": TODAY.isoformat(), "menu_id": menu["id"], "portions": 4}
+    assert (await dashat.post(f"{base}/productions", json=made, headers=operator(tokens))).status_code == 201
+    member = registry.add_family(recipients_family())["members"][0]["id"]
+    line = {"member_id": member, "target_group": "balita", "portions": 2, "menu_id": menu["id"], "delivered_by": "Yuli"}
+    day = {"distributed_on": TODAY.isoformat(), "lines": [line]}
+    assert (await dashat.post(f"{base}/distribution-batches", json=day, headers=operator(tokens))).status_code == 201
+
+
+async def test_the_report_asks_the_database_as_often_for_many_kitchens_as_for_one(
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: FakeRegistry, tokens: TokenFactory
+) -> None:
+    """Set-based: a fixed number of queries however many kitchens (a province has hundreds)."""
+    statements: list[str] = []
+
+    def counted(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    async def queries() -> int:
+        statements.clear()
+        engine = dashat_app.state.database.engine.sync_engine
+        event.listen(engine, "before_cursor_execute", counted)
+        try:
+            answer = await dashat.get(
+                f"/v1/reports/kitchens?from={TODAY.isoformat()}&to={TODAY.isoformat()}", headers=operator(tokens)
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", counted)
+        assert answer.status_code == 200, answer.text
+        return len(statements)
+
+    await _a_kitchens_day(dashat, registry, tokens)
+    one = await queries()
+    for _ in range(3):
+        await _a_kitchens_day(dashat, registry, tokens)
+    report = (
+        await dashat.get(
+            f"/v1/reports/kitchens?from={TODAY.isoformat()}&to={TODAY.isoformat()}", headers=operator(tokens)
+        )
+    ).json()
+    assert len(report["rows"]) == 4 and report["total"]["portions_distributed"] == 8
+    assert await queries() == one
 
 
 async def test_weekly_plans_name_the_kitchens_menus(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:

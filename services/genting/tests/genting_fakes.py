@@ -83,16 +83,19 @@ class FakeMentoring(MentoringClient):
     def __init__(self) -> None:
         self.latest: dict[str, list[LatestGrowth]] = {}  # by desa
         self.series: dict[str, GrowthSeries] = {}  # by member
+        self.lookups = 0  # calls of growth_series_of: a view of many children asks in bulk
 
     async def latest_growth(self, desa_code: str) -> list[LatestGrowth]:
         return list(self.latest.get(desa_code, []))
 
-    async def growth_series(self, member_id: str) -> GrowthSeries | None:
-        return self.series.get(member_id)
+    async def growth_series_of(self, member_ids: list[str]) -> dict[str, GrowthSeries]:
+        self.lookups += 1
+        return {m: self.series[m] for m in member_ids if m in self.series}
 
     def clear(self) -> None:
         self.latest.clear()
         self.series.clear()
+        self.lookups = 0
 
     async def aclose(self) -> None:
         pass

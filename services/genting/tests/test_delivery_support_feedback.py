@@ -9,13 +9,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from genting_fakes import FakeRegistry
+from genting_fakes import FakeMentoring, FakeRegistry
 
+from genting.clients.mentoring import GrowthPoint, GrowthSeries
 from genting.flows import recheck
 from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 
-from genting_factories import create_ota, enroll, expenditure, operator, poor_family, sponsor, world
+from genting_factories import confirm, create_ota, enroll, expenditure, operator, poor_family, sponsor, world
 
 TODAY = clock.today()
 
@@ -172,6 +173,31 @@ async def test_dashboard_reflects_writes_at_once(
     assert after["anak_asuh_by_category"]["baduta"] - before["anak_asuh_by_category"].get("baduta", 0) == 1
     assert after["growth_unknown"] - before["growth_unknown"] == 1  # not measured by the TPK yet
     assert "nik" not in str(after) and w["people"]["putri"]["name"] not in str(after)
+
+
+async def test_a_dashboard_and_a_sponsors_list_ask_mentoring_once_for_all_their_children(
+    genting: httpx.AsyncClient, registry: FakeRegistry, mentoring: FakeMentoring, tokens: TokenFactory
+) -> None:
+    """No call per child: however many children a view shows, their growth comes in one bulk lookup."""
+    with clock.fixed_today(TODAY - timedelta(days=30)):  # enrolled a month ago, weighed before and since
+        w = await world(genting, registry, tokens)
+    for _ in range(2):
+        other = await enroll(genting, tokens, poor_family(registry)["putri"]["id"])
+        await confirm(genting, tokens, w["ota"]["id"], other["id"])
+    child = w["people"]["putri"]["id"]
+    mentoring.series[child] = GrowthSeries(
+        member_id=child,
+        points=[
+            GrowthPoint(measured_on=TODAY - timedelta(days=40), waz=-2.4),
+            GrowthPoint(measured_on=TODAY - timedelta(days=5), waz=-1.9),
+        ],
+    )
+    board = (await genting.get("/v1/dashboard", headers=tokens.headers("viewer", "6101042015"))).json()
+    assert (board["growth_improved"], board["growth_not_improved"], board["growth_unknown"]) == (1, 0, 2)
+    assert mentoring.lookups == 1
+    listed = (await genting.get("/v1/anak-asuh", headers=sponsor(tokens, w["ota"]["id"]))).json()["items"]
+    assert sorted(v["growth_trend"] for v in listed) == ["improving", "unknown", "unknown"]
+    assert mentoring.lookups == 2
 
 
 MONEY = ("committed", "received", "spent", "materials", "management", "amil_fees")

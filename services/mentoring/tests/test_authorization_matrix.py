@@ -109,6 +109,13 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ),
     ("GET", "/v1/kb-targets"): Recipe("GET", lambda w: "/v1/kb-targets", READERS | {"viewer"}, elsewhere=None),
     ("GET", "/v1/priority-children"): Recipe("GET", lambda w: "/v1/priority-children", READERS, elsewhere=None),
+    ("POST", "/v1/children/growth-lookups"): Recipe(
+        "POST",
+        lambda w: "/v1/children/growth-lookups",
+        READERS,
+        body=lambda w: {"member_ids": [w["people"]["child"]["id"]]},
+        elsewhere=None,
+    ),
     ("GET", "/v1/children/latest-growth"): Recipe(
         "GET", lambda w: "/v1/children/latest-growth", READERS, elsewhere=None
     ),

@@ -193,6 +193,29 @@ async def test_growth_series_is_in_date_order_with_kbm_status(
     assert points[2]["gain_grams"] == 50
 
 
+async def test_many_childrens_series_come_in_one_lookup_as_each_child_reads_alone(
+    mentoring: httpx.AsyncClient, tokens: TokenFactory, setting: dict[str, Any]
+) -> None:
+    assignment = await _assigned(mentoring, tokens, setting, "child", "baduta")
+    today = clock.today()
+    for days, weight in ((60, 7.6), (30, 8.2)):
+        visit = child_visit(assignment["id"], visited_on=(today - timedelta(days=days)).isoformat(), weight_kg=weight)
+        await _visit(mentoring, tokens, visit)
+    child, unknown = setting["people"]["child"]["id"], "0192f000-0000-7000-8000-00000000beef"
+    alone = await mentoring.get(f"/v1/children/{child}/growth", headers=kader_headers(tokens))
+    looked_up = await mentoring.post(
+        "/v1/children/growth-lookups", json={"member_ids": [unknown, child]}, headers=kader_headers(tokens)
+    )
+    assert looked_up.status_code == 200, looked_up.text
+    assert looked_up.json() == {"items": [alone.json()], "missing": [unknown]}
+    other = kader_headers(tokens, TEBAS_KUALA, sub="user-kader-tebas-kuala")
+    elsewhere = await mentoring.post("/v1/children/growth-lookups", json={"member_ids": [child]}, headers=other)
+    assert elsewhere.json() == {"items": [], "missing": [child]}
+    too_many = {"member_ids": [unknown] * 501}
+    refused = await mentoring.post("/v1/children/growth-lookups", json=too_many, headers=kader_headers(tokens))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "member_ids"
+
+
 async def test_a_cadre_of_another_desa_sees_404(
     mentoring: httpx.AsyncClient, tokens: TokenFactory, setting: dict[str, Any]
 ) -> None:

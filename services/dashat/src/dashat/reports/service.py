@@ -4,6 +4,7 @@ ingredient spend, partners, income and self-sufficiency. Counts only: viewers re
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from dashat.community.models import Partner, Sale
 from dashat.distribution.models import Distribution, Production
 from dashat.kitchens.models import Kitchen
 from dashat.menus.models import Menu
+from dashat.menus.schemas import MenuRead
 from dashat.menus.service import menu_reads
 from dashat.reports.schemas import KitchenReport, KitchenReportRow, RegionTotal
 from dashat.settings import DashatSettings
@@ -47,7 +49,8 @@ async def kitchens_report(
         desa_column=col(Kitchen.desa_code),
     ).order_by(col(Kitchen.desa_code), col(Kitchen.name))
     kitchens = list((await session.execute(query)).scalars())
-    rows = [await _row(session, settings, k, start, end) for k in kitchens]
+    facts = await _facts(session, settings, [k.id for k in kitchens], start, end)
+    rows = [_row(k, facts) for k in kitchens]
     recipients = await session.execute(
         select(func.count(func.distinct(col(Distribution.member_id)))).where(
             col(Distribution.kitchen_id).in_([k.id for k in kitchens]),
@@ -93,30 +96,76 @@ def _total(rows: list[KitchenReportRow], recipients: int) -> RegionTotal:
     )
 
 
-async def _row(
-    session: AsyncSession, settings: DashatSettings, kitchen: Kitchen, start: date, end: date
-) -> KitchenReportRow:
-    productions = list(
-        (
-            await session.execute(
-                select(Production).where(
-                    col(Production.kitchen_id) == kitchen.id,
-                    col(Production.produced_on) >= start,
-                    col(Production.produced_on) <= end,
-                )
-            )
-        ).scalars()
+@dataclass
+class _Facts:
+    """What the report counts for its kitchens, read in a fixed number of set-based queries however many
+    kitchens and lines there are; grouped by kitchen id."""
+
+    productions: dict[str, list[Production]] = field(default_factory=dict)
+    menu_groups: dict[str, str] = field(default_factory=dict)
+    portions_by_group: dict[str, dict[str, int]] = field(default_factory=dict)
+    portions_by_menu: dict[str, dict[str, int]] = field(default_factory=dict)
+    recipients: dict[str, int] = field(default_factory=dict)
+    menus: dict[str, MenuRead] = field(default_factory=dict)
+    partners: dict[str, dict[str, int]] = field(default_factory=dict)
+    income: dict[str, int] = field(default_factory=dict)
+
+
+async def _facts(
+    session: AsyncSession, settings: DashatSettings, kitchen_ids: list[str], start: date, end: date
+) -> _Facts:
+    facts = _Facts()
+    if not kitchen_ids:
+        return facts
+    produced = select(Production).where(
+        col(Production.kitchen_id).in_(kitchen_ids), col(Production.produced_on).between(start, end)
     )
-    menu_groups = dict(
-        (
-            await session.execute(
-                select(col(Menu.id), col(Menu.target_group)).where(col(Menu.id).in_({p.menu_id for p in productions}))
-            )
-        ).all()
+    for production in (await session.execute(produced.order_by(col(Production.id)))).scalars():
+        facts.productions.setdefault(production.kitchen_id, []).append(production)
+    menu_ids = {p.menu_id for ps in facts.productions.values() for p in ps}
+    groups = select(col(Menu.id), col(Menu.target_group)).where(col(Menu.id).in_(menu_ids))
+    facts.menu_groups = {menu: group for menu, group in (await session.execute(groups)).all()}
+    in_period = (col(Distribution.kitchen_id).in_(kitchen_ids), col(Distribution.distributed_on).between(start, end))
+    kitchen, portions = col(Distribution.kitchen_id), func.sum(col(Distribution.portions))
+    by_group = (
+        select(kitchen, col(Distribution.target_group), portions)
+        .where(*in_period)
+        .group_by(kitchen, col(Distribution.target_group))
     )
+    for kitchen_id, group, total in (await session.execute(by_group)).all():
+        facts.portions_by_group.setdefault(kitchen_id, {})[group] = int(total)
+    by_menu = (
+        select(kitchen, col(Distribution.menu_id), portions)
+        .where(*in_period, col(Distribution.menu_id).is_not(None))
+        .group_by(kitchen, col(Distribution.menu_id))
+    )
+    for kitchen_id, menu_id, total in (await session.execute(by_menu)).all():
+        facts.portions_by_menu.setdefault(kitchen_id, {})[str(menu_id)] = int(total)
+    recipients = select(kitchen, func.count(func.distinct(col(Distribution.member_id)))).where(*in_period)
+    facts.recipients = {k: int(n) for k, n in (await session.execute(recipients.group_by(kitchen))).all()}
+    served = sorted({m for menus in facts.portions_by_menu.values() for m in menus})
+    facts.menus = {m.id: m for m in await menu_reads(session, settings, served)}
+    partners = (
+        select(col(Partner.kitchen_id), col(Partner.helix), func.sum(col(Partner.value)))
+        .where(col(Partner.kitchen_id).in_(kitchen_ids), col(Partner.mou_start) <= end, col(Partner.mou_end) >= start)
+        .group_by(col(Partner.kitchen_id), col(Partner.helix))
+    )
+    for kitchen_id, helix, value in (await session.execute(partners)).all():
+        facts.partners.setdefault(kitchen_id, {})[helix] = int(value or 0)
+    sales = (
+        select(col(Sale.kitchen_id), func.sum(col(Sale.amount)))
+        .where(col(Sale.kitchen_id).in_(kitchen_ids), col(Sale.sold_on).between(start, end))
+        .group_by(col(Sale.kitchen_id))
+    )
+    facts.income = {k: int(amount or 0) for k, amount in (await session.execute(sales)).all()}
+    return facts
+
+
+def _row(kitchen: Kitchen, facts: _Facts) -> KitchenReportRow:
+    productions = facts.productions.get(kitchen.id, [])
     produced_by_group: dict[str, int] = {}
     for production in productions:
-        group = menu_groups.get(production.menu_id, "unknown")
+        group = facts.menu_groups.get(production.menu_id, "unknown")
         produced_by_group[group] = produced_by_group.get(group, 0) + production.portions
     priced = [p for p in productions if p.cost is not None]
     cost = sum(p.cost or 0 for p in priced)
@@ -129,43 +178,12 @@ async def _row(
                 group, source = used.get("food_group") or "unknown", used.get("source") or "unknown"
                 spend[group] = spend.get(group, 0) + int(used["cost"])
                 by_source[source] = by_source.get(source, 0) + int(used["cost"])
-    distributed = list(
-        (
-            await session.execute(
-                select(
-                    col(Distribution.member_id),
-                    col(Distribution.target_group),
-                    col(Distribution.portions),
-                    col(Distribution.menu_id),
-                ).where(
-                    col(Distribution.kitchen_id) == kitchen.id,
-                    col(Distribution.distributed_on) >= start,
-                    col(Distribution.distributed_on) <= end,
-                )
-            )
-        ).all()
-    )
-    by_group: dict[str, int] = {}
-    for _, group, portions, _ in distributed:
-        by_group[group] = by_group.get(group, 0) + portions
-    recipients = {member for member, _, _, _ in distributed}
-    menus = {m.id: m for m in await menu_reads(session, settings, sorted({d[3] for d in distributed if d[3]}))}
-    energy = sum((menus[d[3]].per_portion.energy_kcal * d[2] for d in distributed if d[3] in menus), Decimal(0))
-    protein = sum((menus[d[3]].per_portion.protein_g * d[2] for d in distributed if d[3] in menus), Decimal(0))
-    partners = (
-        await session.execute(
-            select(col(Partner.helix), func.sum(col(Partner.value)))
-            .where(col(Partner.kitchen_id) == kitchen.id, col(Partner.mou_start) <= end, col(Partner.mou_end) >= start)
-            .group_by(col(Partner.helix))
-        )
-    ).all()
-    income = (
-        await session.execute(
-            select(func.coalesce(func.sum(col(Sale.amount)), 0)).where(
-                col(Sale.kitchen_id) == kitchen.id, col(Sale.sold_on) >= start, col(Sale.sold_on) <= end
-            )
-        )
-    ).scalar_one()
+    by_group = facts.portions_by_group.get(kitchen.id, {})
+    recipients = facts.recipients.get(kitchen.id, 0)
+    served = [(facts.menus[m], n) for m, n in facts.portions_by_menu.get(kitchen.id, {}).items() if m in facts.menus]
+    energy = sum((menu.per_portion.energy_kcal * n for menu, n in served), Decimal(0))
+    protein = sum((menu.per_portion.protein_g * n for menu, n in served), Decimal(0))
+    income = facts.income.get(kitchen.id, 0)
     return KitchenReportRow(
         kitchen_id=kitchen.id,
         name=kitchen.name,
@@ -180,18 +198,14 @@ async def _row(
         else None,
         portions_distributed=sum(by_group.values()),
         portions_by_target_group=dict(sorted(by_group.items())),
-        unique_recipients=len(recipients),
-        energy_kcal_per_recipient=(energy / len(recipients)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
-        if recipients
-        else None,
-        protein_g_per_recipient=(protein / len(recipients)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
-        if recipients
-        else None,
+        unique_recipients=recipients,
+        energy_kcal_per_recipient=(energy / recipients).quantize(ONE_DECIMAL, ROUND_HALF_UP) if recipients else None,
+        protein_g_per_recipient=(protein / recipients).quantize(ONE_DECIMAL, ROUND_HALF_UP) if recipients else None,
         ingredient_spend_by_food_group=dict(sorted(spend.items())),
         ingredient_spend_by_source=dict(sorted(by_source.items())),
-        partner_contributions={helix: int(value or 0) for helix, value in sorted(partners)},
-        income=int(income),
-        self_sufficiency=(Decimal(int(income)) / cost).quantize(CENT, ROUND_HALF_UP) if cost else None,
+        partner_contributions=dict(sorted(facts.partners.get(kitchen.id, {}).items())),
+        income=income,
+        self_sufficiency=(Decimal(income) / cost).quantize(CENT, ROUND_HALF_UP) if cost else None,
     )
 
 

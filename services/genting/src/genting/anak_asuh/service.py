@@ -24,7 +24,7 @@ from genting.anak_asuh.schemas import (
     GrowthTrend,
     SponsoredView,
 )
-from genting.clients.mentoring import MentoringClient
+from genting.clients.mentoring import GrowthSeries, MentoringClient
 from genting.clients.registry import RegistryFamily, RegistryMember
 from genting.deps import Upstreams
 from genting.feed import Entity
@@ -151,7 +151,7 @@ async def get(
 ) -> AnakAsuhRead | SponsoredView:
     anak_asuh = await AnakAsuhs(session, principal).get(anak_asuh_id)
     if is_sponsor(principal):
-        return await sponsored_view(upstreams.mentoring, anak_asuh)
+        return sponsored_view(anak_asuh, (await growth_trends(upstreams.mentoring, [anak_asuh]))[anak_asuh.id])
     return read(anak_asuh, (await _history(session, [anak_asuh.id])).get(anak_asuh.id, []))
 
 
@@ -175,31 +175,40 @@ async def list_anak_asuh(
         query = query.where(col(AnakAsuh.id) > after)
     rows = list((await session.execute(query)).scalars())
     if is_sponsor(principal):
-        views = {a.id: await sponsored_view(upstreams.mentoring, a) for a in rows[:limit]}
-        return keyset_page(rows, limit, item=lambda a: views[a.id], key=lambda a: a.id, cursor=CURSOR)
+        trends = await growth_trends(upstreams.mentoring, rows[:limit])
+        return keyset_page(
+            rows, limit, item=lambda a: sponsored_view(a, trends[a.id]), key=lambda a: a.id, cursor=CURSOR
+        )
     history = await _history(session, [a.id for a in rows[:limit]])
     return keyset_page(rows, limit, item=lambda a: read(a, history.get(a.id, [])), key=lambda a: a.id, cursor=CURSOR)
 
 
-async def sponsored_view(mentoring: MentoringClient, anak_asuh: AnakAsuh) -> SponsoredView:
+def sponsored_view(anak_asuh: AnakAsuh, trend: GrowthTrend) -> SponsoredView:
     return SponsoredView(
         id=anak_asuh.id,
         alias=anak_asuh.alias,
         category=AnakAsuhCategory(anak_asuh.category),
         desa_name=anak_asuh.desa_name,
         status=AnakAsuhStatus(anak_asuh.status),
-        growth_trend=await growth_trend(mentoring, anak_asuh),
+        growth_trend=trend,
     )
 
 
-async def growth_trend(mentoring: MentoringClient, anak_asuh: AnakAsuh) -> GrowthTrend:
-    """Weight-for-age at the last measurement against the one at enrollment (the last before it, or else the
-    first after): improving when higher. Unknown for mothers, without two measurements, or mentoring down."""
-    if anak_asuh.category not in CHILDREN:
-        return GrowthTrend.UNKNOWN
+async def growth_trends(mentoring: MentoringClient, anak_asuh: Sequence[AnakAsuh]) -> dict[str, GrowthTrend]:
+    """Each anak asuh's growth trend by id, the children's series asked of the mentoring service in bulk (a few
+    calls however many children); unknown for all when it is down."""
+    children = [a for a in anak_asuh if a.category in CHILDREN]
     try:
-        series = await mentoring.growth_series(anak_asuh.member_id)
+        series = await mentoring.growth_series_of([a.member_id for a in children]) if children else {}
     except DomainError:
+        series = {}
+    return {a.id: trend_of(a, series.get(a.member_id)) for a in anak_asuh}
+
+
+def trend_of(anak_asuh: AnakAsuh, series: GrowthSeries | None) -> GrowthTrend:
+    """Weight-for-age at the last measurement against the one at enrollment (the last before it, or else the
+    first after): improving when higher. Unknown for mothers and without two measurements."""
+    if anak_asuh.category not in CHILDREN:
         return GrowthTrend.UNKNOWN
     points = [(p.measured_on, p.waz) for p in (series.points if series else []) if p.waz is not None]
     if len(points) < 2:

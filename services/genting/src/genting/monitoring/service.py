@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -28,7 +27,6 @@ from kkb_shared.auth import Principal
 from kkb_shared.errors import InvalidInput
 from kkb_shared.scope import requested_region, within_region
 
-GROWTH_LOOKUPS_AT_ONCE = 10
 SIGNED = case(
     (col(LedgerEntry.kind) == EntryKind.REVERSAL.value, -col(LedgerEntry.amount)), else_=col(LedgerEntry.amount)
 )
@@ -163,7 +161,7 @@ async def dashboard(
             )
         ).scalars()
     )
-    trends = await _growth_trends(upstreams, children)
+    trends = list((await anak_asuh_service.growth_trends(upstreams.mentoring, children)).values())
     feedback_open = await session.execute(
         select(func.count()).where(
             within_region(col(Feedback.desa_code), prefix),
@@ -200,17 +198,6 @@ def _tally(values: Iterable[str]) -> dict[str, int]:
     for value in values:
         counts[value] = counts.get(value, 0) + 1
     return dict(sorted(counts.items()))
-
-
-async def _growth_trends(upstreams: Upstreams, children: list[AnakAsuh]) -> list[GrowthTrend]:
-    """Each child's trend from the mentoring service, a few lookups at a time."""
-    gate = asyncio.Semaphore(GROWTH_LOOKUPS_AT_ONCE)
-
-    async def one(child: AnakAsuh) -> GrowthTrend:
-        async with gate:
-            return await anak_asuh_service.growth_trend(upstreams.mentoring, child)
-
-    return list(await asyncio.gather(*(one(child) for child in children)))
 
 
 def month_bounds(month: str) -> tuple[date, date]:

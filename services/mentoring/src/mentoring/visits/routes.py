@@ -19,7 +19,14 @@ from kkb_shared.versioning import IfMatchHeader, versioned_response
 from mentoring.access import READ, RECORD
 from mentoring.assignments.models import Category
 from mentoring.visits import service
-from mentoring.visits.schemas import GrowthSeries, LatestGrowth, VisitCreate, VisitRead
+from mentoring.visits.schemas import (
+    GrowthLookup,
+    GrowthLookupResult,
+    GrowthSeries,
+    LatestGrowth,
+    VisitCreate,
+    VisitRead,
+)
 
 router = APIRouter(tags=["visits"], responses=problem_responses(401, 403, 422))
 
@@ -125,6 +132,18 @@ async def child_growth(
     series = await service.growth_series(session=session, principal=principal, member_id=member_id)
     audit.read("growth", [member_id])
     return series
+
+
+@router.post("/children/growth-lookups", response_model=GrowthLookupResult, dependencies=[READ], tags=["growth"])
+async def look_up_growth(
+    data: GrowthLookup, principal: PrincipalDep, session: SessionDep, audit: AuditDep
+) -> GrowthLookupResult:
+    """Up to 500 children's growth series at once, each as `GET /children/{member_id}/growth` gives it, for
+    services that follow many children (GENTING's dashboard and sponsor views); ids of no child mentored in
+    your region come back as missing. Reads only."""
+    result = await service.growth_lookup(session=session, principal=principal, data=data)
+    audit.read("growth", [item.member_id for item in result.items])
+    return result
 
 
 @router.get(

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from kkb_shared.ids import RecordId
 from kkb_shared.plain_text import non_blank
 from kkb_shared.schema_checks import NotInFuture
 from mentoring.growth.schemas import AssessmentRead
@@ -253,6 +254,17 @@ class GrowthSeries(BaseModel):
     sex: str
     birth_date: date
     points: list[GrowthPoint]
+
+
+class GrowthLookup(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    member_ids: list[RecordId] = Field(min_length=1, max_length=500, description="Children's registry member ids")
+
+
+class GrowthLookupResult(BaseModel):
+    items: list[GrowthSeries] = Field(description="In member id order")
+    missing: list[str] = Field(description="Ids of no child mentored in your region")
 
 
 class VisitRead(BaseModel):

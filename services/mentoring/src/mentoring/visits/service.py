@@ -39,6 +39,8 @@ from mentoring.visits.repository import Visits
 from mentoring.visits.schemas import (
     CatinVisit,
     ChildVisit,
+    GrowthLookup,
+    GrowthLookupResult,
     GrowthPoint,
     GrowthSeries,
     IbuHamilVisit,
@@ -297,6 +299,35 @@ async def growth_series(*, session: AsyncSession, principal: Principal, member_i
         birth_date=child.birth_date,
         points=growth_points(child.birth_date, measurements.get(member_id, [])),
     )
+
+
+async def growth_lookup(*, session: AsyncSession, principal: Principal, data: GrowthLookup) -> GrowthLookupResult:
+    """Many children's growth series at once (for services that follow many children, as GENTING's dashboard
+    does): two queries however many children, each child as `growth_series` gives it."""
+    wanted = sorted(set(data.member_ids))
+    query = (
+        select(Assignment)
+        .where(
+            col(Assignment.member_id).in_(wanted),
+            col(Assignment.category).in_([c.value for c in CHILD_CATEGORIES]),
+            col(Assignment.deleted_at).is_(None),
+        )
+        .order_by(col(Assignment.member_id), col(Assignment.started_on))
+    )
+    latest = {
+        a.member_id: a for a in (await session.execute(scoped(query, col(Assignment.desa_code), principal))).scalars()
+    }
+    measurements = await child_measurements(session, list(latest))
+    items = [
+        GrowthSeries(
+            member_id=member_id,
+            sex=child.sex,
+            birth_date=child.birth_date,
+            points=growth_points(child.birth_date, measurements.get(member_id, [])),
+        )
+        for member_id, child in sorted(latest.items())
+    ]
+    return GrowthLookupResult(items=items, missing=[m for m in data.member_ids if m not in latest])
 
 
 async def child_measurements(session: AsyncSession, member_ids: Sequence[str]) -> dict[str, list[GrowthMeasurement]]:

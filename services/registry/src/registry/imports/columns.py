@@ -150,12 +150,12 @@ def _digits(value: Any) -> str:
     """Numbers Excel stored as numbers come back as text; a number too large to be exact is refused."""
     if isinstance(value, bool):
         raise ValueError("expected digits")
+    if isinstance(value, int | float) and value >= LARGEST_EXACT_NUMBER:
+        raise ValueError("stored as a number too large to be exact; store the column as text")
     if isinstance(value, int):
-        if value >= LARGEST_EXACT_NUMBER:
-            raise ValueError("stored as a number too large to be exact; store the column as text")
         return str(value)
     if isinstance(value, float):
-        if not value.is_integer() or value >= LARGEST_EXACT_NUMBER:
+        if not value.is_integer():
             raise ValueError("stored as a number that lost digits; store the column as text")
         return str(int(value))
     text = str(value).strip().lstrip("'")
