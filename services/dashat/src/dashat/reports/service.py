@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import TextClause, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -101,8 +101,12 @@ class _Facts:
     """What the report counts for its kitchens, read in a fixed number of set-based queries however many
     kitchens and lines there are; grouped by kitchen id."""
 
-    productions: dict[str, list[Production]] = field(default_factory=dict)
-    menu_groups: dict[str, str] = field(default_factory=dict)
+    produced: dict[str, int] = field(default_factory=dict)
+    produced_by_group: dict[str, dict[str, int]] = field(default_factory=dict)
+    productions: dict[str, int] = field(default_factory=dict)
+    priced: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # productions, cost, portions
+    spend_by_group: dict[str, dict[str, int]] = field(default_factory=dict)
+    spend_by_source: dict[str, dict[str, int]] = field(default_factory=dict)
     portions_by_group: dict[str, dict[str, int]] = field(default_factory=dict)
     portions_by_menu: dict[str, dict[str, int]] = field(default_factory=dict)
     recipients: dict[str, int] = field(default_factory=dict)
@@ -117,14 +121,34 @@ async def _facts(
     facts = _Facts()
     if not kitchen_ids:
         return facts
-    produced = select(Production).where(
-        col(Production.kitchen_id).in_(kitchen_ids), col(Production.produced_on).between(start, end)
+    made_in_period = (col(Production.kitchen_id).in_(kitchen_ids), col(Production.produced_on).between(start, end))
+    maker, made = col(Production.kitchen_id), func.sum(col(Production.portions))
+    by_target = (
+        select(maker, func.coalesce(col(Menu.target_group), "unknown"), made, func.count())
+        .select_from(Production)
+        .outerjoin(Menu, col(Menu.id) == col(Production.menu_id))
+        .where(*made_in_period)
+        .group_by(maker, col(Menu.target_group))
     )
-    for production in (await session.execute(produced.order_by(col(Production.id)))).scalars():
-        facts.productions.setdefault(production.kitchen_id, []).append(production)
-    menu_ids = {p.menu_id for ps in facts.productions.values() for p in ps}
-    groups = select(col(Menu.id), col(Menu.target_group)).where(col(Menu.id).in_(menu_ids))
-    facts.menu_groups = {menu: group for menu, group in (await session.execute(groups)).all()}
+    for kitchen_id, group, cooked, count in (await session.execute(by_target)).all():
+        facts.produced_by_group.setdefault(kitchen_id, {})[group] = int(cooked)
+        facts.produced[kitchen_id] = facts.produced.get(kitchen_id, 0) + int(cooked)
+        facts.productions[kitchen_id] = facts.productions.get(kitchen_id, 0) + int(count)
+    priced = (
+        select(maker, func.count(), func.sum(col(Production.cost)), made)
+        .where(*made_in_period, col(Production.cost).is_not(None))
+        .group_by(maker)
+    )
+    facts.priced = {k: (int(n), int(c or 0), int(p)) for k, n, c, p in (await session.execute(priced)).all()}
+    for kitchen_id, group, source, cost in (
+        await session.execute(_spend(session), {"ids": kitchen_ids, "start": start, "end": end})
+    ).all():
+        on_group, on_source = (
+            facts.spend_by_group.setdefault(kitchen_id, {}),
+            facts.spend_by_source.setdefault(kitchen_id, {}),
+        )
+        on_group[group] = on_group.get(group, 0) + int(cost)
+        on_source[source] = on_source.get(source, 0) + int(cost)
     in_period = (col(Distribution.kitchen_id).in_(kitchen_ids), col(Distribution.distributed_on).between(start, end))
     kitchen, portions = col(Distribution.kitchen_id), func.sum(col(Distribution.portions))
     by_group = (
@@ -161,23 +185,29 @@ async def _facts(
     return facts
 
 
+def _spend(session: AsyncSession) -> TextClause:
+    """Ingredient spend by (kitchen, food group, source), from each production's ingredients as used: the JSON
+    array taken apart by the database (json_array_elements on PostgreSQL, json_each on SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        elements = "json_array_elements(p.ingredients_used) AS e"
+        field = "e->>'{}'"
+        cost = "(e->>'cost')::bigint"
+    else:
+        elements = "json_each(p.ingredients_used) AS e"
+        field = "json_extract(e.value, '$.{}')"
+        cost = "json_extract(e.value, '$.cost')"
+    group, source = field.format("food_group"), field.format("source")
+    return text(
+        f"SELECT p.kitchen_id, coalesce({group}, 'unknown'), coalesce({source}, 'unknown'), sum({cost}) "  # noqa: S608 - fixed fragments
+        f"FROM production AS p, {elements} "
+        f"WHERE p.kitchen_id IN :ids AND p.produced_on BETWEEN :start AND :end AND {cost} IS NOT NULL "
+        "GROUP BY 1, 2, 3"
+    ).bindparams(bindparam("ids", expanding=True))
+
+
 def _row(kitchen: Kitchen, facts: _Facts) -> KitchenReportRow:
-    productions = facts.productions.get(kitchen.id, [])
-    produced_by_group: dict[str, int] = {}
-    for production in productions:
-        group = facts.menu_groups.get(production.menu_id, "unknown")
-        produced_by_group[group] = produced_by_group.get(group, 0) + production.portions
-    priced = [p for p in productions if p.cost is not None]
-    cost = sum(p.cost or 0 for p in priced)
-    priced_portions = sum(p.portions for p in priced)
-    spend: dict[str, int] = {}
-    by_source: dict[str, int] = {}
-    for production in productions:
-        for used in production.ingredients_used:
-            if used.get("cost") is not None:
-                group, source = used.get("food_group") or "unknown", used.get("source") or "unknown"
-                spend[group] = spend.get(group, 0) + int(used["cost"])
-                by_source[source] = by_source.get(source, 0) + int(used["cost"])
+    productions = facts.productions.get(kitchen.id, 0)
+    priced_count, cost, priced_portions = facts.priced.get(kitchen.id, (0, 0, 0))
     by_group = facts.portions_by_group.get(kitchen.id, {})
     recipients = facts.recipients.get(kitchen.id, 0)
     served = [(facts.menus[m], n) for m, n in facts.portions_by_menu.get(kitchen.id, {}).items() if m in facts.menus]
@@ -188,10 +218,10 @@ def _row(kitchen: Kitchen, facts: _Facts) -> KitchenReportRow:
         kitchen_id=kitchen.id,
         name=kitchen.name,
         desa_code=kitchen.desa_code,
-        portions_produced=sum(p.portions for p in productions),
-        portions_produced_by_target_group=dict(sorted(produced_by_group.items())),
+        portions_produced=facts.produced.get(kitchen.id, 0),
+        portions_produced_by_target_group=dict(sorted(facts.produced_by_group.get(kitchen.id, {}).items())),
         production_cost=cost,
-        unpriced_productions=len(productions) - len(priced),
+        unpriced_productions=productions - priced_count,
         priced_portions=priced_portions,
         cost_per_portion=int((Decimal(cost) / priced_portions).quantize(Decimal(1), ROUND_HALF_UP))
         if priced_portions
@@ -201,8 +231,8 @@ def _row(kitchen: Kitchen, facts: _Facts) -> KitchenReportRow:
         unique_recipients=recipients,
         energy_kcal_per_recipient=(energy / recipients).quantize(ONE_DECIMAL, ROUND_HALF_UP) if recipients else None,
         protein_g_per_recipient=(protein / recipients).quantize(ONE_DECIMAL, ROUND_HALF_UP) if recipients else None,
-        ingredient_spend_by_food_group=dict(sorted(spend.items())),
-        ingredient_spend_by_source=dict(sorted(by_source.items())),
+        ingredient_spend_by_food_group=dict(sorted(facts.spend_by_group.get(kitchen.id, {}).items())),
+        ingredient_spend_by_source=dict(sorted(facts.spend_by_source.get(kitchen.id, {}).items())),
         partner_contributions=dict(sorted(facts.partners.get(kitchen.id, {}).items())),
         income=income,
         self_sufficiency=(Decimal(income) / cost).quantize(CENT, ROUND_HALF_UP) if cost else None,

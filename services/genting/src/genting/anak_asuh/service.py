@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -194,7 +195,28 @@ def sponsored_view(anak_asuh: AnakAsuh, trend: GrowthTrend) -> SponsoredView:
     )
 
 
-async def growth_trends(mentoring: MentoringClient, anak_asuh: Sequence[AnakAsuh]) -> dict[str, GrowthTrend]:
+class Followed(Protocol):
+    """What a growth trend needs of an anak asuh (a loaded record, or the few columns a report selects)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def member_id(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def enrolled_on(self) -> date: ...
+
+
+@dataclass(frozen=True)
+class FollowedChild:
+    id: str
+    member_id: str
+    category: str
+    enrolled_on: date
+
+
+async def growth_trends(mentoring: MentoringClient, anak_asuh: Sequence[Followed]) -> dict[str, GrowthTrend]:
     """Each anak asuh's growth trend by id, the children's series asked of the mentoring service in bulk (a few
     calls however many children); unknown for all when it is down."""
     children = [a for a in anak_asuh if a.category in CHILDREN]
@@ -205,7 +227,7 @@ async def growth_trends(mentoring: MentoringClient, anak_asuh: Sequence[AnakAsuh
     return {a.id: trend_of(a, series.get(a.member_id)) for a in anak_asuh}
 
 
-def trend_of(anak_asuh: AnakAsuh, series: GrowthSeries | None) -> GrowthTrend:
+def trend_of(anak_asuh: Followed, series: GrowthSeries | None) -> GrowthTrend:
     """Weight-for-age at the last measurement against the one at enrollment (the last before it, or else the
     first after): improving when higher. Unknown for mothers and without two measurements."""
     if anak_asuh.category not in CHILDREN:

@@ -154,13 +154,10 @@ async def dashboard(
             )
         )
     ).one()
-    children = list(
-        (
-            await session.execute(
-                select(AnakAsuh).where(live, in_region, col(AnakAsuh.status) == AnakAsuhStatus.ACTIVE.value)
-            )
-        ).scalars()
-    )
+    followed = select(
+        col(AnakAsuh.id), col(AnakAsuh.member_id), col(AnakAsuh.category), col(AnakAsuh.enrolled_on)
+    ).where(live, in_region, col(AnakAsuh.status) == AnakAsuhStatus.ACTIVE.value)
+    children = [anak_asuh_service.FollowedChild(*row) for row in (await session.execute(followed)).all()]
     trends = list((await anak_asuh_service.growth_trends(upstreams.mentoring, children)).values())
     feedback_open = await session.execute(
         select(func.count()).where(
