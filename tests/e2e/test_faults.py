@@ -196,6 +196,7 @@ def test_an_import_killed_half_way_then_retried_leaves_no_duplicate(stack: Stack
         headers=headers,
         timeout=120,
     )
+    assert export.status_code == 200, export.text[:500]
     kks = [
         row["no_kk"] for row in csv.DictReader(line for line in io.StringIO(export.text) if not line.startswith("#"))
     ]
