@@ -8,11 +8,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from argon2 import PasswordHasher, profiles
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 
-from gateway.accounts import passwords
 from gateway.cli import ALEMBIC_INI
 from gateway.demo import load_demo_users
 from gateway.keys import SigningKeys
@@ -21,18 +19,12 @@ from gateway.settings import GatewaySettings
 from kkb_shared.migrations import upgrade
 from kkb_shared.testing.plugin import empty_tables
 
-from gateway_helpers import DEMO_PASSWORD, FakeUpstream, login
+from gateway_helpers import DEMO_PASSWORD, FakeUpstream, cheap_password_hashes, login
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashes() -> Iterator[None]:
-    """Argon2id at argon2-cffi's cheapest parameters, its profile for tests: the suite signs in thousands of
-    times, and what it tests is the flow, not the cost (a hash carries its parameters, so verifying is unchanged).
-    Production hashes with the library's recommended parameters (RFC 9106, low memory)."""
-    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "_hasher", cheap)
-        patch.setattr(passwords, "_DUMMY_HASH", cheap.hash("not a password"))
+    with cheap_password_hashes():
         yield
 
 

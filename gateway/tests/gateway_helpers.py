@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import pytest
+from argon2 import PasswordHasher, profiles
+
+from gateway.accounts import passwords
 
 DEMO_PASSWORD = "kampungkb-demo"
+
+
+@contextmanager
+def cheap_password_hashes() -> Iterator[None]:
+    """Argon2id at argon2-cffi's cheapest parameters, its profile for tests: the suites sign in thousands of
+    times, and what they test is the flow, not the cost (a hash carries its parameters, so verifying is
+    unchanged). Production hashes with the library's recommended parameters (RFC 9106, low memory)."""
+    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", cheap)
+        patch.setattr(passwords, "_DUMMY_HASH", cheap.hash("not a password"))
+        yield
+
+
 Handler = Callable[[httpx.Request], Awaitable[httpx.Response]]
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from argon2 import PasswordHasher, profiles
 from cryptography.hazmat.primitives.asymmetric import rsa
 from security_helpers import DEMO_PASSWORD, SERVICES, ByHost, Platform, login
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -18,7 +17,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from dashat.cli import ALEMBIC_INI as DASHAT_ALEMBIC
 from dashat.main import create_app as create_dashat
 from dashat.settings import DashatSettings
-from gateway.accounts import passwords
 from gateway.cli import ALEMBIC_INI as GATEWAY_ALEMBIC
 from gateway.demo import load_demo_users
 from gateway.keys import SigningKeys
@@ -38,6 +36,8 @@ from mentoring.settings import MentoringSettings
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC
 from registry.main import create_app as create_registry
 from registry.settings import RegistrySettings
+
+from gateway_helpers import cheap_password_hashes
 
 
 class Later:
@@ -60,13 +60,7 @@ def _verifier(tokens: TokenFactory, keys: SigningKeys) -> TokenVerifier:
 
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashes() -> Iterator[None]:
-    """Argon2id at argon2-cffi's cheapest parameters, its profile for tests: the suite signs in thousands of
-    times, and what it tests is the flow, not the cost (a hash carries its parameters, so verifying is unchanged).
-    Production hashes with the library's recommended parameters (RFC 9106, low memory)."""
-    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "_hasher", cheap)
-        patch.setattr(passwords, "_DUMMY_HASH", cheap.hash("not a password"))
+    with cheap_password_hashes():
         yield
 
 
