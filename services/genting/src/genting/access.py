@@ -54,6 +54,9 @@ class SponsorScoped(Repository[ModelT]):
     ota_column: ClassVar[str] = "ota_id"
 
     def visible(self) -> Select[ModelT]:
-        if is_sponsor(self.principal):
-            return self.live().where(self.column(self.ota_column) == sponsor_id(self.principal))
-        return super().visible()
+        return visible(
+            self.live(),
+            self.principal,
+            ota_column=self.column(self.ota_column),
+            desa_column=self.column(self.region_column),
+        )

@@ -8,9 +8,8 @@ from typing import ClassVar, TypeVar
 from sqlalchemy import Select
 from sqlmodel import col
 
-from dashat.access import own_kitchen
+from dashat.access import visible
 from dashat.kitchens.models import Kitchen
-from kkb_shared.auth import Role
 from kkb_shared.repository import Repository
 
 
@@ -19,9 +18,7 @@ class Kitchens(Repository[Kitchen]):
     noun = "kitchen"
 
     def visible(self) -> Select[Kitchen]:
-        if self.principal.role is Role.DASHAT:
-            return self.live().where(col(Kitchen.id) == own_kitchen(self.principal))
-        return super().visible()
+        return visible(self.live(), self.principal, kitchen_column=col(Kitchen.id), desa_column=col(Kitchen.desa_code))
 
 
 ModelT = TypeVar("ModelT")
