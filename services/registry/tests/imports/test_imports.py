@@ -6,7 +6,7 @@ import asyncio
 import csv
 import io
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,6 @@ from kkb_shared.testing.tokens import TokenFactory
 from registry.families.models import Family, Member
 from registry.imports.columns import COLUMNS
 from registry.imports.models import ImportJob, ImportStatus
-from registry.imports.schemas import ImportJobRead
 from registry.imports.service import fail_interrupted
 
 from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA
@@ -496,36 +495,3 @@ async def test_import_progress_is_a_metric(client: httpx.AsyncClient) -> None:
     text = (await client.get("/metrics")).text
     assert 'kkb_import_jobs{service="registry",status="running"}' in text
     assert 'kkb_import_families_remaining{service="registry"}' in text
-
-
-def test_a_running_job_tells_its_rate_and_the_time_left() -> None:
-    started = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
-    job = ImportJob(
-        id="j",
-        status=ImportStatus.RUNNING,
-        file_name="krs.xlsx",
-        file_kind="xlsx",
-        created_by="u",
-        region="6101",
-        rows_read=200_000,
-        rows_inserted=40_000,
-        rows_updated=9_000,
-        rows_unchanged=500,
-        rows_rejected=500,
-        families_total=50_000,
-        families_done=12_500,
-        created_at=started,
-        started_at=started,
-    )
-    running = ImportJobRead.from_job(job, now=started + timedelta(seconds=10))
-    assert (running.rows_done, running.rows_per_second, running.seconds_left, running.progress) == (
-        50_000,
-        5_000.0,
-        30.0,
-        0.25,
-    )
-    job.rows_read = 0  # still reading the file through: no time left to tell yet
-    assert ImportJobRead.from_job(job, now=started + timedelta(seconds=10)).seconds_left is None
-    job.status, job.finished_at, job.rows_read = ImportStatus.SUCCEEDED, started + timedelta(seconds=20), 50_000
-    ended = ImportJobRead.from_job(job, now=started + timedelta(hours=1))
-    assert (ended.rows_per_second, ended.seconds_left, ended.progress) == (2_500.0, None, 1.0)
