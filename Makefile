@@ -41,7 +41,7 @@ test-postgresql:
 bench: export KKB_BENCH_RESULTS := var/bench-results.jsonl
 bench: sync
 	mkdir -p var && rm -f $(KKB_BENCH_RESULTS)
-	command -v wrk >/dev/null || apt-get install -y wrk
+	command -v wrk >/dev/null && command -v nginx >/dev/null || apt-get install -y wrk nginx-light
 	$(PY) scripts/bench_concurrency.py
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_registry.py
