@@ -127,6 +127,27 @@ async def test_the_report_asks_the_database_as_often_for_many_kitchens_as_for_on
     assert await queries() == one
 
 
+async def test_a_person_fed_by_two_kitchens_counts_once_in_each_row_and_once_in_the_total(
+    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
+) -> None:
+    first, second = await kitchen(dashat, tokens), await kitchen(dashat, tokens)
+    family = registry.add_family(recipients_family())
+    both, only_first = family["members"][0]["id"], family["members"][1]["id"]
+    days = [(first, [both, only_first], TODAY), (first, [both], TODAY - timedelta(days=1)), (second, [both], TODAY)]
+    for k, members, day in days:
+        group = {both: "balita", only_first: "ibu_hamil"}
+        lines = [{"member_id": m, "target_group": group[m], "portions": 1, "delivered_by": "Yuli"} for m in members]
+        body = {"distributed_on": day.isoformat(), "lines": lines}
+        answer = await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches", json=body, headers=operator(tokens))
+        assert answer.status_code == 201 and answer.json()["rejected"] == 0, answer.text
+    period = f"from={(TODAY - timedelta(days=1)).isoformat()}&to={TODAY.isoformat()}"
+    report = (await dashat.get(f"/v1/reports/kitchens?{period}", headers=operator(tokens))).json()
+    rows = {row["kitchen_id"]: row for row in report["rows"]}
+    assert (rows[first["id"]]["unique_recipients"], rows[first["id"]]["portions_distributed"]) == (2, 3)
+    assert (rows[second["id"]]["unique_recipients"], rows[second["id"]]["portions_distributed"]) == (1, 1)
+    assert report["total"]["unique_recipients"] == 2 and report["total"]["portions_distributed"] == 4
+
+
 async def test_weekly_plans_name_the_kitchens_menus(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:
     mine, other = await kitchen(dashat, tokens), await kitchen(dashat, tokens)
     menu = (

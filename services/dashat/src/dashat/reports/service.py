@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import TextClause, bindparam, func, select, text
+from sqlalchemy import String, TextClause, bindparam, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -51,19 +51,12 @@ async def kitchens_report(
     kitchens = list((await session.execute(query)).scalars())
     facts = await _facts(session, settings, [k.id for k in kitchens], start, end)
     rows = [_row(k, facts) for k in kitchens]
-    recipients = await session.execute(
-        select(func.count(func.distinct(col(Distribution.member_id)))).where(
-            col(Distribution.kitchen_id).in_([k.id for k in kitchens]),
-            col(Distribution.distributed_on) >= start,
-            col(Distribution.distributed_on) <= end,
-        )
-    )
     return KitchenReport(
         region=prefix,
         period_start=start,
         period_end=end,
         rows=rows,
-        total=_total(rows, int(recipients.scalar_one())),
+        total=_total(rows, facts.all_recipients),
     )
 
 
@@ -110,6 +103,7 @@ class _Facts:
     portions_by_group: dict[str, dict[str, int]] = field(default_factory=dict)
     portions_by_menu: dict[str, dict[str, int]] = field(default_factory=dict)
     recipients: dict[str, int] = field(default_factory=dict)
+    all_recipients: int = 0
     menus: dict[str, MenuRead] = field(default_factory=dict)
     partners: dict[str, dict[str, int]] = field(default_factory=dict)
     income: dict[str, int] = field(default_factory=dict)
@@ -151,22 +145,28 @@ async def _facts(
         on_source[source] = on_source.get(source, 0) + int(cost)
     in_period = (col(Distribution.kitchen_id).in_(kitchen_ids), col(Distribution.distributed_on).between(start, end))
     kitchen, portions = col(Distribution.kitchen_id), func.sum(col(Distribution.portions))
-    by_group = (
-        select(kitchen, col(Distribution.target_group), portions)
+    # One pass over the period's lines for portions by target group and by menu; one for the recipients.
+    by_cell = (
+        select(kitchen, col(Distribution.target_group), col(Distribution.menu_id), portions)
         .where(*in_period)
-        .group_by(kitchen, col(Distribution.target_group))
+        .group_by(kitchen, col(Distribution.target_group), col(Distribution.menu_id))
     )
-    for kitchen_id, group, total in (await session.execute(by_group)).all():
-        facts.portions_by_group.setdefault(kitchen_id, {})[group] = int(total)
-    by_menu = (
-        select(kitchen, col(Distribution.menu_id), portions)
-        .where(*in_period, col(Distribution.menu_id).is_not(None))
-        .group_by(kitchen, col(Distribution.menu_id))
-    )
-    for kitchen_id, menu_id, total in (await session.execute(by_menu)).all():
-        facts.portions_by_menu.setdefault(kitchen_id, {})[str(menu_id)] = int(total)
-    recipients = select(kitchen, func.count(func.distinct(col(Distribution.member_id)))).where(*in_period)
-    facts.recipients = {k: int(n) for k, n in (await session.execute(recipients.group_by(kitchen))).all()}
+    for kitchen_id, group, menu_id, total in (await session.execute(by_cell)).all():
+        on_group = facts.portions_by_group.setdefault(kitchen_id, {})
+        on_group[group] = on_group.get(group, 0) + int(total)
+        if menu_id is not None:
+            on_menu = facts.portions_by_menu.setdefault(kitchen_id, {})
+            on_menu[str(menu_id)] = on_menu.get(str(menu_id), 0) + int(total)
+    # A person fed by two kitchens counts once in each kitchen's row and once in the total: both counts come
+    # from the period's distinct (kitchen, person) pairs, read once.
+    pairs = select(kitchen, col(Distribution.member_id)).where(*in_period).distinct().cte("pairs")
+    per_kitchen = select(pairs.c.kitchen_id, func.count()).group_by(pairs.c.kitchen_id)
+    overall = select(literal(None, String), func.count(func.distinct(pairs.c.member_id)))
+    for kitchen_id, count in (await session.execute(per_kitchen.union_all(overall))).all():
+        if kitchen_id is None:
+            facts.all_recipients = int(count)
+        else:
+            facts.recipients[kitchen_id] = int(count)
     served = sorted({m for menus in facts.portions_by_menu.values() for m in menus})
     facts.menus = {m.id: m for m in await menu_reads(session, settings, served)}
     partners = (
@@ -187,11 +187,12 @@ async def _facts(
 
 def _spend(session: AsyncSession) -> TextClause:
     """Ingredient spend by (kitchen, food group, source), from each production's ingredients as used: the JSON
-    array taken apart by the database (json_array_elements on PostgreSQL, json_each on SQLite)."""
+    array taken apart by the database (json_to_recordset on PostgreSQL, json_each on SQLite)."""
     if session.get_bind().dialect.name == "postgresql":
-        elements = "json_array_elements(p.ingredients_used) AS e"
-        field = "e->>'{}'"
-        cost = "(e->>'cost')::bigint"
+        # Each element parsed once into typed columns (`->>` would parse the element again per field).
+        elements = "json_to_recordset(p.ingredients_used) AS e(food_group text, source text, cost bigint)"
+        field = "e.{}"
+        cost = "e.cost"
     else:
         elements = "json_each(p.ingredients_used) AS e"
         field = "json_extract(e.value, '$.{}')"
