@@ -109,12 +109,13 @@ async def test_capaian_may_exceed_sasaran_when_the_tpk_reaches_targets_the_regis
     assert well_off["family"]["is_krs"] is False
     team = await create_team(mentoring, tokens)
     child = await assign(mentoring, tokens, team, well_off["child"]["id"], "balita")
-    await _visit(
-        mentoring,
-        tokens,
-        child_visit(child["id"], category="balita", visited_on=TODAY.isoformat(), weight_kg=11.5, length_cm=85.0),
-        DUNGUN_PERAPAKAN,
-    )
+    for day, weight in ((TODAY - timedelta(days=1), 11.4), (TODAY, 11.5)):  # reached twice, counted once
+        await _visit(
+            mentoring,
+            tokens,
+            child_visit(child["id"], category="balita", visited_on=day.isoformat(), weight_kg=weight, length_cm=85.0),
+            DUNGUN_PERAPAKAN,
+        )
     report = await _report(mentoring, tokens, f"/v1/reports/achievement?region={DUNGUN_PERAPAKAN}&month={THIS_MONTH}")
     assert report["rows"][0]["balita"] == _cell(0, 1, unlisted=1)
 
