@@ -24,6 +24,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from dashat.cli import ALEMBIC_INI
+from dashat.distribution import rollups
 from dashat.main import create_app
 from dashat.settings import DashatSettings
 from kkb_shared.migrations import upgrade
@@ -249,6 +250,8 @@ async def _load_kitchens(url: str, kitchens: int, lines: int, year: int) -> list
                 "created_at",
             ],
         )
+        for statement in rollups.rebuild_statements("postgresql"):  # as the service keeps them on each write
+            await connection.execute(statement)
         await connection.execute("ANALYZE")
         return ids
     finally:
@@ -288,12 +291,15 @@ async def report_at_scale(kitchens: int, lines: int, rounds: int) -> None:
             await connection.close()
         p50, raw_p50 = statistics.median(api), statistics.median(raw)
         print(f"\nDASHAT kitchens' report of a kabupaten, {kitchens} kitchens, {lines:,} distribution lines, a year")
-        print(f"  API p50 {p50:.0f} ms   raw SQL (distribution figures alone) p50 {raw_p50:.0f} ms   goal < 500 ms")
+        print(
+            f"  API p50 {p50:.0f} ms   the distribution figures in raw SQL from every line (no rollups) "
+            f"p50 {raw_p50:.0f} ms   goal < 500 ms"
+        )
         record(
             f"DASHAT kitchens' report, {kitchens} kitchens, {lines:,} lines",
             p50,
             "ms",
-            reference="raw SQL of its distribution figures",
+            reference="its distribution figures from every line",
             reference_value=raw_p50,
             goal="< 500 ms",
             met=p50 < 500,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
@@ -146,6 +147,72 @@ async def test_a_person_fed_by_two_kitchens_counts_once_in_each_row_and_once_in_
     assert (rows[first["id"]]["unique_recipients"], rows[first["id"]]["portions_distributed"]) == (2, 3)
     assert (rows[second["id"]]["unique_recipients"], rows[second["id"]]["portions_distributed"]) == (1, 1)
     assert report["total"]["unique_recipients"] == 2 and report["total"]["portions_distributed"] == 4
+
+
+async def test_whole_months_read_from_the_rollups_agree_with_the_lines_themselves(
+    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
+) -> None:
+    """A period of whole months is read from the monthly rollups, the other days from the records: the same
+    facts give the same report whichever way a period splits."""
+    k = await kitchen(dashat, tokens)
+    base, headers = f"/v1/kitchens/{k['id']}", manager(tokens, k["id"])
+    body = {"name": "Nasi telur", "target_group": "balita", "items": EGG_RICE}
+    menu = (await dashat.post(f"{base}/menus", json=body, headers=headers)).json()
+    await dashat.put(f"{base}/prices/tkpi-HR002", json={"price_per_kg": 28_000, "source": "peternak"}, headers=headers)
+    family = registry.add_family(recipients_family())
+    a, b = family["members"][0]["id"], family["members"][1]["id"]
+    last_month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=10)
+    for day, fed in ((last_month, [(a, "balita")]), (TODAY - timedelta(days=1), [(a, "balita"), (b, "ibu_hamil")])):
+        made = {"produced_on": day.isoformat(), "menu_id": menu["id"], "portions": 5}
+        assert (await dashat.post(f"{base}/productions", json=made, headers=headers)).status_code == 201
+        lines = [
+            {"member_id": m, "target_group": g, "portions": 2, "menu_id": menu["id"], "delivered_by": "Yuli"}
+            for m, g in fed
+        ]
+        batch = {"distributed_on": day.isoformat(), "lines": lines}
+        answer = await dashat.post(f"{base}/distribution-batches", json=batch, headers=headers)
+        assert answer.status_code == 201 and answer.json()["accepted"] == len(fed), answer.text
+    month_end = (TODAY.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    periods = {
+        "whole months": (last_month.replace(day=1), month_end),
+        "whole months and days around": (last_month - timedelta(days=20), month_end + timedelta(days=5)),
+        "days only": (last_month, TODAY),
+    }
+    rows = {}
+    for name, (start, end) in periods.items():
+        answer = await dashat.get(
+            f"/v1/reports/kitchens?from={start.isoformat()}&to={end.isoformat()}", headers=operator(tokens)
+        )
+        assert answer.status_code == 200, answer.text
+        [row] = [r for r in answer.json()["rows"] if r["kitchen_id"] == k["id"]]
+        rows[name] = row
+    expected = rows["days only"]
+    assert expected["portions_by_target_group"] == {"balita": 4, "ibu_hamil": 2}
+    assert expected["unique_recipients"] == 2 and expected["portions_produced"] == 10
+    assert expected["ingredient_spend_by_source"]["peternak"] > 0
+    for name in ("whole months", "whole months and days around"):
+        assert rows[name] == expected, name
+
+
+async def test_lists_of_one_kitchens_month_written_at_once_all_count(
+    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
+) -> None:
+    """Six lists of the same kitchen and month at once add to the same rollup rows: none fails, none is lost."""
+    k = await kitchen(dashat, tokens)
+    children = [registry.add_family(recipients_family())["members"][0]["id"] for _ in range(6)]
+
+    async def send(child: str, day: int) -> httpx.Response:
+        line = {"member_id": child, "target_group": "balita", "portions": 1, "delivered_by": "Yuli"}
+        body = {"distributed_on": (TODAY - timedelta(days=day)).isoformat(), "lines": [line]}
+        return await dashat.post(f"/v1/kitchens/{k['id']}/distribution-batches", json=body, headers=operator(tokens))
+
+    answers = await asyncio.gather(*(send(child, day % 2) for day, child in enumerate(children)))
+    assert [a.status_code for a in answers] == [201] * 6, [a.text for a in answers if a.status_code != 201]
+    month_end = (TODAY.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    period = f"from={TODAY.replace(day=1).isoformat()}&to={month_end.isoformat()}"  # the whole month: rollups
+    report = (await dashat.get(f"/v1/reports/kitchens?{period}", headers=operator(tokens))).json()
+    [row] = [r for r in report["rows"] if r["kitchen_id"] == k["id"]]
+    assert (row["portions_distributed"], row["unique_recipients"]) == (6, 6)
 
 
 async def test_weekly_plans_name_the_kitchens_menus(dashat: httpx.AsyncClient, tokens: TokenFactory) -> None:

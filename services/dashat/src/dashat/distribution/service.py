@@ -17,6 +17,7 @@ from dashat import feed
 from dashat.clients.genting import GentingClient
 from dashat.clients.registry import RegistryClient
 from dashat.deps import Upstreams
+from dashat.distribution import rollups
 from dashat.distribution.models import Distribution, DistributionBatch, Production
 from dashat.distribution.repository import Distributions
 from dashat.distribution.schemas import (
@@ -80,6 +81,7 @@ async def produce(
         created_at=utcnow(),
     )
     session.add(production)
+    await rollups.add_production(session, production)
     await feed.record(session, [(Entity.PRODUCTION, production.id, 1, kitchen.desa_code)])
     await session.flush()
     return ProductionRead.model_validate(production.model_dump())
@@ -203,6 +205,7 @@ async def distribute(
     await session.flush()
     if accepted:
         await session.execute(insert(Distribution), accepted)
+        await rollups.add_distributions(session, accepted)
     session.add_all(outbox)  # in the same transaction: a tagged distribution is never without its message
     await feed.record(session, [(Entity.DISTRIBUTION, row["id"], 1, kitchen.desa_code) for row in accepted])
     await session.flush()

@@ -5,17 +5,33 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import String, TextClause, bindparam, func, literal, select, text
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    String,
+    TextClause,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from dashat.access import visible
 from dashat.community.models import Partner, Sale
+from dashat.distribution import rollups
 from dashat.distribution.models import Distribution, Production
+from dashat.distribution.rollups import DistributionMonth, RecipientMonth, SpendMonth
 from dashat.kitchens.models import Kitchen
 from dashat.menus.models import Menu
 from dashat.menus.schemas import MenuRead
@@ -134,32 +150,27 @@ async def _facts(
         .group_by(maker)
     )
     facts.priced = {k: (int(n), int(c or 0), int(p)) for k, n, c, p in (await session.execute(priced)).all()}
-    for kitchen_id, group, source, cost in (
-        await session.execute(_spend(session), {"ids": kitchen_ids, "start": start, "end": end})
-    ).all():
+    window = Window.of(start, end)
+    spent = [] if window.months is None else [await session.execute(_spend_months(kitchen_ids, window.months))]
+    spent += [
+        await session.execute(_spend(session), {"ids": kitchen_ids, "start": a, "end": b}) for a, b in window.days
+    ]
+    for kitchen_id, group, source, cost in (row for result in spent for row in result.all()):
         on_group, on_source = (
             facts.spend_by_group.setdefault(kitchen_id, {}),
             facts.spend_by_source.setdefault(kitchen_id, {}),
         )
         on_group[group] = on_group.get(group, 0) + int(cost)
         on_source[source] = on_source.get(source, 0) + int(cost)
-    in_period = (col(Distribution.kitchen_id).in_(kitchen_ids), col(Distribution.distributed_on).between(start, end))
-    kitchen, portions = col(Distribution.kitchen_id), func.sum(col(Distribution.portions))
-    # One pass over the period's lines for portions by target group and by menu; one for the recipients.
-    by_cell = (
-        select(kitchen, col(Distribution.target_group), col(Distribution.menu_id), portions)
-        .where(*in_period)
-        .group_by(kitchen, col(Distribution.target_group), col(Distribution.menu_id))
-    )
-    for kitchen_id, group, menu_id, total in (await session.execute(by_cell)).all():
+    for kitchen_id, group, menu_key, total in (await session.execute(_portions(kitchen_ids, window))).all():
         on_group = facts.portions_by_group.setdefault(kitchen_id, {})
         on_group[group] = on_group.get(group, 0) + int(total)
-        if menu_id is not None:
+        if menu_key != rollups.NO_MENU:
             on_menu = facts.portions_by_menu.setdefault(kitchen_id, {})
-            on_menu[str(menu_id)] = on_menu.get(str(menu_id), 0) + int(total)
+            on_menu[menu_key] = on_menu.get(menu_key, 0) + int(total)
     # A person fed by two kitchens counts once in each kitchen's row and once in the total: both counts come
     # from the period's distinct (kitchen, person) pairs, read once.
-    pairs = select(kitchen, col(Distribution.member_id)).where(*in_period).distinct().cte("pairs")
+    pairs = _fed(kitchen_ids, window).cte("pairs")
     per_kitchen = select(pairs.c.kitchen_id, func.count()).group_by(pairs.c.kitchen_id)
     overall = select(literal(None, String), func.count(func.distinct(pairs.c.member_id)))
     for kitchen_id, count in (await session.execute(per_kitchen.union_all(overall))).all():
@@ -183,6 +194,91 @@ async def _facts(
     )
     facts.income = {k: int(amount or 0) for k, amount in (await session.execute(sales)).all()}
     return facts
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period split into the whole months it covers (read from the monthly rollups) and the days outside
+    them (read from the records themselves)."""
+
+    months: tuple[date, date] | None  # the first days of the first and the last whole month
+    days: list[tuple[date, date]]
+
+    @classmethod
+    def of(cls, start: date, end: date) -> Window:
+        first = start if start.day == 1 else _next_month(start)
+        after = _next_month(end) if _next_month(end) - timedelta(days=1) == end else end.replace(day=1)
+        if first >= after:
+            return cls(None, [(start, end)])
+        days = [(start, first - timedelta(days=1))] if start < first else []
+        days += [(after, end)] if after <= end else []
+        return cls((first, _previous_month(after)), days)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _previous_month(first: date) -> date:
+    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+
+
+def _portions(
+    kitchen_ids: list[str], window: Window
+) -> CompoundSelect[str, str, str, int] | Select[str, str, str, int]:
+    """Portions by (kitchen, target group, menu key): the rollup's whole months and the lines of the other days."""
+    parts: list[Select[str, str, str, int]] = []
+    if window.months is not None:
+        rolled = DistributionMonth
+        parts.append(
+            select(col(rolled.kitchen_id), col(rolled.target_group), col(rolled.menu_key), col(rolled.portions)).where(
+                col(rolled.kitchen_id).in_(kitchen_ids), col(rolled.month).between(*window.months)
+            )
+        )
+    if window.days:
+        line = Distribution
+        parts.append(
+            select(
+                col(line.kitchen_id),
+                col(line.target_group),
+                func.coalesce(col(line.menu_id), rollups.NO_MENU),
+                func.sum(col(line.portions)),
+            )
+            .where(col(line.kitchen_id).in_(kitchen_ids), _on_days(col(line.distributed_on), window.days))
+            .group_by(col(line.kitchen_id), col(line.target_group), col(line.menu_id))
+        )
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+def _fed(kitchen_ids: list[str], window: Window) -> CompoundSelect[str, str] | Select[str, str]:
+    """The distinct (kitchen, person) pairs of the period."""
+    parts: list[Select[str, str]] = []
+    if window.months is not None:
+        parts.append(
+            select(col(RecipientMonth.kitchen_id), col(RecipientMonth.member_id)).where(
+                col(RecipientMonth.kitchen_id).in_(kitchen_ids), col(RecipientMonth.month).between(*window.months)
+            )
+        )
+    if window.days:
+        parts.append(
+            select(col(Distribution.kitchen_id), col(Distribution.member_id)).where(
+                col(Distribution.kitchen_id).in_(kitchen_ids), _on_days(col(Distribution.distributed_on), window.days)
+            )
+        )
+    return parts[0].distinct() if len(parts) == 1 else union(*parts)
+
+
+def _on_days(column: Any, days: list[tuple[date, date]]) -> ColumnElement[bool]:
+    return or_(*(column.between(a, b) for a, b in days))
+
+
+def _spend_months(kitchen_ids: list[str], months: tuple[date, date]) -> Select[str, str, str, int]:
+    spend = SpendMonth
+    return (
+        select(col(spend.kitchen_id), col(spend.food_group), col(spend.source), func.sum(col(spend.cost)))
+        .where(col(spend.kitchen_id).in_(kitchen_ids), col(spend.month).between(*months))
+        .group_by(col(spend.kitchen_id), col(spend.food_group), col(spend.source))
+    )
 
 
 def _spend(session: AsyncSession) -> TextClause:
