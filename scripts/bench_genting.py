@@ -293,7 +293,12 @@ async def dashboard_at_scale(children: int, rounds: int) -> None:
         )
         app = create_app(GentingSettings(database_url=url), verifier=tokens.verifier(), upstreams=upstreams)
         timings: list[float] = []
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://g", timeout=600) as http:
+        transport = httpx.ASGITransport(app=app)
+        # The app's start-up and shut-down run as under uvicorn (start-up objects frozen, the collector's setting).
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://g", timeout=600) as http,
+        ):
             for round_ in range(rounds + 2):
                 asked.clear()
                 began = time.perf_counter()

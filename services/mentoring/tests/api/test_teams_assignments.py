@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -203,11 +205,11 @@ async def test_registry_is_asked_with_the_services_own_token_not_the_callers(
     seen: list[str] = []
     working: ServiceClient = mentoring_app.state.registry.http
 
-    async def spy(path: str) -> object:
+    async def spy(method: str, path: str, **options: Any) -> httpx.Response:
         seen.append(path)
-        return await ServiceClient.get_json(working, path)
+        return await ServiceClient.request(working, method, path, **options)
 
-    monkeypatch.setattr(working, "get_json", spy)
+    monkeypatch.setattr(working, "request", spy)
     caller = kader_headers(tokens)
     body = {"team_id": team["id"], "member_id": people["mother"]["id"], "category": "ibu_hamil"}
     response = await mentoring.post("/v1/assignments", json=body, headers=caller)

@@ -230,15 +230,20 @@ async def growth_trends(mentoring: MentoringClient, anak_asuh: Sequence[Followed
 def trend_of(anak_asuh: Followed, series: GrowthSeries | None) -> GrowthTrend:
     """Weight-for-age at the last measurement against the one at enrollment (the last before it, or else the
     first after): improving when higher. Unknown for mothers and without two measurements."""
-    if anak_asuh.category not in CHILDREN:
+    if anak_asuh.category not in CHILDREN or series is None:
         return GrowthTrend.UNKNOWN
-    points = [(p.measured_on, p.waz) for p in (series.points if series else []) if p.waz is not None]
-    if len(points) < 2:
-        return GrowthTrend.UNKNOWN
-    before = [p for p in points if p[0] <= anak_asuh.enrolled_on]
-    baseline = before[-1] if before else points[0]
-    last = points[-1]
-    if last is baseline:
+    first: tuple[date, float] | None = None  # one pass: a dashboard reads tens of thousands of series
+    at_enrollment: tuple[date, float] | None = None
+    last: tuple[date, float] | None = None
+    for point in series.points:  # oldest first
+        if point.waz is None:
+            continue
+        last = (point.measured_on, point.waz)
+        first = first or last
+        if point.measured_on <= anak_asuh.enrolled_on:
+            at_enrollment = last
+    baseline = at_enrollment or first
+    if last is None or baseline is None or last is baseline:  # fewer than two measurements
         return GrowthTrend.UNKNOWN
     return GrowthTrend.IMPROVING if last[1] > baseline[1] else GrowthTrend.NOT_IMPROVING
 
