@@ -48,13 +48,11 @@ VISITS_PER_ASSIGNMENT = 5
 # The report's own statements, written by hand: capaian from the visits, the listed targets assigned, the teams.
 RAW_REPORT = (
     """
-SELECT code, category, count(*) AS capaian, sum(unlisted) AS unlisted
-FROM (SELECT substr(v.desa_code, 1, 10) AS code, v.category,
-             max(CASE WHEN NOT a.family_is_krs AND v.category IN ('ibu_hamil', 'baduta', 'balita')
-                      THEN 1 ELSE 0 END) AS unlisted
-      FROM visit v JOIN assignment a ON a.id = v.assignment_id
-      WHERE v.deleted_at IS NULL AND v.visited_on BETWEEN :start AND :end AND v.desa_code BETWEEN :low AND :high
-      GROUP BY 1, 2, v.member_id) AS people
+SELECT substr(v.desa_code, 1, 10) AS code, v.category, count(DISTINCT v.member_id) AS capaian,
+       count(DISTINCT CASE WHEN NOT a.family_is_krs AND v.category IN ('ibu_hamil', 'baduta', 'balita')
+                           THEN v.member_id END) AS unlisted
+FROM visit v JOIN assignment a ON a.id = v.assignment_id
+WHERE v.deleted_at IS NULL AND v.visited_on BETWEEN :start AND :end AND v.desa_code BETWEEN :low AND :high
 GROUP BY 1, 2
 """,
     """

@@ -111,25 +111,17 @@ async def achievement(
 
     visit_code = func.substr(col(Visit.desa_code), 1, length).label("code")
     unlisted = and_(col(Assignment.family_is_krs).is_(False), col(Visit.category).in_([c.value for c in KRS_LISTED]))
-    # Each person reached once per region and category (with whether any of their visits was outside the
-    # listed families), then counted: a hashed grouping, where count(DISTINCT ...) would sort every visit.
-    people = (
+    reached = (
         select(
             visit_code,
-            col(Visit.category).label("category"),
-            func.max(case((unlisted, 1), else_=0)).label("unlisted"),
+            col(Visit.category),
+            func.count(func.distinct(col(Visit.member_id))).label("capaian"),
+            func.count(func.distinct(case((unlisted, col(Visit.member_id))))).label("unlisted"),
         )
         .join(Assignment, col(Assignment.id) == col(Visit.assignment_id))
         .where(_visited_in(start, end), within_region(col(Visit.desa_code), prefix))
-        .group_by(visit_code, col(Visit.category), col(Visit.member_id))
-        .subquery()
+        .group_by(visit_code, col(Visit.category))
     )
-    reached = select(
-        people.c.code,
-        people.c.category,
-        func.count().label("capaian"),
-        func.sum(people.c.unlisted).label("unlisted"),
-    ).group_by(people.c.code, people.c.category)
     assigned_code = func.substr(col(Assignment.desa_code), 1, length).label("code")
     listed_target = or_(
         col(Assignment.family_is_krs).is_(True), col(Assignment.category).not_in([c.value for c in KRS_LISTED])
@@ -145,7 +137,7 @@ async def achievement(
         return counts.setdefault(code, {}).setdefault(category, {})
 
     for row in (await session.execute(reached)).all():
-        cell(row.code, row.category).update(capaian=int(row.capaian), unlisted=int(row.unlisted or 0))
+        cell(row.code, row.category).update(capaian=int(row.capaian), unlisted=int(row.unlisted))
     for code, category, number in (await session.execute(assigned)).all():
         cell(code, category)["assigned"] = int(number)
     for code, by_category in listed.items():
