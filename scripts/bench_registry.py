@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import csv
 import io
+import multiprocessing
 import random
 import resource
 import statistics
@@ -254,6 +255,10 @@ async def load(url: str, families: int, region: str) -> None:
         await connection.close()
 
 
+def _load_in_child(url: str, families: int, region: str) -> None:
+    asyncio.run(load(url, families, region))
+
+
 async def report_timings(url: str, rounds: int, region: str, level: RegionLevel, label: str, goal_ms: float) -> None:
     """The KRS report of `region` by `level` through the service's own code, beside the same aggregation as one
     raw SQL query, alternating."""
@@ -405,7 +410,6 @@ async def import_rate(url: str, rows: int) -> None:
     """A Verval KRS file of `rows` rows through the API, as CSV and as XLSX (new members each), beside the floor
     any import has: COPY of the import's own records into the registry's tables, in the same run."""
     csv_file, xlsx_file = _import_csv(rows, 1), _import_xlsx(rows, rows + 1)
-    _reset_peak_memory()  # the loading of the registry before is not the import's
     tokens = TokenFactory()
     app = create_app(RegistrySettings(database_url=url), verifier=tokens.verifier())
     headers = tokens.headers("admin")
@@ -414,10 +418,13 @@ async def import_rate(url: str, rows: int) -> None:
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://r", timeout=3600) as client,
     ):
+        _reset_peak_memory()  # from here: the app, both files and the import
         csv_seconds, csv_job = await _import_seconds(client, app, headers, "bench.csv", csv_file)
+        csv_peak = _peak_memory_mb()
         floor_rate = rows / await _records_copy_seconds(url)
+        _reset_peak_memory()
         xlsx_seconds, xlsx_job = await _import_seconds(client, app, headers, "bench.xlsx", xlsx_file)
-    peak = _peak_memory_mb()
+        xlsx_peak = _peak_memory_mb()
     copy_rate = rows / await _copy_seconds(url, csv_file, keyed=False)
     csv_rate, xlsx_rate = rows / csv_seconds, rows / xlsx_seconds
     for kind, job in (("CSV", csv_job), ("XLSX", xlsx_job)):
@@ -449,8 +456,15 @@ async def import_rate(url: str, rows: int) -> None:
         goal=">= 0.8 of CSV",
         met=xlsx_rate >= 0.8 * csv_rate,
     )
-    print(f"  peak memory of this process while importing (the files and both imports): {peak:.0f} MB (goal < 300 MB)")
-    record(f"peak memory, import of {rows:,} rows", peak, "MB", goal="< 300 MB at 200,000 rows", met=peak < 300)
+    for kind, peak in (("CSV", csv_peak), ("XLSX", xlsx_peak)):
+        print(f"  peak memory of this process while importing the {kind} file (with both files): {peak:.0f} MB")
+        record(
+            f"peak memory, {kind} import of {rows:,} rows",
+            peak,
+            "MB",
+            goal="< 300 MB at 200,000 rows",
+            met=peak < 300,
+        )
 
 
 async def run(families: int, import_rows: int, rounds: int, province: bool) -> None:
@@ -459,7 +473,14 @@ async def run(families: int, import_rows: int, rounds: int, province: bool) -> N
     url = make_url(postgres_admin_url()).set(database=database).render_as_string(hide_password=False)
     try:
         await asyncio.to_thread(upgrade, ALEMBIC_INI, url)
-        await load(url, families, PROVINCE if province else KABUPATEN)
+        # Loaded by a child process, so that what loading took stays out of the import's memory figure.
+        loader = multiprocessing.get_context("spawn").Process(
+            target=_load_in_child, args=(url, families, PROVINCE if province else KABUPATEN)
+        )
+        loader.start()
+        await asyncio.to_thread(loader.join)
+        if loader.exitcode != 0:
+            raise RuntimeError(f"loading the registry failed (exit code {loader.exitcode})")
         size = f"{'province' if province else 'kabupaten'} registry of {families:,} families"
         await report_timings(url, rounds, KABUPATEN, RegionLevel.KECAMATAN, f"a kabupaten, {size}", 300)
         if province:

@@ -76,6 +76,7 @@ async def test_paths_outside_the_routes_never_reach_a_service(
 
 async def test_dot_segments_sent_raw_are_refused(gateway_app: object, fake_upstream: FakeUpstream) -> None:
     """httpx clients normalise `..`; a raw HTTP client does not, so call the app with the raw path."""
+    fake_upstream.requests.clear()  # the upstream lives for the session; what earlier tests sent is not ours
     sent: list[dict[str, object]] = []
 
     async def receive() -> dict[str, object]:

@@ -95,6 +95,29 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(gateway: httpx.Async
     assert after.status_code == 400  # the thief's reuse took the legitimate rotation down too
 
 
+async def test_sign_out_revokes_the_sign_in_and_says_nothing_of_unknown_tokens(gateway: httpx.AsyncClient) -> None:
+    signed_in, other = await login(gateway, "operator"), await login(gateway, "operator")
+    rotated = (
+        await gateway.post(
+            "/auth/token", data={"grant_type": "refresh_token", "refresh_token": signed_in["refresh_token"]}
+        )
+    ).json()["refresh_token"]
+
+    out = await gateway.post("/auth/revoke", data={"token": rotated, "token_type_hint": "refresh_token"})
+    assert out.status_code == 200 and out.headers["cache-control"] == "no-store" and out.content == b""
+    refused = await gateway.post("/auth/token", data={"grant_type": "refresh_token", "refresh_token": rotated})
+    assert refused.status_code == 400 and problem(refused)["error"] == "invalid_grant"
+    again = await gateway.post("/auth/revoke", data={"token": rotated})
+    unknown = await gateway.post("/auth/revoke", data={"token": "not-a-token-this-gateway-gave"})
+    assert again.status_code == unknown.status_code == 200
+    still = await gateway.post(
+        "/auth/token", data={"grant_type": "refresh_token", "refresh_token": other["refresh_token"]}
+    )
+    assert still.status_code == 200  # another sign-in of the same person stays signed in
+    missing = await gateway.post("/auth/revoke", data={})
+    assert missing.status_code == 400 and problem(missing)["error"] == "invalid_request"
+
+
 async def test_client_credentials_in_form_or_basic(gateway: httpx.AsyncClient, gateway_app: Any) -> None:
     form = await gateway.post(
         "/auth/token",

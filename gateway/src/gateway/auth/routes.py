@@ -1,4 +1,4 @@
-"""`POST /auth/token` (OAuth 2.0 form) and `GET /auth/me`."""
+"""`POST /auth/token` (OAuth 2.0 form), `POST /auth/revoke` (sign-out) and `GET /auth/me`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import binascii
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from gateway.auth import service
 from gateway.auth.errors import OAuthError, invalid_client
@@ -21,7 +21,8 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 GRANT_TYPES = ("password", "client_credentials", "refresh_token")
 GRANT_TYPE_DESCRIPTION = "`password`, `client_credentials` or `refresh_token`; any other is `unsupported_grant_type`"
 MAX_FIELD_LENGTH = 4096
-FormField = Annotated[str | None, Form(description=f"At most {MAX_FIELD_LENGTH} characters")]
+FIELD_LIMIT = f"At most {MAX_FIELD_LENGTH} characters"
+FormField = Annotated[str | None, Form(description=FIELD_LIMIT)]
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -109,6 +110,35 @@ async def token(
     return JSONResponse(
         answer.model_dump(exclude_none=True), headers={"Cache-Control": "no-store", "Pragma": "no-cache"}
     )
+
+
+@router.post(
+    "/revoke",
+    response_class=Response,
+    responses={
+        200: {"description": "Revoked, or not a refresh token this gateway holds (RFC 7009 §2.2)", "content": None},
+        400: {"model": OAuthProblem, "description": "`token` is missing or too long (`invalid_request`)"},
+        **problem_responses(503),
+    },
+)
+async def revoke(
+    session: SessionDep,
+    token: Annotated[str | None, Form(description=f"The refresh token. {FIELD_LIMIT}")] = None,
+    token_type_hint: Annotated[
+        str | None, Form(description=f"`refresh_token` (RFC 7009); other hints are ignored. {FIELD_LIMIT}")
+    ] = None,
+) -> Response:
+    """Token revocation (RFC 7009), for signing out: the refresh token and every rotation of it (the whole
+    sign-in) are revoked, so it can no longer be exchanged. Access tokens it gave out stay valid until they
+    expire (minutes). A token the gateway does not hold also answers 200, so the answer tells nothing about
+    which tokens exist."""
+    for name, value in {"token": token, "token_type_hint": token_type_hint}.items():
+        if value is not None and len(value) > MAX_FIELD_LENGTH:
+            raise OAuthError("invalid_request", f"{name} is longer than {MAX_FIELD_LENGTH} characters")
+    if not token:
+        raise OAuthError("invalid_request", "token is required")
+    await service.revoke_refresh_token(session=session, refresh_token=token)
+    return Response(status_code=200, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
 @router.get("/me", response_model=Me, responses=problem_responses(401))

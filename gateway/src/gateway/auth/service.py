@@ -177,6 +177,18 @@ async def refresh_grant(
     return TokenResponse(access_token=token, expires_in=settings.access_token_seconds, refresh_token=refresh)
 
 
+async def revoke_refresh_token(*, session: Session, refresh_token: str) -> None:
+    """Sign-out: revoke the sign-in this refresh token belongs to (its family); nothing for an unknown token."""
+    family = (
+        await session.execute(
+            select(col(RefreshToken.family_id)).where(col(RefreshToken.token_hash) == _hash_token(refresh_token))
+        )
+    ).scalar_one_or_none()
+    if family is not None:
+        async with session.unit_of_work():
+            await revoke_family(session=session, family_id=family)
+
+
 async def revoke_family(*, session: AsyncSession, family_id: str) -> None:
     await session.execute(
         update(RefreshToken)
