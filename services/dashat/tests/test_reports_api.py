@@ -8,8 +8,9 @@ from datetime import timedelta
 import httpx
 from dashat_fakes import FakeMentoring, FakeRegistry
 from fastapi import FastAPI
-from sqlalchemy import event
+from sqlalchemy import event, text
 
+from dashat.distribution import rollups
 from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
 
@@ -150,7 +151,7 @@ async def test_a_person_fed_by_two_kitchens_counts_once_in_each_row_and_once_in_
 
 
 async def test_whole_months_read_from_the_rollups_agree_with_the_lines_themselves(
-    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
+    dashat: httpx.AsyncClient, dashat_app: FastAPI, registry: FakeRegistry, tokens: TokenFactory
 ) -> None:
     """A period of whole months is read from the monthly rollups, the other days from the records: the same
     facts give the same report whichever way a period splits."""
@@ -192,6 +193,22 @@ async def test_whole_months_read_from_the_rollups_agree_with_the_lines_themselve
     assert expected["ingredient_spend_by_source"]["peternak"] > 0
     for name in ("whole months", "whole months and days around"):
         assert rows[name] == expected, name
+
+    # What the writes added up is what the rollups' rebuild from the records gives.
+    kept = await _rollups(dashat_app)
+    async with dashat_app.state.database.write_sessionmaker() as session:
+        for statement in rollups.rebuild_statements(session.get_bind().dialect.name):
+            await session.execute(text(statement))
+        await session.commit()
+    assert await _rollups(dashat_app) == kept and kept["production_spend_month"]
+
+
+async def _rollups(app: FastAPI) -> dict[str, list[tuple[object, ...]]]:
+    async with app.state.database.sessionmaker() as session:
+        return {
+            table: sorted(tuple(str(v) for v in row) for row in (await session.execute(text(f"SELECT * FROM {table}"))))  # noqa: S608
+            for table in ("distribution_month", "distribution_recipient_month", "production_spend_month")
+        }
 
 
 async def test_lists_of_one_kitchens_month_written_at_once_all_count(

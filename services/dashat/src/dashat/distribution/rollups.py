@@ -116,18 +116,27 @@ async def _add(session: AsyncSession, model: type[SQLModel], rows: list[dict[str
     await session.execute(statement)
 
 
+def ingredients_used(dialect: str) -> tuple[str, str, str, str]:
+    """SQL fragments that take a production's `ingredients_used` (as `p`) apart in the database: the FROM item
+    and each element's food group, source and cost. PostgreSQL parses each element once into typed columns
+    (`->>` would parse it again per field); SQLite reads the fields with json_extract."""
+    if dialect == "postgresql":
+        elements = "json_to_recordset(p.ingredients_used) AS e(food_group text, source text, cost bigint)"
+        return elements, "e.food_group", "e.source", "e.cost"
+    field = "json_extract(e.value, '$.{}')"
+    return (
+        "json_each(p.ingredients_used) AS e",
+        field.format("food_group"),
+        field.format("source"),
+        field.format("cost"),
+    )
+
+
 def rebuild_statements(dialect: str) -> Iterable[str]:
     """SQL that recomputes every rollup from the records themselves (for data loaded around the service, as
     the benchmarks do with COPY)."""
-    if dialect == "postgresql":
-        month = "date_trunc('month', {})::date"
-        elements = "json_to_recordset(p.ingredients_used) AS e(food_group text, source text, cost bigint)"
-        group, source, cost = "e.food_group", "e.source", "e.cost"
-    else:
-        month = "date({}, 'start of month')"
-        elements = "json_each(p.ingredients_used) AS e"
-        group, source = "json_extract(e.value, '$.food_group')", "json_extract(e.value, '$.source')"
-        cost = "json_extract(e.value, '$.cost')"
+    month = "date_trunc('month', {})::date" if dialect == "postgresql" else "date({}, 'start of month')"
+    elements, group, source, cost = ingredients_used(dialect)
     line_month, made_month = month.format("distributed_on"), month.format("p.produced_on")
     yield "DELETE FROM distribution_month"
     yield "DELETE FROM distribution_recipient_month"
@@ -143,6 +152,6 @@ def rebuild_statements(dialect: str) -> Iterable[str]:
     )
     yield (
         "INSERT INTO production_spend_month (kitchen_id, month, food_group, source, cost) "  # noqa: S608 - fixed
-        f"SELECT p.kitchen_id, {made_month}, coalesce({group}, 'unknown'), coalesce({source}, 'unknown'), sum({cost}) "
-        f"FROM production AS p, {elements} WHERE {cost} IS NOT NULL GROUP BY 1, 2, 3, 4"
+        f"SELECT p.kitchen_id, {made_month}, coalesce({group}, '{UNKNOWN}'), coalesce({source}, '{UNKNOWN}'), "
+        f"sum({cost}) FROM production AS p, {elements} WHERE {cost} IS NOT NULL GROUP BY 1, 2, 3, 4"
     )

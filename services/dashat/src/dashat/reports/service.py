@@ -282,18 +282,9 @@ def _spend_months(kitchen_ids: list[str], months: tuple[date, date]) -> Select[s
 
 
 def _spend(session: AsyncSession) -> TextClause:
-    """Ingredient spend by (kitchen, food group, source), from each production's ingredients as used: the JSON
-    array taken apart by the database (json_to_recordset on PostgreSQL, json_each on SQLite)."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Each element parsed once into typed columns (`->>` would parse the element again per field).
-        elements = "json_to_recordset(p.ingredients_used) AS e(food_group text, source text, cost bigint)"
-        field = "e.{}"
-        cost = "e.cost"
-    else:
-        elements = "json_each(p.ingredients_used) AS e"
-        field = "json_extract(e.value, '$.{}')"
-        cost = "json_extract(e.value, '$.cost')"
-    group, source = field.format("food_group"), field.format("source")
+    """Ingredient spend by (kitchen, food group, source) over some days, from each production's ingredients as
+    used, taken apart by the database."""
+    elements, group, source, cost = rollups.ingredients_used(session.get_bind().dialect.name)
     return text(
         f"SELECT p.kitchen_id, coalesce({group}, 'unknown'), coalesce({source}, 'unknown'), sum({cost}) "  # noqa: S608 - fixed fragments
         f"FROM production AS p, {elements} "
