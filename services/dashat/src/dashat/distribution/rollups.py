@@ -1,8 +1,8 @@
 """Monthly rollups of what the kitchens' report counts, kept in the same transaction as the records they sum:
 portions by kitchen, month, target group and menu; who was fed by which kitchen in which month; ingredient
-spend by kitchen, month, food group and source. A report over whole months reads these (thousands of rows for
-a kabupaten's year) instead of every line of the year; the days of a period outside whole months are read from
-the lines themselves.
+spend by kitchen, month, food group and source. A report over whole months reads these (a person fed every
+day of a month is one row, not thirty) instead of every line of the year; the days of a period outside whole
+months are read from the lines themselves.
 
 Productions and distribution lines are never changed or deleted once written (a line is only confirmed), so
 a rollup is only ever added to. Rows are added in key order, so two lists of one kitchen's month written at
