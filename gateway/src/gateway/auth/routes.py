@@ -14,15 +14,15 @@ from gateway.auth.errors import OAuthError, invalid_client
 from gateway.auth.schemas import Me, OAuthProblem, TokenResponse
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
-from kkb_shared.errors import problem_responses
+from kkb_shared.errors import InvalidInput, problem_responses
+from kkb_shared.plain_text import control_character
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 GRANT_TYPES = ("password", "client_credentials", "refresh_token")
 GRANT_TYPE_DESCRIPTION = "`password`, `client_credentials` or `refresh_token`; any other is `unsupported_grant_type`"
 MAX_FIELD_LENGTH = 4096
-FIELD_LIMIT = f"At most {MAX_FIELD_LENGTH} characters"
-FormField = Annotated[str | None, Form(description=FIELD_LIMIT)]
+FormField = Annotated[str | None, Form(description=f"At most {MAX_FIELD_LENGTH} characters")]
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -117,15 +117,15 @@ async def token(
     response_class=Response,
     responses={
         200: {"description": "Revoked, or not a refresh token this gateway holds (RFC 7009 §2.2)", "content": None},
-        400: {"model": OAuthProblem, "description": "`token` is missing or too long (`invalid_request`)"},
-        **problem_responses(503),
+        **problem_responses(422, 503),
     },
 )
 async def revoke(
     session: SessionDep,
-    token: Annotated[str | None, Form(description=f"The refresh token. {FIELD_LIMIT}")] = None,
+    token: Annotated[str, Form(description="The refresh token", min_length=1, max_length=MAX_FIELD_LENGTH)],
     token_type_hint: Annotated[
-        str | None, Form(description=f"`refresh_token` (RFC 7009); other hints are ignored. {FIELD_LIMIT}")
+        str | None,
+        Form(description="`refresh_token` (RFC 7009); other hints are ignored", max_length=MAX_FIELD_LENGTH),
     ] = None,
 ) -> Response:
     """Token revocation (RFC 7009), for signing out: the refresh token and every rotation of it (the whole
@@ -133,10 +133,8 @@ async def revoke(
     expire (minutes). A token the gateway does not hold also answers 200, so the answer tells nothing about
     which tokens exist."""
     for name, value in {"token": token, "token_type_hint": token_type_hint}.items():
-        if value is not None and len(value) > MAX_FIELD_LENGTH:
-            raise OAuthError("invalid_request", f"{name} is longer than {MAX_FIELD_LENGTH} characters")
-    if not token:
-        raise OAuthError("invalid_request", "token is required")
+        if value is not None and (why := control_character(value)):
+            raise InvalidInput(name, why)
     await service.revoke_refresh_token(session=session, refresh_token=token)
     return Response(status_code=200, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
