@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 import asyncpg
 import httpx
 from bench_results import record
+from bench_stack import served
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
@@ -271,19 +272,13 @@ async def report_at_scale(kitchens: int, lines: int, rounds: int) -> None:
         headers = tokens.headers("viewer", "6101")
         period = f"region=6101&from={year}-01-01&to={year}-12-31"
         api: list[float] = []
-        transport = httpx.ASGITransport(app=app)
-        # The app's start-up and shut-down run as under uvicorn (start-up objects frozen, the collector's setting).
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=transport, base_url="http://d", timeout=600) as http,
-        ):
+        async with served(app, "http://d") as http:
             for round_ in range(rounds + 2):
                 began = time.perf_counter()
                 answer = await http.get(f"/v1/reports/kitchens?{period}", headers=headers)
                 if round_ >= 2:  # two warm-up rounds
                     api.append((time.perf_counter() - began) * 1000)
                 assert answer.status_code == 200 and len(answer.json()["rows"]) == kitchens, answer.text[:300]
-        await app.state.database.dispose()
         raw: list[float] = []
         connection = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
         try:

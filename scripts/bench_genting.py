@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 
 import httpx
 from bench_results import record
+from bench_stack import served
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -293,12 +294,7 @@ async def dashboard_at_scale(children: int, rounds: int) -> None:
         )
         app = create_app(GentingSettings(database_url=url), verifier=tokens.verifier(), upstreams=upstreams)
         timings: list[float] = []
-        transport = httpx.ASGITransport(app=app)
-        # The app's start-up and shut-down run as under uvicorn (start-up objects frozen, the collector's setting).
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=transport, base_url="http://g", timeout=600) as http,
-        ):
+        async with served(app, "http://g") as http:
             for round_ in range(rounds + 2):
                 asked.clear()
                 began = time.perf_counter()
@@ -307,7 +303,6 @@ async def dashboard_at_scale(children: int, rounds: int) -> None:
                     timings.append((time.perf_counter() - began) * 1000)
                 assert answer.status_code == 200, answer.text[:300]
                 assert answer.json()["growth_improved"] == children, answer.text[:300]
-        await app.state.database.dispose()
         p50 = statistics.median(timings)
         print(f"\nGENTING dashboard of a kabupaten, {children:,} anak asuh (aids, ledger)")
         print(f"  p50 {p50:.0f} ms   calls to mentoring per dashboard: {len(asked)} (of up to 500 children each)")

@@ -1,10 +1,26 @@
-"""The gateway and the registry as the benchmarks start them: real processes on loopback ports, on the
-databases a benchmark made, the registry trusting the gateway's keys."""
+"""How the benchmarks run the programs: the gateway and the registry as real processes on loopback ports, on
+the databases a benchmark made, the registry trusting the gateway's keys; or one program in process."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def served(app: FastAPI, base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of `app` in this process, with the app's start-up and shut-down run as uvicorn runs them
+    (start-up objects frozen, the collector's setting; the database closed at the end)."""
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url, timeout=3600) as client,
+    ):
+        yield client
 
 
 def gateway_and_registry_env(
