@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BigInteger, Column
+from sqlalchemy import BigInteger, Column, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
@@ -105,11 +105,12 @@ async def _add(session: AsyncSession, model: type[SQLModel], rows: list[dict[str
         return
     dialect = session.get_bind().dialect.name
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model).values(rows)
-    keys = [column.name for column in model.__table__.primary_key.columns]  # type: ignore[attr-defined]
+    mapper = inspect(model)
+    keys = [column.name for column in mapper.primary_key]
     if summed is None:
         statement = statement.on_conflict_do_nothing(index_elements=keys)
     else:
-        current = model.__table__.c[summed]  # type: ignore[attr-defined]
+        current = mapper.columns[summed]
         statement = statement.on_conflict_do_update(
             index_elements=keys, set_={summed: current + statement.excluded[summed]}
         )
