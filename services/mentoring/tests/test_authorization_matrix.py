@@ -94,6 +94,12 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         body=lambda w: {"sex": "female", "age_days": 300, "weight_kg": 8.0},
         elsewhere=None,
     ),
+    ("GET", "/v1/growth/standards/{indicator}"): Recipe(
+        "GET",
+        lambda w: "/v1/growth/standards/weight_for_age?sex=female",
+        EVERYONE | {"integration_without_scope"},
+        elsewhere=None,
+    ),
     ("GET", "/v1/reports/achievement"): Recipe(
         "GET", lambda w: "/v1/reports/achievement", READERS | {"viewer"}, elsewhere=None
     ),

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kkb_shared import clock
 from mentoring.growth.rules import Classification, Flag
-from mentoring.growth.who import LAST_AGE_DAY, Position, Sex
+from mentoring.growth.who import LAST_AGE_DAY, Indicator, Position, Sex
 
 
 class AssessmentRequest(BaseModel):
@@ -65,3 +65,23 @@ class AssessmentRead(BaseModel):
     length_used_cm: float | None = Field(description="The length after any 0.7 cm position adjustment")
     flags: list[Flag] = Field(description="WHO plausibility flags")
     table_version: str
+
+
+class CurvePoint(BaseModel):
+    x: float = Field(description="Age in completed months, or length/height in cm, by the indicator")
+    sd_minus3: float
+    sd_minus2: float
+    median: float
+    sd_plus2: float
+    sd_plus3: float
+
+
+class GrowthStandard(BaseModel):
+    """The lines of a WHO 2006 growth chart, drawn from the same LMS tables that score the measurements."""
+
+    indicator: Indicator
+    sex: Sex
+    x_unit: Literal["month", "cm"]
+    y_unit: Literal["cm", "kg"]
+    table_version: str
+    points: list[CurvePoint]
