@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 TEST_WORKERS ?= 2
 
-.PHONY: run test test-fast lint typecheck test-sqlite test-postgresql bench contract fmt migrate sync
+.PHONY: run test test-fast browser lint typecheck test-sqlite test-postgresql bench contract fmt migrate sync
 
 .tools/bin/uv:
 	python3 -m venv .tools && .tools/bin/pip install --quiet uv
@@ -18,14 +18,18 @@ sync: $(UV)
 run: sync
 	exec $(PY) scripts/run.py
 
-test: sync lint typecheck test-sqlite test-postgresql
+test: sync browser lint typecheck test-sqlite test-postgresql
+
+# The console's browser tests drive Debian's Chromium; without it they fail (never skip), so it is installed here.
+browser:
+	command -v chromium >/dev/null || apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
 
 lint:
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
 typecheck:
-	$(PY) -m mypy shared/src gateway/src services/*/src scripts
+	$(PY) -m mypy shared/src gateway/src services/*/src web/src scripts
 
 # The quick loop while working: unit and API tests on SQLite, without the real-process suites and slow tests.
 test-fast: sync

@@ -1,6 +1,6 @@
-"""`make run`: migrate every database, load demo data, start the gateway and the four services, print the
-docs URL and the demo users. A process that exits is started again after a growing pause (its output still
-shown); Ctrl-C (SIGINT) or SIGTERM stops every process it started."""
+"""`make run`: migrate every database, load demo data, start the gateway, the four services and the web
+console, print the docs and console URLs and the demo users. A process that exits is started again after a
+growing pause (its output still shown); Ctrl-C (SIGINT) or SIGTERM stops every process it started."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from platform_processes import Supervisor, start, wait_healthy
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SERVICES = {"registry": 8001, "mentoring": 8002, "genting": 8003, "dashat": 8004}
+WEB_PORT = 8005
 STARTUP_TIMEOUT = 60.0
 
 
@@ -41,6 +42,14 @@ def environment() -> dict[str, str]:
     env.setdefault("KKB_DASHAT_GENTING_URL", f"http://127.0.0.1:{port_of('genting', 8003)}")
     env.setdefault("KKB_GENTING_MENTORING_URL", f"http://127.0.0.1:{port_of('mentoring', 8002)}")
     env.setdefault("KKB_GENTING_DASHAT_URL", f"http://127.0.0.1:{port_of('dashat', 8004)}")
+    # The console: reached through the gateway at /app/, calling the gateway's API with each person's token.
+    env.setdefault("KKB_WEB_PORT", str(port_of("web", WEB_PORT)))
+    env.setdefault("KKB_WEB_GATEWAY_URL", gateway)
+    env.setdefault("KKB_WEB_JWKS_URL", f"{gateway}/.well-known/jwks.json")
+    env.setdefault("KKB_GATEWAY_WEB_URL", f"http://127.0.0.1:{port_of('web', WEB_PORT)}")
+    # The console signs people in from its own address and names their browser in X-Forwarded-For; on this one
+    # machine every process is on loopback, so the gateway trusts that header from loopback.
+    env.setdefault("KKB_GATEWAY_TRUSTED_PROXIES", '["127.0.0.1"]')
     return env
 
 
@@ -60,11 +69,12 @@ def banner(env: dict[str, str]) -> str:
     from gateway.demo import DEMO_CLIENT_ID, DEMO_USERS
 
     gateway = f"http://127.0.0.1:{port_of('gateway', 8000)}"
-    services = ", ".join(f"{name} :{env['KKB_' + name.upper() + '_PORT']}" for name in SERVICES)
+    services = ", ".join(f"{name} :{env['KKB_' + name.upper() + '_PORT']}" for name in (*SERVICES, "web"))
     lines = [
         "",
         "Kampung KB platform is running (embedded SQLite, demo data).",
         f"  API docs:  {gateway}/docs",
+        f"  Console:   {gateway}/app/",
         f"  Gateway:   {gateway}   (services: {services})",
         f"  Demo users (password: {demo_password()}):",
         *(f"    {u.username:<9} {u.role.value:<9} {u.region or 'national':<11} {u.about}" for u in DEMO_USERS),
@@ -94,10 +104,11 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     try:
-        for name in ("gateway", *SERVICES):
+        for name in ("gateway", *SERVICES, "web"):
             supervisor.add(name, start(name, env))
+        ports = {"gateway": 8000, **SERVICES, "web": WEB_PORT}
         for name, child in supervisor.children.items():
-            url = f"http://127.0.0.1:{port_of(name, SERVICES.get(name, 8000))}/healthz"
+            url = f"http://127.0.0.1:{port_of(name, ports[name])}/healthz"
             wait_healthy(url, child.process, timeout=STARTUP_TIMEOUT)
         step(["kkb-mentoring", "demo"], env)  # its targets come from the running registry
         step(["kkb-genting", "demo"], env)  # eligibility comes from the running registry and mentoring

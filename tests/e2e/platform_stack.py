@@ -60,10 +60,16 @@ class Stack:
 
 @contextmanager
 def platform(
-    database_factory: Callable[[str], str], prefix: str, password: str, files: Path, extra_env: dict[str, str]
+    database_factory: Callable[[str], str],
+    prefix: str,
+    password: str,
+    files: Path,
+    extra_env: dict[str, str],
+    *,
+    web: bool = False,
 ) -> Iterator[Stack]:
-    """Start every program (databases named `{prefix}_{program}`; the signing key and uploads in `files`);
-    stop every one on the way out."""
+    """Start every program (databases named `{prefix}_{program}`; the signing key and uploads in `files`), and
+    the web console behind the gateway with `web`; stop every one on the way out."""
     databases = {name: database_factory(f"{prefix}_{name}") for name in ALEMBIC}
     for name, url in databases.items():
         upgrade(ALEMBIC[name], url)
@@ -76,7 +82,7 @@ def platform(
             del os.environ["KKB_DEMO_PASSWORD"]
         else:
             os.environ["KKB_DEMO_PASSWORD"] = previous
-    ports = {name: processes.free_port() for name in ALEMBIC}
+    ports = {name: processes.free_port() for name in (*ALEMBIC, "web")}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     env = {
         **os.environ,
@@ -105,12 +111,38 @@ def platform(
         "KKB_DASHAT_GENTING_URL": urls["genting"],
         "KKB_DASHAT_MENTORING_URL": urls["mentoring"],
     }
+    env |= {  # the console, as `make run` wires it
+        "KKB_WEB_PORT": str(ports["web"]),
+        "KKB_WEB_GATEWAY_URL": urls["gateway"],
+        "KKB_WEB_JWKS_URL": f"{urls['gateway']}/.well-known/jwks.json",
+        "KKB_WEB_LOG_LEVEL": "WARNING",
+        "KKB_GATEWAY_WEB_URL": urls["web"],
+        "KKB_GATEWAY_TRUSTED_PROXIES": '["127.0.0.1"]',
+    }
     env |= extra_env
     running = Stack(urls, env, {}, databases, password)
     try:
-        for name in ("gateway", *SERVICES):
+        for name in ("gateway", *SERVICES, *(["web"] if web else [])):
             running.start(name)
         yield running
     finally:
         for name in list(running.running):
             running.stop(name)
+
+
+def load_demo_data(stack: Stack) -> None:
+    """The demo data `make run` loads, by the same commands, into a running stack: the registry's families
+    (assessed), then mentoring's teams and visits, GENTING's sponsor and DASHAT's kitchen, which read them."""
+    for command in (
+        ["registry", "demo"],
+        ["registry", "reassess"],
+        ["mentoring", "demo"],
+        ["genting", "demo"],
+        ["dashat", "demo"],
+    ):
+        subprocess.run(
+            [str(processes.BIN / f"kkb-{command[0]}"), *command[1:]],
+            env=stack.env | {"KKB_DEMO_PASSWORD": stack.password},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )

@@ -1,5 +1,6 @@
-"""Routing `/{service}/v1/...` to the services: one pooled client per upstream, bodies streamed both ways,
-only the headers that matter passed on. Down → 503, too slow → 504, garbage → 502; never a crash."""
+"""Routing `/{service}/v1/...` to the services, and `/app/...` to the web console: one pooled client per
+upstream, bodies streamed both ways, only the headers that matter passed on. Down → 503, too slow → 504,
+garbage → 502; never a crash."""
 
 from __future__ import annotations
 
@@ -64,6 +65,11 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
+# The console's pages are a browser's: its cookies (the console's own sign-in) go with them, and the console
+# learns the browser's address from the gateway alone (any X-Forwarded-For the caller sent is replaced).
+WEB = "web"
+WEB_PREFIX = "/app"
+WEB_REQUEST_HEADERS = (FORWARDED_REQUEST_HEADERS - {b"authorization"}) | {b"cookie", b"origin", b"referer"}
 DROPPED_RESPONSE_HEADERS = frozenset(
     name.encode() for name in HOP_BY_HOP | {"x-request-id", "x-correlation-id", "server", "date"}
 )
@@ -133,13 +139,18 @@ class Upstreams:
             name: Upstream(settings.upstream_url(name), transport or pooled_transport(limits), timeout)
             for name in SERVICES
         }
+        self.web = Upstream(settings.web_url, transport or pooled_transport(limits), timeout)
 
     @property
     def clients(self) -> dict[str, httpx.AsyncClient]:
+        """The programs' services (whose OpenAPI documents are merged); the console is not among them."""
         return {name: upstream.client for name, upstream in self.services.items()}
 
+    def upstream(self, name: str) -> Upstream:
+        return self.web if name == WEB else self.services[name]
+
     async def aclose(self) -> None:
-        for client in self.clients.values():
+        for client in [*self.clients.values(), self.web.client]:
             await client.aclose()
 
 
@@ -228,6 +239,7 @@ class Proxy:
         self.upstreams = upstreams
         self.traced = traced
         self.routes = {service: ProxiedRoute(f"/{service}/v1/{{path:path}}") for service in SERVICES}
+        self.routes[WEB] = ProxiedRoute(f"{WEB_PREFIX}/{{path:path}}")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -238,16 +250,17 @@ class Proxy:
 
     async def forward(self, scope: Scope, receive: Receive) -> Response:
         path: str = scope["path"]
-        service = path.split("/", 2)[1]
+        web = path == WEB_PREFIX or path.startswith(WEB_PREFIX + "/")
+        service = WEB if web else path.split("/", 2)[1]
         route = scope["route"] = self.routes[service]
-        scope["path_params"] = {"path": path[len(service) + 5 :]}
+        scope["path_params"] = {"path": path[len(WEB_PREFIX) + 1 :] if web else path[len(service) + 5 :]}
         method: str = scope["method"]
         if self.traced:  # the instrumentation names spans by the app's routes, and the proxy is none of them
             tracing.name_server_span(method, route.path)
         raw_path: bytes = scope.get("raw_path") or path.encode()
         if not _is_safe(raw_path):
             raise NotFound("No such route")
-        target = raw_path[len(service) + 1 :]
+        target = raw_path if web else raw_path[len(service) + 1 :]  # the console's paths are the gateway's
         takes_body = method in BODY_METHODS
         if method not in PROXIED_METHODS or (not takes_body and _declares_body(scope)):
             await self._refuse(service, method, target.decode("latin-1"))
@@ -255,8 +268,8 @@ class Proxy:
             target += b"?" + query
         body = RequestBody(receive) if takes_body else None
         try:
-            upstream = await self.upstreams.services[service].send(
-                method, target.decode("latin-1"), self._headers(scope, takes_body), body
+            upstream = await self.upstreams.upstream(service).send(
+                method, target.decode("latin-1"), self._headers(scope, takes_body, web=web), body
             )
         except (
             BodyTooLarge,
@@ -273,7 +286,7 @@ class Proxy:
         declares): a method not among them is 405 with that `Allow`, as if the service had answered; a body on
         one of them is 400."""
         try:
-            probe = await self.upstreams.services[service].client.options(path)
+            probe = await self.upstreams.upstream(service).client.options(path)
         except httpx.HTTPError as exc:
             raise _problem(service, exc, None) from exc
         if probe.status_code == 404:
@@ -287,13 +300,18 @@ class Proxy:
             raise MethodNotAllowed(f"{method} is not one of this path's methods", headers={"Allow": ", ".join(allowed)})
         raise BadRequest(f"A {method} request takes no body", errors=[FieldError("body", "must be empty")])
 
-    def _headers(self, scope: Scope, takes_body: bool) -> list[tuple[bytes, bytes]]:
+    def _headers(self, scope: Scope, takes_body: bool, *, web: bool = False) -> list[tuple[bytes, bytes]]:
+        passed = WEB_REQUEST_HEADERS if web else FORWARDED_REQUEST_HEADERS
         headers = [
             (name, value)
             for name, value in scope["headers"]
-            if name in FORWARDED_REQUEST_HEADERS and (takes_body or name not in BODY_HEADERS)
+            if name in passed and (takes_body or name not in BODY_HEADERS)
         ]
         headers.append((b"x-request-id", (correlation_id.get() or "").encode()))
+        if web:
+            client = scope.get("client")
+            headers.append((b"x-forwarded-for", (client[0] if client else "").encode("latin-1")))
+            headers.append((b"x-forwarded-proto", scope.get("scheme", "http").encode("latin-1")))
         if self.traced:
             text = [(name.decode(), value.decode("latin-1")) for name, value in headers]
             tracing.inject_context(text)
@@ -309,17 +327,17 @@ def _declares_body(scope: Scope) -> bool:
 
 
 class ProxyFirst:
-    """Sends `/{service}/v1/...` down its own short stack (the app's own middleware around `Proxy`) and every
-    other request to the gateway's FastAPI app."""
+    """Sends `/{service}/v1/...` and the console's `/app/...` down their own short stack (the app's own
+    middleware around `Proxy`) and every other request to the gateway's FastAPI app."""
 
-    PREFIXES = tuple(f"/{service}/v1/" for service in SERVICES)
+    PREFIXES = (*(f"/{service}/v1/" for service in SERVICES), f"{WEB_PREFIX}/")
 
     def __init__(self, app: ASGIApp, proxied: ASGIApp) -> None:
         self.app = app
         self.proxied = proxied
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(self.PREFIXES):
+        if scope["type"] == "http" and (scope["path"].startswith(self.PREFIXES) or scope["path"] == WEB_PREFIX):
             await self.proxied(scope, receive, send)
         else:
             await self.app(scope, receive, send)

@@ -31,6 +31,7 @@ class GatewaySettings(ServiceSettings):
     mentoring_url: str = "http://127.0.0.1:8002"
     genting_url: str = "http://127.0.0.1:8003"
     dashat_url: str = "http://127.0.0.1:8004"
+    web_url: str = Field(default="http://127.0.0.1:8005", description="The web console, relayed at /app/")
     upstream_connect_timeout: float = Field(default=2.0, gt=0)
     upstream_timeout: float = Field(default=30.0, gt=0)
     upstream_max_connections: int = Field(default=100, ge=1)

@@ -35,7 +35,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-REAL_PROCESS_SUITES = {("tests", "e2e"), ("tests", "contract")}
+REAL_PROCESS_SUITES = {("tests", "e2e"), ("tests", "contract"), ("tests", "browser")}
 # The date the services' rules read in tests (`kkb_shared.clock`): a Monday in the middle of a month, so that
 # "this week" and "this month" hold the days around it whatever day the suite runs. The real-process suites talk
 # to servers on the system clock, and use the system date.
@@ -47,7 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
     stack.enter_context(clock.fixed_today(FIXED_TODAY))
     config.add_cleanup(stack.close)
     config.addinivalue_line(
-        "markers", "e2e: runs the platform's programs as real processes (tests/e2e, tests/contract)"
+        "markers", "e2e: runs the platform's programs as real processes (tests/e2e, tests/contract, tests/browser)"
     )
     config.addinivalue_line("markers", "slow: takes seconds on its own; `make test-fast` leaves it out")
 

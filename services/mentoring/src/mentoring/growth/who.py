@@ -160,13 +160,14 @@ def curves(indicator: Indicator, sex: Sex) -> list[tuple[float, tuple[float, ...
     """The chart lines (-3, -2, 0, +2, +3 SD) of an indicator, from its LMS table: for the by-age tables one
     point per completed month from birth to 60 months (x in months), for the by-length tables one point per
     half centimetre over the table's range (x in cm). Each point is (x, values at CURVE_SDS)."""
+    points: list[tuple[float, Lms]]
     if indicator in (Indicator.LENGTH_FOR_AGE, Indicator.WEIGHT_FOR_AGE):
         name = "lenanthro" if indicator is Indicator.LENGTH_FOR_AGE else "weianthro"
-        points = [(month, by_age(name, sex, round(month * DAYS_PER_MONTH))) for month in range(61)]
+        points = [(float(month), by_age(name, sex, round(month * DAYS_PER_MONTH))) for month in range(61)]
     else:
         name, (low, high) = (
             ("wflanthro", WFL_RANGE_CM) if indicator is Indicator.WEIGHT_FOR_LENGTH else ("wfhanthro", WFH_RANGE_CM)
         )
         steps = round((high - low) * 2)
         points = [(low + step / 2, by_length(name, sex, low + step / 2)) for step in range(steps + 1)]
-    return [(float(x), tuple(round(lms.value_at(sd), 3) for sd in CURVE_SDS)) for x, lms in points]
+    return [(x, tuple(round(lms.value_at(sd), 3) for sd in CURVE_SDS)) for x, lms in points]

@@ -1,0 +1,57 @@
+"""The console in a real browser: the whole platform as real processes (the console among them) with the demo
+data `make run` loads, and Debian's Chromium driven by Playwright. Chromium missing is a failure, never a
+skip: `make test` installs it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from platform_stack import Stack, load_demo_data, platform
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+# As root in a container, and with no traffic to Google's hosts (the machine's network is closed).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "browser-demo-password"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def console(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    files = tmp_path_factory.mktemp("console")
+    with platform(database_factory, "browser", PASSWORD, files, {}, web=True) as stack:
+        load_demo_data(stack)
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package", pytrace=False)
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(backend: str) -> Path:
+    folder = SCREENSHOTS / backend
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

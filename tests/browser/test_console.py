@@ -1,0 +1,304 @@
+"""The web console in headless Chromium, against the whole platform with the demo data: each role's home,
+the KRS drill-down and its downloads (equal to the API's answers), recording a visit (a refused one shows the
+problem next to its field), the timeline and growth chart, the sign-in cookies, renewal and sign-out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from platform_stack import Stack
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+pytestmark = pytest.mark.xdist_group("browser")
+PHONE = {"width": 360, "height": 740}
+PAGE_BUDGET_BYTES = 200_000
+HOMES = {
+    "admin": "/app/krs",
+    "operator": "/app/krs",
+    "viewer": "/app/krs",
+    "kader": "/app/families",
+    "bidan": "/app/families",
+    "ota": "/app/sponsor",
+    "dapur": "/app/kitchen",
+}
+
+
+def app_url(console: Stack, path: str) -> str:
+    return console.urls["gateway"] + path
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    opened = browser.new_context(viewport=PHONE, accept_downloads=True)
+    yield opened
+    opened.close()
+
+
+def sign_in(context: BrowserContext, console: Stack, username: str) -> Page:
+    page = context.new_page()
+    page.goto(app_url(console, "/app/"))
+    expect(page).to_have_url(re.compile(r"/app/login"))
+    page.fill("#username", username)
+    page.fill("#password", console.password)
+    page.click("form[action='/app/login'] button[type=submit]")
+    expect(page).to_have_url(re.compile(HOMES[username].replace("/", r"\/") + r"(\?|$)"))
+    return page
+
+
+def api(console: Stack, username: str, path: str, **params: Any) -> httpx.Response:
+    answer = httpx.get(app_url(console, path), params=params, headers=console.bearer(username), timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer
+
+
+def table_of(page: Page) -> dict[str, dict[str, int]]:
+    """The KRS table as the page shows it: by region code (and `total`), each column's number."""
+    rows: dict[str, dict[str, int]] = {}
+    for row in page.locator("#krs-table tr[data-code]").all():
+        code = row.get_attribute("data-code") or ""
+        rows[code] = {
+            cell.get_attribute("data-field") or "": int(cell.get_attribute("data-value") or "0")
+            for cell in row.locator("td[data-field]").all()
+        }
+    return rows
+
+
+def assert_table_equals_api(page: Page, report: dict[str, Any]) -> None:
+    shown = table_of(page)
+    assert set(shown) == {row["code"] for row in report["rows"]} | {"total"}
+    for row in report["rows"]:
+        assert shown[row["code"]] == {field: row[field] for field in shown[row["code"]]}, row["code"]
+    assert shown["total"] == {field: report["total"][field] for field in shown["total"]}
+    assert len(shown["total"]) == 15  # every Verval KRS column: counts, targets, each risk factor and the 4 Terlalu
+
+
+@pytest.mark.parametrize("username", list(HOMES))
+def test_each_role_lands_on_its_home_with_its_tokens_out_of_scripts_reach(
+    context: BrowserContext, console: Stack, screenshots: Path, username: str
+) -> None:
+    page = sign_in(context, console, username)
+    expect(page.locator("h1")).to_be_visible()
+    page.screenshot(path=str(screenshots / f"home-{username}.png"), full_page=True)
+    assert page.evaluate("document.cookie") == ""  # HttpOnly: no page script can read a token
+    cookies = {cookie["name"]: cookie for cookie in context.cookies()}
+    for name in ("kkb_at", "kkb_rt"):
+        assert cookies[name]["httpOnly"] and cookies[name]["secure"]
+        assert cookies[name]["sameSite"] == "Strict" and cookies[name]["path"] == "/app"
+    assert page.evaluate("JSON.stringify(localStorage) + JSON.stringify(sessionStorage)") == "{}{}"
+
+
+def test_the_krs_table_drills_down_to_a_desa_and_equals_the_api(
+    context: BrowserContext, console: Stack, screenshots: Path
+) -> None:
+    page = sign_in(context, console, "operator")
+    assert_table_equals_api(
+        page, api(console, "operator", "/registry/v1/reports/krs", region="6101", level="kecamatan").json()
+    )
+    page.screenshot(path=str(screenshots / "krs-kabupaten.png"), full_page=True)
+
+    page.click("#krs-table a:text-is('Tebas')")
+    expect(page).to_have_url(re.compile(r"region=610104$"))
+    assert_table_equals_api(
+        page, api(console, "operator", "/registry/v1/reports/krs", region="610104", level="desa").json()
+    )
+
+    page.click("#krs-table a:text-is('Dungun Perapakan')")
+    expect(page).to_have_url(re.compile(r"region=6101042015$"))
+    desa = api(console, "operator", "/registry/v1/reports/krs", region="6101042015", level="desa").json()
+    assert_table_equals_api(page, desa)
+    assert desa["total"]["krs_families"] > 0  # the demo's desa: a drill-down that ends on real numbers
+    page.screenshot(path=str(screenshots / "krs-desa.png"), full_page=True)
+
+    with page.expect_download() as csv_download:
+        page.click("text=Unduh CSV")
+    api_csv = api(console, "operator", "/registry/v1/reports/krs.csv", region="6101042015", level="desa")
+    assert Path(csv_download.value.path()).read_bytes() == api_csv.content
+
+    with page.expect_download() as xlsx_download:
+        page.click("text=Unduh XLSX")
+    assert xlsx_download.value.suggested_filename == "krs-6101042015.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    by_csv = list(csv.DictReader(io.StringIO(api_csv.text)))
+    header = rows[0]
+    assert [dict(zip(header, row, strict=True))["krs_families"] for row in rows[1:]] == [
+        int(row["krs_families"]) for row in by_csv
+    ]
+
+    page.click(".trail a:text-is('Kabupaten Sambas')")
+    expect(page).to_have_url(re.compile(r"region=6101$"))
+
+
+def test_a_viewer_sees_tables_but_a_family_list_is_refused_with_the_apis_reason(
+    context: BrowserContext, console: Stack
+) -> None:
+    page = sign_in(context, console, "viewer")
+    expect(page.locator("#krs-table")).to_be_visible()
+    answer = page.goto(app_url(console, "/app/families"))
+    assert answer is not None and answer.status == 403
+    expect(page.locator(".problem")).not_to_be_empty()
+    api_detail = httpx.get(app_url(console, "/registry/v1/families"), headers=console.bearer("viewer")).json()["detail"]
+    expect(page.locator(".problem")).to_have_text(api_detail)
+
+
+def chart_dots(page: Page) -> int:
+    return page.locator("figure.chart").nth(1).locator("circle.dot").count()  # weight-for-age
+
+
+def test_a_kader_records_a_visit_a_refused_one_shows_the_field_and_the_timeline_and_chart_show_it(
+    context: BrowserContext, console: Stack, screenshots: Path
+) -> None:
+    page = sign_in(context, console, "kader")
+    page.fill("#q", "Hendra")
+    page.click("form[role=search] button")
+    page.locator("#member-results a").first.click()
+    expect(page).to_have_url(re.compile(r"/app/families/[0-9a-f-]{36}$"))
+    family_url = page.url
+    child_row = (
+        page.locator("#members tbody tr")
+        .filter(has=page.locator("a:text-is('Grafik pertumbuhan')"))
+        .filter(has=page.locator("a:text-is('Catat kunjungan')"))
+        .first
+    )
+    visits_before = page.locator("#timeline li[data-kind=ev_visit]").count()
+
+    child_row.locator("a:text-is('Grafik pertumbuhan')").click()
+    member_id = page.url.split("/")[-2]
+    growth = api(console, "kader", f"/mentoring/v1/children/{member_id}/growth").json()
+    dots_before, weighings_before = chart_dots(page), page.locator("#weighings tbody tr").count()
+    assert weighings_before == len(growth["points"]) and dots_before == len(growth["points"])
+    last = growth["points"][-1]
+
+    page.goto(family_url)
+    child_row.locator("a:text-is('Catat kunjungan')").click()
+    page.fill("#weight_kg", "400")
+    page.click("button:text-is('Simpan')")
+    expect(page.locator("#weight_kg-error")).to_be_visible()  # the API's 422, next to its field
+    expect(page.locator("#weight_kg")).to_have_attribute("aria-invalid", "true")
+    page.screenshot(path=str(screenshots / "visit-refused.png"), full_page=True)
+
+    page.fill("#weight_kg", f"{last['weight_kg'] + 0.2:.2f}")
+    page.fill("#length_cm", f"{last['length_cm'] + 0.4:.1f}")
+    page.check(f"input[name=position][value={last['position']}]")
+    page.fill("#visited_on", date.today().isoformat())
+    page.click("button:text-is('Simpan')")
+    expect(page).to_have_url(re.compile(r"/app/families/[0-9a-f-]{36}\?saved=visit$"))
+    expect(page.locator("#timeline li[data-kind=ev_visit]")).to_have_count(visits_before + 1)
+    expect(page.locator(f"#timeline li[data-kind=ev_visit] time[datetime='{date.today().isoformat()}']")).to_have_count(
+        1
+    )
+    page.screenshot(path=str(screenshots / "family-timeline.png"), full_page=True)
+
+    page.goto(app_url(console, f"/app/children/{member_id}/growth"))
+    assert chart_dots(page) == dots_before + 1
+    expect(page.locator("#weighings tbody tr")).to_have_count(weighings_before + 1)
+    assert page.locator("#weighings tbody tr").last.locator("td.mark").inner_text() in {"N", "T", "2T", "B", "O", "–"}
+    page.screenshot(path=str(screenshots / "growth-chart.png"), full_page=True)
+
+
+def test_an_expired_access_token_is_renewed_from_the_refresh_token(context: BrowserContext, console: Stack) -> None:
+    page = sign_in(context, console, "kader")
+    before = {cookie["name"]: cookie for cookie in context.cookies()}
+    context.add_cookies([{**before["kkb_at"], "value": "expired.or.forged"}])  # type: ignore[list-item]
+    answer = page.goto(app_url(console, "/app/families"))
+    assert answer is not None and answer.status == 200
+    after = {cookie["name"]: cookie["value"] for cookie in context.cookies()}
+    assert after["kkb_at"] not in ("expired.or.forged", before["kkb_at"]["value"])
+    assert after["kkb_rt"] != before["kkb_rt"]["value"]  # rotated: the old one is used up
+    used = httpx.post(
+        app_url(console, "/auth/token"),
+        data={"grant_type": "refresh_token", "refresh_token": before["kkb_rt"]["value"]},
+    )
+    assert used.status_code == 400
+
+
+def test_sign_out_ends_the_sign_in_at_the_gateway(context: BrowserContext, console: Stack) -> None:
+    page = sign_in(context, console, "bidan")
+    refresh = next(cookie["value"] for cookie in context.cookies() if cookie["name"] == "kkb_rt")
+    page.click("button:text-is('Keluar')")
+    expect(page).to_have_url(re.compile(r"/app/login$"))
+    assert not {"kkb_at", "kkb_rt"} & {cookie["name"] for cookie in context.cookies()}
+    page.goto(app_url(console, "/app/families"))
+    expect(page).to_have_url(re.compile(r"/app/login\?next="))
+    revoked = httpx.post(
+        app_url(console, "/auth/token"), data={"grant_type": "refresh_token", "refresh_token": refresh}
+    )
+    assert revoked.status_code == 400
+
+
+def test_a_wrong_password_is_told_and_nothing_is_stored(context: BrowserContext, console: Stack) -> None:
+    page = context.new_page()
+    page.goto(app_url(console, "/app/login"))
+    page.fill("#username", "kader")
+    page.fill("#password", "not-the-password")
+    page.click("form[action='/app/login'] button[type=submit]")
+    expect(page.locator("#sign-in-problem")).to_have_text("Nama pengguna atau kata sandi salah.")
+    assert not {"kkb_at", "kkb_rt"} & {cookie["name"] for cookie in context.cookies()}
+
+
+def page_weight(context: BrowserContext, url: str) -> tuple[int, int]:
+    """Bytes of everything a fresh load of `url` fetched, and how wide the page lays out."""
+    page = context.new_page()
+    sizes: list[int] = []
+    page.on("response", lambda response: sizes.append(len(response.body())))
+    answer = page.goto(url)
+    assert answer is not None and answer.status == 200, url
+    page.wait_for_load_state("networkidle")
+    width = int(page.evaluate("document.documentElement.scrollWidth"))
+    page.close()
+    return sum(sizes), width
+
+
+def test_pages_fit_a_phone_and_a_slow_network(browser: Browser, context: BrowserContext, console: Stack) -> None:
+    """Each page with everything it loads stays under 200 kB, and no page is wider than a 360 px screen (wide
+    tables scroll inside their own box)."""
+    page = sign_in(context, console, "kader")
+    page.click("#family-list a >> nth=0")
+    family = page.url
+    growth = app_url(console, page.locator("a:text-is('Grafik pertumbuhan')").first.get_attribute("href") or "")
+    urls = [app_url(console, "/app/families"), family, growth]
+    operator = browser.new_context(viewport=PHONE)
+    try:
+        sign_in(operator, console, "operator")
+        checked = [(operator, app_url(console, "/app/krs?region=610104")), *((context, url) for url in urls)]
+        for browsing, url in checked:
+            size, width = page_weight(browsing, url)
+            assert 0 < size < PAGE_BUDGET_BYTES, (url, size)
+            assert width <= PHONE["width"], (url, width)
+    finally:
+        operator.close()
+
+
+def test_english_is_the_second_language_with_its_own_number_format(context: BrowserContext, console: Stack) -> None:
+    page = sign_in(context, console, "operator")
+    page.click("a:text-is('English')")
+    expect(page.locator("h1")).to_have_text("Families at risk of stunting")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.click("a:text-is('Bahasa Indonesia')")
+    expect(page.locator("h1")).to_have_text("Keluarga Berisiko Stunting")
+
+
+def test_a_sponsor_sees_aliases_never_a_nik_and_a_kitchen_its_menus_costs(
+    context: BrowserContext, console: Stack
+) -> None:
+    page = sign_in(context, console, "ota")
+    children = api(console, "ota", "/genting/v1/anak-asuh", limit=200).json()["items"]
+    assert children
+    expect(page.locator("#anak-asuh tbody tr")).to_have_count(len(children))
+    assert not re.search(r"\b\d{16}\b", page.content())  # no NIK or No. KK anywhere on the page
+    page.click("button:text-is('Keluar')")
+
+    kitchen = sign_in(context, console, "dapur")
+    kitchens = api(console, "dapur", "/dashat/v1/kitchens").json()["items"]
+    menus = api(console, "dapur", f"/dashat/v1/kitchens/{kitchens[0]['id']}/menus", limit=200).json()["items"]
+    shown = kitchen.locator("table.menus tbody tr td:nth-child(5)").all_inner_texts()
+    assert shown == [f"Rp {menu['cost_per_portion']:,}".replace(",", ".") for menu in menus]

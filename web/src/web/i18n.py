@@ -1,0 +1,162 @@
+"""The interface in Indonesian, with English as the second language (a person's choice, kept in a cookie), and
+numbers, percentages, dates and rupiah in the chosen language's format (Babel's CLDR data)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+DEFAULT_LANGUAGE = "id"
+LOCALES = {"id": "id_ID", "en": "en_ID"}
+
+# key: (Indonesian, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    "app": ("Kampung KB", "Kampung KB"),
+    "skip": ("Lewati ke isi", "Skip to content"),
+    "sign_in": ("Masuk", "Sign in"),
+    "sign_out": ("Keluar", "Sign out"),
+    "username": ("Nama pengguna", "Username"),
+    "password": ("Kata sandi", "Password"),
+    "sign_in_failed": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
+    "signed_in_as": ("Masuk sebagai", "Signed in as"),
+    "language": ("Bahasa", "Language"),
+    "home": ("Beranda", "Home"),
+    "krs": ("Keluarga Berisiko Stunting", "Families at risk of stunting"),
+    "krs_short": ("Tabel KRS", "KRS table"),
+    "families": ("Keluarga", "Families"),
+    "sponsor": ("Anak asuh saya", "My anak asuh"),
+    "kitchen": ("Dapur DASHAT", "DASHAT kitchen"),
+    "region": ("Wilayah", "Region"),
+    "indonesia": ("Indonesia", "Indonesia"),
+    "total": ("Jumlah", "Total"),
+    "download_csv": ("Unduh CSV", "Download CSV"),
+    "download_xlsx": ("Unduh XLSX", "Download XLSX"),
+    "fresh_as_of": ("Penilaian tertua dihitung", "Oldest assessment counted"),
+    "col_families": ("Keluarga", "Families"),
+    "col_sasaran": ("Keluarga sasaran", "Target families"),
+    "col_krs": ("KRS", "At risk (KRS)"),
+    "col_pus": ("PUS", "PUS"),
+    "col_ibu_hamil": ("Ibu hamil", "Pregnant"),
+    "col_baduta": ("Baduta", "Baduta (0-23 m)"),
+    "col_balita": ("Balita", "Balita (24-59 m)"),
+    "col_catin": ("Catin", "Catin"),
+    "col_air": ("Air minum tidak layak", "No safe water"),
+    "col_jamban": ("Jamban tidak layak", "No proper latrine"),
+    "col_muda": ("Terlalu muda", "Too young"),
+    "col_tua": ("Terlalu tua", "Too old"),
+    "col_dekat": ("Terlalu dekat", "Too close"),
+    "col_banyak": ("Terlalu banyak", "Too many"),
+    "col_miskin": ("Miskin", "Poor"),
+    "share_note": (
+        "Persentase KRS dan faktor risiko dihitung dari keluarga sasaran.",
+        "Shares of KRS and risk factors are of the target families.",
+    ),
+    "search": ("Cari", "Search"),
+    "search_hint": ("Nama, NIK, atau No. KK", "Name, NIK or No. KK"),
+    "only_krs": ("Hanya KRS", "At risk only"),
+    "kk_number": ("No. KK", "No. KK"),
+    "address": ("Alamat", "Address"),
+    "status": ("Status", "Status"),
+    "is_krs": ("Berisiko stunting", "At risk of stunting"),
+    "not_krs": ("Tidak berisiko", "Not at risk"),
+    "next_page": ("Halaman berikutnya", "Next page"),
+    "no_results": ("Tidak ada data.", "Nothing found."),
+    "family": ("Keluarga", "Family"),
+    "members": ("Anggota keluarga", "Members"),
+    "name": ("Nama", "Name"),
+    "nik": ("NIK", "NIK"),
+    "sex": ("Jenis kelamin", "Sex"),
+    "male": ("Laki-laki", "Male"),
+    "female": ("Perempuan", "Female"),
+    "birth_date": ("Tanggal lahir", "Birth date"),
+    "relation": ("Hubungan", "Relation"),
+    "krs_reasons": ("Alasan KRS", "Why at risk"),
+    "targets": ("Sasaran", "Targets"),
+    "risk_factors": ("Faktor risiko", "Risk factors"),
+    "timeline": ("Linimasa keluarga", "Family timeline"),
+    "unavailable": ("Tidak tersedia saat ini", "Unavailable right now"),
+    "not_for_role": ("Tidak untuk peran Anda", "Not for your role"),
+    "ev_registered": ("Keluarga tercatat di registri", "Family recorded in the registry"),
+    "ev_assessed": ("Penilaian KRS", "KRS assessment"),
+    "ev_visit": ("Kunjungan TPK", "TPK visit"),
+    "ev_growth": ("Pengukuran", "Measurement"),
+    "ev_aid": ("Bantuan GENTING", "GENTING aid"),
+    "ev_meal": ("Makanan DASHAT", "DASHAT meal"),
+    "record_visit": ("Catat kunjungan", "Record a visit"),
+    "no_assignment": (
+        "Anggota ini belum ditetapkan sebagai sasaran pendampingan TPK.",
+        "This member is not assigned to a TPK for mentoring.",
+    ),
+    "growth_chart": ("Grafik pertumbuhan", "Growth chart"),
+    "category": ("Kategori", "Category"),
+    "visited_on": ("Tanggal kunjungan", "Visit date"),
+    "weight_kg": ("Berat badan (kg)", "Weight (kg)"),
+    "length_cm": ("Panjang/tinggi badan (cm)", "Length/height (cm)"),
+    "position": ("Cara ukur", "Measured"),
+    "lying": ("Berbaring", "Lying"),
+    "standing": ("Berdiri", "Standing"),
+    "notes": ("Catatan", "Notes"),
+    "referred": ("Dirujuk", "Referred"),
+    "save": ("Simpan", "Save"),
+    "saved": ("Tersimpan.", "Saved."),
+    "fix_fields": ("Periksa isian yang ditandai.", "Check the marked fields."),
+    "lfa": ("Panjang/tinggi menurut umur", "Length/height-for-age"),
+    "wfa": ("Berat menurut umur", "Weight-for-age"),
+    "wfl": ("Berat menurut panjang badan", "Weight-for-length"),
+    "wfh": ("Berat menurut tinggi badan", "Weight-for-height"),
+    "age_months": ("Umur (bulan)", "Age (months)"),
+    "weighing": ("Penimbangan bulanan (N/T/2T)", "Monthly weighing (N/T/2T)"),
+    "gain_grams": ("Kenaikan (g)", "Gain (g)"),
+    "kbm_grams": ("KBM (g)", "Minimum gain (g)"),
+    "measured_on": ("Tanggal ukur", "Measured on"),
+    "refused": ("Permintaan ditolak", "Request refused"),
+    "error": ("Terjadi kesalahan", "Something went wrong"),
+    "back": ("Kembali", "Back"),
+    "alias": ("Alias", "Alias"),
+    "age_group": ("Kelompok umur", "Age group"),
+    "desa": ("Desa", "Desa"),
+    "trend": ("Tren pertumbuhan", "Growth trend"),
+    "menus": ("Menu", "Menus"),
+    "energy": ("Energi (kkal)", "Energy (kcal)"),
+    "protein": ("Protein (g)", "Protein (g)"),
+    "cost_per_portion": ("Biaya per porsi", "Cost per portion"),
+    "target_group": ("Kelompok sasaran", "Target group"),
+}
+
+
+def translate(language: str, key: str) -> str:
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return key
+    return pair[1] if language == "en" else pair[0]
+
+
+def number(language: str, value: int | float | Decimal | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[language])
+
+
+def share(language: str, part: int | None, whole: int | None) -> str:
+    if not whole or part is None:
+        return "–"
+    return format_percent(part / whole, format="#,##0.0%", locale=LOCALES[language])
+
+
+def rupiah(language: str, value: int | float | Decimal | None) -> str:
+    if value is None:
+        return "–"
+    return format_currency(value, "IDR", format="¤ #,##0", locale=LOCALES[language], currency_digits=False)
+
+
+def day(language: str, value: date | datetime | str | None) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return format_date(value, format="medium", locale=LOCALES[language])

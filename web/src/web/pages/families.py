@@ -1,0 +1,193 @@
+"""A desa's families (kader and bidan), search by name, NIK or No. KK, a family's page with its timeline
+composed from the programs, and recording a TPK visit."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from web.api import Problem
+from web.session import csrf_matches
+from web.views import Page, PageDep
+
+router = APIRouter()
+RECORD_ID = Path(pattern=r"^[0-9a-fA-F-]{36}$")
+CURSOR = Query(max_length=200)
+CHILD_DAYS = 1826  # under 60 months: a child whose growth is charted
+CHILD_CATEGORIES = ("baduta", "balita")
+
+
+@router.get("/app/families")
+async def family_list(
+    page: PageDep,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    krs: bool = False,
+    cursor: Annotated[str | None, CURSOR] = None,
+) -> Response:
+    token = page.session.token
+    if q and q.strip():
+        found = await page.api.get("/registry/v1/members", token, q=q.strip(), limit=50, cursor=cursor)
+        return page.render(
+            "families.html", members=found["items"], families=None, q=q, krs=krs, next=found["next_cursor"]
+        )
+    listed = await page.api.get("/registry/v1/families", token, is_krs="true" if krs else None, limit=25, cursor=cursor)
+    return page.render(
+        "families.html", members=None, families=listed["items"], q="", krs=krs, next=listed["next_cursor"]
+    )
+
+
+@dataclass
+class Part:
+    """One program's part of a family's timeline: its events, or why it is missing."""
+
+    source: str
+    events: list[dict[str, Any]] = field(default_factory=list)
+    missing: str | None = None  # "unavailable" (down) or "not_for_role" (refused)
+
+
+async def part(source: str, work: Awaitable[list[dict[str, Any]]]) -> Part:
+    """A service that is down or refuses this role leaves its part marked; the rest of the page shows."""
+    try:
+        return Part(source, await work)
+    except Problem as problem:
+        if problem.status in (401, 403):
+            return Part(source, missing="not_for_role")
+        if problem.unavailable:
+            return Part(source, missing="unavailable")
+        raise
+
+
+def registry_events(family: dict[str, Any]) -> list[dict[str, Any]]:
+    krs = family.get("krs") or {}
+    reasons = [
+        f"{item['code']}: {item['reason']}" for item in (krs.get("targets") or []) + (krs.get("risk_factors") or [])
+    ]
+    return [
+        {"on": family["created_at"][:10], "kind": "ev_registered", "text": family["kk_number"], "details": []},
+        {
+            "on": krs.get("assessed_on") or family.get("krs_assessed_on") or family["updated_at"][:10],
+            "kind": "ev_assessed",
+            "text": "is_krs" if family["is_krs"] else "not_krs",
+            "details": reasons,
+        },
+    ]
+
+
+async def mentoring_events(page: Page, members: list[dict[str, Any]], assigned: set[str]) -> list[dict[str, Any]]:
+    """Every visit of the family's members; `assigned` gets the members with an open assignment (those a
+    visit can be recorded for)."""
+    names = {member["id"]: member["name"] for member in members}
+    token = page.session.token
+    lists, assignments = await asyncio.gather(
+        asyncio.gather(*(page.api.all_pages("/mentoring/v1/visits", token, member_id=m) for m in names)),
+        asyncio.gather(*(page.api.get("/mentoring/v1/assignments", token, member_id=m, open="true") for m in names)),
+    )
+    assigned.update(a["member_id"] for answer in assignments for a in answer["items"])
+    events = []
+    for visits in lists:
+        for visit in visits:
+            growth = visit.get("growth") or {}
+            details = [f"{key}: {value}" for key, value in (growth.get("classifications") or {}).items() if value]
+            if visit.get("referred"):
+                details.append(f"referral: {visit.get('referral_to') or '-'}")
+            events.append(
+                {
+                    "on": visit["visited_on"],
+                    "kind": "ev_visit",
+                    "text": f"{names.get(visit['member_id'], '')} · {visit['category']}",
+                    "details": details,
+                    "member_id": visit["member_id"],
+                }
+            )
+    return events
+
+
+def age_days(member: dict[str, Any], on: date) -> int:
+    return (on - date.fromisoformat(member["birth_date"])).days
+
+
+@router.get("/app/families/{family_id}")
+async def family_page(page: PageDep, family_id: Annotated[str, RECORD_ID]) -> Response:
+    family = await page.api.get(f"/registry/v1/families/{family_id}", page.session.token)
+    members = family.get("members") or []
+    assigned: set[str] = set()
+    parts = [
+        Part("registry", registry_events(family)),
+        await part("mentoring", mentoring_events(page, members, assigned)),
+    ]
+    timeline = sorted((event for p in parts for event in p.events), key=lambda event: event["on"], reverse=True)
+    today = date.today()
+    children = [m for m in members if m.get("birth_date") and 0 <= age_days(m, today) <= CHILD_DAYS]
+    return page.render(
+        "family.html",
+        family=family,
+        members=members,
+        children=children,
+        assigned=assigned,
+        timeline=timeline,
+        parts=parts,
+    )
+
+
+def visit_body(form: dict[str, str]) -> dict[str, Any]:
+    """The form as the API's visit: empty fields left out, so the API's own rules judge what is there."""
+    body: dict[str, Any] = {
+        key: value.strip() for key, value in form.items() if key not in ("csrf", "idempotency_key", "member_id")
+    }
+    body = {key: value for key, value in body.items() if value != ""}
+    body["referred"] = form.get("referred") == "on"
+    return body
+
+
+async def visit_context(page: Page, member_id: str) -> dict[str, Any]:
+    token = page.session.token
+    member = await page.api.get(f"/registry/v1/members/{member_id}", token)
+    assignments = await page.api.get("/mentoring/v1/assignments", token, member_id=member_id, open="true", limit=10)
+    return {"member": member, "assignments": assignments["items"]}
+
+
+@router.get("/app/members/{member_id}/visits/new")
+async def visit_form(page: PageDep, member_id: Annotated[str, RECORD_ID]) -> Response:
+    context = await visit_context(page, member_id)
+    return page.render(
+        "visit_form.html",
+        **context,
+        values={"visited_on": date.today().isoformat()},
+        problem=None,
+        idempotency_key=str(uuid.uuid4()),
+    )
+
+
+@router.post("/app/members/{member_id}/visits")
+async def record_visit(page: PageDep, request: Request, member_id: Annotated[str, RECORD_ID]) -> Response:
+    form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
+    if not csrf_matches(request, form.get("csrf")):
+        raise Problem(403, "Forbidden", "This form has expired; open it again.")
+    context = await visit_context(page, member_id)
+    body = visit_body(form)
+    category = {a["id"]: a["category"] for a in context["assignments"]}.get(form.get("assignment_id", ""))
+    if category:  # the visit's kind is its assignment's; an unknown assignment is for the API to name
+        body["category"] = category
+    try:
+        await page.api.post(
+            "/mentoring/v1/visits", page.session.token, body, idempotency_key=form.get("idempotency_key")
+        )
+    except Problem as problem:
+        if problem.status not in (409, 422):
+            raise
+        return page.render(
+            "visit_form.html",
+            status_code=problem.status,
+            **context,
+            values=form,
+            problem=problem,
+            idempotency_key=str(uuid.uuid4()),
+        )
+    return RedirectResponse(f"/app/families/{context['member']['family_id']}?saved=visit", status_code=303)
