@@ -1,5 +1,6 @@
-"""The interface in Indonesian, with English as the second language (a person's choice, kept in a cookie), and
-numbers, percentages, dates and rupiah in the chosen language's format (Babel's CLDR data)."""
+"""The interface in Indonesian, with English as the second language (a person's choice, kept in a cookie).
+Numbers, percentages, dates and rupiah are written as in Indonesia in both (CLDR's id_ID and en_ID locales,
+through Babel): 1.234,5 and Rp 1.500.000; month names follow the language."""
 
 from __future__ import annotations
 
