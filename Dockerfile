@@ -1,4 +1,4 @@
-# One image for the gateway and every service, built from the uv lock; the command picks the program:
+# One image for the gateway, every service and the web console, built from the uv lock; the command picks the program:
 #   docker run IMAGE kkb-registry serve
 # Multi-stage: dependencies are resolved in a builder, the runtime image holds only the virtual environment.
 FROM python:3.11-slim AS builder
@@ -9,6 +9,7 @@ COPY pyproject.toml uv.lock ./
 COPY shared shared
 COPY gateway gateway
 COPY services services
+COPY web web
 # Editable installs: each program finds its alembic.ini and migrations beside its sources.
 RUN uv sync --frozen --no-dev
 
@@ -18,5 +19,5 @@ WORKDIR /app
 COPY --from=builder /app /app
 ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1
 USER kkb
-EXPOSE 8000 8001 8002 8003 8004
+EXPOSE 8000 8001 8002 8003 8004 8005
 CMD ["kkb-gateway", "serve"]

@@ -1,10 +1,11 @@
 """Writes the Kubernetes manifests in deploy/k8s/ (`python scripts/k8s.py`); tests/deploy checks that the files
 are what this writes and that they match the code. Edit this script, not the YAML.
 
-One namespace; per program a Deployment (non-root, read-only root filesystem, probes on /healthz and /readyz,
-resource requests and limits), a Service and a HorizontalPodAutoscaler; a migration Job that runs every
-program's Alembic migrations; the secrets as a template (values are never committed); NetworkPolicies so that
-only the gateway is reachable from outside, and each service only from the gateway and the services that call it.
+One namespace; per program (and for the web console, which keeps no database) a Deployment (non-root, read-only
+root filesystem, probes on /healthz and /readyz, resource requests and limits), a Service and a
+HorizontalPodAutoscaler; a migration Job that runs every program's Alembic migrations; the secrets as a template
+(values are never committed); NetworkPolicies so that only the gateway is reachable from outside, and each
+service (and the console) only from the gateway and the services that call it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ OUT = ROOT / "deploy" / "k8s"
 NAMESPACE = "kampung-kb"
 IMAGE = "ghcr.io/kampung-kb/platform:0.1.0"
 PROGRAMS = {"gateway": 8000, "registry": 8001, "mentoring": 8002, "genting": 8003, "dashat": 8004}
+CONSOLE, CONSOLE_PORT = "web", 8005  # served at the gateway's /app/; calls only the gateway
 CALLERS = {  # who may open connections to each service, besides the gateway
     "registry": ["mentoring", "genting", "dashat"],
     "mentoring": ["genting", "dashat"],
@@ -38,17 +40,32 @@ def _labels(program: str) -> dict[str, str]:
     return {LABEL: program, "app.kubernetes.io/part-of": NAMESPACE}
 
 
+def _port(program: str) -> int:
+    return CONSOLE_PORT if program == CONSOLE else PROGRAMS[program]
+
+
 def _env(program: str) -> list[dict[str, Any]]:
     prefix = f"KKB_{program.upper()}_"
     env: list[dict[str, Any]] = [
         {"name": f"{prefix}ENVIRONMENT", "value": "production"},
         {"name": f"{prefix}HOST", "value": "0.0.0.0"},
-        {"name": f"{prefix}PORT", "value": str(PROGRAMS[program])},
+        {"name": f"{prefix}PORT", "value": str(_port(program))},
+    ]
+    if program == CONSOLE:
+        return [
+            *env,
+            {"name": "KKB_WEB_GATEWAY_URL", "value": "http://gateway:8000"},
+            {"name": "KKB_WEB_JWKS_URL", "value": "http://gateway:8000/.well-known/jwks.json"},
+            # Only the gateway may reach the console (its NetworkPolicy), so the X-Forwarded-For it receives is
+            # always the gateway's naming of the browser.
+            {"name": "KKB_WEB_TRUSTED_PROXIES", "value": '["*"]'},
+        ]
+    env.append(
         {
             "name": f"{prefix}DATABASE_URL",
             "valueFrom": {"secretKeyRef": {"name": "kkb-secrets", "key": f"{program}-database-url"}},
-        },
-    ]
+        }
+    )
     if program == "gateway":
         env.append(
             {
@@ -58,7 +75,7 @@ def _env(program: str) -> list[dict[str, Any]]:
         )
         env += [
             {"name": f"KKB_GATEWAY_{p.upper()}_URL", "value": f"http://{p}:{port}"}
-            for p, port in PROGRAMS.items()
+            for p, port in [*PROGRAMS.items(), (CONSOLE, CONSOLE_PORT)]
             if p != "gateway"
         ]
         env.append(
@@ -105,7 +122,7 @@ def _container(program: str, command: list[str]) -> dict[str, Any]:
 
 
 def program_documents(program: str) -> list[dict[str, Any]]:
-    port = PROGRAMS[program]
+    port = _port(program)
     container = _container(program, [f"kkb-{program}", "serve"])
     container["ports"] = [{"name": "http", "containerPort": port}]
     container["readinessProbe"] = {"httpGet": {"path": "/readyz", "port": "http"}, "periodSeconds": 10}
@@ -217,13 +234,13 @@ def network_policies() -> list[dict[str, Any]]:
             "gateway-from-anywhere", {"matchLabels": {LABEL: "gateway"}}, [{"ports": [{"port": PROGRAMS["gateway"]}]}]
         ),
     ]
-    for service, callers in CALLERS.items():
+    for service, callers in {**CALLERS, CONSOLE: []}.items():
         sources = [{"podSelector": {"matchLabels": {LABEL: p}}} for p in ["gateway", *callers]]
         documents.append(
             policy(
                 f"{service}-from-gateway-and-callers",
                 {"matchLabels": {LABEL: service}},
-                [{"from": sources, "ports": [{"port": PROGRAMS[service]}]}],
+                [{"from": sources, "ports": [{"port": _port(service)}]}],
             )
         )
     return documents
@@ -235,7 +252,7 @@ def files() -> dict[str, list[dict[str, Any]]]:
         "secrets.template.yaml": [secrets_template()],
         "migrate-job.yaml": [migration_job()],
         "network-policies.yaml": network_policies(),
-        **{f"{p}.yaml": program_documents(p) for p in PROGRAMS},
+        **{f"{p}.yaml": program_documents(p) for p in [*PROGRAMS, CONSOLE]},
     }
     resources = [name for name in written if name != "secrets.template.yaml"]
     written["kustomization.yaml"] = [

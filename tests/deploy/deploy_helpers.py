@@ -9,6 +9,7 @@ from genting.settings import GentingSettings
 from kkb_shared.settings import ServiceSettings
 from mentoring.settings import MentoringSettings
 from registry.settings import RegistrySettings
+from web.settings import WebSettings
 
 SETTINGS: dict[str, type[ServiceSettings]] = {
     "gateway": GatewaySettings,
@@ -19,8 +20,12 @@ SETTINGS: dict[str, type[ServiceSettings]] = {
 }
 
 
+# The web console: deployed beside the programs, but with no database (so no migration and no database URL).
+CONSOLE: dict[str, type[ServiceSettings]] = {"web": WebSettings}
+
+
 def known_variable(name: str) -> bool:
-    for program, settings in SETTINGS.items():
+    for program, settings in (SETTINGS | CONSOLE).items():
         prefix = f"KKB_{program.upper()}_"
         if name.startswith(prefix) and name.removeprefix(prefix).lower() in settings.model_fields:
             return True

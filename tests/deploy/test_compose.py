@@ -48,6 +48,15 @@ def test_gateway_routes_to_each_service_by_its_compose_name(compose: dict[str, A
         assert gateway[f"KKB_GATEWAY_{program.upper()}_URL"] == f"http://{program}:{port}"
 
 
+def test_the_console_is_reached_through_the_gateway_and_calls_only_it(compose: dict[str, Any]) -> None:
+    console = compose["services"]["web"]
+    assert console["command"] == ["kkb-web", "serve"] and "ports" not in console  # no way in but the gateway
+    port = console["environment"]["KKB_WEB_PORT"]
+    assert compose["services"]["gateway"]["environment"]["KKB_GATEWAY_WEB_URL"] == f"http://web:{port}"
+    assert console["environment"]["KKB_WEB_GATEWAY_URL"] == "http://gateway:8000"
+    assert f"127.0.0.1:{port}/readyz" in " ".join(console["healthcheck"]["test"])
+
+
 def test_secrets_are_not_committed() -> None:
     assert not (ROOT / "deploy" / "secrets.env").exists() or "secrets.env" in (ROOT / ".gitignore").read_text()
     assert "env_file" in (ROOT / "docker-compose.yml").read_text()

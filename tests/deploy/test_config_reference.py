@@ -13,6 +13,7 @@ from gateway.settings import GatewaySettings
 from genting.settings import GentingSettings
 from mentoring.settings import MentoringSettings
 from registry.settings import RegistrySettings
+from web.settings import WebSettings
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 
@@ -24,7 +25,7 @@ def _configuration_section() -> str:
 
 
 @pytest.mark.parametrize(
-    "settings", [GatewaySettings, RegistrySettings, MentoringSettings, GentingSettings, DashatSettings]
+    "settings", [GatewaySettings, RegistrySettings, MentoringSettings, GentingSettings, DashatSettings, WebSettings]
 )
 def test_every_setting_is_in_the_readme(settings: type[BaseSettings]) -> None:
     section = _configuration_section()

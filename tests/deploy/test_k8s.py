@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from deploy_helpers import SETTINGS, known_variable
+from deploy_helpers import CONSOLE, SETTINGS, known_variable
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -45,10 +45,10 @@ def test_the_files_are_what_the_script_writes() -> None:
 
 def test_every_program_runs_as_its_code_expects(documents: list[dict[str, Any]]) -> None:
     deployments = _of(documents, "Deployment")
-    assert set(deployments) == set(SETTINGS)
+    assert set(deployments) == set(SETTINGS) | set(CONSOLE)
     for program, deployment in deployments.items():
         [container] = deployment["spec"]["template"]["spec"]["containers"]
-        port = SETTINGS[program]().port
+        port = (SETTINGS | CONSOLE)[program]().port
         assert container["command"] == [f"kkb-{program}", "serve"]
         assert container["ports"] == [{"name": "http", "containerPort": port}]
         assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
@@ -59,15 +59,19 @@ def test_every_program_runs_as_its_code_expects(documents: list[dict[str, Any]])
             assert known_variable(variable["name"]), variable["name"]
         env = {v["name"]: v for v in container["env"]}
         assert env[f"KKB_{program.upper()}_PORT"]["value"] == str(port)
-        assert "secretKeyRef" in env[f"KKB_{program.upper()}_DATABASE_URL"]["valueFrom"]
+        if program in CONSOLE:  # keeps no data; reaches the platform through the gateway alone
+            assert f"KKB_{program.upper()}_DATABASE_URL" not in env
+            assert env["KKB_WEB_GATEWAY_URL"]["value"] == "http://gateway:8000"
+        else:
+            assert "secretKeyRef" in env[f"KKB_{program.upper()}_DATABASE_URL"]["valueFrom"]
 
 
 def test_services_autoscalers_and_the_migration_job(documents: list[dict[str, Any]]) -> None:
     services, autoscalers = _of(documents, "Service"), _of(documents, "HorizontalPodAutoscaler")
-    assert set(services) == set(autoscalers) == set(SETTINGS)
+    assert set(services) == set(autoscalers) == set(SETTINGS) | set(CONSOLE)
     for program, autoscaler in autoscalers.items():
         assert autoscaler["spec"]["scaleTargetRef"]["name"] == program
-        assert services[program]["spec"]["ports"][0]["port"] == SETTINGS[program]().port
+        assert services[program]["spec"]["ports"][0]["port"] == (SETTINGS | CONSOLE)[program]().port
     job = _of(documents, "Job")["migrate"]["spec"]["template"]["spec"]
     commands = [c["command"] for c in job["initContainers"] + job["containers"]]
     assert commands == [[f"kkb-{p}", "migrate"] for p in SETTINGS]
@@ -79,6 +83,14 @@ def test_only_the_gateway_is_reachable_from_outside(documents: list[dict[str, An
     policies = _of(documents, "NetworkPolicy")
     assert policies["default-deny-ingress"]["spec"]["podSelector"] == {}
     assert policies["default-deny-ingress"]["spec"]["ingress"] == []
+    [console] = policies["web-from-gateway-and-callers"]["spec"]["ingress"]
+    assert console["from"] == [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "gateway"}}}]
+    gateway = {
+        v["name"]: v["value"]
+        for v in _of(documents, "Deployment")["gateway"]["spec"]["template"]["spec"]["containers"][0]["env"]
+        if "value" in v
+    }
+    assert gateway["KKB_GATEWAY_WEB_URL"] == "http://web:8005"
     for program in set(SETTINGS) - {"gateway"}:
         [rule] = policies[f"{program}-from-gateway-and-callers"]["spec"]["ingress"]
         sources = {s["podSelector"]["matchLabels"]["app.kubernetes.io/name"] for s in rule["from"]}

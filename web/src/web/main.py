@@ -12,7 +12,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from kkb_shared.auth import JwksCache, TokenVerifier
 from kkb_shared.observability import AccessLogMiddleware, add_request_id, configure_logging
@@ -55,6 +55,16 @@ def create_app(settings: WebSettings | None = None, *, transport: httpx.AsyncBas
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> Response:
+        """Ready when the gateway answers with its signing keys: without them no one can sign in."""
+        try:
+            ready = (await client.get("/.well-known/jwks.json", timeout=2)).status_code == 200
+        except httpx.HTTPError:
+            ready = False
+        body = {"status": "ready"} if ready else {"status": "the gateway is not reachable"}
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @app.get("/app", include_in_schema=False)
     async def app_root() -> Response:
