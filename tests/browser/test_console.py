@@ -302,3 +302,58 @@ def test_a_sponsor_sees_aliases_never_a_nik_and_a_kitchen_its_menus_costs(
     menus = api(console, "dapur", f"/dashat/v1/kitchens/{kitchens[0]['id']}/menus", limit=200).json()["items"]
     shown = kitchen.locator("table.menus tbody tr td:nth-child(5)").all_inner_texts()
     assert shown == [f"Rp {menu['cost_per_portion']:,}".replace(",", ".") for menu in menus]
+
+
+def cells_of(page: Page, table: str) -> dict[str, dict[str, str]]:
+    """A table's cells by row code and field, as the page holds them (data-value)."""
+    return {
+        row.get_attribute("data-code") or "": {
+            cell.get_attribute("data-field") or "": cell.get_attribute("data-value") or ""
+            for cell in row.locator("td[data-field]").all()
+        }
+        for row in page.locator(f"{table} tr[data-code]").all()
+    }
+
+
+def test_the_tpk_table_kb_indicators_and_genting_dashboard_equal_the_api(
+    context: BrowserContext, console: Stack, screenshots: Path
+) -> None:
+    page = sign_in(context, console, "operator")
+    page.click("nav a:text-is('Tabel TPK')")
+    page.click("#tpk-table a:text-is('Tebas')")
+    expect(page).to_have_url(re.compile(r"/app/tpk\?region=610104"))
+    month = page.locator("#month").input_value()
+    report = api(
+        console, "operator", "/mentoring/v1/reports/achievement", region="610104", level="desa", month=month
+    ).json()
+    shown = cells_of(page, "#tpk-table")
+    assert set(shown) == {row["code"] for row in report["rows"]}
+    for row in report["rows"]:
+        for category in ("catin", "ibu_hamil", "pasca_persalinan", "baduta", "balita"):
+            assert shown[row["code"]][f"{category}.sasaran"] == str(row[category]["sasaran"])
+            assert shown[row["code"]][f"{category}.capaian"] == str(row[category]["capaian"])
+    visited = shown["6101042015"]
+    assert int(visited["baduta.capaian"]) > 0  # the demo TPK's visits are counted
+    page.screenshot(path=str(screenshots / "tpk-kecamatan.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("text=Unduh CSV")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert {row["code"]: row["baduta_capaian"] for row in rows} == {
+        code: cells["baduta.capaian"] for code, cells in shown.items()
+    }
+
+    page.click("nav a:text-is('Indikator KB')")
+    kb = api(console, "operator", "/registry/v1/reports/kb", region="6101", level="kecamatan").json()
+    shown = cells_of(page, "#kb-table")
+    assert shown["total"]["pus"] == str(kb["total"]["pus"]) and shown["total"]["mkjp"] == str(kb["total"]["mkjp"])
+    assert {code for code in shown if code != "total"} == {row["code"] for row in kb["rows"]}
+
+    page.click("nav a:text-is('GENTING')")
+    board = api(console, "operator", "/genting/v1/dashboard", region="6101").json()
+    expect(page.locator("[data-field=matches_active]")).to_have_text(str(board["matches_active"]))
+    expect(page.locator("[data-field=committed]")).to_have_text(f"Rp {board['money']['committed']:,}".replace(",", "."))
+    assert page.locator("meta[http-equiv=refresh]").get_attribute("content") == "60"  # refreshed while open
+    for sponsor in board["per_ota"]:
+        cell = page.locator(f"tr[data-ota='{sponsor['ota_id']}'] td[data-field=management_percent]")
+        assert float(cell.get_attribute("data-value") or "nan") == sponsor["management_percent"]
+    page.screenshot(path=str(screenshots / "genting-dashboard.png"), full_page=True)

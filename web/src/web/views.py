@@ -19,11 +19,17 @@ from web.session import LANG, WHO, Session, Sessions, csrf_token
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 # Each role's pages: its home first. Viewers see only aggregate tables (no personal data), as the API allows.
+REPORTS = [
+    ("krs_short", "/app/krs"),
+    ("tpk_short", "/app/tpk"),
+    ("kb_short", "/app/kb"),
+    ("genting_short", "/app/genting"),
+]
 NAVIGATION: dict[Role, list[tuple[str, str]]] = {
-    Role.ADMIN: [("krs_short", "/app/krs")],
-    Role.OPERATOR: [("krs_short", "/app/krs")],
-    Role.VIEWER: [("krs_short", "/app/krs")],
-    Role.TPK: [("families", "/app/families"), ("krs_short", "/app/krs")],
+    Role.ADMIN: REPORTS,
+    Role.OPERATOR: REPORTS,
+    Role.VIEWER: REPORTS,
+    Role.TPK: [("families", "/app/families"), ("krs_short", "/app/krs"), ("tpk_short", "/app/tpk")],
     Role.OTA: [("sponsor", "/app/sponsor")],
     Role.DASHAT: [("kitchen", "/app/kitchen")],
 }
