@@ -357,3 +357,56 @@ def test_the_tpk_table_kb_indicators_and_genting_dashboard_equal_the_api(
         cell = page.locator(f"tr[data-ota='{sponsor['ota_id']}'] td[data-field=management_percent]")
         assert float(cell.get_attribute("data-value") or "nan") == sponsor["management_percent"]
     page.screenshot(path=str(screenshots / "genting-dashboard.png"), full_page=True)
+
+
+def fed_and_aided_family(console: Stack) -> tuple[str, dict[str, Any]]:
+    """A demo family with an anak asuh who received GENTING aid, and that aid as the API gives it."""
+    for child in api(console, "operator", "/genting/v1/anak-asuh", limit=50).json()["items"]:
+        aid = api(console, "operator", f"/genting/v1/members/{child['member_id']}/aid").json()
+        if aid["deliveries"]:
+            return child["family_id"], aid
+    raise AssertionError("the demo has no anak asuh with a delivery")
+
+
+def test_a_family_timeline_composes_the_four_programs_and_marks_what_is_missing(
+    context: BrowserContext, browser: Browser, console: Stack, screenshots: Path
+) -> None:
+    family_id, aid = fed_and_aided_family(console)
+    family = api(console, "operator", f"/registry/v1/families/{family_id}").json()
+    meals = sum(
+        len(api(console, "operator", f"/dashat/v1/members/{m['id']}/distributions", limit=50).json()["items"])
+        for m in family["members"]
+    )
+    visits = sum(
+        len(api(console, "operator", "/mentoring/v1/visits", member_id=m["id"], limit=200).json()["items"])
+        for m in family["members"]
+    )
+    page = sign_in(context, console, "operator")
+    page.goto(app_url(console, f"/app/families/{family_id}"))
+    timeline = page.locator("#timeline")
+    expect(timeline.locator("li[data-kind=ev_aid]")).to_have_count(len(aid["aids"]))
+    expect(timeline.locator("li[data-kind=ev_delivery]")).to_have_count(len(aid["deliveries"]))
+    expect(timeline.locator("li[data-kind=ev_meal]")).to_have_count(meals)
+    expect(timeline.locator("li[data-kind=ev_visit]")).to_have_count(visits)
+    expect(timeline.locator("li[data-kind=ev_assessed]")).to_have_count(1)
+    expect(page.locator(".notice[data-part]")).to_have_count(0)
+    page.screenshot(path=str(screenshots / "family-timeline-operator.png"), full_page=True)
+
+    kader = browser.new_context(viewport=PHONE)
+    try:
+        own = sign_in(kader, console, "kader")
+        own.goto(app_url(console, f"/app/families/{family_id}"))
+        for program in ("genting", "dashat"):  # not for a kader's token: marked, and the rest shows
+            expect(own.locator(f".notice[data-part={program}]")).to_have_text(f"{program}: Tidak untuk peran Anda")
+        expect(own.locator("#timeline li[data-kind=ev_visit]")).to_have_count(visits)
+    finally:
+        kader.close()
+
+    console.stop("genting")
+    try:
+        page.reload()
+        expect(page.locator(".notice[data-part=genting]")).to_have_text("genting: Tidak tersedia saat ini")
+        expect(timeline.locator("li[data-kind=ev_aid]")).to_have_count(0)
+        expect(timeline.locator("li[data-kind=ev_meal]")).to_have_count(meals)
+    finally:
+        console.start("genting")

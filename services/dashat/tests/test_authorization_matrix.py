@@ -178,6 +178,9 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("POST", "/v1/distributions/{distribution_id}/confirm"): Recipe(
         "POST", "/v1/distributions/{distribution_id}/confirm", RUNNERS
     ),
+    ("GET", "/v1/members/{member_id}/distributions"): Recipe(
+        "GET", "/v1/members/{member_id}/distributions", RUNNERS, elsewhere=None
+    ),
     ("GET", "/v1/changes"): Recipe("GET", "/v1/changes", MANAGERS, elsewhere=None),
     ("GET", "/v1/audit-events"): Recipe("GET", "/v1/audit-events", {"admin"}, elsewhere=None),
     ("GET", "/v1/reports/kitchens"): Recipe(
@@ -231,7 +234,12 @@ async def world(
     async with dashat_app.state.database.sessionmaker() as session:  # the kitchen's one line (no route lists lines)
         query = select(col(Distribution.id)).where(col(Distribution.kitchen_id) == k["id"])
         distribution = (await session.execute(query)).scalar_one()
-    return {"kitchen_id": k["id"], "menu_id": menu.json()["id"], "distribution_id": distribution}
+    return {
+        "kitchen_id": k["id"],
+        "menu_id": menu.json()["id"],
+        "distribution_id": distribution,
+        "member_id": line["member_id"],
+    }
 
 
 @pytest.mark.parametrize("caller", sorted(CALLERS))

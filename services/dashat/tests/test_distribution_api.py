@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -258,3 +259,39 @@ async def test_no_lock_of_dashats_database_is_held_while_the_registry_is_asked(
     assert answer.status_code == 201, answer.text
     assert answer.json()["accepted"] == 1
     assert (await dashat.get(f"/v1/kitchens/{k['id']}", headers=operator(tokens))).json()["capacity_per_day"] == 61
+
+
+async def test_a_members_meals_newest_first_with_the_menu_and_only_within_scope(
+    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
+) -> None:
+    k = await kitchen(dashat, tokens)
+    menu = await _menu(dashat, tokens, k["id"])
+    fed, other = _family(registry, krs=True), _family(registry, krs=True)
+    for day, line in (
+        ((clock.today() - timedelta(days=2)).isoformat(), _line(fed, menu_id=menu["id"], portions=2)),
+        (TODAY, _line(fed)),
+        (TODAY, _line(other)),
+    ):
+        batch = await dashat.post(
+            f"/v1/kitchens/{k['id']}/distribution-batches",
+            json={"distributed_on": day, "lines": [line]},
+            headers=operator(tokens),
+        )
+        assert batch.json()["accepted"] == 1, batch.text
+
+    first = await dashat.get(f"/v1/members/{fed}/distributions?limit=1", headers=operator(tokens))
+    assert first.status_code == 200, first.text
+    [newest] = first.json()["items"]
+    assert (newest["distributed_on"], newest["menu_name"], newest["member_id"]) == (TODAY, None, fed)
+    rest = await dashat.get(
+        f"/v1/members/{fed}/distributions?limit=1&cursor={first.json()['next_cursor']}", headers=operator(tokens)
+    )
+    [older] = rest.json()["items"]
+    assert (older["menu_name"], older["portions"], rest.json()["next_cursor"]) == ("Nasi telur", 2, None)
+
+    own = await dashat.get(f"/v1/members/{fed}/distributions", headers=manager(tokens, k["id"]))
+    assert len(own.json()["items"]) == 2
+    elsewhere = await dashat.get(f"/v1/members/{fed}/distributions", headers=tokens.headers("operator", "3316"))
+    assert elsewhere.status_code == 200 and elsewhere.json()["items"] == []  # never says whether they were fed
+    viewer = await dashat.get(f"/v1/members/{fed}/distributions", headers=tokens.headers("viewer", "6101"))
+    assert viewer.status_code == 403

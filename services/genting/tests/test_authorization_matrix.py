@@ -46,6 +46,7 @@ FIELD_WORKERS = MANAGERS | {"tpk", "dashat"}
 
 
 RECIPES: dict[tuple[str, str], Recipe] = {
+    ("GET", "/v1/members/{member_id}/aid"): Recipe("GET", "/v1/members/{member_id}/aid", MANAGERS, elsewhere=None),
     ("POST", "/v1/otas"): Recipe("POST", "/v1/otas", MANAGERS, 201, body=lambda w: ota_payload(), elsewhere=403),
     ("GET", "/v1/otas"): Recipe("GET", "/v1/otas", OWN, elsewhere=None),
     ("GET", "/v1/otas/{ota_id}"): Recipe("GET", "/v1/otas/{ota_id}", OWN),
@@ -283,6 +284,7 @@ async def target(genting: httpx.AsyncClient, registry: FakeRegistry, tokens: Tok
     return {
         "ota_id": ota_id,
         "anak_asuh_id": w["anak_asuh"]["id"],
+        "member_id": w["anak_asuh"]["member_id"],
         "match_id": w["match"]["id"],
         "aid_id": aid_id,
         "seq": entry.json()["seq"],

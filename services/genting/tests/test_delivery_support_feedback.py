@@ -372,3 +372,30 @@ async def test_recheck_moves_children_on_with_age(
     again = (await genting.get(f"/v1/anak-asuh/{child['id']}", headers=operator(tokens))).json()
     assert (again["category"], again["status"]) == (category, status)
     assert [e["kind"] for e in again["history"]] == ["enrolled", "rechecked"]
+
+
+async def test_a_members_aid_and_deliveries_in_one_answer_and_nothing_said_outside_the_region(
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    first = await _deliver(genting, tokens, w["aid"]["id"], late=False)
+    second = await _deliver(genting, tokens, w["aid"]["id"], late=True)
+    member_id = w["anak_asuh"]["member_id"]
+    answer = await genting.get(f"/v1/members/{member_id}/aid", headers=operator(tokens))
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["anak_asuh"]["id"] == w["anak_asuh"]["id"] and body["anak_asuh"]["status"] == "active"
+    assert [aid["id"] for aid in body["aids"]] == [w["aid"]["id"]] and body["aids"][0]["value"] > 0
+    assert [d["id"] for d in body["deliveries"]] == [first["id"], second["id"]]
+
+    elsewhere = await genting.get(f"/v1/members/{member_id}/aid", headers=tokens.headers("operator", "3316"))
+    assert elsewhere.status_code == 200
+    assert elsewhere.json() == {"member_id": member_id, "anak_asuh": None, "aids": [], "deliveries": []}
+    never = "0192f000-0000-7000-8000-00000000dead"
+    assert (await genting.get(f"/v1/members/{never}/aid", headers=operator(tokens))).json()["anak_asuh"] is None
+    for refused in (
+        tokens.headers("tpk", "6101042015"),
+        tokens.headers("viewer", "6101"),
+        sponsor(tokens, w["ota"]["id"]),
+    ):
+        assert (await genting.get(f"/v1/members/{member_id}/aid", headers=refused)).status_code == 403

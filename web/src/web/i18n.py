@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ev_visit": ("Kunjungan TPK", "TPK visit"),
     "ev_growth": ("Pengukuran", "Measurement"),
     "ev_aid": ("Bantuan GENTING", "GENTING aid"),
+    "ev_delivery": ("Penyaluran bantuan GENTING", "GENTING aid delivered"),
     "ev_meal": ("Makanan DASHAT", "DASHAT meal"),
     "record_visit": ("Catat kunjungan", "Record a visit"),
     "no_assignment": (

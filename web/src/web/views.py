@@ -26,8 +26,8 @@ REPORTS = [
     ("genting_short", "/app/genting"),
 ]
 NAVIGATION: dict[Role, list[tuple[str, str]]] = {
-    Role.ADMIN: REPORTS,
-    Role.OPERATOR: REPORTS,
+    Role.ADMIN: [*REPORTS, ("families", "/app/families")],
+    Role.OPERATOR: [*REPORTS, ("families", "/app/families")],
     Role.VIEWER: REPORTS,
     Role.TPK: [("families", "/app/families"), ("krs_short", "/app/krs"), ("tpk_short", "/app/tpk")],
     Role.OTA: [("sponsor", "/app/sponsor")],

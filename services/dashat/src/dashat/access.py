@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select
-
 from kkb_shared.auth import Principal, Role, require
-from kkb_shared.scope import scoped
+from kkb_shared.scope import SelectT, scoped
 
 MANAGE = require(Role.ADMIN, Role.OPERATOR, Role.INTEGRATION, scopes=["dashat:write"])
 RUN = require(Role.ADMIN, Role.OPERATOR, Role.DASHAT, Role.INTEGRATION, scopes=["dashat:write"])
 SET_DEFAULT_PRICES = require(Role.ADMIN, Role.INTEGRATION, scopes=["dashat:write"])  # prices for every region
 READ = require(Role.ADMIN, Role.OPERATOR, Role.DASHAT, Role.VIEWER, Role.INTEGRATION, scopes=["dashat:read"])
+# What one person was given is personal data (UU PDP): not for viewers, who read counts only.
+READ_PERSONAL = require(Role.ADMIN, Role.OPERATOR, Role.DASHAT, Role.INTEGRATION, scopes=["dashat:read"])
 
 
 def own_kitchen(principal: Principal) -> str:
@@ -21,7 +21,7 @@ def own_kitchen(principal: Principal) -> str:
     return principal.attribute("kitchen_id") or ""
 
 
-def visible(query: Select[Any], principal: Principal, *, kitchen_column: Any, desa_column: Any) -> Select[Any]:
+def visible(query: SelectT, principal: Principal, *, kitchen_column: Any, desa_column: Any) -> SelectT:
     """A kitchen manager sees its own kitchen's rows; everyone else the rows of its region."""
     if principal.role is Role.DASHAT:
         return query.where(kitchen_column == own_kitchen(principal))

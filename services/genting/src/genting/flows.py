@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from genting.aid.models import Aid
+from genting.aid import service as aid
+from genting.aid.models import Aid, Delivery
+from genting.aid.schemas import AidRead, DeliveryRead
 from genting.anak_asuh import service as anak_asuh
-from genting.anak_asuh.models import AnakAsuh, AnakAsuhStatus
+from genting.anak_asuh.models import AnakAsuh, AnakAsuhCategory, AnakAsuhStatus
 from genting.deps import Upstreams
 from genting.matching import service as matching
 from genting.matching.models import Match, MatchStatus
@@ -58,3 +61,52 @@ async def recheck(session: AsyncSession, upstreams: Upstreams, today: date) -> t
     await matching.end_active(session, result.ended, today)
     await session.commit()
     return result.checked, result.changed
+
+
+class AnakAsuhSummary(BaseModel):
+    id: str
+    alias: str
+    category: AnakAsuhCategory
+    status: AnakAsuhStatus
+    enrolled_on: date
+
+
+class MemberAid(BaseModel):
+    """What GENTING gave one registry member: their anak asuh record, the aids of its matches, deliveries."""
+
+    member_id: str
+    anak_asuh: AnakAsuhSummary | None = Field(description="null: not an anak asuh in the caller's region")
+    aids: list[AidRead]
+    deliveries: list[DeliveryRead] = Field(description="Oldest first")
+
+
+async def member_aid(*, session: AsyncSession, principal: Principal, member_id: str) -> MemberAid:
+    """A member's GENTING history, for a family's timeline. One who is no anak asuh of the caller's region has an
+    empty answer, never a refusal: it does not tell whether they are enrolled elsewhere."""
+    query = select(AnakAsuh).where(col(AnakAsuh.member_id) == member_id, col(AnakAsuh.deleted_at).is_(None))
+    child = (await session.execute(scoped(query, col(AnakAsuh.desa_code), principal))).scalars().first()
+    if child is None:
+        return MemberAid(member_id=member_id, anak_asuh=None, aids=[], deliveries=[])
+    aids = list(
+        (
+            await session.execute(
+                select(Aid)
+                .join(Match, col(Match.id) == col(Aid.match_id))
+                .where(col(Match.anak_asuh_id) == child.id)
+                .order_by(col(Aid.starts_on), col(Aid.id))
+            )
+        ).scalars()
+    )
+    deliveries = (
+        await session.execute(
+            select(Delivery)
+            .where(col(Delivery.aid_id).in_([a.id for a in aids]))
+            .order_by(col(Delivery.delivered_on), col(Delivery.id))
+        )
+    ).scalars()
+    return MemberAid(
+        member_id=member_id,
+        anak_asuh=AnakAsuhSummary.model_validate(child, from_attributes=True),
+        aids=[await aid.aid_read(session, found) for found in aids],
+        deliveries=[aid.delivery_read(delivery) for delivery in deliveries],
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from genting.aid.routes import members as member_aid_router
 from genting.aid.routes import router as aid_router
 from genting.anak_asuh.routes import router as anak_asuh_router
 from genting.deps import Upstreams
@@ -57,6 +58,7 @@ def create_app(
             anak_asuh_router,
             matching_router,
             aid_router,
+            member_aid_router,
             pmt_router,
             support_router,
             feedback_router,

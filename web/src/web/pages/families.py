@@ -109,6 +109,51 @@ async def mentoring_events(page: Page, members: list[dict[str, Any]], assigned: 
     return events
 
 
+async def genting_events(page: Page, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """GENTING aid each member received as an anak asuh: the aids of their matches and each delivery."""
+    token = page.session.token
+    answers = await asyncio.gather(*(page.api.get(f"/genting/v1/members/{m['id']}/aid", token) for m in members))
+    names = {member["id"]: member["name"] for member in members}
+    events = []
+    for answer in answers:
+        name = names.get(answer["member_id"], "")
+        for aid in answer["aids"]:
+            details = [f"{aid['starts_on']} – {aid['ends_on']}", f"status: {aid['status']}"]
+            events.append(
+                {"on": aid["starts_on"], "kind": "ev_aid", "text": f"{name} · {aid['description']}", "details": details}
+            )
+        for delivery in answer["deliveries"]:
+            confirmed = f"confirmed {delivery['confirmed_on']}" if delivery["confirmed_on"] else "unconfirmed"
+            events.append(
+                {
+                    "on": delivery["delivered_on"],
+                    "kind": "ev_delivery",
+                    "text": f"{name} · {delivery['items']}",
+                    "details": [f"{delivery['portions']} portions", confirmed],
+                }
+            )
+    return events
+
+
+async def dashat_events(page: Page, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """DASHAT meals each member was given (the latest 50 each)."""
+    token = page.session.token
+    answers = await asyncio.gather(
+        *(page.api.get(f"/dashat/v1/members/{m['id']}/distributions", token, limit=50) for m in members)
+    )
+    names = {member["id"]: member["name"] for member in members}
+    return [
+        {
+            "on": line["distributed_on"],
+            "kind": "ev_meal",
+            "text": f"{names.get(line['member_id'], '')} · {line['menu_name'] or line['target_group']}",
+            "details": [f"{line['portions']} portions", "confirmed" if line["received_confirmed"] else "unconfirmed"],
+        }
+        for answer in answers
+        for line in answer["items"]
+    ]
+
+
 def age_days(member: dict[str, Any], on: date) -> int:
     return (on - date.fromisoformat(member["birth_date"])).days
 
@@ -120,7 +165,11 @@ async def family_page(page: PageDep, family_id: Annotated[str, RECORD_ID]) -> Re
     assigned: set[str] = set()
     parts = [
         Part("registry", registry_events(family)),
-        await part("mentoring", mentoring_events(page, members, assigned)),
+        *await asyncio.gather(
+            part("mentoring", mentoring_events(page, members, assigned)),
+            part("genting", genting_events(page, members)),
+            part("dashat", dashat_events(page, members)),
+        ),
     ]
     timeline = sorted((event for p in parts for event in p.events), key=lambda event: event["on"], reverse=True)
     today = date.today()

@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
-from dashat.access import READ, RUN
+from dashat.access import READ, READ_PERSONAL, RUN
 from dashat.deps import UpstreamsDep
 from dashat.distribution import service
 from dashat.distribution.schemas import (
     DistributionBatchCreate,
     DistributionBatchRead,
     DistributionRead,
+    MemberDistributionRead,
     OutboxRead,
     ProductionCreate,
     ProductionRead,
@@ -117,3 +118,24 @@ async def confirm_received(
     """The recipient confirms having received the portions, after the day's list was sent."""
     async with session.unit_of_work():
         return await service.confirm_received(session=session, principal=principal, distribution_id=distribution_id)
+
+
+@confirmations.get(
+    "/members/{member_id}/distributions", response_model=Page[MemberDistributionRead], dependencies=[READ_PERSONAL]
+)
+async def member_distributions(
+    member_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    audit: AuditDep,
+    cursor: Annotated[str | None, service.MEMBER_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[MemberDistributionRead]:
+    """What a registry member was given, newest first: day, kitchen, menu, portions and whether receipt was
+    confirmed (a family's timeline shows it). Only lines of the caller's region (a kitchen manager: its own
+    kitchen) are listed; viewers, who read counts only, may not."""
+    page = await service.member_distributions(
+        session=session, principal=principal, member_id=member_id, cursor=cursor, limit=limit
+    )
+    audit.read("distribution", [line.id for line in page.items])
+    return page

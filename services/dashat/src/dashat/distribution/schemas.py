@@ -113,3 +113,9 @@ class DistributionRead(BaseModel):
     delivered_by: str
     received_confirmed: bool
     genting_aid_id: str | None
+
+
+class MemberDistributionRead(DistributionRead):
+    """A line of a distribution list as the recipient's history shows it: with the menu's name."""
+
+    menu_name: str | None = Field(description="The menu served; null when the line names none")

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from dashat import feed
+from dashat.access import visible
 from dashat.clients.genting import GentingClient
 from dashat.clients.registry import RegistryClient
 from dashat.deps import Upstreams
@@ -26,6 +27,7 @@ from dashat.distribution.schemas import (
     DistributionLine,
     DistributionRead,
     LineProblem,
+    MemberDistributionRead,
     OutboxRead,
     ProductionCreate,
     ProductionRead,
@@ -347,6 +349,34 @@ def _refusal(
 
 
 OUTBOX_CURSOR = Cursor("dashat.outbox", RECORD_ID, str)
+MEMBER_CURSOR = Cursor("dashat.member-distributions", RECORD_ID, str)
+
+
+async def member_distributions(
+    *, session: AsyncSession, principal: Principal, member_id: str, cursor: str | None, limit: int
+) -> Page[MemberDistributionRead]:
+    """Every line that gave a registry member portions, newest first, as far as the caller may see them (its
+    region's kitchens; a kitchen manager, its own kitchen's). A member no visible line names has an empty list:
+    the answer never tells whether someone elsewhere fed them."""
+    query = visible(
+        select(Distribution, col(Menu.name))
+        .outerjoin(Menu, col(Menu.id) == col(Distribution.menu_id))
+        .where(col(Distribution.member_id) == member_id),
+        principal,
+        kitchen_column=col(Distribution.kitchen_id),
+        desa_column=col(Distribution.desa_code),
+    )
+    key = col(Distribution.id)
+    if (after := MEMBER_CURSOR.decode(cursor)) is not None:
+        query = query.where(key < after)
+    rows = [(row[0], row[1]) for row in await session.execute(query.order_by(key.desc()).limit(limit + 1))]
+    return keyset_page(
+        rows,
+        limit,
+        item=lambda row: MemberDistributionRead(**row[0].model_dump(), menu_name=row[1]),
+        key=lambda row: row[0].id,
+        cursor=MEMBER_CURSOR,
+    )
 
 
 async def outbox(

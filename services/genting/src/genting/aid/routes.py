@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
+from genting import flows
 from genting.access import MANAGE, READ, READ_OWN, RECORD_DELIVERY
 from genting.aid import food, service
 from genting.aid.schemas import (
@@ -24,6 +25,7 @@ from genting.aid.schemas import (
     Reversal,
 )
 from genting.deps import UpstreamsDep
+from kkb_shared.audit import AuditDep
 from kkb_shared.auth import PrincipalDep
 from kkb_shared.db import SessionDep
 from kkb_shared.errors import problem_responses
@@ -189,3 +191,19 @@ async def confirm_delivery(
     """The receiving family's confirmation (recorded by the operator or the TPK who visits it)."""
     async with session.unit_of_work():
         return await service.confirm_delivery(session=session, principal=principal, delivery_id=delivery_id, data=data)
+
+
+members = APIRouter(tags=["aid and ledger"], responses=problem_responses(401, 403, 422))
+
+
+@members.get("/members/{member_id}/aid", response_model=flows.MemberAid, dependencies=[READ])
+async def member_aid(
+    member_id: RecordIdPath, principal: PrincipalDep, session: SessionDep, audit: AuditDep
+) -> flows.MemberAid:
+    """What GENTING gave a registry member (a family's timeline shows it): their anak asuh record, the nutrition
+    aids of their matches with what was spent, and each delivery with its confirmation. A member who is no anak
+    asuh of the caller's region gets an empty answer, never a refusal."""
+    found = await flows.member_aid(session=session, principal=principal, member_id=member_id)
+    if found.anak_asuh is not None:
+        audit.read("anak_asuh", [found.anak_asuh.id])
+    return found
