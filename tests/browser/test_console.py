@@ -188,7 +188,7 @@ def test_a_kader_records_a_visit_a_refused_one_shows_the_field_and_the_timeline_
 
     page.fill("#weight_kg", f"{last['weight_kg'] + 0.2:.2f}")
     page.fill("#length_cm", f"{last['length_cm'] + 0.4:.1f}")
-    page.check(f"input[name=position][value={last['position']}]")
+    page.select_option("#position", last["position"])
     page.fill("#visited_on", date.today().isoformat())
     page.click("button:text-is('Simpan')")
     expect(page).to_have_url(re.compile(r"/app/families/[0-9a-f-]{36}\?saved=visit$"))
@@ -410,3 +410,33 @@ def test_a_family_timeline_composes_the_four_programs_and_marks_what_is_missing(
         expect(timeline.locator("li[data-kind=ev_meal]")).to_have_count(meals)
     finally:
         console.start("genting")
+
+
+def test_a_visit_of_another_kind_uses_that_kinds_fields_and_the_apis_rules(
+    context: BrowserContext, console: Stack, screenshots: Path
+) -> None:
+    """A pregnant mother's visit: the form asks what the API's ibu hamil visit takes (gestational age, LiLA,
+    danger signs ...); an impossible gestational age is refused next to its field, then the visit is saved."""
+    [assignment] = api(
+        console, "kader", "/mentoring/v1/assignments", category="ibu_hamil", open="true", limit=1
+    ).json()["items"]
+    page = sign_in(context, console, "kader")
+    page.goto(app_url(console, f"/app/members/{assignment['member_id']}/visits/new?assignment={assignment['id']}"))
+    expect(page.locator("#visit-form")).to_have_attribute("data-category", "ibu_hamil")
+    page.fill("#gestational_age_weeks", "50")
+    page.fill("#weight_kg", "58,5")  # an Indonesian decimal comma is read as the decimal point
+    page.fill("#lila_cm", "24")
+    page.check("input[name=danger_signs][value=bengkak]")
+    page.click("button:text-is('Simpan')")
+    expect(page.locator("#gestational_age_weeks-error")).to_be_visible()
+    expect(page.locator("#weight_kg-error")).to_have_count(0)
+    expect(page.locator("input[name=danger_signs][value=bengkak]")).to_be_checked()  # what was typed stays
+    page.screenshot(path=str(screenshots / "visit-ibu-hamil-refused.png"), full_page=True)
+    page.fill("#gestational_age_weeks", "24")
+    page.click("button:text-is('Simpan')")
+    expect(page).to_have_url(re.compile(r"\?saved=visit$"))
+    visits = api(console, "kader", "/mentoring/v1/visits", member_id=assignment["member_id"], limit=200).json()["items"]
+    newest = max(visits, key=lambda visit: visit["created_at"])
+    details = newest["details"]
+    assert (newest["category"], details["gestational_age_weeks"], details["weight_kg"]) == ("ibu_hamil", 24, 58.5)
+    assert details["danger_signs"] == ["bengkak"]

@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from kkb_shared.auth import Principal, Role
 from kkb_shared.errors import InvalidToken
-from web import i18n
+from web import i18n, visit_forms
 from web.api import Problem, Tokens
 from web.charts import chart
 from web.pages.auth import safe_next
@@ -135,3 +135,29 @@ def test_numbers_money_and_dates_in_indonesian_format_in_either_language() -> No
     assert i18n.share("id", 276, 292) == "94,5%" and i18n.share("id", 3, 0) == "–"
     assert i18n.day("id", "2026-08-30") == "30 Agu 2026" and i18n.day("en", "2026-08-30") == "30 Aug 2026"
     assert i18n.translate("en", "sign_in") == "Sign in" and i18n.translate("id", "sign_in") == "Masuk"
+
+
+def test_a_posted_visit_form_becomes_the_apis_body_and_leaves_judging_to_the_api() -> None:
+    form = {
+        "visited_on": ["2026-11-30"],
+        "gestational_age_weeks": ["24"],
+        "weight_kg": ["58,5"],
+        "lila_cm": ["dua puluh"],  # no number: sent as typed, for the API to name the field
+        "hb_g_dl": [""],
+        "has_buku_kia": ["false"],
+        "danger_signs": ["bengkak", "kejang"],
+        "csrf": ["x"],
+    }
+    body = visit_forms.body_of("ibu_hamil", form)
+    assert body == {
+        "category": "ibu_hamil",
+        "visited_on": "2026-11-30",
+        "gestational_age_weeks": 24,
+        "weight_kg": 58.5,
+        "lila_cm": "dua puluh",
+        "p4k_sticker": False,
+        "has_buku_kia": False,
+        "danger_signs": ["bengkak", "kejang"],
+        "referred": False,
+    }
+    assert [field.name for field in visit_forms.fields_of("balita")][:3] == ["visited_on", "weight_kg", "length_cm"]

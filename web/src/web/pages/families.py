@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
+from web import visit_forms
 from web.api import Problem
 from web.session import csrf_matches
 from web.views import Page, PageDep
@@ -185,30 +186,35 @@ async def family_page(page: PageDep, family_id: Annotated[str, RECORD_ID]) -> Re
     )
 
 
-def visit_body(form: dict[str, str]) -> dict[str, Any]:
-    """The form as the API's visit: empty fields left out, so the API's own rules judge what is there."""
-    body: dict[str, Any] = {
-        key: value.strip() for key, value in form.items() if key not in ("csrf", "idempotency_key", "member_id")
-    }
-    body = {key: value for key, value in body.items() if value != ""}
-    body["referred"] = form.get("referred") == "on"
-    return body
-
-
-async def visit_context(page: Page, member_id: str) -> dict[str, Any]:
+async def visit_context(page: Page, member_id: str, assignment_id: str | None) -> dict[str, Any]:
+    """The member, their open assignments and the one the visit is for (the first unless one is chosen)."""
     token = page.session.token
-    member = await page.api.get(f"/registry/v1/members/{member_id}", token)
-    assignments = await page.api.get("/mentoring/v1/assignments", token, member_id=member_id, open="true", limit=10)
-    return {"member": member, "assignments": assignments["items"]}
+    member, assignments = await asyncio.gather(
+        page.api.get(f"/registry/v1/members/{member_id}", token),
+        page.api.get("/mentoring/v1/assignments", token, member_id=member_id, open="true", limit=10),
+    )
+    open_ones = assignments["items"]
+    chosen = next((a for a in open_ones if a["id"] == assignment_id), open_ones[0] if open_ones else None)
+    category = chosen["category"] if chosen else ""
+    return {
+        "member": member,
+        "assignments": open_ones,
+        "assignment": chosen,
+        "fields": visit_forms.fields_of(category) if chosen else (),
+    }
 
 
 @router.get("/app/members/{member_id}/visits/new")
-async def visit_form(page: PageDep, member_id: Annotated[str, RECORD_ID]) -> Response:
-    context = await visit_context(page, member_id)
+async def visit_form(
+    page: PageDep,
+    member_id: Annotated[str, RECORD_ID],
+    assignment: Annotated[str | None, Query(pattern=r"^[0-9a-fA-F-]{36}$")] = None,
+) -> Response:
+    context = await visit_context(page, member_id, assignment)
     return page.render(
         "visit_form.html",
         **context,
-        values={"visited_on": date.today().isoformat()},
+        values={"visited_on": [date.today().isoformat()]},
         problem=None,
         idempotency_key=str(uuid.uuid4()),
     )
@@ -216,17 +222,20 @@ async def visit_form(page: PageDep, member_id: Annotated[str, RECORD_ID]) -> Res
 
 @router.post("/app/members/{member_id}/visits")
 async def record_visit(page: PageDep, request: Request, member_id: Annotated[str, RECORD_ID]) -> Response:
-    form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}
-    if not csrf_matches(request, form.get("csrf")):
+    posted = await request.form()
+    form = {key: [v for v in posted.getlist(key) if isinstance(v, str)] for key in posted}
+    if not csrf_matches(request, (form.get("csrf") or [""])[0]):
         raise Problem(403, "Forbidden", "This form has expired; open it again.")
-    context = await visit_context(page, member_id)
-    body = visit_body(form)
-    category = {a["id"]: a["category"] for a in context["assignments"]}.get(form.get("assignment_id", ""))
-    if category:  # the visit's kind is its assignment's; an unknown assignment is for the API to name
-        body["category"] = category
+    context = await visit_context(page, member_id, (form.get("assignment_id") or [""])[0])
+    if context["assignment"] is None:
+        raise Problem(409, "Conflict", "This member has no open assignment: a TPK must be assigned first.")
+    body = {
+        "assignment_id": context["assignment"]["id"],
+        **visit_forms.body_of(context["assignment"]["category"], form),
+    }
     try:
         await page.api.post(
-            "/mentoring/v1/visits", page.session.token, body, idempotency_key=form.get("idempotency_key")
+            "/mentoring/v1/visits", page.session.token, body, idempotency_key=(form.get("idempotency_key") or [""])[0]
         )
     except Problem as problem:
         if problem.status not in (409, 422):
