@@ -178,6 +178,9 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("POST", "/v1/distributions/{distribution_id}/confirm"): Recipe(
         "POST", "/v1/distributions/{distribution_id}/confirm", RUNNERS
     ),
+    ("GET", "/v1/kitchens/{kitchen_id}/distributions"): Recipe(
+        "GET", _k("/distributions?on=" + TODAY.isoformat()), RUNNERS
+    ),
     ("GET", "/v1/members/{member_id}/distributions"): Recipe(
         "GET", "/v1/members/{member_id}/distributions", RUNNERS, elsewhere=None
     ),

@@ -295,3 +295,33 @@ async def test_a_members_meals_newest_first_with_the_menu_and_only_within_scope(
     assert elsewhere.status_code == 200 and elsewhere.json()["items"] == []  # never says whether they were fed
     viewer = await dashat.get(f"/v1/members/{fed}/distributions", headers=tokens.headers("viewer", "6101"))
     assert viewer.status_code == 403
+
+
+async def test_a_kitchens_day_list_in_the_order_accepted(
+    dashat: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
+) -> None:
+    k = await kitchen(dashat, tokens)
+    menu = await _menu(dashat, tokens, k["id"])
+    first, second = _family(registry, krs=True), _family(registry, krs=True)
+    lines = [_line(first, menu_id=menu["id"]), _line(second, portions=2)]
+    batch = await dashat.post(
+        f"/v1/kitchens/{k['id']}/distribution-batches",
+        json={"distributed_on": TODAY, "lines": lines},
+        headers=operator(tokens),
+    )
+    assert batch.json()["accepted"] == 2, batch.text
+    day = await dashat.get(f"/v1/kitchens/{k['id']}/distributions?on={TODAY}", headers=manager(tokens, k["id"]))
+    assert day.status_code == 200, day.text
+    assert [(line["member_id"], line["menu_name"], line["portions"]) for line in day.json()["items"]] == [
+        (first, "Nasi telur", 1),
+        (second, None, 2),
+    ]
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    empty = await dashat.get(f"/v1/kitchens/{k['id']}/distributions?on={yesterday}", headers=operator(tokens))
+    assert empty.json()["items"] == []
+    missing_day = await dashat.get(f"/v1/kitchens/{k['id']}/distributions", headers=operator(tokens))
+    assert missing_day.status_code == 422 and missing_day.json()["errors"][0]["field"] == "on"
+    viewer = await dashat.get(
+        f"/v1/kitchens/{k['id']}/distributions?on={TODAY}", headers=tokens.headers("viewer", "6101")
+    )
+    assert viewer.status_code == 403

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -80,6 +81,25 @@ async def submit_distribution(
         return JSONResponse(batch.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
 
     return await idempotency.run(submit)
+
+
+@router.get("/distributions", response_model=Page[MemberDistributionRead], dependencies=[READ_PERSONAL])
+async def list_day(
+    kitchen_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    audit: AuditDep,
+    on: Annotated[date, Query(description="The day of the list (YYYY-MM-DD)")],
+    cursor: Annotated[str | None, service.DAY_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[MemberDistributionRead]:
+    """A day's distribution list as it was accepted, line by line: recipient, target group, menu, portions, who
+    delivered and whether receipt was confirmed. Personal data: not for viewers."""
+    page = await service.day_list(
+        session=session, principal=principal, kitchen_id=kitchen_id, on=on, cursor=cursor, limit=limit
+    )
+    audit.read("distribution", [line.id for line in page.items])
+    return page
 
 
 @router.get("/outbox", response_model=Page[OutboxRead], dependencies=[READ])

@@ -350,6 +350,30 @@ def _refusal(
 
 OUTBOX_CURSOR = Cursor("dashat.outbox", RECORD_ID, str)
 MEMBER_CURSOR = Cursor("dashat.member-distributions", RECORD_ID, str)
+DAY_CURSOR = Cursor("dashat.day-distributions", RECORD_ID, str)
+
+
+async def day_list(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, on: date, cursor: str | None, limit: int
+) -> Page[MemberDistributionRead]:
+    """A kitchen's lines of one day, in the order they were accepted."""
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
+    query = (
+        select(Distribution, col(Menu.name))
+        .outerjoin(Menu, col(Menu.id) == col(Distribution.menu_id))
+        .where(col(Distribution.kitchen_id) == kitchen.id, col(Distribution.distributed_on) == on)
+    )
+    key = col(Distribution.id)
+    if (after := DAY_CURSOR.decode(cursor)) is not None:
+        query = query.where(key > after)
+    rows = [(row[0], row[1]) for row in await session.execute(query.order_by(key).limit(limit + 1))]
+    return keyset_page(
+        rows,
+        limit,
+        item=lambda row: MemberDistributionRead(**row[0].model_dump(), menu_name=row[1]),
+        key=lambda row: row[0].id,
+        cursor=DAY_CURSOR,
+    )
 
 
 async def member_distributions(
