@@ -99,6 +99,9 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         if_match=True,
     ),
     ("DELETE", "/v1/families/{family_id}"): recipe("DELETE", lambda t: f"/v1/families/{t['id']}", 204, "record"),
+    ("GET", "/v1/families/{family_id}/krs-assessments"): recipe(
+        "GET", lambda t: f"/v1/families/{t['id']}/krs-assessments", 200, "record"
+    ),
     ("GET", "/v1/families/{family_id}/members"): recipe(
         "GET", lambda t: f"/v1/families/{t['id']}/members", 200, "record"
     ),

@@ -51,6 +51,7 @@ async def test_upgrade_then_downgrade_to_base(database_factory: Callable[[str], 
         "family_verification",
         "verval_snapshot",
         "poktan_reported_coverage",
+        "krs_assessment",
     }
     downgrade(ALEMBIC_INI, url)
     assert await _tables(url) == set()

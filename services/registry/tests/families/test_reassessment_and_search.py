@@ -81,3 +81,40 @@ async def test_search_by_nik_or_kk_and_scope(
     assert (await client.get("/v1/members", params={"q": member["nik"]}, headers=kader)).json()["items"] == []
     short = await client.get("/v1/members", params={"q": " a "}, headers=admin)
     assert short.status_code == 422 and short.json()["errors"][0]["field"] == "q"
+
+
+async def test_every_change_of_the_assessment_is_kept_with_its_reasons_newest_first(
+    client: httpx.AsyncClient, admin: dict[str, str], create_family: CreateFamily, registry_app: FastAPI
+) -> None:
+    toddler = member_payload(age_days=700, relation="anak", marital_status="belum_kawin")
+    grandma = member_payload(age_days=60 * 365, marital_status="cerai_mati", relation="kepala_keluarga")
+    family = await create_family(members=[grandma, toddler], poverty_status="miskin")
+    url = f"/v1/families/{family['id']}/krs-assessments"
+
+    def codes(item: dict[str, Any]) -> set[tuple[str, str]]:
+        return {(finding["kind"], finding["code"]) for finding in item["findings"]}
+
+    [registered] = (await client.get(url, headers=admin)).json()["items"]
+    assert registered["is_krs"] is True and {("target", "baduta"), ("risk_factor", "miskin")} <= codes(registered)
+    assert all(finding["reason"] for finding in registered["findings"])
+
+    unchanged = await client.patch(
+        f"/v1/families/{family['id']}", json={"rt": "009"}, headers=admin | {"If-Match": '"1"'}
+    )
+    assert unchanged.status_code == 200, unchanged.text
+    assert len((await client.get(url, headers=admin)).json()["items"]) == 1  # the same assessment: no new row
+
+    not_poor = await client.patch(
+        f"/v1/families/{family['id']}", json={"poverty_status": "tidak_miskin"}, headers=admin | {"If-Match": '"2"'}
+    )
+    assert not_poor.status_code == 200, not_poor.text
+    await reassess_stale(registry_app.state.database.sessionmaker, today=clock.today() + timedelta(days=40))
+    history = (await client.get(url, headers=admin)).json()["items"]
+    assert len(history) == 3 and history[2] == registered  # newest first
+    assert codes(history[1]) == codes(registered) - {("risk_factor", "miskin")}  # no longer poor
+    assert codes(history[0]) == codes(history[1]) - {("target", "baduta")} | {("target", "balita")}  # turned 2
+    assert history[0]["assessed_on"] == (clock.today() + timedelta(days=40)).isoformat()
+
+    paged = (await client.get(f"{url}?limit=2", headers=admin)).json()
+    rest = (await client.get(f"{url}?limit=2&cursor={paged['next_cursor']}", headers=admin)).json()
+    assert [i["id"] for i in paged["items"] + rest["items"]] == [i["id"] for i in history]

@@ -65,20 +65,34 @@ async def part(source: str, work: Awaitable[list[dict[str, Any]]]) -> Part:
         raise
 
 
-def registry_events(family: dict[str, Any]) -> list[dict[str, Any]]:
-    krs = family.get("krs") or {}
-    reasons = [
-        f"{item['code']}: {item['reason']}" for item in (krs.get("targets") or []) + (krs.get("risk_factors") or [])
+async def registry_events(page: Page, family: dict[str, Any]) -> list[dict[str, Any]]:
+    """The family's registration and every change of its KRS assessment with the reasons of the day (a family
+    registered before the history was kept shows its current assessment)."""
+    history = await page.api.all_pages(f"/registry/v1/families/{family['id']}/krs-assessments", page.session.token)
+    events: list[dict[str, Any]] = [
+        {"on": family["created_at"][:10], "kind": "ev_registered", "text": family["kk_number"], "details": []}
     ]
-    return [
-        {"on": family["created_at"][:10], "kind": "ev_registered", "text": family["kk_number"], "details": []},
-        {
-            "on": krs.get("assessed_on") or family.get("krs_assessed_on") or family["updated_at"][:10],
-            "kind": "ev_assessed",
-            "text": "is_krs" if family["is_krs"] else "not_krs",
-            "details": reasons,
-        },
-    ]
+    for item in history:
+        events.append(
+            {
+                "on": item["assessed_on"],
+                "kind": "ev_assessed",
+                "text": "is_krs" if item["is_krs"] else "not_krs",
+                "details": [f"{finding['code']}: {finding['reason']}" for finding in item["findings"]],
+            }
+        )
+    if not history:
+        krs = family.get("krs") or {}
+        found = (krs.get("targets") or []) + (krs.get("risk_factors") or [])
+        events.append(
+            {
+                "on": krs.get("assessed_on") or family.get("krs_assessed_on") or family["updated_at"][:10],
+                "kind": "ev_assessed",
+                "text": "is_krs" if family["is_krs"] else "not_krs",
+                "details": [f"{item['code']}: {item['reason']}" for item in found],
+            }
+        )
+    return events
 
 
 async def mentoring_events(page: Page, members: list[dict[str, Any]], assigned: set[str]) -> list[dict[str, Any]]:
@@ -164,14 +178,12 @@ async def family_page(page: PageDep, family_id: Annotated[str, RECORD_ID]) -> Re
     family = await page.api.get(f"/registry/v1/families/{family_id}", page.session.token)
     members = family.get("members") or []
     assigned: set[str] = set()
-    parts = [
-        Part("registry", registry_events(family)),
-        *await asyncio.gather(
-            part("mentoring", mentoring_events(page, members, assigned)),
-            part("genting", genting_events(page, members)),
-            part("dashat", dashat_events(page, members)),
-        ),
-    ]
+    parts = await asyncio.gather(
+        part("registry", registry_events(page, family)),
+        part("mentoring", mentoring_events(page, members, assigned)),
+        part("genting", genting_events(page, members)),
+        part("dashat", dashat_events(page, members)),
+    )
     timeline = sorted((event for p in parts for event in p.events), key=lambda event: event["on"], reverse=True)
     today = date.today()
     children = [m for m in members if m.get("birth_date") and 0 <= age_days(m, today) <= CHILD_DAYS]

@@ -115,3 +115,20 @@ class Member(SQLModel, table=True):
     @property
     def flags(self) -> list[str]:
         return [f for f in self.data_quality_flags.split(",") if f]
+
+
+class KrsAssessmentRecord(SQLModel, table=True):
+    """A family's KRS assessment each time it changed (on registration, an edit, an import or the daily
+    re-assessment as its members age), with the reasons as they read that day. Never deleted: a family's
+    timeline shows them. `findings` is JSON text: a list of {kind: target|risk_factor, code, reason}."""
+
+    __tablename__ = "krs_assessment"
+    __table_args__ = (Index("ix_krs_assessment_family_id_id", "family_id", "id"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    family_id: str = Field(max_length=36)
+    assessed_on: date
+    is_krs: bool
+    is_sasaran: bool
+    findings: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_type=UtcDateTime)

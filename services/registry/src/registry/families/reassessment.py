@@ -1,6 +1,6 @@
 """Daily re-assessment: targets and risk factors move with age (a baduta turns 24 months, a mother 36
 years), so every family assessed before today is assessed again. A family whose assessment changed gets a
-new version and a change-feed entry, like any other update."""
+new version, a change-feed entry, like any other update, and a row in its assessment history."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ async def reassess_stale(
                 return assessed, changed
             members = await repository.live_members(session=session, family_ids=[f.id for f in families])
             for family in families:
-                if reassess(family, members[family.id], today):
+                if reassess(family, members[family.id], today, session):
                     family.updated_at = utcnow()
                     await session.flush()
                     await log_change(session, family, family, Operation.UPDATED)

@@ -23,6 +23,7 @@ from registry.families.schemas import (
     FamilyLookupResult,
     FamilyRead,
     FamilyUpdate,
+    KrsAssessmentRead,
     MemberCreate,
     MemberLookup,
     MemberLookupResult,
@@ -142,6 +143,31 @@ async def delete_family(
         await service.delete_family(session=session, principal=principal, family_id=family_id, if_match=if_match)
         audit.wrote("family", [family_id], Action.DELETE)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/families/{family_id:record_id}/krs-assessments",
+    response_model=Page[KrsAssessmentRead],
+    dependencies=[READ],
+    responses=problem_responses(404),
+)
+async def list_krs_assessments(
+    family_id: RecordIdPath,
+    principal: PrincipalDep,
+    session: SessionDep,
+    audit: AuditDep,
+    cursor: Annotated[str | None, service.ASSESSMENT_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[KrsAssessmentRead]:
+    """The family's KRS assessment each time it changed, newest first, with its targets and risk factors and
+    why, as they read that day: at registration, after an edit or an import, and when the daily re-assessment
+    finds that ages moved a target or a risk factor (a baduta turning 24 months, a mother turning 35). Families
+    registered before this history was kept start it at their next change."""
+    page = await service.assessment_history(
+        session=session, principal=principal, family_id=family_id, cursor=cursor, limit=limit
+    )
+    audit.read("family", [family_id])
+    return page
 
 
 @router.get(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -168,6 +168,23 @@ class KrsRead(BaseModel):
     assessed_on: date
     targets: list[FindingRead]
     risk_factors: list[FindingRead]
+
+
+class AssessmentFinding(BaseModel):
+    kind: Literal["target", "risk_factor"]
+    code: str
+    reason: str = Field(description="Why, as it read on the day of the assessment")
+
+
+class KrsAssessmentRead(BaseModel):
+    """One change of a family's KRS assessment."""
+
+    id: str
+    assessed_on: date
+    is_krs: bool
+    is_sasaran: bool
+    findings: list[AssessmentFinding]
+    created_at: datetime
 
 
 class FamilyRead(BaseModel):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from kkb_shared import changes, clock
 from kkb_shared.auth import Principal
@@ -18,7 +21,7 @@ from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page
 from kkb_shared.versioning import check_if_match
 from registry.families import repository, rules
 from registry.families.enums import DataQualityFlag
-from registry.families.models import Family, Member
+from registry.families.models import Family, KrsAssessmentRecord, Member
 from registry.families.schemas import (
     FamilyCreate,
     FamilyDetail,
@@ -27,6 +30,7 @@ from registry.families.schemas import (
     FamilyRead,
     FamilyUpdate,
     FindingRead,
+    KrsAssessmentRead,
     KrsRead,
     MemberCreate,
     MemberFacts,
@@ -88,21 +92,64 @@ def derived_member_columns(member: MemberCreate | Member) -> dict[str, str]:
     return dict(zip(DERIVED_MEMBER_COLUMNS, derived_member_values(member), strict=True))
 
 
-def assessment_columns(family: rules.FamilyFacts, members: Sequence[rules.MemberFacts], today: date) -> dict[str, bool]:
-    """The family's KRS assessment as of `today`, as stored: is_krs, is_sasaran and one column per target and
-    risk factor."""
-    assessment = rules.classify_family_risk(family, members, today)
+def stored_columns(assessment: rules.KrsAssessment) -> dict[str, bool]:
+    """An assessment as the family row stores it: is_krs, is_sasaran and one column per target and risk factor."""
     return {"is_krs": assessment.is_krs, "is_sasaran": assessment.is_sasaran, **rules.assessment_flags(assessment)}
 
 
-def reassess(family: Family, members: list[Member], today: date) -> bool:
-    """Store the family's KRS assessment as of `today`; True when any target, risk factor or the status changed."""
-    stored = assessment_columns(family, members, today)
+def assessment_record(family_id: str, assessment: rules.KrsAssessment, now: datetime) -> dict[str, Any]:
+    """The history row of a changed assessment, its reasons as they read that day."""
+    findings = [
+        {"kind": kind, "code": finding.code, "reason": finding.reason}
+        for kind, found in (("target", assessment.targets), ("risk_factor", assessment.risk_factors))
+        for finding in found
+    ]
+    return {
+        "id": new_id(),
+        "family_id": family_id,
+        "assessed_on": assessment.assessed_on,
+        "is_krs": assessment.is_krs,
+        "is_sasaran": assessment.is_sasaran,
+        "findings": json.dumps(findings, ensure_ascii=False),
+        "created_at": now,
+    }
+
+
+ASSESSMENT_CURSOR = Cursor("registry.krs-assessments", RECORD_ID, str)
+
+
+async def assessment_history(
+    *, session: AsyncSession, principal: Principal, family_id: str, cursor: str | None, limit: int
+) -> Page[KrsAssessmentRead]:
+    """A family's assessment changes, newest first (the family must be visible to the caller)."""
+    family = await repository.Families(session, principal).get(family_id)
+    query = select(KrsAssessmentRecord).where(col(KrsAssessmentRecord.family_id) == family.id)
+    key = col(KrsAssessmentRecord.id)
+    if (after := ASSESSMENT_CURSOR.decode(cursor)) is not None:
+        query = query.where(key < after)
+    rows = list((await session.execute(query.order_by(key.desc()).limit(limit + 1))).scalars())
+    return keyset_page(
+        rows,
+        limit,
+        item=lambda row: KrsAssessmentRead(
+            **row.model_dump(exclude={"family_id", "findings"}), findings=json.loads(row.findings)
+        ),
+        key=lambda row: row.id,
+        cursor=ASSESSMENT_CURSOR,
+    )
+
+
+def reassess(family: Family, members: list[Member], today: date, session: AsyncSession) -> bool:
+    """Store the family's KRS assessment as of `today`; True when any target, risk factor or the status changed,
+    and then its history gets the new assessment (in `session`, written with the family)."""
+    assessment = rules.classify_family_risk(family, members, today)
+    stored = stored_columns(assessment)
     changed = family.krs_assessed_on is None or any(getattr(family, k) != v for k, v in stored.items())
     if changed:
         for column, value in stored.items():
             setattr(family, column, value)
         family.krs_assessed_on = today
+        session.add(KrsAssessmentRecord(**assessment_record(family.id, assessment, utcnow())))
     return changed
 
 
@@ -173,7 +220,7 @@ async def create_family(*, session: AsyncSession, principal: Principal, data: Fa
         updated_at=now,
     )
     members = [build_member(m, family.id) for m in data.members]
-    reassess(family, members, today)
+    reassess(family, members, today, session)
     session.add(family)
     await session.flush()
     session.add_all(members)
@@ -242,7 +289,7 @@ async def update_family(
     for name, value in changes_requested.items():
         setattr(family, name, value)
     today = clock.today()
-    reassess(family, members, today)
+    reassess(family, members, today, session)
     family.updated_at = utcnow()
     await session.flush()
     await log_change(session, family, family, Operation.UPDATED)
@@ -308,7 +355,7 @@ async def _after_member_write(
     members = (await repository.live_members(session=session, family_ids=[family.id]))[family.id]
     if operation is not Operation.DELETED:
         _check_kinship(members, member, kinship_before, requested)
-    family_changed = reassess(family, members, clock.today())
+    family_changed = reassess(family, members, clock.today(), session)
     if family_changed:
         family.updated_at = utcnow()
     await session.flush()

@@ -23,7 +23,7 @@ from kkb_shared.db import bulk_insert, insert_records, utcnow
 from kkb_shared.ids import new_ids
 from registry.families import repository, rules
 from registry.families import service as families_service
-from registry.families.models import Family, Member
+from registry.families.models import Family, KrsAssessmentRecord, Member
 from registry.families.schemas import FamilyFields, MemberCreate
 from registry.feed import Entity
 from registry.imports.columns import FAMILY_FIELDS, HEADER_OF, MEMBER_FIELDS, OPTIONAL_MEMBER_FIELDS
@@ -259,10 +259,12 @@ async def _write(
         ids = iter(new_ids(sum(1 + len(valid.rows) for valid in fresh)))
         new_families: list[dict[str, Any]] = []
         new_members: list[tuple[Any, ...]] = []
+        assessments: list[dict[str, Any]] = []
         member_id = MEMBER_RECORD_COLUMNS.index("id")
         for valid in fresh:
-            family_row, member_rows = _new_family(valid, ids, created_by=created_by, today=today, now=now)
+            family_row, member_rows, assessment = _new_family(valid, ids, created_by=created_by, today=today, now=now)
             new_families.append(family_row)
+            assessments.append(assessment)
             new_members.extend(member_rows)
             desa = family_row["desa_code"]
             seen_new.append((family_row["id"], desa))
@@ -270,6 +272,7 @@ async def _write(
             feed.extend((Entity.MEMBER, Changed(m[member_id], 1), Operation.CREATED, desa) for m in member_rows)
         await bulk_insert(session, Family, new_families)
         await insert_records(session, Member, MEMBER_RECORD_COLUMNS, new_members)
+        await bulk_insert(session, KrsAssessmentRecord, assessments)
     await session.flush()  # the updated records, whose new versions the feed reads
     await changes.record_many(session=session, changes=feed)
     await verval.mark(session, seen_new, VerificationStatus.NEW, by=created_by)  # a Verval KRS round's data
@@ -314,10 +317,10 @@ MEMBER_RECORD_COLUMNS = (
 
 def _new_family(
     valid: ValidFamily, ids: Iterator[str], *, created_by: str, today: date, now: datetime
-) -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
+) -> tuple[dict[str, Any], list[tuple[Any, ...]], dict[str, Any]]:
     """The rows of a family the registry does not hold yet, with what is derived from them, as plain values
-    (the members as records in MEMBER_RECORD_COLUMNS' order): building ORM objects would cost more than all
-    the rest of the import."""
+    (the members as records in MEMBER_RECORD_COLUMNS' order, and its first assessment's history row): building
+    ORM objects would cost more than all the rest of the import."""
     family_id = next(ids)
     members: list[tuple[Any, ...]] = []
     facts: list[rules.MemberFacts] = []
@@ -328,9 +331,10 @@ def _new_family(
             (*MEMBER_VALUES(data), *families_service.derived_member_values(data), 1, now, now, member_id, family_id)
         )
         facts.append(_MemberFacts.of(member_id, data))
+    assessment = rules.classify_family_risk(valid.data, facts, today)
     family = {
         **valid.data.model_dump(),
-        **families_service.assessment_columns(valid.data, facts, today),
+        **families_service.stored_columns(assessment),
         "krs_assessed_on": today,
         "version": 1,
         "created_at": now,
@@ -338,7 +342,7 @@ def _new_family(
         "id": family_id,
         "created_by": created_by,
     }
-    return family, members
+    return family, members, families_service.assessment_record(family_id, assessment, now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,7 +416,7 @@ def _apply(
             member.updated_at = now
             touched.append((member, Operation.UPDATED))
         result.outcomes[row.number] = Outcome.UPDATED if changed or family_changed else Outcome.UNCHANGED
-    if families_service.reassess(family, list(existing.values()), today) or family_changed:
+    if families_service.reassess(family, list(existing.values()), today, session) or family_changed:
         family.updated_at = now
         touched.insert(0, (family, Operation.UPDATED))
     return result, touched
