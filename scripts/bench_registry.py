@@ -158,15 +158,21 @@ IMPORTED = (  # what the import of `_import_csv` wrote: (table, read it, delete 
         " UNION ALL SELECT id FROM member WHERE name LIKE 'Impor %')",
         "DELETE FROM change_event WHERE seq = ANY($1)",
     ),
+    (
+        "krs_assessment",
+        "SELECT * FROM krs_assessment WHERE family_id IN (SELECT id FROM family WHERE address = 'Jl. Impor')",
+        "DELETE FROM krs_assessment WHERE id = ANY($1)",
+    ),
     ("member", "SELECT * FROM member WHERE name LIKE 'Impor %'", "DELETE FROM member WHERE id = ANY($1)"),
     ("family", "SELECT * FROM family WHERE address = 'Jl. Impor'", "DELETE FROM family WHERE id = ANY($1)"),
 )
 
 
 async def _records_copy_seconds(url: str) -> float:
-    """The floor of any import into the registry's schema: the families, members and change events the
-    import wrote, read back, deleted and written again with nothing but COPY, in one transaction, into the
-    registry's own tables with all their keys and indexes. No reading, no checks, no rules."""
+    """The floor of any import into the registry's schema: the families, members, change events and first KRS
+    assessments the import wrote, read back, deleted and written again with nothing but COPY, in one
+    transaction, into the registry's own tables with all their keys and indexes. No reading, no checks, no
+    rules."""
     connection = await connect(url)
     try:
         tables: dict[str, tuple[list[str], list[asyncpg.Record]]] = {}
@@ -175,10 +181,10 @@ async def _records_copy_seconds(url: str) -> float:
             tables[table] = (list(records[0].keys()), records)
         for table, _, delete in IMPORTED:  # the feed first, the families last
             await connection.execute(delete, [r["seq" if table == "change_event" else "id"] for r in tables[table][1]])
-        await connection.execute("VACUUM family, member, change_event")
+        await connection.execute("VACUUM family, member, change_event, krs_assessment")
         started = time.perf_counter()
         async with connection.transaction():
-            for table in ("family", "member", "change_event"):
+            for table in ("family", "member", "change_event", "krs_assessment"):
                 columns, records = tables[table]
                 await connection.copy_records_to_table(table, records=records, columns=columns)
         return time.perf_counter() - started

@@ -492,3 +492,42 @@ def test_a_kitchen_manager_sees_a_days_list_and_confirms_a_receipt(
     after = api(console, "dapur", f"/dashat/v1/kitchens/{kitchens[0]['id']}/distributions", on=today).json()["items"]
     assert next(line for line in after if line["id"] == unconfirmed[0]["id"])["received_confirmed"] is True
     page.screenshot(path=str(screenshots / "kitchen.png"), full_page=True)
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+  .map(e => e.outerHTML)"""
+UNNAMED_CHARTS = "() => [...document.querySelectorAll('svg')].filter(s => !s.getAttribute('aria-label')).length"
+
+
+@pytest.mark.parametrize(
+    ("username", "paths"),
+    [
+        ("operator", ["/app/krs", "/app/tpk", "/app/kb", "/app/genting", "/app/families"]),
+        ("kader", ["/app/families", "{family}", "{growth}", "{visit}"]),
+        ("ota", ["/app/sponsor"]),
+        ("dapur", ["/app/kitchen"]),
+    ],
+)
+def test_every_control_is_labelled_and_every_page_has_one_heading_and_its_language(
+    context: BrowserContext, console: Stack, username: str, paths: list[str]
+) -> None:
+    page = sign_in(context, console, username)
+    if username == "kader":
+        assignment = api(console, "kader", "/mentoring/v1/assignments", category="balita", open="true", limit=1)
+        member_id = assignment.json()["items"][0]["member_id"]
+        family_id = api(console, "kader", f"/registry/v1/members/{member_id}").json()["family_id"]
+        links = {
+            "{family}": f"/app/families/{family_id}",
+            "{growth}": f"/app/children/{member_id}/growth",
+            "{visit}": f"/app/members/{member_id}/visits/new",
+        }
+        paths = [links.get(path, path) for path in paths]
+    for path in paths:
+        page.goto(app_url(console, path))
+        assert page.evaluate(UNLABELLED) == [], path
+        assert page.evaluate(UNNAMED_CHARTS) == 0, path
+        expect(page.locator("h1")).to_have_count(1)
+        assert page.locator("html").get_attribute("lang") == "id"
+        page.keyboard.press("Tab")  # the first stop is the skip link to the content
+        assert page.evaluate("document.activeElement.getAttribute('href')") == "#main", path
