@@ -117,8 +117,9 @@ def platform(
         "KKB_WEB_JWKS_URL": f"{urls['gateway']}/.well-known/jwks.json",
         "KKB_WEB_LOG_LEVEL": "WARNING",
         "KKB_GATEWAY_WEB_URL": urls["web"],
-        "KKB_GATEWAY_TRUSTED_PROXIES": '["127.0.0.1"]',
     }
+    if web:  # the console names the browser in X-Forwarded-For; only then does the gateway trust loopback's
+        env["KKB_GATEWAY_TRUSTED_PROXIES"] = '["127.0.0.1"]'
     env |= extra_env
     running = Stack(urls, env, {}, databases, password)
     try:

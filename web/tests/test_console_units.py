@@ -11,7 +11,7 @@ import pytest
 from starlette.requests import Request
 
 from kkb_shared.auth import Principal, Role
-from kkb_shared.errors import InvalidToken
+from kkb_shared.errors import InvalidToken, UpstreamUnavailable
 from web import i18n, visit_forms
 from web.api import Problem, Tokens
 from web.charts import chart
@@ -161,3 +161,14 @@ def test_a_posted_visit_form_becomes_the_apis_body_and_leaves_judging_to_the_api
         "referred": False,
     }
     assert [field.name for field in visit_forms.fields_of("balita")][:3] == ["visited_on", "weight_kg", "length_cm"]
+
+
+async def test_the_gateways_keys_out_of_reach_is_a_503_page_not_a_sign_in() -> None:
+    class KeysDown:
+        async def verify(self, token: str) -> Principal:
+            raise UpstreamUnavailable("The gateway's signing keys could not be fetched")
+
+    sessions = Sessions(FakeGateway(), KeysDown())  # type: ignore[arg-type]
+    with pytest.raises(Problem) as raised:
+        await sessions.of(request_with("kkb_at=access-1; kkb_rt=refresh-0"))
+    assert raised.value.status == 503 and raised.value.unavailable

@@ -19,7 +19,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from kkb_shared.auth import Principal, Role, TokenVerifier
-from kkb_shared.errors import DomainError
+from kkb_shared.errors import DomainError, InvalidToken
 from web.api import Api, Problem, Tokens
 
 ACCESS, REFRESH, CSRF, LANG, WHO = "kkb_at", "kkb_rt", "kkb_csrf", "kkb_lang", "kkb_who"
@@ -54,20 +54,32 @@ class Sessions:
         access, refresh = request.cookies.get(ACCESS), request.cookies.get(REFRESH)
         if access:
             try:
-                return Session(await self.verifier.verify(access), access)
-            except DomainError:
+                return Session(await self.principal_of(access), access)
+            except InvalidToken:
                 pass  # expired or not ours: renew below, or sign in again
         if not refresh:
             raise SignInRequired
         try:
             tokens = await self._renew(refresh, request)
-            principal = await self.verifier.verify(tokens.access_token)
+            principal = await self.principal_of(tokens.access_token)
         except Problem as problem:
             if problem.unavailable:
                 raise
             raise SignInRequired from problem
+        except InvalidToken as exc:
+            raise SignInRequired from exc
         request.state.renewed = tokens
         return Session(principal, tokens.access_token)
+
+    async def principal_of(self, token: str) -> Principal:
+        """The token's caller; InvalidToken when it is expired or not the gateway's. The gateway's keys out of
+        reach is a 503 page, not a sign-in."""
+        try:
+            return await self.verifier.verify(token)
+        except InvalidToken:
+            raise
+        except DomainError as exc:
+            raise Problem(exc.status, exc.title, exc.detail or exc.title) from exc
 
     async def _renew(self, refresh: str, request: Request) -> Tokens:
         now = time.monotonic()

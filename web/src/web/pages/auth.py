@@ -63,7 +63,7 @@ async def login(
         status = problem.status if problem.status in (429, 503) else 401
         return render(request, "login.html", status_code=status, next=safe_next(next), failed=failed)
     sessions: Sessions = request.app.state.sessions
-    principal = await sessions.verifier.verify(tokens.access_token)
+    principal = await sessions.principal_of(tokens.access_token)
     target = safe_next(next) if next not in ("", "/app/") else home_of(principal.role)
     response = RedirectResponse(target, status_code=303)
     store(response, tokens)

@@ -141,7 +141,10 @@ async def confirm_received(
 
 
 @confirmations.get(
-    "/members/{member_id}/distributions", response_model=Page[MemberDistributionRead], dependencies=[READ_PERSONAL]
+    "/members/{member_id}/distributions",
+    response_model=Page[MemberDistributionRead],
+    dependencies=[READ_PERSONAL],
+    responses=problem_responses(422),
 )
 async def member_distributions(
     member_id: RecordIdPath,
