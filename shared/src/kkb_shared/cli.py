@@ -26,8 +26,8 @@ def run_cli(
     parser = argparse.ArgumentParser(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="apply this service's Alembic migrations to its database")
-    serve = commands.add_parser("serve", help="run the service with uvicorn")
-    serve.add_argument("--workers", type=int, default=1)
+    serve_command = commands.add_parser("serve", help="run the service with uvicorn")
+    serve_command.add_argument("--workers", type=int, default=1)
     for name, (help_text, _) in (extra or {}).items():
         commands.add_parser(name, help=help_text)
     args = parser.parse_args(argv)
@@ -36,18 +36,27 @@ def run_cli(
     if args.command == "migrate":
         upgrade(alembic_ini, settings.database_url)
     elif args.command == "serve":
-        uvicorn.run(
-            app_path,
-            factory=True,
-            host=settings.host,
-            port=settings.port,
-            workers=args.workers,
-            loop="uvloop",
-            http="httptools",
-            access_log=False,
-            proxy_headers=False,  # a proxy's X-Forwarded-For is trusted only where the app says (the gateway)
-            log_config=None,
-            timeout_graceful_shutdown=10,
-        )
+        serve(app_path, settings, workers=args.workers)
     else:
         (extra or {})[args.command][1](args, settings)
+
+
+def serve(
+    app_path: str, settings: ServiceSettings, *, workers: int = 1, trusted_proxies: list[str] | None = None
+) -> None:
+    """Run an app factory with uvicorn on the settings' host and port. A proxy's X-Forwarded-For is read only
+    from `trusted_proxies` (the web console's gateway); a service reads none (the gateway decides in its app)."""
+    uvicorn.run(
+        app_path,
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        proxy_headers=trusted_proxies is not None,
+        forwarded_allow_ips=trusted_proxies,
+        log_config=None,
+        timeout_graceful_shutdown=10,
+    )

@@ -39,3 +39,12 @@ def xlsx_download(filename: str, sheet_name: str, header: Sequence[str], rows: S
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
     )
+
+
+def table_download(
+    extension: str, filename: str, sheet_name: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]
+) -> Response:
+    """The table as `csv` or `xlsx`."""
+    if extension == "csv":
+        return csv_download(filename, header, rows)
+    return xlsx_download(filename, sheet_name, header, rows)

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from kkb_shared.auth import JwksCache, TokenVerifier
 from kkb_shared.observability import AccessLogMiddleware, add_request_id, configure_logging
 from web.api import Api, Problem
-from web.pages import auth, families, genting, growth, krs, programs, reports
+from web.pages import auth, families, genting, growth, krs, programs, reports, visits
 from web.session import Sessions, SignInRequired, store_csrf, store_renewed
 from web.settings import WebSettings
 from web.views import render
@@ -48,7 +48,7 @@ def create_app(settings: WebSettings | None = None, *, transport: httpx.AsyncBas
     app.state.sessions = Sessions(api, verifier)
     app.router.add_event_handler("shutdown", client.aclose)
 
-    for module in (auth, krs, reports, genting, families, growth, programs):
+    for module in (auth, krs, reports, genting, families, visits, growth, programs):
         app.include_router(module.router)
     app.mount("/app/static", StaticFiles(directory=STATIC), name="static")
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from web.exports import Cell, csv_download, xlsx_download
+from web.exports import Cell, table_download
 from web.regions import CHILD_LEVEL, REGION, child_names, chosen, trail
 from web.views import Page, PageDep
 
@@ -85,9 +85,7 @@ async def tpk_download(
     report = await achievement(page, code, month, span)
     header, rows = tpk_table(report, await child_names(page, code))
     filename = f"tpk-{code or 'indonesia'}-{report['period_start'][:7]}-{span}"
-    if extension == "csv":
-        return csv_download(filename, header, rows)
-    return xlsx_download(filename, "TPK", header, rows)
+    return table_download(extension, filename, "TPK", header, rows)
 
 
 async def kb_report(page: Page, code: str) -> dict[str, Any]:
@@ -120,7 +118,4 @@ async def kb_download(page: PageDep, extension: Format, region: Annotated[str | 
     names = await child_names(page, code)
     rows: list[list[Cell]] = [[r["code"], names.get(r["code"], ""), *(r[f] for f in KB_FIELDS)] for r in report["rows"]]
     rows.append(["", "total", *(report["total"][f] for f in KB_FIELDS)])
-    filename = f"kb-{code or 'indonesia'}"
-    if extension == "csv":
-        return csv_download(filename, ["code", "name", *KB_FIELDS], rows)
-    return xlsx_download(filename, "KB", ["code", "name", *KB_FIELDS], rows)
+    return table_download(extension, f"kb-{code or 'indonesia'}", "KB", ["code", "name", *KB_FIELDS], rows)

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -353,27 +353,40 @@ MEMBER_CURSOR = Cursor("dashat.member-distributions", RECORD_ID, str)
 DAY_CURSOR = Cursor("dashat.day-distributions", RECORD_ID, str)
 
 
-async def day_list(
-    *, session: AsyncSession, principal: Principal, kitchen_id: str, on: date, cursor: str | None, limit: int
+LINES_WITH_MENU = select(Distribution, col(Menu.name)).outerjoin(Menu, col(Menu.id) == col(Distribution.menu_id))
+
+
+async def _lines_page(
+    session: AsyncSession,
+    query: Select[Distribution, str],
+    *,
+    newest_first: bool,
+    kind: Cursor[str],
+    cursor: str | None,
+    limit: int,
 ) -> Page[MemberDistributionRead]:
-    """A kitchen's lines of one day, in the order they were accepted."""
-    kitchen = await Kitchens(session, principal).get(kitchen_id)
-    query = (
-        select(Distribution, col(Menu.name))
-        .outerjoin(Menu, col(Menu.id) == col(Distribution.menu_id))
-        .where(col(Distribution.kitchen_id) == kitchen.id, col(Distribution.distributed_on) == on)
-    )
+    """A page of distribution lines, each with its menu's name, in the order they were accepted or newest first."""
     key = col(Distribution.id)
-    if (after := DAY_CURSOR.decode(cursor)) is not None:
-        query = query.where(key > after)
-    rows = [(row[0], row[1]) for row in await session.execute(query.order_by(key).limit(limit + 1))]
+    if (after := kind.decode(cursor)) is not None:
+        query = query.where(key < after if newest_first else key > after)
+    ordered = query.order_by(key.desc() if newest_first else key).limit(limit + 1)
+    rows = [(row[0], row[1]) for row in await session.execute(ordered)]
     return keyset_page(
         rows,
         limit,
         item=lambda row: MemberDistributionRead(**row[0].model_dump(), menu_name=row[1]),
         key=lambda row: row[0].id,
-        cursor=DAY_CURSOR,
+        cursor=kind,
     )
+
+
+async def day_list(
+    *, session: AsyncSession, principal: Principal, kitchen_id: str, on: date, cursor: str | None, limit: int
+) -> Page[MemberDistributionRead]:
+    """A kitchen's lines of one day, in the order they were accepted."""
+    kitchen = await Kitchens(session, principal).get(kitchen_id)
+    query = LINES_WITH_MENU.where(col(Distribution.kitchen_id) == kitchen.id, col(Distribution.distributed_on) == on)
+    return await _lines_page(session, query, newest_first=False, kind=DAY_CURSOR, cursor=cursor, limit=limit)
 
 
 async def member_distributions(
@@ -383,24 +396,12 @@ async def member_distributions(
     region's kitchens; a kitchen manager, its own kitchen's). A member no visible line names has an empty list:
     the answer never tells whether someone elsewhere fed them."""
     query = visible(
-        select(Distribution, col(Menu.name))
-        .outerjoin(Menu, col(Menu.id) == col(Distribution.menu_id))
-        .where(col(Distribution.member_id) == member_id),
+        LINES_WITH_MENU.where(col(Distribution.member_id) == member_id),
         principal,
         kitchen_column=col(Distribution.kitchen_id),
         desa_column=col(Distribution.desa_code),
     )
-    key = col(Distribution.id)
-    if (after := MEMBER_CURSOR.decode(cursor)) is not None:
-        query = query.where(key < after)
-    rows = [(row[0], row[1]) for row in await session.execute(query.order_by(key.desc()).limit(limit + 1))]
-    return keyset_page(
-        rows,
-        limit,
-        item=lambda row: MemberDistributionRead(**row[0].model_dump(), menu_name=row[1]),
-        key=lambda row: row[0].id,
-        cursor=MEMBER_CURSOR,
-    )
+    return await _lines_page(session, query, newest_first=True, kind=MEMBER_CURSOR, cursor=cursor, limit=limit)
 
 
 async def outbox(
