@@ -27,7 +27,7 @@ PASSWORD = "browser-demo-password"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def console(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     files = tmp_path_factory.mktemp("console")
     with platform(database_factory, "browser", PASSWORD, files, {}, web=True) as stack:
@@ -35,13 +35,15 @@ def console(database_factory: Callable[[str], str], tmp_path_factory: pytest.Tem
         yield stack
 
 
-@pytest.fixture(scope="session")
+# Module-scoped, never longer: while Playwright's sync API is started, its event loop counts as running in this
+# thread, and the async tests that a worker runs after these would find a loop already running.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if shutil.which(CHROMIUM) is None:
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package", pytrace=False)

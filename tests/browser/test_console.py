@@ -356,6 +356,12 @@ def test_the_tpk_table_kb_indicators_and_genting_dashboard_equal_the_api(
     for sponsor in board["per_ota"]:
         cell = page.locator(f"tr[data-ota='{sponsor['ota_id']}'] td[data-field=management_percent]")
         assert float(cell.get_attribute("data-value") or "nan") == sponsor["management_percent"]
+    aids = api(console, "operator", "/genting/v1/aids", region="6101", limit=200).json()["items"]
+    expect(page.locator("#genting-aids tbody tr[data-aid]")).to_have_count(len(aids))
+    for aid in aids:
+        row = page.locator(f"#genting-aids tr[data-aid='{aid['id']}']")
+        assert row.locator("td[data-field=materials]").get_attribute("data-value") == str(aid["totals"]["materials"])
+        assert row.locator("td[data-field=management]").get_attribute("data-value") == str(aid["totals"]["management"])
     page.screenshot(path=str(screenshots / "genting-dashboard.png"), full_page=True)
 
 
@@ -531,3 +537,27 @@ def test_every_control_is_labelled_and_every_page_has_one_heading_and_its_langua
         assert page.locator("html").get_attribute("lang") == "id"
         page.keyboard.press("Tab")  # the first stop is the skip link to the content
         assert page.evaluate("document.activeElement.getAttribute('href')") == "#main", path
+
+
+def test_the_family_list_pages_through_the_desa_with_each_familys_reasons(
+    context: BrowserContext, console: Stack
+) -> None:
+    every = api(console, "kader", "/registry/v1/families", is_krs="true", limit=200).json()["items"]
+    page = sign_in(context, console, "kader")
+    page.check("input[name=krs]")
+    page.click("form[role=search] button")
+    shown: list[str] = []
+    while True:
+        rows = page.locator("#family-list tbody tr")
+        shown += [row.locator("a").first.inner_text() for row in rows.all()]
+        reasons = page.locator("#family-list .reasons-list").first.inner_text()
+        assert reasons  # a KRS family always has a reason: a target and a risk factor
+        next_page = page.locator("a:text-is('Halaman berikutnya')")
+        if next_page.count() == 0:
+            break
+        next_page.click()
+    assert shown == [family["kk_number"] for family in every] and len(shown) > 25  # more than one page
+    first = api(console, "kader", f"/registry/v1/families/{every[0]['id']}").json()["krs"]
+    codes = [item["code"] for item in first["targets"] + first["risk_factors"]]
+    page.goto(app_url(console, "/app/families?krs=true"))
+    expect(page.locator(f".reasons-list[data-family='{every[0]['id']}']")).to_have_text(", ".join(codes))

@@ -86,6 +86,7 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         },
     ),
     ("GET", "/v1/aids/{aid_id}"): Recipe("GET", "/v1/aids/{aid_id}", OWN),
+    ("GET", "/v1/aids"): Recipe("GET", "/v1/aids", OWN, elsewhere=None),
     ("POST", "/v1/aids/recipient-checks"): Recipe(
         "POST",
         "/v1/aids/recipient-checks",

@@ -399,3 +399,26 @@ async def test_a_members_aid_and_deliveries_in_one_answer_and_nothing_said_outsi
         sponsor(tokens, w["ota"]["id"]),
     ):
         assert (await genting.get(f"/v1/members/{member_id}/aid", headers=refused)).status_code == 403
+
+
+async def test_aids_are_listed_with_their_spending_for_the_region_and_period(
+    genting: httpx.AsyncClient, registry: FakeRegistry, tokens: TokenFactory
+) -> None:
+    w = await world(genting, registry, tokens)
+    for category, amount in (("materials", 90_000), ("management", 10_000)):
+        body = expenditure(w["ota"]["id"], w["aid"]["id"], category, amount)
+        assert (await genting.post("/v1/ledger/entries", json=body, headers=operator(tokens))).status_code == 201
+    listed = await genting.get("/v1/aids?region=6101", headers=operator(tokens))
+    assert listed.status_code == 200, listed.text
+    [aid] = listed.json()["items"]
+    assert aid["id"] == w["aid"]["id"] and (aid["totals"]["materials"], aid["totals"]["management"]) == (90_000, 10_000)
+    single = (await genting.get(f"/v1/aids/{aid['id']}", headers=operator(tokens))).json()
+    assert single["totals"] == aid["totals"]  # the list and the record agree
+    own = await genting.get("/v1/aids", headers=sponsor(tokens, w["ota"]["id"]))
+    assert [a["id"] for a in own.json()["items"]] == [aid["id"]]
+    later = (date.fromisoformat(aid["ends_on"]) + timedelta(days=1)).isoformat()
+    assert (await genting.get(f"/v1/aids?from={later}", headers=operator(tokens))).json()["items"] == []
+    assert (await genting.get("/v1/aids?status=closed", headers=operator(tokens))).json()["items"] == []
+    elsewhere = await genting.get("/v1/aids", headers=tokens.headers("operator", "3316"))
+    assert elsewhere.json()["items"] == []
+    assert (await genting.get("/v1/aids", headers=tokens.headers("viewer", "6101"))).status_code == 403

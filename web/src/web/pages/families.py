@@ -35,9 +35,12 @@ async def family_list(
             "families.html", members=found["items"], families=None, q=q, krs=krs, next=found["next_cursor"]
         )
     listed = await page.api.get("/registry/v1/families", token, is_krs="true" if krs else None, limit=25, cursor=cursor)
-    return page.render(
-        "families.html", members=None, families=listed["items"], q="", krs=krs, next=listed["next_cursor"]
-    )
+    families = listed["items"]
+    if families:  # the page's families with their KRS reasons, in one call
+        found = await page.api.post("/registry/v1/families/lookup", token, {"family_ids": [f["id"] for f in families]})
+        reasons = {item["id"]: item["krs"] for item in found["items"]}
+        families = [family | {"krs": reasons.get(family["id"])} for family in families]
+    return page.render("families.html", members=None, families=families, q="", krs=krs, next=listed["next_cursor"])
 
 
 @dataclass

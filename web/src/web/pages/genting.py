@@ -1,11 +1,12 @@
 """The GENTING supervision dashboard (dashboard pengawasan) of a region and period: sponsors and anak asuh,
-money committed, received and spent with the 80/20 split of nutrition aid per sponsor, deliveries, growth and
-open feedback. It reloads itself while open."""
+money committed, received and spent with the 80/20 split of nutrition aid per sponsor and per aid, deliveries,
+growth and open feedback. It reloads itself while open."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 from fastapi.routing import APIRouter
@@ -26,15 +27,21 @@ async def dashboard(
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> Response:
     code = chosen(page, region)
-    params = {
+    params: dict[str, Any] = {
         "region": code or None,
         "from": start.isoformat() if start else None,
         "to": end.isoformat() if end else None,
     }
-    board = await page.api.get("/genting/v1/dashboard", page.session.token, **params)
+    board, aids = await asyncio.gather(
+        page.api.get("/genting/v1/dashboard", page.session.token, **params),
+        page.api.all_pages("/genting/v1/aids", page.session.token, most=1000, **params),
+    )
+    sponsors = {row["ota_id"]: row["name"] for row in board["per_ota"]}
     return page.render(
         "genting.html",
         board=board,
+        aids=aids,
+        sponsors=sponsors,
         code=code,
         trail=await trail(page, code),
         start=start,

@@ -17,7 +17,7 @@ from web.views import Page, PageDep
 router = APIRouter()
 
 
-LATEST_AIDS = 20  # the sponsor's page shows the aids of its latest ledger entries, each with its deliveries
+LATEST_AIDS = 20  # the sponsor's page shows its latest aids, each with its deliveries
 
 
 def own_sponsor(page: Page) -> str:
@@ -36,16 +36,16 @@ async def sponsor_home(
     ledger."""
     ota_id, token = own_sponsor(page), page.session.token
     month = month or date.today().strftime("%Y-%m")
-    report, balances, children, ledger = await asyncio.gather(
+    report, balances, children, ledger, every_aid = await asyncio.gather(
         page.api.get(f"/genting/v1/otas/{ota_id}/reports/monthly", token, month=month),
         page.api.get(f"/genting/v1/otas/{ota_id}/ledger/balances", token),
         page.api.all_pages("/genting/v1/anak-asuh", token, most=500),
         page.api.all_pages(f"/genting/v1/otas/{ota_id}/ledger", token, most=2000),
+        page.api.all_pages("/genting/v1/aids", token, most=2000),
     )
-    aid_ids = list(dict.fromkeys(e["aid_id"] for e in reversed(ledger) if e["aid_id"]))[:LATEST_AIDS]
-    aids = await asyncio.gather(*(page.api.get(f"/genting/v1/aids/{aid_id}", token) for aid_id in aid_ids))
+    aids = list(reversed(every_aid))[:LATEST_AIDS]  # the latest first
     deliveries = await asyncio.gather(
-        *(page.api.all_pages(f"/genting/v1/aids/{aid_id}/deliveries", token, most=500) for aid_id in aid_ids)
+        *(page.api.all_pages(f"/genting/v1/aids/{aid['id']}/deliveries", token, most=500) for aid in aids)
     )
     return page.render(
         "sponsor.html",

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from genting import flows
 from genting.access import MANAGE, READ, READ_OWN, RECORD_DELIVERY
 from genting.aid import food, service
+from genting.aid.models import AidStatus
 from genting.aid.schemas import (
     AidCreate,
     AidRead,
@@ -70,6 +72,32 @@ async def check_recipients(data: RecipientChecks, principal: PrincipalDep, sessi
     day's list): the aid must be open on the day and given in the recipient's desa, and its anak asuh must be
     the recipient (for an ibu hamil's or ibu menyusui's aid: she or her family). Reads only; writes nothing."""
     return await service.check_recipients(session=session, principal=principal, data=data)
+
+
+@router.get("/aids", response_model=Page[AidRead], dependencies=[READ_OWN])
+async def list_aids(
+    principal: PrincipalDep,
+    session: SessionDep,
+    region: Annotated[str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$")] = None,
+    status_filter: Annotated[AidStatus | None, Query(alias="status")] = None,
+    start: Annotated[date | None, Query(alias="from", description="Aids still running on or after this day")] = None,
+    end: Annotated[date | None, Query(alias="to", description="Aids started on or before this day")] = None,
+    cursor: Annotated[str | None, service.AID_CURSOR.query()] = None,
+    limit: LimitQuery = 50,
+) -> Page[AidRead]:
+    """Nutrition aids with what each has spent against its 80/20 split (materials, management against its 20%
+    cap), oldest first: a sponsor's own, an operator's of its region (or of `region` within it), that ran in
+    the period. The supervision dashboard lists them per aid."""
+    return await service.list_aids(
+        session=session,
+        principal=principal,
+        region=region,
+        status=status_filter,
+        start=start,
+        end=end,
+        cursor=cursor,
+        limit=limit,
+    )
 
 
 @router.get(

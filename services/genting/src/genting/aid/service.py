@@ -48,6 +48,7 @@ from kkb_shared.db import utcnow
 from kkb_shared.errors import Conflict, InvalidInput, NotFound
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page
+from kkb_shared.scope import within_region
 
 RECEIVABLE, COMMITMENTS, CASH = "pledges_receivable", "commitments", "cash"
 ACCOUNTS = {  # kind → (debit, credit); an expenditure debits the expense account of its category
@@ -63,32 +64,40 @@ def expense_account(category: Category) -> str:
 # ---- aid -------------------------------------------------------------------------------------------
 
 
-async def _spent(session: AsyncSession, aid_id: str) -> tuple[Spent, int]:
-    """What the aid has spent, net of reversals, and its amil fees."""
+async def _spent(session: AsyncSession, aid_ids: Sequence[str]) -> dict[str, tuple[Spent, int]]:
+    """What each aid has spent, net of reversals, and its amil fees: one grouped query for them all."""
     signed = case(
         (col(LedgerEntry.kind) == EntryKind.REVERSAL.value, -col(LedgerEntry.amount)), else_=col(LedgerEntry.amount)
     )
     query = (
-        select(col(LedgerEntry.category), func.sum(signed))
-        .where(col(LedgerEntry.aid_id) == aid_id)
-        .group_by(col(LedgerEntry.category))
+        select(col(LedgerEntry.aid_id), col(LedgerEntry.category), func.sum(signed))
+        .where(col(LedgerEntry.aid_id).in_(aid_ids))
+        .group_by(col(LedgerEntry.aid_id), col(LedgerEntry.category))
     )
-    totals = {category: int(total or 0) for category, total in (await session.execute(query)).all()}
-    materials = totals.get(Category.MATERIALS.value, 0)
-    management = totals.get(Category.MANAGEMENT.value, 0) + totals.get(Category.DISTRIBUTION.value, 0)
-    return Spent(materials, management), totals.get(Category.AMIL_FEE.value, 0)
+    totals: dict[str, dict[str, int]] = {aid_id: {} for aid_id in aid_ids}
+    for aid_id, category, total in (await session.execute(query)).all():
+        totals[aid_id][category] = int(total or 0)
+    return {
+        aid_id: (
+            Spent(
+                by_category.get(Category.MATERIALS.value, 0),
+                by_category.get(Category.MANAGEMENT.value, 0) + by_category.get(Category.DISTRIBUTION.value, 0),
+            ),
+            by_category.get(Category.AMIL_FEE.value, 0),
+        )
+        for aid_id, by_category in totals.items()
+    }
 
 
-async def aid_read(session: AsyncSession, aid: Aid) -> AidRead:
-    spent, amil = await _spent(session, aid.id)
+def _aid_read(aid: Aid, spent: Spent, amil: int) -> AidRead:
+    cap = rules.management_cap(aid.value)
     totals = AidTotals(
         materials=spent.materials,
         management=spent.management,
         amil_fee=amil,
-        management_cap=rules.management_cap(aid.value),
+        management_cap=cap,
         remaining=aid.value - spent.materials - spent.management,
     )
-    cap = rules.management_cap(aid.value)
     return AidRead(
         **aid.model_dump(exclude={"desa_code", "created_by", "packages"}),
         packages=[PackageRead.of(stored) for stored in aid.packages],
@@ -96,6 +105,48 @@ async def aid_read(session: AsyncSession, aid: Aid) -> AidRead:
         planned_management=cap,
         totals=totals,
     )
+
+
+async def aid_read(session: AsyncSession, aid: Aid) -> AidRead:
+    spent, amil = (await _spent(session, [aid.id]))[aid.id]
+    return _aid_read(aid, spent, amil)
+
+
+async def aid_reads(session: AsyncSession, aids: Sequence[Aid]) -> list[AidRead]:
+    """Many aids with what each spent, in two queries whatever their number."""
+    spent = await _spent(session, [aid.id for aid in aids])
+    return [_aid_read(aid, *spent[aid.id]) for aid in aids]
+
+
+AID_CURSOR = Cursor("genting.aids", RECORD_ID, str)
+
+
+async def list_aids(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    region: str | None,
+    status: AidStatus | None,
+    start: date | None,
+    end: date | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[AidRead]:
+    """The caller's aids (a sponsor its own, others those of their region or of `region` within it) that ran
+    in the period, oldest first, each with what it spent against its 80/20 split."""
+    aids = Aids(session, principal)
+    query = aids.visible()
+    if region:
+        query = query.where(within_region(col(Aid.desa_code), region))
+    if status is not None:
+        query = query.where(col(Aid.status) == status.value)
+    if end is not None:
+        query = query.where(col(Aid.starts_on) <= end)
+    if start is not None:
+        query = query.where(col(Aid.ends_on) >= start)
+    rows = await aids.after(query, cursor=cursor, kind=AID_CURSOR, limit=limit)
+    reads = {read.id: read for read in await aid_reads(session, rows[:limit])}
+    return keyset_page(rows, limit, item=lambda aid: reads[aid.id], key=lambda aid: aid.id, cursor=AID_CURSOR)
 
 
 async def create_aid(
@@ -149,7 +200,7 @@ async def close_aid(*, session: AsyncSession, principal: Principal, aid_id: str,
         raise Conflict("The aid is already closed")
     if closed_on < aid.starts_on:
         raise InvalidInput("closed_on", "must not be before the aid's start")
-    spent, _ = await _spent(session, aid.id)
+    spent, _ = (await _spent(session, [aid.id]))[aid.id]
     aid.status, aid.closed_on, aid.updated_at = AidStatus.CLOSED.value, closed_on, utcnow()
     aid.materials_share_met = rules.materials_share_met(aid.value, spent.materials)
     await session.flush()
@@ -238,7 +289,7 @@ async def record(*, session: AsyncSession, principal: Principal, data: EntryCrea
             refusal = recipient_refusal(aid, anak_asuh, data.recipient)
             if refusal is not None:
                 raise InvalidInput("recipient", refusal)
-        spent, _ = await _spent(session, aid.id)
+        spent, _ = (await _spent(session, [aid.id]))[aid.id]
         refusal = rules.refusal(aid.value, spent, data.category, data.amount)
         if refusal is not None:
             raise InvalidInput("amount", refusal)
