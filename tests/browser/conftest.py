@@ -4,13 +4,18 @@ skip: `make test` installs it."""
 
 from __future__ import annotations
 
+import http.server
+import json
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from platform_stack import Stack, load_demo_data, platform
 from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from console_helpers import Frontend
 
 CHROMIUM = "/usr/bin/chromium"
 # As root in a container, and with no traffic to Google's hosts (the machine's network is closed).
@@ -28,9 +33,36 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def console(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def frontend() -> Iterator[Frontend]:
+    class BlankPage(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<!doctype html><title>frontend</title>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), BlankPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Frontend(f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def console(
+    database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory, frontend: Frontend
+) -> Iterator[Stack]:
     files = tmp_path_factory.mktemp("console")
-    with platform(database_factory, "browser", PASSWORD, files, {}, web=True) as stack:
+    cors = {"KKB_GATEWAY_CORS_ORIGINS": json.dumps([frontend.origin])}
+    with platform(database_factory, "browser", PASSWORD, files, cors, web=True) as stack:
         load_demo_data(stack)
         yield stack
 

@@ -18,6 +18,8 @@ from openpyxl import load_workbook
 from platform_stack import Stack
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from console_helpers import Frontend
+
 pytestmark = pytest.mark.xdist_group("browser")
 PHONE = {"width": 360, "height": 740}
 PAGE_BUDGET_BYTES = 200_000
@@ -561,3 +563,45 @@ def test_the_family_list_pages_through_the_desa_with_each_familys_reasons(
     codes = [item["code"] for item in first["targets"] + first["risk_factors"]]
     page.goto(app_url(console, "/app/families?krs=true"))
     expect(page.locator(f".reasons-list[data-family='{every[0]['id']}']")).to_have_text(", ".join(codes))
+
+
+CROSS_ORIGIN_CALLS = """async ([gateway, password]) => {
+  const signIn = await fetch(gateway + '/auth/token', {
+    method: 'POST',
+    headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+    body: new URLSearchParams({grant_type: 'password', username: 'kader', password}),
+  });
+  const token = (await signIn.json()).access_token;
+  const first = await fetch(gateway + '/registry/v1/families?limit=2', {headers: {Authorization: 'Bearer ' + token}});
+  const page = await first.json();
+  const next = await fetch(gateway + '/registry/v1/families?limit=2&cursor=' + encodeURIComponent(page.next_cursor),
+                           {headers: {Authorization: 'Bearer ' + token}});
+  const refused = await fetch(gateway + '/registry/v1/families?limit=9999',
+                              {headers: {Authorization: 'Bearer ' + token}});
+  return {
+    first: page.items.map(f => f.id), next: (await next.json()).items.map(f => f.id),
+    refusedStatus: refused.status, refusedType: refused.headers.get('content-type'),
+    requestId: first.headers.get('x-request-id'),
+  };
+}"""
+
+
+def test_a_frontend_of_another_origin_uses_the_api_through_cors_and_others_are_refused(
+    browser: Browser, console: Stack, frontend: Frontend, context: BrowserContext
+) -> None:
+    """The API from a browser page of another origin, as a JavaScript frontend would use it: Chromium's own CORS
+    checks against the real gateway, sign-in, two pages of a list, a problem answer readable by the page. A page
+    of an origin the gateway was not configured with reads nothing."""
+    page = context.new_page()
+    page.goto(frontend.origin + "/")
+    answer = page.evaluate(CROSS_ORIGIN_CALLS, [console.urls["gateway"], console.password])
+    assert len(answer["first"]) == 2 and len(answer["next"]) == 2 and not set(answer["first"]) & set(answer["next"])
+    assert answer["refusedStatus"] == 422 and answer["refusedType"] == "application/problem+json"
+    assert answer["requestId"]  # exposed to the page by the gateway's CORS headers
+    page.goto(console.urls["web"] + "/healthz")  # another origin: the console's own port, not allowed
+    blocked = page.evaluate(
+        "async (gateway) => { try { await fetch(gateway + '/.well-known/jwks.json'); return 'read'; }"
+        " catch (error) { return 'blocked'; } }",
+        console.urls["gateway"],
+    )
+    assert blocked == "blocked"
