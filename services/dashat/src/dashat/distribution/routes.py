@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -28,6 +27,7 @@ from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import LimitQuery, ListOrder, Page
+from kkb_shared.schema_checks import SERVED_YEARS, ServedDate
 
 router = APIRouter(
     prefix="/kitchens/{kitchen_id}",
@@ -89,7 +89,7 @@ async def list_day(
     principal: PrincipalDep,
     session: SessionDep,
     audit: AuditDep,
-    on: Annotated[date, Query(description="The day of the list (YYYY-MM-DD)")],
+    on: Annotated[ServedDate, Query(description=f"The day of the list (YYYY-MM-DD); {SERVED_YEARS}")],
     cursor: Annotated[str | None, service.DAY_CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[MemberDistributionRead]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -34,7 +33,7 @@ from kkb_shared.errors import problem_responses
 from kkb_shared.idempotency import IdempotencyDep
 from kkb_shared.ids import RecordIdPath
 from kkb_shared.pagination import LimitQuery, Page
-from kkb_shared.schema_checks import NotInFuture
+from kkb_shared.schema_checks import SERVED_YEARS, NotInFuture, ServedDate
 from kkb_shared.versioning import versioned_response
 
 router = APIRouter(tags=["aid and ledger"], responses=problem_responses(401, 403, 422))
@@ -80,8 +79,12 @@ async def list_aids(
     session: SessionDep,
     region: Annotated[str | None, Query(pattern=r"^(\d{2}|\d{4}|\d{6}|\d{10})$")] = None,
     status_filter: Annotated[AidStatus | None, Query(alias="status")] = None,
-    start: Annotated[date | None, Query(alias="from", description="Aids still running on or after this day")] = None,
-    end: Annotated[date | None, Query(alias="to", description="Aids started on or before this day")] = None,
+    start: Annotated[
+        ServedDate | None, Query(alias="from", description=f"Aids still running on or after this day; {SERVED_YEARS}")
+    ] = None,
+    end: Annotated[
+        ServedDate | None, Query(alias="to", description=f"Aids started on or before this day; {SERVED_YEARS}")
+    ] = None,
     cursor: Annotated[str | None, service.AID_CURSOR.query()] = None,
     limit: LimitQuery = 50,
 ) -> Page[AidRead]:
