@@ -22,6 +22,20 @@ from console_helpers import Frontend
 
 pytestmark = pytest.mark.xdist_group("browser")
 PHONE = {"width": 360, "height": 740}
+KRS_LABELS = {  # the registry's target and risk-factor codes as the Indonesian interface names them
+    "pus": "PUS",
+    "ibu_hamil": "Ibu hamil",
+    "baduta": "Baduta",
+    "balita": "Balita",
+    "catin": "Catin",
+    "air_minum_tidak_layak": "Air minum tidak layak",
+    "jamban_tidak_layak": "Jamban tidak layak",
+    "terlalu_muda": "Terlalu muda",
+    "terlalu_tua": "Terlalu tua",
+    "terlalu_dekat": "Terlalu dekat",
+    "terlalu_banyak": "Terlalu banyak",
+    "miskin": "Miskin",
+}
 PAGE_BUDGET_BYTES = 200_000
 HOMES = {
     "admin": "/app/krs",
@@ -560,9 +574,9 @@ def test_the_family_list_pages_through_the_desa_with_each_familys_reasons(
         next_page.click()
     assert shown == [family["kk_number"] for family in every] and len(shown) > 25  # more than one page
     first = api(console, "kader", f"/registry/v1/families/{every[0]['id']}").json()["krs"]
-    codes = [item["code"] for item in first["targets"] + first["risk_factors"]]
+    labels = [KRS_LABELS[item["code"]] for item in first["targets"] + first["risk_factors"]]
     page.goto(app_url(console, "/app/families?krs=true"))
-    expect(page.locator(f".reasons-list[data-family='{every[0]['id']}']")).to_have_text(", ".join(codes))
+    expect(page.locator(f".reasons-list[data-family='{every[0]['id']}']")).to_have_text(", ".join(labels))
 
 
 CROSS_ORIGIN_CALLS = """async ([gateway, password]) => {

@@ -172,3 +172,13 @@ async def test_the_gateways_keys_out_of_reach_is_a_503_page_not_a_sign_in() -> N
     with pytest.raises(Problem) as raised:
         await sessions.of(request_with("kkb_at=access-1; kkb_rt=refresh-0"))
     assert raised.value.status == 503 and raised.value.unavailable
+
+
+def test_every_krs_code_of_the_registry_has_a_name_in_both_languages() -> None:
+    from registry.families.rules import FLAG_COLUMNS
+
+    assert set(FLAG_COLUMNS) == set(i18n.KRS_CODES)
+    assert (
+        i18n.krs_label("id", "terlalu_muda") == "Terlalu muda" and i18n.krs_label("en", "terlalu_muda") == "Too young"
+    )
+    assert i18n.krs_label("id", "something_new") == "something_new"

@@ -263,6 +263,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# The registry's target and risk-factor codes, named as the KRS table's columns name them.
+KRS_CODES = {
+    "pus": "col_pus",
+    "ibu_hamil": "col_ibu_hamil",
+    "baduta": "col_baduta",
+    "balita": "col_balita",
+    "catin": "col_catin",
+    "air_minum_tidak_layak": "col_air",
+    "jamban_tidak_layak": "col_jamban",
+    "terlalu_muda": "col_muda",
+    "terlalu_tua": "col_tua",
+    "terlalu_dekat": "col_dekat",
+    "terlalu_banyak": "col_banyak",
+    "miskin": "col_miskin",
+}
+
+
+def krs_label(language: str, code: str) -> str:
+    """A target's or risk factor's name in the interface language (an unknown code as it is)."""
+    return translate(language, KRS_CODES[code]) if code in KRS_CODES else code
+
+
 def translate(language: str, key: str) -> str:
     pair = MESSAGES.get(key)
     if pair is None:

@@ -56,6 +56,9 @@ class Page:
     def t(self, key: str) -> str:
         return i18n.translate(self.language, key)
 
+    def krs_label(self, code: str) -> str:
+        return i18n.krs_label(self.language, code)
+
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         return render(self.request, template, status_code=status_code, session=self.session, **context)
 
@@ -88,6 +91,7 @@ def render(
             "pct": lambda part, whole: i18n.share(language, part, whole),
             "rp": lambda value: i18n.rupiah(language, value),
             "day": lambda value: i18n.day(language, value),
+            "krs_label": lambda code: i18n.krs_label(language, code),
             "session": session,
             "who": request.cookies.get(WHO, ""),
             "navigation": NAVIGATION.get(role, []) if role else [],

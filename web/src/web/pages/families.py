@@ -77,7 +77,7 @@ async def registry_events(page: Page, family: dict[str, Any]) -> list[dict[str, 
                 "on": item["assessed_on"],
                 "kind": "ev_assessed",
                 "text": "is_krs" if item["is_krs"] else "not_krs",
-                "details": [f"{finding['code']}: {finding['reason']}" for finding in item["findings"]],
+                "details": [f"{page.krs_label(finding['code'])}: {finding['reason']}" for finding in item["findings"]],
             }
         )
     if not history:
@@ -88,7 +88,7 @@ async def registry_events(page: Page, family: dict[str, Any]) -> list[dict[str, 
                 "on": krs.get("assessed_on") or family.get("krs_assessed_on") or family["updated_at"][:10],
                 "kind": "ev_assessed",
                 "text": "is_krs" if family["is_krs"] else "not_krs",
-                "details": [f"{item['code']}: {item['reason']}" for item in found],
+                "details": [f"{page.krs_label(item['code'])}: {item['reason']}" for item in found],
             }
         )
     return events
