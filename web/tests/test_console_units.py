@@ -4,6 +4,7 @@ person back to, how a problem answer is read, the growth chart's geometry, and t
 from __future__ import annotations
 
 import asyncio
+import io
 from typing import Any
 
 import httpx
@@ -12,7 +13,7 @@ from starlette.requests import Request
 
 from kkb_shared.auth import Principal, Role
 from kkb_shared.errors import InvalidToken, UpstreamUnavailable
-from web import i18n, visit_forms
+from web import exports, i18n, visit_forms
 from web.api import Problem, Tokens
 from web.charts import chart
 from web.pages.auth import safe_next
@@ -182,3 +183,14 @@ def test_every_krs_code_of_the_registry_has_a_name_in_both_languages() -> None:
         i18n.krs_label("id", "terlalu_muda") == "Terlalu muda" and i18n.krs_label("en", "terlalu_muda") == "Too young"
     )
     assert i18n.krs_label("id", "something_new") == "something_new"
+
+
+def test_a_downloaded_table_never_carries_a_formula() -> None:
+    rows: list[list[exports.Cell]] = [["6101", '=HYPERLINK("x")', 3]]
+    text = exports.table_download("csv", "t", "T", ["code", "name", "n"], rows).body.decode()
+    assert text.splitlines()[1] == '6101,"\'=HYPERLINK(""x"")",3'
+    book = exports.table_download("xlsx", "t", "T", ["code", "name", "n"], rows).body
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(bytes(book)), read_only=True).active
+    assert list(sheet.iter_rows(values_only=True))[1] == ("6101", '\'=HYPERLINK("x")', 3)

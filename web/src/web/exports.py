@@ -1,29 +1,19 @@
-"""Downloads of a page's table: CSV (UTF-8, comma-separated, a header row) and XLSX, from the same rows the page
-shows, so a download and its page never disagree."""
+"""Downloads of a page's table, CSV or XLSX, from the same rows the page shows, so a download and its page never
+disagree. Text that a spreadsheet would take for a formula is written as text (`kkb_shared.spreadsheet`), as in
+every other export of the platform."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
 from starlette.responses import Response
 
+from kkb_shared.spreadsheet import csv_download, safe_row
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Cell = str | int | float | None
-
-
-def csv_download(filename: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> Response:
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(
-        text.getvalue().encode(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
-    )
 
 
 def xlsx_download(filename: str, sheet_name: str, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> Response:
@@ -31,7 +21,7 @@ def xlsx_download(filename: str, sheet_name: str, header: Sequence[str], rows: S
     sheet = book.create_sheet(sheet_name)
     sheet.append(list(header))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return Response(
@@ -46,5 +36,5 @@ def table_download(
 ) -> Response:
     """The table as `csv` or `xlsx`."""
     if extension == "csv":
-        return csv_download(filename, header, rows)
+        return csv_download([header, *rows], f"{filename}.csv")
     return xlsx_download(filename, sheet_name, header, rows)
