@@ -224,7 +224,8 @@ def test_a_kader_records_a_visit_a_refused_one_shows_the_field_and_the_timeline_
 def test_an_expired_access_token_is_renewed_from_the_refresh_token(context: BrowserContext, console: Stack) -> None:
     page = sign_in(context, console, "kader")
     before = {cookie["name"]: cookie for cookie in context.cookies()}
-    context.add_cookies([{**before["kkb_at"], "value": "expired.or.forged"}])  # type: ignore[list-item]
+    forged = {"name": "kkb_at", "value": "expired.or.forged", "domain": before["kkb_at"]["domain"], "path": "/app"}
+    context.add_cookies([forged])
     answer = page.goto(app_url(console, "/app/families"))
     assert answer is not None and answer.status == 200
     after = {cookie["name"]: cookie["value"] for cookie in context.cookies()}

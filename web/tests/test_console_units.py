@@ -52,7 +52,7 @@ async def test_concurrent_renewals_of_one_refresh_token_make_one_grant() -> None
     """A page and its download find the access token expired at once: a second grant with the same refresh
     token would look like a stolen token to the gateway and end the sign-in, so they share one."""
     gateway = FakeGateway()
-    sessions = Sessions(gateway, FakeVerifier())  # type: ignore[arg-type]
+    sessions = Sessions(gateway, FakeVerifier())
     requests = [request_with("kkb_at=expired; kkb_rt=refresh-0") for _ in range(5)]
     found = await asyncio.gather(*(sessions.of(request) for request in requests))
     assert len(gateway.grants) == 1 and gateway.grants[0]["refresh_token"] == "refresh-0"
@@ -64,7 +64,7 @@ async def test_concurrent_renewals_of_one_refresh_token_make_one_grant() -> None
 
 
 async def test_a_refused_renewal_means_signing_in_again_and_a_valid_token_needs_none() -> None:
-    sessions = Sessions(FakeGateway(refuse=True), FakeVerifier())  # type: ignore[arg-type]
+    sessions = Sessions(FakeGateway(refuse=True), FakeVerifier())
     with pytest.raises(SignInRequired):
         await sessions.of(request_with("kkb_at=expired; kkb_rt=revoked"))
     with pytest.raises(SignInRequired):
@@ -169,7 +169,7 @@ async def test_the_gateways_keys_out_of_reach_is_a_503_page_not_a_sign_in() -> N
         async def verify(self, token: str) -> Principal:
             raise UpstreamUnavailable("The gateway's signing keys could not be fetched")
 
-    sessions = Sessions(FakeGateway(), KeysDown())  # type: ignore[arg-type]
+    sessions = Sessions(FakeGateway(), KeysDown())
     with pytest.raises(Problem) as raised:
         await sessions.of(request_with("kkb_at=access-1; kkb_rt=refresh-0"))
     assert raised.value.status == 503 and raised.value.unavailable

@@ -14,13 +14,14 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Protocol
 
 from fastapi import Request
 from starlette.responses import Response
 
-from kkb_shared.auth import Principal, Role, TokenVerifier
+from kkb_shared.auth import Principal, Role
 from kkb_shared.errors import DomainError, InvalidToken
-from web.api import Api, Problem, Tokens
+from web.api import Problem, Tokens
 
 ACCESS, REFRESH, CSRF, LANG, WHO = "kkb_at", "kkb_rt", "kkb_csrf", "kkb_lang", "kkb_who"
 COOKIE_PATH = "/app"
@@ -42,8 +43,20 @@ class SignInRequired(Exception):
     """No valid sign-in: the person is sent to the sign-in page, and back here after it."""
 
 
+class Grants(Protocol):
+    """What renewing a sign-in needs of the gateway (`web.api.Api`)."""
+
+    async def grant(self, form: dict[str, str], forwarded_for: str | None) -> Tokens: ...
+
+
+class Verifies(Protocol):
+    """What checking an access token needs (`kkb_shared.auth.TokenVerifier`)."""
+
+    async def verify(self, token: str) -> Principal: ...
+
+
 class Sessions:
-    def __init__(self, api: Api, verifier: TokenVerifier) -> None:
+    def __init__(self, api: Grants, verifier: Verifies) -> None:
         self.api = api
         self.verifier = verifier
         self._renewals: dict[str, tuple[float, asyncio.Task[Tokens]]] = {}
