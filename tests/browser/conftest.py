@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from platform_stack import Stack, load_demo_data, platform
-from playwright.sync_api import Browser, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
-from console_helpers import Frontend
+from console_helpers import PHONE, Frontend
 
 CHROMIUM = "/usr/bin/chromium"
 # As root in a container, and with no traffic to Google's hosts (the machine's network is closed).
@@ -32,7 +32,7 @@ PASSWORD = "browser-demo-password"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def frontend() -> Iterator[Frontend]:
     class BlankPage(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -56,7 +56,7 @@ def frontend() -> Iterator[Frontend]:
         server.server_close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def console(
     database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory, frontend: Frontend
 ) -> Iterator[Stack]:
@@ -89,3 +89,10 @@ def screenshots(backend: str) -> Path:
     folder = SCREENSHOTS / backend
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    opened = browser.new_context(viewport=PHONE, accept_downloads=True)
+    yield opened
+    opened.close()

@@ -3,6 +3,7 @@ the regions one level down, which are a report's rows."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import Query
@@ -22,12 +23,9 @@ def chosen(page: Page, region: str | None) -> str:
 async def trail(page: Page, code: str) -> list[dict[str, str]]:
     """The regions from the person's own down to `code`, each a link up."""
     own = page.session.principal.region
-    steps = []
-    for length in (2, 4, 6, 10):
-        if len(own) <= length <= len(code):
-            region = await page.api.get(f"/registry/v1/regions/{code[:length]}", page.session.token)
-            steps.append({"code": region["code"], "name": region["name"], "level": region["level"]})
-    return steps
+    codes = [code[:length] for length in (2, 4, 6, 10) if len(own) <= length <= len(code)]
+    regions = await asyncio.gather(*(page.api.get(f"/registry/v1/regions/{c}", page.session.token) for c in codes))
+    return [{"code": r["code"], "name": r["name"], "level": r["level"]} for r in regions]
 
 
 async def child_names(page: Page, code: str) -> dict[str, str]:

@@ -68,30 +68,28 @@ async def registry_events(page: Page, family: dict[str, Any]) -> list[dict[str, 
     """The family's registration and every change of its KRS assessment with the reasons of the day (a family
     registered before the history was kept shows its current assessment)."""
     history = await page.api.all_pages(f"/registry/v1/families/{family['id']}/krs-assessments", page.session.token)
-    events: list[dict[str, Any]] = [
-        {"on": family["created_at"][:10], "kind": "ev_registered", "text": family["kk_number"], "details": []}
-    ]
-    for item in history:
-        events.append(
+    if not history:
+        krs = family.get("krs") or {}
+        history = [
+            {
+                "assessed_on": krs.get("assessed_on") or family.get("krs_assessed_on") or family["updated_at"][:10],
+                "is_krs": family["is_krs"],
+                "findings": (krs.get("targets") or []) + (krs.get("risk_factors") or []),
+            }
+        ]
+    registered = {"on": family["created_at"][:10], "kind": "ev_registered", "text": family["kk_number"], "details": []}
+    return [
+        registered,
+        *(
             {
                 "on": item["assessed_on"],
                 "kind": "ev_assessed",
                 "text": "is_krs" if item["is_krs"] else "not_krs",
                 "details": [f"{page.krs_label(finding['code'])}: {finding['reason']}" for finding in item["findings"]],
             }
-        )
-    if not history:
-        krs = family.get("krs") or {}
-        found = (krs.get("targets") or []) + (krs.get("risk_factors") or [])
-        events.append(
-            {
-                "on": krs.get("assessed_on") or family.get("krs_assessed_on") or family["updated_at"][:10],
-                "kind": "ev_assessed",
-                "text": "is_krs" if family["is_krs"] else "not_krs",
-                "details": [f"{page.krs_label(item['code'])}: {item['reason']}" for item in found],
-            }
-        )
-    return events
+            for item in history
+        ),
+    ]
 
 
 async def mentoring_events(page: Page, members: list[dict[str, Any]], assigned: set[str]) -> list[dict[str, Any]]:
