@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 from platform_stack import Stack
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,15 @@ def sign_in(context: BrowserContext, console: Stack, username: str) -> Page:
     page.click("form[action='/app/login'] button[type=submit]")
     expect(page).to_have_url(re.compile(HOMES[username].replace("/", r"\/") + r"(\?|$)"))
     return page
+
+
+def follow(page: Page, link: Locator) -> None:
+    """Click a link and wait until the page it leads to is the one shown: a click returns once the navigation
+    has started, and reading the page before it ends reads the old one (or none)."""
+    href = link.get_attribute("href") or ""
+    link.click()
+    page.wait_for_url(lambda url: url.endswith(href))
+    page.wait_for_load_state()
 
 
 def api(console: Stack, username: str, path: str, **params: Any) -> httpx.Response:

@@ -20,6 +20,7 @@ from console_helpers import (
     api,
     app_url,
     chart_dots,
+    follow,
     sign_in,
 )
 
@@ -43,7 +44,7 @@ def test_a_kader_records_a_visit_a_refused_one_shows_the_field_and_the_timeline_
     )
     visits_before = page.locator("#timeline li[data-kind=ev_visit]").count()
 
-    child_row.locator("a:text-is('Grafik pertumbuhan')").click()
+    follow(page, child_row.locator("a:text-is('Grafik pertumbuhan')"))
     member_id = page.url.split("/")[-2]
     growth = api(console, "kader", f"/mentoring/v1/children/{member_id}/growth").json()
     dots_before, weighings_before = chart_dots(page), page.locator("#weighings tbody tr").count()
@@ -177,7 +178,7 @@ def test_the_family_list_pages_through_the_desa_with_each_familys_reasons(
         next_page = page.locator("a:text-is('Halaman berikutnya')")
         if next_page.count() == 0:
             break
-        next_page.click()
+        follow(page, next_page)
     assert shown == [family["kk_number"] for family in every] and len(shown) > 25  # more than one page
     first = api(console, "kader", f"/registry/v1/families/{every[0]['id']}").json()["krs"]
     labels = [KRS_LABELS[item["code"]] for item in first["targets"] + first["risk_factors"]]

@@ -30,6 +30,7 @@ def test_a_sponsor_sees_aliases_never_a_nik_and_a_kitchen_its_menus_costs(
     expect(page.locator("#anak-asuh tbody tr")).to_have_count(len(children))
     assert not re.search(r"\b\d{16}\b", page.content())  # no NIK or No. KK anywhere on the page
     page.click("button:text-is('Keluar')")
+    expect(page).to_have_url(re.compile(r"/app/login$"))  # signed out before the next user signs in
 
     kitchen = sign_in(context, console, "dapur")
     kitchens = api(console, "dapur", "/dashat/v1/kitchens").json()["items"]

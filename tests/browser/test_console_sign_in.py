@@ -20,6 +20,7 @@ from console_helpers import (
     Frontend,
     api,
     app_url,
+    follow,
     page_weight,
     sign_in,
 )
@@ -87,7 +88,7 @@ def test_pages_fit_a_phone_and_a_slow_network(browser: Browser, context: Browser
     """Each page with everything it loads stays under 200 kB, and no page is wider than a 360 px screen (wide
     tables scroll inside their own box)."""
     page = sign_in(context, console, "kader")
-    page.click("#family-list a >> nth=0")
+    follow(page, page.locator("#family-list a").first)
     family = page.url
     growth = app_url(console, page.locator("a:text-is('Grafik pertumbuhan')").first.get_attribute("href") or "")
     urls = [app_url(console, "/app/families"), family, growth]

@@ -20,6 +20,7 @@ from console_helpers import (
     app_url,
     assert_table_equals_api,
     cells_of,
+    follow,
     sign_in,
 )
 
@@ -84,7 +85,7 @@ def test_the_tpk_table_kb_indicators_and_genting_dashboard_equal_the_api(
     context: BrowserContext, console: Stack, screenshots: Path
 ) -> None:
     page = sign_in(context, console, "operator")
-    page.click("nav a:text-is('Tabel TPK')")
+    follow(page, page.locator("nav a:text-is('Tabel TPK')"))
     page.click("#tpk-table a:text-is('Tebas')")
     expect(page).to_have_url(re.compile(r"/app/tpk\?region=610104"))
     month = page.locator("#month").input_value()
@@ -107,13 +108,13 @@ def test_the_tpk_table_kb_indicators_and_genting_dashboard_equal_the_api(
         code: cells["baduta.capaian"] for code, cells in shown.items()
     }
 
-    page.click("nav a:text-is('Indikator KB')")
+    follow(page, page.locator("nav a:text-is('Indikator KB')"))
     kb = api(console, "operator", "/registry/v1/reports/kb", region="6101", level="kecamatan").json()
     shown = cells_of(page, "#kb-table")
     assert shown["total"]["pus"] == str(kb["total"]["pus"]) and shown["total"]["mkjp"] == str(kb["total"]["mkjp"])
     assert {code for code in shown if code != "total"} == {row["code"] for row in kb["rows"]}
 
-    page.click("nav a:text-is('GENTING')")
+    follow(page, page.locator("nav a:text-is('GENTING')"))
     board = api(console, "operator", "/genting/v1/dashboard", region="6101").json()
     expect(page.locator("[data-field=matches_active]")).to_have_text(str(board["matches_active"]))
     expect(page.locator("[data-field=committed]")).to_have_text(f"Rp {board['money']['committed']:,}".replace(",", "."))
