@@ -1,5 +1,6 @@
 """Mentoring's migrations carry stored visits forward: an ANC visit of the earlier shape becomes one ANC
-contact, a catin visit gets its KEK and its timely screening, a post-partum visit its KB method."""
+contact, a catin visit gets its KEK and its timely screening, a post-partum visit its KB method, and the months
+in which each assignment was visited are counted from its visits."""
 
 from __future__ import annotations
 
@@ -100,3 +101,18 @@ async def test_stored_visits_are_carried_forward_and_back(database_factory: Call
     downgrade(ALEMBIC_INI, url, "0005")
     anc = _details((await _visits(url))["v-anc"].details)
     assert (anc["anc_number"], anc["with_doctor"], anc["trimester"]) == (2, True, 2)
+
+
+async def test_visits_stored_before_their_months_were_kept_are_counted(database_factory: Callable[[str], str]) -> None:
+    url = database_factory("mentoring_visited_months_migrated")
+    upgrade(ALEMBIC_INI, url, "0006")
+    await _seed(url)  # three visits of one assignment on 2026-10-20
+    upgrade(ALEMBIC_INI, url)
+    database = Database(url)
+    try:
+        async with database.engine.connect() as connection:
+            rows = (await connection.execute(sa.text("SELECT assignment_id, year, months FROM visited_months"))).all()
+    finally:
+        await database.dispose()
+    assert [tuple(row) for row in rows] == [("a", 2026, 1 << 9)]  # October
+    downgrade(ALEMBIC_INI, url, "0006")

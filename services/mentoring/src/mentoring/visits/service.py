@@ -33,7 +33,7 @@ from mentoring.growth.who import LAST_AGE_DAY
 from mentoring.settings import MentoringSettings
 from mentoring.teams import service as teams
 from mentoring.teams.models import TeamMember
-from mentoring.visits import rules
+from mentoring.visits import rollup, rules
 from mentoring.visits.models import Visit
 from mentoring.visits.repository import Visits
 from mentoring.visits.schemas import (
@@ -128,6 +128,7 @@ async def create(
     await session.flush()  # the visit before its measurement (foreign key)
     if measurement is not None:
         session.add(measurement)
+    await rollup.add(session, assignment, visit.visited_on)
     await changes.record_many(session=session, changes=[(Entity.VISIT, visit, Operation.CREATED, visit.desa_code)])
     await session.flush()
     return read(visit, measurement)
@@ -273,6 +274,7 @@ async def delete(*, session: AsyncSession, principal: Principal, visit_id: str, 
     if measurement is not None:
         measurement.deleted_at = visit.deleted_at
     await session.flush()
+    await rollup.recount(session, visit.assignment_id, visit.visited_on.year)
     await changes.record_many(session=session, changes=[(Entity.VISIT, visit, Operation.DELETED, visit.desa_code)])
     await session.flush()
 
