@@ -3,6 +3,7 @@ programming error, and a request that writes outside one fails instead of losing
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 
-from kkb_shared.db import Database, SessionDep
+from kkb_shared.db import Database, SessionDep, read_aside
 
 NOTES = Table("note", MetaData(), Column("id", Integer, primary_key=True), Column("text", String(50)))
 
@@ -78,3 +79,18 @@ async def test_a_request_that_writes_outside_a_unit_of_work_fails_and_keeps_noth
     assert await _notes(database) == ["careful"]
     async with database.sessionmaker() as session:
         assert (await session.execute(select(func.count()).select_from(NOTES))).scalar_one() == 1
+
+
+async def test_a_read_aside_runs_beside_a_writer_that_holds_sqlites_write_lock(database: Database) -> None:
+    """A read aside of a write session is a read: it never waits for the write lock its request's session (or
+    anyone's) holds, and it sees what is committed."""
+    async with database.write_sessionmaker() as writer:
+        await writer.execute(insert(NOTES).values(text="committed"))
+        await writer.commit()
+        async with writer.unit_of_work():
+            await writer.execute(insert(NOTES).values(text="pending"))  # the write lock is held from here
+            async with read_aside(writer) as aside:
+                read = await asyncio.wait_for(aside.execute(select(NOTES.c.text)), timeout=2)
+                assert list(read.scalars()) == ["committed"]
+                assert aside is not writer
+    assert await _notes(database) == ["committed", "pending"]

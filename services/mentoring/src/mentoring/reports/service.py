@@ -18,6 +18,7 @@ from sqlmodel import col
 
 from kkb_shared import clock
 from kkb_shared.auth import Principal
+from kkb_shared.db import read_aside
 from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.pagination import SEQUENCE, Cursor, Page, offset_page
 from kkb_shared.scope import requested_region, scoped, within_region
@@ -198,7 +199,7 @@ REPORT_WORK_MEM = "16MB"
 async def _aside(session: AsyncSession, statement: Select[Any]) -> list[Row[Any]]:
     """Run a report's aggregate on a connection of its own (beside the request's session), its aggregates
     hashed in memory on PostgreSQL (the setting ends with the transaction)."""
-    async with AsyncSession(session.bind) as aside:
+    async with read_aside(session) as aside:
         if aside.get_bind().dialect.name == "postgresql":
             await aside.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
         return list((await aside.execute(statement)).all())
