@@ -289,6 +289,8 @@ async def report_timings(url: str, rounds: int) -> None:
         "ms",
         reference="raw SQL",
         reference_value=p50_raw,
+        goal="< 300 ms and <= 1.5x raw SQL",
+        met=p50_api < 300 and p50_api <= 1.5 * p50_raw,
     )
 
 
