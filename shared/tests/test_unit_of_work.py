@@ -4,13 +4,13 @@ programming error, and a request that writes outside one fails instead of losing
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text
 
 from kkb_shared.db import Database, SessionDep, read_aside
 
@@ -94,3 +94,23 @@ async def test_a_read_aside_runs_beside_a_writer_that_holds_sqlites_write_lock(d
                 assert list(read.scalars()) == ["committed"]
                 assert aside is not writer
     assert await _notes(database) == ["committed", "pending"]
+
+
+async def test_requests_that_hold_every_pooled_connection_still_read_aside(
+    database_factory: Callable[[str], str],
+) -> None:
+    """Reads aside take their connections from a pool of their own: requests that hold all of the main pool's
+    connections (two here, on PostgreSQL) and each ask for a read aside all get it, instead of waiting on
+    each other until the pool's timeout."""
+    database = Database(database_factory("read_aside_pool"), pool_size=1)
+
+    async def request() -> int:
+        async with database.sessionmaker() as session:
+            await session.execute(text("SELECT 1"))  # the request's own connection, held from here
+            async with read_aside(session) as aside:
+                return int((await aside.execute(text("SELECT 2"))).scalar_one())
+
+    try:
+        assert await asyncio.wait_for(asyncio.gather(*(request() for _ in range(4))), timeout=10) == [2] * 4
+    finally:
+        await database.dispose()

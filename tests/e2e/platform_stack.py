@@ -19,12 +19,11 @@ from gateway.cli import ALEMBIC_INI as GATEWAY_ALEMBIC
 from gateway.demo import load_demo_users
 from genting.cli import ALEMBIC_INI as GENTING_ALEMBIC
 from kkb_shared.migrations import upgrade
-from kkb_shared.testing.plugin import run_async
+from kkb_shared.testing.plugin import TEST_POOL_SIZE, run_async
 from mentoring.cli import ALEMBIC_INI as MENTORING_ALEMBIC
 from registry.cli import ALEMBIC_INI as REGISTRY_ALEMBIC
 
 SERVICES = ("registry", "mentoring", "genting", "dashat")
-STACK_POOL_SIZE = 3
 ALEMBIC = {
     "gateway": GATEWAY_ALEMBIC,
     "registry": REGISTRY_ALEMBIC,
@@ -96,10 +95,8 @@ def platform(
             f"{prefix_}PORT": str(ports[name]),
             f"{prefix_}DATABASE_URL": databases[name],
             f"{prefix_}LOG_LEVEL": "WARNING",
-            # PostgreSQL allows 100 connections for the whole suite: two workers' in-process tests, and a stack
-            # beside another (the browser tests' lives all session and keeps what its pools opened). Three
-            # pooled (and three more at a peak) per program keep a stack at 30; a test that needs more sets it.
-            f"{prefix_}DATABASE_POOL_SIZE": str(STACK_POOL_SIZE),
+            # PostgreSQL's connections are shared by the whole run (`kkb_shared.testing.plugin.TEST_POOL_SIZE`).
+            f"{prefix_}DATABASE_POOL_SIZE": str(TEST_POOL_SIZE),
         }
     for name in SERVICES:
         prefix_ = f"KKB_{name.upper()}_"

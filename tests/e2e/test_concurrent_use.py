@@ -28,9 +28,9 @@ ROUNDS = 8
 
 @pytest.fixture(scope="module")
 def stack(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    # Five pooled connections per program (and as many overflow): 50 callers queue for them, as they would for
+    # Four pooled connections per program (and as many overflow): 50 callers queue for them, as they would for
     # a production pool, and the stack stays within PostgreSQL's connection limit beside the other tests.
-    pools = {f"KKB_{name.upper()}_DATABASE_POOL_SIZE": "5" for name in PROGRAMS}
+    pools = {f"KKB_{name.upper()}_DATABASE_POOL_SIZE": "4" for name in PROGRAMS}
     with platform(database_factory, "concurrent", PASSWORD, tmp_path_factory.mktemp("files"), pools) as running:
         yield running
 
@@ -45,10 +45,13 @@ class Caller:
         self.headers: dict[str, str] = {}
         self.answers: list[tuple[str, int]] = []
         self.family_reads: list[tuple[str, str]] = []  # (family id, the answer's request id)
+        self.failures: list[str] = []  # what a 5xx answer said, to tell which one it was
 
     async def call(self, label: str, method: str, url: str, **options: Any) -> httpx.Response:
         answer = await self.http.request(method, url, **options)
         self.answers.append((label, answer.status_code))
+        if answer.status_code >= 500:
+            self.failures.append(f"{label} {answer.status_code}: {answer.text[:300]}")
         return answer
 
     async def run(self) -> None:
@@ -104,7 +107,7 @@ async def test_fifty_concurrent_callers_get_no_5xx_and_every_read_is_audited(sta
 
     statuses = Counter(answer for caller in callers for answer in caller.answers)
     failed = {key: count for key, count in statuses.items() if key[1] >= 500}
-    assert failed == {}, statuses
+    assert failed == {}, (statuses, sorted({failure for caller in callers for failure in caller.failures}))
     assert statuses[("login", 200)] == statuses[("refresh", 200)] == CALLERS, statuses
     assert sum(count for (label, status), count in statuses.items() if label == "read" and status == 200) >= CALLERS
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -175,12 +176,21 @@ def _ended(session: SyncSession) -> None:
     session.info.pop(_UNCOMMITTED, None)
 
 
+# Connections of the pool that reads run beside a request's own session take theirs from (`read_aside`), and
+# as many more at a peak.
+ASIDE_POOL_SIZE = 2
+# The Database each engine's pool belongs to, so that a session (all `read_aside` is given) finds its aside pool.
+_DATABASES: weakref.WeakKeyDictionary[Any, Database] = weakref.WeakKeyDictionary()
+
+
 class Database:
     """A service's engine and session factory, created once per process."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size)
+        self._aside_engine: AsyncEngine | None = None
+        _DATABASES[self.engine.sync_engine.pool] = self
         self.sessionmaker = async_sessionmaker(
             self.engine, class_=Session, sync_session_class=_SyncSession, expire_on_commit=False
         )
@@ -200,19 +210,32 @@ class Database:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
+    @property
+    def aside_engine(self) -> AsyncEngine:
+        """The engine of the reads a request runs beside its own session (`read_aside`), on a pool of their own:
+        a request that holds one of the main pool's connections never waits for a second one from the same
+        pool, which a pool full of such requests would never give."""
+        if self._aside_engine is None:
+            self._aside_engine = create_engine(self.url, pool_size=ASIDE_POOL_SIZE)
+        return self._aside_engine
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._aside_engine is not None:
+            await self._aside_engine.dispose()
 
 
 @asynccontextmanager
 async def read_aside(session: AsyncSession) -> AsyncIterator[Session]:
     """A session of its own on `session`'s database, for reads that run at the same time as the request's other
-    reads (one session runs one statement at a time): a report's independent aggregates asked at once. Reads
-    only: a request writes in its own session's unit of work. Never takes SQLite's write lock."""
+    reads (one session runs one statement at a time): a report's independent aggregates asked at once. Its
+    connection comes from the database's aside pool (`Database.aside_engine`), never the request's. Reads only:
+    a request writes in its own session's unit of work; and it never takes SQLite's write lock."""
     bind = session.bind
-    if isinstance(bind, AsyncEngine) and bind.get_execution_options().get(SQLITE_BEGIN_IMMEDIATE):
-        bind = bind.execution_options(**{SQLITE_BEGIN_IMMEDIATE: False})
-    async with Session(bind, sync_session_class=_SyncSession, expire_on_commit=False) as aside:
+    database = _DATABASES.get(bind.sync_engine.pool) if isinstance(bind, AsyncEngine) else None
+    if database is None:
+        raise RuntimeError("read_aside needs a session of a kkb_shared.db.Database")
+    async with Session(database.aside_engine, sync_session_class=_SyncSession, expire_on_commit=False) as aside:
         yield aside
 
 

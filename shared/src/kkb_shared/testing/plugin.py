@@ -40,9 +40,18 @@ REAL_PROCESS_SUITES = {("tests", "e2e"), ("tests", "contract"), ("tests", "brows
 # "this week" and "this month" hold the days around it whatever day the suite runs. The real-process suites talk
 # to servers on the system clock, and use the system date.
 FIXED_TODAY = date(2026, 11, 16)
+# PostgreSQL allows 100 connections for the whole run: two workers' in-process apps (kept for the session, each
+# keeping what its pool opened) and the real-process stacks beside them (the browser tests' lives all session;
+# the concurrent-use test's 50 callers get four per program). Two pooled connections per program's database (two
+# more at a peak), in process and in the stacks (which inherit the environment), keep within it; a test that
+# needs more sets its own.
+TEST_POOL_SIZE = 2
+PROGRAMS = ("GATEWAY", "REGISTRY", "MENTORING", "GENTING", "DASHAT")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    for program in PROGRAMS:
+        os.environ.setdefault(f"KKB_{program}_DATABASE_POOL_SIZE", str(TEST_POOL_SIZE))
     stack = ExitStack()
     stack.enter_context(clock.fixed_today(FIXED_TODAY))
     config.add_cleanup(stack.close)
