@@ -39,8 +39,9 @@ from mentoring.clients.registry import RegistryClient
 from mentoring.growth import service as growth
 from mentoring.growth import who
 from mentoring.growth.schemas import AssessmentRequest
+from mentoring.reports.achievement import REPORT_WORK_MEM, achievement
+from mentoring.reports.common import period_bounds
 from mentoring.reports.schemas import Level, Span
-from mentoring.reports.service import REPORT_WORK_MEM, achievement, period_bounds
 from mentoring.visits import rollup
 
 KABUPATEN = "6101"

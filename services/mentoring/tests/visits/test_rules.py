@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from mentoring.reports.common import period_bounds
 from mentoring.reports.schemas import Span
-from mentoring.reports.service import period_bounds
 from mentoring.visits import rules
 from mentoring.visits.rules import AncContact, KbMethod
 

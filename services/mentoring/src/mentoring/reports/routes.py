@@ -16,7 +16,7 @@ from kkb_shared.scope import RegionPrefixQuery
 from kkb_shared.versioning import IfMatchHeader, versioned_response
 from mentoring.access import MANAGE, READ, REPORTS
 from mentoring.deps import RegistryDep
-from mentoring.reports import kb_targets, service
+from mentoring.reports import achievement, kb_targets, service
 from mentoring.reports.schemas import (
     AchievementReport,
     KbTargetRead,
@@ -59,7 +59,7 @@ async def achievement_report(
     the registry does not list (counted apart), so capaian may exceed sasaran. Each row says how many sasaran
     no team mentors and how many teams lack their bidan. E.g. `month=2025-09&span=ytd` is January-September
     2025."""
-    return await service.achievement(
+    return await achievement.achievement(
         session=session,
         principal=principal,
         registry=registry,

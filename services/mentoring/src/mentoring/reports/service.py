@@ -1,37 +1,28 @@
-"""Reports by region and period, from counts only (viewers read them; no personal data leaves here), and
-the priority list for GENTING.
+"""The outcome report by region and period, from counts only (viewers read them; no personal data leaves
+here), and the priority list for GENTING. Sasaran vs capaian is `mentoring.reports.achievement`.
 
 Rows are grouped by the desa code cut to the level's length, so a kecamatan's row is exactly the sum of its
 desa. Only regions with something to count have rows: the names of regions are the registry's (`/v1/regions`)."""
 
 from __future__ import annotations
 
-import asyncio
-import calendar
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Row, Select, and_, case, cast, exists, func, or_, select, text
+from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from kkb_shared import clock
 from kkb_shared.auth import Principal
-from kkb_shared.db import read_aside
-from kkb_shared.errors import InvalidInput, NotFound
 from kkb_shared.pagination import SEQUENCE, Cursor, Page, offset_page
 from kkb_shared.scope import requested_region, scoped, within_region
 from mentoring.assignments.models import CHILD_CATEGORIES, MOTHER_CATEGORIES, Assignment, Category
-from mentoring.clients.registry import RegistryClient
 from mentoring.growth.models import GrowthMeasurement
 from mentoring.growth.weighing import WeighingStatus
 from mentoring.reports import kb_targets
+from mentoring.reports.common import open_in, percent, period_bounds, prefix_and_length, visited_in
 from mentoring.reports.schemas import (
-    CODE_LENGTH,
-    Achievement,
-    AchievementReport,
-    AchievementRow,
     Level,
     OutcomeReport,
     OutcomeRow,
@@ -39,11 +30,8 @@ from mentoring.reports.schemas import (
     Share,
     Span,
 )
-from mentoring.teams.models import Team, TeamMember, TeamRole
-from mentoring.visits import rollup
 from mentoring.visits import service as visits
 from mentoring.visits.models import Visit
-from mentoring.visits.rollup import VisitedMonths
 from mentoring.visits.rules import KbMethod
 
 PRIORITY_CURSOR = Cursor("mentoring.priority-children", SEQUENCE, int)  # a position in the ranked list
@@ -51,196 +39,10 @@ PRIORITY_CURSOR = Cursor("mentoring.priority-children", SEQUENCE, int)  # a posi
 STUNTED_BELOW = UNDERWEIGHT_BELOW = WASTED_BELOW = -2  # WHO Child Growth Standards 2006 (Permenkes 2/2020)
 
 
-def period_bounds(month: str, span: Span) -> tuple[date, date]:
-    """The period ending with `month` (YYYY-MM): that month, its quarter, or January to it (year to date)."""
-    year, number = int(month[:4]), int(month[5:7])
-    first = {Span.MONTH: number, Span.QUARTER: (number - 1) // 3 * 3 + 1, Span.YTD: 1}[span]
-    last = (first + 2) if span is Span.QUARTER else number
-    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(part * 100 / whole, 1) if whole else None
-
-
-def _prefix_and_length(principal: Principal, region: str | None, level: Level) -> tuple[str, int]:
-    prefix = requested_region(principal, region)
-    length = CODE_LENGTH[level]
-    if len(prefix) > length:
-        raise InvalidInput("level", f"rows at level {level.value} cannot lie inside region {prefix}")
-    return prefix, length
-
-
-def _open_in(start: date, end: date) -> Any:
-    return and_(
-        col(Assignment.deleted_at).is_(None),
-        col(Assignment.started_on) <= end,
-        or_(col(Assignment.ended_on).is_(None), col(Assignment.ended_on) >= start),
-    )
-
-
-def _visited_in(start: date, end: date) -> Any:
-    return and_(col(Visit.deleted_at).is_(None), col(Visit.visited_on) >= start, col(Visit.visited_on) <= end)
-
-
-LISTED_IN_REGISTRY = (Category.CATIN, Category.IBU_HAMIL, Category.BADUTA, Category.BALITA)
-KRS_LISTED = frozenset({Category.IBU_HAMIL, Category.BADUTA, Category.BALITA})  # the registry counts KRS ones
-
-
-async def _registry_sasaran(
-    registry: RegistryClient, prefix: str, level: Level
-) -> tuple[date, dict[str, dict[str, int]]]:
-    """The registry's TPK targets per region: {code: {category: count}}, and the day they were counted."""
-    report = await registry.tpk_targets(prefix, level.value)
-    if report is None:
-        raise NotFound(f"No region {prefix}")
-    counts = [(row.code, row.model_dump()) for row in report.rows]
-    return report.on, {code: {c.value: int(row[c.value]) for c in LISTED_IN_REGISTRY} for code, row in counts}
-
-
-async def achievement(
-    *,
-    session: AsyncSession,
-    principal: Principal,
-    registry: RegistryClient,
-    region: str | None,
-    level: Level,
-    month: str,
-    span: Span,
-) -> AchievementReport:
-    """Sasaran from the registry (assigned or not), capaian from the visits (listed or not), per region."""
-    prefix, length = _prefix_and_length(principal, region, level)
-    start, end = period_bounds(month, span)
-
-    # Capaian: the members visited in the period, once per region and category, and those of them whose family
-    # the registry does not list as KRS; from the months each assignment was visited (one row per assignment).
-    unlisted = and_(
-        col(VisitedMonths.family_is_krs).is_(False), col(VisitedMonths.category).in_([c.value for c in KRS_LISTED])
-    )
-    visited = (
-        select(
-            func.substr(col(VisitedMonths.desa_code), 1, length).label("code"),
-            col(VisitedMonths.category).label("category"),
-            func.max(case((unlisted, 1), else_=0)).label("unlisted"),
-        )
-        .where(
-            col(VisitedMonths.year) == start.year,
-            col(VisitedMonths.months).op("&")(rollup.period_months(start, end)) != 0,
-            within_region(col(VisitedMonths.desa_code), prefix),
-        )
-        .group_by("code", "category", col(VisitedMonths.member_id))
-        .subquery()
-    )
-    reached = select(
-        visited.c.code,
-        visited.c.category,
-        func.count().label("capaian"),
-        func.sum(visited.c.unlisted).label("unlisted"),
-    ).group_by(visited.c.code, visited.c.category)
-    listed_target = or_(
-        col(Assignment.family_is_krs).is_(True), col(Assignment.category).not_in([c.value for c in KRS_LISTED])
-    )
-    targets = (
-        select(func.substr(col(Assignment.desa_code), 1, length).label("code"), col(Assignment.category))
-        .where(_open_in(start, end), listed_target, within_region(col(Assignment.desa_code), prefix))
-        .group_by("code", col(Assignment.category), col(Assignment.member_id))
-        .subquery()
-    )
-    assigned = select(targets.c.code, targets.c.category, func.count()).group_by(targets.c.code, targets.c.category)
-    # The registry's sasaran, the capaian, the targets assigned and the teams do not depend on each other: asked
-    # at once, the report takes as long as the slowest of them, not their sum.
-    (sasaran_on, listed), reached_rows, assigned_rows, teams = await asyncio.gather(
-        _registry_sasaran(registry, prefix, level),
-        _aside(session, reached),
-        _aside(session, assigned),
-        _team_counts(session, prefix, length),
-    )
-    counts: dict[str, dict[str, dict[str, int]]] = {}
-
-    def cell(code: str, category: str) -> dict[str, int]:
-        return counts.setdefault(code, {}).setdefault(category, {})
-
-    for row in reached_rows:
-        cell(row.code, row.category).update(capaian=int(row.capaian), unlisted=int(row.unlisted))
-    for code, category, number in assigned_rows:
-        cell(code, category)["assigned"] = int(number)
-    for code, by_category in listed.items():
-        for category, number in by_category.items():
-            cell(code, category)["sasaran"] = number
-    for per_code in counts.values():  # post-partum mothers are not in the registry
-        pasca = per_code.get(Category.PASCA_PERSALINAN.value)
-        if pasca is not None:
-            pasca["sasaran"] = pasca.get("assigned", 0)
-    codes = sorted(set(counts) | set(teams))
-    rows = [_achievement_row(code, counts.get(code, {}), teams.get(code, (0, 0))) for code in codes]
-    total_counts: dict[str, dict[str, int]] = {}
-    for per_code in counts.values():
-        for category, values in per_code.items():
-            summed = total_counts.setdefault(category, {})
-            for key, value in values.items():
-                summed[key] = summed.get(key, 0) + value
-    total_teams = (sum(t for t, _ in teams.values()), sum(n for _, n in teams.values()))
-    return AchievementReport(
-        sasaran_on=sasaran_on,
-        region=prefix,
-        level=level,
-        period_start=start,
-        period_end=end,
-        rows=rows,
-        total=_achievement_row("total", total_counts, total_teams),
-    )
-
-
-# Both counts group a kabupaten's year (about one row per target) by region, category and member: in memory,
-# hashed, they take about 20 MB where PostgreSQL's default 4 MB would sort them on disk.
-REPORT_WORK_MEM = "16MB"
-
-
-async def _aside(session: AsyncSession, statement: Select[Any]) -> list[Row[Any]]:
-    """Run a report's aggregate on a connection of its own (beside the request's session), its aggregates
-    hashed in memory on PostgreSQL (the setting ends with the transaction)."""
-    async with read_aside(session) as aside:
-        if aside.get_bind().dialect.name == "postgresql":
-            await aside.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
-        return list((await aside.execute(statement)).all())
-
-
-async def _team_counts(session: AsyncSession, prefix: str, length: int) -> dict[str, tuple[int, int]]:
-    """Live teams per region, and how many of them have no live bidan."""
-    has_bidan = exists().where(
-        col(TeamMember.team_id) == col(Team.id),
-        col(TeamMember.role) == TeamRole.BIDAN.value,
-        col(TeamMember.deleted_at).is_(None),
-    )
-    code = func.substr(col(Team.desa_code), 1, length).label("code")
-    query = (
-        select(code, func.count(), func.sum(case((has_bidan, 0), else_=1)))
-        .where(col(Team.deleted_at).is_(None), within_region(col(Team.desa_code), prefix))
-        .group_by(code)
-    )
-    return {row[0]: (int(row[1]), int(row[2] or 0)) for row in (await session.execute(query)).all()}
-
-
-def _achievement_row(code: str, counts: dict[str, dict[str, int]], teams: tuple[int, int]) -> AchievementRow:
-    cells = {}
-    for category in Category:
-        got = counts.get(category.value, {})
-        sasaran, capaian, assigned = got.get("sasaran", 0), got.get("capaian", 0), got.get("assigned", 0)
-        cells[category.value] = Achievement(
-            sasaran=sasaran,
-            capaian=capaian,
-            capaian_unlisted=got.get("unlisted", 0),
-            assigned=assigned,
-            sasaran_without_team=max(0, sasaran - assigned),
-            percent=_percent(capaian, sasaran),
-        )
-    return AchievementRow(code=code, teams=teams[0], teams_without_bidan=teams[1], **cells)
-
-
 async def outcomes(
     *, session: AsyncSession, principal: Principal, region: str | None, level: Level, month: str, span: Span
 ) -> OutcomeReport:
-    prefix, length = _prefix_and_length(principal, region, level)
+    prefix, length = prefix_and_length(principal, region, level)
     start, end = period_bounds(month, span)
     in_region = within_region(col(Visit.desa_code), prefix)
     code = func.substr(col(Visit.desa_code), 1, length).label("code")
@@ -251,7 +53,7 @@ async def outcomes(
             found.setdefault(row.code, {}).update({k: int(v or 0) for k, v in row._mapping.items() if k != "code"})
 
     # KB pasca persalinan: every post-partum mother visited, and each one's last method recorded in the period.
-    pasca = and_(_visited_in(start, end), in_region, col(Visit.category) == Category.PASCA_PERSALINAN.value)
+    pasca = and_(visited_in(start, end), in_region, col(Visit.category) == Category.PASCA_PERSALINAN.value)
     collect(
         (
             await session.execute(
@@ -308,7 +110,7 @@ async def outcomes(
             ),
         )
         .where(
-            _open_in(start, end),
+            open_in(start, end),
             col(Assignment.category) == Category.CATIN.value,
             within_region(col(Assignment.desa_code), prefix),
         )
@@ -344,7 +146,7 @@ async def outcomes(
         )
         .join(Visit, col(Visit.assignment_id) == col(Assignment.id))
         .where(
-            _visited_in(start, end),
+            visited_in(start, end),
             in_region,
             col(Assignment.category).in_([c.value for c in MOTHER_CATEGORIES]),
         )
@@ -379,7 +181,7 @@ async def outcomes(
                         func.distinct(case((col(Visit.category) == Category.CATIN.value, col(Visit.assignment_id))))
                     ).label("kek_catin"),
                 )
-                .where(_visited_in(start, end), in_region, col(Visit.kek).is_(True))
+                .where(visited_in(start, end), in_region, col(Visit.kek).is_(True))
                 .group_by(code)
             )
         ).all()
@@ -445,17 +247,17 @@ def _outcome_row(code: str, counts: dict[str, int], target: int | None) -> Outco
     mkjp, catin = get("mkjp", 0), get("catin", 0)
 
     def share(name: str, whole: int) -> Share:
-        return Share(count=get(name, 0), percent=_percent(get(name, 0), whole))
+        return Share(count=get(name, 0), percent=percent(get(name, 0), whole))
 
     return OutcomeRow(
         code=code,
         postpartum_mothers=get("postpartum_mothers", 0),
-        kbpp_acceptors=Share(count=kbpp, percent=_percent(kbpp, get("postpartum_mothers", 0))),
+        kbpp_acceptors=Share(count=kbpp, percent=percent(kbpp, get("postpartum_mothers", 0))),
         kbpp_target=target,
-        kbpp_target_percent=_percent(kbpp, target or 0),
+        kbpp_target_percent=percent(kbpp, target or 0),
         kbpp_mothers=kbpp,
-        mkjp=Share(count=mkjp, percent=_percent(mkjp, kbpp)),
-        non_mkjp=Share(count=kbpp - mkjp, percent=_percent(kbpp - mkjp, kbpp)),
+        mkjp=Share(count=mkjp, percent=percent(mkjp, kbpp)),
+        non_mkjp=Share(count=kbpp - mkjp, percent=percent(kbpp - mkjp, kbpp)),
         mentored_mothers=mothers,
         terlalu_muda=share("terlalu_muda", mothers),
         terlalu_tua=share("terlalu_tua", mothers),
