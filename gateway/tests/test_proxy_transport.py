@@ -228,3 +228,18 @@ async def test_a_body_that_stops_arriving_is_408_and_the_gateway_moves_on(
     assert own.status_code in (400, 408)  # FastAPI answers any failure to read a form as 400
     assert asyncio.get_running_loop().time() - began < 3  # each gave up after 0.3 s of silence
     assert (await gateway.get("/registry/v1/x")).status_code == 200
+
+
+async def test_the_service_sees_the_callers_headers_and_none_of_the_clients_own(
+    service: tuple[Service, int], gateway_to: Connect
+) -> None:
+    """The pooled client adds no default headers of its own (User-Agent, Accept, Accept-Encoding): a service
+    must not answer compressed to a caller that never asked for it."""
+    app, port = service
+    gateway = await gateway_to(port)
+    request = gateway.build_request("GET", "/registry/v1/x", headers={"Authorization": "Bearer t"})
+    for name in ("accept", "accept-encoding", "user-agent"):
+        del request.headers[name]
+    response = await gateway.send(request)
+    assert response.status_code == 200
+    assert set(app.seen[-1]) == {"host", "authorization", "x-request-id"}

@@ -88,3 +88,26 @@ async def test_a_declared_length_over_the_limit_is_refused_before_the_app_runs()
     scope = SCOPE | {"headers": [(b"content-length", b"104857600")]}
     await BodySizeLimitMiddleware(app, max_bytes=1024)(scope, _oversized, send)
     assert sent[0]["status"] == 413
+
+
+@pytest.mark.parametrize(
+    ("http_version", "headers"),
+    [("2", []), ("1.1", [(b"transfer-encoding", b"chunked")]), ("1.1", [(b"content-length", b"600")])],
+)
+async def test_a_body_is_limited_whenever_the_request_may_carry_one(
+    http_version: str, headers: list[tuple[bytes, bytes]]
+) -> None:
+    """Only an HTTP/1 request with neither Content-Length nor Transfer-Encoding (which has no body) skips the
+    limits; over HTTP/2 a body needs neither header."""
+    sent: list[Message] = []
+    parts = [b"x" * 300, b"x" * 300]
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": parts.pop(), "more_body": bool(parts)}
+
+    scope = {**SCOPE, "http_version": http_version, "headers": headers}
+    await BodySizeLimitMiddleware(_reads_the_body, max_bytes=500, idle_seconds=0.1)(scope, receive, send)
+    assert sent[0]["status"] == 413

@@ -5,13 +5,13 @@ garbage → 502; never a crash."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import aiohttp
 import httpx
 from asgi_correlation_id import correlation_id
-from httpx_aiohttp import AiohttpTransport
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -81,65 +81,135 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 BODY_HEADERS = frozenset({b"content-length", b"content-type", b"content-encoding"})
 # Spellings of `/`, `\` and `.` that could smuggle a path past the prefix check once decoded.
 SUSPICIOUS_PATH_PARTS = (b"%2f", b"%5c", b"%2e", b"\\", b"%00")
+# aiohttp's own defaults, never added to a relayed request: the service sees the caller's headers alone.
+SKIPPED_DEFAULT_HEADERS = ("Accept", "Accept-Encoding", "User-Agent")
+UPSTREAM_KEEPALIVE = 4.0  # seconds
 
 
-def pooled_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
-    """httpx over aiohttp's connection pool: its C HTTP parser halves what each proxied request costs next
-    to httpx's own pure-Python one. No cookie jar: a cookie one caller's answer set must never ride on
-    another caller's request. Bodies pass through as they are (no decompression, no compression)."""
+class Answer(Protocol):
+    """A service's answer as the proxy relays it: status and raw headers, then the body as it arrives."""
 
-    def session() -> aiohttp.ClientSession:  # made on first use, inside the running event loop
-        connector = aiohttp.TCPConnector(
-            limit=limits.max_connections or 0, keepalive_timeout=limits.keepalive_expiry or 5.0
-        )
-        return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(), auto_decompress=False)
+    status: int
 
-    return AiohttpTransport(client=session)
+    @property
+    def headers(self) -> Sequence[tuple[bytes, bytes]]: ...
+
+    def body(self) -> AsyncIterator[bytes]: ...
+
+    async def aclose(self) -> None: ...
+
+
+class PooledAnswer:
+    __slots__ = ("headers", "response", "status")
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self.response = response
+        self.status = response.status
+        self.headers = response.raw_headers
+
+    def body(self) -> AsyncIterator[bytes]:
+        return self.response.content.iter_any()
+
+    async def aclose(self) -> None:
+        self.response.release()  # a body read to its end returns the connection to the pool; else it is closed
+        await self.response.wait_for_close()
+
+
+class TransportAnswer:
+    __slots__ = ("headers", "response", "status")
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self.status = response.status_code
+        self.headers = response.headers.raw
+
+    def body(self) -> AsyncIterator[bytes]:
+        return self.response.aiter_raw()
+
+    async def aclose(self) -> None:
+        await self.response.aclose()
 
 
 class Upstream:
-    """One service: a pooled AsyncClient (for the merged OpenAPI and anything else the gateway asks itself)
-    and its transport, which the proxy calls directly. A proxy must not run a client's cookie jar (a cookie
-    one caller's answer set would ride on everyone's later requests), redirects or default headers, and
-    skipping them saves a good part of the per-request cost."""
+    """One service, as the proxy and the gateway itself reach it.
 
-    def __init__(self, base_url: str, transport: httpx.AsyncBaseTransport, timeout: httpx.Timeout) -> None:
+    The proxy sends each request straight into aiohttp's connection pool, whose C HTTP parser costs half of
+    httpx's pure-Python one, without building httpx's request and response objects around it (each parses
+    the URL again): a quarter of what a relayed request cost the gateway. It runs no cookie jar (a
+    cookie one caller's answer set must never ride on another caller's request), no redirects, no default
+    headers and no decompression: the caller's request and the service's answer pass through as they are.
+
+    `client`, an httpx client, is for what the gateway asks a service itself (the OpenAPI documents it
+    merges, the methods of a path); tests give a fake service as an httpx transport (`transport`), which
+    then carries the proxied requests too."""
+
+    def __init__(
+        self, base_url: str, settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        timeout = httpx.Timeout(
+            settings.upstream_timeout,
+            connect=settings.upstream_connect_timeout,
+            pool=settings.upstream_connect_timeout,
+        )
         self.transport = transport
-        self.timeout = timeout.as_dict()
+        self.transport_timeout = timeout.as_dict()
+        self.timeout = aiohttp.ClientTimeout(
+            sock_read=settings.upstream_timeout,
+            sock_connect=settings.upstream_connect_timeout,
+            connect=settings.upstream_connect_timeout,  # a free connection from the pool, and connecting
+        )
+        self.max_connections = settings.upstream_max_connections
+        self.session: aiohttp.ClientSession | None = None  # made on first use, inside the running event loop
         self.client = httpx.AsyncClient(
             base_url=self.base_url, timeout=timeout, transport=transport, follow_redirects=False
         )
 
     async def send(
         self, method: str, target: str, headers: list[tuple[bytes, bytes]], body: RequestBody | None
-    ) -> httpx.Response:
+    ) -> Answer:
         """Send `target` (path and query) to the service and return as soon as its status and headers are
-        in; the body is read from the answer's stream and must be closed by the caller."""
-        request = httpx.Request(
-            method, self.base_url + target, headers=headers, content=body, extensions={"timeout": self.timeout}
+        in; the body is read from the answer and the answer must be closed by the caller."""
+        if self.transport is not None:
+            request = httpx.Request(
+                method,
+                self.base_url + target,
+                headers=headers,
+                content=body,
+                extensions={"timeout": self.transport_timeout},
+            )
+            return TransportAnswer(await self.transport.handle_async_request(request))
+        if self.session is None:
+            self.session = aiohttp.ClientSession(
+                # an idle connection is let go before the service's server (uvicorn: after 5 s) closes it
+                connector=aiohttp.TCPConnector(limit=self.max_connections, keepalive_timeout=UPSTREAM_KEEPALIVE),
+                cookie_jar=aiohttp.DummyCookieJar(),
+                auto_decompress=False,
+                skip_auto_headers=SKIPPED_DEFAULT_HEADERS,
+            )
+        response = await self.session.request(
+            method,
+            self.base_url + target,
+            headers=[(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers],
+            data=body,
+            allow_redirects=False,
+            compress=False,
+            timeout=self.timeout,
         )
-        return await self.transport.handle_async_request(request)
+        return PooledAnswer(response)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+        if self.session is not None:
+            await self.session.close()
 
 
 class Upstreams:
-    """One pooled client per service, created with the app and closed at shutdown."""
+    """One pooled connection to each service and to the console, made with the app and closed at shutdown."""
 
     def __init__(self, settings: GatewaySettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        timeout = httpx.Timeout(
-            settings.upstream_timeout,
-            connect=settings.upstream_connect_timeout,
-            pool=settings.upstream_connect_timeout,
-        )
-        limits = httpx.Limits(
-            max_connections=settings.upstream_max_connections,
-            max_keepalive_connections=settings.upstream_max_connections,
-        )
-        self.services = {
-            name: Upstream(settings.upstream_url(name), transport or pooled_transport(limits), timeout)
-            for name in SERVICES
-        }
-        self.web = Upstream(settings.web_url, transport or pooled_transport(limits), timeout)
+        self.services = {name: Upstream(settings.upstream_url(name), settings, transport) for name in SERVICES}
+        self.web = Upstream(settings.web_url, settings, transport)
 
     @property
     def clients(self) -> dict[str, httpx.AsyncClient]:
@@ -150,8 +220,8 @@ class Upstreams:
         return self.web if name == WEB else self.services[name]
 
     async def aclose(self) -> None:
-        for client in [*self.clients.values(), self.web.client]:
-            await client.aclose()
+        for upstream in [*self.services.values(), self.web]:
+            await upstream.aclose()
 
 
 def _is_safe(raw_path: bytes) -> bool:
@@ -189,14 +259,14 @@ class UpstreamResponse(Response):
     """Relays a service's answer as it arrives: status and headers first, then the body chunk by chunk.
     Lighter than StreamingResponse (no task group per request); the upstream is closed however it ends."""
 
-    def __init__(self, upstream: httpx.Response, service: str) -> None:
+    def __init__(self, upstream: Answer, service: str) -> None:
         self.upstream = upstream
         self.service = service
-        self.status_code = upstream.status_code
+        self.status_code = upstream.status
         self.background = None
         self.raw_headers = [
             (name, _public_location(service, value) if name.lower() == b"location" else value)
-            for name, value in upstream.headers.raw
+            for name, value in upstream.headers
             if name.lower() not in DROPPED_RESPONSE_HEADERS
         ]
 
@@ -204,9 +274,10 @@ class UpstreamResponse(Response):
         try:
             await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
             try:
-                async for chunk in self.upstream.aiter_raw():
+                async for chunk in self.upstream.body():
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            except (httpx.HTTPError, aiohttp.ClientError) as exc:  # the status is sent: all we can do is end the body
+            except (httpx.HTTPError, aiohttp.ClientError, TimeoutError) as exc:
+                # the status is sent: all that is left is to end the body
                 logger.warning("upstream %s broke off its answer: %s", self.service, exc)
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
@@ -229,6 +300,7 @@ class ProxiedRoute:
     metrics label it by service (`/registry/v1/{path}`) and its trace span is named by its template."""
 
     path: str  # as Starlette spells a route's template: `/registry/v1/{path:path}`
+    path_format: str  # as logs and metrics name it, without the parameters' types: `/registry/v1/{path}`
 
 
 class Proxy:
@@ -238,8 +310,10 @@ class Proxy:
     def __init__(self, upstreams: Upstreams, *, traced: bool) -> None:
         self.upstreams = upstreams
         self.traced = traced
-        self.routes = {service: ProxiedRoute(f"/{service}/v1/{{path:path}}") for service in SERVICES}
-        self.routes[WEB] = ProxiedRoute(f"{WEB_PREFIX}/{{path:path}}")
+        prefixes = {service: f"/{service}/v1" for service in SERVICES} | {WEB: WEB_PREFIX}
+        self.routes = {
+            name: ProxiedRoute(f"{prefix}/{{path:path}}", f"{prefix}/{{path}}") for name, prefix in prefixes.items()
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -271,12 +345,7 @@ class Proxy:
             upstream = await self.upstreams.upstream(service).send(
                 method, target.decode("latin-1"), self._headers(scope, takes_body, web=web), body
             )
-        except (
-            BodyTooLarge,
-            BodyTimeout,
-            httpx.HTTPError,
-            aiohttp.ClientError,
-        ) as exc:  # aiohttp's own when httpx maps none
+        except (BodyTooLarge, BodyTimeout, httpx.HTTPError, aiohttp.ClientError, TimeoutError) as exc:
             raise _problem(service, exc, body) from exc
         return UpstreamResponse(upstream, service)
 
@@ -344,15 +413,23 @@ class ProxyFirst:
 
 
 def _problem(service: str, exc: Exception, body: RequestBody | None) -> DomainError:
-    """What the caller is told when a request could not be relayed."""
+    """What the caller is told when a request could not be relayed: the service down or every connection to
+    it busy is 503, too slow is 504, anything else (a broken or garbled answer) is 502."""
     if body is not None and body.cut_off is not None:
         return body.cut_off
-    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+    if isinstance(
+        exc,
+        httpx.ConnectError
+        | httpx.ConnectTimeout
+        | httpx.PoolTimeout
+        | aiohttp.ClientConnectorError
+        | aiohttp.ConnectionTimeoutError,
+    ):
         logger.warning("upstream %s unavailable: %s", service, exc)
         return UpstreamUnavailable(
             f"The {service} service is not reachable; try again later", headers={"Retry-After": "5"}
         )
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):  # aiohttp's timeouts are TimeoutErrors too
         logger.warning("upstream %s timed out: %s", service, exc)
         return UpstreamTimeout(f"The {service} service did not answer in time")
     logger.warning("upstream %s failed: %s", service, exc)

@@ -44,7 +44,12 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         max_bytes = self.larger.get(scope["path"], self.default_max_bytes)
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if declared is None and b"transfer-encoding" not in headers and scope.get("http_version") in ("1.0", "1.1"):
+            # HTTP/1 gives a request with neither header no body at all (RFC 9112, 6.3): nothing to limit
+            await self.app(scope, receive, send)
+            return
         if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
             await domain_error_response(BodyTooLarge(f"The body may hold at most {max_bytes} bytes"))(
                 scope, receive, send

@@ -103,16 +103,9 @@ def add_request_id(app: Starlette, *, edge: bool = False) -> None:
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route with its parameters as `{name}` (`/v1/families/{family_id}`), so logs never carry
-    record ids and group by route; `<unmatched>` when no route matched."""
-    if scope.get("route") is None:
-        return "<unmatched>"
-    template = str(scope["path"])
-    params = scope.get("path_params") or {}
-    for name, value in sorted(params.items(), key=lambda item: -len(str(item[1]))):
-        if str(value):
-            template = re.sub(rf"(?<=/){re.escape(str(value))}(?=/|$)", "{" + name + "}", template, count=1)
-    return template
+    """The matched route's template with its parameters as `{name}` (`/v1/families/{family_id}`), so logs never
+    carry record ids and group by route; `<unmatched>` when no route matched."""
+    return getattr(scope.get("route"), "path_format", None) or "<unmatched>"
 
 
 class AccessLogMiddleware:
