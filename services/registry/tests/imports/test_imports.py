@@ -495,3 +495,36 @@ async def test_import_progress_is_a_metric(client: httpx.AsyncClient) -> None:
     text = (await client.get("/metrics")).text
     assert 'kkb_import_jobs{service="registry",status="running"}' in text
     assert 'kkb_import_families_remaining{service="registry"}' in text
+
+
+async def test_xlsx_rows_and_columns_keep_the_sheets_own_numbers(
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    registry_app: FastAPI,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """A table that starts at B3, with an empty row inside it: it is read (the empty column A is no unknown
+    column), rejections name the rows as the sheet shows them, and every cell is read under its own header."""
+    monkeypatch.setattr(registry_app.state.settings, "import_dir", tmp_path)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    header = ["no_kk", "kode_desa", "alamat", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan_keluarga"]
+    family = ["6101042015", "Jl. Baru"]
+    rows = {
+        3: [*header, "status_kawin"],
+        4: ["6101040101250041", *family, "6101044703950041", "Sari", "P", "1995-03-07", "istri", "kawin"],
+        6: ["6101040101250042", *family, "6101044703950042", "Rina", "P", "07-13-1995", "istri", "kawin"],
+    }
+    for number, cells in rows.items():
+        for column, value in enumerate(cells, start=2):
+            sheet.cell(row=number, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = await finished(client, admin, await upload(client, admin, buffer.getvalue(), name="verval.xlsx"))
+    assert (job["rows_inserted"], job["rows_rejected"]) == (1, 1)
+    got = await rejections(client, admin, job["id"])
+    assert got == {(6, "tanggal_lahir", "month must be in 1..12")}, got
+    sari = (await client.get("/v1/members", params={"q": "sari"}, headers=admin)).json()["items"][0]
+    assert sari["birth_date"] == "1995-03-07" and sari["nik"] == "6101044703950041"

@@ -102,13 +102,15 @@ class HeaderError(ValueError):
 
 
 def resolve_header(cells: list[Any]) -> list[str | None]:
-    """Map a header row to field names (None for trailing empty cells); HeaderError names what is wrong."""
+    """Map a header row to field names (None for the empty cells before and after the table: a sheet's table
+    may start in any column); HeaderError names what is wrong."""
     names = [str(cell).strip().lower() if cell is not None else "" for cell in cells]
     while names and names[-1] == "":
         names.pop()
-    fields: list[str | None] = []
+    before = next((index for index, name in enumerate(names) if name), len(names))
+    fields: list[str | None] = [None] * before
     unknown, seen, duplicated = [], set(), []
-    for name in names:
+    for name in names[before:]:
         field = _BY_NAME.get(name)
         if field is None:
             unknown.append(name or "(empty)")

@@ -10,7 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine_plus import CalamineError, CalamineWorkbook
 
 XLSX_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 64 * 1024
@@ -76,24 +76,22 @@ def _separator(header: str) -> str:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    """The first sheet's rows, read with calamine (a compiled reader: several times faster than parsing the
-    workbook's XML in Python). Row numbers are the sheet's own: calamine starts at the first cell with data,
-    so its position is added back, and leading empty columns are restored so that cells stay in their columns."""
+    """The first sheet's rows, streamed by calamine (a compiled reader: several times faster than parsing the
+    workbook's XML in Python) straight from the compressed file, so memory stays flat however long the sheet.
+    The stream starts at the sheet's first row and column, so each row's number and each cell's column are
+    the sheet's own."""
     try:
         workbook = CalamineWorkbook.from_path(path)
-        sheet = workbook.get_sheet_by_index(0)
+        stream = workbook.stream_sheet_by_index(0)
     except (CalamineError, OSError, IndexError) as exc:
         raise UnreadableFile("the file looks like a workbook but cannot be opened as XLSX") from exc
     try:
-        first_row, first_column = sheet.start or (0, 0)
-        padding: list[Any] = [None] * first_column
-        for offset, values in enumerate(sheet.iter_rows()):
-            cells = padding + values if first_column else values
+        for offset, cells in enumerate(stream):
             if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
                 continue
             if isinstance(cells[0], str) and cells[0].lstrip().startswith("#"):
                 continue
-            yield first_row + offset + 1, cells
+            yield offset + 1, cells
     except CalamineError as exc:
         raise UnreadableFile("the workbook cannot be read through") from exc
     finally:
