@@ -19,7 +19,7 @@ from sqlmodel import col
 
 from kkb_shared import changes
 from kkb_shared.changes import Changed, Operation, Versioned
-from kkb_shared.db import bulk_insert, insert_records, utcnow
+from kkb_shared.db import bulk_insert, insert_records, one_of, utcnow
 from kkb_shared.ids import new_ids
 from registry.families import repository, rules
 from registry.families import service as families_service
@@ -174,7 +174,7 @@ async def load_existing(session: AsyncSession, families: list[ValidFamily]) -> E
     kk_numbers = [f.data.kk_number for f in families]
     found = (
         await session.execute(
-            select(Family).where(col(Family.kk_number).in_(kk_numbers), col(Family.deleted_at).is_(None))
+            select(Family).where(one_of(session, col(Family.kk_number), kk_numbers), col(Family.deleted_at).is_(None))
         )
     ).scalars()
     by_kk = {family.kk_number: family for family in found}
@@ -182,7 +182,7 @@ async def load_existing(session: AsyncSession, families: list[ValidFamily]) -> E
     niks = [m.nik for f in families for m in f.members.values()]
     holders = await session.execute(
         select(col(Member.nik), col(Member.family_id)).where(
-            col(Member.nik).in_(niks), col(Member.deleted_at).is_(None)
+            one_of(session, col(Member.nik), niks), col(Member.deleted_at).is_(None)
         )
     )
     return Existing(
