@@ -335,10 +335,10 @@ def run(rounds: int, seconds: float, clients: int, mix_seconds: float) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--rounds", type=int, default=5, help="wrk runs per target, alternating")
-    parser.add_argument("--seconds", type=float, default=3, help="length of each wrk run")
+    parser.add_argument("--rounds", type=int, default=8, help="wrk runs per target, alternating")
+    parser.add_argument("--seconds", type=int, default=2, help="length of each wrk run (whole seconds)")
     parser.add_argument("--clients", type=int, default=50, help="connections of the read-mostly mix")
-    parser.add_argument("--mix-seconds", type=float, default=15, help="how long the read-mostly mix runs")
+    parser.add_argument("--mix-seconds", type=int, default=15, help="how long the read-mostly mix runs (whole seconds)")
     args = parser.parse_args()
     run(args.rounds, args.seconds, args.clients, args.mix_seconds)
     return 0
