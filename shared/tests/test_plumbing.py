@@ -13,6 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from kkb_shared import clock
 from kkb_shared.errors import InvalidInput, PreconditionFailed, PreconditionRequired, field_path
 from kkb_shared.ids import new_ids
+from kkb_shared.observability import route_template
 from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor
 from kkb_shared.schema_checks import NotInFuture
 from kkb_shared.scope import region_bounds
@@ -104,3 +105,24 @@ def test_rules_read_the_fixed_date_and_the_suite_fixes_one() -> None:
         with pytest.raises(ValidationError):
             checked.validate_python("2030-01-02")
     assert clock.today() == FIXED_TODAY
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "template"),
+    [
+        (
+            "/v1/families/12/members/1",
+            {"family_id": "12", "member_id": "1"},
+            "/v1/families/{family_id}/members/{member_id}",
+        ),
+        ("/v1/regions/61/children/6101", {"code": "6101"}, "/v1/regions/61/children/{code}"),
+        ("/registry/v1/families/a/b", {"path": "families/a/b"}, "/registry/v1/{path}"),
+        ("/v1/kb-targets/6101/2026", {"region": "6101", "year": 2026}, "/v1/kb-targets/{region}/{year}"),
+    ],
+)
+def test_a_route_is_named_by_its_template_never_by_its_values(
+    path: str, params: dict[str, object], template: str
+) -> None:
+    scope = {"type": "http", "path": path, "path_params": params, "route": object()}
+    assert route_template(scope) == template
+    assert route_template({**scope, "route": None}) == "<unmatched>"

@@ -300,7 +300,6 @@ class ProxiedRoute:
     metrics label it by service (`/registry/v1/{path}`) and its trace span is named by its template."""
 
     path: str  # as Starlette spells a route's template: `/registry/v1/{path:path}`
-    path_format: str  # as logs and metrics name it, without the parameters' types: `/registry/v1/{path}`
 
 
 class Proxy:
@@ -310,10 +309,8 @@ class Proxy:
     def __init__(self, upstreams: Upstreams, *, traced: bool) -> None:
         self.upstreams = upstreams
         self.traced = traced
-        prefixes = {service: f"/{service}/v1" for service in SERVICES} | {WEB: WEB_PREFIX}
-        self.routes = {
-            name: ProxiedRoute(f"{prefix}/{{path:path}}", f"{prefix}/{{path}}") for name, prefix in prefixes.items()
-        }
+        self.routes = {service: ProxiedRoute(f"/{service}/v1/{{path:path}}") for service in SERVICES}
+        self.routes[WEB] = ProxiedRoute(f"{WEB_PREFIX}/{{path:path}}")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:

@@ -103,9 +103,28 @@ def add_request_id(app: Starlette, *, edge: bool = False) -> None:
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route's template with its parameters as `{name}` (`/v1/families/{family_id}`), so logs never
-    carry record ids and group by route; `<unmatched>` when no route matched."""
-    return getattr(scope.get("route"), "path_format", None) or "<unmatched>"
+    """The matched route with its parameters as `{name}` (`/v1/families/{family_id}`), so logs never carry
+    record ids and group by route; `<unmatched>` when no route matched. Built from the request's path (the
+    matched route may be one of an included router's, which does not know the prefix it is served under)."""
+    if scope.get("route") is None:
+        return "<unmatched>"
+    template = str(scope["path"])
+    params = scope.get("path_params") or {}
+    for name, value in sorted(params.items(), key=lambda item: -len(str(item[1]))):
+        if text := str(value):
+            template = _named_segment(template, text, name)
+    return template
+
+
+def _named_segment(path: str, value: str, name: str) -> str:
+    """`path` with the first occurrence of `value` that spans whole segments replaced by `{name}`."""
+    start = 0
+    while (found := path.find("/" + value, start)) != -1:
+        end = found + 1 + len(value)
+        if end == len(path) or path[end] == "/":
+            return f"{path[: found + 1]}{{{name}}}{path[end:]}"
+        start = found + 1
+    return path
 
 
 class AccessLogMiddleware:
