@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -25,6 +24,7 @@ from genting.sponsors.models import Ota
 from genting.sponsors.repository import Otas
 from genting.support.models import Support
 from kkb_shared.auth import Principal
+from kkb_shared.concurrently import all_settled
 from kkb_shared.db import read_aside
 from kkb_shared.errors import InvalidInput
 from kkb_shared.scope import requested_region, within_region
@@ -124,7 +124,7 @@ async def dashboard(
     live = col(AnakAsuh.deleted_at).is_(None)
     # The children's growth (asked of the mentoring service) and the region's own figures depend on each other
     # in nothing: asked at once, the dashboard waits for the slower of the two, not for both.
-    trends, figures = await asyncio.gather(
+    trends, figures = await all_settled(
         _growth_trends(session, upstreams, live, in_region),
         _region_figures(session, prefix, since, until, live, in_region),
     )

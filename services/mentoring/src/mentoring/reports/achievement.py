@@ -4,7 +4,6 @@ visited, `mentoring.visits.rollup`), with the targets assigned and the teams of 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from kkb_shared.auth import Principal
+from kkb_shared.concurrently import all_settled
 from kkb_shared.db import read_aside
 from kkb_shared.errors import NotFound
 from kkb_shared.scope import within_region
@@ -87,10 +87,12 @@ async def achievement(
         .group_by("code", col(Assignment.category), col(Assignment.member_id))
         .subquery()
     )
-    assigned = select(targets.c.code, targets.c.category, func.count()).group_by(targets.c.code, targets.c.category)
+    assigned = select(targets.c.code, targets.c.category, func.count().label("assigned")).group_by(
+        targets.c.code, targets.c.category
+    )
     # The registry's sasaran, the capaian, the targets assigned and the teams do not depend on each other: asked
     # at once, the report takes as long as the slowest of them, not their sum.
-    (sasaran_on, listed), reached_rows, assigned_rows, teams = await asyncio.gather(
+    (sasaran_on, listed), reached_rows, assigned_rows, teams = await all_settled(
         _registry_sasaran(registry, prefix, level),
         _aside(session, reached),
         _aside(session, assigned),
@@ -103,8 +105,8 @@ async def achievement(
 
     for row in reached_rows:
         cell(row.code, row.category).update(capaian=int(row.capaian), unlisted=int(row.unlisted))
-    for code, category, number in assigned_rows:
-        cell(code, category)["assigned"] = int(number)
+    for row in assigned_rows:
+        cell(row.code, row.category)["assigned"] = int(row.assigned)
     for code, by_category in listed.items():
         for category, number in by_category.items():
             cell(code, category)["sasaran"] = number
