@@ -10,6 +10,7 @@ import pytest
 
 from kkb_shared import clock
 from kkb_shared.testing.tokens import TokenFactory
+from mentoring.clients.registry import RegistryClient
 
 from mentoring_factories import (
     assign,
@@ -269,3 +270,18 @@ async def test_kb_pasca_persalinan_coverage_against_the_years_target_and_catin_s
     assert row["catin_not_screened"]["count"] == 1
     kecamatan = await _report(mentoring, tokens, f"/v1/reports/outcomes?month={THIS_MONTH}&level=kecamatan")
     assert kecamatan["rows"][0]["kbpp_target"] == 4  # no kecamatan target: the sum of its desa's
+
+
+@pytest.mark.usefixtures("two_desa")
+async def test_a_region_the_registry_does_not_know_is_404_while_the_other_counts_run(
+    mentoring: httpx.AsyncClient, tokens: TokenFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The registry's answer comes first and says no such region, while the counts on the request's session are
+    still running: the caller gets the 404, not the 500 of a session rolled back under a running read."""
+
+    async def no_such_region(self: object, prefix: str, level: str) -> None:
+        return None
+
+    monkeypatch.setattr(RegistryClient, "tpk_targets", no_such_region)
+    response = await mentoring.get("/v1/reports/achievement?region=00&level=provinsi", headers=tokens.headers("admin"))
+    assert response.status_code == 404, response.text
