@@ -16,12 +16,13 @@ import httpx
 import pytest
 from platform_stack import Stack, platform
 
+from kkb_shared.testing.plugin import PROGRAMS
+
 from registry_factories import DUNGUN_PERAPAKAN, family_payload
 
 # With the fault tests, not beside them: each stack holds its own pooled connections, and PostgreSQL allows 100.
 pytestmark = pytest.mark.xdist_group("e2e-faults")
 PASSWORD = "concurrent-password"
-PROGRAMS = ("gateway", "registry", "mentoring", "genting", "dashat")
 CALLERS = 50
 ROUNDS = 8
 
@@ -30,7 +31,7 @@ ROUNDS = 8
 def stack(database_factory: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     # Four pooled connections per program (and as many overflow): 50 callers queue for them, as they would for
     # a production pool, and the stack stays within PostgreSQL's connection limit beside the other tests.
-    pools = {f"KKB_{name.upper()}_DATABASE_POOL_SIZE": "4" for name in PROGRAMS}
+    pools = {f"KKB_{name}_DATABASE_POOL_SIZE": "4" for name in PROGRAMS}
     with platform(database_factory, "concurrent", PASSWORD, tmp_path_factory.mktemp("files"), pools) as running:
         yield running
 

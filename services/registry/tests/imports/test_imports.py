@@ -5,26 +5,23 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import os
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
-from sqlmodel import col
 
 from kkb_shared import clock
 from kkb_shared.db import utcnow
 from kkb_shared.testing.tokens import TokenFactory
-from registry.families.models import Family, Member
 from registry.imports.columns import COLUMNS
 from registry.imports.models import ImportJob, ImportStatus
 from registry.imports.service import fail_interrupted
 
+from import_helpers import finished, rejections, stored, upload
 from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA
 
 HEADERS = [c.header for c in COLUMNS]
@@ -59,39 +56,6 @@ def csv_file(rows: list[dict[str, Any]], headers: list[str] = HEADERS) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode()
-
-
-async def upload(
-    client: httpx.AsyncClient, headers: dict[str, str], content: bytes, name: str = "data.csv", **params: Any
-) -> httpx.Response:
-    return await client.post("/v1/imports", params=params, files={"file": (name, content)}, headers=headers)
-
-
-async def finished(client: httpx.AsyncClient, headers: dict[str, str], response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 202, response.text
-    url = response.headers["location"]
-    for _ in range(400):
-        job: dict[str, Any] = (await client.get(url, headers=headers)).json()
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"import did not finish: {job}")
-
-
-async def rejections(client: httpx.AsyncClient, headers: dict[str, str], job_id: str) -> set[tuple[int, str, str]]:
-    page = (await client.get(f"/v1/imports/{job_id}/errors", params={"limit": 500}, headers=headers)).json()
-    return {(e["row"], e["column"], e["reason"]) for e in page["items"]}
-
-
-async def stored(app: FastAPI) -> tuple[int, int]:
-    async with app.state.database.sessionmaker() as session:
-        families = (
-            await session.execute(select(func.count()).select_from(Family).where(col(Family.deleted_at).is_(None)))
-        ).scalar_one()
-        members = (
-            await session.execute(select(func.count()).select_from(Member).where(col(Member.deleted_at).is_(None)))
-        ).scalar_one()
-    return families, members
 
 
 GOOD = [
@@ -303,85 +267,6 @@ async def test_rows_outside_the_callers_region_are_rejected(
     assert (await client.get(f"/v1/imports/{job['id']}", headers=other)).status_code == 404
 
 
-async def test_xlsx_with_excel_dates_and_numbers(
-    client: httpx.AsyncClient,
-    admin: dict[str, str],
-    registry_app: FastAPI,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> None:
-    monkeypatch.setattr(registry_app.state.settings, "import_dir", tmp_path)
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(
-        [
-            "No_KK",
-            "kode_desa",
-            "alamat",
-            "RT",
-            "nik",
-            "nama",
-            "jenis_kelamin",
-            "tanggal_lahir",
-            "hubungan_keluarga",
-            "status_kawin",
-        ]
-    )
-    sheet.append(
-        [
-            6101040101250031,
-            6101042015,
-            "Jl. Sejahtera",
-            3,
-            6101044703950031,
-            "Dewi",
-            "P",
-            datetime(1995, 3, 7),
-            "istri",
-            "kawin",
-        ]
-    )
-    sheet.append(
-        [
-            "6101040101250031",
-            "6101042015",
-            "Jl. Sejahtera",
-            "3",
-            "6101040502930031",
-            "Budi",
-            "L",
-            34005.0,
-            "suami",
-            "kawin",
-        ]
-    )
-    sheet.append(
-        [
-            6101040101250032,
-            6101042015,
-            "Jl. Sejahtera",
-            4,
-            9101044703950031,
-            "Too Big",
-            "P",
-            datetime(1995, 3, 7),
-            "istri",
-            "kawin",
-        ]
-    )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    job = await finished(client, admin, await upload(client, admin, buffer.getvalue(), name="verval.xlsx"))
-    assert (job["rows_inserted"], job["rows_rejected"]) == (2, 1), await rejections(client, admin, job["id"])
-    got = await rejections(client, admin, job["id"])
-    assert got == {(4, "nik", "stored as a number too large to be exact; store the column as text")}, got
-    budi = (await client.get("/v1/members", params={"q": "budi"}, headers=admin)).json()["items"][0]
-    assert budi["birth_date"] == "1993-02-05" and budi["nik"] == "6101040502930031"
-    assert await stored(registry_app) == (1, 2)
-    assert os.listdir(tmp_path) == []  # the upload and the rows spooled from it are gone
-
-
 @pytest.mark.parametrize(
     ("content", "errors"),
     [
@@ -495,36 +380,3 @@ async def test_import_progress_is_a_metric(client: httpx.AsyncClient) -> None:
     text = (await client.get("/metrics")).text
     assert 'kkb_import_jobs{service="registry",status="running"}' in text
     assert 'kkb_import_families_remaining{service="registry"}' in text
-
-
-async def test_xlsx_rows_and_columns_keep_the_sheets_own_numbers(
-    client: httpx.AsyncClient,
-    admin: dict[str, str],
-    registry_app: FastAPI,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> None:
-    """A table that starts at B3, with an empty row inside it: it is read (the empty column A is no unknown
-    column), rejections name the rows as the sheet shows them, and every cell is read under its own header."""
-    monkeypatch.setattr(registry_app.state.settings, "import_dir", tmp_path)
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    header = ["no_kk", "kode_desa", "alamat", "nik", "nama", "jenis_kelamin", "tanggal_lahir", "hubungan_keluarga"]
-    family = ["6101042015", "Jl. Baru"]
-    rows = {
-        3: [*header, "status_kawin"],
-        4: ["6101040101250041", *family, "6101044703950041", "Sari", "P", "1995-03-07", "istri", "kawin"],
-        6: ["6101040101250042", *family, "6101044703950042", "Rina", "P", "07-13-1995", "istri", "kawin"],
-    }
-    for number, cells in rows.items():
-        for column, value in enumerate(cells, start=2):
-            sheet.cell(row=number, column=column, value=value)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    job = await finished(client, admin, await upload(client, admin, buffer.getvalue(), name="verval.xlsx"))
-    assert (job["rows_inserted"], job["rows_rejected"]) == (1, 1)
-    got = await rejections(client, admin, job["id"])
-    assert got == {(6, "tanggal_lahir", "month must be in 1..12")}, got
-    sari = (await client.get("/v1/members", params={"q": "sari"}, headers=admin)).json()["items"][0]
-    assert sari["birth_date"] == "1995-03-07" and sari["nik"] == "6101044703950041"
