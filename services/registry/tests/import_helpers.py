@@ -4,6 +4,8 @@ the registry holds."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from typing import Any
 
 import httpx
@@ -12,6 +14,9 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from registry.families.models import Family, Member
+from registry.imports.columns import COLUMNS
+
+from registry_factories import DUNGUN_PERAPAKAN
 
 
 async def upload(
@@ -45,3 +50,36 @@ async def stored(app: FastAPI) -> tuple[int, int]:
             await session.execute(select(func.count()).select_from(Member).where(col(Member.deleted_at).is_(None)))
         ).scalar_one()
     return families, members
+
+
+HEADERS = [c.header for c in COLUMNS]
+
+
+def person(kk: str, nik: str, name: str, *, desa: str = DUNGUN_PERAPAKAN, **overrides: Any) -> dict[str, Any]:
+    row = {
+        "no_kk": kk,
+        "kode_desa": desa,
+        "alamat": "Jl. Parit Baru No. 2",
+        "rt": "1",
+        "rw": "2",
+        "sumber_air_minum": "sumur_terlindung",
+        "jamban": "sendiri_layak",
+        "status_kesejahteraan": "miskin",
+        "nik": nik,
+        "nama": name,
+        "jenis_kelamin": "P",
+        "tanggal_lahir": "1995-03-07",
+        "hubungan_keluarga": "istri",
+        "status_kawin": "kawin",
+        "sedang_hamil": "tidak",
+    }
+    row.update(overrides)
+    return row
+
+
+def csv_file(rows: list[dict[str, Any]], headers: list[str] = HEADERS) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=headers, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode()

@@ -22,7 +22,7 @@ from kkb_shared.limits import BodySizeLimitMiddleware
 from kkb_shared.metrics import Metrics, Refresher
 from kkb_shared.metrics import install as install_metrics
 from kkb_shared.observability import AccessLogMiddleware, add_request_id
-from kkb_shared.plain_text import refuse_control_characters
+from kkb_shared.request_bodies import refuse_control_characters
 from kkb_shared.settings import ServiceSettings
 
 if TYPE_CHECKING:

@@ -4,10 +4,9 @@ updated or deleted record, in the transaction that made the change, and serves t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from fastapi import APIRouter
 from pydantic import BaseModel, create_model
@@ -57,9 +56,9 @@ class Versioned(Protocol):
     def version(self) -> int: ...
 
 
-@dataclass(frozen=True)
-class Changed:
-    """A change of a record known by id and version only: a row written in bulk, a ledger entry's seq."""
+class Changed(NamedTuple):
+    """A change of a record known by id and version only: a row written in bulk, a ledger entry's seq (a
+    tuple: a bulk write makes one per row)."""
 
     id: str
     version: int

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 
 _fixed: date | None = None
+
+
+def utcnow() -> datetime:
+    """The system's time in UTC, for timestamps (`kkb_shared.db` re-exports it)."""
+    return datetime.now(UTC)
 
 
 def today() -> date:
@@ -30,3 +35,15 @@ def fixed_today(day: date | None) -> Iterator[date | None]:
         yield day
     finally:
         _fixed = before
+
+
+def fixed_day() -> date | None:
+    """The date a test fixed, or None: what a worker process a service starts must follow (`follow`)."""
+    return _fixed
+
+
+def follow(day: date | None) -> None:
+    """In a worker process a service started: answer what the service's `today()` answered when it started the
+    worker (`fixed_day`), so both judge dates alike."""
+    global _fixed
+    _fixed = day

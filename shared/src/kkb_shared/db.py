@@ -24,6 +24,8 @@ from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_
 from sqlmodel import SQLModel
 
+from kkb_shared.clock import utcnow  # noqa: F401 (the services import it from here)
+
 # One naming convention for every service's constraints, so migrations name them predictably.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -32,10 +34,6 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 SQLITE_BEGIN_IMMEDIATE = "kkb_sqlite_begin_immediate"

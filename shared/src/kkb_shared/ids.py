@@ -38,12 +38,16 @@ def new_id() -> str:
 def new_ids(count: int) -> list[str]:
     """`count` UUIDv7 ids for rows written together, such as an import's batch, from one read of the
     system's randomness where `new_id` reads it once per id. They carry the current millisecond; within it
-    their order is random, as RFC 9562 allows."""
-    head = ((time.time_ns() // 1_000_000) & 0xFFFF_FFFF_FFFF) << 80 | 7 << 76 | 0b10 << 62
-    randomness = os.urandom(10 * count)
-    ids = []
-    for offset in range(0, 10 * count, 10):
-        bits = int.from_bytes(randomness[offset : offset + 10])  # 12 bits for rand_a, 62 for rand_b, 6 unused
-        hexa = f"{head | (bits >> 68) << 64 | bits & 0x3FFF_FFFF_FFFF_FFFF:032x}"
-        ids.append(f"{hexa[:8]}-{hexa[8:12]}-{hexa[12:16]}-{hexa[16:20]}-{hexa[20:]}")
-    return ids
+    their order is random, as RFC 9562 allows. Built as text: the millisecond's 12 hex digits and the version
+    once, then per id 19 random hex digits (3 for rand_a, 16 for the variant's nibble and rand_b)."""
+    stamp = f"{(time.time_ns() // 1_000_000) & 0xFFFF_FFFF_FFFF:012x}"
+    head = f"{stamp[:8]}-{stamp[8:]}-7"
+    digits = os.urandom(10 * count).hex()
+    return [
+        f"{head}{digits[at : at + 3]}-{_VARIANT[digits[at + 3]]}{digits[at + 4 : at + 7]}-{digits[at + 7 : at + 19]}"
+        for at in range(0, 20 * count, 20)
+    ]
+
+
+# RFC 9562's variant: the top two bits of the 17th hex digit are 10; its other two bits stay random.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}

@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from pydantic import TypeAdapter
 
 from kkb_shared.errors import DomainError, FieldError, field_path
-from kkb_shared.plain_text import NO_JSON_BODY, written_json
+from kkb_shared.request_bodies import NO_JSON_BODY, written_json
 
 JSON_TYPES = {
     "integer": "an integer",

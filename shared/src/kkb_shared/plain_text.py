@@ -4,18 +4,15 @@ and written to an XLSX workbook (whose XML cannot hold most of them).
 Refused: the C0 controls but tab, line feed and carriage return, DEL, the C1 controls, lone UTF-16
 surrogates (which JSON can spell as `\\ud800` but no database can store) and the noncharacters U+FFFE and
 U+FFFF (which XML cannot hold). Fields that are one line (a name)
-refuse tab and line breaks too. Every JSON body is checked before its route runs (`refuse_control_characters`,
-installed on every program), so the 422 names the field whatever the schema says."""
+refuse tab and line breaks too. Every JSON body is checked before its route runs
+(`request_bodies.refuse_control_characters`, installed on every program), so the 422 names the field whatever the
+schema says. This module imports no web or database framework: the registry's import worker uses it."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from fastapi import Request
-
-from kkb_shared.db import READ_METHODS
-from kkb_shared.errors import InvalidInput
 from kkb_shared.schema_checks import Published
 
 # The same rules as JSON Schema patterns (ECMA-262 and Python both read `\\uXXXX`), for the OpenAPI document.
@@ -81,39 +78,3 @@ OneLine = Published(non_blank_pattern(one_line=True), after=_one_line)
 Lines = Published(non_blank_pattern(), after=_lines)
 """A constraint for a text field that may hold line breaks (an address), each kept as LF (a workbook's XML
 would read a CR back as LF)."""
-
-
-def _first_refused(value: Any, path: str) -> tuple[str, str] | None:
-    if isinstance(value, str):
-        problem = control_character(value)
-        return (path or "body", problem) if problem else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if found := _first_refused(item, f"{path}.{key}" if path else str(key)):
-                return found
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            if found := _first_refused(item, f"{path}[{index}]"):
-                return found
-    return None
-
-
-NO_JSON_BODY = object()
-
-
-async def written_json(request: Request) -> Any:
-    """The JSON body of a request that may write, as FastAPI parsed it (it keeps it on the request), or
-    NO_JSON_BODY (a read, a form, or a body that is not JSON: the route's own validation says so)."""
-    if request.method in READ_METHODS or "json" not in request.headers.get("content-type", ""):
-        return NO_JSON_BODY
-    try:
-        return await request.json()
-    except ValueError:
-        return NO_JSON_BODY
-
-
-async def refuse_control_characters(request: Request) -> None:
-    """An app-wide dependency: a JSON body with a control character in any string is a 422 naming the field."""
-    body = await written_json(request)
-    if body is not NO_JSON_BODY and (found := _first_refused(body, "")):
-        raise InvalidInput(*found)

@@ -16,6 +16,12 @@ class RegistrySettings(ServiceSettings):
 
     import_dir: Path = Field(default=Path("var/imports"), description="Where uploaded files wait for their job")
     import_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1024, description="Largest accepted import file")
+    import_worker_from_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=0,
+        description="Import files from this size on are read and checked in a worker process beside the service, "
+        "on another core (it takes about a second to start); smaller ones in a thread of the service",
+    )
     poktan_few_members_below: float = Field(
         default=0.5, gt=0, description="Members per target family below which a poktan has few members"
     )

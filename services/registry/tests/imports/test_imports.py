@@ -17,46 +17,13 @@ from sqlalchemy import func, select
 from kkb_shared import clock
 from kkb_shared.db import utcnow
 from kkb_shared.testing.tokens import TokenFactory
-from registry.imports.columns import COLUMNS
 from registry.imports.models import ImportJob, ImportStatus
 from registry.imports.service import fail_interrupted
 
-from import_helpers import finished, rejections, stored, upload
+from import_helpers import HEADERS, csv_file, finished, person, rejections, stored, upload
 from registry_factories import DUNGUN_PERAPAKAN, TEBAS_KUALA
 
-HEADERS = [c.header for c in COLUMNS]
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"
-
-
-def person(kk: str, nik: str, name: str, *, desa: str = DUNGUN_PERAPAKAN, **overrides: Any) -> dict[str, Any]:
-    row = {
-        "no_kk": kk,
-        "kode_desa": desa,
-        "alamat": "Jl. Parit Baru No. 2",
-        "rt": "1",
-        "rw": "2",
-        "sumber_air_minum": "sumur_terlindung",
-        "jamban": "sendiri_layak",
-        "status_kesejahteraan": "miskin",
-        "nik": nik,
-        "nama": name,
-        "jenis_kelamin": "P",
-        "tanggal_lahir": "1995-03-07",
-        "hubungan_keluarga": "istri",
-        "status_kawin": "kawin",
-        "sedang_hamil": "tidak",
-    }
-    row.update(overrides)
-    return row
-
-
-def csv_file(rows: list[dict[str, Any]], headers: list[str] = HEADERS) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=headers, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode()
-
 
 GOOD = [
     person("6101040101250001", "6101044703950001", "Siti Aminah"),

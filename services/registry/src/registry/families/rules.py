@@ -53,6 +53,8 @@ PROPER_LATRINES = frozenset({Latrine.SENDIRI_LAYAK})
 POOR = frozenset({PovertyStatus.MISKIN_EKSTREM, PovertyStatus.MISKIN})
 
 
+RISK_FACTORS = tuple(RiskFactor)  # in their order, iterated once per family assessed
+
 # Column of the family table that stores each target and risk factor of its assessment.
 FLAG_COLUMNS = {
     **{target.value: f"target_{target.value}" for target in Target},
@@ -317,7 +319,7 @@ def four_terlalu(members: Sequence[MemberFacts], on: date) -> list[Finding]:
             reason = f"{len(held.children)} children in the family (more than 3; children born alive not recorded)"
             add(RiskFactor.TERLALU_BANYAK, woman, held.note(reason))
     return [
-        Finding(risk.value, "; ".join(found[risk][0]), tuple(found[risk][1])) for risk in RiskFactor if risk in found
+        Finding(risk.value, "; ".join(found[risk][0]), tuple(found[risk][1])) for risk in RISK_FACTORS if risk in found
     ]
 
 
@@ -373,6 +375,8 @@ def assessment_flags(assessment: KrsAssessment) -> dict[str, bool]:
 
 def name_search_key(name: str) -> str:
     """Lower case, accents removed, spaces collapsed: `Nur  Fadhilah` and `nur fadhilah` search alike."""
+    if name.isascii():  # most names: nothing to decompose
+        return " ".join(name.lower().split())
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.casefold().split())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -20,8 +20,8 @@ from kkb_shared.ids import new_id
 from kkb_shared.pagination import RECORD_ID, SEQUENCE, Cursor, Page, keyset_page, offset_page
 from kkb_shared.versioning import check_if_match
 from registry.families import repository, rules
-from registry.families.enums import DataQualityFlag
 from registry.families.models import Family, KrsAssessmentRecord, Member
+from registry.families.records import assessment_record, derived_member_columns, stored_columns
 from registry.families.schemas import (
     FamilyCreate,
     FamilyDetail,
@@ -74,45 +74,6 @@ def family_detail(family: Family, members: list[Member], today: date) -> FamilyD
         members=[member_read(m) for m in members],
         krs=krs_read(assessment),
     )
-
-
-DERIVED_MEMBER_COLUMNS = ("data_quality_flags", "name_key")
-
-
-def derived_member_values(member: MemberCreate | Member) -> tuple[str, str]:
-    """What a member row derives from its own fields (DERIVED_MEMBER_COLUMNS): data-quality flags and the
-    name's search key."""
-    flags = []
-    if not rules.nik_matches_birth_date(member.nik, member.birth_date, member.sex):
-        flags.append(DataQualityFlag.NIK_BIRTH_DATE_MISMATCH.value)
-    return ",".join(flags), rules.name_search_key(member.name)
-
-
-def derived_member_columns(member: MemberCreate | Member) -> dict[str, str]:
-    return dict(zip(DERIVED_MEMBER_COLUMNS, derived_member_values(member), strict=True))
-
-
-def stored_columns(assessment: rules.KrsAssessment) -> dict[str, bool]:
-    """An assessment as the family row stores it: is_krs, is_sasaran and one column per target and risk factor."""
-    return {"is_krs": assessment.is_krs, "is_sasaran": assessment.is_sasaran, **rules.assessment_flags(assessment)}
-
-
-def assessment_record(family_id: str, assessment: rules.KrsAssessment, now: datetime) -> dict[str, Any]:
-    """The history row of a changed assessment, its reasons as they read that day."""
-    findings = [
-        {"kind": kind, "code": finding.code, "reason": finding.reason}
-        for kind, found in (("target", assessment.targets), ("risk_factor", assessment.risk_factors))
-        for finding in found
-    ]
-    return {
-        "id": new_id(),
-        "family_id": family_id,
-        "assessed_on": assessment.assessed_on,
-        "is_krs": assessment.is_krs,
-        "is_sasaran": assessment.is_sasaran,
-        "findings": json.dumps(findings, ensure_ascii=False),
-        "created_at": now,
-    }
 
 
 ASSESSMENT_CURSOR = Cursor("registry.krs-assessments", RECORD_ID, str)

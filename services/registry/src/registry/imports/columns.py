@@ -6,6 +6,7 @@ Cell values are normalised here, as pure functions, before the API's own schemas
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -72,6 +73,7 @@ MEMBER_FIELDS = tuple(c.field for c in COLUMNS if not c.family)
 REQUIRED = ("kk_number", "desa_code", "address", "nik", "name", "sex", "birth_date", "relation", "marital_status")
 DATE_FIELDS = frozenset({"birth_date", "pregnancy_start_date", "planned_marriage_date"})
 DIGIT_FIELDS = frozenset({"kk_number", "desa_code", "nik", "rt", "rw", "mother_nik"})
+CHOICE_FIELDS = frozenset({"water_source", "latrine", "poverty_status", "relation", "marital_status", "contraception"})
 HEADER_OF = {c.field: c.header for c in COLUMNS}
 _BY_NAME = {name: c.field for c in COLUMNS for name in (c.field, c.header)}
 
@@ -127,25 +129,60 @@ def resolve_header(cells: list[Any]) -> list[str | None]:
 
 def normalise(field: str, value: Any) -> Any:
     """A cell as the schemas expect it; ValueError says why it cannot be read."""
-    if value is None or (isinstance(value, str) and value.strip() == ""):
-        return False if field == "is_pregnant" else None
+    return CONVERTERS[field](value)
+
+
+Converter = Callable[[Any], Any]
+
+
+def _converter(field: str) -> Converter:
+    """`normalise` for one column, chosen once: an import calls it for every cell."""
     if field in DATE_FIELDS:
-        return _date(value)
+        return _cell_reader(_date_text, _date)
     if field in DIGIT_FIELDS:
-        return _digits(value)
+        return _cell_reader(_digits_text, _digits)
     if field == "is_pregnant":
-        word = str(value).strip().lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise ValueError("write ya or tidak")
-    text = str(value).strip()
-    if field == "sex":
-        return SEX_WORDS.get(text.lower(), text)
-    if field in ("water_source", "latrine", "poverty_status", "relation", "marital_status", "contraception"):
-        return text.lower().replace(" ", "_").replace("-", "_")
-    return restore(text)  # an export's neutralised formula start (`'=...`) back to what was stored
+        return _cell_reader(_yes_no, empty=False)
+    return _cell_reader(_sex if field == "sex" else _choice if field in CHOICE_FIELDS else restore)
+
+
+def _cell_reader(from_text: Callable[[str], Any], typed: Converter | None = None, empty: Any = None) -> Converter:
+    """A blank cell is `empty`; text (all a CSV holds, and most of a workbook) is stripped and read by
+    `from_text`; a workbook's numbers and dates by `typed` (by default, as their text)."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            return from_text(text) if text else empty
+        if value is None:
+            return empty
+        return typed(value) if typed is not None else from_text(str(value).strip())
+
+    return convert
+
+
+def _yes_no(text: str) -> bool:
+    word = text.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError("write ya or tidak")
+
+
+def _sex(text: str) -> str:
+    return SEX_WORDS.get(text.lower(), text)
+
+
+def _choice(text: str) -> str:
+    return text.lower().replace(" ", "_").replace("-", "_")
+
+
+def _digits_text(text: str) -> str:
+    if text.isdigit():
+        return text
+    text = text.lstrip("'")
+    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
 
 
 def _digits(value: Any) -> str:
@@ -160,8 +197,21 @@ def _digits(value: Any) -> str:
         if not value.is_integer():
             raise ValueError("stored as a number that lost digits; store the column as text")
         return str(int(value))
-    text = str(value).strip().lstrip("'")
-    return text[:-2] if text.endswith(".0") and text[:-2].isdigit() else text
+    return _digits_text(str(value).strip())
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DAY_FIRST_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+
+
+def _date_text(text: str) -> date:
+    if ISO_DATE.fullmatch(text):
+        return date.fromisoformat(text)
+    match = DAY_FIRST_DATE.fullmatch(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        return date(year, month, day)
+    raise ValueError("not a date: write YYYY-MM-DD or DD-MM-YYYY")
 
 
 def _date(value: Any) -> date:
@@ -171,11 +221,7 @@ def _date(value: Any) -> date:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return EXCEL_EPOCH + timedelta(days=int(value))
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return date.fromisoformat(text)
-    match = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
-    if match:
-        day, month, year = (int(part) for part in match.groups())
-        return date(year, month, day)
-    raise ValueError("not a date: write YYYY-MM-DD or DD-MM-YYYY")
+    return _date_text(str(value).strip())
+
+
+CONVERTERS = {c.field: _converter(c.field) for c in COLUMNS}

@@ -70,7 +70,7 @@ async def start_import(
     )
     if not dry_run:
         audit.bulk(Action.IMPORT, "family", job.id)
-    task = asyncio.create_task(service.run(request.app.state.database, job.id, path))
+    task = asyncio.create_task(service.run(request.app.state.database, request.app.state.settings, job.id, path))
     tasks: set[asyncio.Task[None]] = request.app.state.import_tasks
     tasks.add(task)
     task.add_done_callback(tasks.discard)

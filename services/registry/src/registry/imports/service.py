@@ -8,10 +8,12 @@ the file is read); and report (counts, progress, rejected rows). Nothing holds t
 from __future__ import annotations
 
 import asyncio
-import json
+import functools
+import itertools
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,23 +26,28 @@ from sqlmodel import col
 
 from kkb_shared import changes, clock
 from kkb_shared.auth import Principal
-from kkb_shared.db import Database, bulk_insert, utcnow
+from kkb_shared.db import Database, bulk_insert, insert_records, utcnow
 from kkb_shared.errors import FieldError, InvalidInput, PayloadTooLarge, RuleViolation
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Cursor, Page
 from registry.imports import columns, reader
-from registry.imports.applying import (
-    DesaCache,
-    FamilyResult,
-    Outcome,
-    StagedRow,
-    ValidFamily,
-    apply_families,
-    validate_family,
-)
+from registry.imports.applying import DesaCache, FamilyResult, Outcome, apply_families, reject_all
 from registry.imports.models import ImportJob, ImportRejection, ImportRow, ImportStatus
+from registry.imports.preparing import (
+    Batch,
+    Cells,
+    PreparedBatch,
+    PreparedFamily,
+    RowReader,
+    StagedRow,
+    column,
+    prepare,
+    prepare_families,
+    unstage,
+)
 from registry.imports.repository import ImportJobs
 from registry.imports.schemas import ImportJobRead, RejectionRead
+from registry.imports.workers import Preparer
 from registry.settings import RegistrySettings
 
 # A rejection's place: its row and column (`12:nik`).
@@ -52,6 +59,7 @@ CHUNK_BYTES = 1 << 20
 FAMILY_BATCH = 200  # families per transaction on SQLite, where other writers wait for it
 FAMILY_BATCH_CONCURRENT = 1000  # and on PostgreSQL, where they do not
 ROWS_PER_FAMILY_BATCHED = 6  # a chunk's rows at most: a family has about four
+PREPARED_AHEAD = 2  # batches read and prepared ahead of the one being written
 
 
 async def accept(
@@ -154,32 +162,35 @@ def _scan(rows: Iterator[tuple[int, list[Any]]]) -> Scan:
 
 @dataclass
 class Chunk:
-    families: list[list[StagedRow]]  # whole families whose rows stand together in the file
-    scattered: list[StagedRow]  # rows of the families in Scan.scattered, staged until the file is read
+    families: list[list[tuple[int, Cells]]]  # whole families whose rows stand together in the file, as read
+    scattered: list[tuple[int, Cells]]  # rows of the families in Scan.scattered, staged until the file is read
 
 
 class FamilyReader:
-    """The second pass: every row read and normalised, gathered into families as the file lists them."""
+    """The second pass: the rows gathered into families as the file lists them (by the same No. KK key as
+    the scan's), in chunks for `preparing.prepare`."""
 
-    def __init__(self, rows: Iterator[tuple[int, list[Any]]], scan: Scan) -> None:
+    def __init__(self, rows: Iterator[tuple[int, Cells]], scan: Scan) -> None:
         self._rows = rows
-        self._fields = columns.resolve_header(next(self._rows)[1])
+        self.fields = columns.resolve_header(next(self._rows)[1])
+        self._kk_at = self.fields.index("kk_number")
         self._scan = scan
-        self._family: list[StagedRow] = []
+        self._family: list[tuple[int, Cells]] = []
+        self._family_kk: str | None = None
 
     def chunk(self, families: int, rows: int) -> Chunk | None:
         """Up to about `families` whole families or `rows` rows; None at the end of the file."""
         chunk = Chunk([], [])
-        for count, (number, cells) in enumerate(self._rows, start=1):
-            row = self._read(number, cells)
-            kk = row.values.get("kk_number") or None
-            if kk in self._scan.scattered:
+        for count, row in enumerate(self._rows, start=1):
+            kk = _key(row[1], self._kk_at, "kk_number")
+            if kk is not None and kk in self._scan.scattered:
                 chunk.scattered.append(row)
             else:
-                if self._family and (kk is None or kk != self._family[0].values.get("kk_number")):
+                if self._family and (kk is None or kk != self._family_kk):  # a row without a No. KK stands alone
                     chunk.families.append(self._family)
                     self._family = []
                 self._family.append(row)
+                self._family_kk = kk
             if len(chunk.families) >= families or count >= rows:
                 return chunk
         if self._family:
@@ -187,30 +198,24 @@ class FamilyReader:
             self._family = []
         return chunk if chunk.families or chunk.scattered else None
 
-    def _read(self, number: int, cells: list[Any]) -> StagedRow:
-        values: dict[str, Any] = {}
-        errors: list[tuple[str, str]] = []
-        for index, cell in enumerate(cells):
-            name = self._fields[index] if index < len(self._fields) else None
-            if name is None:
-                if cell not in (None, ""):
-                    errors.append(("row", f"a value in column {index + 1}, which has no header"))
-                continue
-            try:
-                values[name] = columns.normalise(name, cell)
-            except ValueError as exc:
-                errors.append((name, str(exc)))
-        for name in self._fields[len(cells) :]:  # a row that ends early: its trailing cells are empty
-            if name is not None:
-                values[name] = columns.normalise(name, None)
-        if (first := self._scan.earlier_nik.get(number)) is not None:
-            errors.append(("nik", f"same NIK as row {first}"))
-        return StagedRow(number, values, errors)
+    def batch(self, families: int, rows: int, *, created_by: str, today: date) -> Batch | None:
+        """The next chunk as a batch to prepare, with what the scan found of its rows' NIKs."""
+        chunk = self.chunk(families, rows)
+        if chunk is None:
+            return None
+        same_nik_as = {}
+        if earlier := self._scan.earlier_nik:
+            for number, _ in itertools.chain(itertools.chain.from_iterable(chunk.families), chunk.scattered):
+                if number in earlier:
+                    same_nik_as[number] = earlier[number]
+        return Batch(self.fields, chunk.families, chunk.scattered, same_nik_as, created_by, today)
 
 
-async def run(database: Database, job_id: str, path: Path) -> None:
+async def run(database: Database, settings: RegistrySettings, job_id: str, path: Path) -> None:
     """The background job. Whatever happens, the job ends succeeded or failed, and the files are removed."""
     spool = path.with_suffix(".rows")
+    size = (await asyncio.to_thread(path.stat)).st_size
+    preparer = Preparer(in_process=size < settings.import_worker_from_bytes)
     try:
         await _set(database, job_id, status=ImportStatus.RUNNING, started_at=utcnow())
         async with database.sessionmaker() as session:
@@ -219,9 +224,9 @@ async def run(database: Database, job_id: str, path: Path) -> None:
         scan = await asyncio.to_thread(_scan, reader.spool(reader.rows(path, reader.FileKind(job.file_kind)), spool))
         await _set(database, job_id, rows_read=scan.rows, families_total=scan.families)
         desa, today = DesaCache(job.region), clock.today()  # one of each for the whole file, both passes
-        await _apply_file(database, job, FamilyReader(reader.spooled(spool), scan), desa, today)
+        await _apply_file(database, job, FamilyReader(reader.spooled(spool), scan), preparer, desa, today)
         if scan.scattered:
-            await _apply_staged(database, job, desa, today)
+            await _apply_staged(database, job, preparer, desa, today)
         await _set(database, job_id, status=ImportStatus.SUCCEEDED, finished_at=utcnow())
     except asyncio.CancelledError:
         await _set(
@@ -237,6 +242,7 @@ async def run(database: Database, job_id: str, path: Path) -> None:
         failure = f"{type(exc).__name__}: the import stopped; families applied before it stay, see the service log"
         await _set(database, job_id, status=ImportStatus.FAILED, failure=failure, finished_at=utcnow())
     finally:
+        await preparer.close()
         for stored in (path, spool):
             await asyncio.to_thread(stored.unlink, missing_ok=True)
         async with database.write_sessionmaker() as session, session.begin():
@@ -253,62 +259,106 @@ def _family_batch(database: Database) -> int:
     return FAMILY_BATCH if database.engine.dialect.name == "sqlite" else FAMILY_BATCH_CONCURRENT
 
 
-async def _apply_file(database: Database, job: ImportJob, families: FamilyReader, desa: DesaCache, today: date) -> None:
-    """Apply the families whose rows stand together as the file is read; stage the other rows."""
-    batch = _family_batch(database)
-    rows = batch * ROWS_PER_FAMILY_BATCHED  # spread rows alone would otherwise fill a chunk without limit
-    # The next chunk is read while this one is written, so the database's work and the reading overlap.
-    reading = asyncio.ensure_future(asyncio.to_thread(families.chunk, batch, rows))
-    analyzes = database.engine.dialect.name == "postgresql" and not job.dry_run  # see _refresh_statistics
-    applied, analyzed = 0, 0
-    try:
-        while chunk := await reading:
-            reading = asyncio.ensure_future(asyncio.to_thread(families.chunk, batch, rows))
-            await _apply_chunk(database, job, chunk, desa, today)
-            applied += len(chunk.families)
-            if analyzes and applied >= 2 * analyzed:
-                await _refresh_statistics(database)
-                analyzed = applied
-    finally:  # a thread cannot be stopped: let a read under way finish, and drop what it read or raised
-        if not reading.done():
-            await asyncio.wait([reading])
-        if not reading.cancelled():
-            reading.exception()
+async def _apply_file(
+    database: Database, job: ImportJob, families: FamilyReader, preparer: Preparer, desa: DesaCache, today: date
+) -> None:
+    """Apply the families whose rows stand together as the file is read; stage the other rows. The next
+    batches are read and prepared while this one is written, so the database's work, the reading and the
+    preparation overlap."""
+    size = _family_batch(database)
+    rows = size * ROWS_PER_FAMILY_BATCHED  # spread rows alone would otherwise fill a chunk without limit
+    statistics = await _Statistics.start(database) if not job.dry_run else None
+    prepared: asyncio.Queue[asyncio.Future[tuple[Batch, PreparedBatch]] | None] = asyncio.Queue(PREPARED_AHEAD)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as reading:
+
+        async def read_and_prepare() -> None:
+            loop = asyncio.get_running_loop()
+            try:
+                while batch := await loop.run_in_executor(
+                    reading, functools.partial(families.batch, size, rows, created_by=job.created_by, today=today)
+                ):
+                    await prepared.put(asyncio.ensure_future(_prepared(preparer, batch)))
+            except Exception as exc:  # for the writer to raise, in the order of the file
+                failed: asyncio.Future[tuple[Batch, PreparedBatch]] = loop.create_future()
+                failed.set_exception(exc)
+                await prepared.put(failed)
+            await prepared.put(None)
+
+        producer = asyncio.create_task(read_and_prepare())
+        try:
+            while (next_batch := await prepared.get()) is not None:
+                batch, done = await next_batch
+                await _apply_chunk(database, job, batch, done, desa, today)
+                if statistics is not None:
+                    await statistics.applied(database, len(batch.families))
+        finally:  # a batch under way is left to finish (the preparer's close waits for it); the rest dropped
+            producer.cancel()
+            while not prepared.empty():
+                if (waiting := prepared.get_nowait()) is not None:
+                    waiting.cancel()
+            await asyncio.gather(producer, return_exceptions=True)
 
 
-async def _refresh_statistics(database: Database) -> None:
+async def _prepared(preparer: Preparer, batch: Batch) -> tuple[Batch, PreparedBatch]:
+    return batch, await preparer(prepare, batch)
+
+
+@dataclass
+class _Statistics:
     """PostgreSQL plans a batch's lookups by its statistics of the tables, which an import into a small
     registry soon outgrows: autovacuum analyzes them again only a minute later, and meanwhile the plans scan
     what was just written, batch after batch (a 200,000-row import into an empty registry ran three times
-    slower). So the import analyzes them itself each time it has doubled what it applied."""
-    async with database.write_sessionmaker() as session, session.begin():
-        await session.execute(text("ANALYZE family, member"))
+    slower). So the import analyzes them itself each time it has doubled the families since they were last
+    analyzed; into a registry already large it does not (each ANALYZE reads a sample of the whole table)."""
+
+    families: float  # in the registry, as of the last statistics (PostgreSQL's own estimate)
+    analyzed: float  # and as of the last ANALYZE
+
+    @classmethod
+    async def start(cls, database: Database) -> _Statistics | None:
+        if database.engine.dialect.name != "postgresql":
+            return None
+        async with database.sessionmaker() as session:
+            estimate = (
+                await session.execute(text("SELECT reltuples FROM pg_class WHERE oid = 'family'::regclass"))
+            ).scalar_one()
+        families = max(float(estimate), 0.0)  # -1: never analyzed
+        return cls(families, families)
+
+    async def applied(self, database: Database, families: int) -> None:
+        self.families += families
+        if self.families >= 2 * self.analyzed:
+            async with database.write_sessionmaker() as session, session.begin():
+                await session.execute(text("ANALYZE family, member"))
+            self.analyzed = self.families
 
 
-async def _apply_chunk(database: Database, job: ImportJob, chunk: Chunk, desa: DesaCache, today: date) -> None:
+async def _apply_chunk(
+    database: Database, job: ImportJob, batch: Batch, prepared: PreparedBatch, desa: DesaCache, today: date
+) -> None:
+    reader = RowReader(batch.fields)
+    families = [
+        PreparedFamily(
+            [number for number, _ in rows], verdict, functools.partial(reader.read_all, rows, batch.same_nik_as)
+        )
+        for rows, verdict in zip(batch.families, prepared.families, strict=True)
+    ]
     async with database.write_sessionmaker() as session, session.begin():
-        await bulk_insert(
+        await insert_records(
             session,
             ImportRow,
-            [
-                {
-                    "job_id": job.id,
-                    "row_number": row.number,
-                    "kk_number": row.values["kk_number"],
-                    "cells": json.dumps({"values": row.values, "errors": row.errors}, default=str),
-                }
-                for row in chunk.scattered
-            ],
+            ("job_id", "row_number", "kk_number", "cells"),
+            [(job.id, number, kk_number, staged) for number, kk_number, staged in prepared.scattered],
         )
-        await _apply_families(session, job, chunk.families, desa, today)
+        await _apply_families(session, job, families, desa, today)
 
 
-async def _apply_staged(database: Database, job: ImportJob, desa: DesaCache, today: date) -> None:
+async def _apply_staged(database: Database, job: ImportJob, preparer: Preparer, desa: DesaCache, today: date) -> None:
     """Apply the families whose rows were spread over the file, now that all of them are staged."""
     batch = _family_batch(database)
     last = ""
     while True:
-        async with database.write_sessionmaker() as session, session.begin():
+        async with database.sessionmaker() as session:
             staged = (
                 await session.execute(  # plain tuples: no ORM object per row
                     select(col(ImportRow.kk_number), col(ImportRow.row_number), col(ImportRow.cells))
@@ -326,20 +376,24 @@ async def _apply_staged(database: Database, job: ImportJob, desa: DesaCache, tod
                     .order_by(col(ImportRow.kk_number), col(ImportRow.row_number))
                 )
             ).all()
-            if not staged:
-                return
-            by_family: dict[str, list[StagedRow]] = defaultdict(list)
-            for kk_number, row_number, text in staged:
-                cells = json.loads(text)
-                by_family[kk_number].append(
-                    StagedRow(row_number, cells["values"], [(name, reason) for name, reason in cells["errors"]])
-                )
-            await _apply_families(session, job, list(by_family.values()), desa, today)
-            last = staged[-1][0]
+        if not staged:
+            return
+        by_family: dict[str, list[StagedRow]] = defaultdict(list)
+        for kk_number, row_number, stored in staged:
+            by_family[kk_number].append(unstage(row_number, stored))
+        rows = list(by_family.values())
+        verdicts = await preparer(functools.partial(prepare_families, created_by=job.created_by, today=today), rows)
+        families = [
+            PreparedFamily([row.number for row in family], verdict, family.copy)
+            for family, verdict in zip(rows, verdicts, strict=True)
+        ]
+        async with database.write_sessionmaker() as session, session.begin():
+            await _apply_families(session, job, families, desa, today)
+        last = staged[-1][0]
 
 
 async def _apply_families(
-    session: AsyncSession, job: ImportJob, families: list[list[StagedRow]], desa: DesaCache, today: date
+    session: AsyncSession, job: ImportJob, families: list[PreparedFamily], desa: DesaCache, today: date
 ) -> None:
     """Apply whole families in the session's transaction and count them in the job; a dry run rolls their
     writes back but keeps the counts and rejections."""
@@ -348,15 +402,17 @@ async def _apply_families(
     if not job.dry_run:
         await changes.lock_feed(session)  # outside the savepoints, so it holds whatever they roll back
     writes = await session.begin_nested()
-    valid: list[ValidFamily] = []
+    ready: list[PreparedFamily] = []
     results: list[FamilyResult] = []
-    for rows in families:
-        checked = await validate_family(session, rows, desa)
-        if isinstance(checked, ValidFamily):
-            valid.append(checked)
+    for family in families:
+        verdict = family.verdict
+        if verdict.desa_code is not None and (problem := await desa.problem(session, verdict.desa_code)):
+            verdict.problems.setdefault(family.numbers[0], []).append((column("desa_code"), problem))
+        if verdict.problems:
+            results.append(reject_all(family.numbers, verdict.problems))
         else:
-            results.append(checked)
-    results += await apply_families(session, valid, created_by=job.created_by, today=today)
+            ready.append(family)
+    results += await apply_families(session, ready, created_by=job.created_by, today=today)
     if job.dry_run:
         await writes.rollback()
     else:
