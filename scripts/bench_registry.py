@@ -4,7 +4,7 @@ default, all in one kabupaten) with COPY, then print
 - the KRS report for a kabupaten (p50 ms) next to the same aggregation as one raw SQL query;
 - the import rate of a Verval KRS file through the API, CSV and XLSX (rows/s, 200,000 rows by default), next to
   the floor any import has: COPY of the import's own records into the registry's tables, in the same run;
-- the peak memory of the importing process.
+- the peak memory of the importing process and its worker.
 
 `--province` loads a province instead: 1,250,000 families / ~5,000,000 members spread over every desa of
 Kalimantan Barat (61), and adds the KRS report of the whole province by kabupaten, so the kabupaten's figure
@@ -24,6 +24,7 @@ import multiprocessing
 import resource
 import statistics
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -204,17 +205,49 @@ async def _import_seconds(
     return elapsed, job
 
 
-def _reset_peak_memory() -> None:
-    """Start the process's peak resident memory afresh (Linux: writing 5 to clear_refs resets VmHWM)."""
-    with contextlib.suppress(OSError):  # else the peak is the process's whole life's, an upper bound
-        Path("/proc/self/clear_refs").write_text("5")
+def _resident_kb(pid: int | str, field: str = "VmRSS") -> int:
+    with contextlib.suppress(OSError):  # a child that has just ended
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1])
+    return 0
 
 
-def _peak_memory_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _children() -> list[str]:
+    found: list[str] = []
+    for task in Path("/proc/self/task").iterdir():
+        with contextlib.suppress(OSError):
+            found += (task / "children").read_text().split()
+    return found
+
+
+class PeakMemory:
+    """The peak resident memory of this process and its children (the import's worker process), in MB: this
+    process's own peak exactly (Linux's VmHWM, reset at the start), the sum with its children sampled every
+    20 ms by a thread."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self.own = self.children = self.together = 0.0
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            children = sum(_resident_kb(pid) for pid in _children()) / 1024
+            self.children = max(self.children, children)
+            self.together = max(self.together, _resident_kb("self") / 1024 + children)
+
+    def __enter__(self) -> PeakMemory:
+        with contextlib.suppress(OSError):  # else the process's peak is its whole life's, an upper bound
+            Path("/proc/self/clear_refs").write_text("5")
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.own = _resident_kb("self", "VmHWM") / 1024 or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.together = max(self.together, self.own)
 
 
 def _write_files(rows: int, folder: Path) -> None:
@@ -222,13 +255,6 @@ def _write_files(rows: int, folder: Path) -> None:
     must not stay in the measuring process, whose memory is the import's figure."""
     (folder / "bench.csv").write_bytes(_import_csv(rows, 1))
     (folder / "bench.xlsx").write_bytes(_import_xlsx(rows, rows + 1))
-
-
-def _resident_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def import_rate(url: str, rows: int) -> None:
@@ -246,15 +272,13 @@ async def import_rate(url: str, rows: int) -> None:
     app = create_app(RegistrySettings(database_url=url), verifier=tokens.verifier())
     headers = tokens.headers("admin")
     async with served(app, "http://r") as client:
-        _reset_peak_memory()  # from here: the app, both files and the import
-        csv_before = _resident_mb()
-        csv_seconds, csv_job = await _import_seconds(client, app, headers, "bench.csv", csv_file)
-        csv_peak = _peak_memory_mb()
+        csv_before = _resident_kb("self") / 1024
+        with PeakMemory() as csv_peak:  # from here: the app, both files and the import, and its worker
+            csv_seconds, csv_job = await _import_seconds(client, app, headers, "bench.csv", csv_file)
         floor_rate = rows / await _records_copy_seconds(url)
-        _reset_peak_memory()
-        xlsx_before = _resident_mb()
-        xlsx_seconds, xlsx_job = await _import_seconds(client, app, headers, "bench.xlsx", xlsx_file)
-        xlsx_peak = _peak_memory_mb()
+        xlsx_before = _resident_kb("self") / 1024
+        with PeakMemory() as xlsx_peak:
+            xlsx_seconds, xlsx_job = await _import_seconds(client, app, headers, "bench.xlsx", xlsx_file)
     copy_rate = rows / await _copy_seconds(url, csv_file, keyed=False)
     csv_rate, xlsx_rate = rows / csv_seconds, rows / xlsx_seconds
     for kind, job in (("CSV", csv_job), ("XLSX", xlsx_job)):
@@ -288,15 +312,15 @@ async def import_rate(url: str, rows: int) -> None:
     )
     for kind, peak, before in (("CSV", csv_peak, csv_before), ("XLSX", xlsx_peak, xlsx_before)):
         print(
-            f"  peak memory of this process while importing the {kind} file (with both files): {peak:.0f} MB"
-            f" ({before:.0f} MB before it)"
+            f"  peak memory while importing the {kind} file: {peak.together:.0f} MB, this process (with both"
+            f" files; {before:.0f} MB before it) {peak.own:.0f} MB and the import's worker {peak.children:.0f} MB"
         )
         record(
-            f"peak memory, {kind} import of {rows:,} rows",
-            peak,
+            f"peak memory, {kind} import of {rows:,} rows (with its worker)",
+            peak.together,
             "MB",
             goal="< 300 MB at 200,000 rows",
-            met=peak < 300,
+            met=peak.together < 300,
         )
 
 
