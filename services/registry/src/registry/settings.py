@@ -20,7 +20,7 @@ class RegistrySettings(ServiceSettings):
         default=4 * 1024 * 1024,
         ge=0,
         description="Import files from this size on are read and checked in a worker process beside the service, "
-        "on another core (it takes about a second to start); smaller ones in a thread of the service",
+        "on another core (it takes about half a second to start); smaller ones in a thread of the service",
     )
     poktan_few_members_below: float = Field(
         default=0.5, gt=0, description="Members per target family below which a poktan has few members"

@@ -5,7 +5,7 @@ import's worker process both use them, so a member is stored alike however it ar
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from kkb_shared.ids import new_id
@@ -16,15 +16,11 @@ DERIVED_MEMBER_COLUMNS = ("data_quality_flags", "name_key")
 _FINDINGS = json.JSONEncoder(ensure_ascii=False)  # json.dumps with an option builds an encoder per call
 
 
-class NamedMember(Protocol):
-    @property
-    def nik(self) -> str: ...
+class NamedMember(rules.KinFacts, Protocol):
+    """What a member row's derived columns are read from."""
+
     @property
     def name(self) -> str: ...
-    @property
-    def sex(self) -> str: ...
-    @property
-    def birth_date(self) -> date: ...
 
 
 def derived_member_values(member: NamedMember) -> tuple[str, str]:

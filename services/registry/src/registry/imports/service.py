@@ -269,34 +269,37 @@ async def _apply_file(
     rows = size * ROWS_PER_FAMILY_BATCHED  # spread rows alone would otherwise fill a chunk without limit
     statistics = await _Statistics.start(database) if not job.dry_run else None
     prepared: asyncio.Queue[asyncio.Future[tuple[Batch, PreparedBatch]] | None] = asyncio.Queue(PREPARED_AHEAD)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read") as reading:
+    reading = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read")
 
-        async def read_and_prepare() -> None:
-            loop = asyncio.get_running_loop()
-            try:
-                while batch := await loop.run_in_executor(
-                    reading, functools.partial(families.batch, size, rows, created_by=job.created_by, today=today)
-                ):
-                    await prepared.put(asyncio.ensure_future(_prepared(preparer, batch)))
-            except Exception as exc:  # for the writer to raise, in the order of the file
-                failed: asyncio.Future[tuple[Batch, PreparedBatch]] = loop.create_future()
-                failed.set_exception(exc)
-                await prepared.put(failed)
-            await prepared.put(None)
-
-        producer = asyncio.create_task(read_and_prepare())
+    async def read_and_prepare() -> None:
+        loop = asyncio.get_running_loop()
         try:
-            while (next_batch := await prepared.get()) is not None:
-                batch, done = await next_batch
-                await _apply_chunk(database, job, batch, done, desa, today)
-                if statistics is not None:
-                    await statistics.applied(database, len(batch.families))
-        finally:  # a batch under way is left to finish (the preparer's close waits for it); the rest dropped
-            producer.cancel()
-            while not prepared.empty():
-                if (waiting := prepared.get_nowait()) is not None:
-                    waiting.cancel()
-            await asyncio.gather(producer, return_exceptions=True)
+            while batch := await loop.run_in_executor(
+                reading, functools.partial(families.batch, size, rows, created_by=job.created_by, today=today)
+            ):
+                await prepared.put(asyncio.ensure_future(_prepared(preparer, batch)))
+        except Exception as exc:  # for the writer to raise, in the order of the file
+            failed: asyncio.Future[tuple[Batch, PreparedBatch]] = loop.create_future()
+            failed.set_exception(exc)
+            await prepared.put(failed)
+        await prepared.put(None)
+
+    producer = asyncio.create_task(read_and_prepare())
+    try:
+        while (next_batch := await prepared.get()) is not None:
+            batch, done = await next_batch
+            await _apply_chunk(database, job, batch, done, desa, today)
+            if statistics is not None:
+                await statistics.applied(database, len(batch.families))
+    finally:  # the batches not written are dropped; work under way is let finish (the preparer's close waits)
+        producer.cancel()
+        while not prepared.empty():
+            if (waiting := prepared.get_nowait()) is not None:
+                waiting.cancel()
+                if waiting.done() and not waiting.cancelled():
+                    waiting.exception()  # retrieved: it is the writer's failure that is reported
+        await asyncio.gather(producer, return_exceptions=True)
+        await asyncio.to_thread(reading.shutdown, wait=True)
 
 
 async def _prepared(preparer: Preparer, batch: Batch) -> tuple[Batch, PreparedBatch]:

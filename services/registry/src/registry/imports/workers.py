@@ -1,6 +1,6 @@
 """Where an import's batches are prepared (`preparing`): in a worker process for a large file, so that reading
 and checking the next batch runs on another core while the service writes this one; in a thread of the
-service for a small file, which would not repay the worker's start (about a second: it imports the schemas).
+service for a small file, which would not repay the worker's start (about half a second: it imports the schemas).
 
 The worker is the import's own: started when the job starts, stopped when it ends, so an idle service holds
 no second process. It reads the day from the service's clock, so both judge dates alike."""
