@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from fastapi import Response
+from starlette.responses import Response  # fastapi's own, without loading all of fastapi
 
 FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 

@@ -3,7 +3,10 @@ there), the service keeping what needs the database: the answers are the same as
 
 from __future__ import annotations
 
-import multiprocessing
+import asyncio
+import io
+import pickle
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -50,18 +53,30 @@ EXPECTED_REJECTIONS = {
 }
 
 
+@dataclass
+class Started:
+    in_process: list[bool] = field(default_factory=list)  # for each import, whether it prepared in a thread
+    workers: list[asyncio.subprocess.Process] = field(default_factory=list)  # the worker processes started
+
+
 @pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each import's preparer ran in the service's own thread."""
-    runs: list[bool] = []
-    original = workers.Preparer.__init__
+def started(monkeypatch: pytest.MonkeyPatch) -> Started:
+    seen = Started()
+    init, start = workers.Preparer.__init__, workers.Preparer._started
 
     def record(self: workers.Preparer, *, in_process: bool) -> None:
-        runs.append(in_process)
-        original(self, in_process=in_process)
+        seen.in_process.append(in_process)
+        init(self, in_process=in_process)
+
+    async def record_worker(self: workers.Preparer) -> asyncio.subprocess.Process:
+        worker = await start(self)
+        if worker not in seen.workers:
+            seen.workers.append(worker)
+        return worker
 
     monkeypatch.setattr(workers.Preparer, "__init__", record)
-    return runs
+    monkeypatch.setattr(workers.Preparer, "_started", record_worker)
+    return seen
 
 
 @pytest.mark.parametrize("worker_from_bytes", [0, 1 << 30], ids=["worker process", "service thread"])
@@ -70,7 +85,7 @@ async def test_a_file_prepared_in_a_worker_gives_the_answers_of_the_service_thre
     admin: dict[str, str],
     registry_app: FastAPI,
     monkeypatch: pytest.MonkeyPatch,
-    started: list[bool],
+    started: Started,
     worker_from_bytes: int,
 ) -> None:
     """Bad rows of every kind the worker finds (a date in the future on the suite's fixed day, which the worker
@@ -96,18 +111,51 @@ async def test_a_file_prepared_in_a_worker_gives_the_answers_of_the_service_thre
     counts = (again["rows_inserted"], again["rows_updated"], again["rows_unchanged"], again["rows_rejected"])
     assert counts == (0, 1, 3, 4), again
     assert await rejections(client, admin, again["id"]) == EXPECTED_REJECTIONS
-    assert started == [worker_from_bytes > 0] * 2
-    assert multiprocessing.active_children() == []  # each import's worker stopped with its job
+    assert started.in_process == [worker_from_bytes > 0] * 2
+    assert len(started.workers) == (0 if worker_from_bytes else 2)  # one of each import's own
+    assert all(worker.returncode == 0 for worker in started.workers)  # stopped with its job
 
 
-async def test_a_worker_that_dies_fails_the_job_and_keeps_what_was_applied(
-    client: httpx.AsyncClient, admin: dict[str, str], registry_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+async def test_a_worker_that_dies_fails_the_job(
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    registry_app: FastAPI,
+    monkeypatch: pytest.MonkeyPatch,
+    started: Started,
 ) -> None:
     from registry.imports import service
 
     monkeypatch.setattr(registry_app.state.settings, "import_worker_from_bytes", 0)
     monkeypatch.setattr(service, "prepare", processes.die)
     job = await finished(client, admin, await upload(client, admin, csv_file(rows())))
-    assert job["status"] == "failed" and job["failure"].startswith("BrokenProcessPool"), job
+    assert job["status"] == "failed" and job["failure"].startswith("WorkerFailed"), job
     assert await stored(registry_app) == (0, 0)
-    assert multiprocessing.active_children() == []
+    assert [worker.returncode for worker in started.workers] == [3]
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self) -> Any:
+        raise TypeError("not picklable")
+
+
+def _raise_unpicklable() -> None:
+    raise _Unpicklable("held a lock")
+
+
+def test_the_worker_answers_each_call_in_order_and_sends_failures_back() -> None:
+    calls = [(divmod, (7, 2)), (int, ("x",)), (_raise_unpicklable, ())]
+    requests = io.BytesIO(b"".join(_framed(call) for call in calls))
+    answers = io.BytesIO()
+    workers.serve(requests, answers)
+    answers.seek(0)
+    got = [pickle.loads(answers.read(int.from_bytes(answers.read(workers.FRAME)))) for _ in calls]  # noqa: S301
+    assert answers.read() == b""
+    assert got[0] == (True, (3, 1))
+    assert got[1][0] is False and isinstance(got[1][1], ValueError)
+    assert got[2][0] is False and isinstance(got[2][1], workers.WorkerFailed)
+    assert str(got[2][1]) == "_Unpicklable: held a lock"
+
+
+def _framed(call: tuple[Any, tuple[Any, ...]]) -> bytes:
+    payload = pickle.dumps(call)
+    return len(payload).to_bytes(workers.FRAME) + payload

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Any, Protocol
 
-from kkb_shared.ids import new_id
+from kkb_shared.record_ids import new_id
 from registry.families import rules
 from registry.families.enums import DataQualityFlag
 

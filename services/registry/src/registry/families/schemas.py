@@ -8,8 +8,8 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from kkb_shared import clock
-from kkb_shared.ids import RecordId
 from kkb_shared.plain_text import Lines, OneLine
+from kkb_shared.record_ids import RecordId
 from kkb_shared.schema_checks import PartialUpdate, not_in_future
 from registry.families.enums import (
     Contraception,

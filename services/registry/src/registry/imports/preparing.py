@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from kkb_shared.clock import utcnow
-from kkb_shared.ids import new_ids
+from kkb_shared.record_ids import new_ids
 from registry.families import records, rules
 from registry.families.schemas import FamilyFields, MemberCreate
 from registry.imports.columns import CONVERTERS, FAMILY_FIELDS, HEADER_OF, MEMBER_FIELDS, OPTIONAL_MEMBER_FIELDS

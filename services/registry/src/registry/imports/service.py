@@ -217,6 +217,7 @@ async def run(database: Database, settings: RegistrySettings, job_id: str, path:
     size = (await asyncio.to_thread(path.stat)).st_size
     preparer = Preparer(in_process=size < settings.import_worker_from_bytes)
     try:
+        await preparer.start()  # it loads while the file is scanned
         await _set(database, job_id, status=ImportStatus.RUNNING, started_at=utcnow())
         async with database.sessionmaker() as session:
             job = await session.get(ImportJob, job_id)
