@@ -268,7 +268,7 @@ async def _apply_file(
     preparation overlap."""
     size = _family_batch(database)
     rows = size * ROWS_PER_FAMILY_BATCHED  # spread rows alone would otherwise fill a chunk without limit
-    statistics = await _Statistics.start(database) if not job.dry_run else None
+    statistics = await Statistics.start(database) if not job.dry_run else None
     prepared: asyncio.Queue[asyncio.Future[tuple[Batch, PreparedBatch]] | None] = asyncio.Queue(PREPARED_AHEAD)
     reading = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read")
 
@@ -308,7 +308,7 @@ async def _prepared(preparer: Preparer, batch: Batch) -> tuple[Batch, PreparedBa
 
 
 @dataclass
-class _Statistics:
+class Statistics:
     """PostgreSQL plans a batch's lookups by its statistics of the tables, which an import into a small
     registry soon outgrows: autovacuum analyzes them again only a minute later, and meanwhile the plans scan
     what was just written, batch after batch (a 200,000-row import into an empty registry ran three times
@@ -319,7 +319,7 @@ class _Statistics:
     analyzed: float  # and as of the last ANALYZE
 
     @classmethod
-    async def start(cls, database: Database) -> _Statistics | None:
+    async def start(cls, database: Database) -> Statistics | None:
         if database.engine.dialect.name != "postgresql":
             return None
         async with database.sessionmaker() as session:
@@ -329,12 +329,18 @@ class _Statistics:
         families = max(float(estimate), 0.0)  # -1: never analyzed
         return cls(families, families)
 
-    async def applied(self, database: Database, families: int) -> None:
+    def due(self, families: int) -> bool:
+        """Count `families` more applied: True when the statistics are now due (and taken as refreshed)."""
         self.families += families
-        if self.families >= 2 * self.analyzed:
+        if self.families < 2 * self.analyzed:
+            return False
+        self.analyzed = self.families
+        return True
+
+    async def applied(self, database: Database, families: int) -> None:
+        if self.due(families):
             async with database.write_sessionmaker() as session, session.begin():
                 await session.execute(text("ANALYZE family, member"))
-            self.analyzed = self.families
 
 
 async def _apply_chunk(
