@@ -133,7 +133,7 @@ def _import_xlsx(rows: int, first_serial: int) -> bytes:
     return buffer.getvalue()
 
 
-async def _copy_seconds(url: str, content: bytes, *, keyed: bool) -> float:
+async def _copy_seconds(url: str, path: Path, *, keyed: bool) -> float:
     """PostgreSQL's own COPY of the file: into a temporary table of text columns (the least work a database
     can do with the rows, and the goal's reference), or `keyed`: into a logged table whose dates are typed,
     with NIK as primary key and No. KK indexed, as the registry's own tables check and index them."""
@@ -146,7 +146,7 @@ async def _copy_seconds(url: str, content: bytes, *, keyed: bool) -> float:
         else:
             await connection.execute(f"CREATE TEMP TABLE copy_bench ({', '.join(f'{c.header} text' for c in COLUMNS)})")
         started = time.perf_counter()
-        await connection.copy_to_table("copy_bench", source=io.BytesIO(content), format="csv", header=True)
+        await connection.copy_to_table("copy_bench", source=path, format="csv", header=True)
         return time.perf_counter() - started
     finally:
         await connection.execute("DROP TABLE IF EXISTS copy_bench")
@@ -195,10 +195,13 @@ async def _records_copy_seconds(url: str) -> float:
 
 
 async def _import_seconds(
-    client: httpx.AsyncClient, app: Any, headers: dict[str, str], name: str, content: bytes
+    client: httpx.AsyncClient, app: Any, headers: dict[str, str], path: Path
 ) -> tuple[float, dict[str, Any]]:
+    """Upload the file as a client does, streamed from disk (the client's copy is not the service's memory),
+    and wait for its import."""
     started = time.perf_counter()
-    response = await client.post("/v1/imports", files={"file": (name, content)}, headers=headers)
+    with path.open("rb") as file:
+        response = await client.post("/v1/imports", files={"file": (path.name, file)}, headers=headers)
     await asyncio.gather(*app.state.import_tasks)
     elapsed = time.perf_counter() - started
     job: dict[str, Any] = (await client.get(response.headers["location"], headers=headers)).json()
@@ -267,19 +270,19 @@ async def import_rate(url: str, rows: int) -> None:
         await asyncio.to_thread(writer.join)
         if writer.exitcode != 0:
             raise RuntimeError(f"writing the files failed (exit code {writer.exitcode})")
-        csv_file, xlsx_file = (folder / "bench.csv").read_bytes(), (folder / "bench.xlsx").read_bytes()
-    tokens = TokenFactory()
-    app = create_app(RegistrySettings(database_url=url), verifier=tokens.verifier())
-    headers = tokens.headers("admin")
-    async with served(app, "http://r") as client:
-        csv_before = _resident_kb("self") / 1024
-        with PeakMemory() as csv_peak:  # from here: the app, both files and the import, and its worker
-            csv_seconds, csv_job = await _import_seconds(client, app, headers, "bench.csv", csv_file)
-        floor_rate = rows / await _records_copy_seconds(url)
-        xlsx_before = _resident_kb("self") / 1024
-        with PeakMemory() as xlsx_peak:
-            xlsx_seconds, xlsx_job = await _import_seconds(client, app, headers, "bench.xlsx", xlsx_file)
-    copy_rate = rows / await _copy_seconds(url, csv_file, keyed=False)
+        csv_file, xlsx_file = folder / "bench.csv", folder / "bench.xlsx"
+        tokens = TokenFactory()
+        app = create_app(RegistrySettings(database_url=url), verifier=tokens.verifier())
+        headers = tokens.headers("admin")
+        async with served(app, "http://r") as client:
+            csv_before = _resident_kb("self") / 1024
+            with PeakMemory() as csv_peak:  # from here: the app and the import, and its worker
+                csv_seconds, csv_job = await _import_seconds(client, app, headers, csv_file)
+            floor_rate = rows / await _records_copy_seconds(url)
+            xlsx_before = _resident_kb("self") / 1024
+            with PeakMemory() as xlsx_peak:
+                xlsx_seconds, xlsx_job = await _import_seconds(client, app, headers, xlsx_file)
+        copy_rate = rows / await _copy_seconds(url, csv_file, keyed=False)
     csv_rate, xlsx_rate = rows / csv_seconds, rows / xlsx_seconds
     for kind, job in (("CSV", csv_job), ("XLSX", xlsx_job)):
         print(
@@ -312,8 +315,8 @@ async def import_rate(url: str, rows: int) -> None:
     )
     for kind, peak, before in (("CSV", csv_peak, csv_before), ("XLSX", xlsx_peak, xlsx_before)):
         print(
-            f"  peak memory while importing the {kind} file: {peak.together:.0f} MB, this process (with both"
-            f" files; {before:.0f} MB before it) {peak.own:.0f} MB and the import's worker {peak.children:.0f} MB"
+            f"  peak memory while importing the {kind} file: {peak.together:.0f} MB: this process {peak.own:.0f} MB"
+            f" ({before:.0f} MB before it) and the import's worker {peak.children:.0f} MB"
         )
         record(
             f"peak memory, {kind} import of {rows:,} rows (with its worker)",

@@ -59,7 +59,7 @@ CHUNK_BYTES = 1 << 20
 FAMILY_BATCH = 200  # families per transaction on SQLite, where other writers wait for it
 FAMILY_BATCH_CONCURRENT = 1000  # and on PostgreSQL, where they do not
 ROWS_PER_FAMILY_BATCHED = 6  # a chunk's rows at most: a family has about four
-PREPARED_AHEAD = 2  # batches read and prepared ahead of the one being written
+PREPARED_AHEAD = 1  # batches read and prepared ahead of the one being written
 
 
 async def accept(
