@@ -113,6 +113,7 @@ async def test_a_file_prepared_in_a_worker_gives_the_answers_of_the_service_thre
     assert await rejections(client, admin, again["id"]) == EXPECTED_REJECTIONS
     assert started.in_process == [worker_from_bytes > 0] * 2
     assert len(started.workers) == (0 if worker_from_bytes else 2)  # one of each import's own
+    await asyncio.gather(*registry_app.state.import_tasks)  # the job's end, after its status is written
     assert all(worker.returncode == 0 for worker in started.workers)  # stopped with its job
 
 
@@ -130,6 +131,7 @@ async def test_a_worker_that_dies_fails_the_job(
     job = await finished(client, admin, await upload(client, admin, csv_file(rows())))
     assert job["status"] == "failed" and job["failure"].startswith("WorkerFailed"), job
     assert await stored(registry_app) == (0, 0)
+    await asyncio.gather(*registry_app.state.import_tasks)
     assert [worker.returncode for worker in started.workers] == [3]
 
 

@@ -18,6 +18,7 @@ import gc
 import os
 import pickle
 import sys
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -38,66 +39,85 @@ class WorkerFailed(RuntimeError):
 
 
 class Preparer:
-    """Runs preparation functions for one import, one at a time and in order: `await preparer(function, *args)`.
-    `in_process`: in a thread of the service, else in a worker process; `close()` in any case."""
+    """Runs preparation functions for one import, in order: `await preparer(function, *args)`. `in_process`: in
+    a thread of the service, else in a worker process; `close()` in any case. Calls to the worker are sent as
+    they come, without waiting for the answer before: the worker reads its next call as soon as it has answered,
+    and its answers, in the order of the calls, are read as they arrive."""
 
     def __init__(self, *, in_process: bool) -> None:
         self.in_process = in_process
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") if in_process else None
         self._worker: asyncio.subprocess.Process | None = None
-        self._turn = asyncio.Lock()
+        self._starting = asyncio.Lock()
+        self._sending = asyncio.Lock()
+        self._waiting: deque[asyncio.Future[Any]] = deque()  # the calls sent, oldest first
+        self._answers: asyncio.Task[None] | None = None
 
     async def __call__(self, function: Callable[..., R], *args: Any) -> R:
         if self._thread is not None:
             return await asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
-        async with self._turn:
-            worker = await self._started()
-            assert worker.stdin is not None and worker.stdout is not None
-            request = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
+        worker = await self._started()
+        assert worker.stdin is not None
+        request = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
+        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        async with self._sending:
+            if self._answers is None or self._answers.done():
+                raise WorkerFailed("the import's worker process has ended")
+            self._waiting.append(answer)
             worker.stdin.write(len(request).to_bytes(FRAME) + request)
-            try:
-                await worker.stdin.drain()
+            await worker.stdin.drain()
+        return await answer
+
+    async def _read_answers(self, worker: asyncio.subprocess.Process) -> None:
+        """Hand each answer to the oldest call waiting (a call given up still takes its answer); when the worker
+        ends, fail every call still waiting."""
+        assert worker.stdout is not None
+        try:
+            while True:
                 size = int.from_bytes(await worker.stdout.readexactly(FRAME))
-                answer = await worker.stdout.readexactly(size)
-            except (asyncio.IncompleteReadError, ConnectionError) as exc:
-                code = await worker.wait()
-                raise WorkerFailed(f"the import's worker process ended without answering (exit code {code})") from exc
-            except asyncio.CancelledError:  # its answer would be read as the next call's: start afresh
-                self._worker = None
-                with contextlib.suppress(ProcessLookupError):
-                    worker.kill()
-                raise
-        ok, result = pickle.loads(answer)  # noqa: S301 (our own worker's answer)
-        if not ok:
-            raise result
-        return result
+                ok, result = pickle.loads(await worker.stdout.readexactly(size))  # noqa: S301 (our own worker's)
+                waiting = self._waiting.popleft()
+                if not waiting.done():
+                    (waiting.set_result if ok else waiting.set_exception)(result)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            failure = WorkerFailed(
+                f"the import's worker process ended without answering (exit code {await worker.wait()})"
+            )
+        except Exception as exc:  # an answer that cannot be read: the worker is of no further use
+            with contextlib.suppress(ProcessLookupError):
+                worker.kill()
+            failure = WorkerFailed(f"an unreadable answer from the import's worker process: {exc!r}")
+        while self._waiting:
+            if not (waiting := self._waiting.popleft()).done():
+                waiting.set_exception(failure)
 
     async def start(self) -> None:
         """Start the worker now (it starts at the first call otherwise), so it loads while the file is scanned."""
         if self._thread is None:
-            async with self._turn:
-                await self._started()
+            await self._started()
 
     async def _started(self) -> asyncio.subprocess.Process:
-        if self._worker is None:
-            day = clock.fixed_day()
-            self._worker = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                __name__,
-                day.isoformat() if day else "",
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                limit=1 << 20,
-            )
-        return self._worker
+        async with self._starting:
+            if self._worker is None:
+                day = clock.fixed_day()
+                self._worker = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    __name__,
+                    day.isoformat() if day else "",
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                    limit=1 << 20,
+                )
+                self._answers = asyncio.create_task(self._read_answers(self._worker))
+            return self._worker
 
     async def close(self) -> None:
-        """Wait for the call under way, then stop the worker (killed if it does not stop in time)."""
+        """Let the worker answer the calls sent, then stop it (killed if it does not stop in time)."""
         if self._thread is not None:
             await asyncio.to_thread(self._thread.shutdown, wait=True, cancel_futures=True)
             return
-        async with self._turn:
+        async with self._starting, self._sending:
             worker, self._worker = self._worker, None
         if worker is None:
             return
@@ -109,6 +129,8 @@ class Preparer:
             with contextlib.suppress(ProcessLookupError):
                 worker.kill()
             await worker.wait()
+        if self._answers is not None:
+            await asyncio.gather(self._answers, return_exceptions=True)
 
 
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
