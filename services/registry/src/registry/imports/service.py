@@ -1,9 +1,10 @@
 """Bulk import of families and members from CSV or XLSX, as a background job whose state lives in the
-database: accept (store the file, check its header); scan (a first pass that parses the file once, spools its
-rows to disk and reads only the No. KK and NIK columns: row and family counts, duplicate NIKs, families whose
-rows are spread over the file); apply (a second pass over the spool, reading every row, applying whole
-families in batches as the file lists them, and staging the rows of spread families in the database until
-the file is read); and report (counts, progress, rejected rows). Nothing holds the whole file in memory."""
+database: accept (store the file, check its header); scan (a first pass that parses the file once, spools a
+workbook's rows to disk and reads only the No. KK and NIK columns: row and family counts, duplicate NIKs,
+families whose rows are spread over the file); apply (a second pass over the spool or the CSV, reading every
+row, applying whole families in batches as the file lists them, and staging the rows of spread families in the
+database until the file is read); and report (counts, progress, rejected rows). Nothing holds the whole file in
+memory."""
 
 from __future__ import annotations
 
@@ -222,10 +223,17 @@ async def run(database: Database, settings: RegistrySettings, job_id: str, path:
         async with database.sessionmaker() as session:
             job = await session.get(ImportJob, job_id)
         assert job is not None
-        scan = await asyncio.to_thread(_scan, reader.spool(reader.rows(path, reader.FileKind(job.file_kind)), spool))
+        kind = reader.FileKind(job.file_kind)
+        # A workbook's XML is slow to parse: its rows are spooled for the second pass. A CSV is parsed again,
+        # which costs less than spooling it, and in the second pass that work overlaps the database's.
+        first_pass = (
+            reader.rows(path, kind) if kind is reader.FileKind.CSV else reader.spool(reader.rows(path, kind), spool)
+        )
+        scan = await asyncio.to_thread(_scan, first_pass)
         await _set(database, job_id, rows_read=scan.rows, families_total=scan.families)
         desa, today = DesaCache(job.region), clock.today()  # one of each for the whole file, both passes
-        await _apply_file(database, job, FamilyReader(reader.spooled(spool), scan), preparer, desa, today)
+        second_pass = reader.rows(path, kind) if kind is reader.FileKind.CSV else reader.spooled(spool)
+        await _apply_file(database, job, FamilyReader(second_pass, scan), preparer, desa, today)
         if scan.scattered:
             await _apply_staged(database, job, preparer, desa, today)
         await _set(database, job_id, status=ImportStatus.SUCCEEDED, finished_at=utcnow())
