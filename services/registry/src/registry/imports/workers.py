@@ -117,7 +117,7 @@ class Preparer:
         if self._thread is not None:
             await asyncio.to_thread(self._thread.shutdown, wait=True, cancel_futures=True)
             return
-        async with self._starting, self._sending:
+        async with self._starting:  # not after a call being sent: a worker that hangs is killed below
             worker, self._worker = self._worker, None
         if worker is None:
             return
