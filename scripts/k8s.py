@@ -104,6 +104,10 @@ def _env(program: str) -> list[dict[str, Any]]:
     return env
 
 
+# The registry's import reads and checks a large file in a worker process beside the service: a second core.
+CPU_LIMITS = {"registry": "2"}
+
+
 def _container(program: str, command: list[str]) -> dict[str, Any]:
     return {
         "name": program,
@@ -124,6 +128,7 @@ def _container(program: str, command: list[str]) -> dict[str, Any]:
 def program_documents(program: str) -> list[dict[str, Any]]:
     port = _port(program)
     container = _container(program, [f"kkb-{program}", "serve"])
+    container["resources"]["limits"]["cpu"] = CPU_LIMITS.get(program, "1")
     container["ports"] = [{"name": "http", "containerPort": port}]
     container["readinessProbe"] = {"httpGet": {"path": "/readyz", "port": "http"}, "periodSeconds": 10}
     container["livenessProbe"] = {
