@@ -148,6 +148,9 @@ def kinship_problems(valid: ValidFamily, held: dict[str, Any]) -> Problems:
     """The family's mother links and reported children as the import would leave them (its rows over the
     members already registered, `held` by NIK), checked. A problem of a registered member the file does not
     list is put on the file's first row."""
+    members = valid.members.values()
+    if not held and all(m.mother_nik is None and m.children_born_alive is None for m in members):
+        return {}  # nothing to check: a new family that names no mother and reports no children
     rows_by_nik = {valid.members[row.number].nik: row for row in valid.rows}
     projected: list[rules.KinFacts] = [member for nik, member in held.items() if nik not in rows_by_nik]
     for row in valid.rows:
