@@ -150,7 +150,7 @@ def test_the_worker_answers_each_call_in_order_and_sends_failures_back() -> None
     answers = io.BytesIO()
     workers.serve(requests, answers)
     answers.seek(0)
-    got = [pickle.loads(answers.read(int.from_bytes(answers.read(workers.FRAME)))) for _ in calls]  # noqa: S301
+    got = [pickle.loads(answers.read(int.from_bytes(answers.read(workers.FRAME)))) for _ in calls]  # noqa: S301 (what serve wrote)
     assert answers.read() == b""
     assert got[0] == (True, (3, 1))
     assert got[1][0] is False and isinstance(got[1][1], ValueError)

@@ -45,7 +45,6 @@ class Preparer:
     and its answers, in the order of the calls, are read as they arrive."""
 
     def __init__(self, *, in_process: bool) -> None:
-        self.in_process = in_process
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") if in_process else None
         self._worker: asyncio.subprocess.Process | None = None
         self._starting = asyncio.Lock()
