@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import operator
 import pickle
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -127,7 +128,7 @@ async def test_a_worker_that_dies_fails_the_job(
     from registry.imports import service
 
     monkeypatch.setattr(registry_app.state.settings, "import_worker_from_bytes", 0)
-    monkeypatch.setattr(service, "prepare", processes.die)
+    monkeypatch.setattr(service, "next_batch", processes.die)
     job = await finished(client, admin, await upload(client, admin, csv_file(rows())))
     assert job["status"] == "failed" and job["failure"].startswith("WorkerFailed"), job
     assert await stored(registry_app) == (0, 0)
@@ -145,7 +146,15 @@ def _raise_unpicklable() -> None:
 
 
 def test_the_worker_answers_each_call_in_order_and_sends_failures_back() -> None:
-    calls = [(divmod, (7, 2)), (int, ("x",)), (_raise_unpicklable, ())]
+    """Plain calls, then an object opened in the worker and a call on it."""
+    mode = workers.Mode
+    calls = [
+        (mode.CALL, divmod, (7, 2)),
+        (mode.CALL, int, ("x",)),
+        (mode.CALL, _raise_unpicklable, ()),
+        (mode.OPEN, list, ((10, 20, 30),)),
+        (mode.ON_OPENED, operator.getitem, (1,)),
+    ]
     requests = io.BytesIO(b"".join(_framed(call) for call in calls))
     answers = io.BytesIO()
     workers.serve(requests, answers)
@@ -156,8 +165,9 @@ def test_the_worker_answers_each_call_in_order_and_sends_failures_back() -> None
     assert got[1][0] is False and isinstance(got[1][1], ValueError)
     assert got[2][0] is False and isinstance(got[2][1], workers.WorkerFailed)
     assert str(got[2][1]) == "_Unpicklable: held a lock"
+    assert got[3:] == [(True, None), (True, 20)]
 
 
-def _framed(call: tuple[Any, tuple[Any, ...]]) -> bytes:
+def _framed(call: tuple[workers.Mode, Any, tuple[Any, ...]]) -> bytes:
     payload = pickle.dumps(call)
     return len(payload).to_bytes(workers.FRAME) + payload

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import pickle
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ def detect(path: Path) -> FileKind:
     return FileKind.CSV
 
 
-def rows(path: Path, kind: FileKind) -> Iterator[tuple[int, list[Any]]]:
+def rows(path: Path, kind: FileKind) -> Generator[tuple[int, list[Any]], None, None]:
     """(row number as a spreadsheet shows it, cells). Empty rows and CSV lines starting with `#` are skipped."""
     if kind is FileKind.XLSX:
         yield from _xlsx_rows(path)
@@ -116,7 +116,7 @@ def spool(rows: Iterator[tuple[int, list[Any]]], path: Path) -> Iterator[tuple[i
         pickle.dump(batch, file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def spooled(path: Path) -> Iterator[tuple[int, list[Any]]]:
+def spooled(path: Path) -> Generator[tuple[int, list[Any]], None, None]:
     with path.open("rb") as file:
         while True:
             try:

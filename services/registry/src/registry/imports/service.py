@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import itertools
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,18 +28,17 @@ from kkb_shared.db import Database, bulk_insert, insert_records, utcnow
 from kkb_shared.errors import FieldError, InvalidInput, PayloadTooLarge, RuleViolation
 from kkb_shared.ids import new_id
 from kkb_shared.pagination import Cursor, Page
-from registry.imports import columns, reader
+from registry.imports import batches, columns, reader
 from registry.imports.applying import DesaCache, FamilyResult, Outcome, apply_families, reject_all
+from registry.imports.batches import next_batch
 from registry.imports.models import ImportJob, ImportRejection, ImportRow, ImportStatus
 from registry.imports.preparing import (
     Batch,
-    Cells,
     PreparedBatch,
     PreparedFamily,
     RowReader,
     StagedRow,
     column,
-    prepare,
     prepare_families,
     unstage,
 )
@@ -116,102 +112,6 @@ def _check_header(path: Path) -> reader.FileKind:
     return kind
 
 
-def _key(cells: list[Any], at: int, field_name: str) -> str | None:
-    """A cell read as a No. KK or NIK, or None when it is empty or unreadable."""
-    try:
-        value = columns.normalise(field_name, cells[at] if at < len(cells) else None)
-    except ValueError:
-        return None
-    return value if isinstance(value, str) and value else None
-
-
-@dataclass
-class Scan:
-    """What a first, quick pass over the file tells, reading only the No. KK and NIK columns."""
-
-    rows: int = 0
-    families: int = 0
-    scattered: set[str] = field(default_factory=set)  # No. KK whose rows are not all consecutive
-    earlier_nik: dict[int, int] = field(default_factory=dict)  # row number: the first row with its NIK
-
-
-def _scan(rows: Iterator[tuple[int, list[Any]]]) -> Scan:
-    fields = columns.resolve_header(next(rows)[1])
-    kk_at, nik_at = fields.index("kk_number"), fields.index("nik")
-    scan = Scan()
-    last_index: dict[str, int] = {}
-    first_row_of_nik: dict[str, int] = {}
-    for index, (number, cells) in enumerate(rows):
-        scan.rows += 1
-        kk = _key(cells, kk_at, "kk_number")
-        if kk is None:  # a row without a readable No. KK stands alone
-            scan.families += 1
-        else:
-            previous = last_index.get(kk)
-            if previous is None:
-                scan.families += 1
-            elif previous != index - 1:
-                scan.scattered.add(kk)
-            last_index[kk] = index
-        nik = _key(cells, nik_at, "nik")
-        if nik is not None:
-            first = first_row_of_nik.setdefault(nik, number)
-            if first != number:
-                scan.earlier_nik[number] = first
-    return scan
-
-
-@dataclass
-class Chunk:
-    families: list[list[tuple[int, Cells]]]  # whole families whose rows stand together in the file, as read
-    scattered: list[tuple[int, Cells]]  # rows of the families in Scan.scattered, staged until the file is read
-
-
-class FamilyReader:
-    """The second pass: the rows gathered into families as the file lists them (by the same No. KK key as
-    the scan's), in chunks for `preparing.prepare`."""
-
-    def __init__(self, rows: Iterator[tuple[int, Cells]], scan: Scan) -> None:
-        self._rows = rows
-        self.fields = columns.resolve_header(next(self._rows)[1])
-        self._kk_at = self.fields.index("kk_number")
-        self._scan = scan
-        self._family: list[tuple[int, Cells]] = []
-        self._family_kk: str | None = None
-
-    def chunk(self, families: int, rows: int) -> Chunk | None:
-        """Up to about `families` whole families or `rows` rows; None at the end of the file."""
-        chunk = Chunk([], [])
-        for count, row in enumerate(self._rows, start=1):
-            kk = _key(row[1], self._kk_at, "kk_number")
-            if kk is not None and kk in self._scan.scattered:
-                chunk.scattered.append(row)
-            else:
-                if self._family and (kk is None or kk != self._family_kk):  # a row without a No. KK stands alone
-                    chunk.families.append(self._family)
-                    self._family = []
-                self._family.append(row)
-                self._family_kk = kk
-            if len(chunk.families) >= families or count >= rows:
-                return chunk
-        if self._family:
-            chunk.families.append(self._family)
-            self._family = []
-        return chunk if chunk.families or chunk.scattered else None
-
-    def batch(self, families: int, rows: int, *, created_by: str, today: date) -> Batch | None:
-        """The next chunk as a batch to prepare, with what the scan found of its rows' NIKs."""
-        chunk = self.chunk(families, rows)
-        if chunk is None:
-            return None
-        same_nik_as = {}
-        if earlier := self._scan.earlier_nik:
-            for number, _ in itertools.chain(itertools.chain.from_iterable(chunk.families), chunk.scattered):
-                if number in earlier:
-                    same_nik_as[number] = earlier[number]
-        return Batch(self.fields, chunk.families, chunk.scattered, same_nik_as, created_by, today)
-
-
 async def run(database: Database, settings: RegistrySettings, job_id: str, path: Path) -> None:
     """The background job. Whatever happens, the job ends succeeded or failed, and the files are removed."""
     spool = path.with_suffix(".rows")
@@ -229,11 +129,12 @@ async def run(database: Database, settings: RegistrySettings, job_id: str, path:
         first_pass = (
             reader.rows(path, kind) if kind is reader.FileKind.CSV else reader.spool(reader.rows(path, kind), spool)
         )
-        scan = await asyncio.to_thread(_scan, first_pass)
+        scan = await asyncio.to_thread(batches.scan, first_pass)
         await _set(database, job_id, rows_read=scan.rows, families_total=scan.families)
         desa, today = DesaCache(job.region), clock.today()  # one of each for the whole file, both passes
-        second_pass = reader.rows(path, kind) if kind is reader.FileKind.CSV else reader.spooled(spool)
-        await _apply_file(database, job, FamilyReader(second_pass, scan), preparer, desa, today)
+        # The second pass is read where it is prepared: the service gets the batches ready to apply.
+        await preparer.open(batches.FileBatches, path, kind, spool, scan, job.created_by, today)
+        await _apply_file(database, job, preparer, desa, today)
         if scan.scattered:
             await _apply_staged(database, job, preparer, desa, today)
         await _set(database, job_id, status=ImportStatus.SUCCEEDED, finished_at=utcnow())
@@ -268,51 +169,39 @@ def _family_batch(database: Database) -> int:
     return FAMILY_BATCH if database.engine.dialect.name == "sqlite" else FAMILY_BATCH_CONCURRENT
 
 
-async def _apply_file(
-    database: Database, job: ImportJob, families: FamilyReader, preparer: Preparer, desa: DesaCache, today: date
-) -> None:
+async def _apply_file(database: Database, job: ImportJob, preparer: Preparer, desa: DesaCache, today: date) -> None:
     """Apply the families whose rows stand together as the file is read; stage the other rows. The next
-    batches are read and prepared while this one is written, so the database's work, the reading and the
-    preparation overlap."""
+    batches are asked for before this one is written, so that their reading and preparation overlap the
+    database's work; the asking stops at the end of the file."""
     size = _family_batch(database)
     rows = size * ROWS_PER_FAMILY_BATCHED  # spread rows alone would otherwise fill a chunk without limit
     statistics = await Statistics.start(database) if not job.dry_run else None
-    prepared: asyncio.Queue[asyncio.Future[tuple[Batch, PreparedBatch]] | None] = asyncio.Queue(PREPARED_AHEAD)
-    reading = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-read")
+    prepared: asyncio.Queue[asyncio.Future[tuple[Batch, PreparedBatch] | None]] = asyncio.Queue(PREPARED_AHEAD)
 
-    async def read_and_prepare() -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            while batch := await loop.run_in_executor(
-                reading, functools.partial(families.batch, size, rows, created_by=job.created_by, today=today)
-            ):
-                await prepared.put(asyncio.ensure_future(_prepared(preparer, batch)))
-        except Exception as exc:  # for the writer to raise, in the order of the file
-            failed: asyncio.Future[tuple[Batch, PreparedBatch]] = loop.create_future()
-            failed.set_exception(exc)
-            await prepared.put(failed)
-        await prepared.put(None)
+    async def ask_ahead() -> None:
+        while True:  # until cancelled: a call after the end of the file answers None at once
+            asked = asyncio.ensure_future(preparer.on_opened(next_batch, size, rows))
+            try:
+                await prepared.put(asked)
+            except asyncio.CancelledError:
+                asked.cancel()
+                raise
 
-    producer = asyncio.create_task(read_and_prepare())
+    asking = asyncio.create_task(ask_ahead())
     try:
-        while (next_batch := await prepared.get()) is not None:
-            batch, done = await next_batch
+        while (answer := await (await prepared.get())) is not None:
+            batch, done = answer
             await _apply_chunk(database, job, batch, done, desa, today)
             if statistics is not None:
                 await statistics.applied(database, len(batch.families))
     finally:  # the batches not written are dropped; work under way is let finish (the preparer's close waits)
-        producer.cancel()
+        asking.cancel()
         while not prepared.empty():
-            if (waiting := prepared.get_nowait()) is not None:
-                waiting.cancel()
-                if waiting.done() and not waiting.cancelled():
-                    waiting.exception()  # retrieved: it is the writer's failure that is reported
-        await asyncio.gather(producer, return_exceptions=True)
-        await asyncio.to_thread(reading.shutdown, wait=True)
-
-
-async def _prepared(preparer: Preparer, batch: Batch) -> tuple[Batch, PreparedBatch]:
-    return batch, await preparer(prepare, batch)
+            waiting = prepared.get_nowait()
+            waiting.cancel()
+            if waiting.done() and not waiting.cancelled():
+                waiting.exception()  # retrieved: it is the writer's failure that is reported
+        await asyncio.gather(asking, return_exceptions=True)
 
 
 @dataclass

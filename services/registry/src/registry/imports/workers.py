@@ -22,7 +22,8 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from typing import IO, Any, TypeVar
+from enum import IntEnum
+from typing import IO, Any, TypeVar, cast
 
 from kkb_shared import clock
 
@@ -38,14 +39,38 @@ class WorkerFailed(RuntimeError):
     """The worker process ended without answering (killed, out of memory) or could not run a call."""
 
 
+class Mode(IntEnum):
+    CALL = 0  # function(*args)
+    OPEN = 1  # the object that later calls are on: function(*args), its answer kept where it runs
+    ON_OPENED = 2  # function(opened, *args)
+
+
+class Opened:
+    """Where calls run (the worker, or the service's thread for a small file): the object they are on."""
+
+    def __init__(self) -> None:
+        self.value: Any = None
+
+    def run(self, mode: Mode, function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        if mode is Mode.OPEN:
+            self.value = function(*args)
+            return None
+        if mode is Mode.ON_OPENED:
+            return function(self.value, *args)
+        return function(*args)
+
+
 class Preparer:
-    """Runs preparation functions for one import, in order: `await preparer(function, *args)`. `in_process`: in
-    a thread of the service, else in a worker process; `close()` in any case. Calls to the worker are sent as
-    they come, without waiting for the answer before: the worker reads its next call as soon as it has answered,
-    and its answers, in the order of the calls, are read as they arrive."""
+    """Runs preparation functions for one import, in order: `await preparer(function, *args)`, or on an object
+    that lives where they run: `await preparer.open(factory, *args)`, then `await preparer.on_opened(function,
+    *args)` for `function(opened, *args)`. `in_process`: in a thread of the service, else in a worker process;
+    `close()` in any case. Calls to the worker are sent as they come, without waiting for the answer before:
+    the worker reads its next call as soon as it has answered, and its answers, in the order of the calls, are
+    read as they arrive."""
 
     def __init__(self, *, in_process: bool) -> None:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-prepare") if in_process else None
+        self._opened = Opened()  # in the thread's case
         self._worker: asyncio.subprocess.Process | None = None
         self._starting = asyncio.Lock()
         self._sending = asyncio.Lock()
@@ -53,11 +78,21 @@ class Preparer:
         self._answers: asyncio.Task[None] | None = None
 
     async def __call__(self, function: Callable[..., R], *args: Any) -> R:
+        return cast(R, await self._run(Mode.CALL, function, args))
+
+    async def open(self, factory: Callable[..., Any], *args: Any) -> None:
+        await self._run(Mode.OPEN, factory, args)
+
+    async def on_opened(self, function: Callable[..., R], *args: Any) -> R:
+        return cast(R, await self._run(Mode.ON_OPENED, function, args))
+
+    async def _run(self, mode: Mode, function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         if self._thread is not None:
-            return await asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._thread, self._opened.run, mode, function, args)
         worker = await self._started()
         assert worker.stdin is not None
-        request = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
+        request = pickle.dumps((mode, function, args), protocol=pickle.HIGHEST_PROTOCOL)
         answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         async with self._sending:
             if self._answers is None or self._answers.done():
@@ -115,6 +150,8 @@ class Preparer:
         """Let the worker answer the calls sent, then stop it (killed if it does not stop in time)."""
         if self._thread is not None:
             await asyncio.to_thread(self._thread.shutdown, wait=True, cancel_futures=True)
+            if callable(close := getattr(self._opened.value, "close", None)):
+                close()
             return
         async with self._starting:  # not after a call being sent: a worker that hangs is killed below
             worker, self._worker = self._worker, None
@@ -134,10 +171,11 @@ class Preparer:
 
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     """The worker's loop: answer each call read from `requests` on `answers`, until `requests` ends."""
+    opened = Opened()
     while header := requests.read(FRAME):
-        function, args = pickle.loads(requests.read(int.from_bytes(header)))  # noqa: S301 (the service's own call)
+        mode, function, args = pickle.loads(requests.read(int.from_bytes(header)))  # noqa: S301 (the service's own)
         try:
-            answer = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+            answer = pickle.dumps((True, opened.run(mode, function, args)), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # the service raises it in the import
             try:
                 answer = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
@@ -151,7 +189,7 @@ def main(day: str) -> None:
     """In the worker: the service's clock, the modules preparing needs, and a garbage collector that leaves them
     alone (they are frozen out of its scans) and runs less often."""
     clock.follow(date.fromisoformat(day) if day else None)
-    from registry.imports import preparing  # noqa: F401 (loaded before the heap is frozen)
+    from registry.imports import batches  # noqa: F401 (loaded before the heap is frozen)
 
     gc.freeze()
     gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
@@ -160,5 +198,7 @@ def main(day: str) -> None:
     serve(sys.stdin.buffer, answers)
 
 
-if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "")
+if __name__ == "__main__":  # run as the module proper, whose classes the service's calls name, not as __main__
+    from registry.imports import workers
+
+    workers.main(sys.argv[1] if len(sys.argv) > 1 else "")
