@@ -137,13 +137,19 @@ Converter = Callable[[Any], Any]
 
 def _converter(field: str) -> Converter:
     """`normalise` for one column, chosen once: an import calls it for every cell."""
+    from_text, empty = TEXT_CONVERTERS[field]
+    return _cell_reader(from_text, _date if field in DATE_FIELDS else _digits if field in DIGIT_FIELDS else None, empty)
+
+
+def _text_converter(field: str) -> tuple[Callable[[str], Any], Any]:
+    """How one column's stripped, non-empty text is read, and what an empty cell is."""
     if field in DATE_FIELDS:
-        return _cell_reader(_date_text, _date)
+        return _date_text, None
     if field in DIGIT_FIELDS:
-        return _cell_reader(_digits_text, _digits)
+        return _digits_text, None
     if field == "is_pregnant":
-        return _cell_reader(_yes_no, empty=False)
-    return _cell_reader(_sex if field == "sex" else _choice if field in CHOICE_FIELDS else restore)
+        return _yes_no, False
+    return (_sex if field == "sex" else _choice if field in CHOICE_FIELDS else restore), None
 
 
 def _cell_reader(from_text: Callable[[str], Any], typed: Converter | None = None, empty: Any = None) -> Converter:
@@ -224,4 +230,7 @@ def _date(value: Any) -> date:
     return _date_text(str(value).strip())
 
 
+# Per column: (read a stripped text, an empty cell's value), for the cells that are all text (a CSV's), and
+# the whole converter for a cell of any type (a workbook's).
+TEXT_CONVERTERS = {c.field: _text_converter(c.field) for c in COLUMNS}
 CONVERTERS = {c.field: _converter(c.field) for c in COLUMNS}
