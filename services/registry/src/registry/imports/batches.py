@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from registry.imports import columns, reader
-from registry.imports.preparing import Batch, Cells, PreparedBatch, pack, prepare
+from registry.imports.preparing import Batch, PreparedBatch, prepare
+from registry.imports.reader import Cells, pack
 
 
 def key(cells: Cells, at: int, field_name: str) -> str | None:

@@ -32,14 +32,11 @@ from registry.imports.columns import (
     OPTIONAL_MEMBER_FIELDS,
     TEXT_CONVERTERS,
 )
+from registry.imports.reader import Cells, unpack
 
 WHOLE_ROW = "row"
 
-Cells = list[Any]
 
-# A CSV row's cells joined into one text for the way back from the worker to the service: a tenth of the cost of
-# sending them one by one. A CSV holds no NUL (its reader refuses one); a row that would is sent as its cells.
-PACK_SEPARATOR = "\x00"
 Problems = dict[int, list[tuple[str, str]]]  # by row number: (column header, reason)
 
 
@@ -48,20 +45,6 @@ class StagedRow:
     number: int
     values: dict[str, Any]
     errors: list[tuple[str, str]]  # (field, reason) found while reading
-
-
-def pack(cells: Cells | str) -> Cells | str:
-    """A row's cells as one text, when they are all texts (or empty: read as empty texts) without the separator;
-    else the cells themselves (a workbook's numbers and dates keep their types)."""
-    if isinstance(cells, str):
-        return cells
-    try:
-        packed = PACK_SEPARATOR.join(cells)
-    except TypeError:
-        if any(cell is not None and type(cell) is not str for cell in cells):
-            return cells
-        packed = PACK_SEPARATOR.join(cell or "" for cell in cells)
-    return packed if packed.count(PACK_SEPARATOR) == len(cells) - 1 else cells
 
 
 class RowReader:
@@ -75,8 +58,7 @@ class RowReader:
 
     def read(self, number: int, cells: Cells | str, same_nik_as: int | None = None) -> StagedRow:
         """`cells` as read or `pack`ed; `same_nik_as`: the earlier row of the file with this row's NIK, if any."""
-        if isinstance(cells, str):
-            cells = cells.split(PACK_SEPARATOR)
+        cells = unpack(cells)
         values: dict[str, Any] = {}
         errors: list[tuple[str, str]] = []
         width = len(cells)
