@@ -22,8 +22,11 @@ from registry.imports.reader import Cells, pack
 
 def key(cells: Cells, at: int, field_name: str) -> str | None:
     """A cell read as a No. KK or NIK, or None when it is empty or unreadable."""
+    cell = cells[at] if at < len(cells) else None
+    if type(cell) is str and cell.isdigit():  # as nearly every file gives it: nothing to normalise
+        return cell
     try:
-        value = columns.normalise(field_name, cells[at] if at < len(cells) else None)
+        value = columns.normalise(field_name, cell)
     except ValueError:
         return None
     return value if isinstance(value, str) and value else None
