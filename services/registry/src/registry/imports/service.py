@@ -1,10 +1,10 @@
 """Bulk import of families and members from CSV or XLSX, as a background job whose state lives in the
 database: accept (store the file, check its header); scan (a first pass that parses the file once, spools a
 workbook's rows to disk and reads only the No. KK and NIK columns: row and family counts, duplicate NIKs,
-families whose rows are spread over the file); apply (a second pass over the spool or the CSV, reading every
-row, applying whole families in batches as the file lists them, and staging the rows of spread families in the
-database until the file is read); and report (counts, progress, rejected rows). Nothing holds the whole file in
-memory."""
+families whose rows are spread over the file); apply (a second pass over the spool or the CSV, read where its
+batches are prepared, `batches.FileBatches`, applying whole families in batches as the file lists them, and
+staging the rows of spread families in the database until the file is read); and report (counts, progress,
+rejected rows). Nothing holds the whole file in memory."""
 
 from __future__ import annotations
 

@@ -1,13 +1,14 @@
-"""Where an import's batches are prepared (`preparing`): in a worker process for a large file, so that reading
-and checking the next batch runs on another core while the service writes this one; in a thread of the
-service for a small file, which would not repay the worker's start (about half a second: it imports the
-schemas).
+"""Where an import's batches are read and prepared (`batches`, `preparing`): in a worker process for a large
+file, so that reading and checking the next batch runs on another core while the service writes this one; in
+a thread of the service for a small file, which would not repay the worker's start (about half a second: it
+imports the schemas). The file's second pass lives there (`Preparer.open`): the service sends no rows, only
+asks for the next batch.
 
 The worker is the import's own: started when the job starts, stopped when it ends, so an idle service holds
 no second process. It is this module run as a program (`python -m registry.imports.workers`), which loads only
 what preparing needs (no web framework, no database driver; about 40 MB), and it reads the day from the
-service's clock, so both judge dates alike. The service sends it calls, each a pickled (function, arguments)
-framed by its length on the worker's stdin, and reads the answers the same way from its stdout; its stderr is
+service's clock, so both judge dates alike. The service sends it calls, each a pickled (mode, function,
+arguments) framed by its length on the worker's stdin, and reads the answers the same way from its stdout; its stderr is
 the service's."""
 
 from __future__ import annotations
