@@ -27,6 +27,7 @@ from kkb_shared.auth import Principal
 from kkb_shared.db import Database, bulk_insert, insert_records, utcnow
 from kkb_shared.errors import FieldError, InvalidInput, PayloadTooLarge, RuleViolation
 from kkb_shared.ids import new_id
+from kkb_shared.memory import release_freed_memory
 from kkb_shared.pagination import Cursor, Page
 from registry.imports import batches, columns, reader
 from registry.imports.applying import DesaCache, FamilyResult, Outcome, apply_families, reject_all
@@ -157,6 +158,7 @@ async def run(database: Database, settings: RegistrySettings, job_id: str, path:
             await asyncio.to_thread(stored.unlink, missing_ok=True)
         async with database.write_sessionmaker() as session, session.begin():
             await session.execute(delete(ImportRow).where(col(ImportRow.job_id) == job_id))
+        await asyncio.to_thread(release_freed_memory)  # the job's peak, not kept for the service's life
 
 
 async def _set(database: Database, job_id: str, **values: Any) -> None:

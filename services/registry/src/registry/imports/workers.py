@@ -8,8 +8,8 @@ The worker is the import's own: started when the job starts, stopped when it end
 no second process. It is this module run as a program (`python -m registry.imports.workers`), which loads only
 what preparing needs (no web framework, no database driver; about 40 MB), and it reads the day from the
 service's clock, so both judge dates alike. The service sends it calls, each a pickled (mode, function,
-arguments) framed by its length on the worker's stdin, and reads the answers the same way from its stdout; its stderr is
-the service's."""
+arguments) framed by its length on the worker's stdin, and reads the answers the same way from its stdout; its
+stderr is the service's."""
 
 from __future__ import annotations
 
