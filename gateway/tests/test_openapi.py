@@ -6,10 +6,13 @@ import re
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
-from gateway.openapi import merge_documents
+from gateway.openapi import MergedOpenApi, merge_documents
 
 from gateway_helpers import FakeUpstream
+
+REGISTRY_PORT = 8001  # the registry's address in the default settings
 
 
 def service_document(schema_title: str, entity: str = "thing") -> dict[str, Any]:
@@ -105,3 +108,26 @@ async def test_openapi_and_docs_are_served(gateway: httpx.AsyncClient, fake_upst
         served = await gateway.get(asset)
         assert served.status_code == 200 and len(served.content) > 1000, asset
     assert "https://" not in docs.text
+
+
+async def test_a_document_missing_a_service_is_not_kept(gateway_app: FastAPI, fake_upstream: FakeUpstream) -> None:
+    """A service down (or too slow) when the document is built is left out of that answer only: the next one
+    asks it again, however long complete documents are kept."""
+    registry_down = True
+
+    async def documents(request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/openapi.json":
+            return httpx.Response(404)
+        if registry_down and request.url.port == REGISTRY_PORT:
+            return httpx.Response(503)
+        return httpx.Response(200, json=service_document(request.url.host + str(request.url.port)))
+
+    fake_upstream.handler = documents
+    merged = MergedOpenApi(gateway_app, gateway_app.state.upstreams, cache_seconds=3600)
+    first = await merged.document()
+    assert "/registry/v1/things" not in first["paths"] and "/dashat/v1/things" in first["paths"]
+    registry_down = False
+    again = await merged.document()
+    assert {"/registry/v1/things", "/dashat/v1/things"} <= set(again["paths"])
+    registry_down = True
+    assert await merged.document() is again  # complete: kept for its time

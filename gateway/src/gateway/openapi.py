@@ -20,6 +20,8 @@ from kkb_shared.openapi import finish_document, statuses_of
 logger = logging.getLogger(__name__)
 
 SECURITY_SCHEME = "OAuth2"
+# A service builds its document at its first request for it: a second or more on a small machine under load.
+FETCH_SECONDS = 10.0
 REF_PREFIX = "#/components/schemas/"
 # Schemas every program takes from the shared package: one definition for all (a client parses every error
 # as the same Problem type). Any other schema is the service's own and is named after it.
@@ -138,8 +140,9 @@ def _oauth2_scheme(scopes: set[str]) -> dict[str, Any]:
 
 
 class MergedOpenApi:
-    """Builds the merged document on demand and caches it briefly; a service that is down is left out
-    (and named in the description) rather than failing the whole document."""
+    """Builds the merged document on demand and caches it briefly; a service that is down or slow is left out
+    (and named in the description) rather than failing the whole document, and such a document is not cached:
+    the next request asks that service again."""
 
     def __init__(self, app: FastAPI, upstreams: Upstreams, cache_seconds: float) -> None:
         self.app = app
@@ -152,11 +155,14 @@ class MergedOpenApi:
     async def document(self) -> dict[str, Any]:
         async with self._lock:
             if self._document is None or time.monotonic() - self._built_at > self.cache_seconds:
-                self._document = await self._build()
-                self._built_at = time.monotonic()
+                document, complete = await self._build()
+                if not complete:
+                    return document
+                self._document, self._built_at = document, time.monotonic()
             return self._document
 
-    async def _build(self) -> dict[str, Any]:
+    async def _build(self) -> tuple[dict[str, Any], bool]:
+        """The merged document, and whether every service's part is in it."""
         own = get_openapi(
             title="Kampung KB platform API",
             version=self.app.version,
@@ -171,11 +177,12 @@ class MergedOpenApi:
         finish_document(own)
         names = list(self.upstreams.clients)
         fetched = await asyncio.gather(*(self._fetch(name) for name in names))
-        return merge_documents(own, dict(zip(names, fetched, strict=True)))
+        merged = merge_documents(own, dict(zip(names, fetched, strict=True)))
+        return merged, all(document is not None for document in fetched)
 
     async def _fetch(self, service: str) -> dict[str, Any] | None:
         try:
-            response = await self.upstreams.clients[service].get("/openapi.json", timeout=3)
+            response = await self.upstreams.clients[service].get("/openapi.json", timeout=FETCH_SECONDS)
             response.raise_for_status()
             document: dict[str, Any] = response.json()
             return document
