@@ -1,8 +1,9 @@
 """Giving the operating system back the memory a large job has freed.
 
-CPython returns a freed object's memory to its C allocator, which keeps it for later instead of giving it back:
-after a bulk import a service would hold its peak for the rest of its life (about 60 MB after 200,000 rows),
-so that the next import's peak lands on top of it. glibc's `malloc_trim` returns every free page of its heap.
+CPython returns a freed object's larger blocks to its C allocator, which keeps their pages for later instead of
+giving them back, so a service would keep part of a bulk import's peak for the rest of its life. glibc's
+`malloc_trim` returns every free page of its heap. Measured after an import of 100,000 rows: the service kept
+20 MB more than before it, 28 MB without this; the rest is CPython's own small-object arenas, partly in use.
 """
 
 from __future__ import annotations
