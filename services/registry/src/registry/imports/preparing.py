@@ -35,8 +35,6 @@ from registry.imports.columns import (
 from registry.imports.reader import Cells, unpack
 
 WHOLE_ROW = "row"
-
-
 Problems = dict[int, list[tuple[str, str]]]  # by row number: (column header, reason)
 
 
