@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -124,8 +125,11 @@ async def test_a_document_missing_a_service_is_not_kept(gateway_app: FastAPI, fa
 
     fake_upstream.handler = documents
     merged = MergedOpenApi(gateway_app, gateway_app.state.upstreams, cache_seconds=3600)
-    first = await merged.document()
+    fake_upstream.requests.clear()
+    first, waited = await asyncio.gather(merged.document(), merged.document())
     assert "/registry/v1/things" not in first["paths"] and "/dashat/v1/things" in first["paths"]
+    assert waited is first  # built once for both: the registry asked once, not once per waiting request
+    assert [r.url.port for r in fake_upstream.requests].count(REGISTRY_PORT) == 1
     registry_down = False
     again = await merged.document()
     assert {"/registry/v1/things", "/dashat/v1/things"} <= set(again["paths"])

@@ -142,7 +142,8 @@ def _oauth2_scheme(scopes: set[str]) -> dict[str, Any]:
 class MergedOpenApi:
     """Builds the merged document on demand and caches it briefly; a service that is down or slow is left out
     (and named in the description) rather than failing the whole document, and such a document is not cached:
-    the next request asks that service again."""
+    the next request asks that service again. Requests that waited while a document was built share it, complete
+    or not, so that a service that hangs costs them one wait, not one each."""
 
     def __init__(self, app: FastAPI, upstreams: Upstreams, cache_seconds: float) -> None:
         self.app = app
@@ -150,16 +151,23 @@ class MergedOpenApi:
         self.cache_seconds = cache_seconds
         self._document: dict[str, Any] | None = None
         self._built_at = 0.0
+        self._complete = False
         self._lock = asyncio.Lock()
 
     async def document(self) -> dict[str, Any]:
+        asked = time.monotonic()
         async with self._lock:
-            if self._document is None or time.monotonic() - self._built_at > self.cache_seconds:
-                document, complete = await self._build()
-                if not complete:
-                    return document
-                self._document, self._built_at = document, time.monotonic()
+            if self._document is None or not self._reusable(asked):
+                self._document, self._complete = await self._build()
+                self._built_at = time.monotonic()
             return self._document
+
+    def _reusable(self, asked: float) -> bool:
+        """The last document answers a request that waited for its building, or, when complete, any request
+        within `cache_seconds`."""
+        if self._built_at >= asked:
+            return True
+        return self._complete and time.monotonic() - self._built_at <= self.cache_seconds
 
     async def _build(self) -> tuple[dict[str, Any], bool]:
         """The merged document, and whether every service's part is in it."""
