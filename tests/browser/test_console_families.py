@@ -148,6 +148,7 @@ def test_a_family_timeline_composes_the_four_programs_and_marks_what_is_missing(
         own.goto(app_url(console, f"/app/families/{family_id}"))
         for program in ("genting", "dashat"):  # not for a kader's token: marked, and the rest shows
             expect(own.locator(f".notice[data-part={program}]")).to_have_text(f"{program}: Tidak untuk peran Anda")
+        expect(own.locator(".notice[data-part=mentoring]")).to_have_count(0)  # else the count below says nothing
         expect(own.locator("#timeline li[data-kind=ev_visit]")).to_have_count(visits)
     finally:
         kader.close()
