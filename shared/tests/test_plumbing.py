@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
@@ -105,6 +105,18 @@ def test_rules_read_the_fixed_date_and_the_suite_fixes_one() -> None:
         with pytest.raises(ValidationError):
             checked.validate_python("2030-01-02")
     assert clock.today() == FIXED_TODAY
+
+
+def test_the_local_date_is_kept_until_its_midnight_and_read_again_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    midnight = datetime(2027, 3, 1).timestamp()  # in the system's time zone
+    with clock.fixed_today(None):
+        days = [(midnight - 1, date(2027, 2, 28)), (midnight, date(2027, 3, 1)), (midnight - 1, date(2027, 2, 28))]
+        for now, day in days:  # the last: a clock set back
+            monkeypatch.setattr(clock, "seconds", lambda now=now: now)
+            assert clock.today() == day
+    monkeypatch.undo()
+    with clock.fixed_today(None):
+        assert clock.today() == date.today()
 
 
 @pytest.mark.parametrize(

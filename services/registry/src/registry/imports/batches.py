@@ -138,8 +138,9 @@ class FileBatches:
         if batch is None:
             self.close()
             return None
-        packed = [[(number, pack(cells)) for number, cells in family] for family in batch.families]
-        return replace(batch, families=packed, scattered=[]), prepare(batch)
+        families = [[(number, pack(cells)) for number, cells in family] for family in batch.families]
+        packed = replace(batch, families=families)  # read packed: each cell known a text, not asked its type
+        return replace(packed, scattered=[]), prepare(packed)
 
     def close(self) -> None:
         self._rows.close()

@@ -56,11 +56,12 @@ class RowReader:
 
     def read(self, number: int, cells: Cells | str, same_nik_as: int | None = None) -> StagedRow:
         """`cells` as read or `pack`ed; `same_nik_as`: the earlier row of the file with this row's NIK, if any."""
+        packed = isinstance(cells, str)  # packed: every cell a text
         cells = unpack(cells)
         values: dict[str, Any] = {}
         errors: list[tuple[str, str]] = []
         width = len(cells)
-        if width >= self._width and all(type(cell) is str for cell in cells):  # a CSV's: no need to ask each cell
+        if width >= self._width and (packed or all(type(cell) is str for cell in cells)):  # no need to ask each cell
             for index, name, from_text, empty in self._text_columns:
                 try:
                     values[name] = from_text(text) if (text := cells[index].strip()) else empty
