@@ -81,15 +81,26 @@ async def lock_feed(session: AsyncSession) -> None:
 async def record_many(*, session: AsyncSession, changes: Sequence[tuple[StrEnum, Versioned, Operation, str]]) -> None:
     """Append the changes of flushed rows (entity, row with its id and new version, operation, desa code)
     in one statement, in the order given; call it last in a use case, just before the commit."""
-    if not changes:
+    now = utcnow()
+    await record_rows(
+        session=session,
+        rows=[
+            (entity.value, row.id, operation.value, row.version, desa_code, now)
+            for entity, row, operation, desa_code in changes
+        ],
+    )
+
+
+ChangeRow = tuple[str, str, str, int, str, datetime]  # a change as the feed stores it, in CHANGE_EVENT_COLUMNS' order
+
+
+async def record_rows(*, session: AsyncSession, rows: Sequence[ChangeRow]) -> None:
+    """`record_many` for changes given as the feed's rows already, in CHANGE_EVENT_COLUMNS' order: what a bulk
+    write of thousands of new records builds directly, without an object per change."""
+    if not rows:
         return
     await lock_feed(session)
-    now = utcnow()
-    records = [
-        (entity.value, row.id, operation.value, row.version, desa_code, now)
-        for entity, row, operation, desa_code in changes
-    ]
-    await insert_records(session, ChangeEvent, CHANGE_EVENT_COLUMNS, records)
+    await insert_records(session, ChangeEvent, CHANGE_EVENT_COLUMNS, rows)
 
 
 async def list_changes(

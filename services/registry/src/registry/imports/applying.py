@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from kkb_shared import changes
-from kkb_shared.changes import Changed, Operation, Versioned
+from kkb_shared.changes import ChangeRow, Operation, Versioned
 from kkb_shared.db import insert_records, one_of, utcnow
 from registry.families import repository
 from registry.families import service as families_service
@@ -187,29 +187,32 @@ async def _write(
                 (Entity.FAMILY if isinstance(row, Family) else Entity.MEMBER, row, operation, family.desa_code)
                 for row, operation in touched
             )
-    seen_new = await _insert(session, fresh, feed)
+    seen_new, created = await _insert(session, fresh, now)
     await session.flush()  # the updated records, whose new versions the feed reads
-    await changes.record_many(session=session, changes=feed)
+    updated = [(entity.value, row.id, operation.value, row.version, desa, now) for entity, row, operation, desa in feed]
+    await changes.record_rows(session=session, rows=[*updated, *created])
     await verval.mark(session, seen_new, VerificationStatus.NEW, by=created_by)  # a Verval KRS round's data
     await verval.mark(session, seen_again, VerificationStatus.FOUND, by=created_by)
     return results
 
 
 async def _insert(
-    session: AsyncSession, fresh: list[NewFamily], feed: list[tuple[Entity, Versioned, Operation, str]]
-) -> list[tuple[str, str]]:
-    """Insert new families in bulk, adding their creation to `feed`: (family id, desa) of each."""
+    session: AsyncSession, fresh: list[NewFamily], now: datetime
+) -> tuple[list[tuple[str, str]], list[ChangeRow]]:
+    """Insert new families in bulk: (family id, desa) of each, and their creation as the change feed's rows."""
     if not fresh:
-        return []
+        return [], []
     seen_new = []
+    created: list[ChangeRow] = []
+    family, member, operation = Entity.FAMILY.value, Entity.MEMBER.value, Operation.CREATED.value
     for new in fresh:
         seen_new.append((new.id, new.desa_code))
-        feed.append((Entity.FAMILY, Changed(new.id, 1), Operation.CREATED, new.desa_code))
-        feed.extend((Entity.MEMBER, Changed(m[MEMBER_ID], 1), Operation.CREATED, new.desa_code) for m in new.members)
+        created.append((family, new.id, operation, 1, new.desa_code, now))
+        created.extend((member, m[MEMBER_ID], operation, 1, new.desa_code, now) for m in new.members)
     await insert_records(session, Family, FAMILY_RECORD_COLUMNS, [new.family for new in fresh])
     await insert_records(session, Member, MEMBER_RECORD_COLUMNS, [m for new in fresh for m in new.members])
     await insert_records(session, KrsAssessmentRecord, ASSESSMENT_RECORD_COLUMNS, [new.assessment for new in fresh])
-    return seen_new
+    return seen_new, created
 
 
 def _apply(

@@ -138,8 +138,8 @@ class FileBatches:
         if batch is None:
             self.close()
             return None
-        families = [[(number, pack(cells)) for number, cells in family] for family in batch.families]
-        packed = replace(batch, families=families)  # read packed: each cell known a text, not asked its type
+        whole = [[(number, pack(cells)) for number, cells in family] for family in batch.families]
+        packed = replace(batch, families=whole)  # read packed: each cell known a text, not asked its type
         return replace(packed, scattered=[]), prepare(packed)
 
     def close(self) -> None:

@@ -82,8 +82,13 @@ def records(lines: Iterator[str], separator: str) -> Iterator[list[str]]:
     held: list[str] = []
 
     def feed() -> Iterator[str]:
-        while held or (line := next(lines, None)) is not None:
-            yield held.pop() if held else line
+        while True:
+            if held:
+                yield held.pop()
+            elif (line := next(lines, None)) is not None:
+                yield line
+            else:
+                return
 
     parser = csv.reader(feed(), csv.excel, delimiter=separator)
     for line in lines:
