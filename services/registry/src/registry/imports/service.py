@@ -58,6 +58,7 @@ FAMILY_BATCH = 200  # families per transaction on SQLite, where other writers wa
 FAMILY_BATCH_CONCURRENT = 1000  # and on PostgreSQL, where they do not
 ROWS_PER_FAMILY_BATCHED = 6  # a chunk's rows at most: a family has about four
 PREPARED_AHEAD = 1  # batches read and prepared ahead of the one being written
+FIRST_BATCH_SHARE = 10  # the first batch is a tenth of the others: the writes start while the next is prepared
 
 
 async def accept(
@@ -176,13 +177,15 @@ async def _apply_file(database: Database, job: ImportJob, preparer: Preparer, de
     batches are asked for before this one is written, so that their reading and preparation overlap the
     database's work; the asking stops at the end of the file."""
     size = _family_batch(database)
-    rows = size * ROWS_PER_FAMILY_BATCHED  # spread rows alone would otherwise fill a chunk without limit
     statistics = await Statistics.start(database) if not job.dry_run else None
     prepared: asyncio.Queue[asyncio.Future[tuple[Batch, PreparedBatch] | None]] = asyncio.Queue(PREPARED_AHEAD)
 
     async def ask_ahead() -> None:
+        families = max(1, size // FIRST_BATCH_SHARE)
         while True:  # until cancelled: a call after the end of the file answers None at once
-            asked = asyncio.ensure_future(preparer.on_opened(next_batch, size, rows))
+            rows = families * ROWS_PER_FAMILY_BATCHED  # spread rows alone would otherwise fill a chunk without limit
+            asked = asyncio.ensure_future(preparer.on_opened(next_batch, families, rows))
+            families = size
             try:
                 await prepared.put(asked)
             except asyncio.CancelledError:
