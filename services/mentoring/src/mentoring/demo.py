@@ -126,17 +126,18 @@ def _visits(
     kader: str,
 ) -> list[CatinVisit | IbuHamilVisit | ChildVisit]:
     common = {"assignment_id": assignment_id, "team_member_id": kader}
+    # The latest visit of each series a day or two ago, but within this month, so that this month's report
+    # shows the demo's visits from the month's first day.
+    latest = min(2, today.day - 1)
     if category is Category.IBU_HAMIL:
         weeks = rng.randint(8, 30)
         return [
             IbuHamilVisit(
                 **common,
                 category="ibu_hamil",
-                visited_on=today - timedelta(days=28 * n + 1),
+                visited_on=day,
                 gestational_age_weeks=max(weeks - 4 * n, 4),
-                anc_contacts=[
-                    AncContact(number=3 - n, contacted_on=today - timedelta(days=28 * n + 1), with_doctor=n == 2)
-                ],
+                anc_contacts=[AncContact(number=3 - n, contacted_on=day, with_doctor=n == 2)],
                 has_buku_kia=True,
                 birth_fund_prepared=rng.random() < 0.6,
                 weight_kg=round(rng.uniform(45, 70), 1),
@@ -146,7 +147,7 @@ def _visits(
                 p4k_sticker=True,
             )
             for n in range(2, -1, -1)
-            if today - timedelta(days=28 * n + 1) >= started
+            if (day := today - timedelta(days=28 * n + min(1, latest))) >= started
         ]
     if category is Category.CATIN:
         marriage = date.fromisoformat(member["planned_marriage_date"])
@@ -172,7 +173,7 @@ def _visits(
     falters = rng.random() < 0.25
     result: list[CatinVisit | IbuHamilVisit | ChildVisit] = []
     for n in range(MONTHS_OF_VISITS - 1, -1, -1):
-        day = today - timedelta(days=30 * n + 2)
+        day = today - timedelta(days=30 * n + latest)
         age = (day - birth).days
         if day < started or not 0 <= age <= who.LAST_AGE_DAY:
             continue
