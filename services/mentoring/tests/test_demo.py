@@ -71,5 +71,5 @@ async def _load_and_check(
     assert visits and all(v["growth"]["table_version"] == "who-2006-anthro" for v in visits)
     month = clock.today().replace(day=1).isoformat()  # this month's report counts the demo's visits, even on its 1st
     for category in ("ibu_hamil", "baduta"):
-        answer = await mentoring.get(f"/v1/visits?category={category}&visited_from={month}&limit=1", headers=kader)
+        answer = await mentoring.get(f"/v1/visits?category={category}&from={month}&limit=1", headers=kader)
         assert answer.json()["items"], category
