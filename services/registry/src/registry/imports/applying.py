@@ -189,8 +189,8 @@ async def _write(
             )
     seen_new, created = await _insert(session, fresh, now)
     await session.flush()  # the updated records, whose new versions the feed reads
-    updated = [(entity.value, row.id, operation.value, row.version, desa, now) for entity, row, operation, desa in feed]
-    await changes.record_rows(session=session, rows=[*updated, *created])
+    await changes.record_many(session=session, changes=feed)  # the updates, then the new families' creations
+    await changes.record_rows(session=session, rows=created)
     await verval.mark(session, seen_new, VerificationStatus.NEW, by=created_by)  # a Verval KRS round's data
     await verval.mark(session, seen_again, VerificationStatus.FOUND, by=created_by)
     return results
